@@ -1,0 +1,249 @@
+// Package jsonpath compiles and evaluates the JSONPath expressions of Amazon
+// States Language on top of the ojg library. It keeps ASL's distinction
+// between a Path, which may select many nodes, and a Reference Path, which
+// names exactly one node and may be written to.
+package jsonpath
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ohler55/ojg/jp"
+)
+
+// ErrNotFound is returned by Select when a definite path names no node.
+var ErrNotFound = errors.New("no results for path")
+
+// Path is a compiled JSONPath. A Path whose source starts with "$$" reads
+// the context object instead of the state input; Context reports which.
+type Path struct {
+	src      string
+	context  bool
+	expr     jp.Expr
+	definite bool
+}
+
+// Compile parses src, which must start with "$" (or "$$" for the context
+// object).
+func Compile(src string) (*Path, error) {
+	if !strings.HasPrefix(src, "$") {
+		return nil, fmt.Errorf("path %q must start with '$'", src)
+	}
+	p := &Path{src: src}
+	body := src
+	if strings.HasPrefix(src, "$$") {
+		p.context = true
+		body = src[1:]
+	}
+	if body == "$" {
+		p.expr = jp.Expr{jp.Root('$')}
+		p.definite = true
+		return p, nil
+	}
+	expr, err := jp.ParseString(body)
+	if err != nil {
+		return nil, fmt.Errorf("invalid path %q: %v", src, err)
+	}
+	if len(expr) == 0 {
+		return nil, fmt.Errorf("invalid path %q", src)
+	}
+	if _, ok := expr[0].(jp.Root); !ok {
+		return nil, fmt.Errorf("path %q must start with '$'", src)
+	}
+	p.expr = expr
+	p.definite = isDefinite(expr)
+	return p, nil
+}
+
+// CompileReference parses src as a Reference Path: only child names and
+// single indexes, so that it names at most one node.
+func CompileReference(src string) (*Path, error) {
+	p, err := Compile(src)
+	if err != nil {
+		return nil, err
+	}
+	if !p.definite {
+		return nil, fmt.Errorf("%q is not a reference path: it may select more than one node", src)
+	}
+	return p, nil
+}
+
+// MustCompile is Compile for literals known to be valid; it panics otherwise.
+func MustCompile(src string) *Path {
+	p, err := Compile(src)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+func isDefinite(expr jp.Expr) bool {
+	for _, f := range expr {
+		switch f.(type) {
+		case jp.Root, jp.At, jp.Child, jp.Nth, jp.Bracket:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// String returns the source text of the path.
+func (p *Path) String() string { return p.src }
+
+// Context reports whether the path reads the context object ("$$").
+func (p *Path) Context() bool { return p.context }
+
+// Definite reports whether the path names at most one node.
+func (p *Path) Definite() bool { return p.definite }
+
+// IsRoot reports whether the path is "$" (or "$$") alone.
+func (p *Path) IsRoot() bool { return len(p.expr) == 1 }
+
+// Select evaluates the path against data. A definite path returns its node,
+// or an error wrapping ErrNotFound; an indefinite path returns the array of
+// every node it matches, possibly empty.
+func (p *Path) Select(data any) (any, error) {
+	if p.IsRoot() {
+		return data, nil
+	}
+	if !p.definite {
+		found := p.expr.Get(data)
+		if found == nil {
+			found = []any{}
+		}
+		return found, nil
+	}
+	v, ok := p.lookup(data)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, p.Normalized())
+	}
+	return v, nil
+}
+
+func (p *Path) lookup(data any) (any, bool) {
+	cur := data
+	for _, f := range p.expr[1:] {
+		switch t := f.(type) {
+		case jp.Child:
+			m, ok := cur.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if cur, ok = m[string(t)]; !ok {
+				return nil, false
+			}
+		case jp.Nth:
+			a, ok := cur.([]any)
+			if !ok {
+				return nil, false
+			}
+			i := int(t)
+			if i < 0 {
+				i += len(a)
+			}
+			if i < 0 || i >= len(a) {
+				return nil, false
+			}
+			cur = a[i]
+		}
+	}
+	return cur, true
+}
+
+// Normalized renders a definite path in the bracket form AWS prints in
+// error messages, such as $['a'][0].
+func (p *Path) Normalized() string {
+	if !p.definite {
+		return p.src
+	}
+	var b strings.Builder
+	b.WriteString("$")
+	for _, f := range p.expr[1:] {
+		switch t := f.(type) {
+		case jp.Child:
+			b.WriteString("['" + string(t) + "']")
+		case jp.Nth:
+			b.WriteString("[" + strconv.Itoa(int(t)) + "]")
+		}
+	}
+	return b.String()
+}
+
+// Set returns data with value placed at the path, which must be definite.
+// Objects on the way are copied, never changed in place; missing objects
+// are created. It fails when the path crosses a value that is not an
+// object, or an array index that does not exist.
+func (p *Path) Set(data, value any) (any, error) {
+	if !p.definite {
+		return nil, fmt.Errorf("%q is not a reference path", p.src)
+	}
+	return setAt(data, p.expr[1:], value, p)
+}
+
+func setAt(cur any, rest jp.Expr, value any, p *Path) (any, error) {
+	for len(rest) > 0 {
+		if _, ok := rest[0].(jp.Bracket); ok {
+			rest = rest[1:]
+			continue
+		}
+		break
+	}
+	if len(rest) == 0 {
+		return value, nil
+	}
+	switch t := rest[0].(type) {
+	case jp.Child:
+		var m map[string]any
+		switch c := cur.(type) {
+		case map[string]any:
+			m = make(map[string]any, len(c)+1)
+			for k, v := range c {
+				m[k] = v
+			}
+		case nil:
+			m = map[string]any{}
+		default:
+			return nil, fmt.Errorf("cannot set field %q of a %s", string(t), typeName(cur))
+		}
+		v, err := setAt(m[string(t)], rest[1:], value, p)
+		if err != nil {
+			return nil, err
+		}
+		m[string(t)] = v
+		return m, nil
+	case jp.Nth:
+		a, ok := cur.([]any)
+		i := int(t)
+		if ok && i < 0 {
+			i += len(a)
+		}
+		if !ok || i < 0 || i >= len(a) {
+			return nil, fmt.Errorf("index %d does not exist in %s", int(t), p.src)
+		}
+		b := append([]any(nil), a...)
+		v, err := setAt(b[i], rest[1:], value, p)
+		if err != nil {
+			return nil, err
+		}
+		b[i] = v
+		return b, nil
+	}
+	return nil, fmt.Errorf("unsupported path element in %s", p.src)
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case bool:
+		return "boolean"
+	case int64, float64, int:
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	}
+	return "value"
+}
