@@ -42,7 +42,7 @@ func Compile(src string) (*Path, error) {
 		p.definite = true
 		return p, nil
 	}
-	expr, err := jp.ParseString(body)
+	expr, err := jp.ParseString(bracketNames(body))
 	if err != nil {
 		return nil, fmt.Errorf("invalid path %q: %v", src, err)
 	}
@@ -77,6 +77,54 @@ func MustCompile(src string) *Path {
 		panic(err)
 	}
 	return p
+}
+
+// bracketNames rewrites dot-notation names that ojg does not accept in
+// dot notation but AWS does (such as $.input-value) into bracket notation
+// ($['input-value']). Text inside brackets and quotes is left alone.
+func bracketNames(src string) string {
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(src); i++ {
+		ch := src[i]
+		switch {
+		case ch == '[' || ch == '(':
+			depth++
+		case ch == ']' || ch == ')':
+			depth--
+		case ch == '\'' || ch == '"':
+			end := strings.IndexByte(src[i+1:], ch)
+			if end >= 0 {
+				b.WriteString(src[i : i+end+2])
+				i += end + 1
+				continue
+			}
+		case ch == '.' && depth == 0 && i+1 < len(src) && src[i+1] != '.':
+			name := src[i+1:]
+			if end := strings.IndexAny(name, ".["); end >= 0 {
+				name = name[:end]
+			}
+			if needsBrackets(name) {
+				b.WriteString("['" + strings.ReplaceAll(name, "'", "\\'") + "']")
+				i += len(name)
+				continue
+			}
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
+}
+
+func needsBrackets(name string) bool {
+	if name == "*" || name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127) {
+			return true
+		}
+	}
+	return false
 }
 
 func isDefinite(expr jp.Expr) bool {

@@ -10,7 +10,7 @@ import (
 
 func TestSelect(t *testing.T) {
 	t.Parallel()
-	doc := jsonvalue.MustDecode(`{"a":{"b":[1,2,{"c":"x"}]},"users":[{"s":0,"n":"a"},{"s":1,"n":"b"}],"k y":true,"n":null}`)
+	doc := jsonvalue.MustDecode(`{"a":{"b":[1,2,{"c":"x"}]},"users":[{"s":0,"n":"a"},{"s":1,"n":"b"}],"k y":true,"n":null,"input-value":5,"a-b":{"c d":6}}`)
 	tests := []struct {
 		path string
 		want string
@@ -28,6 +28,9 @@ func TestSelect(t *testing.T) {
 		{path: "$.nothing[*]", want: `[]`},
 		{path: "$.a.b[1:5]", want: `[2,{"c":"x"}]`},
 		{path: "$..c", want: `["x"]`},
+		{path: "$.input-value", want: `5`},
+		{path: "$.a-b.c d", want: `6`},
+		{path: "$['input-value']", want: `5`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

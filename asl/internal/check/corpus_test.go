@@ -1,0 +1,99 @@
+package check
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
+	"github.com/stretchr/testify/require"
+)
+
+// conformance is the shared corpus of definitions, relative to this package.
+const conformance = "../../../../shared/conformance"
+
+// minInvalidRejected is the share of invalid fixtures that must be
+// rejected.
+const minInvalidRejected = 0.95
+
+// validate runs both layers over def.
+func validate(def any) []Diagnostic {
+	return append(Schema(def), Semantic(def)...)
+}
+
+func readDefinition(t *testing.T, path string) any {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	def, err := jsonvalue.Decode(data)
+	require.NoError(t, err, path)
+	return def
+}
+
+func corpusFiles(t *testing.T, pattern string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(conformance, pattern))
+	require.NoError(t, err)
+	if len(files) == 0 {
+		t.Skipf("conformance corpus not found at %s", conformance)
+	}
+	return files
+}
+
+func TestCorpusValidAccepted(t *testing.T) {
+	t.Parallel()
+	files := corpusFiles(t, "validation/valid/*.json")
+	accepted := 0
+	for _, f := range files {
+		if ds := validate(readDefinition(t, f)); len(ds) > 0 {
+			t.Errorf("%s: valid definition rejected:\n%s", filepath.Base(f), listDiagnostics(ds))
+			continue
+		}
+		accepted++
+	}
+	t.Logf("valid accepted: %d/%d", accepted, len(files))
+}
+
+func TestCorpusInvalidRejected(t *testing.T) {
+	t.Parallel()
+	files := corpusFiles(t, "validation/invalid/*.json")
+	rejected := 0
+	for _, f := range files {
+		ds := validate(readDefinition(t, f))
+		if len(ds) == 0 {
+			t.Logf("%s: invalid definition accepted", filepath.Base(f))
+			continue
+		}
+		rejected++
+		t.Logf("%s: rejected:\n%s", filepath.Base(f), listDiagnostics(ds))
+	}
+	t.Logf("invalid rejected: %d/%d", rejected, len(files))
+	require.GreaterOrEqual(t, float64(rejected)/float64(len(files)), minInvalidRejected)
+}
+
+func TestCorpusCaseDefinitionsAccepted(t *testing.T) {
+	t.Parallel()
+	files := corpusFiles(t, "cases/*/*.json")
+	accepted := 0
+	for _, f := range files {
+		var c struct{ Definition any }
+		raw := readDefinition(t, f)
+		obj, ok := raw.(map[string]any)
+		require.True(t, ok, f)
+		c.Definition = obj["definition"]
+		if ds := validate(c.Definition); len(ds) > 0 {
+			t.Errorf("%s: definition AWS ran was rejected:\n%s", f, listDiagnostics(ds))
+			continue
+		}
+		accepted++
+	}
+	t.Logf("case definitions accepted: %d/%d", accepted, len(files))
+}
+
+func listDiagnostics(ds []Diagnostic) string {
+	s := ""
+	for _, d := range ds {
+		s += "    " + d.String() + "\n"
+	}
+	return s
+}

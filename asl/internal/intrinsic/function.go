@@ -1,0 +1,150 @@
+package intrinsic
+
+import (
+	"math"
+	"unicode/utf16"
+
+	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
+)
+
+// function is one intrinsic function: its name, how many arguments it takes
+// (max < 0 for no limit) and its body, which receives the evaluated
+// arguments once their number has been checked.
+type function struct {
+	name     string
+	min, max int
+	run      func(c *Call, env *Env, args []any) (any, error)
+}
+
+// functions holds every intrinsic function by name. It is never modified.
+var functions = byName(
+	&function{"States.Format", 1, -1, format},
+	&function{"States.StringToJson", 1, 1, stringToJSON},
+	&function{"States.JsonToString", 1, 1, jsonToString},
+	&function{"States.Array", 0, -1, array},
+	&function{"States.ArrayPartition", 2, 2, arrayPartition},
+	&function{"States.ArrayContains", 2, 2, arrayContains},
+	&function{"States.ArrayRange", 3, 3, arrayRange},
+	&function{"States.ArrayGetItem", 2, 2, arrayGetItem},
+	&function{"States.ArrayLength", 1, 1, arrayLength},
+	&function{"States.ArrayUnique", 1, 1, arrayUnique},
+	&function{"States.Base64Encode", 1, 1, base64Encode},
+	&function{"States.Base64Decode", 1, 1, base64Decode},
+	&function{"States.Hash", 2, 2, hashDigest},
+	&function{"States.JsonMerge", 3, 3, jsonMerge},
+	&function{"States.MathRandom", 2, 3, mathRandom},
+	&function{"States.MathAdd", 2, 2, mathAdd},
+	&function{"States.StringSplit", 2, 2, stringSplit},
+	&function{"States.UUID", 0, 0, uuid},
+)
+
+func byName(fns ...*function) map[string]*function {
+	m := make(map[string]*function, len(fns))
+	for _, f := range fns {
+		m[f.name] = f
+	}
+	return m
+}
+
+// checkCount fails unless n arguments suit the function.
+func (f *function) checkCount(n int) error {
+	switch {
+	case f.max < 0 && n < f.min:
+		return invalid(f.name, "expected at least %d argument%s but got %d", f.min, plural(f.min), n)
+	case f.max >= 0 && f.min == f.max && n != f.min:
+		return invalid(f.name, "expected %d argument%s but got %d", f.min, plural(f.min), n)
+	case f.max >= 0 && (n < f.min || n > f.max):
+		return invalid(f.name, "expected %d to %d arguments but got %d", f.min, f.max, n)
+	}
+	return nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// ordinals name argument positions in causes.
+var ordinals = [...]string{"first", "second", "third"}
+
+func ordinal(i int) string {
+	if i < len(ordinals) {
+		return ordinals[i]
+	}
+	return "extra"
+}
+
+// stringArg returns args[i] if it is a string.
+func (c *Call) stringArg(args []any, i int) (string, error) {
+	s, ok := args[i].(string)
+	if !ok {
+		return "", invalid(c.fn.name, "the %s argument must be a string, not %s", ordinal(i), jsonvalue.TypeName(args[i]))
+	}
+	return s, nil
+}
+
+// arrayArg returns args[i] if it is an array.
+func (c *Call) arrayArg(args []any, i int) ([]any, error) {
+	a, ok := args[i].([]any)
+	if !ok {
+		return nil, invalid(c.fn.name, "the %s argument must be an array, not %s", ordinal(i), jsonvalue.TypeName(args[i]))
+	}
+	return a, nil
+}
+
+// objectArg returns args[i] if it is an object.
+func (c *Call) objectArg(args []any, i int) (map[string]any, error) {
+	m, ok := args[i].(map[string]any)
+	if !ok {
+		return nil, invalid(c.fn.name, "the %s argument must be an object, not %s", ordinal(i), jsonvalue.TypeName(args[i]))
+	}
+	return m, nil
+}
+
+// intArg returns args[i] as a Java int: a number truncated toward zero
+// that fits in 32 bits.
+func (c *Call) intArg(args []any, i int) (int64, error) {
+	return c.toInt(args, i, math.Trunc)
+}
+
+// roundedIntArg is intArg rounding half up, as Java's Math.round does.
+func (c *Call) roundedIntArg(args []any, i int) (int64, error) {
+	return c.toInt(args, i, roundHalfUp)
+}
+
+func (c *Call) toInt(args []any, i int, round func(float64) float64) (int64, error) {
+	if n, ok := args[i].(int64); ok && n >= math.MinInt32 && n <= math.MaxInt32 {
+		return n, nil
+	}
+	f, ok := jsonvalue.Number(args[i])
+	if !ok {
+		return 0, invalid(c.fn.name, "the %s argument must be a number, not %s", ordinal(i), jsonvalue.TypeName(args[i]))
+	}
+	r := round(f)
+	if r < math.MinInt32 || r > math.MaxInt32 || math.IsNaN(r) {
+		return 0, invalid(c.fn.name, "the %s argument %s is not within the range of a 32-bit integer", ordinal(i), jsonvalue.String(args[i]))
+	}
+	return int64(r), nil
+}
+
+// roundHalfUp rounds to the nearest integer and ties toward positive
+// infinity, like Java's Math.round.
+func roundHalfUp(f float64) float64 {
+	fl := math.Floor(f)
+	if f-fl == 0.5 {
+		return fl + 1
+	}
+	return math.Round(f)
+}
+
+// javaLength returns the length of s as Java counts it, in UTF-16 code
+// units; AWS's character limits are in those.
+func javaLength(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}

@@ -1,0 +1,34 @@
+package asl
+
+// Pass passes its input to its output, or injects Result.
+type Pass struct {
+	Base
+	// Result replaces the effective input when HasResult is set.
+	Result    any
+	HasResult bool
+}
+
+func parsePass(r *reader, b Base) State {
+	p := &Pass{Base: b}
+	p.Result, p.HasResult = r.obj["Result"]
+	return p
+}
+
+func (p *Pass) enter(input any, c *Context) Decision {
+	result, err := p.parameters(input, c)
+	if err != nil {
+		return failWith(err)
+	}
+	if p.HasResult {
+		result = p.Result
+	}
+	if tooLarge(result) {
+		return failWith(NewError(ErrorDataLimitExceeded,
+			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", p.Name))
+	}
+	out, err := p.output(input, result, c)
+	if err != nil {
+		return failWith(err)
+	}
+	return p.proceed(out)
+}

@@ -1,0 +1,147 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/stepwise-run/stepwise/asl"
+)
+
+// machine runs m from StartAt on a virtual clock that starts at now. It
+// returns the output or the failure, and the virtual time it ended.
+func (r *run) machine(m *asl.StateMachine, input any, now time.Time) (any, *asl.Error, time.Time) {
+	name, in := m.StartAt, input
+	for {
+		if err := r.check(now); err != nil {
+			return nil, err, now
+		}
+		typ := m.States[name].Common().Type
+		r.now = now
+		entered := r.emit(typ+"StateEntered", name, nil)
+		var d asl.Decision
+		d, now = r.state(m, name, in, r.context(name, now, entered), now)
+		r.now = now
+		switch d.Kind {
+		case asl.KindNext:
+			r.emit(typ+"StateExited", name, nil)
+			name, in = d.Next, d.Output
+		case asl.KindSucceed:
+			r.emit(typ+"StateExited", name, nil)
+			return d.Output, nil, now
+		default:
+			return nil, d.Error, now
+		}
+	}
+}
+
+// context is the step context for entering state name at now.
+func (r *run) context(name string, now time.Time, entered int64) *asl.Context {
+	c := r.base
+	c.StateName = name
+	c.StateEnteredTime = now
+	c.EnteredEventID = entered
+	c.Now = now
+	c.TaskToken = fmt.Sprintf("local-token-%s-%d", c.Execution.Name, entered)
+	return &c
+}
+
+// state steps state name until it moves on, succeeds or fails, running
+// the tasks, timers, branches and retries it asks for on the way.
+func (r *run) state(m *asl.StateMachine, name string, in any, c *asl.Context, now time.Time) (asl.Decision, time.Time) {
+	d := m.Enter(name, in, c)
+	for {
+		switch d.Kind {
+		case asl.KindTask:
+			d, now = r.task(m, name, in, c, d.Task, now)
+		case asl.KindParallel:
+			d, now = r.parallel(m, name, in, c, d, now)
+		case asl.KindMap:
+			d, now = r.mapState(m, name, in, c, d.Map, now)
+		case asl.KindWait:
+			if d.Until.After(now) {
+				now = d.Until
+			}
+			if d.Next == "" {
+				return asl.Decision{Kind: asl.KindSucceed, Output: d.Output}, now
+			}
+			return asl.Decision{Kind: asl.KindNext, Next: d.Next, Output: d.Output}, now
+		case asl.KindRetry:
+			now = now.Add(d.Delay)
+			c = retried(c, d.Retrier, now)
+			d = m.Enter(name, in, c)
+		default:
+			return d, now
+		}
+	}
+}
+
+// retried is c after one more use of retrier i.
+func retried(c *asl.Context, i int, now time.Time) *asl.Context {
+	next := *c
+	next.Retries = make([]int, max(len(c.Retries), i+1))
+	copy(next.Retries, c.Retries)
+	next.Retries[i]++
+	next.StateRetryCount++
+	next.Now = now
+	next.Invalidate()
+	return &next
+}
+
+func (r *run) task(m *asl.StateMachine, name string, in any, c *asl.Context, call *asl.TaskCall, now time.Time) (asl.Decision, time.Time) {
+	r.now = now
+	r.emit("TaskScheduled", name, nil)
+	r.emit("TaskStarted", name, nil)
+	result, err := r.callTask(call, c.TaskToken)
+	if err != nil {
+		e := asl.AsError(err)
+		typ := "TaskFailed"
+		if e.Name == asl.ErrorTimeout {
+			typ = "TaskTimedOut"
+		}
+		r.emit(typ, name, e)
+		return m.Failed(name, in, e, c), now
+	}
+	r.emit("TaskSucceeded", name, nil)
+	return m.Complete(name, in, result, c), now
+}
+
+func (r *run) callTask(call *asl.TaskCall, token string) (any, error) {
+	if r.cfg.Tasks == nil {
+		return nil, asl.NewError(asl.ErrorTaskFailed, "no task handler is configured for resource %s", call.Resource)
+	}
+	ctx, cancel := context.WithTimeout(r.ctx, time.Duration(call.TimeoutSeconds)*time.Second)
+	defer cancel()
+	result, err := r.cfg.Tasks(ctx, call, token)
+	if err != nil && ctx.Err() == context.DeadlineExceeded && r.ctx.Err() == nil {
+		return nil, asl.NewError(asl.ErrorTimeout, "Task timed out after %d seconds", call.TimeoutSeconds)
+	}
+	return result, err
+}
+
+func (r *run) parallel(m *asl.StateMachine, name string, in any, c *asl.Context, d asl.Decision, now time.Time) (asl.Decision, time.Time) {
+	r.now = now
+	r.emit("ParallelStateStarted", name, nil)
+	results := make([]any, len(d.Branches))
+	end := now
+	for i, branch := range d.Branches {
+		out, failure, t := r.machine(branch, d.Input, now)
+		if failure != nil {
+			r.now = t
+			r.emit("ParallelStateFailed", name, failure)
+			return m.Failed(name, in, failure, c), t
+		}
+		results[i] = out
+		end = later(end, t)
+	}
+	r.now = end
+	r.emit("ParallelStateSucceeded", name, nil)
+	return m.Complete(name, in, results, c), end
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,261 @@
+package asl
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/stepwise-run/stepwise/asl/internal/jsonpath"
+	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
+)
+
+// Base holds the fields every state type has, used or not: the validator
+// decides which a type may carry.
+type Base struct {
+	Name          string
+	Type          string
+	Comment       string
+	QueryLanguage string
+	// Next is the state that follows; End marks a terminal state.
+	Next string
+	End  bool
+	// InputPath, OutputPath and ResultPath: absent means "$", null discards.
+	InputPath  OptionalPath
+	OutputPath OptionalPath
+	ResultPath OptionalPath
+	// Parameters and ResultSelector are nil when absent.
+	Parameters     *Template
+	ResultSelector *Template
+	Retry          []Retrier
+	Catch          []Catcher
+}
+
+// Common returns the state's common fields.
+func (b *Base) Common() *Base { return b }
+
+// OptionalPath is a path field that may be absent (the zero value, meaning
+// "$") or null.
+type OptionalPath struct {
+	Path *jsonpath.Path
+	Null bool
+}
+
+// reader reads typed fields from one JSON object, remembering the first
+// problem with its location.
+type reader struct {
+	obj map[string]any
+	ptr string
+	err error
+}
+
+func (r *reader) fail(key, format string, args ...any) {
+	if r.err == nil {
+		r.err = &ParseError{Pointer: r.ptr + "/" + escapePointer(key), Message: fmt.Sprintf(format, args...)}
+	}
+}
+
+func (r *reader) at(key string) string { return r.ptr + "/" + escapePointer(key) }
+
+func (r *reader) has(key string) bool {
+	_, ok := r.obj[key]
+	return ok
+}
+
+func (r *reader) str(key string) string {
+	v, ok := r.obj[key]
+	if !ok {
+		return ""
+	}
+	s, ok := v.(string)
+	if !ok {
+		r.fail(key, "%s must be a string", key)
+	}
+	return s
+}
+
+func (r *reader) requiredStr(key string) string {
+	if !r.has(key) {
+		r.fail(key, "%s is required", key)
+		return ""
+	}
+	return r.str(key)
+}
+
+func (r *reader) boolean(key string) bool {
+	v, ok := r.obj[key]
+	if !ok {
+		return false
+	}
+	b, ok := v.(bool)
+	if !ok {
+		r.fail(key, "%s must be a boolean", key)
+	}
+	return b
+}
+
+func (r *reader) integer(key string) int64 {
+	v, ok := r.obj[key]
+	if !ok {
+		return 0
+	}
+	i, ok := jsonvalue.Integer(v)
+	if !ok {
+		r.fail(key, "%s must be an integer", key)
+	}
+	return i
+}
+
+func (r *reader) number(key string) float64 {
+	v, ok := r.obj[key]
+	if !ok {
+		return 0
+	}
+	f, ok := jsonvalue.Number(v)
+	if !ok {
+		r.fail(key, "%s must be a number", key)
+	}
+	return f
+}
+
+// path reads an optional Path field (absent, null or a JSONPath).
+func (r *reader) path(key string) OptionalPath {
+	v, ok := r.obj[key]
+	if !ok {
+		return OptionalPath{}
+	}
+	if v == nil {
+		return OptionalPath{Null: true}
+	}
+	return OptionalPath{Path: r.compilePath(key, jsonpath.Compile)}
+}
+
+// referencePath reads an optional Reference Path field.
+func (r *reader) referencePath(key string) OptionalPath {
+	v, ok := r.obj[key]
+	if !ok {
+		return OptionalPath{}
+	}
+	if v == nil {
+		return OptionalPath{Null: true}
+	}
+	return OptionalPath{Path: r.compilePath(key, jsonpath.CompileReference)}
+}
+
+// requiredPath reads a path field that must hold a JSONPath when present;
+// it returns nil when absent.
+func (r *reader) requiredPath(key string) *jsonpath.Path {
+	if !r.has(key) {
+		return nil
+	}
+	return r.compilePath(key, jsonpath.CompileReference)
+}
+
+func (r *reader) compilePath(key string, compile func(string) (*jsonpath.Path, error)) *jsonpath.Path {
+	s, ok := r.obj[key].(string)
+	if !ok {
+		r.fail(key, "%s must be a JSONPath string", key)
+		return nil
+	}
+	p, err := compile(s)
+	if err != nil {
+		r.fail(key, "%s: %v", key, err)
+		return nil
+	}
+	return p
+}
+
+func (r *reader) template(key string) *Template {
+	v, ok := r.obj[key]
+	if !ok {
+		return nil
+	}
+	if _, isObj := v.(map[string]any); !isObj {
+		r.fail(key, "%s must be a JSON object", key)
+		return nil
+	}
+	t, err := CompileTemplate(v, r.at(key))
+	r.adopt(err)
+	return t
+}
+
+func (r *reader) base(name, lang string) Base {
+	b := Base{
+		Name:           name,
+		Type:           r.requiredStr("Type"),
+		Comment:        r.str("Comment"),
+		QueryLanguage:  r.str("QueryLanguage"),
+		Next:           r.str("Next"),
+		End:            r.boolean("End"),
+		InputPath:      r.path("InputPath"),
+		OutputPath:     r.path("OutputPath"),
+		ResultPath:     r.referencePath("ResultPath"),
+		Parameters:     r.template("Parameters"),
+		ResultSelector: r.template("ResultSelector"),
+		Retry:          r.retriers(),
+		Catch:          r.catchers(),
+	}
+	if b.QueryLanguage == "" {
+		b.QueryLanguage = lang
+	}
+	if b.Type != "Choice" && b.Type != "Succeed" && b.Type != "Fail" && b.Next == "" && !b.End && r.err == nil {
+		r.fail("Next", "state %q needs Next or End", name)
+	}
+	return b
+}
+
+// adopt records err as the reader's problem unless it has one already.
+func (r *reader) adopt(err error) {
+	if r.err == nil && err != nil {
+		r.err = err
+	}
+}
+
+// take adopts the first problem a nested reader found.
+func (r *reader) take(sub *reader) {
+	if r.err == nil {
+		r.err = sub.err
+	}
+}
+
+// objects reads an optional array of objects.
+func (r *reader) objects(key string) []map[string]any {
+	v, ok := r.obj[key]
+	if !ok {
+		return nil
+	}
+	arr, ok := v.([]any)
+	if !ok {
+		r.fail(key, "%s must be an array", key)
+		return nil
+	}
+	out := make([]map[string]any, 0, len(arr))
+	for i, e := range arr {
+		obj, ok := e.(map[string]any)
+		if !ok {
+			r.fail(key+"/"+itoa(i), "each element of %s must be an object", key)
+			return nil
+		}
+		out = append(out, obj)
+	}
+	return out
+}
+
+// strings reads a required non-empty array of strings.
+func (r *reader) strings(key string) []string {
+	arr, ok := r.obj[key].([]any)
+	if !ok || len(arr) == 0 {
+		r.fail(key, "%s must be a non-empty array of strings", key)
+		return nil
+	}
+	out := make([]string, 0, len(arr))
+	for _, e := range arr {
+		s, ok := e.(string)
+		if !ok {
+			r.fail(key, "%s must contain only strings", key)
+			return nil
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,251 @@
+package asl
+
+import (
+	"errors"
+	"time"
+
+	"github.com/stepwise-run/stepwise/asl/internal/jsonpath"
+	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
+)
+
+// Kind says what a Decision asks the caller to do.
+type Kind int
+
+// The kinds of decision.
+const (
+	// KindNext moves to state Next with Output.
+	KindNext Kind = iota
+	// KindSucceed ends the machine (or branch) successfully with Output.
+	KindSucceed
+	// KindFail ends the machine (or branch) with Error.
+	KindFail
+	// KindTask runs Task, then calls Complete or Failed.
+	KindTask
+	// KindWait waits until Until, then moves on like KindNext (Next empty
+	// means the Wait state ends the machine).
+	KindWait
+	// KindParallel runs Branches, then calls Complete or Failed.
+	KindParallel
+	// KindMap runs Map's iterations, then calls Complete or Failed.
+	KindMap
+	// KindRetry re-enters the same state with the same input after Delay,
+	// counting one more use of Retry[Retrier].
+	KindRetry
+)
+
+// PayloadLimit is the largest state input or output, in bytes of JSON.
+const PayloadLimit = 256 * 1024
+
+// Decision is the outcome of one step of the pure step function.
+type Decision struct {
+	Kind   Kind
+	Next   string
+	Output any
+	Error  *Error
+	// Caught is the error a Catcher handled on a KindNext decision.
+	Caught *Error
+	Task   *TaskCall
+	Until  time.Time
+	// Branches are the Parallel branches with their common input.
+	Branches []*StateMachine
+	Input    any
+	Map      *MapRun
+	// Delay and Retrier describe a KindRetry decision.
+	Delay   time.Duration
+	Retrier int
+}
+
+// Enter runs state name on input: it processes the state's input and
+// decides what happens next. c describes the moment and the execution.
+func (m *StateMachine) Enter(name string, input any, c *Context) Decision {
+	st, ok := m.States[name]
+	if !ok {
+		return failWith(runtimeError(c, "state %q does not exist", name))
+	}
+	switch s := st.(type) {
+	case *Pass:
+		return s.enter(input, c)
+	case *Task:
+		return s.enter(input, c)
+	case *Choice:
+		return s.enter(input, c)
+	case *Wait:
+		return s.enter(input, c)
+	case *Parallel:
+		return s.enter(input, c)
+	case *Map:
+		return s.enter(input, c)
+	case *Succeed:
+		return s.enter(input, c)
+	case *Fail:
+		return s.enter(input, c)
+	}
+	return failWith(runtimeError(c, "state %q has no step", name))
+}
+
+// Complete applies the result of a Task, Parallel or Map state to its
+// input: ResultSelector, ResultPath, OutputPath, then Next or End.
+func (m *StateMachine) Complete(name string, input, result any, c *Context) Decision {
+	st, ok := m.States[name]
+	if !ok {
+		return failWith(runtimeError(c, "state %q does not exist", name))
+	}
+	b := st.Common()
+	if b.ResultSelector != nil {
+		var err error
+		if result, err = b.ResultSelector.Eval(result, c); err != nil {
+			return b.handle(AsError(err), input, c)
+		}
+	}
+	out, err := b.output(input, result, c)
+	if err != nil {
+		return b.handle(err, input, c)
+	}
+	return b.proceed(out)
+}
+
+// Failed applies Retry and Catch to an error raised by state name
+// (c.Retries holds how often each retrier was used so far).
+func (m *StateMachine) Failed(name string, input any, e *Error, c *Context) Decision {
+	st, ok := m.States[name]
+	if !ok {
+		return failWith(runtimeError(c, "state %q does not exist", name))
+	}
+	return st.Common().handle(e, input, c)
+}
+
+func failWith(e *Error) Decision { return Decision{Kind: KindFail, Error: e} }
+
+// proceed moves to Next, or ends the machine for a terminal state.
+func (b *Base) proceed(out any) Decision {
+	if b.End {
+		return Decision{Kind: KindSucceed, Output: out}
+	}
+	return Decision{Kind: KindNext, Next: b.Next, Output: out}
+}
+
+// handle turns an error into a retry, a caught transition or a failure.
+func (b *Base) handle(e *Error, input any, c *Context) Decision {
+	for i := range b.Retry {
+		rt := &b.Retry[i]
+		if !Matches(rt.ErrorEquals, e.Name) {
+			continue
+		}
+		used := 0
+		if i < len(c.Retries) {
+			used = c.Retries[i]
+		}
+		if int64(used) < rt.MaxAttempts {
+			return Decision{Kind: KindRetry, Delay: rt.Delay(used, c.Rand), Retrier: i, Error: e}
+		}
+		break
+	}
+	for _, ct := range b.Catch {
+		if !Matches(ct.ErrorEquals, e.Name) {
+			continue
+		}
+		errOut := map[string]any{"Error": e.Name, "Cause": e.Cause}
+		out, err := applyResultPath(ct.ResultPath, input, errOut, c)
+		if err != nil {
+			return failWith(err)
+		}
+		return Decision{Kind: KindNext, Next: ct.Next, Output: out, Caught: e}
+	}
+	return failWith(e)
+}
+
+// effectiveInput applies InputPath.
+func (b *Base) effectiveInput(input any, c *Context) (any, *Error) {
+	return selectPath(b.InputPath, input, c)
+}
+
+// parameters applies InputPath then Parameters.
+func (b *Base) parameters(input any, c *Context) (any, *Error) {
+	eff, err := b.effectiveInput(input, c)
+	if err != nil || b.Parameters == nil {
+		return eff, err
+	}
+	v, perr := b.Parameters.Eval(eff, c)
+	if perr != nil {
+		return nil, AsError(perr)
+	}
+	return v, nil
+}
+
+// output applies ResultPath and OutputPath to a result.
+func (b *Base) output(input, result any, c *Context) (any, *Error) {
+	out, err := applyResultPath(b.ResultPath, input, result, c)
+	if err != nil {
+		return nil, err
+	}
+	return b.outputPath(out, c)
+}
+
+func (b *Base) outputPath(out any, c *Context) (any, *Error) {
+	return selectPath(b.OutputPath, out, c)
+}
+
+func selectPath(p OptionalPath, data any, c *Context) (any, *Error) {
+	switch {
+	case p.Null:
+		return map[string]any{}, nil
+	case p.Path == nil:
+		return data, nil
+	}
+	src := data
+	if p.Path.Context() {
+		src = c.Object()
+	}
+	v, err := p.Path.Select(src)
+	if errors.Is(err, jsonpath.ErrNotFound) {
+		return nil, runtimeError(c, "Invalid path '%s' : No results for path: %s", p.Path, p.Path.Normalized())
+	}
+	if err != nil {
+		return nil, runtimeError(c, "Invalid path '%s' : %v", p.Path, err)
+	}
+	return v, nil
+}
+
+func applyResultPath(p OptionalPath, input, result any, c *Context) (any, *Error) {
+	switch {
+	case p.Null:
+		return input, nil
+	case p.Path == nil || p.Path.IsRoot():
+		return result, nil
+	}
+	out, err := p.Path.Set(input, result)
+	if err != nil {
+		return nil, stateError(c, ErrorResultPathMatchFailure,
+			"Unable to apply ResultPath '%s' to input '%s': %v", p.Path, jsonvalue.String(input), err)
+	}
+	return out, nil
+}
+
+// tooLarge reports whether v encodes to more than PayloadLimit bytes. It
+// estimates without encoding and stops as soon as the limit is passed.
+func tooLarge(v any) bool {
+	return jsonSize(v, 0) > PayloadLimit
+}
+
+func jsonSize(v any, acc int) int {
+	if acc > PayloadLimit {
+		return acc
+	}
+	switch t := v.(type) {
+	case string:
+		return acc + len(t) + 2
+	case map[string]any:
+		acc += 2
+		for k, e := range t {
+			acc = jsonSize(e, acc+len(k)+4)
+		}
+		return acc
+	case []any:
+		acc += 2
+		for _, e := range t {
+			acc = jsonSize(e, acc+1)
+		}
+		return acc
+	}
+	return acc + 8
+}

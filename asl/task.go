@@ -1,0 +1,94 @@
+package asl
+
+import (
+	"strings"
+
+	"github.com/stepwise-run/stepwise/asl/internal/jsonpath"
+	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
+)
+
+// DefaultTaskTimeout is AWS's TimeoutSeconds for a Task that sets none.
+const DefaultTaskTimeout = 99999999
+
+// Task runs work outside the engine: a function, an activity or a callback.
+type Task struct {
+	Base
+	Resource string
+	// TimeoutSeconds is 0 when unset (then TimeoutSecondsPath or the default
+	// applies); HeartbeatSeconds 0 means no heartbeat is required.
+	TimeoutSeconds       int64
+	TimeoutSecondsPath   *jsonpath.Path
+	HeartbeatSeconds     int64
+	HeartbeatSecondsPath *jsonpath.Path
+	Credentials          any
+}
+
+// TaskCall is what a KindTask decision asks the caller to run.
+type TaskCall struct {
+	State    string
+	Resource string
+	// Input is the effective input after InputPath and Parameters.
+	Input            any
+	TimeoutSeconds   int64
+	HeartbeatSeconds int64
+	// WaitForToken is set for ".waitForTaskToken" resources: the task ends
+	// when a callback with the token arrives, not when the worker returns.
+	WaitForToken bool
+	Credentials  any
+}
+
+// WaitForTaskTokenSuffix marks a callback task's resource.
+const WaitForTaskTokenSuffix = ".waitForTaskToken"
+
+func parseTask(r *reader, b Base) State {
+	return &Task{
+		Base:                 b,
+		Resource:             r.requiredStr("Resource"),
+		TimeoutSeconds:       r.integer("TimeoutSeconds"),
+		TimeoutSecondsPath:   r.requiredPath("TimeoutSecondsPath"),
+		HeartbeatSeconds:     r.integer("HeartbeatSeconds"),
+		HeartbeatSecondsPath: r.requiredPath("HeartbeatSecondsPath"),
+		Credentials:          r.obj["Credentials"],
+	}
+}
+
+func (t *Task) enter(input any, c *Context) Decision {
+	params, err := t.parameters(input, c)
+	if err != nil {
+		return t.handle(err, input, c)
+	}
+	call := &TaskCall{
+		State:        t.Name,
+		Resource:     t.Resource,
+		Input:        params,
+		WaitForToken: strings.HasSuffix(t.Resource, WaitForTaskTokenSuffix),
+		Credentials:  t.Credentials,
+	}
+	if call.TimeoutSeconds, err = seconds(t.TimeoutSeconds, t.TimeoutSecondsPath, "TimeoutSecondsPath", input, c); err != nil {
+		return t.handle(err, input, c)
+	}
+	if call.TimeoutSeconds == 0 {
+		call.TimeoutSeconds = DefaultTaskTimeout
+	}
+	if call.HeartbeatSeconds, err = seconds(t.HeartbeatSeconds, t.HeartbeatSecondsPath, "HeartbeatSecondsPath", input, c); err != nil {
+		return t.handle(err, input, c)
+	}
+	return Decision{Kind: KindTask, Task: call}
+}
+
+// seconds resolves a field given either as a number or as a path to a
+// positive integer in the input.
+func seconds(fixed int64, path *jsonpath.Path, field string, input any, c *Context) (int64, *Error) {
+	if path == nil {
+		return fixed, nil
+	}
+	v, err := selectPath(OptionalPath{Path: path}, input, c)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := jsonvalue.Integer(v)
+	if !ok || n <= 0 {
+		return 0, runtimeError(c, "The %s field refers to value %s which is not a positive integer", field, jsonvalue.String(v))
+	}
+	return n, nil
+}

@@ -1,0 +1,103 @@
+package asl
+
+import (
+	"time"
+
+	"github.com/stepwise-run/stepwise/asl/internal/jsonpath"
+	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
+)
+
+// Wait delays the machine for a number of seconds or until a time, each
+// given literally or by a path.
+type Wait struct {
+	Base
+	// Seconds is set when HasSeconds; Timestamp when non-zero.
+	Seconds       int64
+	HasSeconds    bool
+	Timestamp     time.Time
+	SecondsPath   *jsonpath.Path
+	TimestampPath *jsonpath.Path
+}
+
+func parseWait(r *reader, b Base) State {
+	w := &Wait{
+		Base:          b,
+		Seconds:       r.integer("Seconds"),
+		HasSeconds:    r.has("Seconds"),
+		SecondsPath:   r.requiredPath("SecondsPath"),
+		TimestampPath: r.requiredPath("TimestampPath"),
+	}
+	if r.has("Timestamp") {
+		ts, err := ParseTimestamp(r.str("Timestamp"))
+		if err != nil {
+			r.fail("Timestamp", "Timestamp must be an RFC 3339 time such as 2016-03-14T01:59:00Z")
+		}
+		w.Timestamp = ts
+	}
+	return w
+}
+
+// ParseTimestamp parses an ASL timestamp: RFC 3339 with an upper-case T
+// and Z or a numeric offset, optional fraction.
+func ParseTimestamp(s string) (time.Time, error) {
+	return time.Parse(time.RFC3339Nano, s)
+}
+
+func (w *Wait) enter(input any, c *Context) Decision {
+	eff, err := w.effectiveInput(input, c)
+	if err != nil {
+		return failWith(err)
+	}
+	until, err := w.until(eff, c)
+	if err != nil {
+		return failWith(err)
+	}
+	out, err := w.outputPath(eff, c)
+	if err != nil {
+		return failWith(err)
+	}
+	return Decision{Kind: KindWait, Until: until, Next: w.Next, Output: out}
+}
+
+func (w *Wait) until(eff any, c *Context) (time.Time, *Error) {
+	switch {
+	case w.HasSeconds:
+		return c.Now.Add(time.Duration(w.Seconds) * time.Second), nil
+	case !w.Timestamp.IsZero():
+		return w.Timestamp, nil
+	case w.SecondsPath != nil:
+		return w.secondsFromPath(eff, c)
+	case w.TimestampPath != nil:
+		return w.timestampFromPath(eff, c)
+	}
+	return c.Now, nil
+}
+
+func (w *Wait) secondsFromPath(eff any, c *Context) (time.Time, *Error) {
+	v, err := selectPath(OptionalPath{Path: w.SecondsPath}, eff, c)
+	if err != nil {
+		return time.Time{}, err
+	}
+	n, ok := v.(int64)
+	if !ok {
+		return time.Time{}, runtimeError(c, "The SecondsPath parameter cannot be parsed as a long value: %s", w.SecondsPath)
+	}
+	if n < 0 {
+		return time.Time{}, runtimeError(c, "The SecondsPath parameter references a negative value: %s", w.SecondsPath)
+	}
+	return c.Now.Add(time.Duration(n) * time.Second), nil
+}
+
+func (w *Wait) timestampFromPath(eff any, c *Context) (time.Time, *Error) {
+	v, err := selectPath(OptionalPath{Path: w.TimestampPath}, eff, c)
+	if err != nil {
+		return time.Time{}, err
+	}
+	s, _ := v.(string)
+	ts, perr := ParseTimestamp(s)
+	if perr != nil {
+		return time.Time{}, runtimeError(c, "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s",
+			w.TimestampPath, jsonvalue.String(v))
+	}
+	return ts, nil
+}
