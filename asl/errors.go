@@ -3,6 +3,7 @@ package asl
 import (
 	"errors"
 	"fmt"
+	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
 
 	"github.com/stepwise-run/stepwise/asl/internal/failure"
 )
@@ -69,4 +70,13 @@ func stateError(c *Context, name, format string, args ...any) *Error {
 	e.Cause = fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
 		c.StateName, c.EnteredEventID, e.Cause)
 	return e
+}
+
+// display renders a value in an error cause as AWS does: a string as its
+// text, anything else as JSON.
+func display(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return jsonvalue.String(v)
 }

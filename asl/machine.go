@@ -113,6 +113,11 @@ func unsupportedJSONata(pointer string) error {
 		Message: "the JSONata query language is not supported yet; use JSONPath"}
 }
 
+func unsupportedVariables(pointer string) error {
+	return &ParseError{Pointer: pointer, Code: CodeUnsupported,
+		Message: "workflow variables ($name) are not supported yet"}
+}
+
 // StateNames returns the names of the machine's states, sorted.
 func (m *StateMachine) StateNames() []string {
 	names := make([]string, 0, len(m.States))

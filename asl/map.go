@@ -46,6 +46,10 @@ type MapRun struct {
 	Input any
 	// MaxConcurrency is 0 for no limit.
 	MaxConcurrency int
+	// Err is a problem with the run's tolerated-failure settings. AWS
+	// raises it once the Map has started, so callers record the start,
+	// then fail the state with Err.
+	Err *Error
 	// Tolerance bounds, read only when the state sets them (see Exceeded).
 	ToleratedFailureCount      int64
 	ToleratedFailurePercentage float64
@@ -129,9 +133,7 @@ func (m *Map) run(eff any, c *Context) (*MapRun, *Error) {
 		return nil, err
 	}
 	run.MaxConcurrency = int(mc)
-	if err := m.tolerance(run, eff, c); err != nil {
-		return nil, err
-	}
+	run.Err = m.tolerance(run, eff, c)
 	return run, nil
 }
 
@@ -145,8 +147,8 @@ func (m *Map) maxConcurrency(eff any, c *Context) (int64, *Error) {
 	}
 	n, ok := v.(int64)
 	if !ok || n < 0 {
-		return 0, runtimeError(c, "The MaxConcurrencyPath field refers to value %q which is not a valid integer: %s",
-			jsonvalue.String(v), m.MaxConcurrencyPath)
+		return 0, runtimeError(c, "The MaxConcurrencyPath field refers to value \"%s\" which is not a valid integer: %s",
+			display(v), m.MaxConcurrencyPath)
 	}
 	return n, nil
 }
@@ -165,7 +167,7 @@ func (m *Map) tolerance(run *MapRun, eff any, c *Context) *Error {
 		}
 		n, ok := v.(int64)
 		if !ok {
-			return runtimeError(c, "The ToleratedFailureCountPath field refers to value %q which is not a valid integer: %s", jsonvalue.String(v), p)
+			return runtimeError(c, "The ToleratedFailureCountPath field refers to value \"%s\" which is not a valid integer: %s", display(v), p)
 		}
 		run.ToleratedFailureCount = n
 	}
@@ -176,7 +178,7 @@ func (m *Map) tolerance(run *MapRun, eff any, c *Context) *Error {
 		}
 		f, ok := jsonvalue.Number(v)
 		if !ok {
-			return runtimeError(c, "The ToleratedFailurePercentagePath field refers to value %q which is not a valid float: %s", jsonvalue.String(v), p)
+			return runtimeError(c, "The ToleratedFailurePercentagePath field refers to value \"%s\" which is not a valid float: %s", display(v), p)
 		}
 		run.ToleratedFailurePercentage = f
 	}

@@ -160,6 +160,9 @@ func (r *reader) compilePath(key string, compile func(string) (*jsonpath.Path, e
 		r.fail(key, "%s: %v", key, err)
 		return nil
 	}
+	if p.Variable() != "" {
+		r.adopt(unsupportedVariables(r.at(key)))
+	}
 	return p
 }
 

@@ -114,6 +114,9 @@ func (t *Template) compileDynamic(raw any, pointer, key string) (tnode, error) {
 	if err != nil {
 		return tnode{}, &ParseError{Pointer: pointer, Message: fmt.Sprintf("invalid JSONPath in field %q: %v", key, err)}
 	}
+	if p.Variable() != "" {
+		return tnode{}, unsupportedVariables(pointer)
+	}
 	t.usesContext = t.usesContext || p.Context()
 	return tnode{path: p, key: key}, nil
 }

@@ -80,10 +80,10 @@ func (w *Wait) secondsFromPath(eff any, c *Context) (time.Time, *Error) {
 	}
 	n, ok := v.(int64)
 	if !ok {
-		return time.Time{}, runtimeError(c, "The SecondsPath parameter cannot be parsed as a long value: %s", w.SecondsPath)
+		return time.Time{}, runtimeError(c, "The SecondsPath parameter cannot be parsed as a long value: %s == %s", w.SecondsPath, display(v))
 	}
 	if n < 0 {
-		return time.Time{}, runtimeError(c, "The SecondsPath parameter references a negative value: %s", w.SecondsPath)
+		return time.Time{}, runtimeError(c, "The SecondsPath parameter references a negative value: %s == %s", w.SecondsPath, display(v))
 	}
 	return c.Now.Add(time.Duration(n) * time.Second), nil
 }

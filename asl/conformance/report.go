@@ -3,6 +3,7 @@ package conformance
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
 )
@@ -60,6 +61,18 @@ func WriteFailures(w io.Writer, results []Result) {
 			continue
 		}
 		fmt.Fprintf(w, "FAIL %s\n  expected: %s\n  got:      %s\n", r.Case.Name, expected(r.Case), got(r))
+	}
+}
+
+// WriteEventMismatches prints each case whose history event types differ
+// from the recording, with both sequences.
+func WriteEventMismatches(w io.Writer, results []Result) {
+	for _, r := range results {
+		if !r.EventsChecked || r.EventsMatched || r.Outcome == nil {
+			continue
+		}
+		fmt.Fprintf(w, "EVENTS %s\n  expected: %s\n  got:      %s\n", r.Case.Name,
+			strings.Join(r.Case.Events, " "), strings.Join(r.Outcome.Events, " "))
 	}
 }
 

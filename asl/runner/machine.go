@@ -128,8 +128,7 @@ func (r *run) parallel(m *asl.StateMachine, name string, in any, c *asl.Context,
 		out, failure, t := r.machine(branch, d.Input, now)
 		if failure != nil {
 			r.now = t
-			r.emit("ParallelStateFailed", name, failure)
-			return m.Failed(name, in, failure, c), t
+			return r.failed(m, name, in, c, failure, "ParallelStateFailed"), t
 		}
 		results[i] = out
 		end = later(end, t)
@@ -144,4 +143,14 @@ func later(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// failed applies Retry and Catch to a Parallel or Map state's failure and
+// records the state's failed event unless it is retried.
+func (r *run) failed(m *asl.StateMachine, name string, in any, c *asl.Context, failure *asl.Error, event string) asl.Decision {
+	d := m.Failed(name, in, failure, c)
+	if d.Kind != asl.KindRetry {
+		r.emit(event, name, failure)
+	}
+	return d
 }

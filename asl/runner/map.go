@@ -12,6 +12,9 @@ import (
 func (r *run) mapState(m *asl.StateMachine, name string, in any, c *asl.Context, run *asl.MapRun, now time.Time) (asl.Decision, time.Time) {
 	r.now = now
 	r.emit("MapStateStarted", name, nil)
+	if run.Err != nil {
+		return asl.Decision{Kind: asl.KindFail, Error: run.Err}, now
+	}
 	distributed := run.State.Mode == asl.ModeDistributed
 	if distributed {
 		r.emit("MapRunStarted", name, nil)
@@ -22,8 +25,7 @@ func (r *run) mapState(m *asl.StateMachine, name string, in any, c *asl.Context,
 		if distributed {
 			r.emit("MapRunFailed", name, failure)
 		}
-		r.emit("MapStateFailed", name, failure)
-		return m.Failed(name, in, failure, c), end
+		return r.failed(m, name, in, c, failure, "MapStateFailed"), end
 	}
 	if distributed {
 		r.emit("MapRunSucceeded", name, nil)

@@ -14,6 +14,7 @@ func conformanceCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.SetOutput(stderr)
 	validation := fs.String("validation", "", "score the validation corpus in this folder (valid/, invalid/)")
 	quiet := fs.Bool("quiet", false, "print only the scores, not each failure")
+	events := fs.Bool("events", false, "also print each case whose history event types differ from the recording")
 	if err := parseFlags(fs, args); err != nil || (fs.NArg() != 1 && *validation == "") || fs.NArg() > 1 {
 		fmt.Fprintln(stderr, "usage: stepwise conformance DIR | --validation DIR")
 		return 2
@@ -29,6 +30,9 @@ func conformanceCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	results := conformance.Run(ctx, cases, conformance.Memory)
 	if !*quiet {
 		conformance.WriteFailures(stdout, results)
+	}
+	if *events {
+		conformance.WriteEventMismatches(stdout, results)
 	}
 	conformance.WriteSummary(stdout, results)
 	if conformance.Tally(results, nil).Failed > 0 {

@@ -214,6 +214,9 @@ func compilePath(raw any, ptr, name string) (*jsonpath.Path, error) {
 	if err != nil {
 		return nil, parseErr(ptr, "%s must be a Reference Path: %v", name, err)
 	}
+	if path.Variable() != "" {
+		return nil, &ParseError{Pointer: ptr, Message: name + " reads a workflow variable; variables are not supported yet", Err: ErrUnsupported}
+	}
 	return path, nil
 }
 

@@ -21,6 +21,7 @@ var ErrNotFound = errors.New("no results for path")
 type Path struct {
 	src      string
 	context  bool
+	variable string
 	expr     jp.Expr
 	definite bool
 }
@@ -36,6 +37,12 @@ func Compile(src string) (*Path, error) {
 	if strings.HasPrefix(src, "$$") {
 		p.context = true
 		body = src[1:]
+	} else if name, rest, ok := SplitVariable(src); ok {
+		p.variable = name
+		body = "$" + rest
+		if rest != "" && rest[0] != '.' && rest[0] != '[' {
+			return nil, fmt.Errorf("%q is not a valid variable reference", src)
+		}
 	}
 	if body == "$" {
 		p.expr = jp.Expr{jp.Root('$')}
@@ -84,28 +91,35 @@ func MustCompile(src string) *Path {
 // ($['input-value']). Text inside brackets and quotes is left alone.
 func bracketNames(src string) string {
 	var b strings.Builder
-	depth := 0
+	depth, parens := 0, 0
 	for i := 0; i < len(src); i++ {
 		ch := src[i]
 		switch {
-		case ch == '[' || ch == '(':
+		case parens > 0 && isBareWordStart(src, i):
+			n := bareWord(&b, src[i:])
+			i += n - 1
+			continue
+		case ch == '[':
 			depth++
-		case ch == ']' || ch == ')':
+		case ch == '(':
+			depth++
+			parens++
+		case ch == ']':
 			depth--
-		case ch == '\'' || ch == '"':
-			end := strings.IndexByte(src[i+1:], ch)
-			if end >= 0 {
-				b.WriteString(src[i : i+end+2])
-				i += end + 1
-				continue
-			}
+		case ch == ')':
+			depth--
+			parens--
+		case ch == '\'':
+			n := quoted(&b, src[i:])
+			i += n - 1
+			continue
 		case ch == '.' && depth == 0 && i+1 < len(src) && src[i+1] != '.':
 			name := src[i+1:]
 			if end := strings.IndexAny(name, ".["); end >= 0 {
 				name = name[:end]
 			}
 			if needsBrackets(name) {
-				b.WriteString("['" + strings.ReplaceAll(name, "'", "\\'") + "']")
+				b.WriteString("['" + strings.NewReplacer("\\", "\\\\", "'", "\\'").Replace(name) + "']")
 				i += len(name)
 				continue
 			}
@@ -113,6 +127,65 @@ func bracketNames(src string) string {
 		b.WriteByte(ch)
 	}
 	return b.String()
+}
+
+// quoted copies the single-quoted string at the start of s and returns
+// its length. As in AWS's JSONPath, a backslash inside it escapes only a
+// quote; any other backslash is literal, so it is doubled for ojg.
+func quoted(b *strings.Builder, s string) int {
+	b.WriteByte('\'')
+	for i := 1; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s) && s[i+1] == '\'':
+			b.WriteString("\\'")
+			i++
+		case s[i] == '\\':
+			b.WriteString("\\\\")
+		case s[i] == '\'':
+			b.WriteByte('\'')
+			return i + 1
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return len(s)
+}
+
+// isBareWordStart reports whether a word starts at src[i] that is not a
+// path step, a number, a keyword or a function name: inside a filter AWS
+// reads such a word as a string.
+func isBareWordStart(src string, i int) bool {
+	ch := src[i]
+	if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch == '_') {
+		return false
+	}
+	if i > 0 && strings.ContainsRune(".@$_'\"", rune(src[i-1])) || i > 0 && isWordChar(src[i-1]) {
+		return false
+	}
+	end := i
+	for end < len(src) && isWordChar(src[end]) {
+		end++
+	}
+	word := src[i:end]
+	if word == "true" || word == "false" || word == "null" {
+		return false
+	}
+	return end >= len(src) || src[end] != '('
+}
+
+func isWordChar(ch byte) bool {
+	return ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_'
+}
+
+// bareWord writes the word at the start of s as a quoted string and
+// returns its length.
+func bareWord(b *strings.Builder, s string) int {
+	end := 0
+	for end < len(s) && isWordChar(s[end]) {
+		end++
+	}
+	b.WriteString("'" + s[:end] + "'")
+	return end
 }
 
 func needsBrackets(name string) bool {
@@ -143,6 +216,25 @@ func (p *Path) String() string { return p.src }
 
 // Context reports whether the path reads the context object ("$$").
 func (p *Path) Context() bool { return p.context }
+
+// Variable returns the name of the workflow variable the path reads
+// ("$order.id" reads variable "order"), or "" for a path on the input or
+// the context object. Select then applies to the variable's value.
+func (p *Path) Variable() string { return p.variable }
+
+// SplitVariable splits "$name.rest" into the variable name and the rest.
+// It reports false for "$", "$$...", "$.x" and "$[0]", which are not
+// variable references.
+func SplitVariable(src string) (name, rest string, ok bool) {
+	if len(src) < 2 || src[0] != '$' || !isWordChar(src[1]) {
+		return "", "", false
+	}
+	end := 1
+	for end < len(src) && isWordChar(src[end]) {
+		end++
+	}
+	return src[1:end], src[end:], true
+}
 
 // Definite reports whether the path names at most one node.
 func (p *Path) Definite() bool { return p.definite }

@@ -10,7 +10,7 @@ import (
 
 func TestSelect(t *testing.T) {
 	t.Parallel()
-	doc := jsonvalue.MustDecode(`{"a":{"b":[1,2,{"c":"x"}]},"users":[{"s":0,"n":"a"},{"s":1,"n":"b"}],"k y":true,"n":null,"input-value":5,"a-b":{"c d":6}}`)
+	doc := jsonvalue.MustDecode(`{"a":{"b":[1,2,{"c":"x"}]},"users":[{"s":0,"n":"a"},{"s":1,"n":"b"}],"k y":true,"n":null,"input-value":5,"a-b":{"c d":6},"q\\\"'s":7,"b\\s":8}`)
 	tests := []struct {
 		path string
 		want string
@@ -28,9 +28,13 @@ func TestSelect(t *testing.T) {
 		{path: "$.nothing[*]", want: `[]`},
 		{path: "$.a.b[1:5]", want: `[2,{"c":"x"}]`},
 		{path: "$..c", want: `["x"]`},
+		{path: "$.users[?(@.n == b)].s", want: `[1]`},
+		{path: "$.users[?(@.n == 'b' && @.s > 0)].s", want: `[1]`},
 		{path: "$.input-value", want: `5`},
 		{path: "$.a-b.c d", want: `6`},
 		{path: "$['input-value']", want: `5`},
+		{path: `$['q\"\'s']`, want: `7`},
+		{path: `$.b\s`, want: `8`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -55,6 +59,14 @@ func TestCompileErrors(t *testing.T) {
 		require.Error(t, err, src)
 	}
 	_, err := CompileReference("$.a[*]")
+	require.Error(t, err)
+	v, err := Compile("$order.items[0]")
+	require.NoError(t, err)
+	require.Equal(t, "order", v.Variable())
+	got, err := v.Select(jsonvalue.MustDecode(`{"items":[4]}`))
+	require.NoError(t, err)
+	require.Equal(t, int64(4), got)
+	_, err = Compile("$order-x")
 	require.Error(t, err)
 	p, err := Compile("$$.Execution.Id")
 	require.NoError(t, err)
