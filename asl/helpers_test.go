@@ -2,6 +2,7 @@ package asl_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -52,3 +53,6 @@ func eventTypes(res *runner.Result) []string {
 func single(state string) string {
 	return `{"StartAt":"S","States":{"S":` + state + `}}`
 }
+
+// asAs is errors.As for the fuzz target.
+func asAs(err error, target **asl.ParseError) bool { return errors.As(err, target) }

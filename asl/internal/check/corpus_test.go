@@ -1,8 +1,10 @@
 package check
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
@@ -40,6 +42,7 @@ func corpusFiles(t *testing.T, pattern string) []string {
 	return files
 }
 
+// TestCorpusValidAccepted checks that every valid fixture is accepted.
 func TestCorpusValidAccepted(t *testing.T) {
 	t.Parallel()
 	files := corpusFiles(t, "validation/valid/*.json")
@@ -54,6 +57,8 @@ func TestCorpusValidAccepted(t *testing.T) {
 	t.Logf("valid accepted: %d/%d", accepted, len(files))
 }
 
+// TestCorpusInvalidRejected checks that enough invalid fixtures are
+// rejected, and logs what each one was rejected for.
 func TestCorpusInvalidRejected(t *testing.T) {
 	t.Parallel()
 	files := corpusFiles(t, "validation/invalid/*.json")
@@ -71,23 +76,41 @@ func TestCorpusInvalidRejected(t *testing.T) {
 	require.GreaterOrEqual(t, float64(rejected)/float64(len(files)), minInvalidRejected)
 }
 
+// TestCorpusCaseDefinitionsAccepted checks the definitions of the
+// execution cases: AWS ran them all, so they must all be accepted.
 func TestCorpusCaseDefinitionsAccepted(t *testing.T) {
 	t.Parallel()
-	files := corpusFiles(t, "cases/*/*.json")
+	files := caseFiles(t)
 	accepted := 0
 	for _, f := range files {
-		var c struct{ Definition any }
-		raw := readDefinition(t, f)
-		obj, ok := raw.(map[string]any)
+		c, ok := readDefinition(t, f).(map[string]any)
 		require.True(t, ok, f)
-		c.Definition = obj["definition"]
-		if ds := validate(c.Definition); len(ds) > 0 {
+		if ds := validate(c["definition"]); len(ds) > 0 {
 			t.Errorf("%s: definition AWS ran was rejected:\n%s", f, listDiagnostics(ds))
 			continue
 		}
 		accepted++
 	}
 	t.Logf("case definitions accepted: %d/%d", accepted, len(files))
+}
+
+// caseFiles lists the JSON files under cases/, at any depth.
+func caseFiles(t *testing.T) []string {
+	t.Helper()
+	root := filepath.Join(conformance, "cases")
+	if _, err := os.Stat(root); err != nil {
+		t.Skipf("conformance corpus not found at %s", root)
+	}
+	var files []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
+			files = append(files, path)
+		}
+		return err
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	return files
 }
 
 func listDiagnostics(ds []Diagnostic) string {

@@ -41,7 +41,6 @@ func TestCheckPath(t *testing.T) {
 		{".guid", anyPath, false},
 		{"$...", anyPath, false},
 		{"$.a[", anyPath, false},
-		{"$.a b", anyPath, false},
 		{"$var-x", anyPath, false},
 		{"States.Format('{}', $.a)", anyPath, false},
 	}
@@ -55,23 +54,6 @@ func TestCheckPath(t *testing.T) {
 				require.Error(t, err)
 			}
 		})
-	}
-}
-
-func TestBracketNames(t *testing.T) {
-	t.Parallel()
-	cases := map[string]string{
-		"$.a-b":              "$['a-b']",
-		"$.a-b.c":            "$['a-b'].c",
-		"$.a.b-c[0].d":       "$.a['b-c'][0].d",
-		"$.plain":            "$.plain",
-		"$.a[?(@.x-y == 1)]": "$.a[?(@.x-y == 1)]",
-		"$['a-b'].c-d":       "$['a-b']['c-d']",
-		"$.a b":              "$.a b",
-		"$.a.*":              "$.a.*",
-	}
-	for in, want := range cases {
-		require.Equal(t, want, bracketNames(in), in)
 	}
 }
 

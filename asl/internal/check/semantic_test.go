@@ -105,3 +105,17 @@ func TestDiagnosticsAreSorted(t *testing.T) {
 		require.LessOrEqual(t, first[i-1].Pointer, first[i].Pointer)
 	}
 }
+
+func FuzzSemantic(f *testing.F) {
+	f.Add(`{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a.$": "$.b"}, "End": true}}}`)
+	f.Add(`{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% 1 %}", "End": true}}}`)
+	f.Add(`{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Not": {"Variable": "$.a", "IsNull": true}, "Next": "A"}]}}}`)
+	f.Fuzz(func(t *testing.T, src string) {
+		def, err := jsonvalue.Decode([]byte(src))
+		if err != nil {
+			return
+		}
+		_ = Schema(def)
+		_ = Semantic(def)
+	})
+}

@@ -1,0 +1,123 @@
+// Package activities is the worker side of Stepwise: it binds the Resource
+// of a Task state to a Go function and runs it. It knows nothing about
+// executions beyond the one task it runs and does no database work; the
+// engine pulls a task job, puts a TaskInfo in the context with WithTask and
+// calls Registry.Invoke.
+//
+// # Registering functions
+//
+// Workers register typed Go functions by name:
+//
+//	reg := activities.NewRegistry()
+//	activities.Register(reg, "reserve-inventory", func(ctx context.Context, o Order) (Reservation, error) {
+//		...
+//	})
+//
+// The task's effective input is marshalled to JSON and unmarshalled into
+// In with encoding/json (extra fields are ignored; In may be a struct, a
+// map[string]any, any or json.RawMessage); the output is marshalled to JSON
+// and decoded into the asl JSON value model (integers become int64).
+//
+// # Resources
+//
+// Resolve accepts these Task resources; every other form is an error that
+// says what is wrong with the string:
+//
+//	arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]   KindLambda
+//	arn:PARTITION:states:::lambda:invoke[.waitForTaskToken]          KindLambdaInvoke
+//	arn:PARTITION:states:REGION:ACCOUNT:activity:NAME                KindActivity
+//	arn:PARTITION:states:::activity:NAME                             KindActivity (short form)
+//	stepwise:function:NAME[.waitForTaskToken]                        KindNative
+//
+// PARTITION is aws or aws-*, REGION looks like us-east-1, ACCOUNT has 12
+// digits. Lambda function names are 1 to 64 letters, digits, hyphens and
+// underscores; a QUALIFIER is $LATEST, a version number or an alias.
+// Activity and native names are 1 to 80 characters without white space,
+// control characters or any of <>{}[]?*"#%\^|~`$&,;:/.
+//
+// For arn:aws:states:::lambda:invoke the function comes from the task's
+// input (its Parameters): FunctionName is a name (NAME or NAME:QUALIFIER),
+// a partial ARN (ACCOUNT:function:NAME[:QUALIFIER]) or a full Lambda ARN;
+// Qualifier may be given separately but must then agree with FunctionName.
+// Payload is what the function receives; without Payload it receives {}.
+// InvocationType may only be RequestResponse (Stepwise runs functions
+// synchronously); LogType and ClientContext are accepted and ignored; any
+// other parameter is an error, so a misspelt Payload is not silently
+// dropped.
+//
+// # Results
+//
+// For a Lambda ARN, an activity or a native function the task result is
+// the function's output. For lambda:invoke it is wrapped as AWS wraps it:
+//
+//	{
+//	  "ExecutedVersion": "$LATEST",
+//	  "Payload": <output>,
+//	  "SdkHttpMetadata": {
+//	    "AllHttpHeaders": {<each header as a one-element array>},
+//	    "HttpHeaders": {
+//	      "Connection": "keep-alive",
+//	      "Content-Length": "<length of the JSON output>",
+//	      "Content-Type": "application/json",
+//	      "Date": "<RFC 1123 time, GMT>",
+//	      "X-Amz-Executed-Version": "$LATEST",
+//	      "x-amzn-Remapped-Content-Length": "0",
+//	      "x-amzn-RequestId": "<request id>"
+//	    },
+//	    "HttpStatusCode": 200
+//	  },
+//	  "SdkResponseMetadata": {"RequestId": "<request id>"},
+//	  "StatusCode": 200
+//	}
+//
+// ExecutedVersion is the qualifier when it is a version number and $LATEST
+// otherwise (Stepwise has no function versions, so an alias runs the one
+// registered function). The request id is a UUID derived from the task's
+// idempotency key, so a redelivered attempt reports the same id; without a
+// TaskInfo it is random. AWS also sends an X-Amzn-Trace-Id header; Stepwise
+// has no trace to report and leaves it out.
+//
+// For .waitForTaskToken resources the function only starts the work (for
+// example it hands $$.Task.Token to a person); the task's result is what
+// the callback sends, and the engine ignores what Invoke returns. An error
+// from the function still fails the task at once.
+//
+// # Errors
+//
+// Invoke returns every failure as an *asl.Error, whose Name is what Retry
+// and Catch match:
+//
+//   - a function error that is or wraps an *asl.Error (see NewError) keeps
+//     that error, name and cause;
+//   - an error implementing interface{ ErrorName() string } (anywhere in the
+//     chain) is named by it, with the whole error's text as cause;
+//   - an error wrapping context.Canceled or context.DeadlineExceeded, when
+//     the task's context was ended with an *asl.Error as its cause
+//     (context.WithCancelCause, context.WithDeadlineCause), becomes that
+//     error: this is how the engine reports States.HeartbeatTimeout;
+//   - otherwise an error wrapping context.DeadlineExceeded is States.Timeout;
+//   - any other error is States.TaskFailed with the error's text as cause.
+//     AWS Lambda would name an unhandled error by its runtime type; Stepwise
+//     never names errors by Go type names, and States.TaskFailed is what
+//     both Retry on States.TaskFailed and Catch on States.ALL match;
+//   - a panic is recovered and becomes States.TaskFailed with the panic
+//     value as cause; its Err is a *PanicError holding the stack;
+//   - an unregistered function is States.TaskFailed, cause "no worker has
+//     registered function NAME (resource RESOURCE)": a retry may reach a
+//     worker that has it;
+//   - input that does not decode into the function's In type is
+//     Stepwise.InvalidInput (ErrorInvalidInput), output that cannot be
+//     marshalled is Stepwise.InvalidOutput (ErrorInvalidOutput). Both are
+//     catchable, like the errors AWS Lambda raises for a handler that cannot
+//     read its event;
+//   - a resource or lambda:invoke parameters that cannot be run as written
+//     is States.Runtime, which no retrier or catcher handles: the
+//     definition has to change.
+//
+// # Task information
+//
+// The engine places a TaskInfo and a heartbeat function in the context
+// with WithTask. Functions read it with Info (the idempotency key is stable
+// across redeliveries of the same attempt) and report progress with
+// Heartbeat.
+package activities

@@ -1,0 +1,366 @@
+package activities
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/stepwise-run/stepwise/asl"
+)
+
+// Kind is the form of a Task resource.
+type Kind int
+
+// The resource forms Stepwise runs. The zero Kind is no form.
+const (
+	// KindLambda is arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER].
+	KindLambda Kind = iota + 1
+	// KindLambdaInvoke is arn:aws:states:::lambda:invoke, optionally with
+	// .waitForTaskToken; the function is named by the FunctionName parameter.
+	KindLambdaInvoke
+	// KindActivity is arn:aws:states:REGION:ACCOUNT:activity:NAME or the
+	// short arn:aws:states:::activity:NAME.
+	KindActivity
+	// KindNative is stepwise:function:NAME, optionally with
+	// .waitForTaskToken.
+	KindNative
+)
+
+// String names the kind: "lambda", "lambda:invoke", "activity" or "native".
+func (k Kind) String() string {
+	switch k {
+	case KindLambda:
+		return "lambda"
+	case KindLambdaInvoke:
+		return "lambda:invoke"
+	case KindActivity:
+		return "activity"
+	case KindNative:
+		return "native"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Binding is what a Task resource means: which registered function runs it
+// and how its result is shaped.
+type Binding struct {
+	Kind Kind
+	// Function is the name the registry is keyed by.
+	Function string
+	// Qualifier is the Lambda version or alias; empty when none was given.
+	Qualifier string
+	// WaitForToken is set when the resource ends with .waitForTaskToken.
+	WaitForToken bool
+}
+
+// NativePrefix starts the resource of a Stepwise function that is not
+// dressed as a Lambda function or an activity.
+const NativePrefix = "stepwise:function:"
+
+var (
+	partitionRE    = regexp.MustCompile(`^aws(-[a-z]+)*$`)
+	regionRE       = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	accountRE      = regexp.MustCompile(`^[0-9]{12}$`)
+	functionNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	qualifierRE    = regexp.MustCompile(`^(\$LATEST|[A-Za-z0-9_-]{1,128})$`)
+)
+
+// Resolve works out the binding of a Task resource and the payload its
+// function receives: the task's effective input, except for lambda:invoke,
+// where input holds the parameters and the payload is input["Payload"]. An
+// error is an *asl.Error named States.Runtime whose cause says exactly what
+// is wrong with the resource or the parameters.
+func Resolve(resource string, input any) (Binding, any, error) {
+	switch {
+	case strings.HasPrefix(resource, NativePrefix):
+		b, err := parseNative(resource)
+		return b, input, err
+	case strings.HasPrefix(resource, "arn:"):
+		return resolveARN(resource, input)
+	}
+	return Binding{}, nil, resourceError(resource,
+		"it is neither an ARN (arn:aws:lambda:..., arn:aws:states:...) nor a Stepwise function (%sNAME)", NativePrefix)
+}
+
+// resourceError reports a resource that cannot be run as written.
+func resourceError(resource, format string, args ...any) *asl.Error {
+	return asl.NewError(asl.ErrorRuntime, "invalid Task resource %q: %s", resource, fmt.Sprintf(format, args...))
+}
+
+func parseNative(resource string) (Binding, error) {
+	name, wait := strings.CutSuffix(strings.TrimPrefix(resource, NativePrefix), asl.WaitForTaskTokenSuffix)
+	if problem := nameProblem(name); problem != "" {
+		return Binding{}, resourceError(resource, "function name %s", problem)
+	}
+	return Binding{Kind: KindNative, Function: name, WaitForToken: wait}, nil
+}
+
+// arn is an Amazon Resource Name split into its fields; resource is
+// everything after the account and may hold colons.
+type arn struct {
+	partition, service, region, account, resource string
+}
+
+func parseARN(s string) (arn, string) {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) < 6 {
+		return arn{}, "an ARN has six colon-separated fields: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE"
+	}
+	a := arn{partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts[5]}
+	if !partitionRE.MatchString(a.partition) {
+		return arn{}, fmt.Sprintf("partition %q is not aws or aws-*", a.partition)
+	}
+	return a, ""
+}
+
+func resolveARN(resource string, input any) (Binding, any, error) {
+	a, problem := parseARN(resource)
+	if problem != "" {
+		return Binding{}, nil, resourceError(resource, "%s", problem)
+	}
+	switch a.service {
+	case "lambda":
+		b, err := lambdaBinding(resource, a)
+		return b, input, err
+	case "states":
+		return resolveStates(resource, a, input)
+	}
+	return Binding{}, nil, resourceError(resource,
+		"service %q is not supported: Stepwise runs Lambda functions (lambda), lambda:invoke and activities (states)", a.service)
+}
+
+// lambdaBinding binds a plain Lambda function ARN.
+func lambdaBinding(resource string, a arn) (Binding, error) {
+	if problem := regionAccountProblem(a, true); problem != "" {
+		return Binding{}, resourceError(resource, "%s", problem)
+	}
+	name, qualifier, problem := functionResource(a.resource)
+	if problem != "" {
+		return Binding{}, resourceError(resource, "%s", problem)
+	}
+	return Binding{Kind: KindLambda, Function: name, Qualifier: qualifier}, nil
+}
+
+// regionAccountProblem checks the region and account of an ARN; required
+// says whether they must be present, else they must be both present or
+// both absent.
+func regionAccountProblem(a arn, required bool) string {
+	if !required && a.region == "" && a.account == "" {
+		return ""
+	}
+	if !regionRE.MatchString(a.region) {
+		return fmt.Sprintf("region %q is not a region such as us-east-1", a.region)
+	}
+	if !accountRE.MatchString(a.account) {
+		return fmt.Sprintf("account %q is not a 12-digit account id", a.account)
+	}
+	return ""
+}
+
+// functionResource reads function:NAME[:QUALIFIER], the resource part of a
+// Lambda function ARN.
+func functionResource(s string) (name, qualifier, problem string) {
+	parts := strings.Split(s, ":")
+	if parts[0] != "function" || len(parts) < 2 || len(parts) > 3 {
+		return "", "", fmt.Sprintf("the Lambda resource %q is not function:NAME or function:NAME:QUALIFIER", s)
+	}
+	name = parts[1]
+	if len(parts) == 3 {
+		qualifier = parts[2]
+	}
+	return name, qualifier, functionProblem(name, qualifier)
+}
+
+// functionProblem checks a Lambda function name and optional qualifier.
+func functionProblem(name, qualifier string) string {
+	if !functionNameRE.MatchString(name) {
+		return fmt.Sprintf("function name %q is not 1 to 64 letters, digits, hyphens or underscores", name)
+	}
+	if qualifier != "" && !qualifierRE.MatchString(qualifier) {
+		return fmt.Sprintf("qualifier %q is not $LATEST, a version number or an alias", qualifier)
+	}
+	return ""
+}
+
+// resolveStates handles arn:aws:states: resources: the lambda:invoke
+// service integration and activities.
+func resolveStates(resource string, a arn, input any) (Binding, any, error) {
+	kind, rest, _ := strings.Cut(a.resource, ":")
+	switch kind {
+	case "activity":
+		b, err := activityBinding(resource, a, rest)
+		return b, input, err
+	case "lambda":
+		if a.region != "" || a.account != "" {
+			return Binding{}, nil, resourceError(resource,
+				"a service integration has no region or account: write arn:%s:states:::lambda:invoke", a.partition)
+		}
+		return resolveLambdaInvoke(resource, rest, input)
+	}
+	return Binding{}, nil, resourceError(resource,
+		"%q is not supported: Stepwise runs arn:%s:states:::lambda:invoke and activities (arn:%s:states:REGION:ACCOUNT:activity:NAME)",
+		a.resource, a.partition, a.partition)
+}
+
+func activityBinding(resource string, a arn, name string) (Binding, error) {
+	if problem := regionAccountProblem(a, false); problem != "" {
+		return Binding{}, resourceError(resource, "%s", problem)
+	}
+	if strings.HasSuffix(name, asl.WaitForTaskTokenSuffix) {
+		return Binding{}, resourceError(resource, "an activity takes no %s suffix: workers already answer it with a task token", asl.WaitForTaskTokenSuffix)
+	}
+	if problem := nameProblem(name); problem != "" {
+		return Binding{}, resourceError(resource, "activity name %s", problem)
+	}
+	return Binding{Kind: KindActivity, Function: name}, nil
+}
+
+// nameProblem checks an activity or native function name, which is also
+// what Register accepts.
+func nameProblem(name string) string {
+	if name == "" || len(name) > 80 {
+		return fmt.Sprintf("%q is not 1 to 80 characters long", name)
+	}
+	for _, r := range name {
+		if r <= ' ' || (r >= 0x7f && r <= 0x9f) || strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", r) {
+			return fmt.Sprintf("%q contains %q, which a name may not hold", name, r)
+		}
+	}
+	return ""
+}
+
+// resolveLambdaInvoke binds lambda:invoke; api is what follows "lambda:".
+func resolveLambdaInvoke(resource, api string, input any) (Binding, any, error) {
+	op, wait := strings.CutSuffix(api, asl.WaitForTaskTokenSuffix)
+	if op != "invoke" {
+		return Binding{}, nil, resourceError(resource,
+			"lambda:%s is not supported: Stepwise runs lambda:invoke and lambda:invoke%s", api, asl.WaitForTaskTokenSuffix)
+	}
+	params, ok := input.(map[string]any)
+	if !ok {
+		return Binding{}, nil, paramError(resource, "the task's Parameters must be an object with FunctionName, not %s", jsonType(input))
+	}
+	if err := checkInvokeParams(resource, params); err != nil {
+		return Binding{}, nil, err
+	}
+	b, err := invokeTarget(resource, params)
+	if err != nil {
+		return Binding{}, nil, err
+	}
+	b.WaitForToken = wait
+	payload, ok := params["Payload"]
+	if !ok {
+		payload = map[string]any{}
+	}
+	return b, payload, nil
+}
+
+// paramError reports lambda:invoke parameters that cannot be run.
+func paramError(resource, format string, args ...any) *asl.Error {
+	return asl.NewError(asl.ErrorRuntime, "Task resource %q: %s", resource, fmt.Sprintf(format, args...))
+}
+
+// invokeParams are the parameters lambda:invoke takes.
+var invokeParams = []string{"ClientContext", "FunctionName", "InvocationType", "LogType", "Payload", "Qualifier"}
+
+func checkInvokeParams(resource string, params map[string]any) error {
+	for key := range params {
+		if !contains(invokeParams, key) {
+			return paramError(resource, "lambda:invoke does not take the parameter %q; it takes %s", key, strings.Join(invokeParams, ", "))
+		}
+	}
+	for _, key := range []string{"ClientContext", "FunctionName", "InvocationType", "LogType", "Qualifier"} {
+		if v, ok := params[key]; ok {
+			if _, isString := v.(string); !isString {
+				return paramError(resource, "the parameter %s must be a string, not %s", key, jsonType(v))
+			}
+		}
+	}
+	if t, ok := params["InvocationType"]; ok && t != "RequestResponse" {
+		return paramError(resource, "InvocationType %q is not supported: Stepwise runs functions synchronously (RequestResponse)", t)
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
+// invokeTarget reads FunctionName and Qualifier of lambda:invoke.
+func invokeTarget(resource string, params map[string]any) (Binding, error) {
+	fn, ok := params["FunctionName"].(string)
+	if !ok {
+		return Binding{}, paramError(resource, "lambda:invoke needs the parameter FunctionName")
+	}
+	name, qualifier, problem := parseFunctionName(fn)
+	if problem != "" {
+		return Binding{}, paramError(resource, "FunctionName %q: %s", fn, problem)
+	}
+	if q, ok := params["Qualifier"].(string); ok {
+		if qualifier != "" && q != qualifier {
+			return Binding{}, paramError(resource, "FunctionName %q has the qualifier %q but Qualifier is %q", fn, qualifier, q)
+		}
+		qualifier = q
+		if problem := functionProblem(name, qualifier); problem != "" {
+			return Binding{}, paramError(resource, "Qualifier: %s", problem)
+		}
+	}
+	return Binding{Kind: KindLambdaInvoke, Function: name, Qualifier: qualifier}, nil
+}
+
+// parseFunctionName reads a Lambda FunctionName: NAME[:QUALIFIER],
+// ACCOUNT:function:NAME[:QUALIFIER] or a full function ARN.
+func parseFunctionName(s string) (name, qualifier, problem string) {
+	if strings.HasPrefix(s, "arn:") {
+		a, problem := parseARN(s)
+		switch {
+		case problem != "":
+			return "", "", problem
+		case a.service != "lambda":
+			return "", "", fmt.Sprintf("service %q is not lambda", a.service)
+		}
+		if problem := regionAccountProblem(a, true); problem != "" {
+			return "", "", problem
+		}
+		return functionResource(a.resource)
+	}
+	parts := strings.Split(s, ":")
+	switch len(parts) {
+	case 1, 2:
+		name = parts[0]
+		if len(parts) == 2 {
+			qualifier = parts[1]
+		}
+		return name, qualifier, functionProblem(name, qualifier)
+	case 3, 4:
+		if !accountRE.MatchString(parts[0]) {
+			return "", "", fmt.Sprintf("account %q of the partial ARN is not a 12-digit account id", parts[0])
+		}
+		return functionResource(strings.Join(parts[1:], ":"))
+	}
+	return "", "", "it is not NAME, NAME:QUALIFIER, ACCOUNT:function:NAME[:QUALIFIER] or a Lambda function ARN"
+}
+
+// jsonType names the JSON type of a value of the asl model.
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case int64, float64:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("a Go %T", v)
+}

@@ -1,0 +1,165 @@
+package activities
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/asl"
+)
+
+const (
+	lambdaARN = "arn:aws:lambda:us-east-1:123456789012:function:"
+	invokeARN = "arn:aws:states:::lambda:invoke"
+)
+
+func TestResolve(t *testing.T) {
+	t.Parallel()
+	order := map[string]any{"orderId": "o-1"}
+	tests := []struct {
+		name     string
+		resource string
+		input    any
+		want     Binding
+		payload  any
+	}{
+		{"lambda", lambdaARN + "reserve-inventory", order,
+			Binding{Kind: KindLambda, Function: "reserve-inventory"}, order},
+		{"lambda alias", lambdaARN + "reserve-inventory:prod", order,
+			Binding{Kind: KindLambda, Function: "reserve-inventory", Qualifier: "prod"}, order},
+		{"lambda version", lambdaARN + "f_1:7", nil,
+			Binding{Kind: KindLambda, Function: "f_1", Qualifier: "7"}, nil},
+		{"lambda $LATEST", lambdaARN + "f:$LATEST", nil,
+			Binding{Kind: KindLambda, Function: "f", Qualifier: "$LATEST"}, nil},
+		{"lambda china", "arn:aws-cn:lambda:cn-north-1:123456789012:function:f", "x",
+			Binding{Kind: KindLambda, Function: "f"}, "x"},
+		{"lambda govcloud", "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f", int64(1),
+			Binding{Kind: KindLambda, Function: "f"}, int64(1)},
+		{"invoke name", invokeARN, map[string]any{"FunctionName": "f", "Payload": order},
+			Binding{Kind: KindLambdaInvoke, Function: "f"}, order},
+		{"invoke name and qualifier", invokeARN, map[string]any{"FunctionName": "f:prod", "Payload": "p"},
+			Binding{Kind: KindLambdaInvoke, Function: "f", Qualifier: "prod"}, "p"},
+		{"invoke partial ARN", invokeARN, map[string]any{"FunctionName": "123456789012:function:f", "Payload": nil},
+			Binding{Kind: KindLambdaInvoke, Function: "f"}, nil},
+		{"invoke partial ARN and qualifier", invokeARN, map[string]any{"FunctionName": "123456789012:function:f:3", "Payload": int64(2)},
+			Binding{Kind: KindLambdaInvoke, Function: "f", Qualifier: "3"}, int64(2)},
+		{"invoke full ARN", invokeARN, map[string]any{"FunctionName": lambdaARN + "f", "Payload": order},
+			Binding{Kind: KindLambdaInvoke, Function: "f"}, order},
+		{"invoke full ARN and qualifier", invokeARN, map[string]any{"FunctionName": lambdaARN + "f:live", "Payload": order},
+			Binding{Kind: KindLambdaInvoke, Function: "f", Qualifier: "live"}, order},
+		{"invoke Qualifier parameter", invokeARN, map[string]any{"FunctionName": "f", "Qualifier": "live", "Payload": order},
+			Binding{Kind: KindLambdaInvoke, Function: "f", Qualifier: "live"}, order},
+		{"invoke agreeing qualifiers", invokeARN, map[string]any{"FunctionName": "f:live", "Qualifier": "live"},
+			Binding{Kind: KindLambdaInvoke, Function: "f", Qualifier: "live"}, map[string]any{}},
+		{"invoke without payload", invokeARN, map[string]any{"FunctionName": "f"},
+			Binding{Kind: KindLambdaInvoke, Function: "f"}, map[string]any{}},
+		{"invoke other parameters", invokeARN,
+			map[string]any{"FunctionName": "f", "InvocationType": "RequestResponse", "LogType": "Tail", "ClientContext": "e30="},
+			Binding{Kind: KindLambdaInvoke, Function: "f"}, map[string]any{}},
+		{"invoke wait for token", invokeARN + ".waitForTaskToken", map[string]any{"FunctionName": "f", "Payload": order},
+			Binding{Kind: KindLambdaInvoke, Function: "f", WaitForToken: true}, order},
+		{"invoke other partition", "arn:aws-cn:states:::lambda:invoke", map[string]any{"FunctionName": "f"},
+			Binding{Kind: KindLambdaInvoke, Function: "f"}, map[string]any{}},
+		{"activity", "arn:aws:states:us-east-1:123456789012:activity:approve.v2", order,
+			Binding{Kind: KindActivity, Function: "approve.v2"}, order},
+		{"activity short", "arn:aws:states:::activity:approve", order,
+			Binding{Kind: KindActivity, Function: "approve"}, order},
+		{"native", "stepwise:function:reserve-inventory", order,
+			Binding{Kind: KindNative, Function: "reserve-inventory"}, order},
+		{"native wait for token", "stepwise:function:ask.waitForTaskToken", order,
+			Binding{Kind: KindNative, Function: "ask", WaitForToken: true}, order},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b, payload, err := Resolve(tt.resource, tt.input)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, b)
+			require.Equal(t, tt.payload, payload)
+		})
+	}
+}
+
+func TestResolveErrors(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("f", 65)
+	tests := []struct {
+		name     string
+		resource string
+		input    any
+		cause    string
+	}{
+		{"empty", "", nil, "neither an ARN"},
+		{"bare name", "reserve-inventory", nil, "neither an ARN"},
+		{"too few fields", "arn:aws:lambda:us-east-1", nil, "six colon-separated fields"},
+		{"partition", "arn:azure:lambda:us-east-1:123456789012:function:f", nil, `partition "azure"`},
+		{"service", "arn:aws:s3:::bucket/key", nil, `service "s3" is not supported`},
+		{"lambda region", "arn:aws:lambda:useast1:123456789012:function:f", nil, `region "useast1"`},
+		{"lambda no region", "arn:aws:lambda:::function:f", nil, `region ""`},
+		{"lambda account", "arn:aws:lambda:us-east-1:1234:function:f", nil, `account "1234" is not a 12-digit`},
+		{"lambda layer", "arn:aws:lambda:us-east-1:123456789012:layer:x", nil, `"layer:x" is not function:NAME`},
+		{"lambda no name", "arn:aws:lambda:us-east-1:123456789012:function", nil, `"function" is not function:NAME`},
+		{"lambda empty name", lambdaARN, nil, `function name ""`},
+		{"lambda dotted name", lambdaARN + "my.fn", nil, `function name "my.fn"`},
+		{"lambda long name", lambdaARN + long, nil, "1 to 64"},
+		{"lambda bad qualifier", lambdaARN + "f:a.b", nil, `qualifier "a.b"`},
+		{"lambda extra field", lambdaARN + "f:q:x", nil, "is not function:NAME"},
+		{"lambda wait for token", lambdaARN + "f.waitForTaskToken", nil, `function name "f.waitForTaskToken"`},
+		{"other integration", "arn:aws:states:::dynamodb:putItem", nil, `"dynamodb:putItem" is not supported`},
+		{"sdk integration", "arn:aws:states:::aws-sdk:lambda:invoke", nil, `"aws-sdk:lambda:invoke" is not supported`},
+		{"invoke sync", invokeARN + ".sync", map[string]any{"FunctionName": "f"}, "lambda:invoke.sync is not supported"},
+		{"invoke other api", "arn:aws:states:::lambda:listFunctions", nil, "lambda:listFunctions is not supported"},
+		{"invoke with region", "arn:aws:states:us-east-1:123456789012:lambda:invoke", map[string]any{"FunctionName": "f"}, "no region or account"},
+		{"invoke input not object", invokeARN, "f", "must be an object with FunctionName, not a string"},
+		{"invoke input null", invokeARN, nil, "not null"},
+		{"invoke no FunctionName", invokeARN, map[string]any{"Payload": int64(1)}, "needs the parameter FunctionName"},
+		{"invoke FunctionName number", invokeARN, map[string]any{"FunctionName": int64(1)}, "FunctionName must be a string, not a number"},
+		{"invoke misspelt Payload", invokeARN, map[string]any{"FunctionName": "f", "Paylod": int64(1)}, `does not take the parameter "Paylod"`},
+		{"invoke event", invokeARN, map[string]any{"FunctionName": "f", "InvocationType": "Event"}, `InvocationType "Event" is not supported`},
+		{"invoke bad name", invokeARN, map[string]any{"FunctionName": "my fn"}, `FunctionName "my fn": function name "my fn"`},
+		{"invoke bad partial account", invokeARN, map[string]any{"FunctionName": "acct:function:f"}, `account "acct" of the partial ARN`},
+		{"invoke bad partial kind", invokeARN, map[string]any{"FunctionName": "123456789012:layer:f"}, "is not function:NAME"},
+		{"invoke too many fields", invokeARN, map[string]any{"FunctionName": "a:b:c:d:e"}, "it is not NAME"},
+		{"invoke ARN of other service", invokeARN, map[string]any{"FunctionName": "arn:aws:sqs:us-east-1:123456789012:q"}, `service "sqs" is not lambda`},
+		{"invoke short ARN", invokeARN, map[string]any{"FunctionName": "arn:aws:lambda"}, "six colon-separated fields"},
+		{"invoke ARN without region", invokeARN, map[string]any{"FunctionName": "arn:aws:lambda:::function:f"}, `region ""`},
+		{"invoke qualifier mismatch", invokeARN, map[string]any{"FunctionName": "f:a", "Qualifier": "b"}, `has the qualifier "a" but Qualifier is "b"`},
+		{"invoke bad Qualifier", invokeARN, map[string]any{"FunctionName": "f", "Qualifier": "a/b"}, `Qualifier: qualifier "a/b"`},
+		{"activity half region", "arn:aws:states:us-east-1::activity:a", nil, `account ""`},
+		{"activity empty name", "arn:aws:states:::activity:", nil, "activity name \"\" is not 1 to 80"},
+		{"activity space", "arn:aws:states:::activity:a b", nil, `contains ' '`},
+		{"activity wait for token", "arn:aws:states:::activity:a.waitForTaskToken", nil, "takes no .waitForTaskToken suffix"},
+		{"native empty", "stepwise:function:", nil, "function name \"\" is not 1 to 80"},
+		{"native slash", "stepwise:function:a/b", nil, `contains '/'`},
+		{"native too long", "stepwise:function:" + strings.Repeat("a", 81), nil, "1 to 80"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, _, err := Resolve(tt.resource, tt.input)
+			var e *asl.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, asl.ErrorRuntime, e.Name)
+			require.Contains(t, e.Cause, tt.cause)
+			require.Contains(t, e.Cause, tt.resource)
+		})
+	}
+}
+
+func TestKindString(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		kind Kind
+		want string
+	}{
+		{KindLambda, "lambda"},
+		{KindLambdaInvoke, "lambda:invoke"},
+		{KindActivity, "activity"},
+		{KindNative, "native"},
+		{Kind(0), "Kind(0)"},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, tt.kind.String())
+	}
+}

@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Execution statuses.
+const (
+	StatusRunning   = "RUNNING"
+	StatusSucceeded = "SUCCEEDED"
+	StatusFailed    = "FAILED"
+	StatusTimedOut  = "TIMED_OUT"
+	StatusAborted   = "ABORTED"
+)
+
+// Execution is one run of a state machine version. Input and Output are
+// JSON text.
+type Execution struct {
+	ID             int64      `db:"id"`
+	ARN            string     `db:"arn"`
+	StateMachineID int64      `db:"state_machine_id"`
+	Version        int        `db:"version"`
+	Name           string     `db:"name"`
+	Status         string     `db:"status"`
+	Input          string     `db:"input"`
+	Output         *string    `db:"output"`
+	Error          *string    `db:"error"`
+	Cause          *string    `db:"cause"`
+	StartedAt      time.Time  `db:"started_at"`
+	StoppedAt      *time.Time `db:"stopped_at"`
+	LastEventID    int64      `db:"last_event_id"`
+	RedriveCount   int        `db:"redrive_count"`
+}
+
+func oneExecution(ctx context.Context, q Querier, query string, args ...any) (*Execution, error) {
+	rows, _ := q.Query(ctx, sql(query), args...)
+	e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Execution])
+	return e, notFound(err)
+}
+
+// InsertExecution creates a RUNNING execution. It returns ErrConflict when
+// the machine already has an execution of that name.
+func InsertExecution(ctx context.Context, q Querier, e *Execution) (*Execution, error) {
+	out, err := oneExecution(ctx, q, "InsertExecution", e.ARN, e.StateMachineID, e.Version, e.Name, e.Input, e.StartedAt)
+	if err == ErrNotFound {
+		return nil, ErrConflict
+	}
+	return out, err
+}
+
+// GetExecution reads an execution by id.
+func GetExecution(ctx context.Context, q Querier, id int64) (*Execution, error) {
+	return oneExecution(ctx, q, "GetExecution", id)
+}
+
+// GetExecutionByName reads a machine's execution by name.
+func GetExecutionByName(ctx context.Context, q Querier, machineID int64, name string) (*Execution, error) {
+	return oneExecution(ctx, q, "GetExecutionByName", machineID, name)
+}
+
+// GetExecutionByARN reads an execution by ARN.
+func GetExecutionByARN(ctx context.Context, q Querier, arn string) (*Execution, error) {
+	return oneExecution(ctx, q, "GetExecutionByARN", arn)
+}
+
+// LockExecution reads an execution and locks it until the transaction
+// ends: every transaction that moves an execution takes this lock first.
+func LockExecution(ctx context.Context, q Querier, id int64) (*Execution, error) {
+	return oneExecution(ctx, q, "LockExecution", id)
+}
+
+// FinishExecution records an execution's end.
+func FinishExecution(ctx context.Context, q Querier, e *Execution) error {
+	_, err := q.Exec(ctx, sql("FinishExecution"), e.ID, e.Status, e.Output, e.Error, e.Cause, e.StoppedAt, e.LastEventID)
+	return err
+}
+
+// UpdateExecutionEvents records the id of an execution's last event.
+func UpdateExecutionEvents(ctx context.Context, q Querier, id, lastEventID int64) error {
+	_, err := q.Exec(ctx, sql("UpdateExecutionEvents"), id, lastEventID)
+	return err
+}
+
+// RedriveExecution sets a stopped execution RUNNING again.
+func RedriveExecution(ctx context.Context, q Querier, id, lastEventID int64) error {
+	_, err := q.Exec(ctx, sql("RedriveExecution"), id, lastEventID)
+	return err
+}
+
+// ExecutionFilter selects executions for ListExecutions. Zero fields match
+// everything; Before* is the cursor of the previous page.
+type ExecutionFilter struct {
+	StateMachineID int64
+	Status         string
+	NamePrefix     string
+	BeforeStart    time.Time
+	BeforeID       int64
+	Limit          int
+}
+
+// ListExecutions returns executions newest first.
+func ListExecutions(ctx context.Context, q Querier, f ExecutionFilter) ([]*Execution, error) {
+	before := f.BeforeStart
+	if before.IsZero() {
+		before = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	beforeID := f.BeforeID
+	if beforeID == 0 {
+		beforeID = 1<<63 - 1
+	}
+	rows, _ := q.Query(ctx, sql("ListExecutions"), f.StateMachineID, f.Status, likePrefix(f.NamePrefix), before, beforeID, f.Limit)
+	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Execution])
+}
+
+func likePrefix(p string) string {
+	out := make([]byte, 0, len(p)+1)
+	for i := 0; i < len(p); i++ {
+		if p[i] == '%' || p[i] == '_' || p[i] == '\\' {
+			out = append(out, '\\')
+		}
+		out = append(out, p[i])
+	}
+	return string(out) + "%"
+}
+
+// Event is one history event. Details is JSON text or empty.
+type Event struct {
+	ExecutionID int64     `db:"execution_id"`
+	ID          int64     `db:"id"`
+	PreviousID  int64     `db:"previous_id"`
+	Type        string    `db:"type"`
+	Timestamp   time.Time `db:"timestamp"`
+	State       *string   `db:"state"`
+	Details     *string   `db:"details"`
+}
+
+// InsertEvents appends events, whose ids the caller numbered.
+func InsertEvents(ctx context.Context, q Querier, executionID int64, events []Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(events))
+	types := make([]string, len(events))
+	times := make([]time.Time, len(events))
+	states := make([]*string, len(events))
+	details := make([]*string, len(events))
+	for i, e := range events {
+		ids[i], types[i], times[i], states[i], details[i] = e.ID, e.Type, e.Timestamp, e.State, e.Details
+	}
+	_, err := q.Exec(ctx, sql("InsertEvents"), executionID, ids, types, times, states, details)
+	return err
+}
+
+// ListEvents returns up to limit events after event id after, in order;
+// with reverse, those before id after, newest first.
+func ListEvents(ctx context.Context, q Querier, executionID, after int64, limit int, reverse bool) ([]*Event, error) {
+	query := "ListEvents"
+	if reverse {
+		query = "ListEventsReverse"
+		if after == 0 {
+			after = 1<<63 - 1
+		}
+	}
+	rows, _ := q.Query(ctx, sql(query), executionID, after, limit)
+	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Event])
+}

@@ -1,0 +1,82 @@
+-- name: InsertRun
+INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, state, state_input)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+RETURNING id;
+
+-- name: InsertPendingRuns
+INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, state, state_input)
+SELECT $1, $2, r.idx, $3, 'PENDING', $4, r.input
+FROM unnest($5::integer[], $6::text[]) AS r(idx, input);
+
+-- name: GetRun
+SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
+       entered_event_id, retries, seq, waiting, fork, task_token, task_job_id, heartbeat_at,
+       output, error, cause
+FROM stepwise_runs WHERE id = $1;
+
+-- name: GetRunByToken
+SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
+       entered_event_id, retries, seq, waiting, fork, task_token, task_job_id, heartbeat_at,
+       output, error, cause
+FROM stepwise_runs WHERE task_token = $1;
+
+-- name: TopRun
+SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
+       entered_event_id, retries, seq, waiting, fork, task_token, task_job_id, heartbeat_at,
+       output, error, cause
+FROM stepwise_runs WHERE execution_id = $1 AND parent_id IS NULL;
+
+-- name: SaveRun
+UPDATE stepwise_runs
+SET status = $2, state = $3, state_input = $4, state_entered_at = $5, entered_event_id = $6,
+    retries = $7, seq = $8, waiting = $9, fork = $10, task_token = $11, task_job_id = $12,
+    heartbeat_at = $13, output = $14, error = $15, cause = $16
+WHERE id = $1;
+
+-- name: NextPendingRuns
+SELECT id FROM stepwise_runs WHERE parent_id = $1 AND status = 'PENDING' ORDER BY idx LIMIT $2;
+
+-- name: ChildOutputs
+SELECT idx, status, output, error, cause FROM stepwise_runs WHERE parent_id = $1 ORDER BY idx;
+
+-- name: ActiveDescendants
+WITH RECURSIVE tree AS (
+    SELECT id FROM stepwise_runs WHERE id = $1
+    UNION ALL
+    SELECT r.id FROM stepwise_runs r JOIN tree t ON r.parent_id = t.id
+)
+SELECT r.id, r.task_job_id FROM stepwise_runs r JOIN tree t ON r.id = t.id
+WHERE r.id <> $1 AND r.status IN ('PENDING', 'RUNNING');
+
+-- name: AbortRuns
+UPDATE stepwise_runs SET status = 'ABORTED', seq = seq + 1, task_token = NULL
+WHERE id = ANY($1::bigint[]);
+
+-- name: TouchHeartbeat
+UPDATE stepwise_runs SET heartbeat_at = now()
+WHERE id = $1 AND seq = $2 AND status = 'RUNNING' AND task_token IS NOT NULL;
+
+-- name: FailedRuns
+SELECT id FROM stepwise_runs
+WHERE execution_id = $1 AND status IN ('FAILED', 'ABORTED') ORDER BY id;
+
+-- name: DeleteChildren
+DELETE FROM stepwise_runs WHERE parent_id = $1;
+
+-- name: ResetChildren
+UPDATE stepwise_runs
+SET status = 'PENDING', seq = seq + 1, error = NULL, cause = NULL, task_token = NULL, task_job_id = NULL
+WHERE parent_id = $1 AND status <> 'SUCCEEDED'
+RETURNING id;
+
+-- name: ExecutionRuns
+SELECT id, task_job_id, status FROM stepwise_runs WHERE execution_id = $1;
+
+-- name: InsertTaskToken
+INSERT INTO stepwise_task_tokens (token, execution_id, run_id, seq) VALUES ($1, $2, $3, $4);
+
+-- name: GetTaskToken
+SELECT token, execution_id, run_id, seq, closed FROM stepwise_task_tokens WHERE token = $1;
+
+-- name: CloseTaskToken
+UPDATE stepwise_task_tokens SET closed = true WHERE token = $1;
