@@ -20,7 +20,7 @@ CREATE TABLE stepwise_state_machine_versions (
 CREATE TABLE stepwise_executions (
     id                bigserial PRIMARY KEY,
     arn               text NOT NULL UNIQUE,
-    state_machine_id  bigint NOT NULL REFERENCES stepwise_state_machines (id),
+    state_machine_id  bigint NOT NULL REFERENCES stepwise_state_machines (id) ON DELETE CASCADE,
     version           integer NOT NULL,
     name              text NOT NULL,
     status            text NOT NULL CHECK (status IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED')),

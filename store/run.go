@@ -67,7 +67,9 @@ func oneRun(ctx context.Context, q Querier, query string, args ...any) (*Run, er
 }
 
 // GetRun reads a run.
-func GetRun(ctx context.Context, q Querier, id int64) (*Run, error) { return oneRun(ctx, q, "GetRun", id) }
+func GetRun(ctx context.Context, q Querier, id int64) (*Run, error) {
+	return oneRun(ctx, q, "GetRun", id)
+}
 
 // GetRunByToken finds the run waiting on a task token.
 func GetRunByToken(ctx context.Context, q Querier, token string) (*Run, error) {
@@ -81,6 +83,9 @@ func TopRun(ctx context.Context, q Querier, executionID int64) (*Run, error) {
 
 // SaveRun writes every mutable field of a run.
 func SaveRun(ctx context.Context, q Querier, r *Run) error {
+	if r.Retries == nil {
+		r.Retries = []int32{}
+	}
 	_, err := q.Exec(ctx, sql("SaveRun"), r.ID, r.Status, r.State, r.StateInput, r.StateEnteredAt, r.EnteredEventID,
 		r.Retries, r.Seq, r.Waiting, r.Fork, r.TaskToken, r.TaskJobID, r.HeartbeatAt, r.Output, r.Error, r.Cause)
 	return err

@@ -107,7 +107,7 @@ func (c *Config) next(orderID, function string) int {
 func (c *Config) steer(orderID string, s Steering) Steering {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s != (Steering{}) {
+	if !s.empty() {
 		if c.steering == nil {
 			c.steering = map[string]Steering{}
 		}

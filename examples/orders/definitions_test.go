@@ -104,8 +104,14 @@ func TestOrderSaga(t *testing.T) {
 		{"confirmation fails", `"failAt":"ConfirmOrder"`, runner.StatusFailed, "ConfirmationFailed",
 			[]string{ReserveInventory, ProcessPayment, ConfirmOrder + "/ConfirmationFailed", RefundPayment, ReleaseInventory},
 			[]string{"REFUNDED"}},
-		{"refund retried", `"failAt":"RollbackPayment","failError":"ServiceException","failTimes":1`, runner.StatusSucceeded, "",
-			[]string{ReserveInventory, ProcessPayment, ConfirmOrder}, []string{"CAPTURED"}},
+		{"refund retried", `"failAt":["ConfirmOrder","RollbackPayment"],"failTimes":2`, runner.StatusFailed, "ConfirmationFailed",
+			[]string{ReserveInventory, ProcessPayment, ConfirmOrder + "/ConfirmationFailed",
+				RefundPayment + "/RefundFailed", RefundPayment + "/RefundFailed", RefundPayment, ReleaseInventory},
+			[]string{"REFUNDED"}},
+		{"release retried", `"failAt":["ProcessPayment","ReleaseInventory"],"failError":"ServiceException","failTimes":1`,
+			runner.StatusFailed, "ServiceException",
+			[]string{ReserveInventory, ProcessPayment + "/ServiceException", ReleaseInventory + "/ServiceException", ReleaseInventory},
+			nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,13 +18,14 @@
 //	failAt           string  the step that fails: a step name such as
 //	                         "ProcessPayment", a function name such as
 //	                         "process-payment", or the name of the Task state
-//	                         running it (e.g. "RollbackPayment" in the saga).
-//	                         It raises the step's own error (see below).
+//	                         running it (e.g. "RollbackPayment" in the saga);
+//	                         or an array of such names. It raises the step's
+//	                         own error (see below).
 //	failError        string  the error name failAt raises instead, e.g.
 //	                         "ServiceException" to exercise a Retry.
-//	failTimes        int     failAt fails only the first N calls of the step
-//	                         for this order, then the step succeeds; 0 or
-//	                         absent means every call fails.
+//	failTimes        int     failAt fails only the first N calls of each
+//	                         step it names for this order, then the step
+//	                         succeeds; 0 or absent means every call fails.
 //	flakyValidation  int     validate-order fails with ServiceException on its
 //	                         first N calls for this order, then succeeds.
 //	invalid          bool    validate-order fails with ValidationError.

@@ -120,6 +120,8 @@ func TestSteeredFailures(t *testing.T) {
 		{"approval without token", "", RequestApproval, `{"orderId":"o-1"}`,
 			"ValidationError", "approval for order o-1 has no task token to answer with"},
 		{"bad input", "X", ReserveInventory, `{"orderId":7}`, activities.ErrorInvalidInput, ""},
+		{"bad failAt", "X", ReserveInventory, `{"orderId":"o-1","failAt":7}`, activities.ErrorInvalidInput,
+			"function reserve-inventory cannot decode its input into orders.Order: failAt must be a step name or an array of step names: json: cannot unmarshal number into Go value of type []string"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,6 +178,9 @@ func TestCountedSteering(t *testing.T) {
 		{"failAt always", ShipOrder, `{"orderId":"o-1","failAt":"ShipOrder"}`,
 			[]string{"ShippingFailed", "ShippingFailed", "ShippingFailed"}},
 		{"other step", ShipOrder, `{"orderId":"o-1","failAt":"SendInvoice"}`, []string{"", ""}},
+		{"list", ShipOrder, `{"orderId":"o-1","failAt":["SendInvoice","ShipOrder"],"failTimes":2}`,
+			[]string{"ShippingFailed", "ShippingFailed", ""}},
+		{"empty list", ShipOrder, `{"orderId":"o-1","failAt":[]}`, []string{""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package orders
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/stepwise-run/stepwise/activities"
@@ -10,12 +11,37 @@ import (
 // Steering holds the fields of an order that steer the example functions
 // into failures; the package documentation describes each.
 type Steering struct {
-	FailAt          string `json:"failAt,omitempty"`
+	FailAt          Steps  `json:"failAt,omitempty"`
 	FailError       string `json:"failError,omitempty"`
 	FailTimes       int    `json:"failTimes,omitempty"`
 	FlakyValidation int    `json:"flakyValidation,omitempty"`
 	Invalid         bool   `json:"invalid,omitempty"`
 	RestockAfter    int    `json:"restockAfter,omitempty"`
+}
+
+// Steps names the steps failAt fails. In JSON it is a string or an array
+// of strings.
+type Steps []string
+
+// UnmarshalJSON reads a string or an array of strings.
+func (s *Steps) UnmarshalJSON(data []byte) error {
+	var one string
+	if err := json.Unmarshal(data, &one); err == nil {
+		*s = Steps{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(data, &many); err != nil {
+		return fmt.Errorf("failAt must be a step name or an array of step names: %w", err)
+	}
+	*s = many
+	return nil
+}
+
+// empty reports whether s steers nothing.
+func (s Steering) empty() bool {
+	return len(s.FailAt) == 0 && s.FailError == "" && s.FailTimes == 0 &&
+		s.FlakyValidation == 0 && !s.Invalid && s.RestockAfter == 0
 }
 
 // step describes one example function.
@@ -42,12 +68,14 @@ var (
 
 // matches reports whether failAt names this step, its function or the
 // Task state running it.
-func (st step) matches(ctx context.Context, failAt string) bool {
-	if failAt == "" {
-		return false
-	}
+func (st step) matches(ctx context.Context, failAt Steps) bool {
 	info, _ := activities.Info(ctx)
-	return failAt == st.name || failAt == st.function || failAt == info.StateName
+	for _, name := range failAt {
+		if name != "" && (name == st.name || name == st.function || name == info.StateName) {
+			return true
+		}
+	}
+	return false
 }
 
 // steeredFailure is the error failAt raises on call n, or nil.

@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// SendTaskSuccess completes the callback task that handed out token with
+// output (JSON).
+func (e *Engine) SendTaskSuccess(ctx context.Context, token, output string) error {
+	if len(output) > asl.PayloadLimit {
+		return fmt.Errorf("%w: %d bytes is over the %d-byte limit", ErrInvalidOutput, len(output), asl.PayloadLimit)
+	}
+	result, err := asl.DecodeJSON([]byte(output))
+	if err != nil {
+		return fmt.Errorf("%w: not valid JSON: %v", ErrInvalidOutput, err)
+	}
+	return e.callback(ctx, token, func(t *tx, l *live) error { return t.taskDone(l, result, nil) })
+}
+
+// SendTaskFailure fails the callback task that handed out token.
+func (e *Engine) SendTaskFailure(ctx context.Context, token, errName, cause string) error {
+	failure := &asl.Error{Name: errName, Cause: cause}
+	if failure.Name == "" {
+		failure.Name = asl.ErrorTaskFailed
+	}
+	return e.callback(ctx, token, func(t *tx, l *live) error { return t.taskDone(l, nil, failure) })
+}
+
+// SendTaskHeartbeat records that the callback task of token is alive.
+func (e *Engine) SendTaskHeartbeat(ctx context.Context, token string) error {
+	tok, err := e.openToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	if err := store.TouchHeartbeat(ctx, e.pool, tok.RunID, tok.Seq); errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%w: the task has already closed", ErrTaskTimedOut)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// openToken checks a token's shape and that its task is still open.
+func (e *Engine) openToken(ctx context.Context, token string) (*store.TaskToken, error) {
+	if !validToken(token) {
+		return nil, fmt.Errorf("%w: a task token is 43 characters of URL-safe base64", ErrInvalidToken)
+	}
+	tok, err := store.GetTaskToken(ctx, e.pool, token)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: no task was given this token", ErrTaskDoesNotExist)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if tok.Closed {
+		return nil, fmt.Errorf("%w: the task has already closed", ErrTaskTimedOut)
+	}
+	return tok, nil
+}
+
+// callback closes the task of token and applies done to its run, in one
+// transaction; a second callback for the same token finds it closed.
+func (e *Engine) callback(ctx context.Context, token string, done func(*tx, *live) error) error {
+	tok, err := e.openToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	return e.inExecution(ctx, tok.ExecutionID, nil, func(t *tx) error {
+		again, err := store.GetTaskToken(t.ctx, t.pg, token)
+		if err != nil {
+			return err
+		}
+		l, err := t.current(tok.RunID, tok.Seq)
+		if again.Closed || errors.Is(err, errStale) {
+			return fmt.Errorf("%w: the task has already closed", ErrTaskTimedOut)
+		}
+		if err != nil {
+			return err
+		}
+		if err := store.CloseTaskToken(t.ctx, t.pg, token); err != nil {
+			return err
+		}
+		t.cancelTask(l)
+		return done(t, l)
+	})
+}

@@ -1,0 +1,118 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// drive works a drive job: it moves its run on if the run is still at the
+// job's sequence number, in one transaction that completes the job.
+func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
+	a := job.Args
+	return e.inExecution(ctx, a.ExecutionID, completeJob(job), func(t *tx) error {
+		if a.Reason == reasonExecTimeout {
+			return t.executionTimedOut(a.Seq)
+		}
+		if t.exec.Status != store.StatusRunning {
+			return errStale
+		}
+		l, err := t.loadRun(a.RunID)
+		if err != nil {
+			return err
+		}
+		if l.run.Seq != a.Seq {
+			return errStale
+		}
+		return t.resume(l, a)
+	})
+}
+
+func (t *tx) resume(l *live, a driveArgs) error {
+	switch a.Reason {
+	case reasonStart:
+		return t.startChild(l)
+	}
+	if l.run.Status != store.RunRunning {
+		return errStale
+	}
+	switch a.Reason {
+	case reasonRetry:
+		t.touch(l)
+		return t.advance(l, t.enter(l))
+	case reasonTimer:
+		return t.timerFired(l)
+	case reasonTaskTimeout:
+		t.cancelTask(l)
+		return t.taskDone(l, nil, asl.NewError(asl.ErrorTimeout, "The task did not finish within %s.", t.now.Sub(*l.run.StateEnteredAt).Round(time.Second)))
+	case reasonHeartbeat:
+		return t.checkHeartbeat(l, a.Seconds)
+	}
+	return errStale
+}
+
+// checkHeartbeat fails a task whose last heartbeat is too old, or checks
+// again when the next one is due.
+func (t *tx) checkHeartbeat(l *live, seconds int64) error {
+	last := *l.run.StateEnteredAt
+	if l.run.HeartbeatAt != nil {
+		last = *l.run.HeartbeatAt
+	}
+	due := last.Add(time.Duration(seconds) * time.Second)
+	if t.now.Before(due) {
+		t.scheduleHeartbeat(l, seconds, last)
+		return nil
+	}
+	t.cancelTask(l)
+	return t.taskDone(l, nil, asl.NewError(asl.ErrorHeartbeatTimeout, "No heartbeat for %d seconds.", seconds))
+}
+
+// cancelTask cancels the running task job of run l, if any.
+func (t *tx) cancelTask(l *live) {
+	if l.run.TaskJobID != nil {
+		t.cancels = append(t.cancels, *l.run.TaskJobID)
+	}
+	if l.run.TaskToken != nil {
+		_ = store.CloseTaskToken(t.ctx, t.pg, *l.run.TaskToken)
+	}
+}
+
+// executionTimedOut ends an execution that ran past its TimeoutSeconds;
+// redrive is the redrive count the timeout was scheduled for.
+func (t *tx) executionTimedOut(redrive int64) error {
+	if t.exec.Status != store.StatusRunning || int64(t.exec.RedriveCount) != redrive {
+		return errStale
+	}
+	failure := asl.NewError(asl.ErrorTimeout, "The execution timed out.")
+	return t.stopExecution(store.StatusTimedOut, "ExecutionTimedOut", failure)
+}
+
+// stopExecution aborts every run of the execution and ends it.
+func (t *tx) stopExecution(status, event string, failure *asl.Error) error {
+	runs, err := store.ExecutionRuns(t.ctx, t.pg, t.exec.ID)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, r := range runs {
+		if r.Status != store.RunPending && r.Status != store.RunRunning {
+			continue
+		}
+		ids = append(ids, r.ID)
+		if r.TaskJobID != nil {
+			t.cancels = append(t.cancels, *r.TaskJobID)
+		}
+	}
+	if err := store.AbortRuns(t.ctx, t.pg, ids); err != nil {
+		return err
+	}
+	now := t.now
+	t.exec.Status, t.exec.StoppedAt, t.ended = status, &now, true
+	t.exec.Error, t.exec.Cause = &failure.Name, &failure.Cause
+	t.emit(event, "", map[string]any{"error": failure.Name, "cause": failure.Cause})
+	return nil
+}

@@ -1,0 +1,245 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/stepwise-run/stepwise/activities"
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// engineQueue is the River queue of the jobs that drive executions.
+const engineQueue = "stepwise"
+
+// riverDriver is the River driver the engine uses.
+type riverDriver = riverpgxv5.Driver
+
+// Config holds the engine's settings; nil means every default.
+type Config struct {
+	// Functions are the Go functions this process serves as Task resources;
+	// nil serves none (a pure engine or API process).
+	Functions *activities.Registry
+	// Drive makes this process work the jobs that drive executions (serve,
+	// dev); a worker-only process leaves it false. Default false.
+	Drive bool
+	// DriveWorkers is how many driving jobs run at once; default 50.
+	DriveWorkers int
+	// TaskWorkers is how many tasks of each function run at once; default 50.
+	TaskWorkers int
+	// Region and Account appear in ARNs; defaults us-east-1 and 000000000000.
+	Region  string
+	Account string
+	// FetchCooldown and FetchPollInterval tune River's fetching; defaults
+	// 2 ms and 100 ms.
+	FetchCooldown     time.Duration
+	FetchPollInterval time.Duration
+	// RescueStuckJobsAfter is how long a job may stay running before River
+	// hands it to another process (after a crash); default 1 minute.
+	RescueStuckJobsAfter time.Duration
+	// Logger receives operational messages; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Engine drives executions stored in PostgreSQL. Any number of engines may
+// share one database.
+type Engine struct {
+	pool   *pgxpool.Pool
+	river  *river.Client[pgx.Tx]
+	cfg    Config
+	log    *slog.Logger
+	mu     sync.Mutex
+	cache  map[versionKey]*asl.StateMachine
+	rand   *lockedRand
+	closed chan struct{}
+}
+
+type versionKey struct {
+	machine int64
+	version int
+}
+
+// New builds an engine on pool; call Start to work jobs.
+func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
+	c := withDefaults(cfg)
+	e := &Engine{pool: pool, cfg: c, log: c.Logger, cache: map[versionKey]*asl.StateMachine{}, rand: newLockedRand(), closed: make(chan struct{})}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &driveWorker{e: e})
+	river.AddWorker(workers, &taskWorker{e: e})
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues:               e.queues(),
+		Workers:              workers,
+		FetchCooldown:        c.FetchCooldown,
+		FetchPollInterval:    c.FetchPollInterval,
+		RescueStuckJobsAfter: c.RescueStuckJobsAfter,
+		Logger:               c.Logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("river client: %w", err)
+	}
+	e.river = client
+	return e, nil
+}
+
+func withDefaults(cfg *Config) Config {
+	var c Config
+	if cfg != nil {
+		c = *cfg
+	}
+	c.DriveWorkers = orInt(c.DriveWorkers, 50)
+	c.TaskWorkers = orInt(c.TaskWorkers, 50)
+	c.Region = orString(c.Region, "us-east-1")
+	c.Account = orString(c.Account, "000000000000")
+	c.FetchCooldown = orDuration(c.FetchCooldown, 2*time.Millisecond)
+	c.FetchPollInterval = orDuration(c.FetchPollInterval, 100*time.Millisecond)
+	c.RescueStuckJobsAfter = orDuration(c.RescueStuckJobsAfter, time.Minute)
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+func orInt(v, d int) int {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+func orString(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
+
+func orDuration(v, d time.Duration) time.Duration {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+func (e *Engine) queues() map[string]river.QueueConfig {
+	queues := map[string]river.QueueConfig{}
+	if e.cfg.Drive {
+		queues[engineQueue] = river.QueueConfig{MaxWorkers: e.cfg.DriveWorkers}
+	}
+	if e.cfg.Functions != nil {
+		for _, name := range e.cfg.Functions.Names() {
+			queues[queueFor(name)] = river.QueueConfig{MaxWorkers: e.cfg.TaskWorkers}
+		}
+	}
+	if len(queues) == 0 {
+		return nil
+	}
+	return queues
+}
+
+// queueFor names the River queue of a function's tasks.
+func queueFor(function string) string {
+	var b strings.Builder
+	b.WriteString("fn")
+	sep := true
+	for _, r := range strings.ToLower(function) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if sep {
+				b.WriteByte('_')
+				sep = false
+			}
+			b.WriteRune(r)
+			continue
+		}
+		sep = true
+	}
+	q := b.String()
+	if len(q) > 120 {
+		q = q[:120]
+	}
+	return strings.TrimRight(q, "_")
+}
+
+// Start registers this process's functions and starts working jobs. It
+// returns at once; Stop ends the work.
+func (e *Engine) Start(ctx context.Context) error {
+	if e.cfg.Functions != nil {
+		for _, name := range e.cfg.Functions.Names() {
+			if err := store.RegisterFunction(ctx, e.pool, name); err != nil {
+				return fmt.Errorf("register function %s: %w", name, err)
+			}
+		}
+	}
+	if e.queues() == nil {
+		return nil
+	}
+	return e.river.Start(ctx)
+}
+
+// Stop stops working jobs, waiting for running ones up to ctx's deadline,
+// then cancelling them.
+func (e *Engine) Stop(ctx context.Context) error {
+	if e.queues() == nil {
+		return nil
+	}
+	err := e.river.Stop(ctx)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return e.river.StopAndCancel(context.Background())
+	}
+	return err
+}
+
+// Pool returns the engine's database pool.
+func (e *Engine) Pool() *pgxpool.Pool { return e.pool }
+
+// now is the engine clock, truncated to microseconds as PostgreSQL stores.
+func (e *Engine) now() time.Time { return e.cfg.Now().UTC().Truncate(time.Microsecond) }
+
+// machine returns the parsed definition of a state machine version.
+func (e *Engine) machine(ctx context.Context, q store.Querier, machineID int64, version int) (*asl.StateMachine, error) {
+	key := versionKey{machineID, version}
+	e.mu.Lock()
+	m, ok := e.cache[key]
+	e.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	v, err := store.GetVersion(ctx, q, machineID, version)
+	if err != nil {
+		return nil, fmt.Errorf("state machine %d version %d: %w", machineID, version, err)
+	}
+	m, err = asl.Parse([]byte(v.Definition))
+	if err != nil {
+		return nil, fmt.Errorf("state machine %d version %d: %w", machineID, version, err)
+	}
+	e.mu.Lock()
+	e.cache[key] = m
+	e.mu.Unlock()
+	return m, nil
+}
+
+// ARNs.
+
+func (e *Engine) stateMachineARN(name string) string {
+	return fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", e.cfg.Region, e.cfg.Account, name)
+}
+
+func (e *Engine) executionARN(machine, name string) string {
+	return fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", e.cfg.Region, e.cfg.Account, machine, name)
+}
+
+func secondsOf(n int64) time.Duration { return time.Duration(n) * time.Second }

@@ -1,0 +1,247 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// StartInput describes an execution to start.
+type StartInput struct {
+	// StateMachine is the machine's name or ARN.
+	StateMachine string
+	// Name makes the start idempotent; empty means a generated name.
+	Name string
+	// Input is the JSON input; empty means {}.
+	Input string
+	// Version pins a version; 0 means the latest.
+	Version int
+}
+
+// StartExecution starts an execution, or returns the one of the same name
+// if its input is the same (created is then false). A different input
+// under a taken name is ErrExecutionAlreadyExists.
+func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store.Execution, created bool, err error) {
+	sm, version, input, err := e.prepareStart(ctx, &in)
+	if err != nil {
+		return nil, false, err
+	}
+	if existing, err := e.sameName(ctx, sm.ID, in); existing != nil || err != nil {
+		return existing, false, err
+	}
+	m, err := e.machine(ctx, e.pool, sm.ID, version)
+	if err != nil {
+		return nil, false, err
+	}
+	tx, err := e.pool.Begin(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
+	row := &store.Execution{ARN: e.executionARN(sm.Name, in.Name), StateMachineID: sm.ID, Version: version,
+		Name: in.Name, Input: in.Input, StartedAt: e.now()}
+	exec, err = store.InsertExecution(ctx, tx, row)
+	if errors.Is(err, store.ErrConflict) {
+		tx.Rollback(ctx) //nolint:errcheck // retried below
+		existing, err := e.sameName(ctx, sm.ID, in)
+		return existing, false, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if err := e.begin(ctx, tx, exec, m, input); err != nil {
+		return nil, false, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, false, err
+	}
+	exec, err = store.GetExecution(ctx, e.pool, exec.ID)
+	return exec, true, err
+}
+
+// begin records ExecutionStarted and runs the top-level run up to its
+// first effect, in the transaction that inserted the execution.
+func (e *Engine) begin(ctx context.Context, pg pgx.Tx, exec *store.Execution, m *asl.StateMachine, input any) error {
+	t := &tx{e: e, ctx: ctx, pg: pg, exec: exec, top: m, now: exec.StartedAt, rand: e.rand.fork(), input: input}
+	t.emitRaw("ExecutionStarted", "", `{"input":`+exec.Input+`,"stateMachineArn":`+quote(e.stateMachineARN(t.machineName()))+`}`)
+	run := &store.Run{ExecutionID: exec.ID, MachinePath: "[]", Status: store.RunRunning, State: m.StartAt}
+	id, err := store.InsertRun(ctx, pg, run)
+	if err != nil {
+		return err
+	}
+	run.ID = id
+	if m.TimeoutSeconds > 0 {
+		t.scheduleRun(0, int64(exec.RedriveCount), reasonExecTimeout, exec.StartedAt.Add(time.Duration(m.TimeoutSeconds)*time.Second))
+	}
+	l := &live{run: run, m: m}
+	t.enterState(l, m.StartAt, input)
+	if err := t.advance(l, t.enter(l)); err != nil {
+		return err
+	}
+	return t.flush()
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// prepareStart checks a start request and fills its defaults.
+func (e *Engine) prepareStart(ctx context.Context, in *StartInput) (*store.StateMachine, int, any, error) {
+	sm, err := e.StateMachine(ctx, in.StateMachine)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if in.Name == "" {
+		in.Name = newExecutionName()
+	}
+	if err := checkName(in.Name); err != nil {
+		return nil, 0, nil, err
+	}
+	version := in.Version
+	if version == 0 {
+		version = sm.LatestVersion
+	}
+	v, err := store.GetVersion(ctx, e.pool, sm.ID, version)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, 0, nil, fmt.Errorf("%w: %s has no version %d", ErrStateMachineDoesNotExist, sm.Name, version)
+	}
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	input, err := checkInput(in, v)
+	return sm, version, input, err
+}
+
+// checkInput validates an execution input: JSON, within the payload
+// limit, and valid against the version's input schema.
+func checkInput(in *StartInput, v *store.Version) (any, error) {
+	if in.Input == "" {
+		in.Input = "{}"
+	}
+	if len(in.Input) > asl.PayloadLimit {
+		return nil, fmt.Errorf("%w: %d bytes is over the %d-byte limit (States.DataLimitExceeded)", ErrInvalidExecutionInput, len(in.Input), asl.PayloadLimit)
+	}
+	input, err := asl.DecodeJSON([]byte(in.Input))
+	if err != nil {
+		return nil, fmt.Errorf("%w: not valid JSON: %v", ErrInvalidExecutionInput, err)
+	}
+	if v.InputSchema != nil {
+		schema, err := compileSchema(*v.InputSchema)
+		if err != nil {
+			return nil, err
+		}
+		if err := schema.Validate(toSchemaValue(input)); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalidExecutionInput, err)
+		}
+	}
+	return input, nil
+}
+
+// toSchemaValue converts int64 numbers, which jsonschema does not know,
+// to json.Number.
+func toSchemaValue(v any) any {
+	switch t := v.(type) {
+	case int64:
+		return json.Number(fmt.Sprint(t))
+	case float64:
+		return json.Number(fmt.Sprint(t))
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = toSchemaValue(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = toSchemaValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// sameName returns the machine's execution named in.Name, if there is
+// one with the same input; a different input is an error.
+func (e *Engine) sameName(ctx context.Context, machineID int64, in StartInput) (*store.Execution, error) {
+	existing, err := store.GetExecutionByName(ctx, e.pool, machineID, in.Name)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	a, _ := asl.DecodeJSON([]byte(existing.Input))
+	b, _ := asl.DecodeJSON([]byte(in.Input))
+	if asl.EncodeJSON(a) != asl.EncodeJSON(b) {
+		return nil, fmt.Errorf("%w: %s was started with a different input", ErrExecutionAlreadyExists, existing.ARN)
+	}
+	return existing, nil
+}
+
+func newExecutionName() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// Execution finds an execution by ARN.
+func (e *Engine) Execution(ctx context.Context, arn string) (*store.Execution, error) {
+	exec, err := store.GetExecutionByARN(ctx, e.pool, arn)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s", ErrExecutionDoesNotExist, arn)
+	}
+	return exec, err
+}
+
+// StopExecution aborts a running execution and cancels its running tasks.
+func (e *Engine) StopExecution(ctx context.Context, arn, errName, cause string) (*store.Execution, error) {
+	exec, err := e.Execution(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	err = e.inExecution(ctx, exec.ID, nil, func(t *tx) error {
+		if t.exec.Status != store.StatusRunning {
+			return fmt.Errorf("%w: %s is %s", ErrExecutionNotRunning, arn, t.exec.Status)
+		}
+		return t.stopExecution(store.StatusAborted, "ExecutionAborted", &asl.Error{Name: errName, Cause: cause})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return store.GetExecution(ctx, e.pool, exec.ID)
+}
+
+// Wait polls until the execution is no longer RUNNING or ctx ends.
+func (e *Engine) Wait(ctx context.Context, arn string) (*store.Execution, error) {
+	for {
+		exec, err := e.Execution(ctx, arn)
+		if err != nil || exec.Status != store.StatusRunning {
+			return exec, err
+		}
+		select {
+		case <-ctx.Done():
+			return exec, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// History returns up to limit events after event id after (before it,
+// newest first, when reverse).
+func (e *Engine) History(ctx context.Context, executionID, after int64, limit int, reverse bool) ([]*store.Event, error) {
+	return store.ListEvents(ctx, e.pool, executionID, after, limit, reverse)
+}

@@ -1,0 +1,316 @@
+package engine
+
+import (
+	"encoding/json"
+
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// fork is a Parallel or Map state's bookkeeping of its child runs, stored
+// on the parent run.
+type fork struct {
+	Map         bool    `json:"map"`
+	Distributed bool    `json:"distributed,omitempty"`
+	Total       int     `json:"total"`
+	Started     int     `json:"started"`
+	Done        int     `json:"done"`
+	Failed      int     `json:"failed"`
+	Concurrency int     `json:"concurrency,omitempty"`
+	Count       int64   `json:"count"`
+	Percentage  float64 `json:"percentage"`
+}
+
+func (t *tx) saveFork(l *live, f *fork) error {
+	b, _ := json.Marshal(f)
+	s := string(b)
+	l.run.Fork = &s
+	return t.save(l)
+}
+
+// forkParallel starts one child run per branch.
+func (t *tx) forkParallel(l *live, d asl.Decision) (*asl.Decision, error) {
+	t.touch(l)
+	t.emit("ParallelStateStarted", l.run.State, nil)
+	if err := store.DeleteChildren(t.ctx, t.pg, l.run.ID); err != nil {
+		return nil, err
+	}
+	input := asl.EncodeJSON(d.Input)
+	for i, branch := range d.Branches {
+		child := &store.Run{ExecutionID: t.exec.ID, ParentID: &l.run.ID, Idx: i,
+			MachinePath: childPath(l.run.MachinePath, l.run.State, i), Status: store.RunPending,
+			State: branch.StartAt, StateInput: &input}
+		id, err := store.InsertRun(t.ctx, t.pg, child)
+		if err != nil {
+			return nil, err
+		}
+		t.scheduleRun(id, 0, reasonStart, t.now)
+	}
+	n := len(d.Branches)
+	return nil, t.saveFork(l, &fork{Total: n, Started: n})
+}
+
+// forkMap creates a child run per item and starts as many as
+// MaxConcurrency allows.
+func (t *tx) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
+	t.touch(l)
+	t.emit("MapStateStarted", l.run.State, map[string]any{"length": len(run.Items)})
+	if run.Err != nil {
+		return &asl.Decision{Kind: asl.KindFail, Error: run.Err}, nil
+	}
+	f := &fork{Map: true, Distributed: run.State.Mode == asl.ModeDistributed, Total: len(run.Items),
+		Concurrency: run.MaxConcurrency, Count: run.ToleratedFailureCount, Percentage: run.ToleratedFailurePercentage}
+	if f.Distributed {
+		t.emit("MapRunStarted", l.run.State, nil)
+	}
+	if f.Total == 0 {
+		return t.mapDone(l, f, nil)
+	}
+	inputs, failure := t.itemInputs(l, run)
+	if failure != nil {
+		return &asl.Decision{Kind: asl.KindFail, Error: failure}, nil
+	}
+	if err := store.DeleteChildren(t.ctx, t.pg, l.run.ID); err != nil {
+		return nil, err
+	}
+	path := childPath(l.run.MachinePath, l.run.State, -1)
+	if err := store.InsertPendingRuns(t.ctx, t.pg, t.exec.ID, l.run.ID, path, run.State.Processor.StartAt, inputs); err != nil {
+		return nil, err
+	}
+	if err := t.startPending(l, f, f.Total); err != nil {
+		return nil, err
+	}
+	return nil, t.saveFork(l, f)
+}
+
+// itemInputs computes every iteration's input as JSON text.
+func (t *tx) itemInputs(l *live, run *asl.MapRun) ([]string, *asl.Error) {
+	c := t.context(l)
+	inputs := make([]string, len(run.Items))
+	for i := range run.Items {
+		ic := *c
+		ic.MapItem = &asl.MapItem{Index: i, Value: run.Items[i]}
+		ic.Invalidate()
+		v, err := run.ItemInput(i, &ic)
+		if err != nil {
+			return nil, err
+		}
+		inputs[i] = asl.EncodeJSON(v)
+	}
+	return inputs, nil
+}
+
+// startPending starts up to n more PENDING children within the fork's
+// concurrency.
+func (t *tx) startPending(l *live, f *fork, n int) error {
+	running := f.Started - f.Done
+	if f.Concurrency > 0 {
+		n = min(n, f.Concurrency-running)
+	}
+	if n <= 0 {
+		return nil
+	}
+	ids, err := store.NextPendingRuns(t.ctx, t.pg, l.run.ID, n)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		t.scheduleRun(id, 0, reasonStart, t.now)
+	}
+	f.Started += len(ids)
+	return nil
+}
+
+// startChild begins a PENDING child run at its machine's StartAt.
+func (t *tx) startChild(l *live) error {
+	if l.run.Status != store.RunPending {
+		return errStale
+	}
+	t.touch(l)
+	l.run.Status = store.RunRunning
+	if t.parentIsInlineMap(l) {
+		t.emit("MapIterationStarted", "", map[string]any{"index": l.run.Idx})
+	}
+	t.enterState(l, l.run.State, l.input)
+	return t.advance(l, t.enter(l))
+}
+
+func (t *tx) parentIsInlineMap(l *live) bool {
+	return l.run.ParentID != nil && l.m != t.top && l.run.MachinePath != "[]" && isMapPath(l.run.MachinePath) && !t.distributed(l)
+}
+
+func isMapPath(path string) bool {
+	var steps []pathStep
+	_ = json.Unmarshal([]byte(path), &steps)
+	return len(steps) > 0 && steps[len(steps)-1].Branch == -1
+}
+
+// distributed reports whether child l belongs to a distributed Map, whose
+// iterations are child executions with histories of their own.
+func (t *tx) distributed(l *live) bool {
+	var steps []pathStep
+	_ = json.Unmarshal([]byte(l.run.MachinePath), &steps)
+	if len(steps) == 0 {
+		return false
+	}
+	parent, err := t.machineAt(parentPath(steps))
+	if err != nil {
+		return false
+	}
+	st, ok := parent.States[steps[len(steps)-1].State].(*asl.Map)
+	return ok && st.Mode == asl.ModeDistributed
+}
+
+func parentPath(steps []pathStep) string {
+	b, _ := json.Marshal(steps[:len(steps)-1])
+	return string(b)
+}
+
+// childFinished moves a child's parent on: it counts the child, starts the
+// next pending iteration, and completes or fails the Parallel or Map state
+// once the children decide it.
+func (t *tx) childFinished(child *live, failure *asl.Error) error {
+	p, err := t.loadRun(*child.run.ParentID)
+	if err != nil {
+		return err
+	}
+	if p.run.Status != store.RunRunning || p.run.Fork == nil {
+		return nil
+	}
+	var f fork
+	if err := json.Unmarshal([]byte(*p.run.Fork), &f); err != nil {
+		return err
+	}
+	t.touch(p)
+	f.Done++
+	if f.Map && !f.Distributed {
+		t.emit(iterationEvent(failure), "", map[string]any{"index": child.run.Idx})
+	}
+	if !f.Map {
+		return t.branchFinished(p, &f, failure)
+	}
+	return t.iterationFinished(p, &f, failure)
+}
+
+func iterationEvent(failure *asl.Error) string {
+	if failure != nil {
+		return "MapIterationFailed"
+	}
+	return "MapIterationSucceeded"
+}
+
+func (t *tx) branchFinished(p *live, f *fork, failure *asl.Error) error {
+	if failure != nil {
+		return t.forkFailed(p, failure, "ParallelStateFailed")
+	}
+	if f.Done < f.Total {
+		return t.saveFork(p, f)
+	}
+	results, err := t.childResults(p)
+	if err != nil {
+		return err
+	}
+	t.emit("ParallelStateSucceeded", p.run.State, nil)
+	return t.advance(p, p.m.Complete(p.run.State, p.input, results, t.context(p)))
+}
+
+func (t *tx) iterationFinished(p *live, f *fork, failure *asl.Error) error {
+	if failure != nil {
+		f.Failed++
+		run := &asl.MapRun{State: p.m.States[p.run.State].(*asl.Map), ToleratedFailureCount: f.Count, ToleratedFailurePercentage: f.Percentage}
+		if run.Exceeded(f.Failed, f.Total) {
+			if !run.ToleratesNone() {
+				failure = asl.NewError(asl.ErrorExceedToleratedFailureThreshold, "The specified tolerated failure threshold was exceeded")
+			}
+			if f.Distributed {
+				t.emit("MapRunFailed", p.run.State, nil)
+			}
+			return t.forkFailed(p, failure, "MapStateFailed")
+		}
+	}
+	if err := t.startPending(p, f, 1); err != nil {
+		return err
+	}
+	if f.Done < f.Total {
+		return t.saveFork(p, f)
+	}
+	next, err := t.mapDone(p, f, nil)
+	if err != nil || next == nil {
+		return err
+	}
+	return t.advance(p, *next)
+}
+
+// mapDone completes a Map state with its children's outputs in order.
+func (t *tx) mapDone(p *live, f *fork, _ error) (*asl.Decision, error) {
+	results := []any{}
+	if f.Total > 0 {
+		var err error
+		if results, err = t.childResults(p); err != nil {
+			return nil, err
+		}
+	}
+	if f.Distributed {
+		t.emit("MapRunSucceeded", p.run.State, nil)
+	}
+	t.emit("MapStateSucceeded", p.run.State, nil)
+	d := p.m.Complete(p.run.State, p.input, results, t.context(p))
+	return &d, nil
+}
+
+// childResults reads the children's outputs in index order; a tolerated
+// failure appears as its {Error, Cause}.
+func (t *tx) childResults(p *live) ([]any, error) {
+	rows, err := store.ChildResults(t.ctx, t.pg, p.run.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, len(rows))
+	for i, r := range rows {
+		if r.Status != store.RunSucceeded || r.Output == nil {
+			out[i] = map[string]any{"Error": deref(r.Error), "Cause": deref(r.Cause)}
+			continue
+		}
+		if out[i], err = asl.DecodeJSON([]byte(*r.Output)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// forkFailed stops a Parallel or Map state's remaining children and
+// applies Retry and Catch to its failure.
+func (t *tx) forkFailed(p *live, failure *asl.Error, event string) error {
+	if err := t.abortBelow(p.run.ID); err != nil {
+		return err
+	}
+	d := p.m.Failed(p.run.State, p.input, failure, t.context(p))
+	if d.Kind != asl.KindRetry {
+		t.emit(event, p.run.State, map[string]any{"error": failure.Name, "cause": failure.Cause})
+	}
+	return t.advance(p, d)
+}
+
+// abortBelow aborts every pending or running run below run id and cancels
+// their running tasks.
+func (t *tx) abortBelow(id int64) error {
+	active, err := store.ActiveDescendants(t.ctx, t.pg, id)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(active))
+	for i, a := range active {
+		ids[i] = a.ID
+		if a.TaskJobID != nil {
+			t.cancels = append(t.cancels, *a.TaskJobID)
+		}
+	}
+	return store.AbortRuns(t.ctx, t.pg, ids)
+}

@@ -1,0 +1,121 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	mrand "math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// Why a drive job runs.
+const (
+	reasonStart       = "start"       // a child run begins
+	reasonRetry       = "retry"       // a retried state is entered again
+	reasonTimer       = "timer"       // a Wait state's time has come
+	reasonTaskTimeout = "taskTimeout" // a task's TimeoutSeconds passed
+	reasonHeartbeat   = "heartbeat"   // check a task's heartbeat
+	reasonExecTimeout = "execTimeout" // the execution's TimeoutSeconds passed
+)
+
+// driveArgs moves run RunID on, if it is still at Seq.
+type driveArgs struct {
+	ExecutionID int64  `json:"execution_id"`
+	RunID       int64  `json:"run_id"`
+	Seq         int64  `json:"seq"`
+	Reason      string `json:"reason"`
+	// Seconds is the heartbeat interval of a heartbeat check.
+	Seconds int64 `json:"seconds,omitempty"`
+}
+
+// Kind names the job kind in River.
+func (driveArgs) Kind() string { return "stepwise_drive" }
+
+// InsertOpts puts drive jobs on the engine queue, retried on failure.
+func (driveArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: engineQueue, MaxAttempts: 25}
+}
+
+// taskArgs runs one attempt of a Task state on a worker.
+type taskArgs struct {
+	ExecutionID      int64  `json:"execution_id"`
+	ExecutionARN     string `json:"execution_arn"`
+	RunID            int64  `json:"run_id"`
+	Seq              int64  `json:"seq"`
+	State            string `json:"state"`
+	Resource         string `json:"resource"`
+	Function         string `json:"function"`
+	Input            string `json:"input"`
+	Attempt          int    `json:"attempt"`
+	TimeoutSeconds   int64  `json:"timeout_seconds"`
+	HeartbeatSeconds int64  `json:"heartbeat_seconds"`
+	Token            string `json:"token,omitempty"`
+}
+
+// Kind names the job kind in River.
+func (taskArgs) Kind() string { return "stepwise_task" }
+
+type driveWorker struct {
+	river.WorkerDefaults[driveArgs]
+	e *Engine
+}
+
+// Work drives the run.
+func (w *driveWorker) Work(ctx context.Context, job *river.Job[driveArgs]) error {
+	return w.e.drive(ctx, job)
+}
+
+type taskWorker struct {
+	river.WorkerDefaults[taskArgs]
+	e *Engine
+}
+
+// Work runs the task.
+func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
+	return w.e.runTask(ctx, job)
+}
+
+// Timeout lets a task run for its TimeoutSeconds (the engine enforces the
+// limit durably too).
+func (w *taskWorker) Timeout(job *river.Job[taskArgs]) time.Duration {
+	if job.Args.TimeoutSeconds <= 0 || job.Args.TimeoutSeconds > 365*24*3600 {
+		return -1
+	}
+	return time.Duration(job.Args.TimeoutSeconds)*time.Second + time.Second
+}
+
+// newToken returns an unguessable task token: 256 random bits.
+func newToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// validToken reports whether s has the shape newToken gives.
+func validToken(s string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil && len(b) == 32
+}
+
+// lockedRand is a random source safe for concurrent use, for retry jitter
+// and intrinsic functions.
+type lockedRand struct {
+	mu sync.Mutex
+	r  *mrand.Rand
+}
+
+func newLockedRand() *lockedRand {
+	return &lockedRand{r: mrand.New(mrand.NewPCG(mrand.Uint64(), mrand.Uint64()))}
+}
+
+// fork returns a private random source seeded from the shared one.
+func (l *lockedRand) fork() *mrand.Rand {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return mrand.New(mrand.NewPCG(l.r.Uint64(), l.r.Uint64()))
+}

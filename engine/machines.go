@@ -1,0 +1,160 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// InvalidDefinitionError lists what is wrong with a definition.
+type InvalidDefinitionError struct {
+	Diagnostics []asl.Diagnostic
+}
+
+// Error lists the diagnostics.
+func (e *InvalidDefinitionError) Error() string {
+	parts := make([]string, len(e.Diagnostics))
+	for i, d := range e.Diagnostics {
+		parts[i] = fmt.Sprintf("%s at %s: %s", d.Code, pointerOrRoot(d.Pointer), d.Message)
+	}
+	return "invalid definition: " + strings.Join(parts, "; ")
+}
+
+// Unwrap makes errors.Is(err, ErrInvalidDefinition) true.
+func (e *InvalidDefinitionError) Unwrap() error { return ErrInvalidDefinition }
+
+func pointerOrRoot(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+// MachineSpec is a state machine definition with its optional input schema.
+type MachineSpec struct {
+	Definition string
+	// InputSchema is a JSON Schema every execution input must satisfy;
+	// empty means none.
+	InputSchema string
+}
+
+// checkSpec validates a definition and compiles its input schema.
+func checkSpec(spec MachineSpec) error {
+	if diags := asl.Validate([]byte(spec.Definition)); len(diags) > 0 {
+		return &InvalidDefinitionError{Diagnostics: diags}
+	}
+	if _, err := asl.Parse([]byte(spec.Definition)); err != nil {
+		return &InvalidDefinitionError{Diagnostics: []asl.Diagnostic{{Code: "UNSUPPORTED_FEATURE", Message: err.Error()}}}
+	}
+	if spec.InputSchema != "" {
+		if _, err := compileSchema(spec.InputSchema); err != nil {
+			return fmt.Errorf("%w: input schema: %v", ErrInvalidDefinition, err)
+		}
+	}
+	return nil
+}
+
+func compileSchema(text string) (*jsonschema.Schema, error) {
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("input.json", strings.NewReader(text)); err != nil {
+		return nil, err
+	}
+	return c.Compile("input.json")
+}
+
+// CreateStateMachine creates a machine with its first version.
+func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec MachineSpec) (*store.StateMachine, *store.Version, error) {
+	if err := checkName(name); err != nil {
+		return nil, nil, err
+	}
+	if err := checkSpec(spec); err != nil {
+		return nil, nil, err
+	}
+	tx, err := e.pool.Begin(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
+	sm, err := store.InsertStateMachine(ctx, tx, name, e.stateMachineARN(name))
+	if errors.Is(err, store.ErrConflict) {
+		return nil, nil, fmt.Errorf("%w: %s", ErrStateMachineExists, name)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := store.InsertVersion(ctx, tx, sm.ID, spec.Definition, optional(spec.InputSchema))
+	if err != nil {
+		return nil, nil, err
+	}
+	sm.LatestVersion = v.Version
+	return sm, v, tx.Commit(ctx)
+}
+
+// UpdateStateMachine adds a new version; running executions keep theirs.
+func (e *Engine) UpdateStateMachine(ctx context.Context, name string, spec MachineSpec) (*store.Version, error) {
+	if err := checkSpec(spec); err != nil {
+		return nil, err
+	}
+	sm, err := e.StateMachine(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return store.InsertVersion(ctx, e.pool, sm.ID, spec.Definition, optional(spec.InputSchema))
+}
+
+// StateMachine finds a machine by name or ARN.
+func (e *Engine) StateMachine(ctx context.Context, nameOrARN string) (*store.StateMachine, error) {
+	name := nameOrARN
+	if strings.HasPrefix(nameOrARN, "arn:") {
+		parts := strings.Split(nameOrARN, ":")
+		name = parts[len(parts)-1]
+	}
+	sm, err := store.GetStateMachineByName(ctx, e.pool, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s", ErrStateMachineDoesNotExist, nameOrARN)
+	}
+	return sm, err
+}
+
+// DeleteStateMachine deletes a machine; with running executions it is
+// refused unless force is set (then they are aborted first).
+func (e *Engine) DeleteStateMachine(ctx context.Context, nameOrARN string, force bool) error {
+	sm, err := e.StateMachine(ctx, nameOrARN)
+	if err != nil {
+		return err
+	}
+	running, err := store.CountRunningExecutions(ctx, e.pool, sm.ID)
+	if err != nil {
+		return err
+	}
+	if running > 0 && !force {
+		return fmt.Errorf("%w: %d running", ErrStateMachineInUse, running)
+	}
+	return store.DeleteStateMachine(ctx, e.pool, sm.ID)
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// checkName applies AWS's rules for state machine and execution names.
+func checkName(name string) error {
+	if name == "" || len(name) > 80 {
+		return fmt.Errorf("%w: %q must be 1 to 80 characters", ErrInvalidName, name)
+	}
+	for _, r := range name {
+		if r <= 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", r) {
+			return fmt.Errorf("%w: %q contains %q, which names may not contain", ErrInvalidName, name, r)
+		}
+	}
+	return nil
+}

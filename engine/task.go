@@ -1,0 +1,219 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/stepwise-run/stepwise/activities"
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// dispatch writes the task job for a Task state, with its timeout and
+// heartbeat checks. A resource nothing can serve fails the task at once.
+func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
+	t.touch(l)
+	binding, _, err := activities.Resolve(call.Resource, call.Input)
+	if err != nil {
+		return t.taskFailedNow(l, call, asl.AsError(err)), nil
+	}
+	known, err := t.functionKnown(binding.Function)
+	if err != nil {
+		return nil, err
+	}
+	if !known {
+		return t.taskFailedNow(l, call, asl.NewError(asl.ErrorTaskFailed,
+			"no worker has registered function %s (resource %s)", binding.Function, call.Resource)), nil
+	}
+	args := t.taskArgs(l, call, binding)
+	res, err := t.e.river.InsertTx(t.ctx, t.pg, args, &river.InsertOpts{Queue: queueFor(binding.Function), MaxAttempts: 25})
+	if err != nil {
+		return nil, fmt.Errorf("insert task job: %w", err)
+	}
+	l.run.TaskJobID = &res.Job.ID
+	if call.WaitForToken {
+		tok := &store.TaskToken{Token: args.Token, ExecutionID: t.exec.ID, RunID: l.run.ID, Seq: l.run.Seq}
+		if err := store.InsertTaskToken(t.ctx, t.pg, tok); err != nil {
+			return nil, err
+		}
+	}
+	t.scheduleChecks(l, call)
+	t.emit("TaskScheduled", l.run.State, map[string]any{
+		"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input),
+		"timeoutInSeconds": call.TimeoutSeconds, "heartbeatInSeconds": call.HeartbeatSeconds,
+	})
+	return nil, t.save(l)
+}
+
+func (t *tx) functionKnown(name string) (bool, error) {
+	if t.e.cfg.Functions != nil && t.e.cfg.Functions.Has(name) {
+		return true, nil
+	}
+	return store.FunctionKnown(t.ctx, t.pg, name)
+}
+
+func (t *tx) taskArgs(l *live, call *asl.TaskCall, b activities.Binding) taskArgs {
+	args := taskArgs{
+		ExecutionID: t.exec.ID, ExecutionARN: t.exec.ARN, RunID: l.run.ID, Seq: l.run.Seq,
+		State: l.run.State, Resource: call.Resource, Function: b.Function, Input: asl.EncodeJSON(call.Input),
+		Attempt: t.context(l).StateRetryCount, TimeoutSeconds: call.TimeoutSeconds, HeartbeatSeconds: call.HeartbeatSeconds,
+	}
+	if call.WaitForToken && l.run.TaskToken != nil {
+		args.Token = *l.run.TaskToken
+	}
+	return args
+}
+
+// scheduleChecks writes the durable timeout and heartbeat checks of a task.
+func (t *tx) scheduleChecks(l *live, call *asl.TaskCall) {
+	if call.TimeoutSeconds < asl.DefaultTaskTimeout {
+		t.schedule(l, reasonTaskTimeout, t.now.Add(time.Duration(call.TimeoutSeconds)*time.Second))
+	}
+	if call.HeartbeatSeconds > 0 {
+		now := t.now
+		l.run.HeartbeatAt = &now
+		t.scheduleHeartbeat(l, call.HeartbeatSeconds, now)
+	}
+}
+
+func (t *tx) scheduleHeartbeat(l *live, seconds int64, from time.Time) {
+	opts := driveArgs{}.InsertOpts()
+	opts.ScheduledAt = from.Add(time.Duration(seconds) * time.Second)
+	t.jobs = append(t.jobs, river.InsertManyParams{
+		Args:       driveArgs{ExecutionID: t.exec.ID, RunID: l.run.ID, Seq: l.run.Seq, Reason: reasonHeartbeat, Seconds: seconds},
+		InsertOpts: &opts,
+	})
+}
+
+// taskFailedNow records a task that failed before it was sent to a worker.
+func (t *tx) taskFailedNow(l *live, call *asl.TaskCall, failure *asl.Error) *asl.Decision {
+	t.emit("TaskScheduled", l.run.State, map[string]any{"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input)})
+	t.emit("TaskFailed", l.run.State, map[string]any{"error": failure.Name, "cause": failure.Cause})
+	d := l.m.Failed(l.run.State, l.input, failure, t.context(l))
+	return &d
+}
+
+// taskDone applies a task's result or failure to run l.
+func (t *tx) taskDone(l *live, result any, failure *asl.Error) error {
+	t.touch(l)
+	l.run.TaskJobID = nil
+	if failure == nil && tooLarge(result) {
+		failure = asl.NewError(asl.ErrorDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", l.run.State)
+	}
+	if failure != nil {
+		typ := "TaskFailed"
+		if failure.Name == asl.ErrorTimeout || failure.Name == asl.ErrorHeartbeatTimeout {
+			typ = "TaskTimedOut"
+		}
+		t.emit(typ, l.run.State, map[string]any{"error": failure.Name, "cause": failure.Cause})
+		return t.advance(l, l.m.Failed(l.run.State, l.input, failure, t.context(l)))
+	}
+	t.emit("TaskSucceeded", l.run.State, map[string]any{"output": result})
+	return t.advance(l, l.m.Complete(l.run.State, l.input, result, t.context(l)))
+}
+
+// current loads run id and checks it still waits on the task at seq.
+func (t *tx) current(id, seq int64) (*live, error) {
+	l, err := t.loadRun(id)
+	if err != nil {
+		return nil, err
+	}
+	if l.run.Seq != seq || l.run.Status != store.RunRunning || t.exec.Status != store.StatusRunning {
+		return nil, errStale
+	}
+	return l, nil
+}
+
+// runTask works a task job: it runs the function, then records the result
+// and moves the execution on in one transaction that completes the job.
+func (e *Engine) runTask(ctx context.Context, job *river.Job[taskArgs]) error {
+	a := job.Args
+	run, err := store.GetRun(ctx, e.pool, a.RunID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && (run.Seq != a.Seq || run.Status != store.RunRunning) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	started := e.now()
+	if a.Token != "" {
+		if err := e.recordStarted(ctx, a, started); err != nil {
+			return err
+		}
+	}
+	result, failure := e.invoke(ctx, a, run.EnteredEventID)
+	if ctx.Err() != nil && failure != nil && failure.Name != asl.ErrorTimeout {
+		return ctx.Err() // shutting down or cancelled: River decides what happens next
+	}
+	return e.inExecution(ctx, a.ExecutionID, completeJob(job), func(t *tx) error {
+		l, err := t.current(a.RunID, a.Seq)
+		if err != nil {
+			return err
+		}
+		if a.Token == "" {
+			t.emitAt("TaskStarted", l.run.State, started)
+		}
+		if a.Token != "" && failure == nil {
+			return nil // the state waits for the callback
+		}
+		return t.taskDone(l, result, failure)
+	})
+}
+
+func (e *Engine) invoke(ctx context.Context, a taskArgs, enteredEventID int64) (any, *asl.Error) {
+	input, err := asl.DecodeJSON([]byte(a.Input))
+	if err != nil {
+		return nil, asl.NewError(asl.ErrorRuntime, "task input: %v", err)
+	}
+	if e.cfg.Functions == nil {
+		return nil, asl.NewError(asl.ErrorTaskFailed, "no worker has registered function %s", a.Function)
+	}
+	info := activities.TaskInfo{
+		ExecutionARN:   a.ExecutionARN,
+		StateName:      a.State,
+		Attempt:        a.Attempt,
+		IdempotencyKey: fmt.Sprintf("%s:%s:%d:%d", a.ExecutionARN, a.State, enteredEventID, a.Attempt),
+		TaskToken:      a.Token,
+	}
+	hb := func(ctx context.Context) error {
+		if err := store.TouchHeartbeat(ctx, e.pool, a.RunID, a.Seq); err != nil {
+			return fmt.Errorf("heartbeat: the task is no longer running: %w", err)
+		}
+		return nil
+	}
+	result, err := e.cfg.Functions.Invoke(activities.WithTask(ctx, info, hb), a.Resource, input)
+	if err != nil {
+		return nil, asl.AsError(err)
+	}
+	return result, nil
+}
+
+// recordStarted writes TaskStarted for a callback task before it runs.
+func (e *Engine) recordStarted(ctx context.Context, a taskArgs, at time.Time) error {
+	return e.inExecution(ctx, a.ExecutionID, nil, func(t *tx) error {
+		l, err := t.current(a.RunID, a.Seq)
+		if err != nil {
+			return err
+		}
+		t.emitAt("TaskStarted", l.run.State, at)
+		return nil
+	})
+}
+
+// emitAt appends an event that happened at a given time.
+func (t *tx) emitAt(typ, state string, at time.Time) {
+	t.emit(typ, state, nil)
+	t.events[len(t.events)-1].Timestamp = at
+}
+
+func completeJob[T river.JobArgs](job *river.Job[T]) func(context.Context, pgx.Tx) error {
+	return func(ctx context.Context, tx pgx.Tx) error {
+		_, err := river.JobCompleteTx[*riverDriver](ctx, tx, job)
+		return err
+	}
+}

@@ -1,0 +1,282 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// tx is one engine transaction on one locked execution. It collects the
+// events and jobs its steps produce and writes them at the end.
+type tx struct {
+	e       *Engine
+	ctx     context.Context
+	pg      pgx.Tx
+	exec    *store.Execution
+	top     *asl.StateMachine
+	now     time.Time
+	events  []store.Event
+	jobs    []river.InsertManyParams
+	cancels []int64
+	rand    *rand.Rand
+	ended   bool // the execution stopped in this transaction
+	input   any  // the execution input, decoded on first use
+}
+
+// live is a run loaded in a transaction with its machine and decoded input.
+type live struct {
+	run    *store.Run
+	m      *asl.StateMachine
+	input  any
+	bumped bool
+}
+
+// errStale ends a transaction that found its job or callback out of date;
+// the transaction still commits (completing the job).
+var errStale = errors.New("stale")
+
+// inExecution runs fn in a transaction holding the execution's lock, then
+// writes what fn produced; complete, when set, completes the River job
+// that asked for the work in the same transaction.
+func (e *Engine) inExecution(ctx context.Context, executionID int64, complete func(context.Context, pgx.Tx) error, fn func(*tx) error) error {
+	pg, err := e.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer pg.Rollback(ctx) //nolint:errcheck // a no-op after commit
+	exec, err := store.LockExecution(ctx, pg, executionID)
+	if errors.Is(err, store.ErrNotFound) {
+		return e.finishTx(ctx, pg, complete)
+	}
+	if err != nil {
+		return err
+	}
+	t := &tx{e: e, ctx: ctx, pg: pg, exec: exec, now: e.now(), rand: e.rand.fork()}
+	if t.top, err = e.machine(ctx, pg, exec.StateMachineID, exec.Version); err != nil {
+		return err
+	}
+	if err := fn(t); err != nil && !errors.Is(err, errStale) {
+		return err
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	return e.finishTx(ctx, pg, complete)
+}
+
+func (e *Engine) finishTx(ctx context.Context, pg pgx.Tx, complete func(context.Context, pgx.Tx) error) error {
+	if complete != nil {
+		if err := complete(ctx, pg); err != nil {
+			return err
+		}
+	}
+	return pg.Commit(ctx)
+}
+
+// flush writes the collected events, jobs and job cancellations.
+func (t *tx) flush() error {
+	if err := store.InsertEvents(t.ctx, t.pg, t.exec.ID, t.events); err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	if t.ended {
+		if err := store.FinishExecution(t.ctx, t.pg, t.exec); err != nil {
+			return err
+		}
+	} else if len(t.events) > 0 {
+		if err := store.UpdateExecutionEvents(t.ctx, t.pg, t.exec.ID, t.exec.LastEventID); err != nil {
+			return err
+		}
+	}
+	if len(t.jobs) > 0 {
+		if _, err := t.e.river.InsertManyTx(t.ctx, t.pg, t.jobs); err != nil {
+			return fmt.Errorf("insert jobs: %w", err)
+		}
+	}
+	for _, id := range t.cancels {
+		if _, err := t.e.river.JobCancelTx(t.ctx, t.pg, id); err != nil && !errors.Is(err, river.ErrNotFound) {
+			return fmt.Errorf("cancel job %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// emit appends a history event and returns its id.
+func (t *tx) emit(typ, state string, details map[string]any) int64 {
+	if details == nil {
+		return t.emitRaw(typ, state, "")
+	}
+	return t.emitRaw(typ, state, asl.EncodeJSON(details))
+}
+
+// emitRaw appends a history event whose details are JSON text (or empty).
+func (t *tx) emitRaw(typ, state, details string) int64 {
+	t.exec.LastEventID++
+	ev := store.Event{ExecutionID: t.exec.ID, ID: t.exec.LastEventID, PreviousID: t.exec.LastEventID - 1, Type: typ, Timestamp: t.now}
+	if state != "" {
+		ev.State = &state
+	}
+	if details != "" {
+		ev.Details = &details
+	}
+	t.events = append(t.events, ev)
+	return ev.ID
+}
+
+// schedule adds a drive job for run l at its current sequence number.
+func (t *tx) schedule(l *live, reason string, at time.Time) {
+	t.scheduleRun(l.run.ID, l.run.Seq, reason, at)
+}
+
+func (t *tx) scheduleRun(runID, seq int64, reason string, at time.Time) {
+	opts := driveArgs{}.InsertOpts()
+	if at.After(t.now) {
+		opts.ScheduledAt = at
+	}
+	t.jobs = append(t.jobs, river.InsertManyParams{
+		Args:       driveArgs{ExecutionID: t.exec.ID, RunID: runID, Seq: seq, Reason: reason},
+		InsertOpts: &opts,
+	})
+}
+
+// loadRun reads a run of this execution with its machine.
+func (t *tx) loadRun(id int64) (*live, error) {
+	run, err := store.GetRun(t.ctx, t.pg, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errStale
+	}
+	if err != nil {
+		return nil, err
+	}
+	if run.ExecutionID != t.exec.ID {
+		return nil, errStale
+	}
+	m, err := t.machineAt(run.MachinePath)
+	if err != nil {
+		return nil, err
+	}
+	l := &live{run: run, m: m}
+	if run.StateInput != nil {
+		if l.input, err = asl.DecodeJSON([]byte(*run.StateInput)); err != nil {
+			return nil, fmt.Errorf("run %d input: %w", run.ID, err)
+		}
+	}
+	return l, nil
+}
+
+// touch marks a run changed: its sequence number grows once per
+// transaction, before any job for it is written, so jobs written earlier
+// become stale.
+func (t *tx) touch(l *live) {
+	if !l.bumped {
+		l.run.Seq++
+		l.bumped = true
+	}
+}
+
+// save writes a changed run.
+func (t *tx) save(l *live) error {
+	t.touch(l)
+	s := asl.EncodeJSON(l.input)
+	l.run.StateInput = &s
+	return store.SaveRun(t.ctx, t.pg, l.run)
+}
+
+// pathStep locates a sub-machine: the Parallel branch or Map processor of
+// a state in the enclosing machine (Branch -1 for a Map processor).
+type pathStep struct {
+	State  string `json:"s"`
+	Branch int    `json:"b"`
+}
+
+// machineAt resolves a run's machine path in the execution's definition.
+func (t *tx) machineAt(path string) (*asl.StateMachine, error) {
+	var steps []pathStep
+	if err := json.Unmarshal([]byte(path), &steps); err != nil {
+		return nil, fmt.Errorf("machine path %q: %w", path, err)
+	}
+	m := t.top
+	for _, s := range steps {
+		switch st := m.States[s.State].(type) {
+		case *asl.Parallel:
+			if s.Branch < 0 || s.Branch >= len(st.Branches) {
+				return nil, fmt.Errorf("machine path %q: no branch %d", path, s.Branch)
+			}
+			m = st.Branches[s.Branch]
+		case *asl.Map:
+			m = st.Processor
+		default:
+			return nil, fmt.Errorf("machine path %q: %q is not a Parallel or Map state", path, s.State)
+		}
+	}
+	return m, nil
+}
+
+func childPath(parent string, state string, branch int) string {
+	var steps []pathStep
+	_ = json.Unmarshal([]byte(parent), &steps)
+	steps = append(steps, pathStep{State: state, Branch: branch})
+	b, _ := json.Marshal(steps)
+	return string(b)
+}
+
+// context builds the step context for run l's current state.
+func (t *tx) context(l *live) *asl.Context {
+	retries := make([]int, len(l.run.Retries))
+	total := 0
+	for i, r := range l.run.Retries {
+		retries[i] = int(r)
+		total += int(r)
+	}
+	c := &asl.Context{
+		Execution: asl.ExecutionInfo{
+			ID:           t.exec.ARN,
+			Name:         t.exec.Name,
+			RoleArn:      fmt.Sprintf("arn:aws:iam::%s:role/stepwise", t.e.cfg.Account),
+			StartTime:    t.exec.StartedAt,
+			Input:        t.executionInput(),
+			RedriveCount: t.exec.RedriveCount,
+		},
+		StateMachineID:   t.e.stateMachineARN(t.machineName()),
+		StateMachineName: t.machineName(),
+		StateName:        l.run.State,
+		StateRetryCount:  total,
+		Retries:          retries,
+		EnteredEventID:   l.run.EnteredEventID,
+		Now:              t.now,
+		Rand:             t.rand,
+	}
+	if l.run.StateEnteredAt != nil {
+		c.StateEnteredTime = *l.run.StateEnteredAt
+	}
+	if l.run.TaskToken != nil {
+		c.TaskToken = *l.run.TaskToken
+	}
+	return c
+}
+
+// machineName is the state machine's name, read from the execution ARN
+// (arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME).
+func (t *tx) machineName() string {
+	parts := strings.Split(t.exec.ARN, ":")
+	if len(parts) >= 8 {
+		return parts[6]
+	}
+	return ""
+}
+
+func (t *tx) executionInput() any {
+	if t.input == nil {
+		t.input, _ = asl.DecodeJSON([]byte(t.exec.Input))
+	}
+	return t.input
+}
