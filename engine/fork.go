@@ -40,14 +40,15 @@ func (t *tx) forkParallel(l *live, d asl.Decision) (*asl.Decision, error) {
 		child := &store.Run{ExecutionID: t.exec.ID, ParentID: &l.run.ID, Idx: i,
 			MachinePath: childPath(l.run.MachinePath, l.run.State, i), Status: store.RunPending,
 			State: branch.StartAt, StateInput: &input}
-		id, err := store.InsertRun(t.ctx, t.pg, child)
-		if err != nil {
+		if _, err := store.InsertRun(t.ctx, t.pg, child); err != nil {
 			return nil, err
 		}
-		t.scheduleRun(id, 0, reasonStart, t.now)
 	}
-	n := len(d.Branches)
-	return nil, t.saveFork(l, &fork{Total: n, Started: n})
+	f := &fork{Total: len(d.Branches)}
+	if err := t.startPending(l, f, f.Total); err != nil {
+		return nil, err
+	}
+	return nil, t.saveFork(l, f)
 }
 
 // forkMap creates a child run per item and starts as many as
@@ -110,24 +111,21 @@ func (t *tx) startPending(l *live, f *fork, n int) error {
 	if n <= 0 {
 		return nil
 	}
-	ids, err := store.NextPendingRuns(t.ctx, t.pg, l.run.ID, n)
+	pending, err := store.ClaimPendingRuns(t.ctx, t.pg, l.run.ID, n)
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		t.scheduleRun(id, 0, reasonStart, t.now)
+	for _, p := range pending {
+		t.scheduleRun(p.ID, p.Seq, reasonStart, t.now)
 	}
-	f.Started += len(ids)
+	f.Started += len(pending)
 	return nil
 }
 
-// startChild begins a PENDING child run at its machine's StartAt.
+// startChild begins a claimed child run at its current state: StartAt,
+// or for a redriven child the state where it stopped.
 func (t *tx) startChild(l *live) error {
-	if l.run.Status != store.RunPending {
-		return errStale
-	}
 	t.touch(l)
-	l.run.Status = store.RunRunning
 	if t.parentIsInlineMap(l) {
 		t.emit("MapIterationStarted", "", map[string]any{"index": l.run.Idx})
 	}

@@ -91,11 +91,17 @@ func SaveRun(ctx context.Context, q Querier, r *Run) error {
 	return err
 }
 
-// NextPendingRuns returns the ids of up to limit PENDING children of
-// parent, in index order.
-func NextPendingRuns(ctx context.Context, q Querier, parent int64, limit int) ([]int64, error) {
-	rows, _ := q.Query(ctx, sql("NextPendingRuns"), parent, limit)
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+// PendingRun is a child run waiting to start.
+type PendingRun struct {
+	ID  int64 `db:"id"`
+	Seq int64 `db:"seq"`
+}
+
+// ClaimPendingRuns sets up to limit PENDING children of parent RUNNING, in
+// index order, and returns them with their new sequence numbers.
+func ClaimPendingRuns(ctx context.Context, q Querier, parent int64, limit int) ([]PendingRun, error) {
+	rows, _ := q.Query(ctx, sql("ClaimPendingRuns"), parent, limit)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[PendingRun])
 }
 
 // ChildResult is how one child run ended.

@@ -33,8 +33,10 @@ SET status = $2, state = $3, state_input = $4, state_entered_at = $5, entered_ev
     heartbeat_at = $13, output = $14, error = $15, cause = $16
 WHERE id = $1;
 
--- name: NextPendingRuns
-SELECT id FROM stepwise_runs WHERE parent_id = $1 AND status = 'PENDING' ORDER BY idx LIMIT $2;
+-- name: ClaimPendingRuns
+UPDATE stepwise_runs SET status = 'RUNNING', seq = seq + 1
+WHERE id IN (SELECT id FROM stepwise_runs WHERE parent_id = $1 AND status = 'PENDING' ORDER BY idx LIMIT $2)
+RETURNING id, seq;
 
 -- name: ChildOutputs
 SELECT idx, status, output, error, cause FROM stepwise_runs WHERE parent_id = $1 ORDER BY idx;

@@ -1,0 +1,86 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/examples/orders"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+func TestOrderProcessing(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.machine("order-processing", example(t, "order-processing"))
+
+	exec := h.run("order-processing", "ok", `{"orderId":"op-1","amount":120,"customer":{"name":"Ada","email":"a@example.com"},
+		"items":[{"sku":"kettle","quantity":1}],"restockAfter":2,"flakyValidation":2}`)
+	requireSucceeded(t, exec, "")
+	require.Equal(t, 3, h.orders.Count("op-1", orders.ValidateOrder), "two ServiceExceptions retried, then success")
+	require.Equal(t, 3, h.orders.Count("op-1", orders.CheckInventory), "the Wait loop ran twice")
+	for _, fn := range []string{orders.ShipOrder, orders.SendInvoice, orders.NotifyCustomer} {
+		require.Equal(t, 1, h.orders.Count("op-1", fn), fn)
+	}
+	events := h.events(exec)
+	require.Contains(t, events, "WaitStateEntered")
+	require.Contains(t, events, "ParallelStateSucceeded")
+	require.Equal(t, "ExecutionSucceeded", events[len(events)-1])
+
+	rejected := h.run("order-processing", "rejected", `{"orderId":"op-2","amount":5,"items":[{"sku":"x","quantity":1}],"invalid":true}`)
+	requireFailed(t, rejected, "OrderRejected")
+	require.Equal(t, 1, h.orders.Count("op-2", orders.ValidateOrder), "ValidationError is caught, not retried")
+}
+
+func TestApprovalCallbacks(t *testing.T) {
+	t.Parallel()
+	requests := make(chan orders.ApprovalRequest, 4)
+	h := newHarness(t)
+	h.orders.OnApprovalRequest = func(r orders.ApprovalRequest) { requests <- r }
+	h.machine("approval", example(t, "approval"))
+	ctx := context.Background()
+
+	start := func(name string) *store.Execution {
+		exec, _, err := h.e.StartExecution(ctx, engine.StartInput{StateMachine: "approval", Name: name, Input: `{"orderId":"` + name + `","amount":10}`})
+		require.NoError(t, err)
+		return exec
+	}
+	token := func() string {
+		select {
+		case r := <-requests:
+			require.Len(t, r.TaskToken, 43)
+			return r.TaskToken
+		case <-time.After(10 * time.Second):
+			t.Fatal("no approval request arrived")
+			return ""
+		}
+	}
+
+	approved := start("approve-me")
+	tok := token()
+	require.NoError(t, h.e.SendTaskHeartbeat(ctx, tok))
+	require.NoError(t, h.e.SendTaskSuccess(ctx, tok, `{"approver":"grace","ok":true}`))
+	requireSucceeded(t, h.wait(approved.ARN), `{"orderId":"approve-me","status":"APPROVED","approval":{"approver":"grace","ok":true}}`)
+	err := h.e.SendTaskSuccess(ctx, tok, `{}`)
+	require.ErrorIs(t, err, engine.ErrTaskTimedOut, "a second callback changes nothing and says so")
+
+	rejected := start("reject-me")
+	tok = token()
+	require.NoError(t, h.e.SendTaskFailure(ctx, tok, "Rejected", "too expensive"))
+	exec := h.wait(rejected.ARN)
+	requireFailed(t, exec, "Rejected")
+	require.Equal(t, "too expensive", *exec.Cause)
+
+	require.ErrorIs(t, h.e.SendTaskSuccess(ctx, "not-a-token", `{}`), engine.ErrInvalidToken)
+	require.ErrorIs(t, h.e.SendTaskSuccess(ctx, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", `{}`), engine.ErrTaskDoesNotExist)
+	pending := start("bad-output")
+	tok = token()
+	require.ErrorIs(t, h.e.SendTaskSuccess(ctx, tok, `{oops`), engine.ErrInvalidOutput)
+	_, err = h.e.StopExecution(ctx, pending.ARN, "Cancelled", "test over")
+	require.NoError(t, err)
+	require.True(t, errors.Is(h.e.SendTaskSuccess(ctx, tok, `{}`), engine.ErrTaskTimedOut))
+}
