@@ -47,6 +47,11 @@ type Config struct {
 	// RescueStuckJobsAfter is how long a job may stay running before River
 	// hands it to another process (after a crash); default 1 minute.
 	RescueStuckJobsAfter time.Duration
+	// TaskJobTimeout is how long a worker's attempt at a Task that sets no
+	// TimeoutSeconds may run before it is abandoned (its context ends, and
+	// after a crash River hands the task to another worker); default 10
+	// minutes. A Task with TimeoutSeconds runs for that long instead.
+	TaskJobTimeout time.Duration
 	// Logger receives operational messages; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
@@ -84,6 +89,7 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 		FetchCooldown:        c.FetchCooldown,
 		FetchPollInterval:    c.FetchPollInterval,
 		RescueStuckJobsAfter: c.RescueStuckJobsAfter,
+		JobTimeout:           min(c.RescueStuckJobsAfter/2, time.Minute),
 		Logger:               c.Logger,
 	})
 	if err != nil {
@@ -105,6 +111,7 @@ func withDefaults(cfg *Config) Config {
 	c.FetchCooldown = orDuration(c.FetchCooldown, 2*time.Millisecond)
 	c.FetchPollInterval = orDuration(c.FetchPollInterval, 100*time.Millisecond)
 	c.RescueStuckJobsAfter = orDuration(c.RescueStuckJobsAfter, time.Minute)
+	c.TaskJobTimeout = orDuration(c.TaskJobTimeout, 10*time.Minute)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+
+	"github.com/stepwise-run/stepwise/asl"
 )
 
 // Why a drive job runs.
@@ -79,10 +81,12 @@ func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
 }
 
 // Timeout lets a task run for its TimeoutSeconds (the engine enforces the
-// limit durably too).
+// limit durably too), or Config.TaskJobTimeout when it sets none. A finite
+// timeout is also what lets River hand the task to another worker when
+// this one dies.
 func (w *taskWorker) Timeout(job *river.Job[taskArgs]) time.Duration {
-	if job.Args.TimeoutSeconds <= 0 || job.Args.TimeoutSeconds > 365*24*3600 {
-		return -1
+	if job.Args.TimeoutSeconds <= 0 || job.Args.TimeoutSeconds >= asl.DefaultTaskTimeout {
+		return w.e.cfg.TaskJobTimeout
 	}
 	return time.Duration(job.Args.TimeoutSeconds)*time.Second + time.Second
 }

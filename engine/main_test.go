@@ -8,6 +8,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if url := os.Getenv(childEnv); url != "" {
+		runChild(url)
+		return
+	}
 	code := m.Run()
 	storetest.DropTemplate()
 	os.Exit(code)

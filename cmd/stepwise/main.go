@@ -13,9 +13,23 @@ import (
 const usage = `usage: stepwise <command> [arguments]
 
 commands:
-  validate FILE                       check a definition; prints every problem
-  run FILE [--input JSON]             run a definition in memory (virtual clock)
-  conformance DIR [--validation DIR]  score the ASL conformance corpus
+  validate FILE                        check a definition; prints every problem
+  run FILE [--input JSON]              run a definition in memory (virtual clock)
+  conformance DIR [--validation DIR]   score the ASL conformance corpus (--durable: on PostgreSQL)
+
+  dev [--once]                         try Stepwise: migrate, run the examples with their functions
+  migrate up|down|status               create the database and apply, roll back or list migrations
+  serve [--examples]                   migrate, then drive executions until SIGINT/SIGTERM
+  worker [--drive]                     run the example functions (the Task workers)
+
+  sm create|update NAME FILE           create a state machine or add a version
+  exec start MACHINE [--input JSON] [--wait]
+  exec describe|history ARN            show an execution or its events
+  task success TOKEN --output JSON     answer a callback (.waitForTaskToken) task
+  task failure TOKEN [--error E] [--cause C]
+
+Commands that use PostgreSQL read --database, else STEPWISE_DATABASE_URL, else
+` + defaultDatabaseURL + `.
 `
 
 func main() {
@@ -31,10 +45,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) int{
+	commands := map[string]command{
 		"validate":    validateCmd,
 		"run":         runCmd,
 		"conformance": conformanceCmd,
+		"dev":         devCmd,
+		"migrate":     migrateCmd,
+		"serve":       serveCmd,
+		"worker":      workerCmd,
+		"sm":          smCmd(),
+		"exec":        execCmd(),
+		"task":        taskCmd(),
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

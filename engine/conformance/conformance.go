@@ -28,7 +28,7 @@ type Config struct {
 	// fails. Default 60 seconds.
 	Timeout time.Duration
 	// Batch is how many cases are started before the run waits for them;
-	// default 100.
+	// default 250.
 	Batch int
 	// Starters is how many cases are started at once; default 8.
 	Starters int
@@ -43,7 +43,7 @@ func withDefaults(cfg *Config) Config {
 		c.Timeout = 60 * time.Second
 	}
 	if c.Batch <= 0 {
-		c.Batch = 100
+		c.Batch = 250
 	}
 	if c.Starters <= 0 {
 		c.Starters = 8

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/store/storetest"
+)
+
+// examplesDir is the repository's examples folder, seen from this package.
+var examplesDir = filepath.Join("..", "..", "examples")
+
+// unreachable is a database URL nothing listens on.
+const unreachable = "--database=postgres://postgres@127.0.0.1:1/stepwise?sslmode=disable"
+
+func TestMigrate(t *testing.T) {
+	t.Parallel()
+	db := "--database=" + freshDatabase(t)
+
+	out := requireCLI(t, "migrate", "up", db)
+	require.Contains(t, out, "created database")
+	require.Contains(t, out, "applied migration 0001_init")
+	require.Regexp(t, `0001_init\s+applied`, requireCLI(t, "migrate", "status", db))
+
+	require.Contains(t, requireCLI(t, "migrate", "down", db), "rolled back migration 0001_init")
+	require.Regexp(t, `0001_init\s+pending`, requireCLI(t, "migrate", "status", db))
+	require.Contains(t, requireCLI(t, "migrate", "down", db), "nothing to roll back")
+
+	out = requireCLI(t, "migrate", "up", db)
+	require.NotContains(t, out, "created database")
+	require.Contains(t, out, "applied migration 0001_init")
+	require.Contains(t, requireCLI(t, "migrate", "up", db), "is up to date")
+}
+
+func TestCommandErrors(t *testing.T) {
+	t.Parallel()
+	migrated := "--database=" + storetest.NewDatabase(t)
+	unmigrated := "--database=" + freshDatabase(t)
+	requireCLI(t, "migrate", "up", unmigrated)
+	requireCLI(t, "migrate", "down", unmigrated)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no command", nil, 2, "usage: stepwise"},
+		{"unknown command", []string{"deploy"}, 2, `unknown command "deploy"`},
+		{"unknown subcommand", []string{"exec", "kill"}, 2, `unknown command "exec kill"`},
+		{"migrate without direction", []string{"migrate"}, 2, "usage: stepwise migrate"},
+		{"missing database", []string{"migrate", "status", "--database=" + freshDatabase(t)}, 1, "does not exist (run `stepwise migrate up` to create it)"},
+		{"unreachable server", []string{"exec", "describe", "arn:x", unreachable}, 1, "cannot reach PostgreSQL at 127.0.0.1:1"},
+		{"unknown machine", []string{"exec", "start", "nope", migrated}, 1, "state machine does not exist: nope"},
+		{"unknown execution", []string{"exec", "history", "arn:aws:states:us-east-1:000000000000:execution:a:b", migrated}, 1, "execution does not exist"},
+		{"bad token", []string{"task", "success", "abc", "--output", "{}", migrated}, 1, "invalid task token"},
+		{"no output", []string{"task", "success", "abc", migrated}, 2, "usage: stepwise task success"},
+		{"bad definition", []string{"sm", "create", "x", filepath.Join(examplesDir, "approval", "input.json"), migrated}, 1, "invalid definition"},
+		{"not migrated", []string{"exec", "start", "x", unmigrated}, 1, "the database is not migrated"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, stderr := cli(t, tt.args...)
+			require.Equal(t, tt.code, code, stderr)
+			require.Contains(t, stderr, tt.stderr)
+			if code == 1 {
+				require.Equal(t, 1, strings.Count(stderr, "\n"), "an error is one line: %q", stderr)
+			}
+		})
+	}
+}
+
+// TestExec creates and updates a state machine, runs it on a serve
+// process and reads the execution back.
+func TestExec(t *testing.T) {
+	t.Parallel()
+	db := "--database=" + storetest.NewDatabase(t)
+	serve := startBackground(t, "press Ctrl-C", "serve", db)
+	dir := t.TempDir()
+	greet := writeFile(t, dir, "greet.json", `{"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"Hello","States":{"Hello":{"Type":"Pass","Parameters":{"greeting.$":"States.Format('Hello, {}', $.who)"},"End":true}}},
+		{"StartAt":"Bye","States":{"Bye":{"Type":"Pass","Result":"bye","End":true}}}]}}}`)
+	fail := writeFile(t, dir, "fail.json", `{"StartAt":"No","States":{"No":{"Type":"Fail","Error":"Nope","Cause":"version 2 fails"}}}`)
+
+	require.Contains(t, requireCLI(t, "sm", "create", "greet", greet, db), "created state machine greet (version 1)")
+	code, _, stderr := cli(t, "sm", "create", "greet", greet, db)
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "already exists")
+
+	out := requireCLI(t, "exec", "start", "greet", "--name", "first", "--input", `{"who":"Ada"}`, "--wait", db)
+	require.Contains(t, out, "status: SUCCEEDED")
+	require.Contains(t, out, `output: [{"greeting":"Hello, Ada"},"bye"]`)
+	arn := field(t, out, "arn")
+	require.Equal(t, "arn:aws:states:us-east-1:000000000000:execution:greet:first", arn)
+
+	out = requireCLI(t, "exec", "describe", arn, db)
+	require.Contains(t, out, "name: first")
+	require.Contains(t, out, "stateMachine:greet (version 1)")
+	require.Contains(t, out, `input: {"who":"Ada"}`)
+	require.Contains(t, out, "status: SUCCEEDED")
+
+	out = requireCLI(t, "exec", "history", arn, db)
+	require.Regexp(t, `(?m)^\s+1\s+0s\s+ExecutionStarted$`, out)
+	require.Contains(t, out, "ParallelStateSucceeded")
+	require.Regexp(t, `ExecutionSucceeded\n$`, out)
+	require.Contains(t, requireCLI(t, "exec", "history", arn, "--details", db), `{"output":[{"greeting":"Hello, Ada"},"bye"]}`)
+
+	require.Contains(t, requireCLI(t, "sm", "update", "greet", fail, db), "updated state machine greet to version 2")
+	code, out, _ = cli(t, "exec", "start", "greet", "--wait", db)
+	require.Equal(t, 1, code, "an execution that does not succeed exits 1")
+	require.Contains(t, out, "status: FAILED\nerror: Nope\ncause: version 2 fails")
+
+	require.Equal(t, 0, serve.stop(t))
+	require.Contains(t, serve.stdout.String(), "stepwise serve: stopped")
+}
+
+// TestTask answers the approval example's callbacks with task success and
+// task failure, with the example functions running in a worker.
+func TestTask(t *testing.T) {
+	t.Parallel()
+	db := "--database=" + storetest.NewDatabase(t)
+	startBackground(t, "press Ctrl-C", "serve", db)
+	worker := startBackground(t, "press Ctrl-C", "worker", db)
+	requireCLI(t, "sm", "create", "approval", filepath.Join(examplesDir, "approval", "definition.asl.json"), db)
+
+	yes := []string{"exec", "start", "approval", "--name", "yes", "--input", `{"orderId":"o-yes","amount":10}`, db}
+	requireCLI(t, yes...)
+	token := approvalToken(t, worker, "o-yes")
+	require.Contains(t, requireCLI(t, "task", "success", token, "--output", `{"approvedBy":"cli"}`, db), "task succeeded")
+	out := requireCLI(t, append(yes, "--wait")...)
+	require.Contains(t, out, `output: {"approval":{"approvedBy":"cli"},"orderId":"o-yes","status":"APPROVED"}`)
+
+	code, _, stderr := cli(t, "task", "success", token, "--output", `{}`, db)
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "already closed")
+
+	no := []string{"exec", "start", "approval", "--name", "no", "--input", `{"orderId":"o-no","amount":10}`, db}
+	requireCLI(t, no...)
+	token = approvalToken(t, worker, "o-no")
+	requireCLI(t, "task", "failure", token, "--error", "Rejected", "--cause", "too dear", db)
+	code, out, _ = cli(t, append(no, "--wait")...)
+	require.Equal(t, 1, code)
+	require.Contains(t, out, "status: FAILED\nerror: Rejected\ncause: too dear")
+}
+
+// TestDev runs stepwise dev --once twice on a database it creates.
+func TestDev(t *testing.T) {
+	t.Parallel()
+	db := "--database=" + freshDatabase(t)
+	args := []string{"dev", "--once", db, "--examples-dir", examplesDir, "--approve-after", "100ms"}
+	out := requireCLI(t, args...)
+	for _, want := range []string{
+		"created database",
+		"created state machine order-saga (version 1)",
+		"approved order order-3001",
+		"order-saga: SUCCEEDED",
+		"order-processing: SUCCEEDED",
+		"approval: SUCCEEDED",
+		"shipping-quote: RUNNING, waiting in Wait state WaitForRateWindow",
+		`"status":"FULFILLED"`,
+	} {
+		require.Contains(t, out, want)
+	}
+	out = requireCLI(t, args...)
+	require.Contains(t, out, "state machine order-saga is up to date (version 1)")
+	require.Contains(t, out, "approval: SUCCEEDED")
+
+	code, _, stderr := cli(t, "dev", "--once", db, "--examples-dir", t.TempDir()+"/none")
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "pass --examples-dir")
+	code, _, stderr = cli(t, "dev", "--once", unreachable, "--examples-dir", examplesDir)
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "start one")
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+	return path
+}
+
+// field returns the value of a "name: value" line.
+func field(t *testing.T, out, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + `: (.*)$`).FindStringSubmatch(out)
+	require.NotNil(t, m, "no %s: line in\n%s", name, out)
+	return m[1]
+}
+
+// approvalToken waits for the worker to print the approval request of an
+// order and returns its task token.
+func approvalToken(t *testing.T, worker *background, orderID string) string {
+	t.Helper()
+	out := worker.waitFor(t, "approval requested for order "+orderID)
+	m := regexp.MustCompile(`approval requested for order ` + orderID + ` .*\n\s+stepwise task success (\S+)`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	return m[1]
+}

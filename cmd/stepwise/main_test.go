@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropTemplate()
+	os.Exit(code)
+}
+
+// syncBuffer is a buffer that a command running in another goroutine may
+// write while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// cli runs a command line to the end and returns its exit code, stdout
+// and stderr.
+func cli(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var stdout, stderr syncBuffer
+	code := run(ctx, args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// requireCLI runs a command line that must succeed and returns its stdout.
+func requireCLI(t *testing.T, args ...string) string {
+	t.Helper()
+	code, stdout, stderr := cli(t, args...)
+	require.Equal(t, 0, code, "stepwise %s\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), stdout, stderr)
+	return stdout
+}
+
+// background runs a long-running command (serve, worker) until the test
+// ends, after its output contains ready.
+type background struct {
+	stdout, stderr syncBuffer
+	cancel         context.CancelFunc
+	done           chan int
+	once           sync.Once
+	code           int
+}
+
+func startBackground(t *testing.T, ready string, args ...string) *background {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &background{cancel: cancel, done: make(chan int, 1)}
+	go func() { b.done <- run(ctx, args, &b.stdout, &b.stderr) }()
+	t.Cleanup(func() { b.stop(t) })
+	require.Eventually(t, func() bool { return strings.Contains(b.stdout.String(), ready) }, 20*time.Second, 10*time.Millisecond,
+		"stepwise %s did not get ready\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), &b.stdout, &b.stderr)
+	return b
+}
+
+// stop interrupts the command and returns its exit code.
+func (b *background) stop(t *testing.T) int {
+	t.Helper()
+	b.once.Do(func() {
+		b.cancel()
+		select {
+		case b.code = <-b.done:
+		case <-time.After(30 * time.Second):
+			b.code = -1
+			t.Error("the command did not stop within 30s")
+		}
+	})
+	return b.code
+}
+
+// waitFor waits until the command's stdout contains s and returns it.
+func (b *background) waitFor(t *testing.T, s string) string {
+	t.Helper()
+	require.Eventually(t, func() bool { return strings.Contains(b.stdout.String(), s) }, 20*time.Second, 10*time.Millisecond,
+		"%q never appeared in:\n%s", s, &b.stdout)
+	return b.stdout.String()
+}
+
+// freshDatabase returns the URL of a database that does not exist yet,
+// dropped when the test ends.
+func freshDatabase(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "stepwise_cli_" + hex.EncodeToString(b)
+	t.Cleanup(func() {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, storetest.ServerURL())
+		if err != nil {
+			return
+		}
+		defer conn.Close(ctx)
+		_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	})
+	return storetest.URLFor(name)
+}
