@@ -60,7 +60,7 @@ func (t *tx) enterState(l *live, name string, input any) {
 	l.run.TaskJobID = nil
 	now := t.now
 	l.run.StateEnteredAt = &now
-	l.run.EnteredEventID = t.emit(l.stateType()+"StateEntered", name, map[string]any{"input": input})
+	l.run.EnteredEventID = t.runEvent(l, l.stateType()+"StateEntered", map[string]any{"input": input})
 }
 
 // enter runs the step function on run l's current state.
@@ -73,7 +73,7 @@ func (t *tx) enter(l *live) asl.Decision {
 }
 
 func (t *tx) exitState(l *live, output any) {
-	t.emit(l.stateType()+"StateExited", l.run.State, map[string]any{"output": output})
+	t.runEvent(l, l.stateType()+"StateExited", map[string]any{"output": output})
 }
 
 // retry parks run l until its state is entered again.

@@ -200,6 +200,11 @@ func (e *Engine) Start(ctx context.Context) error {
 // Stop stops working jobs, waiting for running ones up to ctx's deadline,
 // then cancelling them.
 func (e *Engine) Stop(ctx context.Context) error {
+	select {
+	case <-e.closed:
+	default:
+		close(e.closed)
+	}
 	if e.queues() == nil {
 		return nil
 	}
@@ -250,3 +255,28 @@ func (e *Engine) executionARN(machine, name string) string {
 }
 
 func secondsOf(n int64) time.Duration { return time.Duration(n) * time.Second }
+
+// arm makes scheduled drive jobs available at their time from this
+// process, so Wait states and retries fire on time rather than at River's
+// next scheduler pass. If this process dies first, River's scheduler still
+// releases them. A job released twice finds its run moved on and does
+// nothing.
+func (e *Engine) arm(timers []timer) {
+	for _, tm := range timers {
+		wait := time.Until(tm.at)
+		if wait > 10*time.Minute {
+			continue
+		}
+		id := tm.job
+		time.AfterFunc(wait, func() {
+			select {
+			case <-e.closed:
+				return
+			default:
+			}
+			if _, err := e.river.JobRetry(context.Background(), id); err != nil {
+				e.log.Debug("release scheduled job", "job", id, "error", err)
+			}
+		})
+	}
+}

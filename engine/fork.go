@@ -31,7 +31,7 @@ func (t *tx) saveFork(l *live, f *fork) error {
 // forkParallel starts one child run per branch.
 func (t *tx) forkParallel(l *live, d asl.Decision) (*asl.Decision, error) {
 	t.touch(l)
-	t.emit("ParallelStateStarted", l.run.State, nil)
+	t.runEvent(l, "ParallelStateStarted", nil)
 	if err := store.DeleteChildren(t.ctx, t.pg, l.run.ID); err != nil {
 		return nil, err
 	}
@@ -55,14 +55,14 @@ func (t *tx) forkParallel(l *live, d asl.Decision) (*asl.Decision, error) {
 // MaxConcurrency allows.
 func (t *tx) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	t.touch(l)
-	t.emit("MapStateStarted", l.run.State, map[string]any{"length": len(run.Items)})
+	t.runEvent(l, "MapStateStarted", map[string]any{"length": len(run.Items)})
 	if run.Err != nil {
 		return &asl.Decision{Kind: asl.KindFail, Error: run.Err}, nil
 	}
 	f := &fork{Map: true, Distributed: run.State.Mode == asl.ModeDistributed, Total: len(run.Items),
 		Concurrency: run.MaxConcurrency, Count: run.ToleratedFailureCount, Percentage: run.ToleratedFailurePercentage}
 	if f.Distributed {
-		t.emit("MapRunStarted", l.run.State, nil)
+		t.runEvent(l, "MapRunStarted", nil)
 	}
 	if f.Total == 0 {
 		return t.mapDone(l, f, nil)
@@ -126,42 +126,21 @@ func (t *tx) startPending(l *live, f *fork, n int) error {
 // or for a redriven child the state where it stopped.
 func (t *tx) startChild(l *live) error {
 	t.touch(l)
-	if t.parentIsInlineMap(l) {
-		t.emit("MapIterationStarted", "", map[string]any{"index": l.run.Idx})
+	if state, ok := mapState(l.run.MachinePath); ok && !l.quiet {
+		t.emit("MapIterationStarted", state, map[string]any{"index": l.run.Idx})
 	}
 	t.enterState(l, l.run.State, l.input)
 	return t.advance(l, t.enter(l))
 }
 
-func (t *tx) parentIsInlineMap(l *live) bool {
-	return l.run.ParentID != nil && l.m != t.top && l.run.MachinePath != "[]" && isMapPath(l.run.MachinePath) && !t.distributed(l)
-}
-
-func isMapPath(path string) bool {
+// mapState returns the Map state whose iteration a run at path is.
+func mapState(path string) (string, bool) {
 	var steps []pathStep
 	_ = json.Unmarshal([]byte(path), &steps)
-	return len(steps) > 0 && steps[len(steps)-1].Branch == -1
-}
-
-// distributed reports whether child l belongs to a distributed Map, whose
-// iterations are child executions with histories of their own.
-func (t *tx) distributed(l *live) bool {
-	var steps []pathStep
-	_ = json.Unmarshal([]byte(l.run.MachinePath), &steps)
-	if len(steps) == 0 {
-		return false
+	if len(steps) == 0 || steps[len(steps)-1].Branch != -1 {
+		return "", false
 	}
-	parent, err := t.machineAt(parentPath(steps))
-	if err != nil {
-		return false
-	}
-	st, ok := parent.States[steps[len(steps)-1].State].(*asl.Map)
-	return ok && st.Mode == asl.ModeDistributed
-}
-
-func parentPath(steps []pathStep) string {
-	b, _ := json.Marshal(steps[:len(steps)-1])
-	return string(b)
+	return steps[len(steps)-1].State, true
 }
 
 // childFinished moves a child's parent on: it counts the child, starts the
@@ -181,8 +160,8 @@ func (t *tx) childFinished(child *live, failure *asl.Error) error {
 	}
 	t.touch(p)
 	f.Done++
-	if f.Map && !f.Distributed {
-		t.emit(iterationEvent(failure), "", map[string]any{"index": child.run.Idx})
+	if f.Map && !f.Distributed && !p.quiet {
+		t.emit(iterationEvent(failure), p.run.State, map[string]any{"index": child.run.Idx})
 	}
 	if !f.Map {
 		return t.branchFinished(p, &f, failure)
@@ -208,7 +187,7 @@ func (t *tx) branchFinished(p *live, f *fork, failure *asl.Error) error {
 	if err != nil {
 		return err
 	}
-	t.emit("ParallelStateSucceeded", p.run.State, nil)
+	t.runEvent(p, "ParallelStateSucceeded", nil)
 	return t.advance(p, p.m.Complete(p.run.State, p.input, results, t.context(p)))
 }
 
@@ -221,7 +200,7 @@ func (t *tx) iterationFinished(p *live, f *fork, failure *asl.Error) error {
 				failure = asl.NewError(asl.ErrorExceedToleratedFailureThreshold, "The specified tolerated failure threshold was exceeded")
 			}
 			if f.Distributed {
-				t.emit("MapRunFailed", p.run.State, nil)
+				t.runEvent(p, "MapRunFailed", nil)
 			}
 			return t.forkFailed(p, failure, "MapStateFailed")
 		}
@@ -249,9 +228,9 @@ func (t *tx) mapDone(p *live, f *fork, _ error) (*asl.Decision, error) {
 		}
 	}
 	if f.Distributed {
-		t.emit("MapRunSucceeded", p.run.State, nil)
+		t.runEvent(p, "MapRunSucceeded", nil)
 	}
-	t.emit("MapStateSucceeded", p.run.State, nil)
+	t.runEvent(p, "MapStateSucceeded", nil)
 	d := p.m.Complete(p.run.State, p.input, results, t.context(p))
 	return &d, nil
 }
@@ -291,7 +270,7 @@ func (t *tx) forkFailed(p *live, failure *asl.Error, event string) error {
 	}
 	d := p.m.Failed(p.run.State, p.input, failure, t.context(p))
 	if d.Kind != asl.KindRetry {
-		t.emit(event, p.run.State, map[string]any{"error": failure.Name, "cause": failure.Cause})
+		t.runEvent(p, event, map[string]any{"error": failure.Name, "cause": failure.Cause})
 	}
 	return t.advance(p, d)
 }

@@ -43,7 +43,7 @@ func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 		}
 	}
 	t.scheduleChecks(l, call)
-	t.emit("TaskScheduled", l.run.State, map[string]any{
+	t.runEvent(l, "TaskScheduled", map[string]any{
 		"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input),
 		"timeoutInSeconds": call.TimeoutSeconds, "heartbeatInSeconds": call.HeartbeatSeconds,
 	})
@@ -92,8 +92,8 @@ func (t *tx) scheduleHeartbeat(l *live, seconds int64, from time.Time) {
 
 // taskFailedNow records a task that failed before it was sent to a worker.
 func (t *tx) taskFailedNow(l *live, call *asl.TaskCall, failure *asl.Error) *asl.Decision {
-	t.emit("TaskScheduled", l.run.State, map[string]any{"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input)})
-	t.emit("TaskFailed", l.run.State, map[string]any{"error": failure.Name, "cause": failure.Cause})
+	t.runEvent(l, "TaskScheduled", map[string]any{"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input)})
+	t.runEvent(l, "TaskFailed", map[string]any{"error": failure.Name, "cause": failure.Cause})
 	d := l.m.Failed(l.run.State, l.input, failure, t.context(l))
 	return &d
 }
@@ -110,10 +110,10 @@ func (t *tx) taskDone(l *live, result any, failure *asl.Error) error {
 		if failure.Name == asl.ErrorTimeout || failure.Name == asl.ErrorHeartbeatTimeout {
 			typ = "TaskTimedOut"
 		}
-		t.emit(typ, l.run.State, map[string]any{"error": failure.Name, "cause": failure.Cause})
+		t.runEvent(l, typ, map[string]any{"error": failure.Name, "cause": failure.Cause})
 		return t.advance(l, l.m.Failed(l.run.State, l.input, failure, t.context(l)))
 	}
-	t.emit("TaskSucceeded", l.run.State, map[string]any{"output": result})
+	t.runEvent(l, "TaskSucceeded", map[string]any{"output": result})
 	return t.advance(l, l.m.Complete(l.run.State, l.input, result, t.context(l)))
 }
 
@@ -156,7 +156,7 @@ func (e *Engine) runTask(ctx context.Context, job *river.Job[taskArgs]) error {
 			return err
 		}
 		if a.Token == "" {
-			t.emitAt("TaskStarted", l.run.State, started)
+			t.emitAt(l, "TaskStarted", started)
 		}
 		if a.Token != "" && failure == nil {
 			return nil // the state waits for the callback
@@ -200,15 +200,16 @@ func (e *Engine) recordStarted(ctx context.Context, a taskArgs, at time.Time) er
 		if err != nil {
 			return err
 		}
-		t.emitAt("TaskStarted", l.run.State, at)
+		t.emitAt(l, "TaskStarted", at)
 		return nil
 	})
 }
 
-// emitAt appends an event that happened at a given time.
-func (t *tx) emitAt(typ, state string, at time.Time) {
-	t.emit(typ, state, nil)
-	t.events[len(t.events)-1].Timestamp = at
+// emitAt appends an event about run l that happened at a given time.
+func (t *tx) emitAt(l *live, typ string, at time.Time) {
+	if t.runEvent(l, typ, nil) != 0 {
+		t.events[len(t.events)-1].Timestamp = at
+	}
 }
 
 func completeJob[T river.JobArgs](job *river.Job[T]) func(context.Context, pgx.Tx) error {

@@ -31,6 +31,14 @@ type tx struct {
 	rand    *rand.Rand
 	ended   bool // the execution stopped in this transaction
 	input   any  // the execution input, decoded on first use
+	timers  []timer
+}
+
+// timer is a drive job scheduled for later, to be made available on time
+// by this process (River's own scheduler checks only every few seconds).
+type timer struct {
+	job int64
+	at  time.Time
 }
 
 // live is a run loaded in a transaction with its machine and decoded input.
@@ -39,6 +47,10 @@ type live struct {
 	m      *asl.StateMachine
 	input  any
 	bumped bool
+	// quiet is set for runs inside a distributed Map: its iterations are
+	// child executions on AWS, with histories of their own, so their
+	// events stay out of this execution's history.
+	quiet bool
 }
 
 // errStale ends a transaction that found its job or callback out of date;
@@ -71,7 +83,11 @@ func (e *Engine) inExecution(ctx context.Context, executionID int64, complete fu
 	if err := t.flush(); err != nil {
 		return err
 	}
-	return e.finishTx(ctx, pg, complete)
+	if err := e.finishTx(ctx, pg, complete); err != nil {
+		return err
+	}
+	e.arm(t.timers)
+	return nil
 }
 
 func (e *Engine) finishTx(ctx context.Context, pg pgx.Tx, complete func(context.Context, pgx.Tx) error) error {
@@ -98,8 +114,14 @@ func (t *tx) flush() error {
 		}
 	}
 	if len(t.jobs) > 0 {
-		if _, err := t.e.river.InsertManyTx(t.ctx, t.pg, t.jobs); err != nil {
+		res, err := t.e.river.InsertManyTx(t.ctx, t.pg, t.jobs)
+		if err != nil {
 			return fmt.Errorf("insert jobs: %w", err)
+		}
+		for i, r := range res {
+			if at := t.jobs[i].InsertOpts.ScheduledAt; at.After(t.now) {
+				t.timers = append(t.timers, timer{job: r.Job.ID, at: at})
+			}
 		}
 	}
 	for _, id := range t.cancels {
@@ -116,6 +138,15 @@ func (t *tx) emit(typ, state string, details map[string]any) int64 {
 		return t.emitRaw(typ, state, "")
 	}
 	return t.emitRaw(typ, state, asl.EncodeJSON(details))
+}
+
+// runEvent appends an event about run l's current state, unless the run
+// is quiet; it returns the event id, or 0.
+func (t *tx) runEvent(l *live, typ string, details map[string]any) int64 {
+	if l.quiet {
+		return 0
+	}
+	return t.emit(typ, l.run.State, details)
 }
 
 // emitRaw appends a history event whose details are JSON text (or empty).
@@ -160,11 +191,11 @@ func (t *tx) loadRun(id int64) (*live, error) {
 	if run.ExecutionID != t.exec.ID {
 		return nil, errStale
 	}
-	m, err := t.machineAt(run.MachinePath)
+	m, quiet, err := t.machineAt(run.MachinePath)
 	if err != nil {
 		return nil, err
 	}
-	l := &live{run: run, m: m}
+	l := &live{run: run, m: m, quiet: quiet}
 	if run.StateInput != nil {
 		if l.input, err = asl.DecodeJSON([]byte(*run.StateInput)); err != nil {
 			return nil, fmt.Errorf("run %d input: %w", run.ID, err)
@@ -198,27 +229,29 @@ type pathStep struct {
 	Branch int    `json:"b"`
 }
 
-// machineAt resolves a run's machine path in the execution's definition.
-func (t *tx) machineAt(path string) (*asl.StateMachine, error) {
+// machineAt resolves a run's machine path in the execution's definition;
+// it also reports whether the path passes through a distributed Map.
+func (t *tx) machineAt(path string) (*asl.StateMachine, bool, error) {
 	var steps []pathStep
 	if err := json.Unmarshal([]byte(path), &steps); err != nil {
-		return nil, fmt.Errorf("machine path %q: %w", path, err)
+		return nil, false, fmt.Errorf("machine path %q: %w", path, err)
 	}
-	m := t.top
+	m, distributed := t.top, false
 	for _, s := range steps {
 		switch st := m.States[s.State].(type) {
 		case *asl.Parallel:
 			if s.Branch < 0 || s.Branch >= len(st.Branches) {
-				return nil, fmt.Errorf("machine path %q: no branch %d", path, s.Branch)
+				return nil, false, fmt.Errorf("machine path %q: no branch %d", path, s.Branch)
 			}
 			m = st.Branches[s.Branch]
 		case *asl.Map:
 			m = st.Processor
+			distributed = distributed || st.Mode == asl.ModeDistributed
 		default:
-			return nil, fmt.Errorf("machine path %q: %q is not a Parallel or Map state", path, s.State)
+			return nil, false, fmt.Errorf("machine path %q: %q is not a Parallel or Map state", path, s.State)
 		}
 	}
-	return m, nil
+	return m, distributed, nil
 }
 
 func childPath(parent string, state string, branch int) string {
