@@ -14,7 +14,7 @@ import (
 // job's sequence number, in one transaction that completes the job.
 func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
 	a := job.Args
-	return e.inExecution(ctx, a.ExecutionID, completeJob(job), func(t *tx) error {
+	return e.inExecutionRun(ctx, a.ExecutionID, a.RunID, completeJob(job), func(t *tx) error {
 		if a.Reason == reasonExecTimeout {
 			return t.executionTimedOut(a.Seq)
 		}

@@ -7,9 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/store"
@@ -31,14 +30,11 @@ type StartInput struct {
 // if its input is the same (created is then false). A different input
 // under a taken name is ErrExecutionAlreadyExists.
 func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store.Execution, created bool, err error) {
-	sm, version, input, err := e.prepareStart(ctx, &in)
+	mv, input, err := e.prepareStart(ctx, &in)
 	if err != nil {
 		return nil, false, err
 	}
-	if existing, err := e.sameName(ctx, sm.ID, in); existing != nil || err != nil {
-		return existing, false, err
-	}
-	m, err := e.machine(ctx, e.pool, sm.ID, version)
+	m, err := e.machine(ctx, e.pool, mv.ID, mv.Version)
 	if err != nil {
 		return nil, false, err
 	}
@@ -47,47 +43,43 @@ func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store
 		return nil, false, err
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
-	row := &store.Execution{ARN: e.executionARN(sm.Name, in.Name), StateMachineID: sm.ID, Version: version,
+	row := &store.Execution{ARN: e.executionARN(mv.Name, in.Name), StateMachineID: mv.ID, Version: mv.Version,
 		Name: in.Name, Input: in.Input, StartedAt: e.now()}
-	exec, err = store.InsertExecution(ctx, tx, row)
+	exec, runID, err := store.InsertExecutionAndRun(ctx, tx, row, m.StartAt)
 	if errors.Is(err, store.ErrConflict) {
-		tx.Rollback(ctx) //nolint:errcheck // retried below
-		existing, err := e.sameName(ctx, sm.ID, in)
+		tx.Rollback(ctx) //nolint:errcheck // the name is taken: compare inputs
+		existing, err := e.sameName(ctx, mv.ID, in)
 		return existing, false, err
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	if err := e.begin(ctx, tx, exec, m, input); err != nil {
+	timers, err := e.begin(ctx, &pipe{Tx: tx}, exec, runID, m, input)
+	if err != nil {
 		return nil, false, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, false, err
 	}
-	exec, err = store.GetExecution(ctx, e.pool, exec.ID)
-	return exec, true, err
+	e.arm(timers)
+	return exec, true, nil
 }
 
 // begin records ExecutionStarted and runs the top-level run up to its
 // first effect, in the transaction that inserted the execution.
-func (e *Engine) begin(ctx context.Context, pg pgx.Tx, exec *store.Execution, m *asl.StateMachine, input any) error {
+func (e *Engine) begin(ctx context.Context, pg *pipe, exec *store.Execution, runID int64, m *asl.StateMachine, input any) ([]timer, error) {
 	t := &tx{e: e, ctx: ctx, pg: pg, exec: exec, top: m, now: exec.StartedAt, rand: e.rand.fork(), input: input}
 	t.emitRaw("ExecutionStarted", "", `{"input":`+exec.Input+`,"stateMachineArn":`+quote(e.stateMachineARN(t.machineName()))+`}`)
-	run := &store.Run{ExecutionID: exec.ID, MachinePath: "[]", Status: store.RunRunning, State: m.StartAt}
-	id, err := store.InsertRun(ctx, pg, run)
-	if err != nil {
-		return err
-	}
-	run.ID = id
+	run := &store.Run{ID: runID, ExecutionID: exec.ID, MachinePath: "[]", Status: store.RunRunning, State: m.StartAt}
 	if m.TimeoutSeconds > 0 {
 		t.scheduleRun(0, int64(exec.RedriveCount), reasonExecTimeout, exec.StartedAt.Add(time.Duration(m.TimeoutSeconds)*time.Second))
 	}
 	l := &live{run: run, m: m}
 	t.enterState(l, m.StartAt, input)
 	if err := t.advance(l, t.enter(l)); err != nil {
-		return err
+		return nil, err
 	}
-	return t.flush()
+	return t.timers, t.flush()
 }
 
 func quote(s string) string {
@@ -95,36 +87,33 @@ func quote(s string) string {
 	return string(b)
 }
 
-// prepareStart checks a start request and fills its defaults.
-func (e *Engine) prepareStart(ctx context.Context, in *StartInput) (*store.StateMachine, int, any, error) {
-	sm, err := e.StateMachine(ctx, in.StateMachine)
-	if err != nil {
-		return nil, 0, nil, err
+// prepareStart checks a start request, fills its defaults and reads the
+// machine version it will run.
+func (e *Engine) prepareStart(ctx context.Context, in *StartInput) (*store.MachineVersion, any, error) {
+	name := in.StateMachine
+	if strings.HasPrefix(name, "arn:") {
+		name = name[strings.LastIndex(name, ":")+1:]
 	}
 	if in.Name == "" {
 		in.Name = newExecutionName()
 	}
 	if err := checkName(in.Name); err != nil {
-		return nil, 0, nil, err
+		return nil, nil, err
 	}
-	version := in.Version
-	if version == 0 {
-		version = sm.LatestVersion
-	}
-	v, err := store.GetVersion(ctx, e.pool, sm.ID, version)
+	mv, err := store.GetMachineVersion(ctx, e.pool, name, in.Version)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, 0, nil, fmt.Errorf("%w: %s has no version %d", ErrStateMachineDoesNotExist, sm.Name, version)
+		return nil, nil, fmt.Errorf("%w: %s (version %d)", ErrStateMachineDoesNotExist, in.StateMachine, in.Version)
 	}
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, nil, err
 	}
-	input, err := checkInput(in, v)
-	return sm, version, input, err
+	input, err := checkInput(in, mv.InputSchema)
+	return mv, input, err
 }
 
 // checkInput validates an execution input: JSON, within the payload
 // limit, and valid against the version's input schema.
-func checkInput(in *StartInput, v *store.Version) (any, error) {
+func checkInput(in *StartInput, inputSchema *string) (any, error) {
 	if in.Input == "" {
 		in.Input = "{}"
 	}
@@ -135,8 +124,8 @@ func checkInput(in *StartInput, v *store.Version) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: not valid JSON: %v", ErrInvalidExecutionInput, err)
 	}
-	if v.InputSchema != nil {
-		schema, err := compileSchema(*v.InputSchema)
+	if inputSchema != nil {
+		schema, err := compileSchema(*inputSchema)
 		if err != nil {
 			return nil, err
 		}

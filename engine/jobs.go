@@ -52,6 +52,7 @@ type taskArgs struct {
 	Function         string `json:"function"`
 	Input            string `json:"input"`
 	Attempt          int    `json:"attempt"`
+	EnteredEventID   int64  `json:"entered_event_id"`
 	TimeoutSeconds   int64  `json:"timeout_seconds"`
 	HeartbeatSeconds int64  `json:"heartbeat_seconds"`
 	Token            string `json:"token,omitempty"`

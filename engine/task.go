@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -31,7 +30,11 @@ func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 			"no worker has registered function %s (resource %s)", binding.Function, call.Resource)), nil
 	}
 	args := t.taskArgs(l, call, binding)
-	res, err := t.e.river.InsertTx(t.ctx, t.pg, args, &river.InsertOpts{Queue: queueFor(binding.Function), MaxAttempts: 25})
+	raw, err := t.pg.raw(t.ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := t.e.river.InsertTx(t.ctx, raw, args, &river.InsertOpts{Queue: queueFor(binding.Function), MaxAttempts: 25})
 	if err != nil {
 		return nil, fmt.Errorf("insert task job: %w", err)
 	}
@@ -61,7 +64,7 @@ func (t *tx) taskArgs(l *live, call *asl.TaskCall, b activities.Binding) taskArg
 	args := taskArgs{
 		ExecutionID: t.exec.ID, ExecutionARN: t.exec.ARN, RunID: l.run.ID, Seq: l.run.Seq,
 		State: l.run.State, Resource: call.Resource, Function: b.Function, Input: asl.EncodeJSON(call.Input),
-		Attempt: t.context(l).StateRetryCount, TimeoutSeconds: call.TimeoutSeconds, HeartbeatSeconds: call.HeartbeatSeconds,
+		Attempt: t.context(l).StateRetryCount, EnteredEventID: l.run.EnteredEventID, TimeoutSeconds: call.TimeoutSeconds, HeartbeatSeconds: call.HeartbeatSeconds,
 	}
 	if call.WaitForToken && l.run.TaskToken != nil {
 		args.Token = *l.run.TaskToken
@@ -133,24 +136,17 @@ func (t *tx) current(id, seq int64) (*live, error) {
 // and moves the execution on in one transaction that completes the job.
 func (e *Engine) runTask(ctx context.Context, job *river.Job[taskArgs]) error {
 	a := job.Args
-	run, err := store.GetRun(ctx, e.pool, a.RunID)
-	if errors.Is(err, store.ErrNotFound) || err == nil && (run.Seq != a.Seq || run.Status != store.RunRunning) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	started := e.now()
 	if a.Token != "" {
 		if err := e.recordStarted(ctx, a, started); err != nil {
 			return err
 		}
 	}
-	result, failure := e.invoke(ctx, a, run.EnteredEventID)
+	result, failure := e.invoke(ctx, a)
 	if ctx.Err() != nil && failure != nil && failure.Name != asl.ErrorTimeout {
 		return ctx.Err() // shutting down or cancelled: River decides what happens next
 	}
-	return e.inExecution(ctx, a.ExecutionID, completeJob(job), func(t *tx) error {
+	return e.inExecutionRun(ctx, a.ExecutionID, a.RunID, completeJob(job), func(t *tx) error {
 		l, err := t.current(a.RunID, a.Seq)
 		if err != nil {
 			return err
@@ -165,7 +161,7 @@ func (e *Engine) runTask(ctx context.Context, job *river.Job[taskArgs]) error {
 	})
 }
 
-func (e *Engine) invoke(ctx context.Context, a taskArgs, enteredEventID int64) (any, *asl.Error) {
+func (e *Engine) invoke(ctx context.Context, a taskArgs) (any, *asl.Error) {
 	input, err := asl.DecodeJSON([]byte(a.Input))
 	if err != nil {
 		return nil, asl.NewError(asl.ErrorRuntime, "task input: %v", err)
@@ -177,7 +173,7 @@ func (e *Engine) invoke(ctx context.Context, a taskArgs, enteredEventID int64) (
 		ExecutionARN:   a.ExecutionARN,
 		StateName:      a.State,
 		Attempt:        a.Attempt,
-		IdempotencyKey: fmt.Sprintf("%s:%s:%d:%d", a.ExecutionARN, a.State, enteredEventID, a.Attempt),
+		IdempotencyKey: fmt.Sprintf("%s:%s:%d:%d", a.ExecutionARN, a.State, a.EnteredEventID, a.Attempt),
 		TaskToken:      a.Token,
 	}
 	hb := func(ctx context.Context) error {
@@ -195,7 +191,7 @@ func (e *Engine) invoke(ctx context.Context, a taskArgs, enteredEventID int64) (
 
 // recordStarted writes TaskStarted for a callback task before it runs.
 func (e *Engine) recordStarted(ctx context.Context, a taskArgs, at time.Time) error {
-	return e.inExecution(ctx, a.ExecutionID, nil, func(t *tx) error {
+	return e.inExecutionRun(ctx, a.ExecutionID, a.RunID, nil, func(t *tx) error {
 		l, err := t.current(a.RunID, a.Seq)
 		if err != nil {
 			return err

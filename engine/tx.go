@@ -21,7 +21,7 @@ import (
 type tx struct {
 	e       *Engine
 	ctx     context.Context
-	pg      pgx.Tx
+	pg      *pipe
 	exec    *store.Execution
 	top     *asl.StateMachine
 	now     time.Time
@@ -32,6 +32,8 @@ type tx struct {
 	ended   bool // the execution stopped in this transaction
 	input   any  // the execution input, decoded on first use
 	timers  []timer
+	// preloaded is the run read together with the execution's lock.
+	preloaded *store.Run
 }
 
 // timer is a drive job scheduled for later, to be made available on time
@@ -61,19 +63,26 @@ var errStale = errors.New("stale")
 // writes what fn produced; complete, when set, completes the River job
 // that asked for the work in the same transaction.
 func (e *Engine) inExecution(ctx context.Context, executionID int64, complete func(context.Context, pgx.Tx) error, fn func(*tx) error) error {
-	pg, err := e.pool.Begin(ctx)
+	return e.inExecutionRun(ctx, executionID, 0, complete, fn)
+}
+
+// inExecutionRun is inExecution that also reads run runID in the round
+// trip that takes the lock.
+func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, complete func(context.Context, pgx.Tx) error, fn func(*tx) error) error {
+	begun, err := e.pool.Begin(ctx)
 	if err != nil {
 		return err
 	}
-	defer pg.Rollback(ctx) //nolint:errcheck // a no-op after commit
-	exec, err := store.LockExecution(ctx, pg, executionID)
+	defer begun.Rollback(ctx) //nolint:errcheck // a no-op after commit
+	pg := &pipe{Tx: begun}
+	exec, run, err := store.LockExecutionWithRun(ctx, pg, executionID, runID)
 	if errors.Is(err, store.ErrNotFound) {
 		return e.finishTx(ctx, pg, complete)
 	}
 	if err != nil {
 		return err
 	}
-	t := &tx{e: e, ctx: ctx, pg: pg, exec: exec, now: e.now(), rand: e.rand.fork()}
+	t := &tx{e: e, ctx: ctx, pg: pg, exec: exec, now: e.now(), rand: e.rand.fork(), preloaded: run}
 	if t.top, err = e.machine(ctx, pg, exec.StateMachineID, exec.Version); err != nil {
 		return err
 	}
@@ -90,13 +99,17 @@ func (e *Engine) inExecution(ctx context.Context, executionID int64, complete fu
 	return nil
 }
 
-func (e *Engine) finishTx(ctx context.Context, pg pgx.Tx, complete func(context.Context, pgx.Tx) error) error {
+func (e *Engine) finishTx(ctx context.Context, pg *pipe, complete func(context.Context, pgx.Tx) error) error {
+	tx, err := pg.raw(ctx)
+	if err != nil {
+		return err
+	}
 	if complete != nil {
-		if err := complete(ctx, pg); err != nil {
+		if err := complete(ctx, tx); err != nil {
 			return err
 		}
 	}
-	return pg.Commit(ctx)
+	return tx.Commit(ctx)
 }
 
 // flush writes the collected events, jobs and job cancellations.
@@ -113,8 +126,12 @@ func (t *tx) flush() error {
 			return err
 		}
 	}
+	raw, err := t.pg.raw(t.ctx)
+	if err != nil {
+		return err
+	}
 	if len(t.jobs) > 0 {
-		res, err := t.e.river.InsertManyTx(t.ctx, t.pg, t.jobs)
+		res, err := t.e.river.InsertManyTx(t.ctx, raw, t.jobs)
 		if err != nil {
 			return fmt.Errorf("insert jobs: %w", err)
 		}
@@ -125,7 +142,7 @@ func (t *tx) flush() error {
 		}
 	}
 	for _, id := range t.cancels {
-		if _, err := t.e.river.JobCancelTx(t.ctx, t.pg, id); err != nil && !errors.Is(err, river.ErrNotFound) {
+		if _, err := t.e.river.JobCancelTx(t.ctx, raw, id); err != nil && !errors.Is(err, river.ErrNotFound) {
 			return fmt.Errorf("cancel job %d: %w", id, err)
 		}
 	}
@@ -181,7 +198,7 @@ func (t *tx) scheduleRun(runID, seq int64, reason string, at time.Time) {
 
 // loadRun reads a run of this execution with its machine.
 func (t *tx) loadRun(id int64) (*live, error) {
-	run, err := store.GetRun(t.ctx, t.pg, id)
+	run, err := t.readRun(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errStale
 	}
@@ -202,6 +219,15 @@ func (t *tx) loadRun(id int64) (*live, error) {
 		}
 	}
 	return l, nil
+}
+
+// readRun reads a run, using the one read with the lock if it is that.
+func (t *tx) readRun(id int64) (*store.Run, error) {
+	if r := t.preloaded; r != nil && r.ID == id {
+		t.preloaded = nil
+		return r, nil
+	}
+	return store.GetRun(t.ctx, t.pg, id)
 }
 
 // touch marks a run changed: its sequence number grows once per

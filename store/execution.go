@@ -167,3 +167,76 @@ func ListEvents(ctx context.Context, q Querier, executionID, after int64, limit 
 	rows, _ := q.Query(ctx, sql(query), executionID, after, limit)
 	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Event])
 }
+
+// InsertExecutionAndRun creates a RUNNING execution with its top-level run
+// at state start, in one statement, and returns both ids filled in. It
+// returns ErrConflict when the machine already has an execution of that
+// name.
+func InsertExecutionAndRun(ctx context.Context, q Querier, e *Execution, start string) (*Execution, int64, error) {
+	rows, _ := q.Query(ctx, sql("InsertExecutionAndRun"), e.ARN, e.StateMachineID, e.Version, e.Name, e.Input, e.StartedAt, start)
+	out, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[executionWithRun])
+	if err == pgx.ErrNoRows {
+		return nil, 0, ErrConflict
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return &out.Execution, out.RunID, nil
+}
+
+type executionWithRun struct {
+	Execution
+	RunID int64 `db:"run_id"`
+}
+
+// LockExecutionWithRun locks an execution like LockExecution and reads one
+// of its runs in the same round trip; the run is nil when it does not
+// exist or belongs to another execution.
+func LockExecutionWithRun(ctx context.Context, q Querier, id, runID int64) (*Execution, *Run, error) {
+	rows, _ := q.Query(ctx, sql("LockExecutionWithRun"), id, runID)
+	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[lockedRow])
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	if row.RunID == nil {
+		return &row.Execution, nil, nil
+	}
+	r := &Run{ID: *row.RunID, ExecutionID: row.ID, ParentID: row.ParentID, Idx: deref(row.Idx), MachinePath: deref(row.MachinePath),
+		Status: deref(row.RunStatus), State: deref(row.State), StateInput: row.StateInput, StateEnteredAt: row.StateEnteredAt,
+		EnteredEventID: deref(row.EnteredEventID), Retries: row.Retries, Seq: deref(row.Seq), Waiting: row.Waiting, Fork: row.Fork,
+		TaskToken: row.TaskToken, TaskJobID: row.TaskJobID, HeartbeatAt: row.HeartbeatAt, Output: row.RunOutput,
+		Error: row.RunError, Cause: row.RunCause}
+	return &row.Execution, r, nil
+}
+
+type lockedRow struct {
+	Execution
+	RunID          *int64     `db:"run_id"`
+	RunExecutionID *int64     `db:"run_execution_id"`
+	ParentID       *int64     `db:"parent_id"`
+	Idx            *int       `db:"idx"`
+	MachinePath    *string    `db:"machine_path"`
+	RunStatus      *string    `db:"run_status"`
+	State          *string    `db:"state"`
+	StateInput     *string    `db:"state_input"`
+	StateEnteredAt *time.Time `db:"state_entered_at"`
+	EnteredEventID *int64     `db:"entered_event_id"`
+	Retries        []int32    `db:"retries"`
+	Seq            *int64     `db:"seq"`
+	Waiting        *string    `db:"waiting"`
+	Fork           *string    `db:"fork"`
+	TaskToken      *string    `db:"task_token"`
+	TaskJobID      *int64     `db:"task_job_id"`
+	HeartbeatAt    *time.Time `db:"heartbeat_at"`
+	RunOutput      *string    `db:"run_output"`
+	RunError       *string    `db:"run_error"`
+	RunCause       *string    `db:"run_cause"`
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

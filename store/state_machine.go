@@ -105,3 +105,20 @@ func FunctionKnown(ctx context.Context, q Querier, name string) (bool, error) {
 	err := q.QueryRow(ctx, sql("FunctionKnown"), name).Scan(&ok)
 	return ok, err
 }
+
+// MachineVersion is a state machine with one of its versions.
+type MachineVersion struct {
+	StateMachine
+	Version          int       `db:"version"`
+	Definition       string    `db:"definition"`
+	InputSchema      *string   `db:"input_schema"`
+	VersionCreatedAt time.Time `db:"version_created_at"`
+}
+
+// GetMachineVersion reads a machine by name with a version of it (0 means
+// the latest) in one query.
+func GetMachineVersion(ctx context.Context, q Querier, name string, version int) (*MachineVersion, error) {
+	rows, _ := q.Query(ctx, sql("GetMachineVersion"), name, version)
+	mv, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[MachineVersion])
+	return mv, notFound(err)
+}

@@ -44,3 +44,11 @@ ON CONFLICT (name) DO UPDATE SET last_seen = now();
 
 -- name: FunctionKnown
 SELECT EXISTS (SELECT 1 FROM stepwise_functions WHERE name = $1);
+
+-- name: GetMachineVersion
+SELECT m.id, m.name, m.arn, m.latest_version, m.created_at,
+       v.version, v.definition, v.input_schema, v.created_at AS version_created_at
+FROM stepwise_state_machines m
+JOIN stepwise_state_machine_versions v
+  ON v.state_machine_id = m.id AND v.version = CASE WHEN $2::integer = 0 THEN m.latest_version ELSE $2 END
+WHERE m.name = $1;
