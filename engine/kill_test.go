@@ -112,9 +112,10 @@ func expected(t *testing.T, definition, input string) *runner.Result {
 }
 
 // TestKillEngine starts saga executions, SIGKILLs the engine process at
-// random moments several times, and checks after the last restart that
-// every execution ended as the in-memory runner says it must, with a
-// history of exactly the same events, none duplicated or missing.
+// random moments several times, then lets three engine processes share
+// the rest of the work, and checks that every execution ended as the
+// in-memory runner says it must, with a history of exactly the same
+// events, none duplicated or missing.
 func TestKillEngine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills processes; skipped with -short")
@@ -166,8 +167,13 @@ func TestKillEngine(t *testing.T) {
 		kills++
 		t.Logf("kill %d: %d executions still running", kills, running(t, pool))
 	}
-	final := startChild(t, url)
-	defer kill(final)
+	for i := 0; i < 3; i++ {
+		final := startChild(t, url) // three engines share the rest of the work
+		defer kill(final)
+	}
+	for i := 0; i < 60; i++ {
+		start(len(arns))
+	}
 	waitAll(t, api, arns, 90*time.Second)
 	t.Logf("%d executions, %d kills", len(arns), kills)
 
