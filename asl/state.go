@@ -118,18 +118,15 @@ func (r *reader) number(key string) float64 {
 
 // path reads an optional Path field (absent, null or a JSONPath).
 func (r *reader) path(key string) OptionalPath {
-	v, ok := r.obj[key]
-	if !ok {
-		return OptionalPath{}
-	}
-	if v == nil {
-		return OptionalPath{Null: true}
-	}
-	return OptionalPath{Path: r.compilePath(key, jsonpath.Compile)}
+	return r.optionalPath(key, jsonpath.Compile)
 }
 
 // referencePath reads an optional Reference Path field.
 func (r *reader) referencePath(key string) OptionalPath {
+	return r.optionalPath(key, jsonpath.CompileReference)
+}
+
+func (r *reader) optionalPath(key string, compile func(string) (*jsonpath.Path, error)) OptionalPath {
 	v, ok := r.obj[key]
 	if !ok {
 		return OptionalPath{}
@@ -137,7 +134,7 @@ func (r *reader) referencePath(key string) OptionalPath {
 	if v == nil {
 		return OptionalPath{Null: true}
 	}
-	return OptionalPath{Path: r.compilePath(key, jsonpath.CompileReference)}
+	return OptionalPath{Path: r.compilePath(key, compile)}
 }
 
 // requiredPath reads a path field that must hold a JSONPath when present;

@@ -342,35 +342,17 @@ func (p *parser) pathArg() (arg, error) {
 		return arg{}, err
 	}
 	text := p.src[start:p.pos]
-	a := arg{kind: pathArg, src: text}
-	body := text
-	if name, rest, ok := variable(text); ok {
-		a.kind, a.name, body = varArg, name, "$"+rest
-	}
-	path, err := compilePath(body)
+	path, err := compilePath(text)
 	if err != nil {
 		e := p.fail(start, "%v", err)
-		if a.kind == varArg {
-			e.Msg = fmt.Sprintf("invalid path %s: %v", text, err)
-		}
 		e.Err = err
 		return arg{}, e
 	}
-	a.path = path
+	a := arg{kind: pathArg, src: text, path: path}
+	if name := path.Variable(); name != "" {
+		a.kind, a.name = varArg, name
+	}
 	return a, nil
-}
-
-// variable splits a reference such as "$name.field" into the variable name
-// and the path after it; ok is false for "$", "$.x", "$[0]" and "$$.x".
-func variable(text string) (name, rest string, ok bool) {
-	if len(text) < 2 || !isLetter(text[1]) && text[1] != '_' {
-		return "", "", false
-	}
-	n := 1
-	for n < len(text) && (isLetter(text[n]) || isDigit(text[n]) || text[n] == '_') {
-		n++
-	}
-	return text[1:n], text[n:], true
 }
 
 func (p *parser) scanPath() error {

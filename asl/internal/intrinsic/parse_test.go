@@ -110,7 +110,7 @@ func TestParseErrors(t *testing.T) {
 		{"States.Array($.a[x])", 13, "invalid path"},
 		{"States.Array($.a['b)", 13, "unterminated path"},
 		{"States.Array($.a[x])", 13, "invalid path"},
-		{"States.Array($x.)", 13, "invalid path $x."},
+		{"States.Array($x.)", 13, `invalid path "$x."`},
 		{"States.Array('é', $.a['x)", 18, "unterminated path"},
 		{"States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(1)))))))))))", 130, "nest more than 10 deep"},
 	}
