@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"sync"
 	"testing"
@@ -28,7 +29,8 @@ func benchEngine(b *testing.B) *engine.Engine {
 	b.Cleanup(pool.Close)
 	reg := activities.NewRegistry()
 	activities.Register(reg, "noop", func(ctx context.Context, in any) (any, error) { return in, nil })
-	e, err := engine.New(pool, &engine.Config{Functions: reg, Drive: true, DriveWorkers: 100, TaskWorkers: 100})
+	cooldown, _ := time.ParseDuration(os.Getenv("STEPWISE_BENCH_COOLDOWN"))
+	e, err := engine.New(pool, &engine.Config{Functions: reg, Drive: true, DriveWorkers: 100, TaskWorkers: 100, FetchCooldown: cooldown})
 	require.NoError(b, err)
 	require.NoError(b, e.Start(context.Background()))
 	b.Cleanup(func() {

@@ -69,6 +69,8 @@ type Engine struct {
 	cache  map[versionKey]*asl.StateMachine
 	rand   *lockedRand
 	closed chan struct{}
+	// completions records finished tasks, batching them under load.
+	completions *completer
 }
 
 type versionKey struct {
@@ -96,6 +98,7 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	e.river = client
+	e.completions = newCompleter(e, 2)
 	return e, nil
 }
 

@@ -54,11 +54,12 @@ func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store
 	if err != nil {
 		return nil, false, err
 	}
-	timers, err := e.begin(ctx, &pipe{Tx: tx}, exec, runID, m, input)
+	pg := &pipe{Tx: tx}
+	timers, err := e.begin(ctx, pg, exec, runID, m, input)
 	if err != nil {
 		return nil, false, err
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := e.finishTx(ctx, pg, nil); err != nil {
 		return nil, false, err
 	}
 	e.arm(timers)

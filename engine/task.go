@@ -30,15 +30,11 @@ func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 			"no worker has registered function %s (resource %s)", binding.Function, call.Resource)), nil
 	}
 	args := t.taskArgs(l, call, binding)
-	raw, err := t.pg.raw(t.ctx)
-	if err != nil {
-		return nil, err
+	if t.taskJobs == nil {
+		t.taskJobs = map[int]int64{}
 	}
-	res, err := t.e.river.InsertTx(t.ctx, raw, args, &river.InsertOpts{Queue: queueFor(binding.Function), MaxAttempts: 25})
-	if err != nil {
-		return nil, fmt.Errorf("insert task job: %w", err)
-	}
-	l.run.TaskJobID = &res.Job.ID
+	t.taskJobs[len(t.jobs)] = l.run.ID
+	t.jobs = append(t.jobs, river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{Queue: queueFor(binding.Function), MaxAttempts: 25}})
 	if call.WaitForToken {
 		tok := &store.TaskToken{Token: args.Token, ExecutionID: t.exec.ID, RunID: l.run.ID, Seq: l.run.Seq}
 		if err := store.InsertTaskToken(t.ctx, t.pg, tok); err != nil {
@@ -146,19 +142,7 @@ func (e *Engine) runTask(ctx context.Context, job *river.Job[taskArgs]) error {
 	if ctx.Err() != nil && failure != nil && failure.Name != asl.ErrorTimeout {
 		return ctx.Err() // shutting down or cancelled: River decides what happens next
 	}
-	return e.inExecutionRun(ctx, a.ExecutionID, a.RunID, completeJob(job), func(t *tx) error {
-		l, err := t.current(a.RunID, a.Seq)
-		if err != nil {
-			return err
-		}
-		if a.Token == "" {
-			t.emitAt(l, "TaskStarted", started)
-		}
-		if a.Token != "" && failure == nil {
-			return nil // the state waits for the callback
-		}
-		return t.taskDone(l, result, failure)
-	})
+	return e.completions.record(ctx, &completion{job: job, started: started, result: result, failure: failure})
 }
 
 func (e *Engine) invoke(ctx context.Context, a taskArgs) (any, *asl.Error) {

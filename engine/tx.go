@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/store"
@@ -32,8 +33,10 @@ type tx struct {
 	ended   bool // the execution stopped in this transaction
 	input   any  // the execution input, decoded on first use
 	timers  []timer
-	// preloaded is the run read together with the execution's lock.
-	preloaded *store.Run
+	// taskJobs maps an index in jobs to the run whose task job it is.
+	taskJobs map[int]int64
+	// loaded holds runs read ahead (with the execution's lock), by id.
+	loaded map[int64]*store.Run
 }
 
 // timer is a drive job scheduled for later, to be made available on time
@@ -82,7 +85,8 @@ func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, c
 	if err != nil {
 		return err
 	}
-	t := &tx{e: e, ctx: ctx, pg: pg, exec: exec, now: e.now(), rand: e.rand.fork(), preloaded: run}
+	t := &tx{e: e, ctx: ctx, pg: pg, exec: exec, now: e.now(), rand: e.rand.fork()}
+	t.preload(run)
 	if t.top, err = e.machine(ctx, pg, exec.StateMachineID, exec.Version); err != nil {
 		return err
 	}
@@ -114,33 +118,70 @@ func (e *Engine) finishTx(ctx context.Context, pg *pipe, complete func(context.C
 
 // flush writes the collected events, jobs and job cancellations.
 func (t *tx) flush() error {
+	return flushAll(t.ctx, t.pg, []*tx{t})
+}
+
+// flushAll writes what several transactions on different executions,
+// sharing one database transaction, collected: their writes go out in one
+// batch and their jobs in one insert.
+func flushAll(ctx context.Context, pg *pipe, txs []*tx) error {
+	var jobs []river.InsertManyParams
+	for _, t := range txs {
+		if err := t.queueWrites(); err != nil {
+			return err
+		}
+		jobs = append(jobs, t.jobs...)
+	}
+	raw, err := pg.raw(ctx)
+	if err != nil {
+		return err
+	}
+	if len(jobs) > 0 {
+		res, err := txs[0].e.river.InsertManyTx(ctx, raw, jobs)
+		if err != nil {
+			return fmt.Errorf("insert jobs: %w", err)
+		}
+		for _, t := range txs {
+			t.jobsInserted(res[:len(t.jobs)])
+			res = res[len(t.jobs):]
+		}
+	}
+	for _, t := range txs {
+		if err := t.cancelJobs(raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queueWrites queues the transaction's events and execution update.
+func (t *tx) queueWrites() error {
 	if err := store.InsertEvents(t.ctx, t.pg, t.exec.ID, t.events); err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}
 	if t.ended {
-		if err := store.FinishExecution(t.ctx, t.pg, t.exec); err != nil {
-			return err
+		return store.FinishExecution(t.ctx, t.pg, t.exec)
+	}
+	if len(t.events) > 0 {
+		return store.UpdateExecutionEvents(t.ctx, t.pg, t.exec.ID, t.exec.LastEventID)
+	}
+	return nil
+}
+
+// jobsInserted records the ids River gave the transaction's jobs: timers to
+// arm, and the task jobs of the runs that dispatched them.
+func (t *tx) jobsInserted(res []*rivertype.JobInsertResult) {
+	for i, r := range res {
+		if at := t.jobs[i].InsertOpts.ScheduledAt; at.After(t.now) {
+			t.timers = append(t.timers, timer{job: r.Job.ID, at: at})
 		}
-	} else if len(t.events) > 0 {
-		if err := store.UpdateExecutionEvents(t.ctx, t.pg, t.exec.ID, t.exec.LastEventID); err != nil {
-			return err
+		if run, ok := t.taskJobs[i]; ok {
+			_ = store.SetTaskJob(t.ctx, t.pg, run, r.Job.ID) // queued; errors surface at the next send
 		}
 	}
-	raw, err := t.pg.raw(t.ctx)
-	if err != nil {
-		return err
-	}
-	if len(t.jobs) > 0 {
-		res, err := t.e.river.InsertManyTx(t.ctx, raw, t.jobs)
-		if err != nil {
-			return fmt.Errorf("insert jobs: %w", err)
-		}
-		for i, r := range res {
-			if at := t.jobs[i].InsertOpts.ScheduledAt; at.After(t.now) {
-				t.timers = append(t.timers, timer{job: r.Job.ID, at: at})
-			}
-		}
-	}
+}
+
+func (t *tx) cancelJobs(raw pgx.Tx) error {
 	for _, id := range t.cancels {
 		if _, err := t.e.river.JobCancelTx(t.ctx, raw, id); err != nil && !errors.Is(err, river.ErrNotFound) {
 			return fmt.Errorf("cancel job %d: %w", id, err)
@@ -221,13 +262,24 @@ func (t *tx) loadRun(id int64) (*live, error) {
 	return l, nil
 }
 
-// readRun reads a run, using the one read with the lock if it is that.
+// readRun reads a run, using one read ahead if there is one.
 func (t *tx) readRun(id int64) (*store.Run, error) {
-	if r := t.preloaded; r != nil && r.ID == id {
-		t.preloaded = nil
+	if r, ok := t.loaded[id]; ok {
+		delete(t.loaded, id)
 		return r, nil
 	}
 	return store.GetRun(t.ctx, t.pg, id)
+}
+
+// preload keeps a run read ahead for readRun.
+func (t *tx) preload(r *store.Run) {
+	if r == nil {
+		return
+	}
+	if t.loaded == nil {
+		t.loaded = map[int64]*store.Run{}
+	}
+	t.loaded[r.ID] = r
 }
 
 // touch marks a run changed: its sequence number grows once per

@@ -240,3 +240,10 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
+
+// LockExecutions locks several executions, in id order so that
+// transactions locking overlapping sets cannot deadlock.
+func LockExecutions(ctx context.Context, q Querier, ids []int64) ([]*Execution, error) {
+	rows, _ := q.Query(ctx, sql("LockExecutions"), ids)
+	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Execution])
+}

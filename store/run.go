@@ -203,3 +203,15 @@ func CloseTaskToken(ctx context.Context, q Querier, token string) error {
 	_, err := q.Exec(ctx, sql("CloseTaskToken"), token)
 	return err
 }
+
+// SetTaskJob records the River job running a run's task.
+func SetTaskJob(ctx context.Context, q Querier, id, jobID int64) error {
+	_, err := q.Exec(ctx, sql("SetTaskJob"), id, jobID)
+	return err
+}
+
+// GetRuns reads several runs.
+func GetRuns(ctx context.Context, q Querier, ids []int64) ([]*Run, error) {
+	rows, _ := q.Query(ctx, sql("GetRuns"), ids)
+	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Run])
+}

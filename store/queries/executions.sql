@@ -89,3 +89,8 @@ FROM stepwise_executions e
 LEFT JOIN stepwise_runs r ON r.id = $2 AND r.execution_id = e.id
 WHERE e.id = $1
 FOR UPDATE OF e;
+
+-- name: LockExecutions
+SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
+       started_at, stopped_at, last_event_id, redrive_count
+FROM stepwise_executions WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE;

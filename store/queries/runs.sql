@@ -82,3 +82,12 @@ SELECT token, execution_id, run_id, seq, closed FROM stepwise_task_tokens WHERE 
 
 -- name: CloseTaskToken
 UPDATE stepwise_task_tokens SET closed = true WHERE token = $1;
+
+-- name: SetTaskJob
+UPDATE stepwise_runs SET task_job_id = $2 WHERE id = $1;
+
+-- name: GetRuns
+SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
+       entered_event_id, retries, seq, waiting, fork, task_token, task_job_id, heartbeat_at,
+       output, error, cause
+FROM stepwise_runs WHERE id = ANY($1::bigint[]);

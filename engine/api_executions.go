@@ -1,0 +1,74 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// ExecutionQuery selects executions for ListExecutions. Zero fields match
+// everything.
+type ExecutionQuery struct {
+	// StateMachine is a machine's name or ARN; a machine that does not
+	// exist is ErrStateMachineDoesNotExist.
+	StateMachine string
+	// Status is one of the store.Status… values.
+	Status     string
+	NamePrefix string
+	// StartedAfter and StartedBefore bound the start time to
+	// [StartedAfter, StartedBefore).
+	StartedAfter  time.Time
+	StartedBefore time.Time
+	// After is where the previous page ended; nil is the first page.
+	After *ExecutionPosition
+	// Limit is the page size; default 100, at most 1000.
+	Limit int
+}
+
+// ExecutionPosition is a place in the newest-first order of executions.
+type ExecutionPosition struct {
+	StartedAt time.Time
+	ID        int64
+}
+
+// MaxPage is the largest page the list methods return.
+const MaxPage = 1000
+
+// ListExecutions returns a page of executions, newest first, and the
+// position of the next page (nil when this page is the last).
+func (e *Engine) ListExecutions(ctx context.Context, q ExecutionQuery) ([]*store.Execution, *ExecutionPosition, error) {
+	p := store.ExecutionPage{Status: q.Status, NamePrefix: q.NamePrefix, StartedAfter: q.StartedAfter, StartedBefore: q.StartedBefore}
+	if q.StateMachine != "" {
+		sm, err := e.StateMachine(ctx, q.StateMachine)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.StateMachineID = sm.ID
+	}
+	if q.After != nil {
+		p.AfterStart, p.AfterID = q.After.StartedAt, q.After.ID
+	}
+	limit := min(orInt(q.Limit, 100), MaxPage)
+	p.Limit = limit + 1
+	execs, err := store.ListExecutionsPage(ctx, e.pool, p)
+	if err != nil || len(execs) <= limit {
+		return execs, nil, err
+	}
+	execs = execs[:limit]
+	last := execs[limit-1]
+	return execs, &ExecutionPosition{StartedAt: last.StartedAt, ID: last.ID}, nil
+}
+
+// StateMachineOf returns the name and ARN of the state machine an
+// execution belongs to, read from the execution's ARN.
+func StateMachineOf(exec *store.Execution) (name, arn string) {
+	const marker = ":execution:"
+	i := strings.LastIndex(exec.ARN, marker)
+	if i < 0 {
+		return "", ""
+	}
+	name, _, _ = strings.Cut(exec.ARN[i+len(marker):], ":")
+	return name, exec.ARN[:i] + ":stateMachine:" + name
+}

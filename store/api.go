@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// VersionInfo is a state machine version without its definition.
+type VersionInfo struct {
+	Version        int       `db:"version"`
+	CreatedAt      time.Time `db:"created_at"`
+	HasInputSchema bool      `db:"has_input_schema"`
+}
+
+// ListVersionInfo returns every version of a machine, newest first,
+// without definitions.
+func ListVersionInfo(ctx context.Context, q Querier, machineID int64) ([]VersionInfo, error) {
+	rows, _ := q.Query(ctx, sql("ListVersionInfo"), machineID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[VersionInfo])
+}
+
+// ExecutionPage selects a page of executions for ListExecutionsPage. Zero
+// fields match everything.
+type ExecutionPage struct {
+	StateMachineID int64
+	Status         string
+	NamePrefix     string
+	// StartedAfter and StartedBefore bound started_at to
+	// [StartedAfter, StartedBefore).
+	StartedAfter  time.Time
+	StartedBefore time.Time
+	// AfterStart and AfterID are the position of the previous page's last
+	// execution; the page holds the executions older than it.
+	AfterStart time.Time
+	AfterID    int64
+	// Limit is the page size; required.
+	Limit int
+}
+
+// ListExecutionsPage returns executions newest first (by start time, then
+// id), filtered and positioned by p.
+func ListExecutionsPage(ctx context.Context, q Querier, p ExecutionPage) ([]*Execution, error) {
+	end := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	after := p.StartedAfter
+	if after.IsZero() {
+		after = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	before := p.StartedBefore
+	if before.IsZero() {
+		before = end
+	}
+	atStart, atID := p.AfterStart, p.AfterID
+	if atStart.IsZero() {
+		atStart, atID = end, 1<<63-1
+	}
+	rows, _ := q.Query(ctx, sql("ListExecutionsPage"), p.StateMachineID, p.Status, likePrefix(p.NamePrefix),
+		after, before, atStart, atID, p.Limit)
+	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Execution])
+}
+
+// RunningExecution identifies a RUNNING execution.
+type RunningExecution struct {
+	ID  int64  `db:"id"`
+	ARN string `db:"arn"`
+}
+
+// ListRunningExecutions returns up to limit of a machine's RUNNING
+// executions with ids above afterID, in id order.
+func ListRunningExecutions(ctx context.Context, q Querier, machineID, afterID int64, limit int) ([]RunningExecution, error) {
+	rows, _ := q.Query(ctx, sql("ListRunningExecutions"), machineID, afterID, limit)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[RunningExecution])
+}
+
+// CountExecutionsByStatus counts the executions in each status; statuses
+// without executions are absent.
+func CountExecutionsByStatus(ctx context.Context, q Querier) (map[string]int64, error) {
+	rows, _ := q.Query(ctx, sql("CountExecutionsByStatus"))
+	out := map[string]int64{}
+	var status string
+	var n int64
+	_, err := pgx.ForEachRow(rows, []any{&status, &n}, func() error {
+		out[status] = n
+		return nil
+	})
+	return out, err
+}
+
+// TableInserts returns how many rows PostgreSQL's statistics say were
+// inserted into the executions and the events tables since the
+// statistics were last reset. The numbers lag commits by up to a second
+// or so and count rows of rolled-back transactions too.
+func TableInserts(ctx context.Context, q Querier) (executions, events int64, err error) {
+	err = q.QueryRow(ctx, sql("TableInserts")).Scan(&executions, &events)
+	return executions, events, err
+}
+
+// QueueDepth is how many River jobs of one queue are in one state.
+type QueueDepth struct {
+	Queue string
+	State string
+	Jobs  int64
+}
+
+// RiverQueueDepth counts the River jobs not yet finished, by queue and
+// state (available, scheduled, retryable, running).
+func RiverQueueDepth(ctx context.Context, q Querier) ([]QueueDepth, error) {
+	rows, _ := q.Query(ctx, sql("RiverQueueDepth"))
+	var out []QueueDepth
+	var d QueueDepth
+	_, err := pgx.ForEachRow(rows, []any{&d.Queue, &d.State, &d.Jobs}, func() error {
+		out = append(out, d)
+		return nil
+	})
+	return out, err
+}
+
+// FinishedTask is one completed Task job: the function it ran and how
+// long its last attempt took, from River's pick-up to its completion.
+type FinishedTask struct {
+	Function    string    `db:"function"`
+	Seconds     float64   `db:"seconds"`
+	FinalizedAt time.Time `db:"finalized_at"`
+}
+
+// FinishedTaskJobs returns up to limit Task jobs completed after after
+// and at least lag ago (so that jobs still committing are not skipped),
+// oldest first.
+func FinishedTaskJobs(ctx context.Context, q Querier, after time.Time, lag time.Duration, limit int) ([]FinishedTask, error) {
+	rows, _ := q.Query(ctx, sql("FinishedTaskJobs"), after, lag.Seconds(), limit)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[FinishedTask])
+}

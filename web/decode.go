@@ -1,0 +1,148 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// limitBody caps request bodies at Config.BodyLimit: a larger declared
+// length is refused at once, a larger body when reading reaches the limit.
+func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.ContentLength > s.cfg.BodyLimit {
+			return &http.MaxBytesError{Limit: s.cfg.BodyLimit}
+		}
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, s.cfg.BodyLimit)
+		return next(c)
+	}
+}
+
+// authorize applies Config.Authorize.
+func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
+	if s.cfg.Authorize == nil {
+		return next
+	}
+	return func(c echo.Context) error {
+		if err := s.cfg.Authorize(c.Request()); err != nil {
+			if errors.Is(err, ErrForbidden) {
+				return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: err.Error(), Err: err}
+			}
+			return &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: err.Error(), Err: err}
+		}
+		return next(c)
+	}
+}
+
+// decodeBody reads the request body as one JSON object into v, refusing
+// fields v does not have. An empty body leaves v as it is when optional,
+// and is an error otherwise.
+func decodeBody(c echo.Context, v any, optional bool) error {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return err // *http.MaxBytesError, or the connection broke
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		if optional {
+			return nil
+		}
+		return badRequest("", "the request body is empty; send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(body, err)
+	}
+	if rest := bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		line, col := position(body, int64(len(body)-len(rest)))
+		return &apiError{Status: http.StatusBadRequest, Code: codeMalformedJSON,
+			Message: fmt.Sprintf("unexpected data after the JSON object at line %d, column %d", line, col),
+			Details: map[string]any{"line": line, "column": col}}
+	}
+	return nil
+}
+
+// jsonError explains a decoding error: where the syntax broke, which
+// field is unknown, or which field has the wrong type.
+func jsonError(body []byte, err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		line, col := position(body, syntax.Offset)
+		return &apiError{Status: http.StatusBadRequest, Code: codeMalformedJSON,
+			Message: fmt.Sprintf("malformed JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(syntax.Error(), "json: ")),
+			Details: map[string]any{"line": line, "column": col, "offset": syntax.Offset}, Err: err}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		line, col := position(body, int64(len(body)))
+		return &apiError{Status: http.StatusBadRequest, Code: codeMalformedJSON,
+			Message: fmt.Sprintf("malformed JSON: the body ends at line %d, column %d in the middle of a value", line, col),
+			Details: map[string]any{"line": line, "column": col, "offset": len(body)}, Err: err}
+	case errors.As(err, &typ):
+		line, col := position(body, typ.Offset)
+		field := typ.Field
+		if field == "" {
+			return badRequest("", "the request body must be a JSON object, not %s", article(typ.Value))
+		}
+		return badRequest(field, "field %q must be %s, not %s (line %d, column %d)", field, jsonKind(typ.Type.Kind().String()), article(typ.Value), line, col)
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if unquoted, err := strconv.Unquote(name); err == nil {
+			name = unquoted
+		}
+		return &apiError{Status: http.StatusBadRequest, Code: codeUnknownField,
+			Message: fmt.Sprintf("unknown field %q", name), Details: map[string]any{"field": name}}
+	}
+	return badRequest("", "invalid JSON: %v", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// position turns a byte offset into a 1-based line and column.
+func position(body []byte, offset int64) (line, col int) {
+	offset = max(0, min(offset, int64(len(body))))
+	before := body[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(offset) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}
+
+// article names a JSON value kind as the decoder reports it, with an
+// article: "a string", "an array".
+func article(kind string) string {
+	if fields := strings.Fields(kind); len(fields) > 0 {
+		kind = fields[0] // "number 1.5" → "number"
+	}
+	switch kind {
+	case "array", "object":
+		return "an " + kind
+	case "null":
+		return "null"
+	}
+	return "a " + kind
+}
+
+// jsonKind names the JSON kind a Go kind decodes from.
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "a boolean"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "an integer"
+	case "float32", "float64":
+		return "a number"
+	case "slice", "array":
+		return "an array"
+	case "map", "struct":
+		return "an object"
+	}
+	return "a " + goKind
+}
