@@ -43,11 +43,14 @@ type Context struct {
 
 // ExecutionInfo is $$.Execution.
 type ExecutionInfo struct {
-	ID           string
-	Name         string
-	RoleArn      string
-	StartTime    time.Time
-	Input        any
+	ID        string
+	Name      string
+	RoleArn   string
+	StartTime time.Time
+	Input     any
+	// LoadInput, when set and Input is nil, supplies Input on first use of
+	// the context object, so a large input is decoded only when read.
+	LoadInput    func() any
 	RedriveCount int
 }
 
@@ -68,7 +71,7 @@ func (c *Context) Object() any {
 			"Name":         c.Execution.Name,
 			"RoleArn":      c.Execution.RoleArn,
 			"StartTime":    formatTime(c.Execution.StartTime),
-			"Input":        c.Execution.Input,
+			"Input":        c.Execution.input(),
 			"RedriveCount": int64(c.Execution.RedriveCount),
 		},
 		"StateMachine": map[string]any{
@@ -92,6 +95,13 @@ func (c *Context) Object() any {
 	}
 	c.cached = obj
 	return obj
+}
+
+func (e *ExecutionInfo) input() any {
+	if e.Input == nil && e.LoadInput != nil {
+		e.Input = e.LoadInput()
+	}
+	return e.Input
 }
 
 // Invalidate drops the cached context object; call it after changing c.

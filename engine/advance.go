@@ -52,7 +52,7 @@ func (l *live) stateType() string {
 func (t *tx) enterState(l *live, name string, input any) {
 	t.touch(l)
 	l.run.State = name
-	l.input = input
+	l.input, l.decoded, l.changed = input, true, true
 	l.run.Retries = nil
 	l.run.Waiting = nil
 	l.run.Fork = nil
@@ -69,7 +69,7 @@ func (t *tx) enter(l *live) asl.Decision {
 		token := newToken()
 		l.run.TaskToken = &token
 	}
-	return l.m.Enter(l.run.State, l.input, t.context(l))
+	return l.m.Enter(l.run.State, l.in(), t.context(l))
 }
 
 func (t *tx) exitState(l *live, output any) {

@@ -14,7 +14,8 @@ type Stats struct {
 	// ExecutionsInserted and EventsInserted are the rows inserted into the
 	// executions and history tables since PostgreSQL's statistics were
 	// reset, by every process: executions started and history events
-	// written. They lag commits by about a second.
+	// written. They lag commits by up to about
+	// ten seconds (PostgreSQL flushes its statistics lazily).
 	ExecutionsInserted int64
 	EventsInserted     int64
 	// Queues counts the unfinished River jobs by queue and state.

@@ -2,11 +2,11 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertype"
 
@@ -17,42 +17,51 @@ import (
 // maxBatch is the most task results one transaction records.
 const maxBatch = 64
 
-// completion is a finished task waiting to be recorded.
+// work is one job's change to one execution, waiting to be committed.
+type work struct {
+	execution int64
+	run       int64 // read with the lock when set
+	job       int64 // the River job to complete in the same transaction
+	apply     func(t *tx) error
+	done      chan error
+}
+
+// completion is a finished task.
 type completion struct {
-	job     *river.Job[taskArgs]
+	args    taskArgs
 	started time.Time
 	result  any
 	failure *asl.Error
-	done    chan error
 }
 
-// completer records finished tasks in shared transactions: under load,
-// the results that arrive while one transaction commits are recorded
-// together in the next, which saves commits and round trips. Alone, a
-// result is recorded at once.
+// completer commits jobs' changes in shared transactions: under load, the
+// work that arrives while one transaction commits goes together into the
+// next, which saves commits and round trips and lets many changes to one
+// execution (a Map's iterations) share its lock. Alone, work is committed
+// at once.
 type completer struct {
 	e  *Engine
-	in chan *completion
+	in chan *work
 }
 
 func newCompleter(e *Engine, workers int) *completer {
-	c := &completer{e: e, in: make(chan *completion, maxBatch*workers)}
+	c := &completer{e: e, in: make(chan *work, maxBatch*workers)}
 	for i := 0; i < workers; i++ {
 		go c.loop()
 	}
 	return c
 }
 
-// record hands a finished task over and waits until it is recorded.
-func (c *completer) record(ctx context.Context, done *completion) error {
-	done.done = make(chan error, 1)
+// record hands work over and waits until it is committed.
+func (c *completer) record(ctx context.Context, w *work) error {
+	w.done = make(chan error, 1)
 	select {
-	case c.in <- done:
+	case c.in <- w:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	select {
-	case err := <-done.done:
+	case err := <-w.done:
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
@@ -61,7 +70,7 @@ func (c *completer) record(ctx context.Context, done *completion) error {
 
 func (c *completer) loop() {
 	for first := range c.in {
-		batch := []*completion{first}
+		batch := []*work{first}
 	gather:
 		for len(batch) < maxBatch {
 			select {
@@ -77,35 +86,32 @@ func (c *completer) loop() {
 
 // commit records a batch in one transaction; if that fails, each result
 // is recorded on its own so that one bad result cannot hold up the rest.
-func (c *completer) commit(batch []*completion) {
+func (c *completer) commit(batch []*work) {
 	if len(batch) > 1 {
-		if err := c.e.recordBatch(context.Background(), batch); err == nil {
-			for _, d := range batch {
-				d.done <- nil
+		if err := c.e.commitBatch(context.Background(), batch); err == nil {
+			for _, w := range batch {
+				w.done <- nil
 			}
 			return
 		}
 	}
-	for _, d := range batch {
-		d.done <- c.e.recordOne(context.Background(), d)
+	for _, w := range batch {
+		w.done <- c.e.commitOne(context.Background(), w)
 	}
 }
 
-// recordOne records one task result in its own transaction.
-func (e *Engine) recordOne(ctx context.Context, d *completion) error {
-	a := d.job.Args
+// commitOne commits one job's work in its own transaction.
+func (e *Engine) commitOne(ctx context.Context, w *work) error {
 	complete := func(ctx context.Context, tx pgx.Tx) error {
-		return e.completeJobs(ctx, e.river.Driver().UnwrapExecutor(tx), []*completion{d})
+		return e.completeJobs(ctx, e.river.Driver().UnwrapExecutor(tx), []*work{w})
 	}
-	return e.inExecutionRun(ctx, a.ExecutionID, a.RunID, complete, func(t *tx) error {
-		return t.recordTask(d)
-	})
+	return e.inExecutionRun(ctx, w.execution, w.run, complete, w.apply)
 }
 
 // recordTask applies a finished task to its run, if the run still waits
 // on it.
 func (t *tx) recordTask(d *completion) error {
-	a := d.job.Args
+	a := d.args
 	l, err := t.current(a.RunID, a.Seq)
 	if err != nil {
 		return err
@@ -119,9 +125,9 @@ func (t *tx) recordTask(d *completion) error {
 	return t.taskDone(l, d.result, d.failure)
 }
 
-// recordBatch records several task results, on any executions, in one
+// commitBatch commits several jobs' work, on any executions, in one
 // transaction that also completes their River jobs.
-func (e *Engine) recordBatch(ctx context.Context, batch []*completion) error {
+func (e *Engine) commitBatch(ctx context.Context, batch []*work) error {
 	begun, err := e.pool.Begin(ctx)
 	if err != nil {
 		return err
@@ -133,12 +139,12 @@ func (e *Engine) recordBatch(ctx context.Context, batch []*completion) error {
 		return err
 	}
 	var live []*tx
-	for _, d := range batch {
-		t := txs[d.job.Args.ExecutionID]
+	for _, w := range batch {
+		t := txs[w.execution]
 		if t == nil {
 			continue
 		}
-		if err := t.recordTask(d); err != nil && err != errStale {
+		if err := w.apply(t); err != nil && !errors.Is(err, errStale) {
 			return err
 		}
 	}
@@ -166,11 +172,13 @@ func (e *Engine) recordBatch(ctx context.Context, batch []*completion) error {
 
 // lockBatch locks the batch's executions in id order and reads their
 // runs, and returns one transaction state per execution still running.
-func (e *Engine) lockBatch(ctx context.Context, pg *pipe, batch []*completion) (map[int64]*tx, error) {
+func (e *Engine) lockBatch(ctx context.Context, pg *pipe, batch []*work) (map[int64]*tx, error) {
 	var execIDs, runIDs []int64
-	for _, d := range batch {
-		execIDs = append(execIDs, d.job.Args.ExecutionID)
-		runIDs = append(runIDs, d.job.Args.RunID)
+	for _, w := range batch {
+		execIDs = append(execIDs, w.execution)
+		if w.run != 0 {
+			runIDs = append(runIDs, w.run)
+		}
 	}
 	sort.Slice(execIDs, func(i, j int) bool { return execIDs[i] < execIDs[j] })
 	execs, err := store.LockExecutions(ctx, pg, execIDs)
@@ -198,11 +206,11 @@ func (e *Engine) lockBatch(ctx context.Context, pg *pipe, batch []*completion) (
 }
 
 // completeJobs marks the batch's River jobs completed in one statement.
-func (e *Engine) completeJobs(ctx context.Context, tx riverdriver.ExecutorTx, batch []*completion) error {
+func (e *Engine) completeJobs(ctx context.Context, tx riverdriver.ExecutorTx, batch []*work) error {
 	now := time.Now().UTC()
 	p := &riverdriver.JobSetStateIfRunningManyParams{}
-	for _, d := range batch {
-		params := riverdriver.JobSetStateCompleted(d.job.ID, now, nil)
+	for _, w := range batch {
+		params := riverdriver.JobSetStateCompleted(w.job, now, nil)
 		p.ID = append(p.ID, params.ID)
 		p.Attempt = append(p.Attempt, params.Attempt)
 		p.ErrData = append(p.ErrData, params.ErrData)

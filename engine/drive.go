@@ -14,7 +14,7 @@ import (
 // job's sequence number, in one transaction that completes the job.
 func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
 	a := job.Args
-	return e.inExecutionRun(ctx, a.ExecutionID, a.RunID, completeJob(job), func(t *tx) error {
+	return e.completions.record(ctx, &work{execution: a.ExecutionID, run: a.RunID, job: job.ID, apply: func(t *tx) error {
 		if a.Reason == reasonExecTimeout {
 			return t.executionTimedOut(a.Seq)
 		}
@@ -29,7 +29,7 @@ func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
 			return errStale
 		}
 		return t.resume(l, a)
-	})
+	}})
 }
 
 func (t *tx) resume(l *live, a driveArgs) error {

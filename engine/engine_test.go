@@ -303,3 +303,31 @@ func TestDataLimit(t *testing.T) {
 	h.machine("big", single(`{"Type":"Task","Resource":"`+lambda("big")+`","End":true}`))
 	requireFailed(t, h.run("big", "b", `{}`), "States.DataLimitExceeded")
 }
+
+// TestMapOfTenThousandItems runs a Map over 10,000 items with
+// MaxConcurrency 100; the items live in child runs in the database, not in
+// the engine's memory, and the results come back in order.
+func TestMapOfTenThousandItems(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10,000 child runs; skipped with -short")
+	}
+	t.Parallel()
+	h := newHarness(t)
+	h.machine("big-map", single(`{"Type":"Map","MaxConcurrency":100,"ItemSelector":{"i.$":"$$.Map.Item.Index"},
+		"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","OutputPath":"$.i","End":true}}},"End":true}`))
+	items := make([]string, 10000)
+	for i := range items {
+		items[i] = fmt.Sprint(i)
+	}
+	started, _, err := h.e.StartExecution(context.Background(), engine.StartInput{StateMachine: "big-map", Name: "big", Input: "[" + strings.Join(items, ",") + "]"})
+	require.NoError(t, err)
+	begin := time.Now()
+	exec := h.waitFor(started.ARN, 5*time.Minute)
+	t.Logf("10,000 iterations in %s", time.Since(begin).Round(time.Millisecond))
+	requireSucceeded(t, exec, "")
+	out := decode(t, *exec.Output).([]any)
+	require.Len(t, out, 10000)
+	for i, v := range out {
+		require.Equal(t, int64(i), v)
+	}
+}

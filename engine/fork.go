@@ -129,7 +129,7 @@ func (t *tx) startChild(l *live) error {
 	if state, ok := mapState(l.run.MachinePath); ok && !l.quiet {
 		t.emit("MapIterationStarted", state, map[string]any{"index": l.run.Idx})
 	}
-	t.enterState(l, l.run.State, l.input)
+	t.enterState(l, l.run.State, l.in())
 	return t.advance(l, t.enter(l))
 }
 
@@ -188,7 +188,7 @@ func (t *tx) branchFinished(p *live, f *fork, failure *asl.Error) error {
 		return err
 	}
 	t.runEvent(p, "ParallelStateSucceeded", nil)
-	return t.advance(p, p.m.Complete(p.run.State, p.input, results, t.context(p)))
+	return t.advance(p, p.m.Complete(p.run.State, p.in(), results, t.context(p)))
 }
 
 func (t *tx) iterationFinished(p *live, f *fork, failure *asl.Error) error {
@@ -231,7 +231,7 @@ func (t *tx) mapDone(p *live, f *fork, _ error) (*asl.Decision, error) {
 		t.runEvent(p, "MapRunSucceeded", nil)
 	}
 	t.runEvent(p, "MapStateSucceeded", nil)
-	d := p.m.Complete(p.run.State, p.input, results, t.context(p))
+	d := p.m.Complete(p.run.State, p.in(), results, t.context(p))
 	return &d, nil
 }
 
@@ -268,7 +268,7 @@ func (t *tx) forkFailed(p *live, failure *asl.Error, event string) error {
 	if err := t.abortBelow(p.run.ID); err != nil {
 		return err
 	}
-	d := p.m.Failed(p.run.State, p.input, failure, t.context(p))
+	d := p.m.Failed(p.run.State, p.in(), failure, t.context(p))
 	if d.Kind != asl.KindRetry {
 		t.runEvent(p, event, map[string]any{"error": failure.Name, "cause": failure.Cause})
 	}

@@ -77,7 +77,12 @@ func (h *harness) run(machine, name, input string) *store.Execution {
 
 func (h *harness) wait(arn string) *store.Execution {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	return h.waitFor(arn, 30*time.Second)
+}
+
+func (h *harness) waitFor(arn string, limit time.Duration) *store.Execution {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	exec, err := h.e.Wait(ctx, arn)
 	require.NoError(h.t, err, "execution %s did not finish", arn)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/stepwise-run/stepwise/activities"
@@ -93,7 +92,7 @@ func (t *tx) scheduleHeartbeat(l *live, seconds int64, from time.Time) {
 func (t *tx) taskFailedNow(l *live, call *asl.TaskCall, failure *asl.Error) *asl.Decision {
 	t.runEvent(l, "TaskScheduled", map[string]any{"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input)})
 	t.runEvent(l, "TaskFailed", map[string]any{"error": failure.Name, "cause": failure.Cause})
-	d := l.m.Failed(l.run.State, l.input, failure, t.context(l))
+	d := l.m.Failed(l.run.State, l.in(), failure, t.context(l))
 	return &d
 }
 
@@ -110,10 +109,10 @@ func (t *tx) taskDone(l *live, result any, failure *asl.Error) error {
 			typ = "TaskTimedOut"
 		}
 		t.runEvent(l, typ, map[string]any{"error": failure.Name, "cause": failure.Cause})
-		return t.advance(l, l.m.Failed(l.run.State, l.input, failure, t.context(l)))
+		return t.advance(l, l.m.Failed(l.run.State, l.in(), failure, t.context(l)))
 	}
 	t.runEvent(l, "TaskSucceeded", map[string]any{"output": result})
-	return t.advance(l, l.m.Complete(l.run.State, l.input, result, t.context(l)))
+	return t.advance(l, l.m.Complete(l.run.State, l.in(), result, t.context(l)))
 }
 
 // current loads run id and checks it still waits on the task at seq.
@@ -142,7 +141,9 @@ func (e *Engine) runTask(ctx context.Context, job *river.Job[taskArgs]) error {
 	if ctx.Err() != nil && failure != nil && failure.Name != asl.ErrorTimeout {
 		return ctx.Err() // shutting down or cancelled: River decides what happens next
 	}
-	return e.completions.record(ctx, &completion{job: job, started: started, result: result, failure: failure})
+	done := &completion{args: a, started: started, result: result, failure: failure}
+	return e.completions.record(ctx, &work{execution: a.ExecutionID, run: a.RunID, job: job.ID,
+		apply: func(t *tx) error { return t.recordTask(done) }})
 }
 
 func (e *Engine) invoke(ctx context.Context, a taskArgs) (any, *asl.Error) {
@@ -189,12 +190,5 @@ func (e *Engine) recordStarted(ctx context.Context, a taskArgs, at time.Time) er
 func (t *tx) emitAt(l *live, typ string, at time.Time) {
 	if t.runEvent(l, typ, nil) != 0 {
 		t.events[len(t.events)-1].Timestamp = at
-	}
-}
-
-func completeJob[T river.JobArgs](job *river.Job[T]) func(context.Context, pgx.Tx) error {
-	return func(ctx context.Context, tx pgx.Tx) error {
-		_, err := river.JobCompleteTx[*riverDriver](ctx, tx, job)
-		return err
 	}
 }

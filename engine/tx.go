@@ -52,6 +52,9 @@ type live struct {
 	m      *asl.StateMachine
 	input  any
 	bumped bool
+	// decoded tells whether input holds the run's state input yet (it is
+	// decoded on first use); changed, whether it must be written back.
+	decoded, changed bool
 	// quiet is set for runs inside a distributed Map: its iterations are
 	// child executions on AWS, with histories of their own, so their
 	// events stay out of this execution's history.
@@ -253,13 +256,19 @@ func (t *tx) loadRun(id int64) (*live, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &live{run: run, m: m, quiet: quiet}
-	if run.StateInput != nil {
-		if l.input, err = asl.DecodeJSON([]byte(*run.StateInput)); err != nil {
-			return nil, fmt.Errorf("run %d input: %w", run.ID, err)
+	return &live{run: run, m: m, quiet: quiet}, nil
+}
+
+// in returns run l's state input, decoding it on first use; a run whose
+// input cannot be decoded (never written by this engine) has none.
+func (l *live) in() any {
+	if !l.decoded {
+		l.decoded = true
+		if l.run.StateInput != nil {
+			l.input, _ = asl.DecodeJSON([]byte(*l.run.StateInput))
 		}
 	}
-	return l, nil
+	return l.input
 }
 
 // readRun reads a run, using one read ahead if there is one.
@@ -295,8 +304,12 @@ func (t *tx) touch(l *live) {
 // save writes a changed run.
 func (t *tx) save(l *live) error {
 	t.touch(l)
+	if !l.changed {
+		return store.SaveRunKeepInput(t.ctx, t.pg, l.run)
+	}
 	s := asl.EncodeJSON(l.input)
 	l.run.StateInput = &s
+	l.changed = false
 	return store.SaveRun(t.ctx, t.pg, l.run)
 }
 
@@ -354,7 +367,7 @@ func (t *tx) context(l *live) *asl.Context {
 			Name:         t.exec.Name,
 			RoleArn:      fmt.Sprintf("arn:aws:iam::%s:role/stepwise", t.e.cfg.Account),
 			StartTime:    t.exec.StartedAt,
-			Input:        t.executionInput(),
+			LoadInput:    t.executionInput,
 			RedriveCount: t.exec.RedriveCount,
 		},
 		StateMachineID:   t.e.stateMachineARN(t.machineName()),

@@ -63,6 +63,7 @@ CREATE TABLE stepwise_runs (
 );
 CREATE INDEX stepwise_runs_execution ON stepwise_runs (execution_id);
 CREATE INDEX stepwise_runs_children ON stepwise_runs (parent_id, idx);
+CREATE INDEX stepwise_runs_pending ON stepwise_runs (parent_id, idx) WHERE status = 'PENDING';
 
 -- History events, numbered per execution as AWS numbers them.
 CREATE TABLE stepwise_events (

@@ -89,8 +89,8 @@ func CountExecutionsByStatus(ctx context.Context, q Querier) (map[string]int64, 
 
 // TableInserts returns how many rows PostgreSQL's statistics say were
 // inserted into the executions and the events tables since the
-// statistics were last reset. The numbers lag commits by up to a second
-// or so and count rows of rolled-back transactions too.
+// statistics were last reset. The numbers lag commits by up to about ten
+// seconds and count rows of rolled-back transactions too.
 func TableInserts(ctx context.Context, q Querier) (executions, events int64, err error) {
 	err = q.QueryRow(ctx, sql("TableInserts")).Scan(&executions, &events)
 	return executions, events, err

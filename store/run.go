@@ -215,3 +215,14 @@ func GetRuns(ctx context.Context, q Querier, ids []int64) ([]*Run, error) {
 	rows, _ := q.Query(ctx, sql("GetRuns"), ids)
 	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Run])
 }
+
+// SaveRunKeepInput is SaveRun for a run whose state input did not change:
+// it leaves the (possibly large) input as stored.
+func SaveRunKeepInput(ctx context.Context, q Querier, r *Run) error {
+	if r.Retries == nil {
+		r.Retries = []int32{}
+	}
+	_, err := q.Exec(ctx, sql("SaveRunKeepInput"), r.ID, r.Status, r.State, r.StateEnteredAt, r.EnteredEventID,
+		r.Retries, r.Seq, r.Waiting, r.Fork, r.TaskToken, r.TaskJobID, r.HeartbeatAt, r.Output, r.Error, r.Cause)
+	return err
+}

@@ -91,3 +91,10 @@ SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_inpu
        entered_event_id, retries, seq, waiting, fork, task_token, task_job_id, heartbeat_at,
        output, error, cause
 FROM stepwise_runs WHERE id = ANY($1::bigint[]);
+
+-- name: SaveRunKeepInput
+UPDATE stepwise_runs
+SET status = $2, state = $3, state_entered_at = $4, entered_event_id = $5,
+    retries = $6, seq = $7, waiting = $8, fork = $9, task_token = $10, task_job_id = $11,
+    heartbeat_at = $12, output = $13, error = $14, cause = $15
+WHERE id = $1;
