@@ -49,6 +49,9 @@ func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store
 	if errors.Is(err, store.ErrConflict) {
 		tx.Rollback(ctx) //nolint:errcheck // the name is taken: compare inputs
 		existing, err := e.sameName(ctx, mv.ID, in)
+		if existing == nil && err == nil {
+			err = fmt.Errorf("%w: %s was taken and removed meanwhile; start again", ErrExecutionAlreadyExists, in.Name)
+		}
 		return existing, false, err
 	}
 	if err != nil {

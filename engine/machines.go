@@ -61,11 +61,12 @@ func checkSpec(spec MachineSpec) error {
 }
 
 func compileSchema(text string) (*jsonschema.Schema, error) {
+	const url = "https://stepwise.invalid/input-schema.json" // a fixed name: errors must not show local paths
 	c := jsonschema.NewCompiler()
-	if err := c.AddResource("input.json", strings.NewReader(text)); err != nil {
+	if err := c.AddResource(url, strings.NewReader(text)); err != nil {
 		return nil, err
 	}
-	return c.Compile("input.json")
+	return c.Compile(url)
 }
 
 // CreateStateMachine creates a machine with its first version.

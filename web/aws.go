@@ -38,7 +38,10 @@ const (
 // RegisterAWS serves the AWS Step Functions JSON protocol on POST / of e,
 // backed by eng. Requests may carry any AWS Signature Version 4 signature
 // (or none): the signature is not verified, so put authentication in
-// front of e if it needs any.
+// front of e if it needs any. It serves the state machine, execution,
+// history and task-token operations; the others of the API (activities,
+// aliases, version and Map run operations, tags, TestState) answer
+// UnknownOperationException with a message saying why.
 func RegisterAWS(e *echo.Echo, eng *engine.Engine) {
 	registerAWS(e, &awsAPI{eng: eng, syncTimeout: awsSyncTimeout})
 }

@@ -102,14 +102,15 @@ func (a *awsAPI) startSyncExecution(ctx context.Context, in *startSyncExecutionI
 	if err != nil {
 		return nil, err
 	}
+	arn := exec.ARN
 	waitCtx, cancel := context.WithTimeout(ctx, a.syncTimeout)
 	defer cancel()
-	exec, err = a.eng.Wait(waitCtx, exec.ARN)
+	exec, err = a.eng.Wait(waitCtx, arn)
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 		cause := fmt.Sprintf("StartSyncExecution waits at most %s; the execution was stopped", a.syncTimeout)
-		exec, err = a.eng.StopExecution(ctx, exec.ARN, "States.Timeout", cause)
+		exec, err = a.eng.StopExecution(ctx, arn, "States.Timeout", cause)
 		if errors.Is(err, engine.ErrExecutionNotRunning) {
-			exec, err = a.eng.Execution(ctx, exec.ARN)
+			exec, err = a.eng.Execution(ctx, arn)
 		} else if err == nil {
 			exec.Status = store.StatusTimedOut
 		}

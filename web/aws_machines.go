@@ -31,11 +31,6 @@ type awsTracing struct {
 	Enabled bool `json:"enabled"`
 }
 
-var (
-	loggingOff = awsLogging{Level: "OFF"}
-	tracingOff = awsTracing{}
-)
-
 // machineVersion reads a machine with one of its versions (0 means the
 // latest).
 func (a *awsAPI) machineVersion(ctx context.Context, ref machineRef) (*store.MachineVersion, error) {
@@ -190,7 +185,7 @@ func (a *awsAPI) describeStateMachine(ctx context.Context, in *describeStateMach
 	out := &describeStateMachineOutput{
 		StateMachineArn: mv.ARN, Name: mv.Name, Status: "ACTIVE", Definition: mv.Definition,
 		RoleArn: roleARN(mv.ARN), Type: typeStandard, CreationDate: epoch(mv.CreatedAt),
-		RevisionID: strconv.Itoa(mv.Version), LoggingConfiguration: loggingOff, TracingConfiguration: tracingOff,
+		RevisionID: strconv.Itoa(mv.Version), LoggingConfiguration: awsLogging{Level: "OFF"}, TracingConfiguration: awsTracing{},
 	}
 	if ref.version != 0 {
 		out.StateMachineArn, out.CreationDate = versionARN(mv.ARN, mv.Version), epoch(mv.VersionCreatedAt)
@@ -235,7 +230,7 @@ func (a *awsAPI) describeStateMachineForExecution(ctx context.Context, in *descr
 	return &describeStateMachineForExecutionOutput{
 		StateMachineArn: sm.ARN, Name: sm.Name, Definition: v.Definition, RoleArn: roleARN(sm.ARN),
 		UpdateDate: epoch(v.CreatedAt), RevisionID: strconv.Itoa(v.Version),
-		LoggingConfiguration: loggingOff, TracingConfiguration: tracingOff,
+		LoggingConfiguration: awsLogging{Level: "OFF"}, TracingConfiguration: awsTracing{},
 	}, nil
 }
 

@@ -77,7 +77,7 @@ func jsonError(body []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax):
-		line, col := position(body, syntax.Offset)
+		line, col := position(body, syntax.Offset-1) // Offset counts the offending byte
 		return &apiError{Status: http.StatusBadRequest, Code: codeMalformedJSON,
 			Message: fmt.Sprintf("malformed JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(syntax.Error(), "json: ")),
 			Details: map[string]any{"line": line, "column": col, "offset": syntax.Offset}, Err: err}

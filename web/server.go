@@ -85,6 +85,8 @@ type Server struct {
 	log     *slog.Logger
 	echo    *echo.Echo
 	metrics *metrics
+	// known holds the path of every route, for the metrics' route label.
+	known map[string]bool
 
 	mu sync.Mutex
 	ln net.Listener
@@ -100,40 +102,54 @@ func New(e *engine.Engine, cfg *Config) *Server {
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
 	s.routes()
+	s.known = map[string]bool{}
+	for _, r := range s.echo.Routes() {
+		s.known[r.Path] = true
+	}
 	return s
 }
 
-// routes wires every endpoint. The AWS JSON protocol endpoint is mounted
-// here too when it exists.
+// routes wires every endpoint: health, metrics, the REST API under /v1
+// (behind the body limit and Config.Authorize) and the AWS JSON protocol
+// on POST /.
 func (s *Server) routes() {
 	e := s.echo
 	e.Use(s.observe)
 	e.Use(middleware.RequestID())
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			return fmt.Errorf("panic: %w\n%s", err, stack) // logged with the stack by handleError
+		}}))
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
 
-	v1 := e.Group("/v1", s.limitBody, s.authorize)
-	v1.POST("/state-machines", s.createStateMachine)
-	v1.GET("/state-machines", s.listStateMachines)
-	v1.POST("/state-machines/validate", s.validateDefinition)
-	v1.GET("/state-machines/:name", s.describeStateMachine)
-	v1.PUT("/state-machines/:name", s.updateStateMachine)
-	v1.DELETE("/state-machines/:name", s.deleteStateMachine)
-	v1.POST("/state-machines/:name/executions", s.startExecution)
-	v1.POST("/state-machines/:name/start-sync", s.startSyncExecution)
+	// The body limit and Config.Authorize go on each route, not on the
+	// group: echo routes every unmatched /v1 path to a group with
+	// middleware as 404, which would hide 405 Method Not Allowed.
+	v1 := e.Group("/v1")
+	mw := []echo.MiddlewareFunc{s.limitBody, s.authorize}
+	v1.POST("/state-machines", s.createStateMachine, mw...)
+	v1.GET("/state-machines", s.listStateMachines, mw...)
+	v1.POST("/state-machines/validate", s.validateDefinition, mw...)
+	v1.GET("/state-machines/:name", s.describeStateMachine, mw...)
+	v1.PUT("/state-machines/:name", s.updateStateMachine, mw...)
+	v1.DELETE("/state-machines/:name", s.deleteStateMachine, mw...)
+	v1.POST("/state-machines/:name/executions", s.startExecution, mw...)
+	v1.POST("/state-machines/:name/start-sync", s.startSyncExecution, mw...)
 
-	v1.GET("/executions", s.listExecutions)
-	v1.GET("/executions/:arn", s.describeExecution)
-	v1.GET("/executions/:arn/history", s.executionHistory)
-	v1.POST("/executions/:arn/stop", s.stopExecution)
-	v1.POST("/executions/:arn/redrive", s.redriveExecution)
+	v1.GET("/executions", s.listExecutions, mw...)
+	v1.GET("/executions/:arn", s.describeExecution, mw...)
+	v1.GET("/executions/:arn/history", s.executionHistory, mw...)
+	v1.POST("/executions/:arn/stop", s.stopExecution, mw...)
+	v1.POST("/executions/:arn/redrive", s.redriveExecution, mw...)
 
-	v1.POST("/tasks/success", s.sendTaskSuccess)
-	v1.POST("/tasks/failure", s.sendTaskFailure)
-	v1.POST("/tasks/heartbeat", s.sendTaskHeartbeat)
+	v1.POST("/tasks/success", s.sendTaskSuccess, mw...)
+	v1.POST("/tasks/failure", s.sendTaskFailure, mw...)
+	v1.POST("/tasks/heartbeat", s.sendTaskHeartbeat, mw...)
+
+	RegisterAWS(e, s.e)
 }
 
 // Handler returns the server's HTTP handler, for tests and for mounting

@@ -28,6 +28,7 @@ type devOptions struct {
 	timeout      time.Duration
 	shutdown     time.Duration
 	verbose      bool
+	api          apiOptions
 }
 
 func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -41,9 +42,14 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.timeout, "timeout", 45*time.Second, "how long to wait for the examples")
 	fs.DurationVar(&o.shutdown, "shutdown-timeout", 10*time.Second, "how long to let running jobs finish when stopping")
 	fs.BoolVar(&o.verbose, "verbose", false, "log the engine's informational messages too")
+	fs.StringVar(&o.api.listen, "listen", "127.0.0.1:8080", listenUsage+" (not served with --once)")
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s]")
+		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL] [--listen 127.0.0.1:8080] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s]")
 		return 2
+	}
+	o.api.explicit = flagSet(fs, "listen")
+	if o.once {
+		o.api.listen = ""
 	}
 	return runDev(ctx, o, &lockedWriter{w: stdout}, stderr)
 }
@@ -75,8 +81,8 @@ func devExamples() []*devExample {
 }
 
 // runDev prepares the database, runs the examples on an engine with the
-// example functions, reports them, and then keeps the engine running
-// until ctx ends (unless once).
+// example functions, reports them, and then keeps the engine and the HTTP
+// API running until ctx ends (unless once).
 func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 	examples := devExamples()
 	if err := loadExamples(o.examplesDir, examples); err != nil {
@@ -100,13 +106,22 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 		return failed(stderr, err)
 	}
 	fmt.Fprintf(out, "stepwise dev: %s\n", describeEngine(pool, cfg))
+	api, err := startAPI(ctx, e, o.api, cfg.Logger, out, stderr)
+	if err != nil {
+		_ = stopEngine(e, o.shutdown)
+		stopApproving()
+		return failed(stderr, err)
+	}
 	missed, err := runExamples(ctx, e, examples, o.timeout, out)
 	if missed > 0 {
 		fmt.Fprintf(stderr, "stepwise dev: %d of %d examples did not reach their expected status\n", missed, len(examples))
 	}
 	if err == nil && !o.once {
-		devRunning(ctx, out, o.approveAfter)
+		devRunning(ctx, out, o.approveAfter, api)
 		missed = 0 // reported above; an interrupted dev exits 0
+	}
+	if apiErr := api.stop(); apiErr != nil && err == nil {
+		err = apiErr
 	}
 	stopErr := stopEngine(e, o.shutdown)
 	stopApproving()
@@ -127,15 +142,22 @@ func devExit(stderr io.Writer, runErr, stopErr error, missed int) int {
 	return 0
 }
 
-// devRunning says what to try next and waits until ctx ends.
-func devRunning(ctx context.Context, out io.Writer, approveAfter time.Duration) {
+// devRunning says what to try next, through the HTTP API too when api is
+// serving, and waits until ctx ends.
+func devRunning(ctx context.Context, out io.Writer, approveAfter time.Duration, api *apiServer) {
 	fmt.Fprintf(out, `
 Stepwise dev keeps running with the example functions. In another terminal, try:
   go run ./cmd/stepwise exec start order-saga --input '{"orderId":"o-1","amount":42,"failAt":"ConfirmOrder"}' --wait
   go run ./cmd/stepwise exec start approval --input '{"orderId":"o-2","amount":10}' --wait   (approved after %s)
   go run ./cmd/stepwise exec history ARN
-Press Ctrl-C to stop.
 `, approveAfter)
+	if api != nil {
+		fmt.Fprintf(out, `or the REST API:
+  curl -s -X POST %[1]s/v1/state-machines/order-saga/start-sync -d '{"input":{"orderId":"o-3","amount":42}}'
+  curl -s '%[1]s/v1/executions?limit=5'
+`, api.url)
+	}
+	fmt.Fprintln(out, "Press Ctrl-C to stop.")
 	<-ctx.Done()
 	fmt.Fprintln(out, "stepwise dev: stopping")
 }

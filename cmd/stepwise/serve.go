@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
 	"github.com/stepwise-run/stepwise/migrations"
+	"github.com/stepwise-run/stepwise/web"
 )
 
 // defaultShutdown is how long a stopping engine lets running jobs finish
@@ -30,8 +32,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	examples := fs.Bool("examples", false, "also run the example functions (examples/orders) in this process")
 	shutdown := fs.Duration("shutdown-timeout", defaultShutdown, "how long to let running jobs finish on SIGINT/SIGTERM")
 	verbose := fs.Bool("verbose", false, "log the engine's informational messages too")
+	listen := fs.String("listen", ":8080", listenUsage)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--examples] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen :8080] [--examples] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	out := &lockedWriter{w: stdout}
@@ -44,7 +47,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *examples {
 		cfg.Functions = exampleFunctions(out)
 	}
-	return runEngine(ctx, "serve", pool, cfg, *shutdown, out, stderr)
+	api := apiOptions{listen: *listen, explicit: flagSet(fs, "listen")}
+	return runEngine(ctx, "serve", pool, cfg, api, *shutdown, out, stderr)
 }
 
 func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -69,7 +73,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return failed(stderr, err)
 	}
 	cfg := &engine.Config{Drive: *drive, Functions: exampleFunctions(out), Logger: newLogger(stderr, *verbose)}
-	return runEngine(ctx, "worker", pool, cfg, *shutdown, out, stderr)
+	return runEngine(ctx, "worker", pool, cfg, apiOptions{}, *shutdown, out, stderr)
 }
 
 // exampleFunctions registers the example functions; each approval request
@@ -122,21 +126,104 @@ func pendingMigrations(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	return n, nil
 }
 
-// runEngine starts an engine, runs it until ctx ends (SIGINT/SIGTERM), then
-// stops it, letting running jobs finish for up to shutdown.
-func runEngine(ctx context.Context, name string, pool *pgxpool.Pool, cfg *engine.Config, shutdown time.Duration, out, stderr io.Writer) int {
+// runEngine starts an engine and, when api says so, the HTTP API beside
+// it; runs them until ctx ends (SIGINT/SIGTERM); then stops the API,
+// letting requests in flight finish, and the engine, letting running jobs
+// finish for up to shutdown.
+func runEngine(ctx context.Context, name string, pool *pgxpool.Pool, cfg *engine.Config, api apiOptions, shutdown time.Duration, out, stderr io.Writer) int {
 	e, err := startEngine(ctx, pool, cfg)
 	if err != nil {
+		return failed(stderr, err)
+	}
+	srv, err := startAPI(ctx, e, api, cfg.Logger, out, stderr)
+	if err != nil {
+		_ = stopEngine(e, shutdown)
 		return failed(stderr, err)
 	}
 	fmt.Fprintf(out, "stepwise %s: %s; press Ctrl-C to stop\n", name, describeEngine(pool, cfg))
 	<-ctx.Done()
 	fmt.Fprintf(out, "stepwise %s: stopping (waiting up to %s for running jobs)\n", name, shutdown)
+	apiErr := srv.stop()
 	if err := stopEngine(e, shutdown); err != nil {
 		return failed(stderr, err)
 	}
+	if apiErr != nil {
+		return failed(stderr, apiErr)
+	}
 	fmt.Fprintf(out, "stepwise %s: stopped\n", name)
 	return 0
+}
+
+// listenUsage describes --listen.
+const listenUsage = "address of the HTTP API (REST under /v1, AWS protocol on /, /healthz, /readyz, /metrics); empty turns it off"
+
+// apiOptions says where a process serves the HTTP API.
+type apiOptions struct {
+	// listen is the TCP address; empty means no API.
+	listen string
+	// explicit says --listen was given: then an address that cannot be
+	// used is an error, while the default address is only tried.
+	explicit bool
+}
+
+// apiServer is the HTTP API running beside an engine; nil is none.
+type apiServer struct {
+	url    string // base URL, such as http://127.0.0.1:8080
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startAPI listens on o.listen and serves the API of e until stop. When
+// the default address is taken it says so and serves none.
+func startAPI(ctx context.Context, e *engine.Engine, o apiOptions, log *slog.Logger, out, stderr io.Writer) (*apiServer, error) {
+	if o.listen == "" {
+		return nil, nil
+	}
+	srv := web.New(e, &web.Config{Listen: o.listen, Logger: log})
+	addr, err := srv.Listen()
+	if err != nil && !o.explicit {
+		fmt.Fprintf(stderr, "stepwise: no HTTP API: %v (choose an address with --listen)\n", err)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	url := baseURL(addr)
+	fmt.Fprintf(out, "HTTP API on %s/v1 (health /healthz and /readyz, metrics /metrics)\n", url)
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	a := &apiServer{url: url, cancel: cancel, done: make(chan error, 1)}
+	go func() { a.done <- srv.Run(ctx) }()
+	return a, nil
+}
+
+// stop shuts the API down gracefully and returns why it stopped, if not
+// by stop.
+func (a *apiServer) stop() error {
+	if a == nil {
+		return nil
+	}
+	a.cancel()
+	return <-a.done
+}
+
+// baseURL is the URL of a listening address; one on every interface is
+// shown as localhost.
+func baseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// flagSet reports whether the named flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // startEngine builds an engine and starts it.

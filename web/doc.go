@@ -1,0 +1,125 @@
+// Package web is Stepwise's HTTP server (echo/v4): a REST API under /v1,
+// the AWS Step Functions JSON protocol on POST / (see RegisterAWS), health
+// checks and Prometheus metrics. Handlers only decode requests, call the
+// engine and encode its answers; every error becomes a response in one
+// place, the server's HTTPErrorHandler.
+//
+// New builds a Server on an engine; Handler serves it from any
+// http.Server (or httptest), Run listens on Config.Listen and shuts down
+// gracefully when its context ends.
+//
+// # REST API
+//
+// Bodies are JSON objects; a field an endpoint does not take is an error.
+// Definitions, input schemas, inputs and outputs are JSON values embedded
+// as they are (a definition or schema may also be a string holding the
+// JSON). Times are RFC 3339. An execution ARN in a path may be sent raw
+// (colons are fine in a path) or URL-escaped; every /v1/executions/{arn}
+// route also takes it as ?arn=ARN, with "-" as the path segment.
+//
+//	POST   /v1/state-machines                      {name, definition, inputSchema?} → 201 state machine
+//	GET    /v1/state-machines                      ?limit&cursor → {stateMachines, nextCursor?}, by name
+//	POST   /v1/state-machines/validate             {definition, inputSchema?} → 200 {valid, diagnostics: [{code, pointer, message}]}
+//	GET    /v1/state-machines/{name}               ?version (default latest) → state machine with versions
+//	PUT    /v1/state-machines/{name}               {definition, inputSchema?} → 200 state machine at its new version
+//	DELETE /v1/state-machines/{name}               ?force=true → 200 {name, abortedExecutions}
+//	POST   /v1/state-machines/{name}/executions    {name?, input?, version?} → 201 execution (200: the same name and input ran already)
+//	POST   /v1/state-machines/{name}/start-sync    ?timeout=30s, body as above → 200 finished execution, 202 if still RUNNING at the timeout
+//	GET    /v1/executions                          ?stateMachine&status&namePrefix&startedAfter&startedBefore&limit&cursor → {executions, nextCursor?}
+//	GET    /v1/executions/{arn}                    → execution (also GET /v1/executions?arn=ARN)
+//	GET    /v1/executions/{arn}/history            ?limit&cursor&reverse=true&includeData=false → {events, nextCursor?}
+//	POST   /v1/executions/{arn}/stop               {error?, cause?} → 200 execution (ABORTED)
+//	POST   /v1/executions/{arn}/redrive            → 200 execution (RUNNING again)
+//	POST   /v1/tasks/success                       {taskToken, output} → 204
+//	POST   /v1/tasks/failure                       {taskToken, error?, cause?} → 204
+//	POST   /v1/tasks/heartbeat                     {taskToken} → 204
+//	GET    /healthz                                → 200 while the process serves
+//	GET    /readyz                                 → 200 when the database answers, else 503
+//	GET    /metrics                                → Prometheus text format
+//
+// A state machine is {name, arn, createdAt, latestVersion, version,
+// versionCreatedAt, definition, inputSchema?, versions: [{version,
+// createdAt, hasInputSchema}]}; lists carry only the first four. Deleting
+// a machine with RUNNING executions is refused unless force=true, which
+// stops each of them first (error StateMachineDeleted).
+//
+// An execution is {arn, name, stateMachine, stateMachineArn, version,
+// status, input, output?, error?, cause?, startedAt, stoppedAt?,
+// redriveCount}; lists leave out input, output, error and cause. Start
+// answers with a Location header. The input is the JSON value itself
+// (absent means {}), not a string of JSON as in the AWS API; it may be at
+// most 256 KiB. start-sync's timeout is a duration ("45s") or a number of
+// seconds, at most Config.MaxSyncWait (5 minutes).
+//
+// Executions are listed newest first. status is RUNNING, SUCCEEDED,
+// FAILED, TIMED_OUT or ABORTED; stateMachine is a name or ARN;
+// startedAfter and startedBefore bound the start time to [startedAfter,
+// startedBefore). History events are {id, previousEventId, type,
+// timestamp, state?, details?}, oldest first unless reverse=true;
+// includeData=false leaves details out.
+//
+// Lists return up to limit items (default 100, at most 1000) and, when
+// there are more, an opaque nextCursor: pass it as cursor with the same
+// filters (and the same reverse) for the next page.
+//
+// # Errors
+//
+// Every error is {"error": {"code", "message", "details"?}}. A 500 says
+// only "internal error (request id …)"; the log has the cause, under the
+// request id that the X-Request-Id response header also carries.
+//
+//	400 MalformedJSON              the body is not JSON; details {line, column, offset}
+//	400 UnknownField               details {field}
+//	400 InvalidRequest             a field of the wrong type or missing, an empty body; details {field}
+//	400 InvalidParameter           a bad query or path parameter; details {parameter}
+//	400 InvalidDefinition          details {diagnostics: [{code, pointer, message}]} (engine.ErrInvalidDefinition)
+//	400 InvalidName                engine.ErrInvalidName
+//	400 InvalidExecutionInput      not JSON, over 256 KiB or against the input schema (engine.ErrInvalidExecutionInput)
+//	400 InvalidToken               engine.ErrInvalidToken
+//	400 InvalidOutput              engine.ErrInvalidOutput
+//	401 Unauthorized               Config.Authorize refused
+//	403 Forbidden                  Config.Authorize refused with ErrForbidden
+//	404 StateMachineDoesNotExist   engine.ErrStateMachineDoesNotExist (also a missing version)
+//	404 ExecutionDoesNotExist      engine.ErrExecutionDoesNotExist
+//	404 TaskDoesNotExist           engine.ErrTaskDoesNotExist
+//	404 NotFound                   no such route
+//	405 MethodNotAllowed           the route takes other methods
+//	409 StateMachineAlreadyExists  engine.ErrStateMachineExists
+//	409 StateMachineInUse          delete without force while executions run (engine.ErrStateMachineInUse)
+//	409 ExecutionAlreadyExists     the name was started with another input (engine.ErrExecutionAlreadyExists)
+//	409 ExecutionNotRunning        stop of a finished execution (engine.ErrExecutionNotRunning)
+//	409 ExecutionNotRedrivable     redrive of a RUNNING or SUCCEEDED one (engine.ErrExecutionNotRedrivable)
+//	410 TaskTimedOut               the task of the token has closed (engine.ErrTaskTimedOut)
+//	413 RequestTooLarge            the body is over Config.BodyLimit (1 MiB); details {limit}
+//	500 InternalError              anything else
+//	503 NotReady                   /readyz: the database does not answer
+//
+// # Authentication
+//
+// Config.Authorize is the seam for API keys: it sees every /v1 request
+// and may refuse it. Health checks, metrics and the AWS protocol endpoint
+// do not pass through it.
+//
+// # Metrics
+//
+// /metrics serves the Go runtime and process collectors and:
+//
+//	stepwise_http_request_duration_seconds{method,route,code}  histogram of request times; route is the route template ("unmatched" for none)
+//	stepwise_api_executions_started_total{state_machine}       counter of executions started through this process's REST API
+//	stepwise_executions{status}                                gauge of the executions in the database per status; the
+//	                                                           terminal statuses rise as executions finish (use delta/increase)
+//	stepwise_executions_started_total                          counter of executions started by any process: rows inserted into
+//	                                                           the executions table per PostgreSQL's statistics (up to ~10 s late)
+//	stepwise_history_events_total                              counter of history events written by any process (each state
+//	                                                           transition writes one or more), from the same statistics
+//	stepwise_task_duration_seconds{function}                   histogram of Task job times (pick-up to recorded result) of every
+//	                                                           worker, read from River's completed jobs at scrape time, 2 s late
+//	stepwise_river_jobs{queue,state}                           gauge of unfinished River jobs: the queue depth (queue stepwise
+//	                                                           drives executions, fn_* queues hold Task jobs per function)
+//	stepwise_database_up                                       1 if the database-read metrics could be read this scrape
+//	stepwise_database_scrape_duration_seconds                  time those reads took
+//
+// The database-read metrics describe the whole cluster, so with several
+// API processes aggregate them with max, not sum; the task histogram
+// counts from the time each process started.
+package web

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// Settings of the metrics read from the database.
+const (
+	// statsTimeout bounds the queries of one scrape.
+	statsTimeout = 5 * time.Second
+	// taskLag is how old a completed Task job must be before it is
+	// observed, so that a job whose transaction is still committing is
+	// not skipped by the watermark.
+	taskLag = 2 * time.Second
+	// taskBatch is the most Task jobs one scrape observes; the rest wait
+	// for the next scrape.
+	taskBatch = 10000
+)
+
+// metrics are the Prometheus metrics of one server, on a registry of its
+// own. The package documentation lists what each one means.
+type metrics struct {
+	e   *engine.Engine
+	log *slog.Logger
+	reg *prometheus.Registry
+
+	requests *prometheus.HistogramVec
+	started  *prometheus.CounterVec
+	tasks    *prometheus.HistogramVec
+
+	executions     *prometheus.Desc
+	startedTotal   *prometheus.Desc
+	historyEvents  *prometheus.Desc
+	riverJobs      *prometheus.Desc
+	databaseUp     *prometheus.Desc
+	scrapeDuration *prometheus.Desc
+
+	// mu serialises scrapes, which move the watermark: the completion time
+	// of the last Task job observed.
+	mu        sync.Mutex
+	watermark time.Time
+}
+
+func newMetrics(e *engine.Engine, log *slog.Logger) *metrics {
+	m := &metrics{
+		e:   e,
+		log: log,
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "stepwise_http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by method, route and status code.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
+		}, []string{"method", "route", "code"}),
+		started: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "stepwise_api_executions_started_total",
+			Help: "Executions started through this process's REST API, by state machine (an idempotent repeat of a start is not counted).",
+		}, []string{"state_machine"}),
+		tasks: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "stepwise_task_duration_seconds",
+			Help: "Time from a worker picking a Task job up to its result being recorded, by function, for Task jobs completed by any worker " +
+				"since this process started (read from River's job table at scrape time, about 2 s late).",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600},
+		}, []string{"function"}),
+		executions: prometheus.NewDesc("stepwise_executions",
+			"Executions in the database, by status (read at scrape time); the terminal statuses grow as executions finish.",
+			[]string{"status"}, nil),
+		startedTotal: prometheus.NewDesc("stepwise_executions_started_total",
+			"Executions started by any process: rows inserted into the executions table since PostgreSQL's statistics were reset (up to about 10 s late).",
+			nil, nil),
+		historyEvents: prometheus.NewDesc("stepwise_history_events_total",
+			"History events written by any process (each state transition writes at least one): rows inserted into the events table since PostgreSQL's statistics were reset (up to about 10 s late).",
+			nil, nil),
+		riverJobs: prometheus.NewDesc("stepwise_river_jobs",
+			"River jobs not yet finished, by queue and state (available, scheduled, retryable, running): the queue depth. "+
+				"Queue stepwise drives executions; fn_* queues hold Task jobs per function.",
+			[]string{"queue", "state"}, nil),
+		databaseUp: prometheus.NewDesc("stepwise_database_up",
+			"1 if the database answered this scrape's queries, else 0 (and the database-read metrics are missing).",
+			nil, nil),
+		scrapeDuration: prometheus.NewDesc("stepwise_database_scrape_duration_seconds",
+			"Time the database-read metrics of this scrape took.",
+			nil, nil),
+		watermark: time.Now(),
+	}
+	m.reg.MustRegister(m.requests, m.started, m,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// handler serves the registry in Prometheus's text format.
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
+		ErrorLog:      slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+		ErrorHandling: promhttp.ContinueOnError,
+	})
+}
+
+// Describe sends the descriptors of the database-read metrics.
+func (m *metrics) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{m.executions, m.startedTotal, m.historyEvents, m.riverJobs, m.databaseUp, m.scrapeDuration} {
+		ch <- d
+	}
+	m.tasks.Describe(ch)
+}
+
+// Collect reads the database-read metrics: a few cheap queries per scrape
+// (counts by status on an index, PostgreSQL's table statistics, River's
+// unfinished jobs, and the Task jobs completed since the last scrape on
+// River's (state, finalized_at) index).
+func (m *metrics) Collect(ch chan<- prometheus.Metric) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	began := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), statsTimeout)
+	defer cancel()
+	up := 1.0
+	if err := m.collectStats(ctx, ch); err != nil {
+		m.log.Warn("metrics: read database statistics", "error", err)
+		up = 0
+	} else if err := m.observeTasks(ctx); err != nil {
+		m.log.Warn("metrics: read completed tasks", "error", err)
+		up = 0
+	}
+	m.tasks.Collect(ch)
+	ch <- prometheus.MustNewConstMetric(m.databaseUp, prometheus.GaugeValue, up)
+	ch <- prometheus.MustNewConstMetric(m.scrapeDuration, prometheus.GaugeValue, time.Since(began).Seconds())
+}
+
+func (m *metrics) collectStats(ctx context.Context, ch chan<- prometheus.Metric) error {
+	st, err := m.e.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	for _, status := range statuses {
+		ch <- prometheus.MustNewConstMetric(m.executions, prometheus.GaugeValue, float64(st.ExecutionsByStatus[status]), status)
+	}
+	ch <- prometheus.MustNewConstMetric(m.startedTotal, prometheus.CounterValue, float64(st.ExecutionsInserted))
+	ch <- prometheus.MustNewConstMetric(m.historyEvents, prometheus.CounterValue, float64(st.EventsInserted))
+	for _, q := range st.Queues {
+		ch <- prometheus.MustNewConstMetric(m.riverJobs, prometheus.GaugeValue, float64(q.Jobs), q.Queue, q.State)
+	}
+	return nil
+}
+
+// observeTasks adds the Task jobs completed since the watermark to the
+// task duration histogram and moves the watermark past them.
+func (m *metrics) observeTasks(ctx context.Context) error {
+	var done []store.FinishedTask
+	done, err := m.e.FinishedTasks(ctx, m.watermark, taskLag, taskBatch)
+	if err != nil {
+		return err
+	}
+	for _, t := range done {
+		m.tasks.WithLabelValues(t.Function).Observe(t.Seconds)
+		m.watermark = t.FinalizedAt
+	}
+	return nil
+}
+
+// observe is the outermost middleware: it settles every error into a
+// response (through the HTTPErrorHandler), then records the request's
+// duration and logs it at debug level.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		began := time.Now()
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		took := time.Since(began)
+		route := c.Path()
+		if !s.known[route] {
+			route = "unmatched" // not a route template: keep the label's values few
+		}
+		status := c.Response().Status
+		s.metrics.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Observe(took.Seconds())
+		s.log.Debug("request", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status,
+			"duration", took, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		return nil
+	}
+}
