@@ -23,7 +23,6 @@ type work struct {
 	run       int64 // read with the lock when set
 	job       int64 // the River job to complete in the same transaction
 	apply     func(t *tx) error
-	done      chan error
 }
 
 // completion is a finished task.
@@ -34,70 +33,78 @@ type completion struct {
 	failure *asl.Error
 }
 
-// completer commits jobs' changes in shared transactions: under load, the
-// work that arrives while one transaction commits goes together into the
-// next, which saves commits and round trips and lets many changes to one
-// execution (a Map's iterations) share its lock. Alone, work is committed
-// at once.
-type completer struct {
-	e  *Engine
-	in chan *work
+// batcher commits items in shared transactions: under load, the items
+// that arrive while one transaction commits go together into the next,
+// which saves commits and round trips and lets many changes to one
+// execution (a Map's iterations) share its lock. Alone, an item is
+// committed at once. commit reports each item's outcome through done.
+type batcher[T any] struct {
+	in     chan batchItem[T]
+	commit func(items []T) []error
 }
 
-func newCompleter(e *Engine, workers int) *completer {
-	c := &completer{e: e, in: make(chan *work, maxBatch*workers)}
+type batchItem[T any] struct {
+	item T
+	done chan error
+}
+
+func newBatcher[T any](workers int, commit func(items []T) []error) *batcher[T] {
+	b := &batcher[T]{in: make(chan batchItem[T], maxBatch*workers), commit: commit}
 	for i := 0; i < workers; i++ {
-		go c.loop()
+		go b.loop()
 	}
-	return c
+	return b
 }
 
-// record hands work over and waits until it is committed.
-func (c *completer) record(ctx context.Context, w *work) error {
-	w.done = make(chan error, 1)
+// submit hands an item over and waits until it is committed.
+func (b *batcher[T]) submit(ctx context.Context, item T) error {
+	bi := batchItem[T]{item: item, done: make(chan error, 1)}
 	select {
-	case c.in <- w:
+	case b.in <- bi:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	select {
-	case err := <-w.done:
+	case err := <-bi.done:
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
-func (c *completer) loop() {
-	for first := range c.in {
-		batch := []*work{first}
+func (b *batcher[T]) loop() {
+	for first := range b.in {
+		batch := []batchItem[T]{first}
 	gather:
 		for len(batch) < maxBatch {
 			select {
-			case next := <-c.in:
+			case next := <-b.in:
 				batch = append(batch, next)
 			default:
 				break gather
 			}
 		}
-		c.commit(batch)
+		items := make([]T, len(batch))
+		for i, bi := range batch {
+			items[i] = bi.item
+		}
+		for i, err := range b.commit(items) {
+			batch[i].done <- err
+		}
 	}
 }
 
-// commit records a batch in one transaction; if that fails, each result
-// is recorded on its own so that one bad result cannot hold up the rest.
-func (c *completer) commit(batch []*work) {
-	if len(batch) > 1 {
-		if err := c.e.commitBatch(context.Background(), batch); err == nil {
-			for _, w := range batch {
-				w.done <- nil
-			}
-			return
-		}
+// commitWork commits jobs' work together; if that fails, each is committed
+// on its own so that one bad item cannot hold up the rest.
+func (e *Engine) commitWork(batch []*work) []error {
+	errs := make([]error, len(batch))
+	if len(batch) > 1 && e.commitBatch(context.Background(), batch) == nil {
+		return errs
 	}
-	for _, w := range batch {
-		w.done <- c.e.commitOne(context.Background(), w)
+	for i, w := range batch {
+		errs[i] = e.commitOne(context.Background(), w)
 	}
+	return errs
 }
 
 // commitOne commits one job's work in its own transaction.

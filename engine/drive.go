@@ -14,7 +14,7 @@ import (
 // job's sequence number, in one transaction that completes the job.
 func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
 	a := job.Args
-	return e.completions.record(ctx, &work{execution: a.ExecutionID, run: a.RunID, job: job.ID, apply: func(t *tx) error {
+	return e.completions.submit(ctx, &work{execution: a.ExecutionID, run: a.RunID, job: job.ID, apply: func(t *tx) error {
 		if a.Reason == reasonExecTimeout {
 			return t.executionTimedOut(a.Seq)
 		}

@@ -69,8 +69,10 @@ type Engine struct {
 	cache  map[versionKey]*asl.StateMachine
 	rand   *lockedRand
 	closed chan struct{}
-	// completions records finished tasks, batching them under load.
-	completions *completer
+	// completions commits jobs' work and starts commits new executions,
+	// both batched under load.
+	completions *batcher[*work]
+	starts      *batcher[*start]
 }
 
 type versionKey struct {
@@ -98,7 +100,8 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	e.river = client
-	e.completions = newCompleter(e, 2)
+	e.completions = newBatcher(2, e.commitWork)
+	e.starts = newBatcher(2, e.commitStarts)
 	return e, nil
 }
 

@@ -38,40 +38,89 @@ func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store
 	if err != nil {
 		return nil, false, err
 	}
-	tx, err := e.pool.Begin(ctx)
-	if err != nil {
+	s := &start{mv: mv, m: m, in: in, input: input}
+	if err := e.starts.submit(ctx, s); err != nil {
 		return nil, false, err
 	}
-	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
-	row := &store.Execution{ARN: e.executionARN(mv.Name, in.Name), StateMachineID: mv.ID, Version: mv.Version,
-		Name: in.Name, Input: in.Input, StartedAt: e.now()}
-	exec, runID, err := store.InsertExecutionAndRun(ctx, tx, row, m.StartAt)
-	if errors.Is(err, store.ErrConflict) {
-		tx.Rollback(ctx) //nolint:errcheck // the name is taken: compare inputs
-		existing, err := e.sameName(ctx, mv.ID, in)
-		if existing == nil && err == nil {
-			err = fmt.Errorf("%w: %s was taken and removed meanwhile; start again", ErrExecutionAlreadyExists, in.Name)
+	if s.exec != nil {
+		return s.exec, true, nil
+	}
+	existing, err := e.sameName(ctx, mv.ID, in)
+	if existing == nil && err == nil {
+		err = fmt.Errorf("%w: %s was taken and removed meanwhile; start again", ErrExecutionAlreadyExists, in.Name)
+	}
+	return existing, false, err
+}
+
+// start is a new execution waiting to be committed; exec is set once it
+// is, and stays nil when the name was taken.
+type start struct {
+	mv    *store.MachineVersion
+	m     *asl.StateMachine
+	in    StartInput
+	input any
+	exec  *store.Execution
+}
+
+// commitStarts creates executions together; if that fails, each is tried
+// on its own.
+func (e *Engine) commitStarts(batch []*start) []error {
+	errs := make([]error, len(batch))
+	if len(batch) > 1 && e.startTogether(context.Background(), batch) == nil {
+		return errs
+	}
+	for i, s := range batch {
+		errs[i] = e.startTogether(context.Background(), []*start{s})
+	}
+	return errs
+}
+
+// startTogether creates executions in one transaction, each run up to its
+// first effect.
+func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
+	begun, err := e.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer begun.Rollback(ctx) //nolint:errcheck // a no-op after commit
+	pg := &pipe{Tx: begun}
+	var txs []*tx
+	for _, s := range batch {
+		s.exec = nil
+		row := &store.Execution{ARN: e.executionARN(s.mv.Name, s.in.Name), StateMachineID: s.mv.ID, Version: s.mv.Version,
+			Name: s.in.Name, Input: s.in.Input, StartedAt: e.now()}
+		exec, runID, err := store.InsertExecutionAndRun(ctx, pg, row, s.m.StartAt)
+		if errors.Is(err, store.ErrConflict) {
+			continue // the name is taken: the caller compares inputs
 		}
-		return existing, false, err
+		if err != nil {
+			return err
+		}
+		t, err := e.begin(ctx, pg, exec, runID, s.m, s.input)
+		if err != nil {
+			return err
+		}
+		txs = append(txs, t)
+		s.exec = exec
 	}
-	if err != nil {
-		return nil, false, err
-	}
-	pg := &pipe{Tx: tx}
-	timers, err := e.begin(ctx, pg, exec, runID, m, input)
-	if err != nil {
-		return nil, false, err
+	if len(txs) > 0 {
+		if err := flushAll(ctx, pg, txs); err != nil {
+			return err
+		}
 	}
 	if err := e.finishTx(ctx, pg, nil); err != nil {
-		return nil, false, err
+		return err
 	}
-	e.arm(timers)
-	return exec, true, nil
+	for _, t := range txs {
+		e.arm(t.timers)
+	}
+	return nil
 }
 
 // begin records ExecutionStarted and runs the top-level run up to its
-// first effect, in the transaction that inserted the execution.
-func (e *Engine) begin(ctx context.Context, pg *pipe, exec *store.Execution, runID int64, m *asl.StateMachine, input any) ([]timer, error) {
+// first effect, in the transaction that inserted the execution; the
+// caller flushes what it collected.
+func (e *Engine) begin(ctx context.Context, pg *pipe, exec *store.Execution, runID int64, m *asl.StateMachine, input any) (*tx, error) {
 	t := &tx{e: e, ctx: ctx, pg: pg, exec: exec, top: m, now: exec.StartedAt, rand: e.rand.fork(), input: input}
 	t.emitRaw("ExecutionStarted", "", `{"input":`+exec.Input+`,"stateMachineArn":`+quote(e.stateMachineARN(t.machineName()))+`}`)
 	run := &store.Run{ID: runID, ExecutionID: exec.ID, MachinePath: "[]", Status: store.RunRunning, State: m.StartAt}
@@ -80,10 +129,7 @@ func (e *Engine) begin(ctx context.Context, pg *pipe, exec *store.Execution, run
 	}
 	l := &live{run: run, m: m}
 	t.enterState(l, m.StartAt, input)
-	if err := t.advance(l, t.enter(l)); err != nil {
-		return nil, err
-	}
-	return t.timers, t.flush()
+	return t, t.advance(l, t.enter(l))
 }
 
 func quote(s string) string {

@@ -142,7 +142,7 @@ func (e *Engine) runTask(ctx context.Context, job *river.Job[taskArgs]) error {
 		return ctx.Err() // shutting down or cancelled: River decides what happens next
 	}
 	done := &completion{args: a, started: started, result: result, failure: failure}
-	return e.completions.record(ctx, &work{execution: a.ExecutionID, run: a.RunID, job: job.ID,
+	return e.completions.submit(ctx, &work{execution: a.ExecutionID, run: a.RunID, job: job.ID,
 		apply: func(t *tx) error { return t.recordTask(done) }})
 }
 
