@@ -19,7 +19,7 @@ commands:
 
   dev [--once]                         try Stepwise: migrate, run the examples with their functions
   migrate up|down|status               create the database and apply, roll back or list migrations
-  serve [--examples]                   migrate, then drive executions until SIGINT/SIGTERM
+  serve [--listen ADDR] [--examples]   migrate, serve the HTTP API, drive executions until SIGINT/SIGTERM
   worker [--drive]                     run the example functions (the Task workers)
 
   sm create|update NAME FILE           create a state machine or add a version

@@ -32,9 +32,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	examples := fs.Bool("examples", false, "also run the example functions (examples/orders) in this process")
 	shutdown := fs.Duration("shutdown-timeout", defaultShutdown, "how long to let running jobs finish on SIGINT/SIGTERM")
 	verbose := fs.Bool("verbose", false, "log the engine's informational messages too")
-	listen := fs.String("listen", ":8080", listenUsage)
+	listen := fs.String("listen", "127.0.0.1:8080", listenUsage+" (loopback by default: the API has no authentication yet)")
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen :8080] [--examples] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] [--examples] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	out := &lockedWriter{w: stdout}
