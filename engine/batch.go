@@ -41,6 +41,7 @@ type completion struct {
 type batcher[T any] struct {
 	in     chan batchItem[T]
 	commit func(items []T) []error
+	closed <-chan struct{}
 }
 
 type batchItem[T any] struct {
@@ -48,8 +49,11 @@ type batchItem[T any] struct {
 	done chan error
 }
 
-func newBatcher[T any](workers int, commit func(items []T) []error) *batcher[T] {
-	b := &batcher[T]{in: make(chan batchItem[T], maxBatch*workers), commit: commit}
+// errStopped is returned for work handed over after the engine stopped.
+var errStopped = errors.New("the engine is stopped")
+
+func newBatcher[T any](workers int, closed <-chan struct{}, commit func(items []T) []error) *batcher[T] {
+	b := &batcher[T]{in: make(chan batchItem[T], maxBatch*workers), commit: commit, closed: closed}
 	for i := 0; i < workers; i++ {
 		go b.loop()
 	}
@@ -61,6 +65,8 @@ func (b *batcher[T]) submit(ctx context.Context, item T) error {
 	bi := batchItem[T]{item: item, done: make(chan error, 1)}
 	select {
 	case b.in <- bi:
+	case <-b.closed:
+		return errStopped
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -73,7 +79,14 @@ func (b *batcher[T]) submit(ctx context.Context, item T) error {
 }
 
 func (b *batcher[T]) loop() {
-	for first := range b.in {
+	for {
+		var first batchItem[T]
+		select {
+		case first = <-b.in:
+		case <-b.closed:
+			b.drain()
+			return
+		}
 		batch := []batchItem[T]{first}
 	gather:
 		for len(batch) < maxBatch {
@@ -84,13 +97,29 @@ func (b *batcher[T]) loop() {
 				break gather
 			}
 		}
-		items := make([]T, len(batch))
-		for i, bi := range batch {
-			items[i] = bi.item
+		b.commitItems(batch)
+	}
+}
+
+// drain commits what was handed over before the engine stopped.
+func (b *batcher[T]) drain() {
+	for {
+		select {
+		case bi := <-b.in:
+			b.commitItems([]batchItem[T]{bi})
+		default:
+			return
 		}
-		for i, err := range b.commit(items) {
-			batch[i].done <- err
-		}
+	}
+}
+
+func (b *batcher[T]) commitItems(batch []batchItem[T]) {
+	items := make([]T, len(batch))
+	for i, bi := range batch {
+		items[i] = bi.item
+	}
+	for i, err := range b.commit(items) {
+		batch[i].done <- err
 	}
 }
 

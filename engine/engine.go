@@ -100,8 +100,8 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	e.river = client
-	e.completions = newBatcher(2, e.commitWork)
-	e.starts = newBatcher(2, e.commitStarts)
+	e.completions = newBatcher(2, e.closed, e.commitWork)
+	e.starts = newBatcher(2, e.closed, e.commitStarts)
 	return e, nil
 }
 
@@ -206,11 +206,7 @@ func (e *Engine) Start(ctx context.Context) error {
 // Stop stops working jobs, waiting for running ones up to ctx's deadline,
 // then cancelling them.
 func (e *Engine) Stop(ctx context.Context) error {
-	select {
-	case <-e.closed:
-	default:
-		close(e.closed)
-	}
+	defer e.closeOnce()
 	if e.queues() == nil {
 		return nil
 	}
@@ -219,6 +215,15 @@ func (e *Engine) Stop(ctx context.Context) error {
 		return e.river.StopAndCancel(context.Background())
 	}
 	return err
+}
+
+// closeOnce ends the batchers and timers once the jobs have stopped.
+func (e *Engine) closeOnce() {
+	select {
+	case <-e.closed:
+	default:
+		close(e.closed)
+	}
 }
 
 // Pool returns the engine's database pool.
