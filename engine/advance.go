@@ -57,7 +57,6 @@ func (t *tx) enterState(l *live, name string, input any) {
 	l.run.Waiting = nil
 	l.run.Fork = nil
 	l.run.TaskToken = nil
-	l.run.TaskJobID = nil
 	now := t.now
 	l.run.StateEnteredAt = &now
 	l.run.EnteredEventID = t.runEvent(l, l.stateType()+"StateEntered", map[string]any{"input": input})

@@ -85,7 +85,9 @@ func (e *Engine) callback(ctx context.Context, token string, done func(*tx, *liv
 		if err := store.CloseTaskToken(t.ctx, t.pg, token); err != nil {
 			return err
 		}
-		t.cancelTask(l)
+		if err := t.cancelTask(l); err != nil {
+			return err
+		}
 		return done(t, l)
 	})
 }

@@ -47,7 +47,9 @@ func (t *tx) resume(l *live, a driveArgs) error {
 	case reasonTimer:
 		return t.timerFired(l)
 	case reasonTaskTimeout:
-		t.cancelTask(l)
+		if err := t.cancelTask(l); err != nil {
+			return err
+		}
 		return t.taskDone(l, nil, asl.NewError(asl.ErrorTimeout, "The task did not finish within %s.", t.now.Sub(*l.run.StateEnteredAt).Round(time.Second)))
 	case reasonHeartbeat:
 		return t.checkHeartbeat(l, a.Seconds)
@@ -67,18 +69,33 @@ func (t *tx) checkHeartbeat(l *live, seconds int64) error {
 		t.scheduleHeartbeat(l, seconds, last)
 		return nil
 	}
-	t.cancelTask(l)
+	if err := t.cancelTask(l); err != nil {
+		return err
+	}
 	return t.taskDone(l, nil, asl.NewError(asl.ErrorHeartbeatTimeout, "No heartbeat for %d seconds.", seconds))
 }
 
-// cancelTask cancels the running task job of run l, if any.
-func (t *tx) cancelTask(l *live) {
-	if l.run.TaskJobID != nil {
-		t.cancels = append(t.cancels, *l.run.TaskJobID)
-	}
+// cancelTask cancels the task job of run l, if any, and closes its token.
+func (t *tx) cancelTask(l *live) error {
 	if l.run.TaskToken != nil {
-		_ = store.CloseTaskToken(t.ctx, t.pg, *l.run.TaskToken)
+		if err := store.CloseTaskToken(t.ctx, t.pg, *l.run.TaskToken); err != nil {
+			return err
+		}
 	}
+	return t.cancelTasksOf([]int64{l.run.ID})
+}
+
+// cancelTasksOf cancels the task jobs of runs (their contexts end if they
+// are running).
+func (t *tx) cancelTasksOf(runs []int64) error {
+	for _, id := range runs {
+		jobs, err := store.TaskJobsOfRun(t.ctx, t.pg, id)
+		if err != nil {
+			return err
+		}
+		t.cancels = append(t.cancels, jobs...)
+	}
+	return nil
 }
 
 // executionTimedOut ends an execution that ran past its TimeoutSeconds;
@@ -103,9 +120,9 @@ func (t *tx) stopExecution(status, event string, failure *asl.Error) error {
 			continue
 		}
 		ids = append(ids, r.ID)
-		if r.TaskJobID != nil {
-			t.cancels = append(t.cancels, *r.TaskJobID)
-		}
+	}
+	if err := t.cancelTasksOf(ids); err != nil {
+		return err
 	}
 	if err := store.AbortRuns(t.ctx, t.pg, ids); err != nil {
 		return err

@@ -278,16 +278,12 @@ func (t *tx) forkFailed(p *live, failure *asl.Error, event string) error {
 // abortBelow aborts every pending or running run below run id and cancels
 // their running tasks.
 func (t *tx) abortBelow(id int64) error {
-	active, err := store.ActiveDescendants(t.ctx, t.pg, id)
+	ids, err := store.ActiveDescendants(t.ctx, t.pg, id)
 	if err != nil {
 		return err
 	}
-	ids := make([]int64, len(active))
-	for i, a := range active {
-		ids[i] = a.ID
-		if a.TaskJobID != nil {
-			t.cancels = append(t.cancels, *a.TaskJobID)
-		}
+	if err := t.cancelTasksOf(ids); err != nil {
+		return err
 	}
 	return store.AbortRuns(t.ctx, t.pg, ids)
 }

@@ -29,10 +29,6 @@ func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 			"no worker has registered function %s (resource %s)", binding.Function, call.Resource)), nil
 	}
 	args := t.taskArgs(l, call, binding)
-	if t.taskJobs == nil {
-		t.taskJobs = map[int]int64{}
-	}
-	t.taskJobs[len(t.jobs)] = l.run.ID
 	t.jobs = append(t.jobs, river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{Queue: queueFor(binding.Function), MaxAttempts: 25}})
 	if call.WaitForToken {
 		tok := &store.TaskToken{Token: args.Token, ExecutionID: t.exec.ID, RunID: l.run.ID, Seq: l.run.Seq}
@@ -99,7 +95,6 @@ func (t *tx) taskFailedNow(l *live, call *asl.TaskCall, failure *asl.Error) *asl
 // taskDone applies a task's result or failure to run l.
 func (t *tx) taskDone(l *live, result any, failure *asl.Error) error {
 	t.touch(l)
-	l.run.TaskJobID = nil
 	if failure == nil && tooLarge(result) {
 		failure = asl.NewError(asl.ErrorDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", l.run.State)
 	}

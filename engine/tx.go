@@ -33,8 +33,6 @@ type tx struct {
 	ended   bool // the execution stopped in this transaction
 	input   any  // the execution input, decoded on first use
 	timers  []timer
-	// taskJobs maps an index in jobs to the run whose task job it is.
-	taskJobs map[int]int64
 	// loaded holds runs read ahead (with the execution's lock), by id.
 	loaded map[int64]*store.Run
 }
@@ -171,15 +169,12 @@ func (t *tx) queueWrites() error {
 	return nil
 }
 
-// jobsInserted records the ids River gave the transaction's jobs: timers to
-// arm, and the task jobs of the runs that dispatched them.
+// jobsInserted records the ids River gave the transaction's jobs that are
+// scheduled for later, to release them on time.
 func (t *tx) jobsInserted(res []*rivertype.JobInsertResult) {
 	for i, r := range res {
 		if at := t.jobs[i].InsertOpts.ScheduledAt; at.After(t.now) {
 			t.timers = append(t.timers, timer{job: r.Job.ID, at: at})
-		}
-		if run, ok := t.taskJobs[i]; ok {
-			_ = store.SetTaskJob(t.ctx, t.pg, run, r.Job.ID) // queued; errors surface at the next send
 		}
 	}
 }

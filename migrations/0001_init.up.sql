@@ -55,7 +55,6 @@ CREATE TABLE stepwise_runs (
     waiting           text,
     fork              text,
     task_token        text,
-    task_job_id       bigint,
     heartbeat_at      timestamptz,
     output            text,
     error             text,

@@ -204,7 +204,7 @@ func LockExecutionWithRun(ctx context.Context, q Querier, id, runID int64) (*Exe
 	r := &Run{ID: *row.RunID, ExecutionID: row.ID, ParentID: row.ParentID, Idx: deref(row.Idx), MachinePath: deref(row.MachinePath),
 		Status: deref(row.RunStatus), State: deref(row.State), StateInput: row.StateInput, StateEnteredAt: row.StateEnteredAt,
 		EnteredEventID: deref(row.EnteredEventID), Retries: row.Retries, Seq: deref(row.Seq), Waiting: row.Waiting, Fork: row.Fork,
-		TaskToken: row.TaskToken, TaskJobID: row.TaskJobID, HeartbeatAt: row.HeartbeatAt, Output: row.RunOutput,
+		TaskToken: row.TaskToken, HeartbeatAt: row.HeartbeatAt, Output: row.RunOutput,
 		Error: row.RunError, Cause: row.RunCause}
 	return &row.Execution, r, nil
 }
@@ -226,7 +226,6 @@ type lockedRow struct {
 	Waiting        *string    `db:"waiting"`
 	Fork           *string    `db:"fork"`
 	TaskToken      *string    `db:"task_token"`
-	TaskJobID      *int64     `db:"task_job_id"`
 	HeartbeatAt    *time.Time `db:"heartbeat_at"`
 	RunOutput      *string    `db:"run_output"`
 	RunError       *string    `db:"run_error"`

@@ -35,7 +35,6 @@ type Run struct {
 	Waiting        *string    `db:"waiting"`
 	Fork           *string    `db:"fork"`
 	TaskToken      *string    `db:"task_token"`
-	TaskJobID      *int64     `db:"task_job_id"`
 	HeartbeatAt    *time.Time `db:"heartbeat_at"`
 	Output         *string    `db:"output"`
 	Error          *string    `db:"error"`
@@ -87,7 +86,7 @@ func SaveRun(ctx context.Context, q Querier, r *Run) error {
 		r.Retries = []int32{}
 	}
 	_, err := q.Exec(ctx, sql("SaveRun"), r.ID, r.Status, r.State, r.StateInput, r.StateEnteredAt, r.EnteredEventID,
-		r.Retries, r.Seq, r.Waiting, r.Fork, r.TaskToken, r.TaskJobID, r.HeartbeatAt, r.Output, r.Error, r.Cause)
+		r.Retries, r.Seq, r.Waiting, r.Fork, r.TaskToken, r.HeartbeatAt, r.Output, r.Error, r.Cause)
 	return err
 }
 
@@ -119,16 +118,11 @@ func ChildResults(ctx context.Context, q Querier, parent int64) ([]ChildResult, 
 	return pgx.CollectRows(rows, pgx.RowToStructByName[ChildResult])
 }
 
-// ActiveRun is a descendant run still pending or running.
-type ActiveRun struct {
-	ID        int64  `db:"id"`
-	TaskJobID *int64 `db:"task_job_id"`
-}
-
-// ActiveDescendants lists the pending and running runs below a run.
-func ActiveDescendants(ctx context.Context, q Querier, id int64) ([]ActiveRun, error) {
+// ActiveDescendants lists the ids of the pending and running runs below a
+// run.
+func ActiveDescendants(ctx context.Context, q Querier, id int64) ([]int64, error) {
 	rows, _ := q.Query(ctx, sql("ActiveDescendants"), id)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[ActiveRun])
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
 // AbortRuns marks runs ABORTED.
@@ -163,11 +157,10 @@ func ResetChildren(ctx context.Context, q Querier, parent int64) ([]int64, error
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
-// RunBrief is a run's id, status and task job.
+// RunBrief is a run's id and status.
 type RunBrief struct {
-	ID        int64  `db:"id"`
-	TaskJobID *int64 `db:"task_job_id"`
-	Status    string `db:"status"`
+	ID     int64  `db:"id"`
+	Status string `db:"status"`
 }
 
 // ExecutionRuns lists every run of an execution.
@@ -204,10 +197,11 @@ func CloseTaskToken(ctx context.Context, q Querier, token string) error {
 	return err
 }
 
-// SetTaskJob records the River job running a run's task.
-func SetTaskJob(ctx context.Context, q Querier, id, jobID int64) error {
-	_, err := q.Exec(ctx, sql("SetTaskJob"), id, jobID)
-	return err
+// TaskJobsOfRun lists the River jobs still to run, or running, a run's
+// task (normally one).
+func TaskJobsOfRun(ctx context.Context, q Querier, id int64) ([]int64, error) {
+	rows, _ := q.Query(ctx, sql("TaskJobsOfRun"), id)
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
 // GetRuns reads several runs.
@@ -223,6 +217,6 @@ func SaveRunKeepInput(ctx context.Context, q Querier, r *Run) error {
 		r.Retries = []int32{}
 	}
 	_, err := q.Exec(ctx, sql("SaveRunKeepInput"), r.ID, r.Status, r.State, r.StateEnteredAt, r.EnteredEventID,
-		r.Retries, r.Seq, r.Waiting, r.Fork, r.TaskToken, r.TaskJobID, r.HeartbeatAt, r.Output, r.Error, r.Cause)
+		r.Retries, r.Seq, r.Waiting, r.Fork, r.TaskToken, r.HeartbeatAt, r.Output, r.Error, r.Cause)
 	return err
 }

@@ -83,7 +83,7 @@ SELECT e.id, e.arn, e.state_machine_id, e.version, e.name, e.status, e.input, e.
        e.started_at, e.stopped_at, e.last_event_id, e.redrive_count,
        r.id AS run_id, r.execution_id AS run_execution_id, r.parent_id, r.idx, r.machine_path,
        r.status AS run_status, r.state, r.state_input, r.state_entered_at, r.entered_event_id, r.retries, r.seq,
-       r.waiting, r.fork, r.task_token, r.task_job_id, r.heartbeat_at,
+       r.waiting, r.fork, r.task_token, r.heartbeat_at,
        r.output AS run_output, r.error AS run_error, r.cause AS run_cause
 FROM stepwise_executions e
 LEFT JOIN stepwise_runs r ON r.id = $2 AND r.execution_id = e.id

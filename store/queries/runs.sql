@@ -10,27 +10,27 @@ FROM unnest($5::integer[], $6::text[]) AS r(idx, input);
 
 -- name: GetRun
 SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
-       entered_event_id, retries, seq, waiting, fork, task_token, task_job_id, heartbeat_at,
+       entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
        output, error, cause
 FROM stepwise_runs WHERE id = $1;
 
 -- name: GetRunByToken
 SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
-       entered_event_id, retries, seq, waiting, fork, task_token, task_job_id, heartbeat_at,
+       entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
        output, error, cause
 FROM stepwise_runs WHERE task_token = $1;
 
 -- name: TopRun
 SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
-       entered_event_id, retries, seq, waiting, fork, task_token, task_job_id, heartbeat_at,
+       entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
        output, error, cause
 FROM stepwise_runs WHERE execution_id = $1 AND parent_id IS NULL;
 
 -- name: SaveRun
 UPDATE stepwise_runs
 SET status = $2, state = $3, state_input = $4, state_entered_at = $5, entered_event_id = $6,
-    retries = $7, seq = $8, waiting = $9, fork = $10, task_token = $11, task_job_id = $12,
-    heartbeat_at = $13, output = $14, error = $15, cause = $16
+    retries = $7, seq = $8, waiting = $9, fork = $10, task_token = $11,
+    heartbeat_at = $12, output = $13, error = $14, cause = $15
 WHERE id = $1;
 
 -- name: ClaimPendingRuns
@@ -47,7 +47,7 @@ WITH RECURSIVE tree AS (
     UNION ALL
     SELECT r.id FROM stepwise_runs r JOIN tree t ON r.parent_id = t.id
 )
-SELECT r.id, r.task_job_id FROM stepwise_runs r JOIN tree t ON r.id = t.id
+SELECT r.id FROM stepwise_runs r JOIN tree t ON r.id = t.id
 WHERE r.id <> $1 AND r.status IN ('PENDING', 'RUNNING');
 
 -- name: AbortRuns
@@ -67,12 +67,12 @@ DELETE FROM stepwise_runs WHERE parent_id = $1;
 
 -- name: ResetChildren
 UPDATE stepwise_runs
-SET status = 'PENDING', seq = seq + 1, error = NULL, cause = NULL, task_token = NULL, task_job_id = NULL
+SET status = 'PENDING', seq = seq + 1, error = NULL, cause = NULL, task_token = NULL
 WHERE parent_id = $1 AND status <> 'SUCCEEDED'
 RETURNING id;
 
 -- name: ExecutionRuns
-SELECT id, task_job_id, status FROM stepwise_runs WHERE execution_id = $1;
+SELECT id, status FROM stepwise_runs WHERE execution_id = $1;
 
 -- name: InsertTaskToken
 INSERT INTO stepwise_task_tokens (token, execution_id, run_id, seq) VALUES ($1, $2, $3, $4);
@@ -83,18 +83,22 @@ SELECT token, execution_id, run_id, seq, closed FROM stepwise_task_tokens WHERE 
 -- name: CloseTaskToken
 UPDATE stepwise_task_tokens SET closed = true WHERE token = $1;
 
--- name: SetTaskJob
-UPDATE stepwise_runs SET task_job_id = $2 WHERE id = $1;
+-- name: TaskJobsOfRun
+-- The River jobs still to run, or running, a run's task. River keeps the
+-- job's arguments in a GIN-indexed column, so this needs no column of ours.
+SELECT id FROM river_job
+WHERE kind = 'stepwise_task' AND args @> jsonb_build_object('run_id', $1::bigint)
+  AND state IN ('available', 'pending', 'retryable', 'running', 'scheduled');
 
 -- name: GetRuns
 SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
-       entered_event_id, retries, seq, waiting, fork, task_token, task_job_id, heartbeat_at,
+       entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
        output, error, cause
 FROM stepwise_runs WHERE id = ANY($1::bigint[]);
 
 -- name: SaveRunKeepInput
 UPDATE stepwise_runs
 SET status = $2, state = $3, state_entered_at = $4, entered_event_id = $5,
-    retries = $6, seq = $7, waiting = $8, fork = $9, task_token = $10, task_job_id = $11,
-    heartbeat_at = $12, output = $13, error = $14, cause = $15
+    retries = $6, seq = $7, waiting = $8, fork = $9, task_token = $10,
+    heartbeat_at = $11, output = $12, error = $13, cause = $14
 WHERE id = $1;
