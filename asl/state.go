@@ -60,17 +60,26 @@ func (r *reader) has(key string) bool {
 	return ok
 }
 
-func (r *reader) str(key string) string {
+// field reads an optional field of one JSON type with conv; an absent
+// field gives the zero value, a field of another type a problem.
+func field[T any](r *reader, key, what string, conv func(any) (T, bool)) T {
+	var zero T
 	v, ok := r.obj[key]
 	if !ok {
-		return ""
+		return zero
 	}
-	s, ok := v.(string)
+	t, ok := conv(v)
 	if !ok {
-		r.fail(key, "%s must be a string", key)
+		r.fail(key, "%s must be %s", key, what)
 	}
-	return s
+	return t
 }
+
+func asString(v any) (string, bool) { s, ok := v.(string); return s, ok }
+
+func asBool(v any) (bool, bool) { b, ok := v.(bool); return b, ok }
+
+func (r *reader) str(key string) string { return field(r, key, "a string", asString) }
 
 func (r *reader) requiredStr(key string) string {
 	if !r.has(key) {
@@ -80,40 +89,14 @@ func (r *reader) requiredStr(key string) string {
 	return r.str(key)
 }
 
-func (r *reader) boolean(key string) bool {
-	v, ok := r.obj[key]
-	if !ok {
-		return false
-	}
-	b, ok := v.(bool)
-	if !ok {
-		r.fail(key, "%s must be a boolean", key)
-	}
-	return b
-}
+func (r *reader) boolean(key string) bool { return field(r, key, "a boolean", asBool) }
 
 func (r *reader) integer(key string) int64 {
-	v, ok := r.obj[key]
-	if !ok {
-		return 0
-	}
-	i, ok := jsonvalue.Integer(v)
-	if !ok {
-		r.fail(key, "%s must be an integer", key)
-	}
-	return i
+	return field(r, key, "an integer", jsonvalue.Integer)
 }
 
 func (r *reader) number(key string) float64 {
-	v, ok := r.obj[key]
-	if !ok {
-		return 0
-	}
-	f, ok := jsonvalue.Number(v)
-	if !ok {
-		r.fail(key, "%s must be a number", key)
-	}
-	return f
+	return field(r, key, "a number", jsonvalue.Number)
 }
 
 // path reads an optional Path field (absent, null or a JSONPath).
