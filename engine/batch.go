@@ -153,7 +153,7 @@ func (t *tx) recordTask(d *completion) error {
 		return err
 	}
 	if a.Token == "" {
-		t.emitAt(l, "TaskStarted", d.started)
+		t.emitAt(l, taskEvent(l, "Started"), d.started)
 	}
 	if a.Token != "" && d.failure == nil {
 		return nil // the state waits for the callback

@@ -81,6 +81,9 @@ func (t *tx) cancelTask(l *live) error {
 		if err := store.CloseTaskToken(t.ctx, t.pg, *l.run.TaskToken); err != nil {
 			return err
 		}
+		if err := store.DeleteActivityTask(t.ctx, t.pg, *l.run.TaskToken); err != nil {
+			return err
+		}
 	}
 	return t.cancelTasksOf([]int64{l.run.ID})
 }

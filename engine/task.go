@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -24,6 +25,9 @@ func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !known && binding.Kind == activities.KindActivity {
+		return t.parkActivity(l, call, binding.Function)
+	}
 	if !known {
 		return t.taskFailedNow(l, call, asl.NewError(asl.ErrorTaskFailed,
 			"no worker has registered function %s (resource %s)", binding.Function, call.Resource)), nil
@@ -37,7 +41,7 @@ func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 		}
 	}
 	t.scheduleChecks(l, call)
-	t.runEvent(l, "TaskScheduled", map[string]any{
+	t.runEvent(l, taskEvent(l, "Scheduled"), map[string]any{
 		"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input),
 		"timeoutInSeconds": call.TimeoutSeconds, "heartbeatInSeconds": call.HeartbeatSeconds,
 	})
@@ -86,8 +90,8 @@ func (t *tx) scheduleHeartbeat(l *live, seconds int64, from time.Time) {
 
 // taskFailedNow records a task that failed before it was sent to a worker.
 func (t *tx) taskFailedNow(l *live, call *asl.TaskCall, failure *asl.Error) *asl.Decision {
-	t.runEvent(l, "TaskScheduled", map[string]any{"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input)})
-	t.runEvent(l, "TaskFailed", map[string]any{"error": failure.Name, "cause": failure.Cause})
+	t.runEvent(l, taskEvent(l, "Scheduled"), map[string]any{"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input)})
+	t.runEvent(l, taskEvent(l, "Failed"), map[string]any{"error": failure.Name, "cause": failure.Cause})
 	d := l.m.Failed(l.run.State, l.in(), failure, t.context(l))
 	return &d
 }
@@ -99,14 +103,14 @@ func (t *tx) taskDone(l *live, result any, failure *asl.Error) error {
 		failure = asl.NewError(asl.ErrorDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", l.run.State)
 	}
 	if failure != nil {
-		typ := "TaskFailed"
+		typ := taskEvent(l, "Failed")
 		if failure.Name == asl.ErrorTimeout || failure.Name == asl.ErrorHeartbeatTimeout {
-			typ = "TaskTimedOut"
+			typ = taskEvent(l, "TimedOut")
 		}
 		t.runEvent(l, typ, map[string]any{"error": failure.Name, "cause": failure.Cause})
 		return t.advance(l, l.m.Failed(l.run.State, l.in(), failure, t.context(l)))
 	}
-	t.runEvent(l, "TaskSucceeded", map[string]any{"output": result})
+	t.runEvent(l, taskEvent(l, "Succeeded"), map[string]any{"output": result})
 	return t.advance(l, l.m.Complete(l.run.State, l.in(), result, t.context(l)))
 }
 
@@ -176,7 +180,7 @@ func (e *Engine) recordStarted(ctx context.Context, a taskArgs, at time.Time) er
 		if err != nil {
 			return err
 		}
-		t.emitAt(l, "TaskStarted", at)
+		t.emitAt(l, taskEvent(l, "Started"), at)
 		return nil
 	})
 }
@@ -186,4 +190,17 @@ func (t *tx) emitAt(l *live, typ string, at time.Time) {
 	if t.runEvent(l, typ, nil) != 0 {
 		t.events[len(t.events)-1].Timestamp = at
 	}
+}
+
+// taskEvent names a Task state's event as AWS does: Activity… for an
+// activity resource, Task… for anything else.
+func taskEvent(l *live, what string) string {
+	if task, ok := l.m.States[l.run.State].(*asl.Task); ok && isActivity(task.Resource) {
+		return "Activity" + what
+	}
+	return "Task" + what
+}
+
+func isActivity(resource string) bool {
+	return strings.HasPrefix(resource, "arn:aws:states:") && strings.Contains(resource, ":activity:")
 }

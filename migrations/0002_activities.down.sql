@@ -1,0 +1,2 @@
+DROP TABLE stepwise_activity_tasks;
+DROP TABLE stepwise_activities;
