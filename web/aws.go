@@ -36,10 +36,11 @@ const (
 )
 
 // RegisterAWS serves the AWS Step Functions JSON protocol on POST / of e,
-// backed by eng. Requests may carry any AWS Signature Version 4 signature
-// (or none): the signature is not verified, so put authentication in
-// front of e if it needs any. It serves the state machine, execution,
-// history and task-token operations; the others of the API (activities,
+// backed by eng, without authentication: requests may carry any AWS
+// Signature Version 4 signature (or none), so put authentication in front
+// of e if it needs any. (Server serves the protocol behind
+// Config.Authorize.) It serves the state machine, execution,
+// history, task-token and activity operations; the others of the API (
 // aliases, version and Map run operations, tags, TestState) answer
 // UnknownOperationException with a message saying why.
 func RegisterAWS(e *echo.Echo, eng *engine.Engine) {
@@ -53,6 +54,8 @@ func registerAWS(e *echo.Echo, a *awsAPI) {
 // awsAPI answers AWS protocol calls with the engine.
 type awsAPI struct {
 	eng *engine.Engine
+	// authorize, when set, decides every request first (Config.Authorize).
+	authorize func(*http.Request) error
 	// syncTimeout is how long StartSyncExecution waits before it stops the
 	// execution as timed out.
 	syncTimeout time.Duration
@@ -100,6 +103,16 @@ func (a *awsAPI) operation(name string) awsOperation {
 		return handle(a.sendTaskFailure)
 	case "SendTaskHeartbeat":
 		return handle(a.sendTaskHeartbeat)
+	case "CreateActivity":
+		return handle(a.createActivity)
+	case "DescribeActivity":
+		return handle(a.describeActivity)
+	case "ListActivities":
+		return handle(a.listActivities)
+	case "DeleteActivity":
+		return handle(a.deleteActivity)
+	case "GetActivityTask":
+		return handle(a.getActivityTask)
 	}
 	if reason, ok := unsupported(name); ok {
 		return func(context.Context, []byte) (any, error) {
@@ -114,8 +127,6 @@ func (a *awsAPI) operation(name string) awsOperation {
 // names that are no operation of the API.
 func unsupported(name string) (reason string, ok bool) {
 	switch name {
-	case "CreateActivity", "DeleteActivity", "DescribeActivity", "ListActivities", "GetActivityTask":
-		return "activities need engine support that does not exist yet", true
 	case "CreateStateMachineAlias", "DeleteStateMachineAlias", "DescribeStateMachineAlias",
 		"ListStateMachineAliases", "UpdateStateMachineAlias":
 		return "state machine aliases are not implemented", true
@@ -151,6 +162,11 @@ func handle[In any, Out any](fn func(context.Context, *In) (Out, error)) awsOper
 func (a *awsAPI) serve(c echo.Context) error {
 	req := c.Request()
 	c.Response().Header().Set("X-Amzn-RequestId", newRequestID())
+	if a.authorize != nil {
+		if err := a.authorize(req); err != nil {
+			return awsFail(c, awsAuthError(err))
+		}
+	}
 	target := req.Header.Get("X-Amz-Target")
 	name, ok := strings.CutPrefix(target, awsTargetPrefix)
 	if !ok {

@@ -62,6 +62,7 @@ func awsErrorOf(err error) (typ string, status int, message string) {
 		// Stepwise refuses instead of aborting them.
 		{engine.ErrStateMachineInUse, "ConflictException"},
 		{engine.ErrTaskDoesNotExist, "TaskDoesNotExist"},
+		{engine.ErrActivityDoesNotExist, "ActivityDoesNotExist"},
 		{engine.ErrInvalidToken, awsInvalidToken},
 		{engine.ErrTaskTimedOut, "TaskTimedOut"},
 		{engine.ErrInvalidOutput, "InvalidOutput"},

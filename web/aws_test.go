@@ -707,14 +707,19 @@ func TestAWSErrors(t *testing.T) {
 			_, err := h.client.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(missingExec), Error: aws.String(string(make([]byte, 300)))})
 			return err
 		}, func(t *testing.T, err error) { requireAWSError[*types.ValidationException](t, err) }},
-		{"activities are not supported yet", func() error {
-			_, err := h.client.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("act")})
+		{"aliases are not supported yet", func() error {
+			_, err := h.client.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("a"),
+				RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: aws.String(machine + ":1"), Weight: 100}}})
 			return err
 		}, func(t *testing.T, err error) {
 			api := requireAWSError[smithy.APIError](t, err)
 			require.Equal(t, "UnknownOperationException", api.ErrorCode())
-			require.Contains(t, api.ErrorMessage(), "activities")
+			require.Contains(t, api.ErrorMessage(), "aliases")
 		}},
+		{"unknown activity", func() error {
+			_, err := h.client.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String("arn:aws:states:us-east-1:000000000000:activity:nope")})
+			return err
+		}, func(t *testing.T, err error) { requireAWSError[*types.ActivityDoesNotExist](t, err) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

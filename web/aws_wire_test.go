@@ -62,7 +62,7 @@ func TestAWSWire(t *testing.T) {
 		{"no target", "", `{}`, "UnknownOperationException", "X-Amz-Target", 400},
 		{"other service", "AmazonSQS.ListQueues", `{}`, "UnknownOperationException", "AWSStepFunctions", 400},
 		{"unknown operation", "AWSStepFunctions.FlyToTheMoon", `{}`, "UnknownOperationException", "FlyToTheMoon", 400},
-		{"activity", "AWSStepFunctions.GetActivityTask", `{"activityArn":"a"}`, "UnknownOperationException", "activities", 400},
+		{"map run", "AWSStepFunctions.DescribeMapRun", `{"mapRunArn":"a"}`, "UnknownOperationException", "Map runs", 400},
 		{"alias", "AWSStepFunctions.CreateStateMachineAlias", `{}`, "UnknownOperationException", "aliases", 400},
 		{"not JSON", "AWSStepFunctions.DescribeExecution", `{"executionArn":`, "SerializationException", "JSON", 400},
 		{"wrong field type", "AWSStepFunctions.ListStateMachines", `{"maxResults":"ten"}`, "SerializationException", "maxResults", 400},

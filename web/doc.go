@@ -35,7 +35,7 @@
 //	POST   /v1/tasks/heartbeat                     {taskToken} → 204
 //	GET    /healthz                                → 200 while the process serves
 //	GET    /readyz                                 → 200 when the database answers, else 503
-//	GET    /metrics                                → Prometheus text format
+//	GET    /metrics                                → Prometheus text format (needs a read key when keys are on)
 //
 // A state machine is {name, arn, createdAt, latestVersion, version,
 // versionCreatedAt, definition, inputSchema?, versions: [{version,
@@ -77,8 +77,8 @@
 //	400 InvalidExecutionInput      not JSON, over 256 KiB or against the input schema (engine.ErrInvalidExecutionInput)
 //	400 InvalidToken               engine.ErrInvalidToken
 //	400 InvalidOutput              engine.ErrInvalidOutput
-//	401 Unauthorized               Config.Authorize refused
-//	403 Forbidden                  Config.Authorize refused with ErrForbidden
+//	401 Unauthorized               Config.Authorize refused: a missing or unknown API key
+//	403 Forbidden                  Config.Authorize refused with ErrForbidden: a read key on a request that needs admin
 //	404 StateMachineDoesNotExist   engine.ErrStateMachineDoesNotExist (also a missing version)
 //	404 ExecutionDoesNotExist      engine.ErrExecutionDoesNotExist
 //	404 TaskDoesNotExist           engine.ErrTaskDoesNotExist
@@ -96,9 +96,34 @@
 //
 // # Authentication
 //
-// Config.Authorize is the seam for API keys: it sees every /v1 request
-// and may refuse it. Health checks, metrics and the AWS protocol endpoint
-// do not pass through it.
+// Config.Authorize sees every request to /v1, /metrics and the AWS
+// protocol endpoint and may refuse it; /healthz and /readyz never need a
+// key. Keys.Authorize implements it with API keys read from a JSON file
+// (LoadKeys): [{"id": "AKIA…", "secret": "…", "scope": "admin"|"read"}].
+//
+// A REST request sends "Authorization: Bearer SECRET"; the secret is
+// compared in constant time. An AWS SDK or CLI request is recognised by
+// the access key id in the Credential of its "Authorization:
+// AWS4-HMAC-SHA256 Credential=ID/…" header: the id must be a configured
+// key's id (use that key's secret as the secret access key). The SigV4
+// signature itself is NOT verified, so the access key id is a bearer
+// credential too: keep ids as private as secrets, and serve over TLS
+// (a proxy in front) beyond a trusted network.
+//
+// A read key may make the GET requests (and POST
+// /v1/state-machines/validate), scrape /metrics and call the AWS read
+// operations (Describe*, List*, GetExecutionHistory,
+// ValidateStateMachineDefinition); an admin key may make every request.
+// Task callbacks (/v1/tasks/* and the AWS SendTaskSuccess,
+// SendTaskFailure and SendTaskHeartbeat) are authorised by their task
+// token alone and need no key.
+//
+// A missing or unknown key is 401 Unauthorized, a read key on a request
+// that needs admin 403 Forbidden. On the AWS endpoint, as AWS's JSON
+// services answer, they are HTTP 400 with the error types
+// MissingAuthenticationTokenException (no Authorization header),
+// UnrecognizedClientException (an unknown key) and AccessDeniedException
+// (the scope).
 //
 // # Metrics
 //

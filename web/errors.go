@@ -54,6 +54,7 @@ var engineErrors = []struct {
 	{engine.ErrExecutionNotRunning, http.StatusConflict, "ExecutionNotRunning"},
 	{engine.ErrExecutionNotRedrivable, http.StatusConflict, "ExecutionNotRedrivable"},
 	{engine.ErrTaskDoesNotExist, http.StatusNotFound, "TaskDoesNotExist"},
+	{engine.ErrActivityDoesNotExist, http.StatusNotFound, "ActivityDoesNotExist"},
 	{engine.ErrInvalidToken, http.StatusBadRequest, "InvalidToken"},
 	{engine.ErrTaskTimedOut, http.StatusGone, "TaskTimedOut"},
 	{engine.ErrInvalidOutput, http.StatusBadRequest, "InvalidOutput"},

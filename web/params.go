@@ -130,6 +130,7 @@ const (
 	cursorMachines   = "sm"
 	cursorExecutions = "ex"
 	cursorHistory    = "ev"
+	cursorActivities = "ac"
 )
 
 func (c cursor) String() string {

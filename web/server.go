@@ -41,10 +41,13 @@ type Config struct {
 	// ShutdownTimeout is how long Run lets requests in flight finish once
 	// its context ends; default 10 s.
 	ShutdownTimeout time.Duration
-	// Authorize, when set, is asked about every request under /v1 before
-	// its handler runs; an error refuses the request with 401
-	// Unauthorized, or 403 Forbidden when it wraps ErrForbidden. Nil lets
-	// every request through. It is the seam for API keys.
+	// Authorize, when set, is asked about every request under /v1, to
+	// /metrics and to the AWS protocol endpoint before its handler runs;
+	// an error refuses the request with 401 Unauthorized, or 403 Forbidden
+	// when it wraps ErrForbidden (on the AWS endpoint: the AWS errors
+	// UnrecognizedClientException or MissingAuthenticationTokenException,
+	// and AccessDeniedException). Nil lets every request through.
+	// Keys.Authorize implements it with API keys.
 	Authorize func(*http.Request) error
 	// Logger receives request errors (500s with their cause) and, at
 	// debug level, one line per request; nil discards them.
@@ -109,9 +112,10 @@ func New(e *engine.Engine, cfg *Config) *Server {
 	return s
 }
 
-// routes wires every endpoint: health, metrics, the REST API under /v1
-// (behind the body limit and Config.Authorize) and the AWS JSON protocol
-// on POST /.
+// routes wires every endpoint: health, metrics (behind
+// Config.Authorize), the REST API under /v1 (behind the body limit and
+// Config.Authorize) and the AWS JSON protocol on POST / (behind
+// Config.Authorize too).
 func (s *Server) routes() {
 	e := s.echo
 	e.Use(s.observe)
@@ -123,7 +127,7 @@ func (s *Server) routes() {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
+	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()), s.authorize)
 
 	// The body limit and Config.Authorize go on each route, not on the
 	// group: echo routes every unmatched /v1 path to a group with
@@ -145,11 +149,16 @@ func (s *Server) routes() {
 	v1.POST("/executions/:arn/stop", s.stopExecution, mw...)
 	v1.POST("/executions/:arn/redrive", s.redriveExecution, mw...)
 
+	v1.POST("/activities", s.createActivity, mw...)
+	v1.GET("/activities", s.listActivities, mw...)
+	v1.GET("/activities/:name", s.describeActivity, mw...)
+	v1.DELETE("/activities/:name", s.deleteActivity, mw...)
+	v1.POST("/activities/:name/poll", s.pollActivity, mw...)
 	v1.POST("/tasks/success", s.sendTaskSuccess, mw...)
 	v1.POST("/tasks/failure", s.sendTaskFailure, mw...)
 	v1.POST("/tasks/heartbeat", s.sendTaskHeartbeat, mw...)
 
-	RegisterAWS(e, s.e)
+	registerAWS(e, &awsAPI{eng: s.e, authorize: s.cfg.Authorize, syncTimeout: awsSyncTimeout})
 }
 
 // Handler returns the server's HTTP handler, for tests and for mounting

@@ -25,8 +25,11 @@ func TestMigrate(t *testing.T) {
 	out := requireCLI(t, "migrate", "up", db)
 	require.Contains(t, out, "created database")
 	require.Contains(t, out, "applied migration 0001_init")
+	require.Contains(t, out, "applied migration 0002_activities")
 	require.Regexp(t, `0001_init\s+applied`, requireCLI(t, "migrate", "status", db))
 
+	require.Contains(t, requireCLI(t, "migrate", "down", db), "rolled back migration 0002_activities")
+	require.Regexp(t, `0002_activities\s+pending`, requireCLI(t, "migrate", "status", db))
 	require.Contains(t, requireCLI(t, "migrate", "down", db), "rolled back migration 0001_init")
 	require.Regexp(t, `0001_init\s+pending`, requireCLI(t, "migrate", "status", db))
 	require.Contains(t, requireCLI(t, "migrate", "down", db), "nothing to roll back")
@@ -42,6 +45,7 @@ func TestCommandErrors(t *testing.T) {
 	migrated := "--database=" + storetest.NewDatabase(t)
 	unmigrated := "--database=" + freshDatabase(t)
 	requireCLI(t, "migrate", "up", unmigrated)
+	requireCLI(t, "migrate", "down", unmigrated)
 	requireCLI(t, "migrate", "down", unmigrated)
 	tests := []struct {
 		name   string
@@ -80,7 +84,7 @@ func TestCommandErrors(t *testing.T) {
 func TestExec(t *testing.T) {
 	t.Parallel()
 	db := "--database=" + storetest.NewDatabase(t)
-	serve := startBackground(t, "press Ctrl-C", "serve", db)
+	serve := startBackground(t, "press Ctrl-C", "serve", "--insecure-no-auth", db)
 	dir := t.TempDir()
 	greet := writeFile(t, dir, "greet.json", `{"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
 		{"StartAt":"Hello","States":{"Hello":{"Type":"Pass","Parameters":{"greeting.$":"States.Format('Hello, {}', $.who)"},"End":true}}},
@@ -124,7 +128,7 @@ func TestExec(t *testing.T) {
 func TestTask(t *testing.T) {
 	t.Parallel()
 	db := "--database=" + storetest.NewDatabase(t)
-	startBackground(t, "press Ctrl-C", "serve", db)
+	startBackground(t, "press Ctrl-C", "serve", "--insecure-no-auth", db)
 	worker := startBackground(t, "press Ctrl-C", "worker", db)
 	requireCLI(t, "sm", "create", "approval", filepath.Join(examplesDir, "approval", "definition.asl.json"), db)
 

@@ -29,6 +29,7 @@ type devOptions struct {
 	shutdown     time.Duration
 	verbose      bool
 	api          apiOptions
+	keysFile     string
 }
 
 func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -42,15 +43,21 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.timeout, "timeout", 45*time.Second, "how long to wait for the examples")
 	fs.DurationVar(&o.shutdown, "shutdown-timeout", 10*time.Second, "how long to let running jobs finish when stopping")
 	fs.BoolVar(&o.verbose, "verbose", false, "log the engine's informational messages too")
-	fs.StringVar(&o.api.listen, "listen", "127.0.0.1:8080", listenUsage+" (not served with --once)")
+	fs.StringVar(&o.api.listen, "listen", "127.0.0.1:8080", listenUsage+" (not served with --once; without --api-keys only a loopback address)")
+	fs.StringVar(&o.keysFile, "api-keys", keysFileDefault(), keysUsage+"; without it the API has no authentication")
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL] [--listen 127.0.0.1:8080] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s]")
+		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s]")
 		return 2
 	}
 	o.api.explicit = flagSet(fs, "listen")
 	if o.once {
 		o.api.listen = ""
 	}
+	authorize, err := devAuthorize(o.keysFile, o.api.listen)
+	if err != nil {
+		return failed(stderr, err)
+	}
+	o.api.authorize = authorize
 	return runDev(ctx, o, &lockedWriter{w: stdout}, stderr)
 }
 

@@ -19,7 +19,10 @@ commands:
 
   dev [--once]                         try Stepwise: migrate, run the examples with their functions
   migrate up|down|status               create the database and apply, roll back or list migrations
-  serve [--listen ADDR] [--examples]   migrate, serve the HTTP API, drive executions until SIGINT/SIGTERM
+  serve --api-keys FILE [--listen ADDR] [--examples]
+                                       migrate, serve the HTTP API, drive executions until SIGINT/SIGTERM
+                                       (--insecure-no-auth instead of --api-keys: no authentication)
+  keys create --scope admin|read       print a new API key entry for the --api-keys file
   worker [--drive]                     run the example functions (the Task workers)
 
   sm create|update NAME FILE           create a state machine or add a version
@@ -56,6 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"sm":          smCmd(),
 		"exec":        execCmd(),
 		"task":        taskCmd(),
+		"keys":        keysCmd(),
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -32,10 +33,21 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	examples := fs.Bool("examples", false, "also run the example functions (examples/orders) in this process")
 	shutdown := fs.Duration("shutdown-timeout", defaultShutdown, "how long to let running jobs finish on SIGINT/SIGTERM")
 	verbose := fs.Bool("verbose", false, "log the engine's informational messages too")
-	listen := fs.String("listen", "127.0.0.1:8080", listenUsage+" (loopback by default: the API has no authentication yet)")
+	listen := fs.String("listen", "127.0.0.1:8080", listenUsage)
+	var auth authSettings
+	fs.StringVar(&auth.keysFile, "api-keys", keysFileDefault(), keysUsage)
+	fs.BoolVar(&auth.insecure, "insecure-no-auth", false, "serve the HTTP API without authentication (anyone who reaches it may do anything)")
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] [--examples] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--shutdown-timeout 30s] [--verbose]")
 		return 2
+	}
+	authorize, warning, err := serveAuthorize(auth, *listen)
+	if err != nil {
+		return failed(stderr, err)
+	}
+	logger := newLogger(stderr, *verbose)
+	if warning != "" {
+		logger.Warn(warning)
 	}
 	out := &lockedWriter{w: stdout}
 	pool, err := prepareDatabase(ctx, *db, out)
@@ -43,11 +55,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return failed(stderr, err)
 	}
 	defer pool.Close()
-	cfg := &engine.Config{Drive: true, Logger: newLogger(stderr, *verbose)}
+	cfg := &engine.Config{Drive: true, Logger: logger}
 	if *examples {
 		cfg.Functions = exampleFunctions(out)
 	}
-	api := apiOptions{listen: *listen, explicit: flagSet(fs, "listen")}
+	api := apiOptions{listen: *listen, explicit: flagSet(fs, "listen"), authorize: authorize}
 	return runEngine(ctx, "serve", pool, cfg, api, *shutdown, out, stderr)
 }
 
@@ -164,6 +176,9 @@ type apiOptions struct {
 	// explicit says --listen was given: then an address that cannot be
 	// used is an error, while the default address is only tried.
 	explicit bool
+	// authorize is the API's web.Config.Authorize; nil serves it without
+	// authentication.
+	authorize func(*http.Request) error
 }
 
 // apiServer is the HTTP API running beside an engine; nil is none.
@@ -179,7 +194,7 @@ func startAPI(ctx context.Context, e *engine.Engine, o apiOptions, log *slog.Log
 	if o.listen == "" {
 		return nil, nil
 	}
-	srv := web.New(e, &web.Config{Listen: o.listen, Logger: log})
+	srv := web.New(e, &web.Config{Listen: o.listen, Logger: log, Authorize: o.authorize})
 	addr, err := srv.Listen()
 	if err != nil && !o.explicit {
 		fmt.Fprintf(stderr, "stepwise: no HTTP API: %v (choose an address with --listen)\n", err)
@@ -189,7 +204,11 @@ func startAPI(ctx context.Context, e *engine.Engine, o apiOptions, log *slog.Log
 		return nil, err
 	}
 	url := baseURL(addr)
-	fmt.Fprintf(out, "HTTP API on %s/v1 (health /healthz and /readyz, metrics /metrics)\n", url)
+	auth := "API keys required"
+	if o.authorize == nil {
+		auth = "no authentication"
+	}
+	fmt.Fprintf(out, "HTTP API on %s/v1 (health /healthz and /readyz, metrics /metrics; %s)\n", url, auth)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a := &apiServer{url: url, cancel: cancel, done: make(chan error, 1)}
 	go func() { a.done <- srv.Run(ctx) }()
