@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -64,19 +63,12 @@ func openClient(ctx context.Context, url string) (*client, error) {
 func (c *client) Close() { c.Pool().Close() }
 
 // withClient runs fn on a client of the database at url and turns its
-// error into one line on stderr and exit code 1.
+// error into its exit code (see exitCode).
 func withClient(ctx context.Context, url string, stderr io.Writer, fn func(*client) error) int {
 	c, err := openClient(ctx, url)
 	if err != nil {
 		return failed(stderr, err)
 	}
 	defer c.Close()
-	err = fn(c)
-	switch {
-	case errors.Is(err, errUnsuccessful):
-		return 1
-	case err != nil:
-		return failed(stderr, err)
-	}
-	return 0
+	return exitCode(stderr, fn(c))
 }

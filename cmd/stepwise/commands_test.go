@@ -116,7 +116,7 @@ func TestExec(t *testing.T) {
 
 	require.Contains(t, requireCLI(t, "sm", "update", "greet", fail, db), "updated state machine greet to version 2")
 	code, out, _ = cli(t, "exec", "start", "greet", "--wait", db)
-	require.Equal(t, 1, code, "an execution that does not succeed exits 1")
+	require.Equal(t, 3, code, "an execution that does not succeed exits 3")
 	require.Contains(t, out, "status: FAILED\nerror: Nope\ncause: version 2 fails")
 
 	require.Equal(t, 0, serve.stop(t))
@@ -148,7 +148,7 @@ func TestTask(t *testing.T) {
 	token = approvalToken(t, worker, "o-no")
 	requireCLI(t, "task", "failure", token, "--error", "Rejected", "--cause", "too dear", db)
 	code, out, _ = cli(t, append(no, "--wait")...)
-	require.Equal(t, 1, code)
+	require.Equal(t, exitUnsuccessful, code)
 	require.Contains(t, out, "status: FAILED\nerror: Rejected\ncause: too dear")
 }
 

@@ -26,10 +26,30 @@ commands:
   worker [--drive]                     run the example functions (the Task workers)
 
   sm create|update NAME FILE           create a state machine or add a version
-  exec start MACHINE [--input JSON] [--wait]
-  exec describe|history ARN            show an execution or its events
+  sm get NAME | sm list                show a state machine or list them (needs --endpoint)
+  sm validate FILE                     check a definition (through the API with --endpoint)
+  exec start MACHINE [--input JSON] [--wait | --follow]
+                                       start an execution; --follow prints each new history event
+  exec describe|history ARN            show an execution or its events (history --reverse)
+  exec list [--machine M] [--status S] [--since RFC3339]   list executions (needs --endpoint)
+  exec stop ARN [--error E --cause C]  stop a RUNNING execution
+  exec redrive ARN                     run a FAILED, TIMED_OUT or ABORTED execution again
   task success TOKEN --output JSON     answer a callback (.waitForTaskToken) task
   task failure TOKEN [--error E] [--cause C]
+  task heartbeat TOKEN                 tell a callback task it is still being worked on
+
+Run "stepwise COMMAND SUB --help" for a command's flags and an example.
+
+The sm, exec and task commands talk to the REST API of a stepwise serve
+process when --endpoint URL (or STEPWISE_ENDPOINT) is set, sending --api-key
+SECRET (or STEPWISE_API_KEY) as a bearer token; there, -o json prints the
+API's JSON as it is. Without an endpoint they use the database directly.
+
+Exit codes:
+  0  success
+  1  the operation failed (an API error prints "stepwise: CODE: message")
+  2  a usage error
+  3  exec start --wait/--follow: the execution ended but did not SUCCEED
 
 Commands that use PostgreSQL read --database, else STEPWISE_DATABASE_URL, else
 ` + defaultDatabaseURL + `.

@@ -2,51 +2,103 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 )
 
 func taskCmd() command {
 	return subcommands("task", map[string]command{
-		"success": taskSuccessCmd,
-		"failure": taskFailureCmd,
+		"success":   taskSuccessCmd,
+		"failure":   taskFailureCmd,
+		"heartbeat": taskHeartbeatCmd,
 	})
 }
 
+// taskHint is the flags synopsis of the task commands.
+const taskHint = "[--endpoint URL | --database URL]"
+
 func taskSuccessCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("task success", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	db := databaseFlag(fs)
+	fs := newFlagSet("task success", "TOKEN --output JSON "+taskHint,
+		`stepwise task success "$TOKEN" --output '{"approved":true}' --endpoint http://localhost:8080`, stderr)
+	t := targetFlags(fs)
 	output := fs.String("output", "", "the task's result as JSON (required)")
-	if err := parseFlags(fs, args); err != nil || fs.NArg() != 1 || *output == "" {
-		fmt.Fprintln(stderr, "usage: stepwise task success TOKEN --output JSON [--database URL]")
-		return 2
+	if code, ok := parseArgs(fs, args, 1, t); !ok {
+		return code
 	}
-	return withClient(ctx, *db, stderr, func(c *client) error {
-		if err := c.SendTaskSuccess(ctx, fs.Arg(0), *output); err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, "task succeeded; its execution moves on")
-		return nil
-	})
+	if *output == "" {
+		fs.Usage()
+		return exitUsage
+	}
+	token := fs.Arg(0)
+	const done = "task succeeded; its execution moves on"
+	return dispatch(ctx, t, stdout, stderr,
+		func(c *client) error { return say(stdout, done, c.SendTaskSuccess(ctx, token, *output)) },
+		func(c *apiClient) error {
+			if !jsonOK(*output) {
+				return fmt.Errorf("--output is not JSON: %.100s", *output)
+			}
+			return c.task(ctx, "success", map[string]any{"taskToken": token, "output": jsonValue(*output)}, done)
+		})
 }
 
 func taskFailureCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("task failure", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	db := databaseFlag(fs)
+	fs := newFlagSet("task failure", "TOKEN [--error E] [--cause C] "+taskHint,
+		`stepwise task failure "$TOKEN" --error Rejected --cause "over budget" --endpoint http://localhost:8080`, stderr)
+	t := targetFlags(fs)
 	errName := fs.String("error", "", "the error name the task fails with (default States.TaskFailed)")
 	cause := fs.String("cause", "", "the cause text")
-	if err := parseFlags(fs, args); err != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: stepwise task failure TOKEN [--error E] [--cause C] [--database URL]")
-		return 2
+	if code, ok := parseArgs(fs, args, 1, t); !ok {
+		return code
 	}
-	return withClient(ctx, *db, stderr, func(c *client) error {
-		if err := c.SendTaskFailure(ctx, fs.Arg(0), *errName, *cause); err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, "task failed; its execution handles the error (Retry, Catch or fail)")
-		return nil
-	})
+	token := fs.Arg(0)
+	const done = "task failed; its execution handles the error (Retry, Catch or fail)"
+	return dispatch(ctx, t, stdout, stderr,
+		func(c *client) error { return say(stdout, done, c.SendTaskFailure(ctx, token, *errName, *cause)) },
+		func(c *apiClient) error {
+			body := map[string]any{"taskToken": token}
+			if *errName != "" {
+				body["error"] = *errName
+			}
+			if *cause != "" {
+				body["cause"] = *cause
+			}
+			return c.task(ctx, "failure", body, done)
+		})
+}
+
+func taskHeartbeatCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("task heartbeat", "TOKEN "+taskHint,
+		`stepwise task heartbeat "$TOKEN" --endpoint http://localhost:8080`, stderr)
+	t := targetFlags(fs)
+	if code, ok := parseArgs(fs, args, 1, t); !ok {
+		return code
+	}
+	token := fs.Arg(0)
+	const done = "heartbeat recorded; the task's heartbeat timeout starts again"
+	return dispatch(ctx, t, stdout, stderr,
+		func(c *client) error { return say(stdout, done, c.SendTaskHeartbeat(ctx, token)) },
+		func(c *apiClient) error { return c.task(ctx, "heartbeat", map[string]any{"taskToken": token}, done) })
+}
+
+// say prints msg unless err is set, and returns err.
+func say(out io.Writer, msg string, err error) error {
+	if err == nil {
+		fmt.Fprintln(out, msg)
+	}
+	return err
+}
+
+// jsonOK reports whether s is JSON.
+func jsonOK(s string) bool { _, err := decodeJSON(s); return err == nil }
+
+// task sends a task callback (POST /v1/tasks/KIND) and prints msg (no
+// output with JSON: the API answers 204).
+func (c *apiClient) task(ctx context.Context, kind string, body map[string]any, msg string) error {
+	if _, err := c.call(ctx, "POST", "/v1/tasks/"+kind, nil, body); err != nil {
+		return err
+	}
+	if !c.json {
+		fmt.Fprintln(c.out, msg)
+	}
+	return nil
 }

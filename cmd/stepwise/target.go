@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes scripts can rely on.
+const (
+	exitOK           = 0 // success
+	exitFailed       = 1 // the operation failed
+	exitUsage        = 2 // a usage error
+	exitUnsuccessful = 3 // an execution ended, not SUCCEEDED (start --wait/--follow)
+)
+
+// errReported ends a command whose output already says what went wrong
+// (an invalid definition): exit code 1, no more text.
+var errReported = errors.New("reported")
+
+// target says where a command sends its requests: the REST API at
+// endpoint when it is set, else the database.
+type target struct {
+	db       *string
+	endpoint *string
+	apiKey   *string
+	output   *string
+}
+
+// targetFlags adds --database, --endpoint, --api-key and -o to fs.
+func targetFlags(fs *flag.FlagSet) *target {
+	return &target{
+		db:       databaseFlag(fs),
+		endpoint: fs.String("endpoint", os.Getenv("STEPWISE_ENDPOINT"), "REST API base URL, e.g. http://localhost:8080 (default from STEPWISE_ENDPOINT); unset: use the database"),
+		apiKey:   fs.String("api-key", "", "API key secret sent as a bearer token (default from STEPWISE_API_KEY)"),
+		output:   fs.String("o", "table", "output format: table or json (json: the API's JSON as is; needs --endpoint)"),
+	}
+}
+
+// remote reports whether the command talks to the REST API.
+func (t *target) remote() bool { return *t.endpoint != "" }
+
+// key is --api-key, else STEPWISE_API_KEY (read here so that --help does
+// not print the secret as the flag's default).
+func (t *target) key() string {
+	if *t.apiKey != "" {
+		return *t.apiKey
+	}
+	return os.Getenv("STEPWISE_API_KEY")
+}
+
+// json reports whether the output is JSON.
+func (t *target) json() bool { return *t.output == "json" }
+
+// newFlagSet makes a flag set whose usage shows the synopsis, an example
+// and the flags.
+func newFlagSet(name, synopsis, example string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: stepwise %s %s\n\nexample:\n  %s\n\nflags:\n", name, synopsis, example)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseArgs parses args into fs and checks that there are nargs
+// positional arguments and a known output format. When it returns false
+// the command ends with the returned exit code (0 for --help).
+func parseArgs(fs *flag.FlagSet, args []string, nargs int, t *target) (int, bool) {
+	err := parseFlags(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK, false
+	case err != nil:
+		return exitUsage, false
+	case fs.NArg() != nargs:
+		fs.Usage()
+		return exitUsage, false
+	case t != nil && *t.output != "table" && *t.output != "json":
+		fmt.Fprintf(fs.Output(), "stepwise: -o %s: want table or json\n", *t.output)
+		return exitUsage, false
+	case t != nil && t.json() && !t.remote():
+		fmt.Fprintln(fs.Output(), "stepwise: -o json needs --endpoint (or STEPWISE_ENDPOINT)")
+		return exitUsage, false
+	}
+	return exitOK, true
+}
+
+// dispatch runs api on the REST API when t is remote, else db on the
+// database; a nil db means the command needs the REST API.
+func dispatch(ctx context.Context, t *target, stdout, stderr io.Writer, db func(*client) error, api func(*apiClient) error) int {
+	if t.remote() {
+		c := newAPIClient(*t.endpoint, t.key(), t.json(), stdout)
+		return exitCode(stderr, api(c))
+	}
+	if db == nil {
+		fmt.Fprintln(stderr, "stepwise: this command needs the REST API: set --endpoint or STEPWISE_ENDPOINT")
+		return exitUsage
+	}
+	return withClient(ctx, *t.db, stderr, db)
+}
+
+// exitCode turns a command's error into its exit code, printing it as one
+// line unless the output already told.
+func exitCode(stderr io.Writer, err error) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errUnsuccessful):
+		return exitUnsuccessful
+	case errors.Is(err, errReported):
+		return exitFailed
+	}
+	return failed(stderr, err)
+}
