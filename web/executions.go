@@ -26,9 +26,9 @@ type startRequest struct {
 	Version int `json:"version"`
 }
 
-// executionView is an execution in responses. The summary in lists leaves
+// Execution is an execution in REST responses. The summary in lists leaves
 // out input, output, error and cause.
-type executionView struct {
+type Execution struct {
 	ARN             string          `json:"arn"`
 	Name            string          `json:"name"`
 	StateMachine    string          `json:"stateMachine"`
@@ -44,13 +44,13 @@ type executionView struct {
 	RedriveCount    int             `json:"redriveCount"`
 }
 
-func executionSummary(exec *store.Execution) executionView {
+func executionSummary(exec *store.Execution) Execution {
 	machine, machineARN := engine.StateMachineOf(exec)
-	return executionView{ARN: exec.ARN, Name: exec.Name, StateMachine: machine, StateMachineARN: machineARN,
+	return Execution{ARN: exec.ARN, Name: exec.Name, StateMachine: machine, StateMachineARN: machineARN,
 		Version: exec.Version, Status: exec.Status, StartedAt: exec.StartedAt, StoppedAt: exec.StoppedAt, RedriveCount: exec.RedriveCount}
 }
 
-func executionDetail(exec *store.Execution) executionView {
+func executionDetail(exec *store.Execution) Execution {
 	out := executionSummary(exec)
 	out.Input = rawJSON(exec.Input)
 	if exec.Output != nil {
@@ -146,8 +146,8 @@ func (s *Server) describeExecution(c echo.Context) error {
 
 // executionList is the response of GET /v1/executions.
 type executionList struct {
-	Executions []executionView `json:"executions"`
-	NextCursor string          `json:"nextCursor,omitempty"`
+	Executions []Execution `json:"executions"`
+	NextCursor string      `json:"nextCursor,omitempty"`
 }
 
 // statuses are the execution statuses the status filter takes.
@@ -185,7 +185,7 @@ func (s *Server) listExecutions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := executionList{Executions: make([]executionView, len(execs))}
+	out := executionList{Executions: make([]Execution, len(execs))}
 	for i, exec := range execs {
 		out.Executions[i] = executionSummary(exec)
 	}
@@ -195,8 +195,8 @@ func (s *Server) listExecutions(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// eventView is one history event in responses.
-type eventView struct {
+// Event is one history event in responses.
+type Event struct {
 	ID              int64           `json:"id"`
 	PreviousEventID int64           `json:"previousEventId"`
 	Type            string          `json:"type"`
@@ -205,10 +205,10 @@ type eventView struct {
 	Details         json.RawMessage `json:"details,omitempty"`
 }
 
-// historyPage is the response of GET /v1/executions/{arn}/history.
-type historyPage struct {
-	Events     []eventView `json:"events"`
-	NextCursor string      `json:"nextCursor,omitempty"`
+// History is the response of GET /v1/executions/{arn}/history.
+type History struct {
+	Events     []Event `json:"events"`
+	NextCursor string  `json:"nextCursor,omitempty"`
 }
 
 // executionHistory is GET /v1/executions/{arn}/history: events in order
@@ -251,13 +251,13 @@ func (s *Server) executionHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := historyPage{Events: make([]eventView, 0, min(len(events), limit))}
+	out := History{Events: make([]Event, 0, min(len(events), limit))}
 	if len(events) > limit {
 		events = events[:limit]
 		out.NextCursor = cursor{Kind: cursorHistory, ID: events[limit-1].ID, Reverse: reverse}.String()
 	}
 	for _, ev := range events {
-		v := eventView{ID: ev.ID, PreviousEventID: ev.PreviousID, Type: ev.Type, Timestamp: ev.Timestamp, State: ev.State}
+		v := Event{ID: ev.ID, PreviousEventID: ev.PreviousID, Type: ev.Type, Timestamp: ev.Timestamp, State: ev.State}
 		if includeData && ev.Details != nil && *ev.Details != "" {
 			v.Details = rawJSON(*ev.Details)
 		}

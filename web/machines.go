@@ -60,8 +60,9 @@ func documentText(field string, raw json.RawMessage) (string, error) {
 	return "", badRequest(field, "field %q must be a JSON object or a string holding one", field)
 }
 
-// stateMachineView is a state machine in responses.
-type stateMachineView struct {
+// StateMachine is a state machine in REST responses; lists leave out the
+// definition and versions.
+type StateMachine struct {
 	Name          string    `json:"name"`
 	ARN           string    `json:"arn"`
 	CreatedAt     time.Time `json:"createdAt"`
@@ -71,20 +72,21 @@ type stateMachineView struct {
 	VersionCreatedAt *time.Time      `json:"versionCreatedAt,omitempty"`
 	Definition       json.RawMessage `json:"definition,omitempty"`
 	InputSchema      json.RawMessage `json:"inputSchema,omitempty"`
-	Versions         []versionView   `json:"versions,omitempty"`
+	Versions         []Version       `json:"versions,omitempty"`
 }
 
-type versionView struct {
+// Version is one version of a state machine in REST responses.
+type Version struct {
 	Version        int       `json:"version"`
 	CreatedAt      time.Time `json:"createdAt"`
 	HasInputSchema bool      `json:"hasInputSchema"`
 }
 
-func machineSummary(sm *store.StateMachine) stateMachineView {
-	return stateMachineView{Name: sm.Name, ARN: sm.ARN, CreatedAt: sm.CreatedAt, LatestVersion: sm.LatestVersion}
+func machineSummary(sm *store.StateMachine) StateMachine {
+	return StateMachine{Name: sm.Name, ARN: sm.ARN, CreatedAt: sm.CreatedAt, LatestVersion: sm.LatestVersion}
 }
 
-func machineView(sm *store.StateMachine, v *store.Version, versions []store.VersionInfo) stateMachineView {
+func machineView(sm *store.StateMachine, v *store.Version, versions []store.VersionInfo) StateMachine {
 	out := machineSummary(sm)
 	out.Version = v.Version
 	out.VersionCreatedAt = &v.CreatedAt
@@ -92,9 +94,9 @@ func machineView(sm *store.StateMachine, v *store.Version, versions []store.Vers
 	if v.InputSchema != nil {
 		out.InputSchema = rawJSON(*v.InputSchema)
 	}
-	out.Versions = make([]versionView, len(versions))
+	out.Versions = make([]Version, len(versions))
 	for i, info := range versions {
-		out.Versions[i] = versionView{Version: info.Version, CreatedAt: info.CreatedAt, HasInputSchema: info.HasInputSchema}
+		out.Versions[i] = Version{Version: info.Version, CreatedAt: info.CreatedAt, HasInputSchema: info.HasInputSchema}
 	}
 	return out
 }
@@ -182,8 +184,8 @@ func (s *Server) describeStateMachine(c echo.Context) error {
 
 // machineList is the response of GET /v1/state-machines.
 type machineList struct {
-	StateMachines []stateMachineView `json:"stateMachines"`
-	NextCursor    string             `json:"nextCursor,omitempty"`
+	StateMachines []StateMachine `json:"stateMachines"`
+	NextCursor    string         `json:"nextCursor,omitempty"`
 }
 
 // listStateMachines is GET /v1/state-machines[?limit=N&cursor=C], in
@@ -205,7 +207,7 @@ func (s *Server) listStateMachines(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := machineList{StateMachines: []stateMachineView{}}
+	out := machineList{StateMachines: []StateMachine{}}
 	if len(sms) > limit {
 		sms = sms[:limit]
 		out.NextCursor = cursor{Kind: cursorMachines, Name: sms[limit-1].Name}.String()

@@ -138,54 +138,6 @@ func machinePath(name, suffix string) string {
 	return "/v1/state-machines/" + url.PathEscape(name) + suffix
 }
 
-// apiExecution is an execution as the API answers it.
-type apiExecution struct {
-	ARN             string          `json:"arn"`
-	Name            string          `json:"name"`
-	StateMachine    string          `json:"stateMachine"`
-	StateMachineARN string          `json:"stateMachineArn"`
-	Version         int             `json:"version"`
-	Status          string          `json:"status"`
-	Input           json.RawMessage `json:"input"`
-	Output          json.RawMessage `json:"output"`
-	Error           *string         `json:"error"`
-	Cause           *string         `json:"cause"`
-	StartedAt       time.Time       `json:"startedAt"`
-	StoppedAt       *time.Time      `json:"stoppedAt"`
-	RedriveCount    int             `json:"redriveCount"`
-}
-
-// apiMachine is a state machine as the API answers it.
-type apiMachine struct {
-	Name          string          `json:"name"`
-	ARN           string          `json:"arn"`
-	CreatedAt     time.Time       `json:"createdAt"`
-	LatestVersion int             `json:"latestVersion"`
-	Version       int             `json:"version"`
-	Definition    json.RawMessage `json:"definition"`
-	InputSchema   json.RawMessage `json:"inputSchema"`
-	Versions      []struct {
-		Version        int       `json:"version"`
-		CreatedAt      time.Time `json:"createdAt"`
-		HasInputSchema bool      `json:"hasInputSchema"`
-	} `json:"versions"`
-}
-
-// apiEvent is a history event as the API answers it.
-type apiEvent struct {
-	ID        int64           `json:"id"`
-	Type      string          `json:"type"`
-	Timestamp time.Time       `json:"timestamp"`
-	State     *string         `json:"state"`
-	Details   json.RawMessage `json:"details"`
-}
-
-// apiHistory is a page of history.
-type apiHistory struct {
-	Events     []apiEvent `json:"events"`
-	NextCursor string     `json:"nextCursor"`
-}
-
 // jsonValue is text as a JSON value when it is JSON, else as a string
 // (which the API reads as a definition or schema in a string, and
 // rejects with its diagnostics when that is not JSON either).

@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -47,12 +46,7 @@ func TestCommandErrors(t *testing.T) {
 	requireCLI(t, "migrate", "up", unmigrated)
 	requireCLI(t, "migrate", "down", unmigrated)
 	requireCLI(t, "migrate", "down", unmigrated)
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stderr string
-	}{
+	tests := []errorCase{
 		{"no command", nil, 2, "usage: stepwise"},
 		{"unknown command", []string{"deploy"}, 2, `unknown command "deploy"`},
 		{"unknown subcommand", []string{"exec", "kill"}, 2, `unknown command "exec kill"`},
@@ -66,17 +60,7 @@ func TestCommandErrors(t *testing.T) {
 		{"bad definition", []string{"sm", "create", "x", filepath.Join(examplesDir, "approval", "input.json"), migrated}, 1, "invalid definition"},
 		{"not migrated", []string{"exec", "start", "x", unmigrated}, 1, "the database is not migrated"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			code, _, stderr := cli(t, tt.args...)
-			require.Equal(t, tt.code, code, stderr)
-			require.Contains(t, stderr, tt.stderr)
-			if code == 1 {
-				require.Equal(t, 1, strings.Count(stderr, "\n"), "an error is one line: %q", stderr)
-			}
-		})
-	}
+	runErrorCases(t, tests)
 }
 
 // TestExec creates and updates a state machine, runs it on a serve

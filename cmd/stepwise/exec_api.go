@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/web"
 )
 
 // start starts an execution through the API and prints it; with wait or
@@ -29,7 +30,7 @@ func (c *apiClient) start(ctx context.Context, in engine.StartInput, opts startO
 	if err != nil {
 		return err
 	}
-	var exec apiExecution
+	var exec web.Execution
 	if err := json.Unmarshal(data, &exec); err != nil {
 		return err
 	}
@@ -43,7 +44,7 @@ func (c *apiClient) start(ctx context.Context, in engine.StartInput, opts startO
 }
 
 // printExecution prints an execution's ARN and status, or its JSON.
-func (c *apiClient) printExecution(data []byte, exec *apiExecution) error {
+func (c *apiClient) printExecution(data []byte, exec *web.Execution) error {
 	if c.json {
 		c.printJSON(data)
 		return nil
@@ -80,7 +81,7 @@ func (c *apiClient) await(ctx context.Context, arn string, opts startOptions) er
 }
 
 // printEnd prints a finished execution's result.
-func (c *apiClient) printEnd(data []byte, exec *apiExecution) error {
+func (c *apiClient) printEnd(data []byte, exec *web.Execution) error {
 	if c.json {
 		c.printJSON(data)
 	} else {
@@ -102,20 +103,20 @@ func rawString(v json.RawMessage) *string {
 }
 
 // execution reads an execution: the API's JSON and its decoding.
-func (c *apiClient) execution(ctx context.Context, arn string) ([]byte, *apiExecution, error) {
+func (c *apiClient) execution(ctx context.Context, arn string) ([]byte, *web.Execution, error) {
 	path, query := executionPath("", arn)
 	data, err := c.call(ctx, "GET", path, query, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	var exec apiExecution
+	var exec web.Execution
 	return data, &exec, json.Unmarshal(data, &exec)
 }
 
 // printNewEvents prints the events after event id last, one line each
 // (with JSON output, each event's JSON), and returns the last id printed.
 func (c *apiClient) printNewEvents(ctx context.Context, arn string, start time.Time, last int64) (int64, error) {
-	err := c.eachEvent(ctx, arn, false, func(raw json.RawMessage, ev *apiEvent) {
+	err := c.eachEvent(ctx, arn, false, func(raw json.RawMessage, ev *web.Event) {
 		if ev.ID <= last {
 			return
 		}
@@ -130,7 +131,7 @@ func (c *apiClient) printNewEvents(ctx context.Context, arn string, start time.T
 }
 
 // eachEvent calls fn on every event of an execution, a page at a time.
-func (c *apiClient) eachEvent(ctx context.Context, arn string, reverse bool, fn func(json.RawMessage, *apiEvent)) error {
+func (c *apiClient) eachEvent(ctx context.Context, arn string, reverse bool, fn func(json.RawMessage, *web.Event)) error {
 	path, query := executionPath("/history", arn)
 	query.Set("limit", fmt.Sprint(historyPage))
 	if reverse {
@@ -149,7 +150,7 @@ func (c *apiClient) eachEvent(ctx context.Context, arn string, reverse bool, fn 
 			return err
 		}
 		for _, raw := range page.Events {
-			var ev apiEvent
+			var ev web.Event
 			if err := json.Unmarshal(raw, &ev); err != nil {
 				return err
 			}
@@ -188,7 +189,7 @@ func (c *apiClient) history(ctx context.Context, arn string, details, reverse bo
 	if err != nil {
 		return err
 	}
-	return c.eachEvent(ctx, arn, reverse, func(_ json.RawMessage, ev *apiEvent) {
+	return c.eachEvent(ctx, arn, reverse, func(_ json.RawMessage, ev *web.Event) {
 		d := ""
 		if details && len(ev.Details) > 0 {
 			d = string(ev.Details)
@@ -205,7 +206,7 @@ func (c *apiClient) historyJSON(ctx context.Context, arn string, reverse bool) e
 		query.Set("reverse", "true")
 	}
 	for {
-		var page apiHistory
+		var page web.History
 		if err := c.get(ctx, "GET", path, query, nil, &page); err != nil {
 			return err
 		}
@@ -226,7 +227,7 @@ func (c *apiClient) stop(ctx context.Context, arn, errName, cause string) error 
 		body["cause"] = cause
 	}
 	path, query := executionPath("/stop", arn)
-	var exec apiExecution
+	var exec web.Execution
 	if err := c.get(ctx, "POST", path, query, body, &exec); err != nil || c.json {
 		return err
 	}
@@ -238,7 +239,7 @@ func (c *apiClient) stop(ctx context.Context, arn, errName, cause string) error 
 // redrive redrives an execution through the API.
 func (c *apiClient) redrive(ctx context.Context, arn string) error {
 	path, query := executionPath("/redrive", arn)
-	var exec apiExecution
+	var exec web.Execution
 	if err := c.get(ctx, "POST", path, query, nil, &exec); err != nil || c.json {
 		return err
 	}
@@ -283,8 +284,8 @@ func (c *apiClient) listExecutions(ctx context.Context, f listFilter) error {
 		}
 	}
 	var page struct {
-		Executions []apiExecution `json:"executions"`
-		NextCursor string         `json:"nextCursor"`
+		Executions []web.Execution `json:"executions"`
+		NextCursor string          `json:"nextCursor"`
 	}
 	if err := c.get(ctx, "GET", "/v1/executions", query, nil, &page); err != nil || c.json {
 		return err

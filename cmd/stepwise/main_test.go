@@ -123,3 +123,28 @@ func freshDatabase(t *testing.T) string {
 	})
 	return storetest.URLFor(name)
 }
+
+// errorCase is a command line that must fail with an exit code and a
+// message on stderr.
+type errorCase struct {
+	name   string
+	args   []string
+	code   int
+	stderr string
+}
+
+// runErrorCases runs each case; an operation's failure (exit 1) must be
+// one line.
+func runErrorCases(t *testing.T, tests []errorCase) {
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, stderr := cli(t, tt.args...)
+			require.Equal(t, tt.code, code, stderr)
+			require.Contains(t, stderr, tt.stderr)
+			if code == 1 {
+				require.Equal(t, 1, strings.Count(stderr, "\n"), "an error is one line: %q", stderr)
+			}
+		})
+	}
+}

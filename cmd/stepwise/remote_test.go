@@ -159,12 +159,7 @@ func TestRemoteErrors(t *testing.T) {
 	t.Parallel()
 	a := newRemoteAPI(t)
 	ep, key := "--endpoint="+a.endpoint, "--api-key="+testKey
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stderr string
-	}{
+	tests := []errorCase{
 		{"unknown machine", []string{"exec", "start", "nope", ep, key}, 1, "stepwise: StateMachineDoesNotExist: "},
 		{"no key", []string{"sm", "list", ep}, 1, "stepwise: Unauthorized: "},
 		{"bad flag", []string{"exec", "list", "--bogus", ep, key}, 2, "flag provided but not defined: -bogus"},
@@ -175,17 +170,7 @@ func TestRemoteErrors(t *testing.T) {
 		{"bad token", []string{"task", "heartbeat", "abc", ep}, 1, "stepwise: InvalidToken: "},
 		{"unreachable", []string{"sm", "list", "--endpoint=http://127.0.0.1:1"}, 1, "cannot reach the API"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			code, _, stderr := cli(t, tt.args...)
-			require.Equal(t, tt.code, code, stderr)
-			require.Contains(t, stderr, tt.stderr)
-			if code == 1 {
-				require.Equal(t, 1, strings.Count(stderr, "\n"), "an error is one line: %q", stderr)
-			}
-		})
-	}
+	runErrorCases(t, tests)
 }
 
 // TestHelpShowsExample checks that every sm, exec and task command's

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/web"
 )
 
 func smCmd() command {
@@ -89,7 +90,7 @@ func machineBody(name string, spec engine.MachineSpec) map[string]any {
 
 // createMachine creates a state machine through the API.
 func (c *apiClient) createMachine(ctx context.Context, name string, spec engine.MachineSpec) error {
-	var sm apiMachine
+	var sm web.StateMachine
 	if err := c.get(ctx, "POST", "/v1/state-machines", nil, machineBody(name, spec), &sm); err != nil || c.json {
 		return err
 	}
@@ -99,7 +100,7 @@ func (c *apiClient) createMachine(ctx context.Context, name string, spec engine.
 
 // updateMachine adds a version to a state machine through the API.
 func (c *apiClient) updateMachine(ctx context.Context, name string, spec engine.MachineSpec) error {
-	var sm apiMachine
+	var sm web.StateMachine
 	if err := c.get(ctx, "PUT", machinePath(name, ""), nil, machineBody("", spec), &sm); err != nil || c.json {
 		return err
 	}
@@ -143,7 +144,7 @@ func (c *apiClient) getMachine(ctx context.Context, name string, version int) er
 	if version > 0 {
 		query.Set("version", fmt.Sprint(version))
 	}
-	var sm apiMachine
+	var sm web.StateMachine
 	if err := c.get(ctx, "GET", machinePath(name, ""), query, nil, &sm); err != nil || c.json {
 		return err
 	}
@@ -178,8 +179,8 @@ func smListCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 func (c *apiClient) listMachines(ctx context.Context, limit int, cursor string) error {
 	query := pageQuery(limit, cursor)
 	var page struct {
-		StateMachines []apiMachine `json:"stateMachines"`
-		NextCursor    string       `json:"nextCursor"`
+		StateMachines []web.StateMachine `json:"stateMachines"`
+		NextCursor    string             `json:"nextCursor"`
 	}
 	if err := c.get(ctx, "GET", "/v1/state-machines", query, nil, &page); err != nil || c.json {
 		return err
