@@ -86,7 +86,7 @@ func (e *Engine) DeleteStateMachineStopping(ctx context.Context, nameOrARN strin
 		return 0, err
 	}
 	if !force {
-		return 0, e.DeleteStateMachine(ctx, sm.Name, false)
+		return 0, e.deleteMachine(ctx, sm)
 	}
 	const page = 100
 	var after int64
@@ -110,5 +110,5 @@ func (e *Engine) DeleteStateMachineStopping(ctx context.Context, nameOrARN strin
 			break
 		}
 	}
-	return aborted, e.DeleteStateMachine(ctx, sm.Name, true)
+	return aborted, store.DeleteStateMachine(ctx, e.pool, sm.ID)
 }

@@ -124,17 +124,20 @@ func (e *Engine) StateMachine(ctx context.Context, nameOrARN string) (*store.Sta
 }
 
 // DeleteStateMachine deletes a machine; with running executions it is
-// refused unless force is set (then they are aborted first).
+// refused unless force is set, and then they are stopped first (see
+// DeleteStateMachineStopping).
 func (e *Engine) DeleteStateMachine(ctx context.Context, nameOrARN string, force bool) error {
-	sm, err := e.StateMachine(ctx, nameOrARN)
-	if err != nil {
-		return err
-	}
+	_, err := e.DeleteStateMachineStopping(ctx, nameOrARN, force)
+	return err
+}
+
+// deleteMachine deletes a machine, refusing while executions run.
+func (e *Engine) deleteMachine(ctx context.Context, sm *store.StateMachine) error {
 	running, err := store.CountRunningExecutions(ctx, e.pool, sm.ID)
 	if err != nil {
 		return err
 	}
-	if running > 0 && !force {
+	if running > 0 {
 		return fmt.Errorf("%w: %d running", ErrStateMachineInUse, running)
 	}
 	return store.DeleteStateMachine(ctx, e.pool, sm.ID)
