@@ -3,10 +3,12 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertype"
 
@@ -22,6 +24,7 @@ type work struct {
 	execution int64
 	run       int64 // read with the lock when set
 	job       int64 // the River job to complete in the same transaction
+	drop      int64 // the River job of a local task, deleted instead
 	apply     func(t *tx) error
 }
 
@@ -139,7 +142,7 @@ func (e *Engine) commitWork(batch []*work) []error {
 // commitOne commits one job's work in its own transaction.
 func (e *Engine) commitOne(ctx context.Context, w *work) error {
 	complete := func(ctx context.Context, tx pgx.Tx) error {
-		return e.completeJobs(ctx, e.river.Driver().UnwrapExecutor(tx), []*work{w})
+		return e.completeJobs(ctx, tx, []*work{w})
 	}
 	return e.inExecutionRun(ctx, w.execution, w.run, complete, w.apply)
 }
@@ -194,14 +197,14 @@ func (e *Engine) commitBatch(ctx context.Context, batch []*work) error {
 	if err != nil {
 		return err
 	}
-	if err := e.completeJobs(ctx, e.river.Driver().UnwrapExecutor(raw), batch); err != nil {
+	if err := e.completeJobs(ctx, raw, batch); err != nil {
 		return err
 	}
 	if err := raw.Commit(ctx); err != nil {
 		return err
 	}
 	for _, t := range live {
-		e.arm(t.timers)
+		e.committed(t)
 	}
 	return nil
 }
@@ -241,11 +244,30 @@ func (e *Engine) lockBatch(ctx context.Context, pg *pipe, batch []*work) (map[in
 	return txs, nil
 }
 
-// completeJobs marks the batch's River jobs completed in one statement.
-func (e *Engine) completeJobs(ctx context.Context, tx riverdriver.ExecutorTx, batch []*work) error {
+// completeJobs marks the batch's River jobs completed, and deletes those
+// of local tasks, one statement each.
+func (e *Engine) completeJobs(ctx context.Context, tx pgx.Tx, batch []*work) error {
+	var drops []int64
+	for _, w := range batch {
+		if w.drop != 0 {
+			drops = append(drops, w.drop)
+		}
+	}
+	if len(drops) > 0 {
+		params := river.NewJobDeleteManyParams().IDs(drops...).First(len(drops))
+		if _, err := e.river.JobDeleteManyTx(ctx, tx, params); err != nil {
+			return fmt.Errorf("delete local task jobs: %w", err)
+		}
+	}
+	if len(drops) == len(batch) {
+		return nil
+	}
 	now := time.Now().UTC()
 	p := &riverdriver.JobSetStateIfRunningManyParams{}
 	for _, w := range batch {
+		if w.job == 0 {
+			continue
+		}
 		params := riverdriver.JobSetStateCompleted(w.job, now, nil)
 		p.ID = append(p.ID, params.ID)
 		p.Attempt = append(p.Attempt, params.Attempt)
@@ -256,6 +278,6 @@ func (e *Engine) completeJobs(ctx context.Context, tx riverdriver.ExecutorTx, ba
 		p.ScheduledAt = append(p.ScheduledAt, params.ScheduledAt)
 		p.State = append(p.State, rivertype.JobStateCompleted)
 	}
-	_, err := e.river.Pilot().JobSetStateIfRunningMany(ctx, tx, p)
+	_, err := e.river.Pilot().JobSetStateIfRunningMany(ctx, e.river.Driver().UnwrapExecutor(tx), p)
 	return err
 }

@@ -24,13 +24,17 @@ func benchEngine(b *testing.B) *engine.Engine {
 	cfg, err := pgxpool.ParseConfig(storetest.NewDatabase(b))
 	require.NoError(b, err)
 	cfg.MaxConns = 32
+	if os.Getenv("STEPWISE_BENCH_LOG_SQL") != "" {
+		cfg.ConnConfig.RuntimeParams["log_statement"] = "all"
+	}
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	require.NoError(b, err)
 	b.Cleanup(pool.Close)
 	reg := activities.NewRegistry()
 	activities.Register(reg, "noop", func(ctx context.Context, in any) (any, error) { return in, nil })
 	cooldown, _ := time.ParseDuration(os.Getenv("STEPWISE_BENCH_COOLDOWN"))
-	e, err := engine.New(pool, &engine.Config{Functions: reg, Drive: true, DriveWorkers: 100, TaskWorkers: 100, FetchCooldown: cooldown})
+	e, err := engine.New(pool, &engine.Config{Functions: reg, Drive: true, DriveWorkers: 100, TaskWorkers: 100, FetchCooldown: cooldown,
+		DisableLocalTasks: os.Getenv("STEPWISE_BENCH_NO_LOCAL") != ""})
 	require.NoError(b, err)
 	require.NoError(b, e.Start(context.Background()))
 	b.Cleanup(func() {

@@ -52,6 +52,15 @@ type Config struct {
 	// after a crash River hands the task to another worker); default 10
 	// minutes. A Task with TimeoutSeconds runs for that long instead.
 	TaskJobTimeout time.Duration
+	// DisableLocalTasks leaves every Task to River's fetch. By default a
+	// Task of a function this process serves runs right here as soon as
+	// the transaction that dispatched it commits; its River job stays
+	// behind as a lease that other workers take over if this process dies.
+	DisableLocalTasks bool
+	// LocalTaskLease is how long a local task's job waits before River
+	// may hand it to another worker; the process renews it while the task
+	// runs. Default 15 seconds.
+	LocalTaskLease time.Duration
 	// Logger receives operational messages; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
@@ -73,6 +82,7 @@ type Engine struct {
 	// both batched under load.
 	completions *batcher[*work]
 	starts      *batcher[*start]
+	local       *locals
 }
 
 type versionKey struct {
@@ -83,7 +93,7 @@ type versionKey struct {
 // New builds an engine on pool; call Start to work jobs.
 func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	c := withDefaults(cfg)
-	e := &Engine{pool: pool, cfg: c, log: c.Logger, cache: map[versionKey]*asl.StateMachine{}, rand: newLockedRand(), closed: make(chan struct{})}
+	e := &Engine{pool: pool, cfg: c, log: c.Logger, cache: map[versionKey]*asl.StateMachine{}, rand: newLockedRand(), closed: make(chan struct{}), local: newLocals()}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &driveWorker{e: e})
 	river.AddWorker(workers, &taskWorker{e: e})
@@ -118,6 +128,7 @@ func withDefaults(cfg *Config) Config {
 	c.FetchPollInterval = orDuration(c.FetchPollInterval, 100*time.Millisecond)
 	c.RescueStuckJobsAfter = orDuration(c.RescueStuckJobsAfter, time.Minute)
 	c.TaskJobTimeout = orDuration(c.TaskJobTimeout, 10*time.Minute)
+	c.LocalTaskLease = orDuration(c.LocalTaskLease, 15*time.Second)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -200,6 +211,9 @@ func (e *Engine) Start(ctx context.Context) error {
 	if e.queues() == nil {
 		return nil
 	}
+	if !e.cfg.DisableLocalTasks && e.cfg.Functions != nil {
+		go e.keepLeases()
+	}
 	return e.river.Start(ctx)
 }
 
@@ -210,6 +224,7 @@ func (e *Engine) Stop(ctx context.Context) error {
 	if e.queues() == nil {
 		return nil
 	}
+	e.stopLocal(ctx)
 	err := e.river.Stop(ctx)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return e.river.StopAndCancel(context.Background())

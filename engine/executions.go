@@ -112,7 +112,7 @@ func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
 		return err
 	}
 	for _, t := range txs {
-		e.arm(t.timers)
+		e.committed(t)
 	}
 	return nil
 }

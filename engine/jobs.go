@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-
-	"github.com/stepwise-run/stepwise/asl"
 )
 
 // Why a drive job runs.
@@ -81,15 +79,11 @@ func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
 	return w.e.runTask(ctx, job)
 }
 
-// Timeout lets a task run for its TimeoutSeconds (the engine enforces the
-// limit durably too), or Config.TaskJobTimeout when it sets none. A finite
-// timeout is also what lets River hand the task to another worker when
-// this one dies.
+// Timeout lets a task run for as long as Engine.taskTimeout says. A
+// finite timeout is also what lets River hand the task to another worker
+// when this one dies.
 func (w *taskWorker) Timeout(job *river.Job[taskArgs]) time.Duration {
-	if job.Args.TimeoutSeconds <= 0 || job.Args.TimeoutSeconds >= asl.DefaultTaskTimeout {
-		return w.e.cfg.TaskJobTimeout
-	}
-	return time.Duration(job.Args.TimeoutSeconds)*time.Second + time.Second
+	return w.e.taskTimeout(job.Args)
 }
 
 // newToken returns an unguessable task token: 256 random bits.

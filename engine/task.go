@@ -33,7 +33,12 @@ func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 			"no worker has registered function %s (resource %s)", binding.Function, call.Resource)), nil
 	}
 	args := t.taskArgs(l, call, binding)
-	t.jobs = append(t.jobs, river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{Queue: queueFor(binding.Function), MaxAttempts: 25}})
+	opts := &river.InsertOpts{Queue: queueFor(binding.Function), MaxAttempts: 25}
+	if t.e.accept(binding.Function) {
+		opts.ScheduledAt = t.now.Add(t.e.cfg.LocalTaskLease)
+		t.locals = append(t.locals, localTask{args: args, index: len(t.jobs)})
+	}
+	t.jobs = append(t.jobs, river.InsertManyParams{Args: args, InsertOpts: opts})
 	if call.WaitForToken {
 		tok := &store.TaskToken{Token: args.Token, ExecutionID: t.exec.ID, RunID: l.run.ID, Seq: l.run.Seq}
 		if err := store.InsertTaskToken(t.ctx, t.pg, tok); err != nil {
@@ -129,20 +134,39 @@ func (t *tx) current(id, seq int64) (*live, error) {
 // runTask works a task job: it runs the function, then records the result
 // and moves the execution on in one transaction that completes the job.
 func (e *Engine) runTask(ctx context.Context, job *river.Job[taskArgs]) error {
-	a := job.Args
+	done, err := e.perform(ctx, job.Args)
+	if err != nil {
+		return err
+	}
+	return e.completions.submit(ctx, &work{execution: job.Args.ExecutionID, run: job.Args.RunID, job: job.ID,
+		apply: func(t *tx) error { return t.recordTask(done) }})
+}
+
+// perform runs a task's function. An error means the attempt did not
+// finish (the process is stopping or the task was cancelled) and must
+// not be recorded.
+func (e *Engine) perform(ctx context.Context, a taskArgs) (*completion, error) {
 	started := e.now()
 	if a.Token != "" {
 		if err := e.recordStarted(ctx, a, started); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	result, failure := e.invoke(ctx, a)
 	if ctx.Err() != nil && failure != nil && failure.Name != asl.ErrorTimeout {
-		return ctx.Err() // shutting down or cancelled: River decides what happens next
+		return nil, ctx.Err() // shutting down or cancelled: River decides what happens next
 	}
-	done := &completion{args: a, started: started, result: result, failure: failure}
-	return e.completions.submit(ctx, &work{execution: a.ExecutionID, run: a.RunID, job: job.ID,
-		apply: func(t *tx) error { return t.recordTask(done) }})
+	return &completion{args: a, started: started, result: result, failure: failure}, nil
+}
+
+// taskTimeout is how long an attempt at a task may run: its
+// TimeoutSeconds (the engine enforces the limit durably too), or
+// Config.TaskJobTimeout when it sets none.
+func (e *Engine) taskTimeout(a taskArgs) time.Duration {
+	if a.TimeoutSeconds <= 0 || a.TimeoutSeconds >= asl.DefaultTaskTimeout {
+		return e.cfg.TaskJobTimeout
+	}
+	return time.Duration(a.TimeoutSeconds)*time.Second + time.Second
 }
 
 func (e *Engine) invoke(ctx context.Context, a taskArgs) (any, *asl.Error) {

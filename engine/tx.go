@@ -33,6 +33,7 @@ type tx struct {
 	ended   bool // the execution stopped in this transaction
 	input   any  // the execution input, decoded on first use
 	timers  []timer
+	locals  []localTask
 	// loaded holds runs read ahead (with the execution's lock), by id.
 	loaded map[int64]*store.Run
 }
@@ -100,7 +101,7 @@ func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, c
 	if err := e.finishTx(ctx, pg, complete); err != nil {
 		return err
 	}
-	e.arm(t.timers)
+	e.committed(t)
 	return nil
 }
 
@@ -172,7 +173,15 @@ func (t *tx) queueWrites() error {
 // jobsInserted records the ids River gave the transaction's jobs that are
 // scheduled for later, to release them on time.
 func (t *tx) jobsInserted(res []*rivertype.JobInsertResult) {
+	local := map[int]bool{}
+	for i := range t.locals {
+		t.locals[i].job = res[t.locals[i].index].Job.ID
+		local[t.locals[i].index] = true
+	}
 	for i, r := range res {
+		if local[i] {
+			continue // its lease, not a timer
+		}
 		if at := t.jobs[i].InsertOpts.ScheduledAt; at.After(t.now) {
 			t.timers = append(t.timers, timer{job: r.Job.ID, at: at})
 		}

@@ -220,3 +220,10 @@ func SaveRunKeepInput(ctx context.Context, q Querier, r *Run) error {
 		r.Retries, r.Seq, r.Waiting, r.Fork, r.TaskToken, r.HeartbeatAt, r.Output, r.Error, r.Cause)
 	return err
 }
+
+// ExtendTaskLeases moves the scheduled time of task jobs still waiting
+// in River to until, and returns the ids it moved.
+func ExtendTaskLeases(ctx context.Context, q Querier, jobs []int64, until time.Time) ([]int64, error) {
+	rows, _ := q.Query(ctx, sql("ExtendTaskLeases"), jobs, until)
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}

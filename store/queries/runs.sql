@@ -102,3 +102,11 @@ SET status = $2, state = $3, state_entered_at = $4, entered_event_id = $5,
     retries = $6, seq = $7, waiting = $8, fork = $9, task_token = $10,
     heartbeat_at = $11, output = $12, error = $13, cause = $14
 WHERE id = $1;
+
+-- name: ExtendTaskLeases
+-- Pushes forward the time at which River may hand the jobs of tasks this
+-- process runs itself to another worker; returns the jobs still leased
+-- (a job cancelled or taken over is not).
+UPDATE river_job SET scheduled_at = $2
+WHERE id = ANY($1::bigint[]) AND kind = 'stepwise_task' AND state = 'scheduled'
+RETURNING id;
