@@ -1,8 +1,11 @@
 package asl
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/stepwise-run/stepwise/asl/internal/jsonpath"
 )
 
 // TimeFormat is how AWS renders times in the context object and history.
@@ -34,9 +37,12 @@ type Context struct {
 	MapItem *MapItem
 	// Now is the current time of the clock driving the execution.
 	Now time.Time
-	// Rand is the random source for jitter, States.MathRandom and
-	// States.UUID. Nil makes those fail.
+	// Rand is the random source for jitter, States.MathRandom,
+	// States.UUID, and JSONata's $random and $uuid. Nil makes those fail.
 	Rand *rand.Rand
+	// Variables are the workflow variables in scope ($name), read-only for
+	// the step: a Decision's Assign says what to change. Nil means none.
+	Variables map[string]any
 
 	cached any
 }
@@ -102,6 +108,23 @@ func (e *ExecutionInfo) input() any {
 		e.Input = e.LoadInput()
 	}
 	return e.Input
+}
+
+// selectPath evaluates p on what it reads: the context object for "$$"
+// paths, a workflow variable for "$name" paths (an undefined variable
+// selects nothing), data otherwise.
+func (c *Context) selectPath(p *jsonpath.Path, data any) (any, error) {
+	switch name := p.Variable(); {
+	case p.Context():
+		data = c.Object()
+	case name != "":
+		v, ok := c.Variables[name]
+		if !ok {
+			return nil, fmt.Errorf("%w: the variable $%s is not defined", jsonpath.ErrNotFound, name)
+		}
+		data = v
+	}
+	return p.Select(data)
 }
 
 // Invalidate drops the cached context object; call it after changing c.

@@ -87,8 +87,8 @@ func parseMachine(obj map[string]any, pointer, inherited string) (*StateMachine,
 	if r.err != nil {
 		return nil, r.err
 	}
-	if m.QueryLanguage != JSONPath {
-		return nil, unsupportedJSONata(pointer + "/QueryLanguage")
+	if m.QueryLanguage != JSONPath && m.QueryLanguage != JSONata {
+		return nil, &ParseError{Pointer: pointer + "/QueryLanguage", Message: "QueryLanguage must be JSONPath or JSONata"}
 	}
 	states, ok := obj["States"].(map[string]any)
 	if !ok || len(states) == 0 {
@@ -106,16 +106,6 @@ func parseMachine(obj map[string]any, pointer, inherited string) (*StateMachine,
 		return nil, &ParseError{Pointer: pointer + "/StartAt", Message: fmt.Sprintf("StartAt names state %q, which does not exist", m.StartAt)}
 	}
 	return m, nil
-}
-
-func unsupportedJSONata(pointer string) error {
-	return &ParseError{Pointer: pointer, Code: CodeUnsupported,
-		Message: "the JSONata query language is not supported yet; use JSONPath"}
-}
-
-func unsupportedVariables(pointer string) error {
-	return &ParseError{Pointer: pointer, Code: CodeUnsupported,
-		Message: "workflow variables ($name) are not supported yet"}
 }
 
 // StateNames returns the names of the machine's states, sorted.
@@ -137,9 +127,6 @@ func parseState(name string, raw any, pointer, lang string) (State, error) {
 	b := r.base(name, lang)
 	if r.err != nil {
 		return nil, r.err
-	}
-	if b.QueryLanguage != JSONPath {
-		return nil, unsupportedJSONata(pointer)
 	}
 	parse := stateParser(b.Type)
 	if parse == nil {

@@ -1,6 +1,8 @@
 package asl
 
 import (
+	"strconv"
+
 	"github.com/stepwise-run/stepwise/asl/internal/jsonpath"
 	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
 )
@@ -25,6 +27,13 @@ type Map struct {
 	ToleratedFailureCountPath      *jsonpath.Path
 	ToleratedFailurePercentage     *float64
 	ToleratedFailurePercentagePath *jsonpath.Path
+	// Items, ItemSelectorValue and the …Expr fields are the JSONata forms;
+	// nil when absent or literal.
+	Items                          *Value
+	ItemSelectorValue              *Value
+	MaxConcurrencyExpr             *Value
+	ToleratedFailureCountExpr      *Value
+	ToleratedFailurePercentageExpr *Value
 	Label                          string
 	ItemBatcher                    any
 	ItemReader                     any
@@ -57,32 +66,51 @@ type MapRun struct {
 
 func parseMap(r *reader, b Base) State {
 	m := &Map{
-		Base:                           b,
-		Mode:                           ModeInline,
-		ItemsPath:                      r.path("ItemsPath"),
-		MaxConcurrency:                 r.integer("MaxConcurrency"),
-		MaxConcurrencyPath:             r.requiredPath("MaxConcurrencyPath"),
-		ToleratedFailureCountPath:      r.requiredPath("ToleratedFailureCountPath"),
-		ToleratedFailurePercentagePath: r.requiredPath("ToleratedFailurePercentagePath"),
-		Label:                          r.str("Label"),
-		ItemBatcher:                    r.obj["ItemBatcher"],
-		ItemReader:                     r.obj["ItemReader"],
-		ResultWriter:                   r.obj["ResultWriter"],
+		Base:         b,
+		Mode:         ModeInline,
+		Label:        r.str("Label"),
+		ItemBatcher:  r.obj["ItemBatcher"],
+		ItemReader:   r.obj["ItemReader"],
+		ResultWriter: r.obj["ResultWriter"],
 	}
-	if r.has("ToleratedFailureCount") {
+	if b.jsonata() {
+		m.parseJSONata(r)
+	} else {
+		m.ItemsPath = r.path("ItemsPath")
+		m.MaxConcurrencyPath = r.requiredPath("MaxConcurrencyPath")
+		m.ToleratedFailureCountPath = r.requiredPath("ToleratedFailureCountPath")
+		m.ToleratedFailurePercentagePath = r.requiredPath("ToleratedFailurePercentagePath")
+		m.ItemSelector = r.template("ItemSelector")
+		if m.ItemSelector == nil {
+			m.ItemSelector, m.Parameters = m.Parameters, nil
+		}
+	}
+	if m.MaxConcurrencyExpr == nil {
+		m.MaxConcurrency = r.integer("MaxConcurrency")
+	}
+	if r.has("ToleratedFailureCount") && m.ToleratedFailureCountExpr == nil {
 		n := r.integer("ToleratedFailureCount")
 		m.ToleratedFailureCount = &n
 	}
-	if r.has("ToleratedFailurePercentage") {
+	if r.has("ToleratedFailurePercentage") && m.ToleratedFailurePercentageExpr == nil {
 		f := r.number("ToleratedFailurePercentage")
 		m.ToleratedFailurePercentage = &f
 	}
-	m.ItemSelector = r.template("ItemSelector")
-	if m.ItemSelector == nil {
-		m.ItemSelector, m.Parameters = m.Parameters, nil
-	}
 	m.Processor = r.processor(b.QueryLanguage, &m.Mode)
 	return m
+}
+
+func (m *Map) parseJSONata(r *reader) {
+	m.Items = r.value("Items")
+	if v, ok := r.obj["Items"]; ok {
+		if _, isArr := v.([]any); !isArr && m.Items != nil && m.Items.root.expr == nil {
+			r.fail("Items", "Items must be a JSON array or a JSONata expression")
+		}
+	}
+	m.ItemSelectorValue = r.value("ItemSelector")
+	m.MaxConcurrencyExpr = r.expressionOr("MaxConcurrency")
+	m.ToleratedFailureCountExpr = r.expressionOr("ToleratedFailureCount")
+	m.ToleratedFailurePercentageExpr = r.expressionOr("ToleratedFailurePercentage")
 }
 
 // processor reads ItemProcessor or the legacy Iterator.
@@ -107,6 +135,13 @@ func (r *reader) processor(lang string, mode *string) *StateMachine {
 }
 
 func (m *Map) enter(input any, c *Context) Decision {
+	if m.jsonata() {
+		run, err := m.runJSONata(input, c)
+		if err != nil {
+			return m.handle(err, input, c)
+		}
+		return Decision{Kind: KindMap, Map: run}
+	}
 	eff, err := m.effectiveInput(input, c)
 	if err != nil {
 		return m.handle(err, input, c)
@@ -137,6 +172,32 @@ func (m *Map) run(eff any, c *Context) (*MapRun, *Error) {
 	return run, nil
 }
 
+func (m *Map) runJSONata(input any, c *Context) (*MapRun, *Error) {
+	st := &states{input: input}
+	items, ok := input.([]any)
+	if m.Items != nil {
+		v, err := m.Items.eval(st, c)
+		if err != nil {
+			return nil, err
+		}
+		if items, ok = v.([]any); !ok {
+			return nil, m.Items.root.typeError(c, "array", v)
+		}
+	} else if !ok {
+		return nil, stateError(c, ErrorQueryEvaluationError, "Map state input must be an array but was: %s", jsonvalue.String(input))
+	}
+	run := &MapRun{State: m, Items: items, Input: input, MaxConcurrency: int(m.MaxConcurrency)}
+	if e := m.MaxConcurrencyExpr; e != nil {
+		n, err := e.integer(st, c, 0, "integer")
+		if err != nil {
+			return nil, err
+		}
+		run.MaxConcurrency = int(n)
+	}
+	run.Err = m.tolerance(run, st, c)
+	return run, nil
+}
+
 func (m *Map) maxConcurrency(eff any, c *Context) (int64, *Error) {
 	if m.MaxConcurrencyPath == nil {
 		return m.MaxConcurrency, nil
@@ -145,7 +206,7 @@ func (m *Map) maxConcurrency(eff any, c *Context) (int64, *Error) {
 	if err != nil {
 		return 0, err
 	}
-	n, ok := v.(int64)
+	n, ok := integerOrNumericString(v)
 	if !ok || n < 0 {
 		return 0, runtimeError(c, "The MaxConcurrencyPath field refers to value \"%s\" which is not a valid integer: %s",
 			display(v), m.MaxConcurrencyPath)
@@ -160,12 +221,18 @@ func (m *Map) tolerance(run *MapRun, eff any, c *Context) *Error {
 	if m.ToleratedFailurePercentage != nil {
 		run.ToleratedFailurePercentage = *m.ToleratedFailurePercentage
 	}
+	if st, ok := eff.(*states); ok {
+		if err := m.toleranceJSONata(run, st, c); err != nil {
+			return err
+		}
+		return m.checkTolerance(run, c)
+	}
 	if p := m.ToleratedFailureCountPath; p != nil {
 		v, err := selectPath(OptionalPath{Path: p}, eff, c)
 		if err != nil {
 			return err
 		}
-		n, ok := v.(int64)
+		n, ok := integerOrNumericString(v)
 		if !ok {
 			return runtimeError(c, "The ToleratedFailureCountPath field refers to value \"%s\" which is not a valid integer: %s", display(v), p)
 		}
@@ -176,12 +243,38 @@ func (m *Map) tolerance(run *MapRun, eff any, c *Context) *Error {
 		if err != nil {
 			return err
 		}
-		f, ok := jsonvalue.Number(v)
+		f, ok := numberOrNumericString(v)
 		if !ok {
 			return runtimeError(c, "The ToleratedFailurePercentagePath field refers to value \"%s\" which is not a valid float: %s", display(v), p)
 		}
 		run.ToleratedFailurePercentage = f
 	}
+	return m.checkTolerance(run, c)
+}
+
+func (m *Map) toleranceJSONata(run *MapRun, st *states, c *Context) *Error {
+	if e := m.ToleratedFailureCountExpr; e != nil {
+		n, err := e.integer(st, c, 0, "integer")
+		if err != nil {
+			return err
+		}
+		run.ToleratedFailureCount = n
+	}
+	if e := m.ToleratedFailurePercentageExpr; e != nil {
+		v, err := e.eval(st, c)
+		if err != nil {
+			return err
+		}
+		f, ok := jsonvalue.Number(v)
+		if !ok {
+			return e.root.typeError(c, "number", v)
+		}
+		run.ToleratedFailurePercentage = f
+	}
+	return nil
+}
+
+func (m *Map) checkTolerance(run *MapRun, c *Context) *Error {
 	if m.toleratesCount() && run.ToleratedFailureCount < 0 {
 		return runtimeError(c, "ToleratedFailureCount cannot be negative.")
 	}
@@ -194,6 +287,9 @@ func (m *Map) tolerance(run *MapRun, eff any, c *Context) *Error {
 // ItemInput is the input of iteration index: the item itself, or what
 // ItemSelector makes of it. c must carry MapItem for $$.Map.Item.
 func (r *MapRun) ItemInput(index int, c *Context) (any, *Error) {
+	if v := r.State.ItemSelectorValue; v != nil {
+		return v.eval(&states{input: r.Input}, c)
+	}
 	if r.State.ItemSelector == nil {
 		return r.Items[index], nil
 	}
@@ -204,12 +300,32 @@ func (r *MapRun) ItemInput(index int, c *Context) (any, *Error) {
 	return v, nil
 }
 
+// integerOrNumericString reads an integer given as a JSON integer or as a
+// string holding one, as AWS reads the Map's *Path fields.
+func integerOrNumericString(v any) (int64, bool) {
+	if s, ok := v.(string); ok {
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil
+	}
+	n, ok := v.(int64)
+	return n, ok
+}
+
+// numberOrNumericString is integerOrNumericString for any number.
+func numberOrNumericString(v any) (float64, bool) {
+	if s, ok := v.(string); ok {
+		f, err := strconv.ParseFloat(s, 64)
+		return f, err == nil
+	}
+	return jsonvalue.Number(v)
+}
+
 func (m *Map) toleratesCount() bool {
-	return m.ToleratedFailureCount != nil || m.ToleratedFailureCountPath != nil
+	return m.ToleratedFailureCount != nil || m.ToleratedFailureCountPath != nil || m.ToleratedFailureCountExpr != nil
 }
 
 func (m *Map) toleratesPercentage() bool {
-	return m.ToleratedFailurePercentage != nil || m.ToleratedFailurePercentagePath != nil
+	return m.ToleratedFailurePercentage != nil || m.ToleratedFailurePercentagePath != nil || m.ToleratedFailurePercentageExpr != nil
 }
 
 // Exceeded reports whether failed iterations out of total break the run's

@@ -15,6 +15,16 @@ func parsePass(r *reader, b Base) State {
 }
 
 func (p *Pass) enter(input any, c *Context) Decision {
+	if p.jsonata() {
+		out, assign, err := p.finish(&states{input: input}, input, c)
+		if err != nil {
+			return failWith(err)
+		}
+		if tooLarge(out) {
+			return failWith(p.tooLargeError())
+		}
+		return p.proceed(out).assigning(assign)
+	}
 	result, err := p.parameters(input, c)
 	if err != nil {
 		return failWith(err)
@@ -23,12 +33,20 @@ func (p *Pass) enter(input any, c *Context) Decision {
 		result = p.Result
 	}
 	if tooLarge(result) {
-		return failWith(NewError(ErrorDataLimitExceeded,
-			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", p.Name))
+		return failWith(p.tooLargeError())
+	}
+	assign, err := p.Assign.eval(result, nil, c)
+	if err != nil {
+		return failWith(err)
 	}
 	out, err := p.output(input, result, c)
 	if err != nil {
 		return failWith(err)
 	}
-	return p.proceed(out)
+	return p.proceed(out).assigning(assign)
+}
+
+func (p *Pass) tooLargeError() *Error {
+	return NewError(ErrorDataLimitExceeded,
+		"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", p.Name)
 }

@@ -27,6 +27,11 @@ type Catcher struct {
 	Next        string
 	// ResultPath places {Error, Cause} in the state input; absent means "$".
 	ResultPath OptionalPath
+	// Output (JSONata) shapes the state output from $states.errorOutput;
+	// nil passes the error output on.
+	Output *Value
+	// Assign sets variables when the catcher is taken; nil sets none.
+	Assign *Assign
 }
 
 // Matches reports whether an error named name is one of patterns, with
@@ -92,7 +97,7 @@ func (r *reader) retriers() []Retrier {
 	return out
 }
 
-func (r *reader) catchers() []Catcher {
+func (r *reader) catchers(lang string) []Catcher {
 	list := r.objects("Catch")
 	out := make([]Catcher, 0, len(list))
 	for i, obj := range list {
@@ -100,8 +105,15 @@ func (r *reader) catchers() []Catcher {
 		c := Catcher{
 			ErrorEquals: sub.strings("ErrorEquals"),
 			Next:        sub.requiredStr("Next"),
-			ResultPath:  sub.referencePath("ResultPath"),
 		}
+		if lang == JSONata {
+			sub.rejectJSONPathFields("ResultPath")
+			c.Output = sub.value("Output")
+		} else {
+			sub.rejectJSONataFields("Output")
+			c.ResultPath = sub.referencePath("ResultPath")
+		}
+		c.Assign = sub.assign(lang)
 		r.take(sub)
 		out = append(out, c)
 	}

@@ -25,9 +25,19 @@ type Base struct {
 	// Parameters and ResultSelector are nil when absent.
 	Parameters     *Template
 	ResultSelector *Template
-	Retry          []Retrier
-	Catch          []Catcher
+	// Arguments and Output are the JSONata-mode counterparts of Parameters
+	// and of ResultSelector/ResultPath/OutputPath; nil when absent.
+	Arguments *Value
+	Output    *Value
+	// Assign sets workflow variables when the state completes; nil when
+	// absent.
+	Assign *Assign
+	Retry  []Retrier
+	Catch  []Catcher
 }
+
+// jsonata reports whether the state uses the JSONata query language.
+func (b *Base) jsonata() bool { return b.QueryLanguage == JSONata }
 
 // Common returns the state's common fields.
 func (b *Base) Common() *Base { return b }
@@ -140,9 +150,6 @@ func (r *reader) compilePath(key string, compile func(string) (*jsonpath.Path, e
 		r.fail(key, "%s: %v", key, err)
 		return nil
 	}
-	if p.Variable() != "" {
-		r.adopt(unsupportedVariables(r.at(key)))
-	}
 	return p
 }
 
@@ -162,27 +169,93 @@ func (r *reader) template(key string) *Template {
 
 func (r *reader) base(name, lang string) Base {
 	b := Base{
-		Name:           name,
-		Type:           r.requiredStr("Type"),
-		Comment:        r.str("Comment"),
-		QueryLanguage:  r.str("QueryLanguage"),
-		Next:           r.str("Next"),
-		End:            r.boolean("End"),
-		InputPath:      r.path("InputPath"),
-		OutputPath:     r.path("OutputPath"),
-		ResultPath:     r.referencePath("ResultPath"),
-		Parameters:     r.template("Parameters"),
-		ResultSelector: r.template("ResultSelector"),
-		Retry:          r.retriers(),
-		Catch:          r.catchers(),
+		Name:          name,
+		Type:          r.requiredStr("Type"),
+		Comment:       r.str("Comment"),
+		QueryLanguage: r.str("QueryLanguage"),
+		Next:          r.str("Next"),
+		End:           r.boolean("End"),
 	}
 	if b.QueryLanguage == "" {
 		b.QueryLanguage = lang
 	}
+	if b.QueryLanguage != JSONPath && b.QueryLanguage != JSONata {
+		r.fail("QueryLanguage", "QueryLanguage must be JSONPath or JSONata")
+	}
+	if lang == JSONata && b.QueryLanguage == JSONPath {
+		r.fail("QueryLanguage", "a state cannot use JSONPath when its state machine's QueryLanguage is JSONata")
+	}
+	if b.jsonata() {
+		r.rejectJSONPathFields("InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector")
+		b.Arguments = r.value("Arguments")
+		b.Output = r.value("Output")
+	} else {
+		r.rejectJSONataFields("Arguments", "Output")
+		b.InputPath = r.path("InputPath")
+		b.OutputPath = r.path("OutputPath")
+		b.ResultPath = r.referencePath("ResultPath")
+		b.Parameters = r.template("Parameters")
+		b.ResultSelector = r.template("ResultSelector")
+	}
+	b.Assign = r.assign(b.QueryLanguage)
+	b.Retry = r.retriers()
+	b.Catch = r.catchers(b.QueryLanguage)
 	if b.Type != "Choice" && b.Type != "Succeed" && b.Type != "Fail" && b.Next == "" && !b.End && r.err == nil {
 		r.fail("Next", "state %q needs Next or End", name)
 	}
 	return b
+}
+
+// Codes of query-language mismatches.
+const (
+	// CodeJSONPathField is a JSONPath-only field in a JSONata state.
+	CodeJSONPathField = "JSONPATH_FIELD_IN_JSONATA_STATE"
+	// CodeJSONataField is a JSONata-only field in a JSONPath state.
+	CodeJSONataField = "JSONATA_FIELD_IN_JSONPATH_STATE"
+)
+
+// rejectJSONPathFields reports the first of keys present in a JSONata
+// state.
+func (r *reader) rejectJSONPathFields(keys ...string) {
+	for _, k := range keys {
+		if r.has(k) && r.err == nil {
+			r.err = &ParseError{Pointer: r.at(k), Code: CodeJSONPathField,
+				Message: fmt.Sprintf("%s is a JSONPath field; a JSONata state uses Arguments, Output and Assign instead", k)}
+		}
+	}
+}
+
+// rejectJSONataFields reports the first of keys present in a JSONPath
+// state.
+func (r *reader) rejectJSONataFields(keys ...string) {
+	for _, k := range keys {
+		if r.has(k) && r.err == nil {
+			r.err = &ParseError{Pointer: r.at(k), Code: CodeJSONataField,
+				Message: fmt.Sprintf("%s is only allowed when the state's QueryLanguage is JSONata", k)}
+		}
+	}
+}
+
+// value reads an optional JSONata-mode field value.
+func (r *reader) value(key string) *Value {
+	v, ok := r.obj[key]
+	if !ok {
+		return nil
+	}
+	val, err := CompileValue(v, r.at(key), key)
+	r.adopt(err)
+	return val
+}
+
+// expressionOr reads a JSONata-mode field that is either a literal
+// accepted by literal or a "{% %}" expression; it returns the expression,
+// or nil for an absent or literal field.
+func (r *reader) expressionOr(key string) *Value {
+	s, ok := r.obj[key].(string)
+	if !ok || !isExpression(s) {
+		return nil
+	}
+	return r.value(key)
 }
 
 // adopt records err as the reader's problem unless it has one already.

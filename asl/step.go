@@ -53,6 +53,10 @@ type Decision struct {
 	// Delay and Retrier describe a KindRetry decision.
 	Delay   time.Duration
 	Retrier int
+	// Assign holds the workflow variables the step sets, to apply (see
+	// Merge) when the machine moves on after a KindNext, KindSucceed or
+	// KindWait decision; nil sets none.
+	Assign map[string]any
 }
 
 // Enter runs state name on input: it processes the state's input and
@@ -91,17 +95,55 @@ func (m *StateMachine) Complete(name string, input, result any, c *Context) Deci
 		return failWith(runtimeError(c, "state %q does not exist", name))
 	}
 	b := st.Common()
+	if b.jsonata() {
+		out, assign, err := b.finish(&states{input: input, result: result, hasResult: true}, result, c)
+		if err != nil {
+			return b.handle(err, input, c)
+		}
+		return b.proceed(out).assigning(assign)
+	}
 	if b.ResultSelector != nil {
 		var err error
 		if result, err = b.ResultSelector.Eval(result, c); err != nil {
 			return b.handle(AsError(err), input, c)
 		}
 	}
+	assign, aerr := b.Assign.eval(result, nil, c)
+	if aerr != nil {
+		return b.handle(aerr, input, c)
+	}
 	out, err := b.output(input, result, c)
 	if err != nil {
 		return b.handle(err, input, c)
 	}
-	return b.proceed(out)
+	return b.proceed(out).assigning(assign)
+}
+
+// assigning returns d with its variable assignments set.
+func (d Decision) assigning(assign map[string]any) Decision {
+	d.Assign = assign
+	return d
+}
+
+// finish evaluates a JSONata state's Output (dflt when it has none) and
+// Assign, both on the same $states and the variables before assignment.
+func (b *Base) finish(st *states, dflt any, c *Context) (any, map[string]any, *Error) {
+	return outputAndAssign(b.Output, b.Assign, st, dflt, c)
+}
+
+func outputAndAssign(output *Value, assign *Assign, st *states, dflt any, c *Context) (any, map[string]any, *Error) {
+	out := dflt
+	if output != nil {
+		var err *Error
+		if out, err = output.eval(st, c); err != nil {
+			return nil, nil, err
+		}
+	}
+	vars, err := assign.eval(nil, st, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, vars, nil
 }
 
 // Failed applies Retry and Catch to an error raised by state name
@@ -140,18 +182,34 @@ func (b *Base) handle(e *Error, input any, c *Context) Decision {
 		}
 		break
 	}
-	for _, ct := range b.Catch {
+	for i := range b.Catch {
+		ct := &b.Catch[i]
 		if !Matches(ct.ErrorEquals, e.Name) {
 			continue
 		}
 		errOut := map[string]any{"Error": e.Name, "Cause": e.Cause}
-		out, err := applyResultPath(ct.ResultPath, input, errOut, c)
+		out, assign, err := b.caught(ct, input, errOut, c)
 		if err != nil {
 			return failWith(err)
 		}
-		return Decision{Kind: KindNext, Next: ct.Next, Output: out, Caught: e}
+		return Decision{Kind: KindNext, Next: ct.Next, Output: out, Caught: e, Assign: assign}
 	}
 	return failWith(e)
+}
+
+// caught computes the output and assignments of catcher ct for the error
+// output errOut.
+func (b *Base) caught(ct *Catcher, input, errOut any, c *Context) (any, map[string]any, *Error) {
+	if b.jsonata() {
+		st := &states{input: input, errorOutput: errOut, hasError: true}
+		return outputAndAssign(ct.Output, ct.Assign, st, errOut, c)
+	}
+	assign, err := ct.Assign.eval(errOut, nil, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := applyResultPath(ct.ResultPath, input, errOut, c)
+	return out, assign, err
 }
 
 // effectiveInput applies InputPath.
@@ -159,8 +217,15 @@ func (b *Base) effectiveInput(input any, c *Context) (any, *Error) {
 	return selectPath(b.InputPath, input, c)
 }
 
-// parameters applies InputPath then Parameters.
+// parameters applies InputPath then Parameters, or in JSONata mode
+// Arguments.
 func (b *Base) parameters(input any, c *Context) (any, *Error) {
+	if b.jsonata() {
+		if b.Arguments == nil {
+			return input, nil
+		}
+		return b.Arguments.eval(&states{input: input}, c)
+	}
 	eff, err := b.effectiveInput(input, c)
 	if err != nil || b.Parameters == nil {
 		return eff, err
@@ -192,11 +257,7 @@ func selectPath(p OptionalPath, data any, c *Context) (any, *Error) {
 	case p.Path == nil:
 		return data, nil
 	}
-	src := data
-	if p.Path.Context() {
-		src = c.Object()
-	}
-	v, err := p.Path.Select(src)
+	v, err := c.selectPath(p.Path, data)
 	if errors.Is(err, jsonpath.ErrNotFound) {
 		return nil, runtimeError(c, "Invalid path '%s' : No results for path: %s", p.Path, p.Path.Normalized())
 	}

@@ -20,7 +20,11 @@ type Task struct {
 	TimeoutSecondsPath   *jsonpath.Path
 	HeartbeatSeconds     int64
 	HeartbeatSecondsPath *jsonpath.Path
-	Credentials          any
+	// TimeoutExpr and HeartbeatExpr are JSONata expressions for
+	// TimeoutSeconds and HeartbeatSeconds.
+	TimeoutExpr   *Value
+	HeartbeatExpr *Value
+	Credentials   any
 }
 
 // TaskCall is what a KindTask decision asks the caller to run.
@@ -41,15 +45,24 @@ type TaskCall struct {
 const WaitForTaskTokenSuffix = ".waitForTaskToken"
 
 func parseTask(r *reader, b Base) State {
-	return &Task{
-		Base:                 b,
-		Resource:             r.requiredStr("Resource"),
-		TimeoutSeconds:       r.integer("TimeoutSeconds"),
-		TimeoutSecondsPath:   r.requiredPath("TimeoutSecondsPath"),
-		HeartbeatSeconds:     r.integer("HeartbeatSeconds"),
-		HeartbeatSecondsPath: r.requiredPath("HeartbeatSecondsPath"),
-		Credentials:          r.obj["Credentials"],
+	t := &Task{
+		Base:          b,
+		Resource:      r.requiredStr("Resource"),
+		TimeoutExpr:   r.expressionOr("TimeoutSeconds"),
+		HeartbeatExpr: r.expressionOr("HeartbeatSeconds"),
+		Credentials:   r.obj["Credentials"],
 	}
+	if t.TimeoutExpr == nil {
+		t.TimeoutSeconds = r.integer("TimeoutSeconds")
+	}
+	if t.HeartbeatExpr == nil {
+		t.HeartbeatSeconds = r.integer("HeartbeatSeconds")
+	}
+	if !b.jsonata() {
+		t.TimeoutSecondsPath = r.requiredPath("TimeoutSecondsPath")
+		t.HeartbeatSecondsPath = r.requiredPath("HeartbeatSecondsPath")
+	}
+	return t
 }
 
 func (t *Task) enter(input any, c *Context) Decision {
@@ -64,21 +77,24 @@ func (t *Task) enter(input any, c *Context) Decision {
 		WaitForToken: strings.HasSuffix(t.Resource, WaitForTaskTokenSuffix),
 		Credentials:  t.Credentials,
 	}
-	if call.TimeoutSeconds, err = seconds(t.TimeoutSeconds, t.TimeoutSecondsPath, "TimeoutSecondsPath", input, c); err != nil {
+	if call.TimeoutSeconds, err = t.seconds(t.TimeoutSeconds, t.TimeoutSecondsPath, t.TimeoutExpr, "TimeoutSecondsPath", input, c); err != nil {
 		return t.handle(err, input, c)
 	}
 	if call.TimeoutSeconds == 0 {
 		call.TimeoutSeconds = DefaultTaskTimeout
 	}
-	if call.HeartbeatSeconds, err = seconds(t.HeartbeatSeconds, t.HeartbeatSecondsPath, "HeartbeatSecondsPath", input, c); err != nil {
+	if call.HeartbeatSeconds, err = t.seconds(t.HeartbeatSeconds, t.HeartbeatSecondsPath, t.HeartbeatExpr, "HeartbeatSecondsPath", input, c); err != nil {
 		return t.handle(err, input, c)
 	}
 	return Decision{Kind: KindTask, Task: call}
 }
 
-// seconds resolves a field given either as a number or as a path to a
-// positive integer in the input.
-func seconds(fixed int64, path *jsonpath.Path, field string, input any, c *Context) (int64, *Error) {
+// seconds resolves a field given as a number, a path to a positive
+// integer in the input, or a JSONata expression.
+func (t *Task) seconds(fixed int64, path *jsonpath.Path, expr *Value, field string, input any, c *Context) (int64, *Error) {
+	if expr != nil {
+		return expr.integer(&states{input: input}, c, 1, "positive integer")
+	}
 	if path == nil {
 		return fixed, nil
 	}

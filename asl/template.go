@@ -27,9 +27,38 @@ type tnode struct {
 	key     string   // the source field name, for error messages
 }
 
-type tfield struct {
+type tfield = member[tnode]
+
+// member is one named field of a compiled object.
+type member[N any] struct {
 	name string
-	node tnode
+	node N
+}
+
+// render builds the object (fields set) or the array (items) whose
+// members eval computes; it stops at the first error.
+func render[N any, E comparable](fields []member[N], items []N, eval func(N) (any, E)) (any, E) {
+	var none E
+	if fields != nil {
+		out := make(map[string]any, len(fields))
+		for _, f := range fields {
+			v, err := eval(f.node)
+			if err != none {
+				return nil, err
+			}
+			out[f.name] = v
+		}
+		return out, none
+	}
+	out := make([]any, len(items))
+	for i, item := range items {
+		v, err := eval(item)
+		if err != none {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, none
 }
 
 // CompileTemplate compiles a decoded payload template; pointer locates it
@@ -114,9 +143,6 @@ func (t *Template) compileDynamic(raw any, pointer, key string) (tnode, error) {
 	if err != nil {
 		return tnode{}, &ParseError{Pointer: pointer, Message: fmt.Sprintf("invalid JSONPath in field %q: %v", key, err)}
 	}
-	if p.Variable() != "" {
-		return tnode{}, unsupportedVariables(pointer)
-	}
 	t.usesContext = t.usesContext || p.Context()
 	return tnode{path: p, key: key}, nil
 }
@@ -135,31 +161,13 @@ func (n tnode) eval(input any, c *Context) (any, error) {
 	case n.path != nil:
 		return n.evalPath(input, c)
 	case n.call != nil:
-		v, err := n.call.Eval(intrinsic.Env{Input: input, Context: c.Object(), Rand: c.Rand, Field: n.key})
+		v, err := n.call.Eval(intrinsic.Env{Input: input, Context: c.Object(), Vars: c.Variables, Rand: c.Rand, Field: n.key})
 		if err != nil {
 			return nil, located(c, AsError(err))
 		}
 		return v, nil
-	case n.fields != nil:
-		out := make(map[string]any, len(n.fields))
-		for _, f := range n.fields {
-			v, err := f.node.eval(input, c)
-			if err != nil {
-				return nil, err
-			}
-			out[f.name] = v
-		}
-		return out, nil
-	case n.items != nil:
-		out := make([]any, len(n.items))
-		for i, item := range n.items {
-			v, err := item.eval(input, c)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = v
-		}
-		return out, nil
+	case n.fields != nil || n.items != nil:
+		return render(n.fields, n.items, func(m tnode) (any, error) { return m.eval(input, c) })
 	}
 	return n.literal, nil
 }
@@ -169,7 +177,7 @@ func (n tnode) evalPath(input any, c *Context) (any, error) {
 	if n.path.Context() {
 		data = c.Object()
 	}
-	v, err := n.path.Select(data)
+	v, err := c.selectPath(n.path, input)
 	if errors.Is(err, jsonpath.ErrNotFound) {
 		return nil, runtimeError(c, "The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
 			n.path, n.key, jsonvalue.String(data))

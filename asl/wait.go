@@ -17,9 +17,23 @@ type Wait struct {
 	Timestamp     time.Time
 	SecondsPath   *jsonpath.Path
 	TimestampPath *jsonpath.Path
+	// SecondsExpr and TimestampExpr are JSONata expressions for Seconds
+	// and Timestamp.
+	SecondsExpr   *Value
+	TimestampExpr *Value
 }
 
 func parseWait(r *reader, b Base) State {
+	if b.jsonata() {
+		w := &Wait{Base: b, SecondsExpr: r.expressionOr("Seconds"), TimestampExpr: r.expressionOr("Timestamp")}
+		if w.SecondsExpr == nil {
+			w.Seconds, w.HasSeconds = r.integer("Seconds"), r.has("Seconds")
+		}
+		if w.TimestampExpr == nil {
+			w.Timestamp = r.timestamp()
+		}
+		return w
+	}
 	w := &Wait{
 		Base:          b,
 		Seconds:       r.integer("Seconds"),
@@ -27,14 +41,20 @@ func parseWait(r *reader, b Base) State {
 		SecondsPath:   r.requiredPath("SecondsPath"),
 		TimestampPath: r.requiredPath("TimestampPath"),
 	}
-	if r.has("Timestamp") {
-		ts, err := ParseTimestamp(r.str("Timestamp"))
-		if err != nil {
-			r.fail("Timestamp", "Timestamp must be an RFC 3339 time such as 2016-03-14T01:59:00Z")
-		}
-		w.Timestamp = ts
-	}
+	w.Timestamp = r.timestamp()
 	return w
+}
+
+// timestamp reads the optional Timestamp field.
+func (r *reader) timestamp() time.Time {
+	if !r.has("Timestamp") {
+		return time.Time{}
+	}
+	ts, err := ParseTimestamp(r.str("Timestamp"))
+	if err != nil {
+		r.fail("Timestamp", "Timestamp must be an RFC 3339 time such as 2016-03-14T01:59:00Z")
+	}
+	return ts
 }
 
 // ParseTimestamp parses an ASL timestamp: RFC 3339 with an upper-case T
@@ -44,6 +64,18 @@ func ParseTimestamp(s string) (time.Time, error) {
 }
 
 func (w *Wait) enter(input any, c *Context) Decision {
+	if w.jsonata() {
+		st := &states{input: input}
+		until, err := w.untilJSONata(st, c)
+		if err != nil {
+			return failWith(err)
+		}
+		out, assign, err := w.finish(st, input, c)
+		if err != nil {
+			return failWith(err)
+		}
+		return Decision{Kind: KindWait, Until: until, Next: w.Next, Output: out, Assign: assign}
+	}
 	eff, err := w.effectiveInput(input, c)
 	if err != nil {
 		return failWith(err)
@@ -52,11 +84,42 @@ func (w *Wait) enter(input any, c *Context) Decision {
 	if err != nil {
 		return failWith(err)
 	}
+	assign, err := w.Assign.eval(eff, nil, c)
+	if err != nil {
+		return failWith(err)
+	}
 	out, err := w.outputPath(eff, c)
 	if err != nil {
 		return failWith(err)
 	}
-	return Decision{Kind: KindWait, Until: until, Next: w.Next, Output: out}
+	return Decision{Kind: KindWait, Until: until, Next: w.Next, Output: out, Assign: assign}
+}
+
+func (w *Wait) untilJSONata(st *states, c *Context) (time.Time, *Error) {
+	switch {
+	case w.SecondsExpr != nil:
+		v, err := w.SecondsExpr.eval(st, c)
+		if err != nil {
+			return time.Time{}, err
+		}
+		n, ok := jsonvalue.Integer(v)
+		if !ok || n < 0 {
+			return time.Time{}, w.SecondsExpr.root.typeError(c, "integer", v)
+		}
+		return c.Now.Add(time.Duration(n) * time.Second), nil
+	case w.TimestampExpr != nil:
+		v, err := w.TimestampExpr.eval(st, c)
+		if err != nil {
+			return time.Time{}, err
+		}
+		s, _ := v.(string)
+		ts, perr := ParseTimestamp(s)
+		if perr != nil {
+			return time.Time{}, w.TimestampExpr.root.typeError(c, "timestamp", v)
+		}
+		return ts, nil
+	}
+	return w.until(nil, c)
 }
 
 func (w *Wait) until(eff any, c *Context) (time.Time, *Error) {

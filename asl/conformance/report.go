@@ -46,6 +46,9 @@ func Tally(results []Result, keep func(*Case) bool) Score {
 // JSONPathOnly keeps the cases that use neither JSONata nor variables.
 func JSONPathOnly(c *Case) bool { return c.JSONPathOnly }
 
+// JSONataOrVariables keeps the cases that use JSONata or variables.
+func JSONataOrVariables(c *Case) bool { return !c.JSONPathOnly }
+
 // Rate is Passed as a fraction of all counted cases.
 func (s Score) Rate() float64 {
 	if s.Passed+s.Failed == 0 {
@@ -99,6 +102,8 @@ func WriteSummary(w io.Writer, results []Result) {
 	all := Tally(results, nil)
 	jp := Tally(results, JSONPathOnly)
 	fmt.Fprintf(w, "JSONPath-only cases: %d/%d passed (%.1f%%)\n", jp.Passed, jp.Passed+jp.Failed, 100*jp.Rate())
+	jv := Tally(results, JSONataOrVariables)
+	fmt.Fprintf(w, "JSONata and variable cases: %d/%d passed (%.1f%%)\n", jv.Passed, jv.Passed+jv.Failed, 100*jv.Rate())
 	fmt.Fprintf(w, "cause text identical: %d/%d; event types identical: %d/%d\n",
 		all.CauseMatched, all.CauseChecked, all.EventsMatched, all.EventsChecked)
 	fmt.Fprintf(w, "%d passed, %d failed\n", all.Passed, all.Failed)

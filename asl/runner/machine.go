@@ -8,9 +8,11 @@ import (
 	"github.com/stepwise-run/stepwise/asl"
 )
 
-// machine runs m from StartAt on a virtual clock that starts at now. It
-// returns the output or the failure, and the virtual time it ended.
-func (r *run) machine(m *asl.StateMachine, input any, now time.Time) (any, *asl.Error, time.Time) {
+// machine runs m from StartAt on a virtual clock that starts at now, with
+// the workflow variables vars of the enclosing scope visible (and never
+// changed: assignments live in this run of m). It returns the output or
+// the failure, and the virtual time it ended.
+func (r *run) machine(m *asl.StateMachine, input any, vars map[string]any, now time.Time) (any, *asl.Error, time.Time) {
 	name, in := m.StartAt, input
 	for {
 		if err := r.check(now); err != nil {
@@ -20,18 +22,46 @@ func (r *run) machine(m *asl.StateMachine, input any, now time.Time) (any, *asl.
 		r.now = now
 		entered := r.emit(typ+"StateEntered", name, nil)
 		var d asl.Decision
-		d, now = r.state(m, name, in, r.context(name, now, entered), now)
+		c := r.context(name, now, entered)
+		c.Variables = vars
+		d, now = r.state(m, name, in, c, now)
 		r.now = now
 		switch d.Kind {
 		case asl.KindNext:
-			r.emit(typ+"StateExited", name, nil)
+			r.exited(typ, name, d.Assign)
 			name, in = d.Next, d.Output
+			vars = asl.Merge(vars, d.Assign)
 		case asl.KindSucceed:
-			r.emit(typ+"StateExited", name, nil)
+			r.exited(typ, name, d.Assign)
 			return d.Output, nil, now
 		default:
 			return nil, d.Error, now
 		}
+	}
+}
+
+// evaluationFailed records AWS's EvaluationFailed event for a state that
+// failed evaluating a JSONata expression (then MapStateFailed or
+// ParallelStateFailed for those states).
+func (r *run) evaluationFailed(typ, name string, e *asl.Error) {
+	if e == nil || e.Name != asl.ErrorQueryEvaluationError {
+		return
+	}
+	r.emit("EvaluationFailed", name, e)
+	if typ == "Map" || typ == "Parallel" {
+		r.emit(typ+"StateFailed", name, e)
+	}
+}
+
+// exited records a state's exit with the variables it assigned.
+func (r *run) exited(typ, name string, assign map[string]any) {
+	if r.emit(typ+"StateExited", name, nil) == 0 || len(assign) == 0 {
+		return
+	}
+	ev := &r.events[len(r.events)-1]
+	ev.AssignedVariables = make(map[string]string, len(assign))
+	for k, v := range assign {
+		ev.AssignedVariables[k] = asl.EncodeJSON(v)
 	}
 }
 
@@ -50,6 +80,9 @@ func (r *run) context(name string, now time.Time, entered int64) *asl.Context {
 // the tasks, timers, branches and retries it asks for on the way.
 func (r *run) state(m *asl.StateMachine, name string, in any, c *asl.Context, now time.Time) (asl.Decision, time.Time) {
 	d := m.Enter(name, in, c)
+	if d.Kind == asl.KindFail {
+		r.evaluationFailed(m.States[name].Common().Type, name, d.Error)
+	}
 	for {
 		switch d.Kind {
 		case asl.KindTask:
@@ -63,9 +96,9 @@ func (r *run) state(m *asl.StateMachine, name string, in any, c *asl.Context, no
 				now = d.Until
 			}
 			if d.Next == "" {
-				return asl.Decision{Kind: asl.KindSucceed, Output: d.Output}, now
+				return asl.Decision{Kind: asl.KindSucceed, Output: d.Output, Assign: d.Assign}, now
 			}
-			return asl.Decision{Kind: asl.KindNext, Next: d.Next, Output: d.Output}, now
+			return asl.Decision{Kind: asl.KindNext, Next: d.Next, Output: d.Output, Assign: d.Assign}, now
 		case asl.KindRetry:
 			now = now.Add(d.Delay)
 			c = retried(c, d.Retrier, now)
@@ -125,7 +158,7 @@ func (r *run) parallel(m *asl.StateMachine, name string, in any, c *asl.Context,
 	results := make([]any, len(d.Branches))
 	end := now
 	for i, branch := range d.Branches {
-		out, failure, t := r.machine(branch, d.Input, now)
+		out, failure, t := r.machine(branch, d.Input, c.Variables, now)
 		if failure != nil {
 			r.now = t
 			return r.failed(m, name, in, c, failure, "ParallelStateFailed"), t

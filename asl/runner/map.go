@@ -80,7 +80,7 @@ func (r *run) iteration(name string, c *asl.Context, run *asl.MapRun, i int, sta
 	}
 	r.now = start
 	r.emit("MapIterationStarted", name, nil)
-	out, failure, end := r.machine(run.State.Processor, input, start)
+	out, failure, end := r.machine(run.State.Processor, input, c.Variables, start)
 	r.now = end
 	if failure != nil {
 		r.emit("MapIterationFailed", name, failure)

@@ -71,6 +71,9 @@ type Event struct {
 	State      string
 	Error      string
 	Cause      string
+	// AssignedVariables are the variables a StateExited event's state set,
+	// each rendered as JSON (AWS's assignedVariables); nil when none.
+	AssignedVariables map[string]string
 }
 
 // ErrTooManyTransitions ends a run that passed Config.MaxTransitions.
@@ -85,7 +88,7 @@ func Run(ctx context.Context, m *asl.StateMachine, input any, cfg *Config) (*Res
 	}
 	r := newRun(ctx, m, input, cfg)
 	r.emit("ExecutionStarted", "", nil)
-	out, failure, end := r.machine(m, input, r.start)
+	out, failure, end := r.machine(m, input, nil, r.start)
 	res := &Result{Output: out, Events: r.events, Transitions: r.transitions, Duration: end.Sub(r.start)}
 	if r.err != nil {
 		return nil, r.err

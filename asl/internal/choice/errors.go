@@ -34,10 +34,6 @@ func parseErr(pointer, format string, args ...any) *ParseError {
 	return &ParseError{Pointer: pointer, Message: fmt.Sprintf(format, args...)}
 }
 
-func unsupported(pointer, message string) *ParseError {
-	return &ParseError{Pointer: pointer, Message: message, Err: ErrUnsupported}
-}
-
 // field returns the JSON pointer of key inside the object at pointer.
 func field(pointer, key string) string {
 	if strings.ContainsAny(key, "~/") {

@@ -15,7 +15,7 @@ import (
 // located at the bad field.
 func Parse(raw map[string]any, pointer string, top bool) (*Rule, error) {
 	if _, ok := raw["Condition"]; ok {
-		return nil, unsupported(field(pointer, "Condition"), "JSONata Condition is not supported yet")
+		return nil, parseErr(field(pointer, "Condition"), "Condition is only allowed when the Choice state's QueryLanguage is JSONata")
 	}
 	p := parser{raw: raw, ptr: pointer}
 	opName := ""
@@ -53,7 +53,7 @@ func (p *parser) classify(key string, opName *string, top bool) error {
 		if !top {
 			return parseErr(field(p.ptr, key), "Assign is only allowed in a top-level Choice rule, not inside And, Or or Not")
 		}
-		return unsupported(field(p.ptr, key), "Assign in a Choice rule is not supported yet")
+		return nil
 	case "And", "Or", "Not":
 	default:
 		if _, ok := lookupOperator(key); !ok {
@@ -213,9 +213,6 @@ func compilePath(raw any, ptr, name string) (*jsonpath.Path, error) {
 	path, err := jsonpath.CompileReference(src)
 	if err != nil {
 		return nil, parseErr(ptr, "%s must be a Reference Path: %v", name, err)
-	}
-	if path.Variable() != "" {
-		return nil, &ParseError{Pointer: ptr, Message: name + " reads a workflow variable; variables are not supported yet", Err: ErrUnsupported}
 	}
 	return path, nil
 }

@@ -116,21 +116,20 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-func TestParseUnsupported(t *testing.T) {
+func TestParseConditionInJSONPathRule(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		rule    string
 		pointer string
 		message string
 	}{
-		{`{"Condition": "{% $states.input.x = 1 %}", "Next": "A"}`, "/States/C/Choices/0/Condition", "JSONata Condition is not supported yet"},
-		{`{"Condition": true, "Variable": "$.x", "Next": "A"}`, "/States/C/Choices/0/Condition", "JSONata Condition is not supported yet"},
-		{`{"Variable": "$.x", "IsNull": true, "Assign": {"a": 1}, "Next": "A"}`, "/States/C/Choices/0/Assign", "Assign in a Choice rule is not supported yet"},
+		{`{"Condition": "{% $states.input.x = 1 %}", "Next": "A"}`, "/States/C/Choices/0/Condition", "Condition is only allowed when the Choice state's QueryLanguage is JSONata"},
+		{`{"Condition": true, "Variable": "$.x", "Next": "A"}`, "/States/C/Choices/0/Condition", "Condition is only allowed when the Choice state's QueryLanguage is JSONata"},
 	}
 	for _, tt := range tests {
 		raw := jsonvalue.MustDecode(tt.rule).(map[string]any)
 		_, err := Parse(raw, "/States/C/Choices/0", true)
-		require.ErrorIs(t, err, ErrUnsupported)
+		require.NotErrorIs(t, err, ErrUnsupported)
 		var pe *ParseError
 		require.True(t, errors.As(err, &pe))
 		require.Equal(t, tt.pointer, pe.Pointer)

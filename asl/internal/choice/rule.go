@@ -2,6 +2,7 @@ package choice
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 
@@ -50,31 +51,48 @@ func (r *Rule) UsesContext() bool { return r.context }
 // as AWS raises them: States.Runtime when a path the rule needs finds
 // nothing.
 func (r *Rule) Match(input, ctx any) (bool, error) {
+	return r.MatchVars(input, ctx, nil)
+}
+
+// MatchVars is Match with the workflow variables vars, which "$name"
+// paths read.
+func (r *Rule) MatchVars(input, ctx any, vars map[string]any) (bool, error) {
+	d := data{input: input, ctx: ctx, vars: vars}
+	return r.match(&d)
+}
+
+// data is what a rule's paths read.
+type data struct {
+	input, ctx any
+	vars       map[string]any
+}
+
+func (r *Rule) match(d *data) (bool, error) {
 	switch r.logic {
 	case logicAnd:
 		for _, sub := range r.rules {
-			if ok, err := sub.Match(input, ctx); err != nil || !ok {
+			if ok, err := sub.match(d); err != nil || !ok {
 				return false, err
 			}
 		}
 		return true, nil
 	case logicOr:
 		for _, sub := range r.rules {
-			if ok, err := sub.Match(input, ctx); err != nil || ok {
+			if ok, err := sub.match(d); err != nil || ok {
 				return ok, err
 			}
 		}
 		return false, nil
 	case logicNot:
-		ok, err := r.rules[0].Match(input, ctx)
+		ok, err := r.rules[0].match(d)
 		return !ok && err == nil, err
 	}
-	return r.test(input, ctx)
+	return r.test(d)
 }
 
 // test evaluates a data-test rule.
-func (r *Rule) test(input, ctx any) (bool, error) {
-	v, err := selectFrom(r.variable, input, ctx)
+func (r *Rule) test(d *data) (bool, error) {
+	v, err := d.selectFrom(r.variable)
 	if err != nil {
 		if r.op.family == familyIsPresent && errors.Is(err, jsonpath.ErrNotFound) {
 			return !r.want, nil
@@ -86,19 +104,27 @@ func (r *Rule) test(input, ctx any) (bool, error) {
 	}
 	w := r.literal
 	if r.operand != nil {
-		if w, err = selectFrom(r.operand, input, ctx); err != nil {
+		if w, err = d.selectFrom(r.operand); err != nil {
 			return false, invalidPath(r.operand, err)
 		}
 	}
 	return r.compare(v, w), nil
 }
 
-// selectFrom reads p from the context object or the input, as p says.
-func selectFrom(p *jsonpath.Path, input, ctx any) (any, error) {
-	if p.Context() {
-		return p.Select(ctx)
+// selectFrom reads p from the context object, a variable or the input,
+// as p says; an undefined variable selects nothing.
+func (d *data) selectFrom(p *jsonpath.Path) (any, error) {
+	switch name := p.Variable(); {
+	case p.Context():
+		return p.Select(d.ctx)
+	case name != "":
+		v, ok := d.vars[name]
+		if !ok {
+			return nil, fmt.Errorf("%w: the variable $%s is not defined", jsonpath.ErrNotFound, name)
+		}
+		return p.Select(v)
 	}
-	return p.Select(input)
+	return p.Select(d.input)
 }
 
 // hasType answers the Is… operator of family f for value v (which exists).
