@@ -73,3 +73,39 @@ func Merge(vars, assign map[string]any) map[string]any {
 	}
 	return out
 }
+
+// assigns reports whether state st, its Choice rules, catchers or nested
+// machines set variables.
+func assigns(st State) bool {
+	b := st.Common()
+	if b.Assign != nil {
+		return true
+	}
+	for _, ct := range b.Catch {
+		if ct.Assign != nil {
+			return true
+		}
+	}
+	switch s := st.(type) {
+	case *Choice:
+		for _, a := range s.Assigns {
+			if a != nil {
+				return true
+			}
+		}
+		for _, r := range s.Conditions {
+			if r.Assign != nil {
+				return true
+			}
+		}
+	case *Parallel:
+		for _, br := range s.Branches {
+			if br.Assigns {
+				return true
+			}
+		}
+	case *Map:
+		return s.Processor != nil && s.Processor.Assigns
+	}
+	return false
+}

@@ -24,6 +24,10 @@ type StateMachine struct {
 	Version        string
 	// QueryLanguage is JSONPath (the default) or JSONata.
 	QueryLanguage string
+	// Assigns reports whether some state of the machine, nested machines
+	// included, sets workflow variables; when it is false no variable can
+	// ever be defined, and callers may skip storing them.
+	Assigns bool
 }
 
 // State is one parsed state; the concrete types are *Pass, *Task, *Choice,
@@ -101,6 +105,9 @@ func parseMachine(obj map[string]any, pointer, inherited string) (*StateMachine,
 			return nil, err
 		}
 		m.States[name] = st
+	}
+	for _, st := range m.States {
+		m.Assigns = m.Assigns || assigns(st)
 	}
 	if _, ok := m.States[m.StartAt]; !ok {
 		return nil, &ParseError{Pointer: pointer + "/StartAt", Message: fmt.Sprintf("StartAt names state %q, which does not exist", m.StartAt)}

@@ -13,18 +13,27 @@ func (t *tx) advance(l *live, d asl.Decision) error {
 		var err error
 		switch d.Kind {
 		case asl.KindNext:
-			t.exitState(l, d.Output)
+			if err := t.assign(l, d.Assign); err != nil {
+				return err
+			}
+			t.exitState(l, d.Output, d.Assign)
 			t.enterState(l, d.Next, d.Output)
 			d = t.enter(l)
 			continue
 		case asl.KindSucceed:
-			t.exitState(l, d.Output)
+			if err := t.assign(l, d.Assign); err != nil {
+				return err
+			}
+			t.exitState(l, d.Output, d.Assign)
 			return t.finishRun(l, d.Output, nil)
 		case asl.KindFail:
 			return t.finishRun(l, nil, d.Error)
 		case asl.KindRetry:
 			return t.retry(l, d)
 		case asl.KindWait:
+			if err := t.assign(l, d.Assign); err != nil {
+				return err
+			}
 			return t.wait(l, d)
 		case asl.KindTask:
 			next, err = t.dispatch(l, d.Task)
@@ -68,11 +77,20 @@ func (t *tx) enter(l *live) asl.Decision {
 		token := newToken()
 		l.run.TaskToken = &token
 	}
-	return l.m.Enter(l.run.State, l.in(), t.context(l))
+	d := l.m.Enter(l.run.State, l.in(), t.context(l))
+	if d.Kind == asl.KindFail {
+		t.evaluationFailed(l, d.Error)
+	}
+	return d
 }
 
-func (t *tx) exitState(l *live, output any) {
-	t.runEvent(l, l.stateType()+"StateExited", map[string]any{"output": output})
+func (t *tx) exitState(l *live, output any, assign map[string]any) {
+	details := map[string]any{"output": output}
+	if len(assign) > 0 {
+		details["assignedVariables"] = assigned(assign)
+		details["assignedVariablesDetails"] = map[string]any{"truncated": false}
+	}
+	t.runEvent(l, l.stateType()+"StateExited", details)
 }
 
 // retry parks run l until its state is entered again.

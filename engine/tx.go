@@ -58,6 +58,9 @@ type live struct {
 	// child executions on AWS, with histories of their own, so their
 	// events stay out of this execution's history.
 	quiet bool
+	// vars are the run's workflow variables once varsRead (see variables).
+	vars     map[string]any
+	varsRead bool
 }
 
 // errStale ends a transaction that found its job or callback out of date;
@@ -389,6 +392,7 @@ func (t *tx) context(l *live) *asl.Context {
 	if l.run.TaskToken != nil {
 		c.TaskToken = *l.run.TaskToken
 	}
+	c.Variables = t.variables(l)
 	return c
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE stepwise_runs DROP COLUMN variables;
