@@ -157,6 +157,7 @@ func (s *Server) routes() {
 	v1.POST("/tasks/success", s.sendTaskSuccess, mw...)
 	v1.POST("/tasks/failure", s.sendTaskFailure, mw...)
 	v1.POST("/tasks/heartbeat", s.sendTaskHeartbeat, mw...)
+	s.registerViewer(e, v1, mw)
 
 	registerAWS(e, &awsAPI{eng: s.e, authorize: s.cfg.Authorize, syncTimeout: awsSyncTimeout})
 }

@@ -1,0 +1,318 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+// The viewer's end-to-end tests drive Debian's chromium (headless) with
+// chromedp against a real server, engine and PostgreSQL. They skip when
+// chromium is missing, unless STEPWISE_REQUIRE_BROWSER is set (CI sets
+// it after installing chromium). Screenshots go to STEPWISE_SCREENSHOTS
+// when set, else to a temporary directory named in the log.
+
+const chromiumPath = "/usr/bin/chromium"
+
+// browser is one headless chromium tab on a server's viewer.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+	api *api
+	dir string
+}
+
+// newBrowser starts chromium with a window of width×height.
+func newBrowser(t *testing.T, a *api, width, height int) *browser {
+	t.Helper()
+	path := chromiumPath
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("STEPWISE_REQUIRE_BROWSER") == "" {
+			t.Skip("no chromium at " + chromiumPath + "; set STEPWISE_REQUIRE_BROWSER to fail instead")
+		}
+		p, lerr := exec.LookPath("chromium")
+		require.NoError(t, lerr, "STEPWISE_REQUIRE_BROWSER is set but chromium is not installed")
+		path = p
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.WindowSize(width, height), chromedp.Flag("hide-scrollbars", true))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	require.NoError(t, chromedp.Run(ctx))
+	dir := os.Getenv("STEPWISE_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	return &browser{t: t, ctx: ctx, api: a, dir: dir}
+}
+
+// run runs actions with a deadline.
+func (b *browser) run(timeout time.Duration, actions ...chromedp.Action) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, timeout)
+	defer cancel()
+	err := chromedp.Run(ctx, actions...)
+	if err != nil {
+		// Keep what the page showed, to see why.
+		var png []byte
+		shotCtx, cancelShot := context.WithTimeout(b.ctx, 5*time.Second)
+		defer cancelShot()
+		if chromedp.Run(shotCtx, chromedp.CaptureScreenshot(&png)) == nil {
+			file := filepath.Join(b.dir, "failed-"+strings.ReplaceAll(b.t.Name(), "/", "-")+".png")
+			_ = os.WriteFile(file, png, 0o644)
+			b.t.Logf("screenshot of the failure: %s", file)
+		}
+	}
+	require.NoError(b.t, err)
+}
+
+// open loads a viewer page (a hash route).
+func (b *browser) open(route string) {
+	b.t.Helper()
+	b.run(20*time.Second, chromedp.Navigate(b.api.url+"/ui/#"+route), chromedp.WaitReady("#page"))
+}
+
+// execution opens an execution's page and waits for its graph.
+func (b *browser) execution(arn string, extra ...string) {
+	b.t.Helper()
+	q := url.Values{"arn": {arn}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		q.Set(extra[i], extra[i+1])
+	}
+	b.open("/execution?" + q.Encode())
+	b.run(20*time.Second, chromedp.WaitVisible(`#exec-name`), chromedp.WaitReady(`#exec-graph .node`))
+}
+
+// node is the selector of a state's node coloured status.
+func node(state, status string) string {
+	return fmt.Sprintf(`#exec-graph .node.st-%s[data-state=%q]`, status, state)
+}
+
+// shot saves a screenshot of the window as NAME.png.
+func (b *browser) shot(name string) {
+	b.t.Helper()
+	var png []byte
+	b.run(20*time.Second, chromedp.Sleep(150*time.Millisecond), chromedp.CaptureScreenshot(&png))
+	file := filepath.Join(b.dir, name+".png")
+	require.NoError(b.t, os.WriteFile(file, png, 0o644))
+	b.t.Logf("screenshot %s", file)
+}
+
+// eval evaluates a JavaScript expression into v.
+func (b *browser) eval(expr string, v any) {
+	b.t.Helper()
+	b.run(10*time.Second, chromedp.Evaluate(expr, v))
+}
+
+// text returns the text of the first element matching sel.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	var s string
+	b.run(20*time.Second, chromedp.WaitVisible(sel), chromedp.Text(sel, &s, chromedp.NodeVisible))
+	return s
+}
+
+func TestViewerBrowserListAndFilter(t *testing.T) {
+	a := newAPI(t, nil)
+	a.machine("alpha", passMachine)
+	a.machine("beta", waitMachine)
+	for i := range 3 {
+		a.wait(a.start("alpha", fmt.Sprintf("alpha-%d", i), map[string]any{"i": i}))
+	}
+	a.start("beta", "beta-running", map[string]any{})
+	b := newBrowser(t, a, 1280, 900)
+	b.open("/executions")
+	b.run(20*time.Second, chromedp.WaitVisible(`tr[data-arn]`))
+	var rows int
+	b.eval(`document.querySelectorAll('tr[data-arn]').length`, &rows)
+	require.Equal(t, 4, rows)
+	b.shot("executions")
+
+	b.run(20*time.Second,
+		chromedp.SendKeys(`#f-name`, "alpha-1"),
+		chromedp.Click(`#f-apply`),
+		chromedp.WaitVisible(`#page tr[data-arn]`),
+		chromedp.Poll(`document.querySelectorAll('tr[data-arn]').length === 1`, nil))
+	require.Contains(t, b.text(`td.name`), "alpha-1")
+
+	b.open("/executions?status=RUNNING")
+	b.run(20*time.Second, chromedp.Poll(`document.querySelectorAll('tr[data-arn]').length === 1 && document.querySelector('td.name').textContent === 'beta-running'`, nil))
+
+	// Auto-refresh shows a new execution without a reload.
+	b.open("/executions")
+	b.run(20*time.Second, chromedp.WaitVisible(`tr[data-arn]`), chromedp.Evaluate(`window.__noReload = 1`, nil))
+	a.wait(a.start("alpha", "alpha-new", map[string]any{}))
+	b.run(20*time.Second, chromedp.Poll(`window.__noReload === 1 && [...document.querySelectorAll('td.name')].some(td => td.textContent === 'alpha-new')`, nil))
+
+	b.open("/machines")
+	b.run(20*time.Second, chromedp.WaitVisible(`table.machines`))
+	b.shot("machines")
+}
+
+// liveSaga is the order saga with a five-second Wait in front, so a test
+// can open it while it runs.
+func liveSaga(t *testing.T) string {
+	var def map[string]any
+	require.NoError(t, json.Unmarshal([]byte(example(t, "order-saga", "definition.asl.json")), &def))
+	def["States"].(map[string]any)["Hold"] = map[string]any{"Type": "Wait", "Seconds": 5, "Next": def["StartAt"]}
+	def["StartAt"] = "Hold"
+	out, err := json.Marshal(def)
+	require.NoError(t, err)
+	return string(out)
+}
+
+func TestViewerBrowserLiveSaga(t *testing.T) {
+	a := newAPI(t, nil)
+	a.machine("saga", liveSaga(t))
+	b := newBrowser(t, a, 1280, 900)
+	arn := a.start("saga", "live", map[string]any{"orderId": "o-live", "amount": 42,
+		"failAt": "ReserveInventory", "failError": "ServiceException", "failTimes": 1})
+	b.execution(arn)
+	b.run(10*time.Second, chromedp.WaitVisible(node("Hold", "running")), chromedp.Evaluate(`window.__noReload = 1`, nil))
+	b.run(5*time.Second, chromedp.WaitVisible(node("ConfirmOrder", "notreached")))
+	b.shot("execution-running")
+	// The execution moves on; the page follows through the event stream.
+	b.run(30*time.Second, chromedp.WaitVisible(node("ConfirmOrder", "succeeded")), chromedp.WaitVisible(`#exec-header .badge-succeeded`))
+	var noReload int
+	b.eval(`window.__noReload`, &noReload)
+	require.Equal(t, 1, noReload, "the page reloaded")
+	b.run(5*time.Second, chromedp.WaitVisible(node("ReserveInventory", "succeeded")), chromedp.WaitVisible(node("RollbackPayment", "notreached")))
+	var taken int
+	b.eval(`document.querySelectorAll('#exec-graph path.edge.taken').length`, &taken)
+	require.GreaterOrEqual(t, taken, 5)
+
+	// The retried state shows its failed attempt and the wait.
+	b.run(10*time.Second, chromedp.Click(`#exec-graph .node[data-state="ReserveInventory"]`), chromedp.WaitVisible(`#state-details table.attempts`))
+	require.Contains(t, b.text(`#state-details table.attempts`), "ServiceException")
+	b.shot("execution-succeeded")
+	b.run(10*time.Second, chromedp.Click(`#tab-timeline`), chromedp.WaitVisible(`#timeline svg .bar`))
+	b.shot("timeline")
+}
+
+func TestViewerBrowserFailedStateAndHistory(t *testing.T) {
+	a := newAPI(t, nil)
+	a.machine("order-saga", example(t, "order-saga", "definition.asl.json"))
+	arn := a.start("order-saga", "sad", map[string]any{"orderId": "o-2", "amount": 10, "failAt": "ConfirmOrder"})
+	require.Equal(t, "FAILED", a.wait(arn)["status"])
+	b := newBrowser(t, a, 1280, 900)
+	b.execution(arn)
+	b.run(10*time.Second, chromedp.WaitVisible(node("ConfirmOrder", "caught")), chromedp.WaitVisible(node("SagaFailed", "failed")),
+		chromedp.WaitVisible(node("RollbackPayment", "succeeded")))
+	require.Contains(t, b.text(`#exec-error`), "ConfirmationFailed")
+
+	// A failed state's details: error, cause, attempts, stages; deep link.
+	b.run(10*time.Second, chromedp.Click(`#exec-graph .node[data-state="ConfirmOrder"]`), chromedp.WaitVisible(`#state-details .failure`))
+	require.Contains(t, b.text(`#state-details .failure`), "ConfirmationFailed")
+	require.Equal(t, "caught", b.text(`#state-status`))
+	var hash string
+	b.eval(`location.hash`, &hash)
+	require.Contains(t, hash, "state=ConfirmOrder")
+	b.shot("execution-failed")
+
+	b.execution(arn, "state", "ProcessPayment")
+	b.run(10*time.Second, chromedp.WaitVisible(`#state-details .stage`))
+	var stages string
+	b.eval(`[...document.querySelectorAll('#state-details .stage > summary')].map(s => s.textContent).join('|')`, &stages)
+	require.Contains(t, stages, "After ResultSelector")
+	require.Contains(t, stages, "After Parameters")
+
+	// History: failures filter and expandable rows.
+	b.run(10*time.Second, chromedp.Click(`#tab-history`), chromedp.WaitVisible(`#history-rows tr.ev`),
+		chromedp.Click(`#h-failures`),
+		chromedp.Poll(`[...document.querySelectorAll('#history-rows tr.ev td.type')].every(td => /(Failed|TimedOut|Aborted)$/.test(td.textContent))`, nil),
+		chromedp.Click(`#history-rows tr.ev`), chromedp.WaitVisible(`#history-rows tr.ev-details .json`))
+	b.shot("history")
+}
+
+func TestViewerBrowserHistoryPaging(t *testing.T) {
+	a := newAPI(t, nil)
+	a.machine("chain", passChain(80))
+	arn := a.start("chain", "long", map[string]any{})
+	a.wait(arn)
+	b := newBrowser(t, a, 1280, 900)
+	b.execution(arn, "tab", "history")
+	b.run(10*time.Second, chromedp.WaitVisible(`#history-rows tr[data-id="1"]`), chromedp.Click(`#h-next`),
+		chromedp.WaitVisible(`#history-rows tr[data-id="101"]`))
+	require.Equal(t, "Page 2", b.text(`#h-page`))
+	b.run(10*time.Second, chromedp.Click(`#h-prev`), chromedp.WaitVisible(`#history-rows tr[data-id="1"]`))
+}
+
+func TestViewerBrowserApproveCallback(t *testing.T) {
+	a := newAPI(t, nil)
+	a.machine("approval", example(t, "approval", "definition.asl.json"))
+	arn := a.start("approval", "approve-me", json.RawMessage(example(t, "approval", "input.json")))
+	a.token()
+	b := newBrowser(t, a, 1280, 900)
+	b.execution(arn)
+	b.run(10*time.Second, chromedp.WaitVisible(node("RequestApproval", "running")),
+		chromedp.Click(`#exec-graph .node[data-state="RequestApproval"]`), chromedp.WaitVisible(`#callback`))
+	b.shot("callback")
+	b.run(10*time.Second, chromedp.SetValue(`#callback .cb-output`, `{"approvedBy": "ada"}`), chromedp.Click(`#cb-success`))
+	b.run(20*time.Second, chromedp.WaitVisible(`#exec-header .badge-succeeded`), chromedp.WaitVisible(node("Approved", "succeeded")))
+	out := a.wait(arn)
+	require.Equal(t, map[string]any{"approvedBy": "ada"}, out["output"].(map[string]any)["approval"])
+}
+
+func TestViewerBrowserNoScriptInjection(t *testing.T) {
+	a := newAPI(t, nil)
+	a.machine("xss", `{"StartAt":"Echo","States":{"Echo":{"Type":"Pass","Next":"Boom"},
+	  "Boom":{"Type":"Fail","ErrorPath":"$.error","CausePath":"$.cause"}}}`)
+	payload := `<script>window.__xss=1</script><img src=x onerror="window.__xss=2">`
+	arn := a.start("xss", "xss", map[string]any{"error": payload, "cause": `"><img src=x onerror=window.__xss=3><svg onload=window.__xss=4>`,
+		"note": payload, payload: payload})
+	require.Equal(t, "FAILED", a.wait(arn)["status"])
+	b := newBrowser(t, a, 1280, 900)
+	b.execution(arn)
+	b.run(10*time.Second, chromedp.WaitVisible(`#exec-error`), chromedp.Click(`#exec-graph .node[data-state="Boom"]`),
+		chromedp.WaitVisible(`#state-details`), chromedp.Click(`#tab-history`), chromedp.WaitVisible(`#history-rows tr.ev`))
+	b.run(10*time.Second, chromedp.Evaluate(`document.querySelectorAll('#history-rows tr.ev').forEach(tr => tr.click())`, nil),
+		chromedp.WaitVisible(`#history-rows tr.ev-details`))
+	b.open("/executions")
+	b.run(10*time.Second, chromedp.WaitVisible(`tr[data-arn]`))
+	b.execution(arn, "tab", "history")
+	var flag any
+	b.eval(`window.__xss === undefined ? null : window.__xss`, &flag)
+	require.Nil(t, flag, "an injected script ran")
+	var injected int
+	b.eval(`document.querySelectorAll('img, script:not([src]), svg[onload], [onerror]').length`, &injected)
+	require.Zero(t, injected, "markup from execution data reached the DOM")
+	require.Contains(t, b.text(`#exec-error`), "<script>window.__xss=1</script>")
+}
+
+func TestViewerBrowserMachinePageAndPhone(t *testing.T) {
+	a := newAPI(t, nil)
+	a.machine("order-processing", example(t, "order-processing", "definition.asl.json"))
+	b := newBrowser(t, a, 1280, 900)
+	b.open("/machines/order-processing")
+	b.run(10*time.Second, chromedp.WaitVisible(`#machine-graph .node`), chromedp.WaitVisible(`#machine-graph .group`))
+	// Invalid JSON is refused before sending.
+	b.run(10*time.Second, chromedp.SetValue(`#start-input`, `{"orderId": `), chromedp.Click(`#start-submit`),
+		chromedp.Poll(`document.querySelector('#start-msg').textContent.includes('not valid JSON')`, nil))
+	b.shot("machine")
+	b.run(10*time.Second, chromedp.SetValue(`#start-input`, example(t, "order-processing", "input.json")), chromedp.Click(`#start-submit`),
+		chromedp.WaitVisible(`#exec-graph .node`), chromedp.WaitVisible(`#exec-header .badge-succeeded`))
+
+	phone := newBrowser(t, a, 390, 844)
+	phone.run(10*time.Second, chromedp.EmulateViewport(390, 844))
+	var hash string
+	b.eval(`location.hash`, &hash)
+	phone.open(strings.TrimPrefix(hash, "#"))
+	phone.run(20*time.Second, chromedp.WaitVisible(`#exec-graph .node.st-succeeded`))
+	var overflow bool
+	phone.eval(`document.documentElement.scrollWidth > window.innerWidth + 2`, &overflow)
+	require.False(t, overflow, "the page is wider than a phone")
+	phone.shot("execution-phone")
+}
