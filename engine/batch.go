@@ -150,6 +150,7 @@ func (e *Engine) commitOne(ctx context.Context, w *work) error {
 // recordTask applies a finished task to its run, if the run still waits
 // on it.
 func (t *tx) recordTask(d *completion) error {
+	t.tasks = append(t.tasks, d) // told to the Observer once committed
 	a := d.args
 	l, err := t.current(a.RunID, a.Seq)
 	if err != nil {

@@ -63,6 +63,9 @@ type Config struct {
 	LocalTaskLease time.Duration
 	// Logger receives operational messages; nil discards them.
 	Logger *slog.Logger
+	// Observer is told what the engine commits (executions started and
+	// finished, transitions, task results), for metrics; nil means none.
+	Observer Observer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

@@ -60,6 +60,7 @@ func (e *Engine) accept(fn string) bool {
 // cancelled.
 func (e *Engine) committed(t *tx) {
 	e.arm(t.timers)
+	e.observe(t)
 	e.launch(t.locals)
 	if len(t.cancels) > 0 {
 		e.cancelLocal(t.cancels)

@@ -33,6 +33,7 @@ type tx struct {
 	ended   bool // the execution stopped in this transaction
 	input   any  // the execution input, decoded on first use
 	timers  []timer
+	tasks   []*completion // task results recorded, for the Observer
 	locals  []localTask
 	// loaded holds runs read ahead (with the execution's lock), by id.
 	loaded map[int64]*store.Run

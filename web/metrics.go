@@ -78,10 +78,12 @@ func newMetrics(e *engine.Engine, log *slog.Logger) *metrics {
 			"Executions in the database, by status (read at scrape time); the terminal statuses grow as executions finish.",
 			[]string{"status"}, nil),
 		startedTotal: prometheus.NewDesc("stepwise_executions_started_total",
-			"Executions started by any process: rows inserted into the executions table since PostgreSQL's statistics were reset (up to about 10 s late).",
+			"Executions started by any process: rows inserted into the executions table since PostgreSQL's statistics were reset (up to about 10 s late; "+
+				"stepwise_engine_executions_started_total counts exactly, per process).",
 			nil, nil),
 		historyEvents: prometheus.NewDesc("stepwise_history_events_total",
-			"History events written by any process (each state transition writes at least one): rows inserted into the events table since PostgreSQL's statistics were reset (up to about 10 s late).",
+			"History events written by any process (each state transition writes at least one): rows inserted into the events table since PostgreSQL's statistics were reset (up to about 10 s late; "+
+				"stepwise_engine_transitions_total counts exactly, per process).",
 			nil, nil),
 		riverJobs: prometheus.NewDesc("stepwise_river_jobs",
 			"River jobs not yet finished, by queue and state (available, scheduled, retryable, running): the queue depth. "+
@@ -97,7 +99,91 @@ func newMetrics(e *engine.Engine, log *slog.Logger) *metrics {
 	}
 	m.reg.MustRegister(m.requests, m.started, m,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if o, ok := e.Observer().(*Observer); ok {
+		m.reg.MustRegister(o)
+	}
 	return m
+}
+
+// Observer counts what an engine commits as Prometheus metrics, exactly:
+// each execution started and finished, each state entered and each Task
+// function run, told by the engine after the transaction commits. Give it
+// to the engine as engine.Config.Observer; a Server of that engine then
+// serves its metrics on /metrics:
+//
+//	stepwise_engine_executions_started_total{state_machine}          executions this process started
+//	stepwise_engine_executions_finished_total{state_machine,status}  executions that ended in this process's transactions
+//	stepwise_engine_transitions_total                                states entered (AWS's state transitions)
+//	stepwise_engine_task_duration_seconds{function,outcome}          Task functions this process ran, pick-up to committed result;
+//	                                                                 outcome is succeeded or failed
+//
+// Each process counts its own work: sum them over processes.
+type Observer struct {
+	started     *prometheus.CounterVec
+	finished    *prometheus.CounterVec
+	transitions prometheus.Counter
+	tasks       *prometheus.HistogramVec
+}
+
+// NewObserver returns an Observer with every count at zero.
+func NewObserver() *Observer {
+	return &Observer{
+		started: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "stepwise_engine_executions_started_total",
+			Help: "Executions this process's engine started, by state machine (counted when the start commits; an idempotent repeat of a start is not counted).",
+		}, []string{"state_machine"}),
+		finished: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "stepwise_engine_executions_finished_total",
+			Help: "Executions that ended in this process's engine, by state machine and status (SUCCEEDED, FAILED, TIMED_OUT, ABORTED), counted when the end commits.",
+		}, []string{"state_machine", "status"}),
+		transitions: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stepwise_engine_transitions_total",
+			Help: "States entered by this process's engine (state transitions), counted when they commit.",
+		}),
+		tasks: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "stepwise_engine_task_duration_seconds",
+			Help:    "Time from this process's worker picking a Task up to its result's commit, by function and outcome (succeeded or failed).",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600},
+		}, []string{"function", "outcome"}),
+	}
+}
+
+// ExecutionStarted counts an execution started.
+func (o *Observer) ExecutionStarted(stateMachine string) {
+	o.started.WithLabelValues(stateMachine).Inc()
+}
+
+// ExecutionFinished counts an execution that ended with status.
+func (o *Observer) ExecutionFinished(stateMachine, status string) {
+	o.finished.WithLabelValues(stateMachine, status).Inc()
+}
+
+// Transitions counts n states entered.
+func (o *Observer) Transitions(n int) { o.transitions.Add(float64(n)) }
+
+// TaskFinished observes a Task function's duration.
+func (o *Observer) TaskFinished(function string, d time.Duration, ok bool) {
+	outcome := "succeeded"
+	if !ok {
+		outcome = "failed"
+	}
+	o.tasks.WithLabelValues(function, outcome).Observe(d.Seconds())
+}
+
+// Describe sends the descriptors of the Observer's metrics.
+func (o *Observer) Describe(ch chan<- *prometheus.Desc) {
+	o.started.Describe(ch)
+	o.finished.Describe(ch)
+	o.transitions.Describe(ch)
+	o.tasks.Describe(ch)
+}
+
+// Collect sends the Observer's metrics.
+func (o *Observer) Collect(ch chan<- prometheus.Metric) {
+	o.started.Collect(ch)
+	o.finished.Collect(ch)
+	o.transitions.Collect(ch)
+	o.tasks.Collect(ch)
 }
 
 // handler serves the registry in Prometheus's text format.

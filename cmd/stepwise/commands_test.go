@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -20,22 +21,30 @@ const unreachable = "--database=postgres://postgres@127.0.0.1:1/stepwise?sslmode
 func TestMigrate(t *testing.T) {
 	t.Parallel()
 	db := "--database=" + freshDatabase(t)
+	names := migrationNames()
+	all := make([]string, 0, len(names))
+	for v := 1; names[v] != ""; v++ {
+		all = append(all, names[v]) // 0001_init, 0002_activities, …
+	}
+	require.GreaterOrEqual(t, len(all), 2)
 
 	out := requireCLI(t, "migrate", "up", db)
 	require.Contains(t, out, "created database")
-	require.Contains(t, out, "applied migration 0001_init")
-	require.Contains(t, out, "applied migration 0002_activities")
-	require.Regexp(t, `0001_init\s+applied`, requireCLI(t, "migrate", "status", db))
+	for _, m := range all {
+		require.Contains(t, out, "applied migration "+m)
+	}
+	require.Regexp(t, all[0]+`\s+applied`, requireCLI(t, "migrate", "status", db))
 
-	require.Contains(t, requireCLI(t, "migrate", "down", db), "rolled back migration 0002_activities")
-	require.Regexp(t, `0002_activities\s+pending`, requireCLI(t, "migrate", "status", db))
-	require.Contains(t, requireCLI(t, "migrate", "down", db), "rolled back migration 0001_init")
-	require.Regexp(t, `0001_init\s+pending`, requireCLI(t, "migrate", "status", db))
+	// down rolls back one migration at a time, the latest first.
+	for i := len(all) - 1; i >= 0; i-- {
+		require.Contains(t, requireCLI(t, "migrate", "down", db), "rolled back migration "+all[i])
+		require.Regexp(t, all[i]+`\s+pending`, requireCLI(t, "migrate", "status", db))
+	}
 	require.Contains(t, requireCLI(t, "migrate", "down", db), "nothing to roll back")
 
 	out = requireCLI(t, "migrate", "up", db)
 	require.NotContains(t, out, "created database")
-	require.Contains(t, out, "applied migration 0001_init")
+	require.Contains(t, out, "applied migration "+all[0])
 	require.Contains(t, requireCLI(t, "migrate", "up", db), "is up to date")
 }
 
@@ -44,8 +53,8 @@ func TestCommandErrors(t *testing.T) {
 	migrated := "--database=" + storetest.NewDatabase(t)
 	unmigrated := "--database=" + freshDatabase(t)
 	requireCLI(t, "migrate", "up", unmigrated)
-	requireCLI(t, "migrate", "down", unmigrated)
-	requireCLI(t, "migrate", "down", unmigrated)
+	for !strings.Contains(requireCLI(t, "migrate", "down", unmigrated), "nothing to roll back") {
+	}
 	tests := []errorCase{
 		{"no command", nil, 2, "usage: stepwise"},
 		{"unknown command", []string{"deploy"}, 2, `unknown command "deploy"`},
@@ -102,6 +111,28 @@ func TestExec(t *testing.T) {
 	code, out, _ = cli(t, "exec", "start", "greet", "--wait", db)
 	require.Equal(t, 3, code, "an execution that does not succeed exits 3")
 	require.Contains(t, out, "status: FAILED\nerror: Nope\ncause: version 2 fails")
+
+	// sm get, sm list and exec list read the database too.
+	out = requireCLI(t, "sm", "get", "greet", "--version", "1", db)
+	require.Contains(t, out, "version: 1 of 2\ndefinition: {\"StartAt\":\"Both\"")
+	require.Regexp(t, `(?m)^2\s.*false\n1\s`, out, "the versions, newest first")
+	require.Regexp(t, `(?m)^greet\s+2\s`, requireCLI(t, "sm", "list", db))
+	code, _, stderr = cli(t, "sm", "get", "nope", db)
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "state machine does not exist")
+	page := requireCLI(t, "exec", "list", "--machine", "greet", "--limit", "1", db)
+	require.Regexp(t, `(?m)^FAILED\s`, page, "newest first")
+	next := field(t, page, "more")
+	page = requireCLI(t, "exec", "list", "--machine", "greet", "--limit", "1", "--cursor", strings.TrimPrefix(next, "--cursor "), db)
+	require.Regexp(t, `(?m)^SUCCEEDED\s.*\sfirst\s+`+regexp.QuoteMeta(arn)+`$`, page)
+	require.NotContains(t, page, "more:")
+	require.Contains(t, requireCLI(t, "exec", "list", "--status", "SUCCEEDED", "--since", "2000-01-01T00:00:00Z", db), arn)
+	code, _, stderr = cli(t, "exec", "list", "--status", "DONE", db)
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "--status DONE: want one of RUNNING")
+	code, _, stderr = cli(t, "exec", "list", "--cursor", "abc", db)
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "not a cursor")
 
 	require.Equal(t, 0, serve.stop(t))
 	require.Contains(t, serve.stdout.String(), "stepwise serve: stopped")

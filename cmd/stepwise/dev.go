@@ -8,8 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -17,11 +19,16 @@ import (
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
 	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/web"
 )
 
 // devOptions are the settings of stepwise dev.
 type devOptions struct {
+	// database is --database or STEPWISE_DATABASE_URL; empty means probe
+	// if something listens there, else a private server in pgDir.
 	database     string
+	probe        string
+	pgDir        string
 	examplesDir  string
 	once         bool
 	approveAfter time.Duration
@@ -36,7 +43,9 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o devOptions
-	fs.StringVar(&o.database, "database", databaseDefault(), databaseUsage)
+	fs.StringVar(&o.database, "database", os.Getenv("STEPWISE_DATABASE_URL"),
+		databaseUsage+"; unset: the server at 127.0.0.1:5432 if one listens there, else a private one dev starts from the local PostgreSQL binaries")
+	fs.StringVar(&o.pgDir, "pg-dir", defaultPostgresDir(), "the data folder of the private PostgreSQL server")
 	fs.StringVar(&o.examplesDir, "examples-dir", "examples", "the repository's examples folder")
 	fs.BoolVar(&o.once, "once", false, "exit after the examples ran: 0 if each reached its expected status, else 1")
 	fs.DurationVar(&o.approveAfter, "approve-after", 2*time.Second, "how long after an approval request dev approves it")
@@ -46,10 +55,11 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.api.listen, "listen", "127.0.0.1:8080", listenUsage+" (not served with --once; without --api-keys only a loopback address)")
 	fs.StringVar(&o.keysFile, "api-keys", keysFileDefault(), keysUsage+"; without it the API has no authentication")
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s]")
+		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s]")
 		return 2
 	}
 	o.api.explicit = flagSet(fs, "listen")
+	o.probe = defaultDatabaseURL
 	if o.once {
 		o.api.listen = ""
 	}
@@ -95,14 +105,25 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 	if err := loadExamples(o.examplesDir, examples); err != nil {
 		return failed(stderr, err)
 	}
-	pool, err := prepareDatabase(ctx, o.database, out)
+	url, pg, err := devDatabase(ctx, o, out)
+	if err != nil {
+		return failed(stderr, err)
+	}
+	if pg != nil {
+		defer func() {
+			if err := pg.stop(out); err != nil {
+				failed(stderr, err)
+			}
+		}()
+	}
+	pool, err := prepareDatabase(ctx, url, out)
 	if err != nil {
 		return failed(stderr, err)
 	}
 	defer pool.Close()
 	approveCtx, stopApproving := context.WithCancel(ctx)
 	a := &approver{ctx: approveCtx, after: o.approveAfter, out: out}
-	cfg := &engine.Config{Drive: true, Functions: a.functions(), Logger: newLogger(stderr, o.verbose)}
+	cfg := &engine.Config{Drive: true, Functions: a.functions(), Logger: newLogger(stderr, o.verbose), Observer: web.NewObserver()}
 	e, err := engine.New(pool, cfg)
 	if err == nil {
 		a.e = e // before the engine takes tasks
@@ -124,7 +145,7 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "stepwise dev: %d of %d examples did not reach their expected status\n", missed, len(examples))
 	}
 	if err == nil && !o.once {
-		devRunning(ctx, out, o.approveAfter, api)
+		devRunning(ctx, out, o.approveAfter, api, pg)
 		missed = 0 // reported above; an interrupted dev exits 0
 	}
 	if apiErr := api.stop(); apiErr != nil && err == nil {
@@ -134,6 +155,27 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 	stopApproving()
 	a.wait()
 	return devExit(stderr, err, stopErr, missed)
+}
+
+// devDatabase returns the URL of dev's database: o.database when set;
+// else o.probe when something listens there; else that of a private
+// server it starts in o.pgDir, returned too so that dev stops it.
+func devDatabase(ctx context.Context, o devOptions, out io.Writer) (string, *privatePostgres, error) {
+	if o.database != "" {
+		return o.database, nil, nil
+	}
+	ok, err := reachable(ctx, o.probe)
+	if err != nil || ok {
+		return o.probe, nil, err
+	}
+	cfg, _ := parseDatabaseURL(o.probe)
+	fmt.Fprintf(out, "stepwise dev: no PostgreSQL listens on %s and neither --database nor STEPWISE_DATABASE_URL is set: starting a private server\n",
+		net.JoinHostPort(cfg.ConnConfig.Host, strconv.Itoa(int(cfg.ConnConfig.Port))))
+	pg, err := startPrivatePostgres(ctx, o.pgDir, out)
+	if err != nil {
+		return "", nil, err
+	}
+	return pg.url(), pg, nil
 }
 
 // devExit turns dev's outcome into the exit code.
@@ -150,11 +192,14 @@ func devExit(stderr io.Writer, runErr, stopErr error, missed int) int {
 }
 
 // devRunning says what to try next, through the HTTP API too when api is
-// serving, and waits until ctx ends.
-func devRunning(ctx context.Context, out io.Writer, approveAfter time.Duration, api *apiServer) {
-	fmt.Fprintf(out, `
-Stepwise dev keeps running with the example functions. In another terminal, try:
-  go run ./cmd/stepwise exec start order-saga --input '{"orderId":"o-1","amount":42,"failAt":"ConfirmOrder"}' --wait
+// serving, and waits until ctx ends. With a private PostgreSQL pg, the
+// commands need its URL.
+func devRunning(ctx context.Context, out io.Writer, approveAfter time.Duration, api *apiServer, pg *privatePostgres) {
+	fmt.Fprint(out, "\nStepwise dev keeps running with the example functions. In another terminal, try:\n")
+	if pg != nil {
+		fmt.Fprintf(out, "  export STEPWISE_DATABASE_URL='%s'   (dev's private PostgreSQL)\n", pg.url())
+	}
+	fmt.Fprintf(out, `  go run ./cmd/stepwise exec start order-saga --input '{"orderId":"o-1","amount":42,"failAt":"ConfirmOrder"}' --wait
   go run ./cmd/stepwise exec start approval --input '{"orderId":"o-2","amount":10}' --wait   (approved after %s)
   go run ./cmd/stepwise exec history ARN
 `, approveAfter)

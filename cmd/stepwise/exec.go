@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/web"
 )
 
 // errUnsuccessful ends a command whose output already says that an
@@ -318,4 +321,53 @@ func execRedriveCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 			return err
 		},
 		func(c *apiClient) error { return c.redrive(ctx, arn) })
+}
+
+// statuses are the execution statuses exec list --status accepts.
+var statuses = []string{store.StatusRunning, store.StatusSucceeded, store.StatusFailed, store.StatusTimedOut, store.StatusAborted}
+
+// listExecutions prints a page of executions read from the database. Its
+// cursor is the start time (Unix microseconds) and id of the previous
+// page's last execution: MICROS-ID.
+func (c *client) listExecutions(ctx context.Context, f listFilter, out io.Writer) error {
+	q := engine.ExecutionQuery{StateMachine: f.machine, Status: f.status, Limit: min(max(f.limit, 1), engine.MaxPage)}
+	if f.status != "" && !slices.Contains(statuses, f.status) {
+		return fmt.Errorf("--status %s: want one of %s", f.status, strings.Join(statuses, ", "))
+	}
+	if f.since != "" {
+		q.StartedAfter, _ = time.Parse(time.RFC3339, f.since) // checked by the command
+	}
+	if f.cursor != "" {
+		micros, id, err := parseCursor(f.cursor)
+		if err != nil {
+			return err
+		}
+		q.After = &engine.ExecutionPosition{StartedAt: time.UnixMicro(micros).UTC(), ID: id}
+	}
+	execs, pos, err := c.ListExecutions(ctx, q)
+	if err != nil {
+		return err
+	}
+	page := make([]web.Execution, len(execs))
+	for i, exec := range execs {
+		machine, machineARN := engine.StateMachineOf(exec)
+		page[i] = web.Execution{ARN: exec.ARN, Name: exec.Name, StateMachine: machine, StateMachineARN: machineARN,
+			Version: exec.Version, Status: exec.Status, StartedAt: exec.StartedAt, StoppedAt: exec.StoppedAt}
+	}
+	next := ""
+	if pos != nil {
+		next = fmt.Sprintf("%d-%d", pos.StartedAt.UnixMicro(), pos.ID)
+	}
+	return printExecutions(out, page, next)
+}
+
+// parseCursor reads a database cursor of exec list: MICROS-ID.
+func parseCursor(cursor string) (micros, id int64, err error) {
+	a, b, ok := strings.Cut(cursor, "-")
+	micros, errA := strconv.ParseInt(a, 10, 64)
+	id, errB := strconv.ParseInt(b, 10, 64)
+	if !ok || errA != nil || errB != nil {
+		return 0, 0, fmt.Errorf("--cursor %s: not a cursor printed by exec list on the database (without --endpoint)", cursor)
+	}
+	return micros, id, nil
 }

@@ -254,7 +254,7 @@ type listFilter struct {
 }
 
 func execListCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("exec list", "[--machine M] [--status S] [--since RFC3339] [--limit N] [--cursor C] --endpoint URL [--api-key SECRET] [-o json]",
+	fs := newFlagSet("exec list", "[--machine M] [--status S] [--since RFC3339] [--limit N] [--cursor C] "+endpointHint,
 		"stepwise exec list --machine greet --status FAILED --since 2026-01-02T15:04:05Z --endpoint http://localhost:8080", stderr)
 	t := targetFlags(fs)
 	var f listFilter
@@ -262,7 +262,7 @@ func execListCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.StringVar(&f.status, "status", "", "only executions of this status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED")
 	fs.StringVar(&f.since, "since", "", "only executions started at or after this RFC 3339 time")
 	fs.IntVar(&f.limit, "limit", 100, "list up to this many, newest first (at most 1000)")
-	fs.StringVar(&f.cursor, "cursor", "", "the nextCursor of the previous page")
+	fs.StringVar(&f.cursor, "cursor", "", "the cursor the previous page printed (more: --cursor C)")
 	if code, ok := parseArgs(fs, args, 0, t); !ok {
 		return code
 	}
@@ -270,9 +270,9 @@ func execListCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "stepwise: --since %s: want an RFC 3339 time such as 2026-01-02T15:04:05Z\n", f.since)
 		return exitUsage
 	}
-	return dispatch(ctx, t, stdout, stderr, nil, func(c *apiClient) error {
-		return c.listExecutions(ctx, f)
-	})
+	return dispatch(ctx, t, stdout, stderr,
+		func(c *client) error { return c.listExecutions(ctx, f, stdout) },
+		func(c *apiClient) error { return c.listExecutions(ctx, f) })
 }
 
 // listExecutions prints a page of executions.
@@ -290,14 +290,20 @@ func (c *apiClient) listExecutions(ctx context.Context, f listFilter) error {
 	if err := c.get(ctx, "GET", "/v1/executions", query, nil, &page); err != nil || c.json {
 		return err
 	}
-	w := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
+	return printExecutions(c.out, page.Executions, page.NextCursor)
+}
+
+// printExecutions prints executions as a table and the next page's
+// cursor, if any.
+func printExecutions(out io.Writer, execs []web.Execution, next string) error {
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "STATUS\tSTARTED\tMACHINE\tNAME\tARN")
-	for _, e := range page.Executions {
+	for _, e := range execs {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.Status, timestamp(e.StartedAt), e.StateMachine, e.Name, e.ARN)
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	printNextCursor(c.out, page.NextCursor)
+	printNextCursor(out, next)
 	return nil
 }

@@ -17,7 +17,8 @@ commands:
   run FILE [--input JSON]              run a definition in memory (virtual clock)
   conformance DIR [--validation DIR]   score the ASL conformance corpus (--durable: on PostgreSQL)
 
-  dev [--once]                         try Stepwise: migrate, run the examples with their functions
+  dev [--once] [--pg-dir DIR]          try Stepwise: migrate, run the examples with their functions
+                                       (no PostgreSQL on 127.0.0.1:5432: starts a private one in DIR)
   migrate up|down|status               create the database and apply, roll back or list migrations
   serve --api-keys FILE [--listen ADDR] [--examples]
                                        migrate, serve the HTTP API, drive executions until SIGINT/SIGTERM
@@ -26,12 +27,12 @@ commands:
   worker [--drive]                     run the example functions (the Task workers)
 
   sm create|update NAME FILE           create a state machine or add a version
-  sm get NAME | sm list                show a state machine or list them (needs --endpoint)
+  sm get NAME | sm list                show a state machine or list them
   sm validate FILE                     check a definition (through the API with --endpoint)
   exec start MACHINE [--input JSON] [--wait | --follow]
                                        start an execution; --follow prints each new history event
   exec describe|history ARN            show an execution or its events (history --reverse)
-  exec list [--machine M] [--status S] [--since RFC3339]   list executions (needs --endpoint)
+  exec list [--machine M] [--status S] [--since RFC3339]   list executions, newest first
   exec stop ARN [--error E --cause C]  stop a RUNNING execution
   exec redrive ARN                     run a FAILED, TIMED_OUT or ABORTED execution again
   task success TOKEN --output JSON     answer a callback (.waitForTaskToken) task

@@ -5,7 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -18,9 +22,38 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "stepwise-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	stepwiseBinary = filepath.Join(dir, "stepwise")
+	if err := buildBinary(stepwiseBinary); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	storetest.DropTemplate()
+	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// stepwiseBinary is the path of the stepwise command that TestMain builds
+// for the tests that run it as a process (binary_test.go).
+var stepwiseBinary string
+
+// buildBinary builds this package into path with the go command that runs
+// the tests.
+func buildBinary(path string) error {
+	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goCmd); err != nil {
+		goCmd = "go"
+	}
+	out, err := exec.Command(goCmd, "build", "-o", path, ".").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("go build -o %s .: %v\n%s", path, err, out)
+	}
+	return nil
 }
 
 // syncBuffer is a buffer that a command running in another goroutine may

@@ -166,7 +166,7 @@ func TestRemoteErrors(t *testing.T) {
 		{"bad since", []string{"exec", "list", "--since", "yesterday", ep, key}, 2, "RFC 3339"},
 		{"bad output", []string{"sm", "list", "-o", "yaml", ep, key}, 2, "want table or json"},
 		{"missing argument", []string{"exec", "stop", ep, key}, 2, "usage: stepwise exec stop ARN"},
-		{"needs endpoint", []string{"exec", "list", unreachable}, 2, "needs the REST API"},
+		{"no endpoint: the database", []string{"exec", "list", unreachable}, 1, "cannot reach PostgreSQL at 127.0.0.1:1"},
 		{"bad token", []string{"task", "heartbeat", "abc", ep}, 1, "stepwise: InvalidToken: "},
 		{"unreachable", []string{"sm", "list", "--endpoint=http://127.0.0.1:1"}, 1, "cannot reach the API"},
 	}

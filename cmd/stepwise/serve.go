@@ -55,7 +55,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return failed(stderr, err)
 	}
 	defer pool.Close()
-	cfg := &engine.Config{Drive: true, Logger: logger}
+	cfg := &engine.Config{Drive: true, Logger: logger, Observer: web.NewObserver()}
 	if *examples {
 		cfg.Functions = exampleFunctions(out)
 	}
@@ -208,7 +208,7 @@ func startAPI(ctx context.Context, e *engine.Engine, o apiOptions, log *slog.Log
 	if o.authorize == nil {
 		auth = "no authentication"
 	}
-	fmt.Fprintf(out, "HTTP API on %s/v1 (health /healthz and /readyz, metrics /metrics; %s)\n", url, auth)
+	fmt.Fprintf(out, "HTTP API on %s/v1 (health /healthz and /readyz, metrics /metrics; %s)\nviewer: %s/\n", url, auth, url)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a := &apiServer{url: url, cancel: cancel, done: make(chan error, 1)}
 	go func() { a.done <- srv.Run(ctx) }()

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -126,16 +129,49 @@ func readSpec(file, schemaFile string) (engine.MachineSpec, error) {
 }
 
 func smGetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sm get", "NAME [--version N] --endpoint URL [--api-key SECRET] [-o json]",
+	fs := newFlagSet("sm get", "NAME [--version N] "+endpointHint,
 		"stepwise sm get greet --version 2 --endpoint http://localhost:8080", stderr)
 	t := targetFlags(fs)
 	version := fs.Int("version", 0, "show this version (default: the latest)")
 	if code, ok := parseArgs(fs, args, 1, t); !ok {
 		return code
 	}
-	return dispatch(ctx, t, stdout, stderr, nil, func(c *apiClient) error {
-		return c.getMachine(ctx, fs.Arg(0), *version)
-	})
+	return dispatch(ctx, t, stdout, stderr,
+		func(c *client) error { return c.getMachine(ctx, fs.Arg(0), *version, stdout) },
+		func(c *apiClient) error { return c.getMachine(ctx, fs.Arg(0), *version) })
+}
+
+// getMachine prints a state machine at a version with its version list,
+// read from the database.
+func (c *client) getMachine(ctx context.Context, name string, version int, out io.Writer) error {
+	d, err := c.DescribeStateMachine(ctx, name, version)
+	if err != nil {
+		return err
+	}
+	sm := machineSummary(d.StateMachine)
+	sm.Version = d.Version.Version
+	sm.Definition = compactJSON(d.Version.Definition)
+	if d.Version.InputSchema != nil {
+		sm.InputSchema = compactJSON(*d.Version.InputSchema)
+	}
+	for _, v := range d.Versions {
+		sm.Versions = append(sm.Versions, web.Version{Version: v.Version, CreatedAt: v.CreatedAt, HasInputSchema: v.HasInputSchema})
+	}
+	return printMachine(out, &sm)
+}
+
+// compactJSON is stored JSON text on one line, as the REST API shows it.
+func compactJSON(text string) json.RawMessage {
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(text)); err != nil {
+		return json.RawMessage(text)
+	}
+	return b.Bytes()
+}
+
+// machineSummary is a stored state machine as the REST API lists it.
+func machineSummary(sm *store.StateMachine) web.StateMachine {
+	return web.StateMachine{Name: sm.Name, ARN: sm.ARN, CreatedAt: sm.CreatedAt, LatestVersion: sm.LatestVersion}
 }
 
 // getMachine prints a state machine at a version with its version list.
@@ -148,12 +184,17 @@ func (c *apiClient) getMachine(ctx context.Context, name string, version int) er
 	if err := c.get(ctx, "GET", machinePath(name, ""), query, nil, &sm); err != nil || c.json {
 		return err
 	}
-	fmt.Fprintf(c.out, "name: %s\narn: %s\ncreated: %s\nversion: %d of %d\ndefinition: %s\n",
+	return printMachine(c.out, &sm)
+}
+
+// printMachine prints a state machine, its definition and its versions.
+func printMachine(out io.Writer, sm *web.StateMachine) error {
+	fmt.Fprintf(out, "name: %s\narn: %s\ncreated: %s\nversion: %d of %d\ndefinition: %s\n",
 		sm.Name, sm.ARN, timestamp(sm.CreatedAt), sm.Version, sm.LatestVersion, sm.Definition)
 	if len(sm.InputSchema) > 0 {
-		fmt.Fprintf(c.out, "input schema: %s\n", sm.InputSchema)
+		fmt.Fprintf(out, "input schema: %s\n", sm.InputSchema)
 	}
-	w := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "VERSION\tCREATED\tINPUT SCHEMA")
 	for _, v := range sm.Versions {
 		fmt.Fprintf(w, "%d\t%s\t%t\n", v.Version, timestamp(v.CreatedAt), v.HasInputSchema)
@@ -162,17 +203,37 @@ func (c *apiClient) getMachine(ctx context.Context, name string, version int) er
 }
 
 func smListCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sm list", "[--limit N] [--cursor C] --endpoint URL [--api-key SECRET] [-o json]",
+	fs := newFlagSet("sm list", "[--limit N] [--cursor C] "+endpointHint,
 		"stepwise sm list --endpoint http://localhost:8080 -o json", stderr)
 	t := targetFlags(fs)
 	limit := fs.Int("limit", 100, "list up to this many (at most 1000)")
-	cursor := fs.String("cursor", "", "the nextCursor of the previous page")
+	cursor := fs.String("cursor", "", "the cursor the previous page printed (more: --cursor C)")
 	if code, ok := parseArgs(fs, args, 0, t); !ok {
 		return code
 	}
-	return dispatch(ctx, t, stdout, stderr, nil, func(c *apiClient) error {
-		return c.listMachines(ctx, *limit, *cursor)
-	})
+	return dispatch(ctx, t, stdout, stderr,
+		func(c *client) error { return c.listMachines(ctx, *limit, *cursor, stdout) },
+		func(c *apiClient) error { return c.listMachines(ctx, *limit, *cursor) })
+}
+
+// listMachines prints a page of state machines read from the database;
+// the cursor is the name of the previous page's last machine.
+func (c *client) listMachines(ctx context.Context, limit int, cursor string, out io.Writer) error {
+	limit = min(max(limit, 1), engine.MaxPage)
+	sms, err := c.ListStateMachines(ctx, cursor, limit+1)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(sms) > limit {
+		sms = sms[:limit]
+		next = sms[limit-1].Name
+	}
+	page := make([]web.StateMachine, len(sms))
+	for i, sm := range sms {
+		page[i] = machineSummary(sm)
+	}
+	return printMachines(out, page, next)
 }
 
 // listMachines prints a page of state machines.
@@ -185,15 +246,21 @@ func (c *apiClient) listMachines(ctx context.Context, limit int, cursor string) 
 	if err := c.get(ctx, "GET", "/v1/state-machines", query, nil, &page); err != nil || c.json {
 		return err
 	}
-	w := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
+	return printMachines(c.out, page.StateMachines, page.NextCursor)
+}
+
+// printMachines prints state machines as a table and the next page's
+// cursor, if any.
+func printMachines(out io.Writer, sms []web.StateMachine, next string) error {
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "NAME\tLATEST\tCREATED\tARN")
-	for _, sm := range page.StateMachines {
+	for _, sm := range sms {
 		fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", sm.Name, sm.LatestVersion, timestamp(sm.CreatedAt), sm.ARN)
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	printNextCursor(c.out, page.NextCursor)
+	printNextCursor(out, next)
 	return nil
 }
 

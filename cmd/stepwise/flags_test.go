@@ -1,0 +1,46 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestParseFlags checks that flags may follow positional arguments and
+// that a task token starting with "-" stays positional.
+func TestParseFlags(t *testing.T) {
+	t.Parallel()
+	const dashed = "-z_jm4ys9nTJ__paUwAdpPQumb-BK-SFAkU_GGtQDJ8"
+	tests := []struct {
+		name       string
+		args       []string
+		positional []string
+		output     string
+		err        string
+	}{
+		{"flags after", []string{"tok", "--output", "{}"}, []string{"tok"}, "{}", ""},
+		{"flags before", []string{"--output", "{}", "tok"}, []string{"tok"}, "{}", ""},
+		{"dashed token first", []string{dashed, "--output", "{}"}, []string{dashed}, "{}", ""},
+		{"dashed token last", []string{"--output", "{}", dashed}, []string{dashed}, "{}", ""},
+		{"double-dashed token", []string{"-" + dashed[:42], "--output={}"}, []string{"-" + dashed[:42]}, "{}", ""},
+		{"unknown flag", []string{"--bogus", "tok"}, nil, "", "flag provided but not defined: -bogus"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fs := flag.NewFlagSet("task success", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			output := fs.String("output", "", "")
+			err := parseFlags(fs, tt.args)
+			if tt.err != "" {
+				require.ErrorContains(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.positional, fs.Args())
+			require.Equal(t, tt.output, *output)
+		})
+	}
+}
