@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -25,7 +28,7 @@ func benchEngine(b *testing.B) *engine.Engine {
 	require.NoError(b, err)
 	cfg.MaxConns = 32
 	if os.Getenv("STEPWISE_BENCH_LOG_SQL") != "" {
-		cfg.ConnConfig.RuntimeParams["log_statement"] = "all"
+		cfg.ConnConfig.RuntimeParams["log_min_duration_statement"] = "0"
 	}
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	require.NoError(b, err)
@@ -51,7 +54,10 @@ func startMany(b *testing.B, e *engine.Engine, machine string, n int) {
 	b.Helper()
 	ctx := context.Background()
 	var wg sync.WaitGroup
-	const starters = 8
+	starters := 8
+	if s, err := strconv.Atoi(os.Getenv("STEPWISE_BENCH_STARTERS")); err == nil {
+		starters = s
+	}
 	for g := 0; g < starters; g++ {
 		wg.Add(1)
 		go func() {
@@ -77,7 +83,7 @@ func waitFinished(b *testing.B, e *engine.Engine, n int) {
 		if running == 0 {
 			return
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
@@ -88,9 +94,11 @@ func BenchmarkOneTaskExecutions(b *testing.B) {
 	_, _, err := e.CreateStateMachine(context.Background(), "one", engine.MachineSpec{
 		Definition: single(`{"Type":"Task","Resource":"` + lambda("noop") + `","End":true}`)})
 	require.NoError(b, err)
+	cost := measureDB(b, e.Pool())
 	b.ResetTimer()
 	startMany(b, e, "one", b.N)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "executions/s")
+	cost.report(b, b.N, "exec")
 }
 
 // tenStates mixes five Tasks with Pass and Choice states.
@@ -113,9 +121,11 @@ func BenchmarkTransitions(b *testing.B) {
 	_, _, err := e.CreateStateMachine(context.Background(), "ten", engine.MachineSpec{Definition: tenStates})
 	require.NoError(b, err)
 	n := max(b.N/10, 1)
+	cost := measureDB(b, e.Pool())
 	b.ResetTimer()
 	startMany(b, e, "ten", n)
 	b.ReportMetric(float64(n*10)/b.Elapsed().Seconds(), "transitions/s")
+	cost.report(b, n, "exec")
 }
 
 // BenchmarkDispatchLatency starts executions of a one-Task machine at 100
@@ -175,4 +185,60 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 		return 0
 	}
 	return sorted[min(len(sorted)-1, len(sorted)*p/100)]
+}
+
+// dbCost measures what a benchmark costs PostgreSQL: the CPU time of the
+// server processes serving the benchmark's database (read from /proc, so
+// the server must run on this machine; other databases' work is left
+// out) and the transactions committed in it.
+type dbCost struct {
+	pool    *pgxpool.Pool
+	cpu     map[int]int64
+	commits int64
+}
+
+func measureDB(b *testing.B, pool *pgxpool.Pool) *dbCost {
+	c := &dbCost{pool: pool}
+	c.cpu, c.commits = c.read(b)
+	return c
+}
+
+// report adds pg-cpu-µs and commits per unit of work (n units).
+func (c *dbCost) report(b *testing.B, n int, unit string) {
+	cpu, commits := c.read(b)
+	var ticks int64
+	for pid, t := range cpu {
+		ticks += t - c.cpu[pid]
+	}
+	b.ReportMetric(float64(ticks)*1e4/float64(n), "pg-cpu-µs/"+unit)
+	b.ReportMetric(float64(commits-c.commits)/float64(n), "commits/"+unit)
+}
+
+func (c *dbCost) read(b *testing.B) (map[int]int64, int64) {
+	ctx := context.Background()
+	rows, err := c.pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
+	require.NoError(b, err)
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	require.NoError(b, err)
+	cpu := map[int]int64{}
+	for _, pid := range pids {
+		cpu[int(pid)] = procTicks(int(pid))
+	}
+	var commits int64
+	require.NoError(b, c.pool.QueryRow(ctx, `SELECT pg_stat_get_db_xact_commit(oid) FROM pg_database WHERE datname = current_database()`).Scan(&commits))
+	return cpu, commits
+}
+
+// procTicks is a process's user and system CPU time in clock ticks
+// (1/100 s), or 0 if it cannot be read.
+func procTicks(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(data)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return utime + stime
 }

@@ -84,24 +84,30 @@ func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
 	}
 	defer begun.Rollback(ctx) //nolint:errcheck // a no-op after commit
 	pg := &pipe{Tx: begun}
-	var txs []*tx
-	for _, s := range batch {
+	news := make([]store.NewExecution, len(batch))
+	for i, s := range batch {
 		s.exec = nil
-		row := &store.Execution{ARN: e.executionARN(s.mv.Name, s.in.Name), StateMachineID: s.mv.ID, Version: s.mv.Version,
-			Name: s.in.Name, Input: s.in.Input, StartedAt: e.now()}
-		exec, runID, err := store.InsertExecutionAndRun(ctx, pg, row, s.m.StartAt)
-		if errors.Is(err, store.ErrConflict) {
+		news[i] = store.NewExecution{StartState: s.m.StartAt, Execution: &store.Execution{ARN: e.executionARN(s.mv.Name, s.in.Name),
+			StateMachineID: s.mv.ID, Version: s.mv.Version, Name: s.in.Name, Input: s.in.Input, StartedAt: e.now()}}
+	}
+	created, err := store.InsertExecutionsAndRuns(ctx, pg, news)
+	if err != nil {
+		return err
+	}
+	var txs []*tx
+	for i, s := range batch {
+		c := created[news[i].Execution.ARN]
+		if c == nil {
 			continue // the name is taken: the caller compares inputs
 		}
-		if err != nil {
-			return err
-		}
-		t, err := e.begin(ctx, pg, exec, runID, s.m, s.input)
+		delete(created, c.ARN) // the same name twice in one batch: the first wins
+		exec := c.Execution
+		t, err := e.begin(ctx, pg, &exec, c.RunID, s.m, s.input)
 		if err != nil {
 			return err
 		}
 		txs = append(txs, t)
-		s.exec = exec
+		s.exec = &exec
 	}
 	if len(txs) > 0 {
 		if err := flushAll(ctx, pg, txs); err != nil {

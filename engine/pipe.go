@@ -5,6 +5,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/stepwise-run/stepwise/store"
 )
 
 // pipe is a transaction whose writes are queued and sent together in one
@@ -14,6 +16,25 @@ import (
 type pipe struct {
 	pgx.Tx
 	batch pgx.Batch
+	// saves are runs to write back, in one statement, before the next
+	// read: every read sees them, yet many runs cost one statement.
+	saves []store.RunSave
+	saved map[int64]int // index in saves by run id
+}
+
+// saveRun queues a run to write back; keepInput leaves its stored state
+// input as it is.
+func (p *pipe) saveRun(r *store.Run, keepInput bool) {
+	if i, ok := p.saved[r.ID]; ok {
+		p.saves[i].Run = r
+		p.saves[i].KeepInput = p.saves[i].KeepInput && keepInput
+		return
+	}
+	if p.saved == nil {
+		p.saved = map[int64]int{}
+	}
+	p.saved[r.ID] = len(p.saves)
+	p.saves = append(p.saves, store.RunSave{Run: r, KeepInput: keepInput})
 }
 
 // Exec queues a write.
@@ -40,6 +61,13 @@ func (p *pipe) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 
 // sync sends the queued writes and returns the first error.
 func (p *pipe) sync(ctx context.Context) error {
+	if len(p.saves) > 0 {
+		saves := p.saves
+		p.saves, p.saved = nil, nil
+		if err := store.SaveRunsBatch(ctx, p, saves); err != nil {
+			return err
+		}
+	}
 	if p.batch.Len() == 0 {
 		return nil
 	}

@@ -132,11 +132,20 @@ func (t *tx) flush() error {
 // batch and their jobs in one insert.
 func flushAll(ctx context.Context, pg *pipe, txs []*tx) error {
 	var jobs []river.InsertManyParams
+	var events []store.Event
+	var execs []*store.Execution
 	for _, t := range txs {
-		if err := t.queueWrites(); err != nil {
-			return err
+		events = append(events, t.events...)
+		if t.ended || len(t.events) > 0 {
+			execs = append(execs, t.exec)
 		}
 		jobs = append(jobs, t.jobs...)
+	}
+	if err := store.InsertEventsBatch(ctx, pg, events); err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	if err := store.UpdateExecutionsBatch(ctx, pg, execs); err != nil {
+		return fmt.Errorf("update executions: %w", err)
 	}
 	raw, err := pg.raw(ctx)
 	if err != nil {
@@ -156,20 +165,6 @@ func flushAll(ctx context.Context, pg *pipe, txs []*tx) error {
 		if err := t.cancelJobs(raw); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// queueWrites queues the transaction's events and execution update.
-func (t *tx) queueWrites() error {
-	if err := store.InsertEvents(t.ctx, t.pg, t.exec.ID, t.events); err != nil {
-		return fmt.Errorf("insert events: %w", err)
-	}
-	if t.ended {
-		return store.FinishExecution(t.ctx, t.pg, t.exec)
-	}
-	if len(t.events) > 0 {
-		return store.UpdateExecutionEvents(t.ctx, t.pg, t.exec.ID, t.exec.LastEventID)
 	}
 	return nil
 }
@@ -313,12 +308,14 @@ func (t *tx) touch(l *live) {
 func (t *tx) save(l *live) error {
 	t.touch(l)
 	if !l.changed {
-		return store.SaveRunKeepInput(t.ctx, t.pg, l.run)
+		t.pg.saveRun(l.run, true)
+		return nil
 	}
 	s := asl.EncodeJSON(l.input)
 	l.run.StateInput = &s
 	l.changed = false
-	return store.SaveRun(t.ctx, t.pg, l.run)
+	t.pg.saveRun(l.run, false)
+	return nil
 }
 
 // pathStep locates a sub-machine: the Parallel branch or Map processor of

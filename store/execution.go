@@ -72,18 +72,6 @@ func LockExecution(ctx context.Context, q Querier, id int64) (*Execution, error)
 	return oneExecution(ctx, q, "LockExecution", id)
 }
 
-// FinishExecution records an execution's end.
-func FinishExecution(ctx context.Context, q Querier, e *Execution) error {
-	_, err := q.Exec(ctx, sql("FinishExecution"), e.ID, e.Status, e.Output, e.Error, e.Cause, e.StoppedAt, e.LastEventID)
-	return err
-}
-
-// UpdateExecutionEvents records the id of an execution's last event.
-func UpdateExecutionEvents(ctx context.Context, q Querier, id, lastEventID int64) error {
-	_, err := q.Exec(ctx, sql("UpdateExecutionEvents"), id, lastEventID)
-	return err
-}
-
 // RedriveExecution sets a stopped execution RUNNING again.
 func RedriveExecution(ctx context.Context, q Querier, id, lastEventID int64) error {
 	_, err := q.Exec(ctx, sql("RedriveExecution"), id, lastEventID)
@@ -137,23 +125,6 @@ type Event struct {
 	Details     *string   `db:"details"`
 }
 
-// InsertEvents appends events, whose ids the caller numbered.
-func InsertEvents(ctx context.Context, q Querier, executionID int64, events []Event) error {
-	if len(events) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(events))
-	types := make([]string, len(events))
-	times := make([]time.Time, len(events))
-	states := make([]*string, len(events))
-	details := make([]*string, len(events))
-	for i, e := range events {
-		ids[i], types[i], times[i], states[i], details[i] = e.ID, e.Type, e.Timestamp, e.State, e.Details
-	}
-	_, err := q.Exec(ctx, sql("InsertEvents"), executionID, ids, types, times, states, details)
-	return err
-}
-
 // ListEvents returns up to limit events after event id after, in order;
 // with reverse, those before id after, newest first.
 func ListEvents(ctx context.Context, q Querier, executionID, after int64, limit int, reverse bool) ([]*Event, error) {
@@ -166,27 +137,6 @@ func ListEvents(ctx context.Context, q Querier, executionID, after int64, limit 
 	}
 	rows, _ := q.Query(ctx, sql(query), executionID, after, limit)
 	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Event])
-}
-
-// InsertExecutionAndRun creates a RUNNING execution with its top-level run
-// at state start, in one statement, and returns both ids filled in. It
-// returns ErrConflict when the machine already has an execution of that
-// name.
-func InsertExecutionAndRun(ctx context.Context, q Querier, e *Execution, start string) (*Execution, int64, error) {
-	rows, _ := q.Query(ctx, sql("InsertExecutionAndRun"), e.ARN, e.StateMachineID, e.Version, e.Name, e.Input, e.StartedAt, start)
-	out, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[executionWithRun])
-	if err == pgx.ErrNoRows {
-		return nil, 0, ErrConflict
-	}
-	if err != nil {
-		return nil, 0, err
-	}
-	return &out.Execution, out.RunID, nil
-}
-
-type executionWithRun struct {
-	Execution
-	RunID int64 `db:"run_id"`
 }
 
 // LockExecutionWithRun locks an execution like LockExecution and reads one

@@ -80,16 +80,6 @@ func TopRun(ctx context.Context, q Querier, executionID int64) (*Run, error) {
 	return oneRun(ctx, q, "TopRun", executionID)
 }
 
-// SaveRun writes every mutable field of a run.
-func SaveRun(ctx context.Context, q Querier, r *Run) error {
-	if r.Retries == nil {
-		r.Retries = []int32{}
-	}
-	_, err := q.Exec(ctx, sql("SaveRun"), r.ID, r.Status, r.State, r.StateInput, r.StateEnteredAt, r.EnteredEventID,
-		r.Retries, r.Seq, r.Waiting, r.Fork, r.TaskToken, r.HeartbeatAt, r.Output, r.Error, r.Cause)
-	return err
-}
-
 // PendingRun is a child run waiting to start.
 type PendingRun struct {
 	ID  int64 `db:"id"`
@@ -208,17 +198,6 @@ func TaskJobsOfRun(ctx context.Context, q Querier, id int64) ([]int64, error) {
 func GetRuns(ctx context.Context, q Querier, ids []int64) ([]*Run, error) {
 	rows, _ := q.Query(ctx, sql("GetRuns"), ids)
 	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Run])
-}
-
-// SaveRunKeepInput is SaveRun for a run whose state input did not change:
-// it leaves the (possibly large) input as stored.
-func SaveRunKeepInput(ctx context.Context, q Querier, r *Run) error {
-	if r.Retries == nil {
-		r.Retries = []int32{}
-	}
-	_, err := q.Exec(ctx, sql("SaveRunKeepInput"), r.ID, r.Status, r.State, r.StateEnteredAt, r.EnteredEventID,
-		r.Retries, r.Seq, r.Waiting, r.Fork, r.TaskToken, r.HeartbeatAt, r.Output, r.Error, r.Cause)
-	return err
 }
 
 // ExtendTaskLeases moves the scheduled time of task jobs still waiting

@@ -57,9 +57,9 @@ func TestExecutionsAndEvents(t *testing.T) {
 	exec := all[0]
 	state := "S"
 	details := `{"a":1}`
-	require.NoError(t, store.InsertEvents(ctx, pool, exec.ID, []store.Event{
-		{ID: 1, Type: "ExecutionStarted", Timestamp: base},
-		{ID: 2, Type: "PassStateEntered", Timestamp: base, State: &state, Details: &details},
+	require.NoError(t, store.InsertEventsBatch(ctx, pool, []store.Event{
+		{ExecutionID: exec.ID, ID: 1, Type: "ExecutionStarted", Timestamp: base},
+		{ExecutionID: exec.ID, ID: 2, Type: "PassStateEntered", Timestamp: base, State: &state, Details: &details},
 	}))
 	evs, err := store.ListEvents(ctx, pool, exec.ID, 0, 10, false)
 	require.NoError(t, err)

@@ -25,14 +25,6 @@ SELECT id, arn, state_machine_id, version, name, status, input, output, error, c
        started_at, stopped_at, last_event_id, redrive_count
 FROM stepwise_executions WHERE id = $1 FOR UPDATE;
 
--- name: FinishExecution
-UPDATE stepwise_executions
-SET status = $2, output = $3, error = $4, cause = $5, stopped_at = $6, last_event_id = $7
-WHERE id = $1;
-
--- name: UpdateExecutionEvents
-UPDATE stepwise_executions SET last_event_id = $2 WHERE id = $1;
-
 -- name: RedriveExecution
 UPDATE stepwise_executions
 SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stopped_at = NULL,
@@ -50,12 +42,6 @@ WHERE ($1::bigint = 0 OR state_machine_id = $1)
 ORDER BY started_at DESC, id DESC
 LIMIT $6;
 
--- name: InsertEvents
-INSERT INTO stepwise_events (execution_id, id, previous_id, type, timestamp, state, details)
-SELECT $1, e.id, e.id - 1, e.type, e.ts, e.state, e.details
-FROM unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
-     AS e(id, type, ts, state, details);
-
 -- name: ListEvents
 SELECT execution_id, id, previous_id, type, timestamp, state, details
 FROM stepwise_events WHERE execution_id = $1 AND id > $2 ORDER BY id LIMIT $3;
@@ -63,20 +49,6 @@ FROM stepwise_events WHERE execution_id = $1 AND id > $2 ORDER BY id LIMIT $3;
 -- name: ListEventsReverse
 SELECT execution_id, id, previous_id, type, timestamp, state, details
 FROM stepwise_events WHERE execution_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3;
-
--- name: InsertExecutionAndRun
-WITH e AS (
-    INSERT INTO stepwise_executions (arn, state_machine_id, version, name, status, input, started_at)
-    VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)
-    ON CONFLICT (state_machine_id, name) DO NOTHING
-    RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
-              started_at, stopped_at, last_event_id, redrive_count
-), r AS (
-    INSERT INTO stepwise_runs (execution_id, machine_path, status, state)
-    SELECT id, '[]', 'RUNNING', $7 FROM e
-    RETURNING id
-)
-SELECT e.*, r.id AS run_id FROM e, r;
 
 -- name: LockExecutionWithRun
 SELECT e.id, e.arn, e.state_machine_id, e.version, e.name, e.status, e.input, e.output, e.error, e.cause,

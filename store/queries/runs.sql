@@ -26,13 +26,6 @@ SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_inpu
        output, error, cause
 FROM stepwise_runs WHERE execution_id = $1 AND parent_id IS NULL;
 
--- name: SaveRun
-UPDATE stepwise_runs
-SET status = $2, state = $3, state_input = $4, state_entered_at = $5, entered_event_id = $6,
-    retries = $7, seq = $8, waiting = $9, fork = $10, task_token = $11,
-    heartbeat_at = $12, output = $13, error = $14, cause = $15
-WHERE id = $1;
-
 -- name: ClaimPendingRuns
 UPDATE stepwise_runs SET status = 'RUNNING', seq = seq + 1
 WHERE id IN (SELECT id FROM stepwise_runs WHERE parent_id = $1 AND status = 'PENDING' ORDER BY idx LIMIT $2)
@@ -95,13 +88,6 @@ SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_inpu
        entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
        output, error, cause
 FROM stepwise_runs WHERE id = ANY($1::bigint[]);
-
--- name: SaveRunKeepInput
-UPDATE stepwise_runs
-SET status = $2, state = $3, state_entered_at = $4, entered_event_id = $5,
-    retries = $6, seq = $7, waiting = $8, fork = $9, task_token = $10,
-    heartbeat_at = $11, output = $12, error = $13, cause = $14
-WHERE id = $1;
 
 -- name: ExtendTaskLeases
 -- Pushes forward the time at which River may hand the jobs of tasks this
