@@ -157,7 +157,11 @@ func TestBinary(t *testing.T) {
 	early := field(t, requireBinary(t, exitOK, "exec", "start", "greet", "--name", "early", "--input", `{"who":"Bo"}`, db), "arn")
 
 	srv := startServe(t, "--insecure-no-auth", "--listen", "127.0.0.1:0", "--examples", db)
-	require.Equal(t, srv.url+"/", srv.viewer)
+	require.Equal(t, srv.url+web.ViewerPath, srv.viewer)
+	resp, err := http.Get(srv.viewer)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, "the viewer URL serves the viewer")
 	ep := "--endpoint=" + srv.url
 
 	// exec over the REST API: --wait exits 0 when the execution
@@ -224,7 +228,7 @@ func TestBinary(t *testing.T) {
 	require.NotEmpty(t, stderr)
 
 	// The server's metrics count what its engine did.
-	resp, err := http.Get(srv.url + "/metrics")
+	resp, err = http.Get(srv.url + "/metrics")
 	require.NoError(t, err)
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()

@@ -208,7 +208,7 @@ func startAPI(ctx context.Context, e *engine.Engine, o apiOptions, log *slog.Log
 	if o.authorize == nil {
 		auth = "no authentication"
 	}
-	fmt.Fprintf(out, "HTTP API on %s/v1 (health /healthz and /readyz, metrics /metrics; %s)\nviewer: %s/\n", url, auth, url)
+	fmt.Fprintf(out, "HTTP API on %s/v1 (health /healthz and /readyz, metrics /metrics; %s)\nviewer: %s%s\n", url, auth, url, web.ViewerPath)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a := &apiServer{url: url, cancel: cancel, done: make(chan error, 1)}
 	go func() { a.done <- srv.Run(ctx) }()
