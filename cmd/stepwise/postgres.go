@@ -27,6 +27,8 @@ type privatePostgres struct {
 	// owner is the OS user that runs the server when this process is root
 	// (PostgreSQL refuses to run as root); empty runs it as this user.
 	owner string
+	// borrowed says the server was running already: stop leaves it be.
+	borrowed bool
 }
 
 // privateUser is the OS user a root process runs its private server as.
@@ -112,8 +114,13 @@ func hasPostgresBinaries(dir string) bool {
 }
 
 // startPrivatePostgres initialises dir (the first time) and starts a
-// server on a free port, saying what it does on out. Stop it with stop.
+// server on a free port, saying what it does on out; a server already
+// running on dir is used as it is. Stop it with stop. The commands run to
+// their end even when ctx ends (an interrupted initdb or pg_ctl start
+// would leave a broken folder or a server nobody stops): the caller
+// stops the server it gets.
 func startPrivatePostgres(ctx context.Context, dir string, out io.Writer) (*privatePostgres, error) {
+	ctx = context.WithoutCancel(ctx)
 	bin, err := findPostgresBin()
 	if err != nil {
 		return nil, err
@@ -131,14 +138,16 @@ func startPrivatePostgres(ctx context.Context, dir string, out io.Writer) (*priv
 	if err := p.init(ctx, out); err != nil {
 		return nil, err
 	}
-	if p.port, err = freePort(); err != nil {
-		return nil, err
-	}
 	if p.running(ctx) {
-		fmt.Fprintf(out, "stopping a private PostgreSQL left running in %s\n", dir)
-		if err := p.pgctl(ctx, "stop", "-m", "fast", "-w"); err != nil {
+		if p.port, err = p.runningPort(); err != nil {
 			return nil, err
 		}
+		p.borrowed = true
+		fmt.Fprintf(out, "using the private PostgreSQL already running on 127.0.0.1:%d, data in %s (another dev, or one left running; this dev leaves it running)\n", p.port, dir)
+		return p, nil
+	}
+	if p.port, err = freePort(); err != nil {
+		return nil, err
 	}
 	// The socket goes in the data folder: /var/run/postgresql may not be
 	// writable by this user.
@@ -202,9 +211,26 @@ func (p *privatePostgres) running(ctx context.Context) bool {
 	return p.pgctl(ctx, "status") == nil
 }
 
-// stop stops the server, waiting for it; it does not depend on ctx, so
-// that it runs when dev is interrupted.
+// runningPort reads the port of the server running on the data folder
+// from its postmaster.pid (the fourth line).
+func (p *privatePostgres) runningPort() (int, error) {
+	data, err := os.ReadFile(filepath.Join(p.dir, "postmaster.pid"))
+	if err != nil {
+		return 0, err
+	}
+	lines := strings.Split(string(data), "\n")
+	if len(lines) < 4 {
+		return 0, fmt.Errorf("%s: no port line", filepath.Join(p.dir, "postmaster.pid"))
+	}
+	return strconv.Atoi(strings.TrimSpace(lines[3]))
+}
+
+// stop stops the server, waiting for it, unless it was borrowed; it does
+// not depend on a context, so that it runs when dev is interrupted.
 func (p *privatePostgres) stop(out io.Writer) error {
+	if p.borrowed {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := p.pgctl(ctx, "stop", "-m", "fast", "-w"); err != nil {

@@ -15,7 +15,7 @@ import (
 // TestDevPrivatePostgres points dev's discovery at an address nothing
 // listens on: dev must start a private PostgreSQL from the local
 // binaries, run the examples on it, and stop it when it exits, whether
-// interrupted (Ctrl-C) or after --once.
+// interrupted (Ctrl-C) or after --once; a second dev meanwhile shares it.
 func TestDevPrivatePostgres(t *testing.T) {
 	t.Parallel()
 	if _, err := findPostgresBin(); err != nil {
@@ -59,6 +59,19 @@ func TestDevPrivatePostgres(t *testing.T) {
 	up, err := reachable(context.Background(), url)
 	require.NoError(t, err)
 	require.True(t, up, "the private server listens while dev runs")
+
+	// A second dev on the same folder uses the running server and leaves
+	// it running.
+	borrower := o
+	borrower.once, borrower.api = true, apiOptions{}
+	var out3, stderr3 syncBuffer
+	require.Equal(t, 0, runDev(context.Background(), borrower, &out3, &stderr3), "stdout:\n%s\nstderr:\n%s", &out3, &stderr3)
+	require.Contains(t, out3.String(), "using the private PostgreSQL already running on 127.0.0.1:"+port[1])
+	require.Contains(t, out3.String(), "order-saga: SUCCEEDED")
+	require.NotContains(t, out3.String(), "stopped the private PostgreSQL")
+	up, err = reachable(context.Background(), url)
+	require.NoError(t, err)
+	require.True(t, up, "the first dev's server still runs")
 
 	cancel()
 	select {
