@@ -316,3 +316,107 @@ func TestViewerBrowserMachinePageAndPhone(t *testing.T) {
 	require.False(t, overflow, "the page is wider than a phone")
 	phone.shot("execution-phone")
 }
+
+func TestViewerBrowserMapIterations(t *testing.T) {
+	a := newAPI(t, nil)
+	a.machine("fan-out", `{"StartAt":"Prepare","States":{
+	  "Prepare":{"Type":"Pass","Next":"Each"},
+	  "Each":{"Type":"Map","ItemsPath":"$.items","ToleratedFailureCount":5,"ResultPath":"$.results",
+	    "ItemProcessor":{"StartAt":"Check","States":{
+	      "Check":{"Type":"Choice","Choices":[{"Variable":"$","NumericGreaterThan":90,"Next":"Reject"}],"Default":"Ship"},
+	      "Reject":{"Type":"Fail","Error":"TooHeavy","Cause":"the parcel is over 90 kg"},
+	      "Ship":{"Type":"Pass","Result":"shipped","End":true}}},"Next":"Done"},
+	  "Done":{"Type":"Succeed"}}}`)
+	items := make([]int, 30)
+	for i := range items {
+		items[i] = i
+	}
+	items[3], items[17] = 95, 99
+	arn := a.start("fan-out", "parcels", map[string]any{"items": items})
+	require.Equal(t, "SUCCEEDED", a.wait(arn)["status"])
+	b := newBrowser(t, a, 1280, 900)
+	b.execution(arn)
+	b.run(10*time.Second, chromedp.WaitVisible(node("Ship", "succeeded")), chromedp.WaitVisible(node("Reject", "failed")),
+		chromedp.Click(`#exec-graph .group.state-group[data-state="Each"] .group-label`), chromedp.WaitVisible(`#iter-list`))
+	var first string
+	b.eval(`[...document.querySelectorAll('#iter-list .iter')].slice(0, 2).map(b => b.dataset.index).join(',')`, &first)
+	require.Equal(t, "3,17", first, "failed iterations come first")
+	b.run(10*time.Second, chromedp.Click(`#iter-list .iter[data-index="17"]`), chromedp.WaitVisible(`#iteration-details`))
+	require.Contains(t, b.text(`#iteration-details`), "TooHeavy")
+	b.run(10*time.Second, chromedp.WaitVisible(node("Reject", "failed")), chromedp.WaitVisible(node("Ship", "notreached")))
+	var hash string
+	b.eval(`location.hash`, &hash)
+	require.Contains(t, hash, "iter=Each%3A17")
+	b.shot("map-iteration")
+
+	// The deep link opens the same iteration.
+	b.open(strings.TrimPrefix(hash, "#"))
+	b.run(20*time.Second, chromedp.WaitVisible(`#iteration-details`))
+	require.Contains(t, strings.ToLower(b.text(`#iteration-details h4`)), "iteration 17")
+}
+
+func TestViewerBrowserAPIKey(t *testing.T) {
+	a := newKeyedAPI(t)
+	b := newBrowser(t, a, 1280, 900)
+	b.open("/executions")
+	b.run(10*time.Second, chromedp.WaitVisible(`#key-dialog`), chromedp.SendKeys(`#api-key-input`, readSecret),
+		chromedp.Click(`#key-dialog button[type="submit"]`), chromedp.WaitVisible(`#executions .empty`))
+	var stored string
+	b.eval(`localStorage.getItem('stepwise.apiKey')`, &stored)
+	require.Equal(t, readSecret, stored)
+}
+
+// TestViewerBrowserLargeExecutions measures how long the execution page
+// takes to show an execution of 25,000 history events and one with a Map
+// of 1,000 iterations. It logs the times; it asserts none.
+func TestViewerBrowserLargeExecutions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large executions take a while to run")
+	}
+	a := newAPI(t, nil)
+	// A loop of a Pass and a Choice: four events a round.
+	a.machine("loop", `{"StartAt":"Count","States":{
+	  "Count":{"Type":"Pass","Parameters":{"n.$":"States.MathAdd($.n, 1)"},"Next":"More"},
+	  "More":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericLessThan":6250,"Next":"Count"}],"Default":"Done"},
+	  "Done":{"Type":"Succeed"}}}`)
+	a.machine("map-1000", `{"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.items",
+	  "ItemProcessor":{"StartAt":"Double","States":{"Double":{"Type":"Pass","Parameters":{"v.$":"States.MathAdd($, $)"},"End":true}}},"End":true}}}`)
+	items := make([]int, 1000)
+	for i := range items {
+		items[i] = i
+	}
+	began := time.Now()
+	loop := a.start("loop", "events-25000", map[string]any{"n": 0})
+	require.Equal(t, "SUCCEEDED", a.wait(loop)["status"])
+	t.Logf("the loop ran in %v", time.Since(began))
+	began = time.Now()
+	fan := a.start("map-1000", "iterations-1000", map[string]any{"items": items})
+	deadline := time.Now().Add(3 * time.Minute)
+	for a.expect(200, "GET", "/v1/executions/-?arn="+url.QueryEscape(fan), nil)["status"] == "RUNNING" {
+		require.True(t, time.Now().Before(deadline), "the Map did not finish")
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("the Map ran in %v", time.Since(began))
+
+	b := newBrowser(t, a, 1280, 900)
+	b.open("/executions") // warm the page's scripts
+	for _, tc := range []struct{ name, arn, state string }{{"25,000 events", loop, "Done"}, {"Map of 1,000 iterations", fan, "Double"}} {
+		sum := a.expect(200, "GET", viewerPath(tc.arn, ""), nil)
+		began := time.Now()
+		a.expect(200, "GET", viewerPath(tc.arn, ""), nil)
+		api := time.Since(began)
+		began = time.Now()
+		b.run(60*time.Second, chromedp.Navigate(b.api.url+"/ui/#/execution?arn="+url.QueryEscape(tc.arn)),
+			chromedp.WaitVisible(`#exec-name`), chromedp.WaitVisible(node(tc.state, "succeeded")))
+		page := time.Since(began)
+		began = time.Now()
+		b.run(60*time.Second, chromedp.Click(`#tab-history`), chromedp.WaitVisible(`#history-rows tr[data-id="100"]`))
+		history := time.Since(began)
+		began = time.Now()
+		b.run(60*time.Second, chromedp.Click(`#h-next`), chromedp.WaitVisible(`#history-rows tr[data-id="101"]`))
+		next := time.Since(began)
+		t.Logf("%s (%v events): summary API %v; page to coloured graph %v; first history page %v; next page %v",
+			tc.name, sum["eventCount"], api.Round(time.Millisecond), page.Round(time.Millisecond), history.Round(time.Millisecond), next.Round(time.Millisecond))
+		b.shot("large-" + strings.ReplaceAll(strings.ReplaceAll(tc.name, " ", "-"), ",", ""))
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/engine"
 )
 
 // viewerPath is an execution's viewer endpoint with the ARN in the query.
@@ -169,4 +171,36 @@ func TestViewerPagesAndCSP(t *testing.T) {
 	// The AWS protocol still answers POST /.
 	r := a.call(http.MethodPost, "/", `{}`)
 	require.NotEqual(t, http.StatusFound, r.status)
+}
+
+func TestViewerBehindAPIKeys(t *testing.T) {
+	t.Parallel()
+	a := newKeyedAPI(t)
+	get := func(path, secret string) int {
+		req, err := http.NewRequest(http.MethodGet, a.url+path, nil)
+		require.NoError(t, err)
+		if secret != "" {
+			req.Header.Set("Authorization", "Bearer "+secret)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// The pages hold no data and load without a key.
+	require.Equal(t, http.StatusOK, get("/ui/", ""))
+	req, err := http.NewRequest(http.MethodPost, a.url+"/v1/state-machines", strings.NewReader(`{"name":"keyed","definition":`+keyedMachine+`}`))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+adminSecret)
+	req.Header.Set("Content-Type", "application/json")
+	require.Equal(t, http.StatusCreated, a.send(req).status)
+	arn, _, err := a.e.StartExecution(context.Background(), engine.StartInput{StateMachine: "keyed"})
+	require.NoError(t, err)
+	for _, path := range []string{viewerPath(arn.ARN, ""), viewerPath(arn.ARN, "/events"), viewerPath(arn.ARN, "/state", "state", "P"),
+		"/v1/executions/-/events/stream?arn=" + url.QueryEscape(arn.ARN)} {
+		require.Equal(t, http.StatusUnauthorized, get(path, ""), path)
+		require.Equal(t, http.StatusOK, get(path, readSecret), path)
+	}
 }

@@ -123,7 +123,7 @@ export async function executionPage(main, params) {
         h('div', {}, h('strong', {}, 'Error: '), h('code', {}, e.error || '')),
         h('div', { class: 'cause' }, h('strong', {}, 'Cause: '), e.cause || '')) : null,
       h('details', { class: 'io-box', open: ioOpen, on: { toggle: (ev) => { ioOpen = ev.target.open; } } }, h('summary', {}, 'Input and output'),
-        h('div', { class: 'io' }, jsonBlock('Input', e.input), jsonBlock('Output', e.output))));
+        h('div', { class: 'io' }, jsonBlock('Input', e.input, { open: 1 }), jsonBlock('Output', e.output, { open: 1 }))));
   }
 
   // Details of the selected state: its visits, attempts, stages, the

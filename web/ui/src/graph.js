@@ -249,16 +249,20 @@ export class Graph {
       const r = svg.getBoundingClientRect();
       this.zoomBy(ev.deltaY < 0 ? 1.1 : 1 / 1.1, ev.clientX - r.left, ev.clientY - r.top);
     }, { passive: false });
+    // Panning starts once the pointer moves a few pixels, so a click on a
+    // state or a group still reaches it (pointer capture would retarget it).
     let drag = null;
     svg.addEventListener('pointerdown', (ev) => {
-      if (ev.target.closest('.node')) return;
-      drag = { x: ev.clientX, y: ev.clientY, vx: this.view.x, vy: this.view.y };
-      svg.setPointerCapture(ev.pointerId);
+      drag = { x: ev.clientX, y: ev.clientY, vx: this.view.x, vy: this.view.y, moving: false, id: ev.pointerId };
     });
     svg.addEventListener('pointermove', (ev) => {
       if (!drag) return;
-      this.view.x = drag.vx + ev.clientX - drag.x;
-      this.view.y = drag.vy + ev.clientY - drag.y;
+      const dx = ev.clientX - drag.x;
+      const dy = ev.clientY - drag.y;
+      if (!drag.moving && Math.hypot(dx, dy) < 4) return;
+      if (!drag.moving) { drag.moving = true; svg.setPointerCapture(drag.id); }
+      this.view.x = drag.vx + dx;
+      this.view.y = drag.vy + dy;
       this.apply();
     });
     const stop = () => { drag = null; };

@@ -32,9 +32,9 @@ function container(entries, lb, rb, open, depth, summary) {
 }
 
 // jsonBlock shows a labelled JSON value with a copy button.
-export function jsonBlock(label, value) {
+export function jsonBlock(label, value, opts) {
   const copy = h('button', { class: 'small', type: 'button', on: { click: () => navigator.clipboard?.writeText(JSON.stringify(value, null, 2)) } }, 'Copy');
   return h('section', { class: 'json-block' },
     h('div', { class: 'json-head' }, h('h4', {}, label), copy),
-    value === undefined ? h('p', { class: 'muted' }, 'none') : jsonTree(value));
+    value === undefined ? h('p', { class: 'muted' }, 'none') : jsonTree(value, opts));
 }
