@@ -25,6 +25,8 @@ commands:
                                        (--insecure-no-auth instead of --api-keys: no authentication)
   keys create --scope admin|read       print a new API key entry for the --api-keys file
   worker [--drive]                     run the example functions (the Task workers)
+  bench [--scale F] [--only W] [--json]
+                                       run the benchmark workloads on fresh databases and print a table
 
   sm create|update NAME FILE           create a state machine or add a version
   sm get NAME | sm list                show a state machine or list them
@@ -81,6 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"exec":        execCmd(),
 		"task":        taskCmd(),
 		"keys":        keysCmd(),
+		"bench":       benchCmd,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -1,0 +1,251 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/stepwise-run/stepwise/activities"
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/examples"
+	"github.com/stepwise-run/stepwise/examples/orders"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// The workloads, in the order they run; count is the full size.
+var workloads = []workload{
+	{"river-noop", 20000, riverNoop},
+	{"one-task", 5000, oneTask},
+	{"transitions", 20000, transitions},
+	{"saga", 2000, saga},
+	{"map-10k", 10000, mapItems},
+	{"parallel-10", 500, parallel},
+	{"parked", 1000, parked},
+	{"http-start", 10000, httpStart},
+	{"dispatch-latency", 1000, dispatchLatency},
+}
+
+// starters is how many goroutines start executions at once, as many
+// clients of an API would.
+const starters = 32
+
+const noopARN = "arn:aws:lambda:us-east-1:123456789012:function:noop"
+
+// noopFunctions serves "noop", which returns its input.
+func noopFunctions() *activities.Registry {
+	reg := activities.NewRegistry()
+	activities.Register(reg, "noop", func(ctx context.Context, in any) (any, error) { return in, nil })
+	return reg
+}
+
+func oneState(state string) string {
+	return `{"StartAt":"S","States":{"S":` + state + `}}`
+}
+
+var oneTaskMachine = oneState(`{"Type":"Task","Resource":"` + noopARN + `","End":true}`)
+
+// tenStates mixes five Tasks with Pass and Choice states.
+var tenStates = `{"StartAt":"P1","States":{
+	"P1":{"Type":"Pass","Result":1,"ResultPath":"$.k","Next":"T1"},
+	"T1":{"Type":"Task","Resource":"` + noopARN + `","Next":"C1"},
+	"C1":{"Type":"Choice","Choices":[{"Variable":"$.k","NumericEquals":1,"Next":"T2"}],"Default":"T2"},
+	"T2":{"Type":"Task","Resource":"` + noopARN + `","Next":"P2"},
+	"P2":{"Type":"Pass","Next":"T3"},
+	"T3":{"Type":"Task","Resource":"` + noopARN + `","Next":"C2"},
+	"C2":{"Type":"Choice","Choices":[{"Variable":"$.k","NumericEquals":1,"Next":"T4"}],"Default":"T4"},
+	"T4":{"Type":"Task","Resource":"` + noopARN + `","Next":"P3"},
+	"P3":{"Type":"Pass","Next":"T5"},
+	"T5":{"Type":"Task","Resource":"` + noopARN + `","End":true}}}`
+
+// runExecutions starts n executions of definition, input(i) each, from
+// many goroutines, waits until all have stopped, and measures it.
+func (r *runner) runExecutions(ctx context.Context, fns *activities.Registry, definition string, n int, input func(i int) string) (*env, *Result, error) {
+	v, err := r.open(ctx, fns)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, _, err := v.e.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: definition}); err != nil {
+		v.close()
+		return nil, nil, err
+	}
+	res := &Result{Count: n, Unit: "executions"}
+	if err := v.begin(ctx); err != nil {
+		v.close()
+		return nil, nil, err
+	}
+	if err := v.startAll(ctx, "m", n, input); err == nil {
+		err = v.waitStopped(ctx, 0)
+	}
+	if err != nil {
+		v.close()
+		return nil, nil, err
+	}
+	if err := v.end(ctx, res); err != nil {
+		v.close()
+		return nil, nil, err
+	}
+	d, err := store.ExecutionDurations(ctx, v.pool)
+	setLatency(res, "execution", d)
+	return v, res, err
+}
+
+// startAll starts n executions.
+func (v *env) startAll(ctx context.Context, machine string, n int, input func(i int) string) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, starters)
+	for g := 0; g < starters; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := g; i < n; i += starters {
+				if _, _, err := v.e.StartExecution(ctx, engine.StartInput{StateMachine: machine, Input: input(i)}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// waitStopped waits until at most running executions are RUNNING.
+func (v *env) waitStopped(ctx context.Context, running int64) error {
+	for {
+		counts, err := store.CountExecutionsByStatus(ctx, v.pool)
+		if err != nil {
+			return err
+		}
+		if counts[store.StatusRunning] <= running {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func plain(int) string { return `{"n":1}` }
+
+// done closes a workload's environment and passes its result on.
+func done(v *env, res *Result, err error) (*Result, error) {
+	if v != nil {
+		v.close()
+	}
+	return res, err
+}
+
+func oneTask(ctx context.Context, r *runner, n int) (*Result, error) {
+	res, err := done(r.runExecutions(ctx, noopFunctions(), oneTaskMachine, n, plain))
+	if err == nil {
+		if base := r.results["river-noop"]; base != nil {
+			res.Note = fmt.Sprintf("%.0f%% of river-noop", 100*res.PerSecond/base.PerSecond)
+		}
+	}
+	return res, err
+}
+
+func transitions(ctx context.Context, r *runner, n int) (*Result, error) {
+	res, err := done(r.runExecutions(ctx, noopFunctions(), tenStates, max(1, n/10), plain))
+	if err == nil {
+		res.Note = fmt.Sprintf("%d executions of 10 states", res.Count)
+		res.Count *= 10
+		res.Unit = "transitions"
+		res.PerSecond *= 10
+	}
+	return res, err
+}
+
+// saga runs the order saga; every other order fails at ConfirmOrder and
+// is compensated.
+func saga(ctx context.Context, r *runner, n int) (*Result, error) {
+	def, err := examples.Definition("order-saga")
+	if err != nil {
+		return nil, err
+	}
+	reg := activities.NewRegistry()
+	orders.Register(reg, &orders.Config{})
+	input := func(i int) string {
+		if i%2 == 1 {
+			return fmt.Sprintf(`{"orderId":"o-%d","amount":42,"failAt":"ConfirmOrder"}`, i)
+		}
+		return fmt.Sprintf(`{"orderId":"o-%d","amount":42}`, i)
+	}
+	v, res, err := r.runExecutions(ctx, reg, def, n, input)
+	if err == nil {
+		counts, cerr := store.CountExecutionsByStatus(ctx, v.pool)
+		err = cerr
+		res.Note = fmt.Sprintf("%d succeeded, %d compensated", counts[store.StatusSucceeded], counts[store.StatusFailed])
+	}
+	return done(v, res, err)
+}
+
+// mapItems runs one Map of n items, a Task each, MaxConcurrency 100.
+func mapItems(ctx context.Context, r *runner, n int) (*Result, error) {
+	def := oneState(`{"Type":"Map","MaxConcurrency":100,"ItemsPath":"$.items","ItemProcessor":{"StartAt":"T","States":{
+		"T":{"Type":"Task","Resource":"` + noopARN + `","End":true}}},"ResultPath":null,"End":true}`)
+	items := make([]string, n)
+	for i := range items {
+		items[i] = fmt.Sprint(i)
+	}
+	input := `{"items":[` + strings.Join(items, ",") + `]}`
+	res, err := done(r.runExecutions(ctx, noopFunctions(), def, 1, func(int) string { return input }))
+	if err == nil {
+		res.Count, res.Unit, res.PerSecond = n, "items", float64(n)/res.Seconds
+		res.Note = "one Map, MaxConcurrency 100"
+	}
+	return res, err
+}
+
+// parallel runs executions of a Parallel of 10 branches, a Task each.
+func parallel(ctx context.Context, r *runner, n int) (*Result, error) {
+	branches := make([]string, 10)
+	for i := range branches {
+		branches[i] = fmt.Sprintf(`{"StartAt":"T%[1]d","States":{"T%[1]d":{"Type":"Task","Resource":"%[2]s","End":true}}}`, i, noopARN)
+	}
+	def := oneState(`{"Type":"Parallel","Branches":[` + strings.Join(branches, ",") + `],"End":true}`)
+	res, err := done(r.runExecutions(ctx, noopFunctions(), def, n, plain))
+	if err == nil {
+		res.Note = "10 branches each"
+	}
+	return res, err
+}
+
+// dispatchLatency starts one-Task executions at 100 per second and
+// measures TaskScheduled to TaskStarted.
+func dispatchLatency(ctx context.Context, r *runner, n int) (*Result, error) {
+	v, err := r.open(ctx, noopFunctions())
+	if err != nil {
+		return nil, err
+	}
+	defer v.close()
+	if _, _, err := v.e.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: oneTaskMachine}); err != nil {
+		return nil, err
+	}
+	res := &Result{Count: n, Unit: "executions", Note: "started at 100/s"}
+	if err := v.begin(ctx); err != nil {
+		return nil, err
+	}
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for i := 0; i < n; i++ {
+		<-tick.C
+		if _, _, err := v.e.StartExecution(ctx, engine.StartInput{StateMachine: "m", Input: plain(i)}); err != nil {
+			return nil, err
+		}
+	}
+	if err := v.waitStopped(ctx, 0); err != nil {
+		return nil, err
+	}
+	if err := v.end(ctx, res); err != nil {
+		return nil, err
+	}
+	d, err := store.DispatchLatencies(ctx, v.pool)
+	setLatency(res, "dispatch", d)
+	return res, err
+}

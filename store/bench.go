@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// CommitCount returns how many transactions the database has committed
+// since its statistics were reset.
+func CommitCount(ctx context.Context, q Querier) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, sql("CommitCount")).Scan(&n)
+	return n, err
+}
+
+// ExecutionDurations returns how long each stopped execution ran.
+func ExecutionDurations(ctx context.Context, q Querier) ([]time.Duration, error) {
+	return durations(ctx, q, "ExecutionDurations")
+}
+
+// DispatchLatencies returns, per execution with a started task, the time
+// from its last TaskScheduled to its last TaskStarted event.
+func DispatchLatencies(ctx context.Context, q Querier) ([]time.Duration, error) {
+	return durations(ctx, q, "DispatchLatencies")
+}
+
+func durations(ctx context.Context, q Querier, query string) ([]time.Duration, error) {
+	rows, _ := q.Query(ctx, sql(query))
+	micros, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]time.Duration, len(micros))
+	for i, m := range micros {
+		out[i] = time.Duration(m) * time.Microsecond
+	}
+	return out, nil
+}
+
+// CountEvents counts the history events of one type, in all executions.
+func CountEvents(ctx context.Context, q Querier, typ string) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, sql("CountEvents"), typ).Scan(&n)
+	return n, err
+}
+
+// DatabaseBackends returns the process ids of the server processes
+// connected to the current database.
+func DatabaseBackends(ctx context.Context, q Querier) ([]int32, error) {
+	rows, _ := q.Query(ctx, sql("DatabaseBackends"))
+	return pgx.CollectRows(rows, pgx.RowTo[int32])
+}
