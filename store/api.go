@@ -87,15 +87,6 @@ func CountExecutionsByStatus(ctx context.Context, q Querier) (map[string]int64, 
 	return out, err
 }
 
-// TableInserts returns how many rows PostgreSQL's statistics say were
-// inserted into the executions and the events tables since the
-// statistics were last reset. The numbers lag commits by up to about ten
-// seconds and count rows of rolled-back transactions too.
-func TableInserts(ctx context.Context, q Querier) (executions, events int64, err error) {
-	err = q.QueryRow(ctx, sql("TableInserts")).Scan(&executions, &events)
-	return executions, events, err
-}
-
 // QueueDepth is how many River jobs of one queue are in one state.
 type QueueDepth struct {
 	Queue string
@@ -114,20 +105,4 @@ func RiverQueueDepth(ctx context.Context, q Querier) ([]QueueDepth, error) {
 		return nil
 	})
 	return out, err
-}
-
-// FinishedTask is one completed Task job: the function it ran and how
-// long its last attempt took, from River's pick-up to its completion.
-type FinishedTask struct {
-	Function    string    `db:"function"`
-	Seconds     float64   `db:"seconds"`
-	FinalizedAt time.Time `db:"finalized_at"`
-}
-
-// FinishedTaskJobs returns up to limit Task jobs completed after after
-// and at least lag ago (so that jobs still committing are not skipped),
-// oldest first.
-func FinishedTaskJobs(ctx context.Context, q Querier, after time.Time, lag time.Duration, limit int) ([]FinishedTask, error) {
-	rows, _ := q.Query(ctx, sql("FinishedTaskJobs"), after, lag.Seconds(), limit)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[FinishedTask])
 }

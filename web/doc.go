@@ -133,18 +133,20 @@
 //	stepwise_api_executions_started_total{state_machine}       counter of executions started through this process's REST API
 //	stepwise_executions{status}                                gauge of the executions in the database per status; the
 //	                                                           terminal statuses rise as executions finish (use delta/increase)
-//	stepwise_executions_started_total                          counter of executions started by any process: rows inserted into
-//	                                                           the executions table per PostgreSQL's statistics (up to ~10 s late)
-//	stepwise_history_events_total                              counter of history events written by any process (each state
-//	                                                           transition writes one or more), from the same statistics
-//	stepwise_task_duration_seconds{function}                   histogram of Task job times (pick-up to recorded result) of every
-//	                                                           worker, read from River's completed jobs at scrape time, 2 s late
+//	stepwise_engine_executions_started_total{state_machine}    counter of executions this process's engine started
+//	stepwise_engine_executions_finished_total{state_machine,status}
+//	                                                           counter of executions that ended in this engine's transactions
+//	stepwise_engine_transitions_total                          counter of states entered (AWS's state transitions)
+//	stepwise_engine_task_duration_seconds{function,outcome}    histogram of Task function runs in this process, pick-up to
+//	                                                           committed result (outcome succeeded or failed)
 //	stepwise_river_jobs{queue,state}                           gauge of unfinished River jobs: the queue depth (queue stepwise
 //	                                                           drives executions, fn_* queues hold Task jobs per function)
 //	stepwise_database_up                                       1 if the database-read metrics could be read this scrape
 //	stepwise_database_scrape_duration_seconds                  time those reads took
 //
-// The database-read metrics describe the whole cluster, so with several
-// API processes aggregate them with max, not sum; the task histogram
-// counts from the time each process started.
+// The stepwise_engine_* metrics are counted exactly, after each commit, by
+// the engine's Observer (NewObserver, set as engine.Config.Observer; serve
+// and dev set it): each process counts its own work, so sum them. The
+// database-read metrics describe the whole cluster, so with several API
+// processes aggregate them with max, not sum.
 package web

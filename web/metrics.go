@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -14,21 +13,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/store"
 )
 
-// Settings of the metrics read from the database.
-const (
-	// statsTimeout bounds the queries of one scrape.
-	statsTimeout = 5 * time.Second
-	// taskLag is how old a completed Task job must be before it is
-	// observed, so that a job whose transaction is still committing is
-	// not skipped by the watermark.
-	taskLag = 2 * time.Second
-	// taskBatch is the most Task jobs one scrape observes; the rest wait
-	// for the next scrape.
-	taskBatch = 10000
-)
+// statsTimeout bounds the database queries of one scrape.
+const statsTimeout = 5 * time.Second
 
 // metrics are the Prometheus metrics of one server, on a registry of its
 // own. The package documentation lists what each one means.
@@ -39,19 +27,11 @@ type metrics struct {
 
 	requests *prometheus.HistogramVec
 	started  *prometheus.CounterVec
-	tasks    *prometheus.HistogramVec
 
 	executions     *prometheus.Desc
-	startedTotal   *prometheus.Desc
-	historyEvents  *prometheus.Desc
 	riverJobs      *prometheus.Desc
 	databaseUp     *prometheus.Desc
 	scrapeDuration *prometheus.Desc
-
-	// mu serialises scrapes, which move the watermark: the completion time
-	// of the last Task job observed.
-	mu        sync.Mutex
-	watermark time.Time
 }
 
 func newMetrics(e *engine.Engine, log *slog.Logger) *metrics {
@@ -68,23 +48,9 @@ func newMetrics(e *engine.Engine, log *slog.Logger) *metrics {
 			Name: "stepwise_api_executions_started_total",
 			Help: "Executions started through this process's REST API, by state machine (an idempotent repeat of a start is not counted).",
 		}, []string{"state_machine"}),
-		tasks: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "stepwise_task_duration_seconds",
-			Help: "Time from a worker picking a Task job up to its result being recorded, by function, for Task jobs completed by any worker " +
-				"since this process started (read from River's job table at scrape time, about 2 s late).",
-			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600},
-		}, []string{"function"}),
 		executions: prometheus.NewDesc("stepwise_executions",
 			"Executions in the database, by status (read at scrape time); the terminal statuses grow as executions finish.",
 			[]string{"status"}, nil),
-		startedTotal: prometheus.NewDesc("stepwise_executions_started_total",
-			"Executions started by any process: rows inserted into the executions table since PostgreSQL's statistics were reset (up to about 10 s late; "+
-				"stepwise_engine_executions_started_total counts exactly, per process).",
-			nil, nil),
-		historyEvents: prometheus.NewDesc("stepwise_history_events_total",
-			"History events written by any process (each state transition writes at least one): rows inserted into the events table since PostgreSQL's statistics were reset (up to about 10 s late; "+
-				"stepwise_engine_transitions_total counts exactly, per process).",
-			nil, nil),
 		riverJobs: prometheus.NewDesc("stepwise_river_jobs",
 			"River jobs not yet finished, by queue and state (available, scheduled, retryable, running): the queue depth. "+
 				"Queue stepwise drives executions; fn_* queues hold Task jobs per function.",
@@ -95,7 +61,6 @@ func newMetrics(e *engine.Engine, log *slog.Logger) *metrics {
 		scrapeDuration: prometheus.NewDesc("stepwise_database_scrape_duration_seconds",
 			"Time the database-read metrics of this scrape took.",
 			nil, nil),
-		watermark: time.Now(),
 	}
 	m.reg.MustRegister(m.requests, m.started, m,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -196,19 +161,14 @@ func (m *metrics) handler() http.Handler {
 
 // Describe sends the descriptors of the database-read metrics.
 func (m *metrics) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{m.executions, m.startedTotal, m.historyEvents, m.riverJobs, m.databaseUp, m.scrapeDuration} {
+	for _, d := range []*prometheus.Desc{m.executions, m.riverJobs, m.databaseUp, m.scrapeDuration} {
 		ch <- d
 	}
-	m.tasks.Describe(ch)
 }
 
-// Collect reads the database-read metrics: a few cheap queries per scrape
-// (counts by status on an index, PostgreSQL's table statistics, River's
-// unfinished jobs, and the Task jobs completed since the last scrape on
-// River's (state, finalized_at) index).
+// Collect reads the database-read metrics: two cheap queries per scrape
+// (counts by status on an index, and River's unfinished jobs).
 func (m *metrics) Collect(ch chan<- prometheus.Metric) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	began := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), statsTimeout)
 	defer cancel()
@@ -216,11 +176,7 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	if err := m.collectStats(ctx, ch); err != nil {
 		m.log.Warn("metrics: read database statistics", "error", err)
 		up = 0
-	} else if err := m.observeTasks(ctx); err != nil {
-		m.log.Warn("metrics: read completed tasks", "error", err)
-		up = 0
 	}
-	m.tasks.Collect(ch)
 	ch <- prometheus.MustNewConstMetric(m.databaseUp, prometheus.GaugeValue, up)
 	ch <- prometheus.MustNewConstMetric(m.scrapeDuration, prometheus.GaugeValue, time.Since(began).Seconds())
 }
@@ -233,25 +189,8 @@ func (m *metrics) collectStats(ctx context.Context, ch chan<- prometheus.Metric)
 	for _, status := range statuses {
 		ch <- prometheus.MustNewConstMetric(m.executions, prometheus.GaugeValue, float64(st.ExecutionsByStatus[status]), status)
 	}
-	ch <- prometheus.MustNewConstMetric(m.startedTotal, prometheus.CounterValue, float64(st.ExecutionsInserted))
-	ch <- prometheus.MustNewConstMetric(m.historyEvents, prometheus.CounterValue, float64(st.EventsInserted))
 	for _, q := range st.Queues {
 		ch <- prometheus.MustNewConstMetric(m.riverJobs, prometheus.GaugeValue, float64(q.Jobs), q.Queue, q.State)
-	}
-	return nil
-}
-
-// observeTasks adds the Task jobs completed since the watermark to the
-// task duration histogram and moves the watermark past them.
-func (m *metrics) observeTasks(ctx context.Context) error {
-	var done []store.FinishedTask
-	done, err := m.e.FinishedTasks(ctx, m.watermark, taskLag, taskBatch)
-	if err != nil {
-		return err
-	}
-	for _, t := range done {
-		m.tasks.WithLabelValues(t.Function).Observe(t.Seconds)
-		m.watermark = t.FinalizedAt
 	}
 	return nil
 }

@@ -45,7 +45,7 @@ func newAPI(t *testing.T, cfg *web.Config) *api {
 	approvals := make(chan orders.ApprovalRequest, 16)
 	oc := &orders.Config{OnApprovalRequest: func(r orders.ApprovalRequest) { approvals <- r }}
 	orders.Register(reg, oc)
-	e, err := engine.New(pool, &engine.Config{Functions: reg, Drive: true, FetchPollInterval: 50 * time.Millisecond})
+	e, err := engine.New(pool, &engine.Config{Functions: reg, Drive: true, FetchPollInterval: 50 * time.Millisecond, Observer: web.NewObserver()})
 	require.NoError(t, err)
 	require.NoError(t, e.Start(context.Background()))
 	t.Cleanup(func() {

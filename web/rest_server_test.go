@@ -108,18 +108,18 @@ func TestHealthAndMetrics(t *testing.T) {
 	require.Eventually(t, func() bool {
 		r := a.call(http.MethodGet, "/metrics", "")
 		text = string(r.body)
-		return r.status == 200 && strings.Contains(text, `stepwise_task_duration_seconds_count{function="confirm-order"} 1`)
+		return r.status == 200 && strings.Contains(text, `stepwise_engine_task_duration_seconds_count{function="confirm-order",outcome="succeeded"} 1`)
 	}, 20*time.Second, 200*time.Millisecond, "task durations never appeared")
 	for _, want := range []string{
 		`stepwise_api_executions_started_total{state_machine="order-saga"} 1`,
 		`stepwise_executions{status="SUCCEEDED"} 1`,
 		`stepwise_executions{status="RUNNING"} 0`,
-		`stepwise_task_duration_seconds_count{function="reserve-inventory"} 1`,
+		`stepwise_engine_task_duration_seconds_count{function="reserve-inventory",outcome="succeeded"} 1`,
+		`stepwise_engine_executions_started_total{state_machine="order-saga"} 1`,
+		`stepwise_engine_executions_finished_total{state_machine="order-saga",status="SUCCEEDED"} 1`,
 		`stepwise_database_up 1`,
 		`stepwise_http_request_duration_seconds_count{code="201",method="POST",route="/v1/state-machines"} 1`,
 		`stepwise_http_request_duration_seconds_count{code="404",method="GET",route="unmatched"}`,
-		"# TYPE stepwise_executions_started_total counter",
-		"# TYPE stepwise_history_events_total counter",
 		"go_goroutines",
 	} {
 		if strings.Contains(want, "404") {
@@ -128,11 +128,11 @@ func TestHealthAndMetrics(t *testing.T) {
 		}
 		requireMetric(t, text, want)
 	}
-	require.Regexp(t, regexp.MustCompile(`(?m)^stepwise_history_events_total \d+`), text)
+	require.Regexp(t, regexp.MustCompile(`(?m)^stepwise_engine_transitions_total [1-9]\d*`), text)
 
 	// Each task is observed once, however often /metrics is scraped.
 	text = string(a.call(http.MethodGet, "/metrics", "").body)
-	requireMetric(t, text, `stepwise_task_duration_seconds_count{function="confirm-order"} 1`)
+	requireMetric(t, text, `stepwise_engine_task_duration_seconds_count{function="confirm-order",outcome="succeeded"} 1`)
 
 	// The River queue depth shows unfinished jobs: an hour-long Wait.
 	a.machine("waits", waitMachine)

@@ -25,21 +25,7 @@ ORDER BY id LIMIT $3;
 -- name: CountExecutionsByStatus
 SELECT status, count(*) FROM stepwise_executions GROUP BY status;
 
--- name: TableInserts
-SELECT pg_stat_get_tuples_inserted('stepwise_executions'::regclass),
-       pg_stat_get_tuples_inserted('stepwise_events'::regclass);
-
 -- name: RiverQueueDepth
 SELECT queue, state::text, count(*) FROM river_job
 WHERE state IN ('available', 'scheduled', 'retryable', 'running')
 GROUP BY queue, state;
-
--- name: FinishedTaskJobs
-SELECT coalesce(args->>'function', queue) AS function,
-       greatest(extract(epoch FROM finalized_at - coalesce(attempted_at, created_at)), 0)::float8 AS seconds,
-       finalized_at
-FROM river_job
-WHERE state = 'completed' AND kind = 'stepwise_task'
-  AND finalized_at > $1 AND finalized_at <= now() - make_interval(secs => $2)
-ORDER BY finalized_at
-LIMIT $3;
