@@ -59,10 +59,14 @@ func newBrowser(t *testing.T, a *api, width, height int) *browser {
 	return &browser{t: t, ctx: ctx, api: a, dir: dir}
 }
 
-// run runs actions with a deadline.
+// minWait is the least time run gives actions: CI machines are small and
+// shared, and a deadline only matters when something is wrong.
+const minWait = 45 * time.Second
+
+// run runs actions with a deadline of timeout, or minWait if longer.
 func (b *browser) run(timeout time.Duration, actions ...chromedp.Action) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, timeout)
+	ctx, cancel := context.WithTimeout(b.ctx, max(timeout, minWait))
 	defer cancel()
 	err := chromedp.Run(ctx, actions...)
 	if err != nil {
@@ -207,7 +211,7 @@ func TestViewerBrowserFailedStateAndHistory(t *testing.T) {
 	a.machine("order-saga", example(t, "order-saga", "definition.asl.json"))
 	arn := a.start("order-saga", "sad", map[string]any{"orderId": "o-2", "amount": 10, "failAt": "ConfirmOrder"})
 	require.Equal(t, "FAILED", a.wait(arn)["status"])
-	b := newBrowser(t, a, 1280, 900)
+	b := newBrowser(t, a, 1280, 1100)
 	b.execution(arn)
 	b.run(10*time.Second, chromedp.WaitVisible(node("ConfirmOrder", "caught")), chromedp.WaitVisible(node("SagaFailed", "failed")),
 		chromedp.WaitVisible(node("RollbackPayment", "succeeded")))
@@ -220,7 +224,12 @@ func TestViewerBrowserFailedStateAndHistory(t *testing.T) {
 	var hash string
 	b.eval(`location.hash`, &hash)
 	require.Contains(t, hash, "state=ConfirmOrder")
+	b.run(10*time.Second, chromedp.Click(`.io-box > summary`), chromedp.Click(`#exec-graph .fit`))
 	b.shot("execution-failed")
+	b.run(10*time.Second, chromedp.Evaluate(`localStorage.setItem('stepwise.theme', 'dark')`, nil), chromedp.Reload(),
+		chromedp.WaitVisible(`#state-details .failure`), chromedp.WaitVisible(`html[data-theme="dark"]`))
+	b.shot("execution-failed-dark")
+	b.run(10*time.Second, chromedp.Evaluate(`localStorage.removeItem('stepwise.theme')`, nil))
 
 	b.execution(arn, "state", "ProcessPayment")
 	b.run(10*time.Second, chromedp.WaitVisible(`#state-details .stage`))
@@ -255,11 +264,13 @@ func TestViewerBrowserApproveCallback(t *testing.T) {
 	a.machine("approval", example(t, "approval", "definition.asl.json"))
 	arn := a.start("approval", "approve-me", json.RawMessage(example(t, "approval", "input.json")))
 	a.token()
-	b := newBrowser(t, a, 1280, 900)
+	b := newBrowser(t, a, 1280, 1000)
 	b.execution(arn)
 	b.run(10*time.Second, chromedp.WaitVisible(node("RequestApproval", "running")),
 		chromedp.Click(`#exec-graph .node[data-state="RequestApproval"]`), chromedp.WaitVisible(`#callback`))
 	b.shot("callback")
+	b.run(10*time.Second, chromedp.Click(`#theme`), chromedp.WaitVisible(`html[data-theme="dark"]`))
+	b.shot("callback-dark")
 	b.run(10*time.Second, chromedp.SetValue(`#callback .cb-output`, `{"approvedBy": "ada"}`), chromedp.Click(`#cb-success`))
 	b.run(20*time.Second, chromedp.WaitVisible(`#exec-header .badge-succeeded`), chromedp.WaitVisible(node("Approved", "succeeded")))
 	out := a.wait(arn)
@@ -334,7 +345,7 @@ func TestViewerBrowserMapIterations(t *testing.T) {
 	items[3], items[17] = 95, 99
 	arn := a.start("fan-out", "parcels", map[string]any{"items": items})
 	require.Equal(t, "SUCCEEDED", a.wait(arn)["status"])
-	b := newBrowser(t, a, 1280, 900)
+	b := newBrowser(t, a, 1280, 1100)
 	b.execution(arn)
 	b.run(10*time.Second, chromedp.WaitVisible(node("Ship", "succeeded")), chromedp.WaitVisible(node("Reject", "failed")),
 		chromedp.Click(`#exec-graph .group.state-group[data-state="Each"] .group-label`), chromedp.WaitVisible(`#iter-list`))
@@ -347,6 +358,7 @@ func TestViewerBrowserMapIterations(t *testing.T) {
 	var hash string
 	b.eval(`location.hash`, &hash)
 	require.Contains(t, hash, "iter=Each%3A17")
+	b.run(10*time.Second, chromedp.Click(`.io-box > summary`), chromedp.Click(`#exec-graph .fit`))
 	b.shot("map-iteration")
 
 	// The deep link opens the same iteration.

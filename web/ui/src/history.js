@@ -24,8 +24,14 @@ export function historyView(pane, arn, summary) {
   fillTypes(summary);
   typeSel.addEventListener('change', () => { f.type = typeSel.value; cursors = [0]; load(); });
   fails.addEventListener('change', () => { f.failures = fails.checked; cursors = [0]; load(); });
+  const goto = h('input', { type: 'number', min: 1, id: 'h-goto', placeholder: 'event id' });
+  const gotoForm = h('form', { class: 'inline', on: { submit: (ev) => {
+    ev.preventDefault();
+    const id = Number(goto.value);
+    if (id >= 1) { cursors = [0, id - 1]; load(); }
+  } } }, goto, h('button', { type: 'submit', class: 'secondary' }, 'Go to event'));
   replace(pane, h('div', { class: 'page-head' }, h('h3', {}, 'History'), count),
-    h('div', { class: 'filters' }, typeSel, h('label', {}, fails, ' failures only')), body, pager);
+    h('div', { class: 'filters' }, typeSel, h('label', {}, fails, ' failures only'), gotoForm), body, pager);
   count.textContent = `${summary.eventCount} events`;
 
   async function load() {

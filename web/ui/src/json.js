@@ -10,8 +10,8 @@ export function jsonTree(value, { open = 2 } = {}) {
 
 function node(v, open, depth) {
   if (v === null) return h('span', { class: 'j-null' }, 'null');
-  if (Array.isArray(v)) return container(v.map((x, i) => [i, x]), '[', ']', open, depth, `${v.length} items`);
-  if (typeof v === 'object') return container(Object.entries(v), '{', '}', open, depth, `${Object.keys(v).length} keys`);
+  if (Array.isArray(v)) return container(v.map((x, i) => [i, x]), '[', ']', open, depth, `${v.length} item${v.length === 1 ? '' : 's'}`);
+  if (typeof v === 'object') return container(Object.entries(v), '{', '}', open, depth, `${Object.keys(v).length} key${Object.keys(v).length === 1 ? '' : 's'}`);
   if (typeof v === 'string') return h('span', { class: 'j-str' }, JSON.stringify(v));
   if (typeof v === 'number') return h('span', { class: 'j-num' }, String(v));
   if (typeof v === 'boolean') return h('span', { class: 'j-bool' }, String(v));
