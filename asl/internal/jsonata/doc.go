@@ -3,10 +3,15 @@
 // It runs the reference implementation, the jsonata npm package (2.2.2,
 // MIT licensed, embedded as jsonata.min.js), inside goja, a JavaScript
 // engine written in Go. The Go ports (blues/jsonata-go,
-// xiatechs/jsonata-go) could not be fetched from the module proxy where
-// this was built, so they could not be measured; suite_test.go runs the
-// official JSONata test suite against this package when JSONATA_SUITE
-// points at it.
+// xiatechs/jsonata-go and the others published) could not be fetched from
+// the module proxy where this was built, so the embedding was measured
+// instead: suite.sh runs jsonata's own test file (the one jsonata 1.0.10
+// ships, 734 cases, from which the language-neutral test suite was later
+// generated) on goja and on node with the same jsonata 2.2.2. Both pass
+// 574 of 729 (5 skipped: they hook 1.x internals) and agree on every case;
+// the failures are JSONata 1.0 -> 2.x changes. suite_test.go also runs
+// the language-neutral suite (jsonata-js test/test-suite) when
+// JSONATA_SUITE points at it.
 //
 // An Expr is compiled once, when a definition is parsed, and evaluated
 // many times with the input and bindings ($states and the workflow
