@@ -432,3 +432,24 @@ func TestViewerBrowserLargeExecutions(t *testing.T) {
 		b.shot("large-" + strings.ReplaceAll(strings.ReplaceAll(tc.name, " ", "-"), ",", ""))
 	}
 }
+
+func TestViewerBrowserStopAndRedrive(t *testing.T) {
+	a := newAPI(t, nil)
+	a.machine("waits", waitMachine)
+	a.machine("confirm", `{"StartAt":"ConfirmOrder","States":{"ConfirmOrder":{"Type":"Task",
+	  "Resource":"arn:aws:lambda:us-east-1:123456789012:function:confirm-order","End":true}}}`)
+	b := newBrowser(t, a, 1280, 900)
+
+	waiting := a.start("waits", "to-stop", map[string]any{})
+	b.execution(waiting)
+	b.run(10*time.Second, chromedp.WaitVisible(node("W", "running")), chromedp.Click(`#btn-stop`),
+		chromedp.Poll(`document.querySelector('#btn-stop').textContent === 'Really stop?'`, nil), chromedp.Click(`#btn-stop`),
+		chromedp.WaitVisible(`#exec-header .badge-aborted`), chromedp.WaitVisible(node("W", "cancelled")))
+	require.Equal(t, "ABORTED", a.wait(waiting)["status"])
+
+	failing := a.start("confirm", "to-redrive", map[string]any{"orderId": "o-9", "failAt": "ConfirmOrder", "failTimes": 1})
+	require.Equal(t, "FAILED", a.wait(failing)["status"])
+	b.execution(failing)
+	b.run(10*time.Second, chromedp.WaitVisible(node("ConfirmOrder", "failed")), chromedp.Click(`#btn-redrive`),
+		chromedp.WaitVisible(`#exec-header .badge-succeeded`), chromedp.WaitVisible(node("ConfirmOrder", "succeeded")))
+}

@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -203,4 +206,22 @@ func TestViewerBehindAPIKeys(t *testing.T) {
 		require.Equal(t, http.StatusUnauthorized, get(path, ""), path)
 		require.Equal(t, http.StatusOK, get(path, readSecret), path)
 	}
+}
+
+// TestViewerDistUpToDate checks that web/ui/dist is what `npm run build`
+// makes of web/ui/src. It needs Node.js and the installed packages
+// (npm ci in web/ui), and skips without them.
+func TestViewerDistUpToDate(t *testing.T) {
+	t.Parallel()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("no node on PATH")
+	}
+	if _, err := os.Stat(filepath.Join("ui", "node_modules", "esbuild")); err != nil {
+		t.Skip("web/ui has no node_modules: run npm ci there")
+	}
+	cmd := exec.Command(node, "build.mjs", "--check")
+	cmd.Dir = "ui"
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
 }

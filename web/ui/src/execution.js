@@ -99,16 +99,22 @@ export async function executionPage(main, params) {
     const msg = h('div', { class: 'form-msg', id: 'action-msg' });
     const act = async (what) => {
       try {
-        if (what === 'stop' && !confirm('Stop this execution?')) return;
         await post(execPath(arn, `/${what}`));
         refresh();
       } catch (err) { replace(msg, errorBox(err)); }
     };
+    // Stop asks again in place (a second click within five seconds).
+    const stopBtn = h('button', { type: 'button', id: 'btn-stop', class: 'danger', disabled: !running, on: { click: () => {
+      if (stopBtn.dataset.armed) { act('stop'); return; }
+      stopBtn.dataset.armed = '1';
+      stopBtn.textContent = 'Really stop?';
+      setTimeout(() => { delete stopBtn.dataset.armed; stopBtn.textContent = 'Stop'; }, 5000);
+    } } }, 'Stop');
     replace(headerBox,
       h('div', { class: 'exec-title' },
         statusBadge(e.status), h('h1', { id: 'exec-name' }, e.name),
         h('div', { class: 'spacer' }),
-        h('button', { type: 'button', id: 'btn-stop', class: 'danger', disabled: !running, on: { click: () => act('stop') } }, 'Stop'),
+        stopBtn,
         h('button', { type: 'button', id: 'btn-redrive', class: 'secondary', disabled: running || e.status === 'SUCCEEDED', on: { click: () => act('redrive') } }, 'Redrive')),
       msg,
       h('dl', { class: 'facts' },
