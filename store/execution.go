@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -141,53 +142,48 @@ func ListEvents(ctx context.Context, q Querier, executionID, after int64, limit 
 
 // LockExecutionWithRun locks an execution like LockExecution and reads one
 // of its runs in the same round trip; the run is nil when it does not
-// exist or belongs to another execution.
+// exist or belongs to another execution. The run is read by a second
+// statement in the same batch, not joined to the locking one: a statement
+// that waited for the lock sees the execution as the lock's holder left it
+// but every other row as it was before the wait (READ COMMITTED), so a
+// joined run could be one transition old. q must have no writes queued.
 func LockExecutionWithRun(ctx context.Context, q Querier, id, runID int64) (*Execution, *Run, error) {
-	rows, _ := q.Query(ctx, sql("LockExecutionWithRun"), id, runID)
-	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[lockedRow])
+	sender, ok := q.(interface {
+		SendBatch(context.Context, *pgx.Batch) pgx.BatchResults
+	})
+	if !ok || runID == 0 {
+		exec, err := LockExecution(ctx, q, id)
+		if err != nil || runID == 0 {
+			return exec, nil, err
+		}
+		run, err := GetRun(ctx, q, runID)
+		return ownRun(exec, run, err)
+	}
+	b := &pgx.Batch{}
+	b.Queue(sql("LockExecution"), id)
+	b.Queue(sql("GetRun"), runID)
+	res := sender.SendBatch(ctx, b)
+	defer res.Close()
+	rows, _ := res.Query()
+	exec, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Execution])
 	if err != nil {
 		return nil, nil, notFound(err)
 	}
-	if row.RunID == nil {
-		return &row.Execution, nil, nil
-	}
-	r := &Run{ID: *row.RunID, ExecutionID: row.ID, ParentID: row.ParentID, Idx: deref(row.Idx), MachinePath: deref(row.MachinePath),
-		Status: deref(row.RunStatus), State: deref(row.State), StateInput: row.StateInput, StateEnteredAt: row.StateEnteredAt,
-		EnteredEventID: deref(row.EnteredEventID), Retries: row.Retries, Seq: deref(row.Seq), Waiting: row.Waiting, Fork: row.Fork,
-		TaskToken: row.TaskToken, HeartbeatAt: row.HeartbeatAt, Output: row.RunOutput,
-		Error: row.RunError, Cause: row.RunCause}
-	return &row.Execution, r, nil
+	rows, _ = res.Query()
+	run, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Run])
+	return ownRun(exec, run, notFound(err))
 }
 
-type lockedRow struct {
-	Execution
-	RunID          *int64     `db:"run_id"`
-	RunExecutionID *int64     `db:"run_execution_id"`
-	ParentID       *int64     `db:"parent_id"`
-	Idx            *int       `db:"idx"`
-	MachinePath    *string    `db:"machine_path"`
-	RunStatus      *string    `db:"run_status"`
-	State          *string    `db:"state"`
-	StateInput     *string    `db:"state_input"`
-	StateEnteredAt *time.Time `db:"state_entered_at"`
-	EnteredEventID *int64     `db:"entered_event_id"`
-	Retries        []int32    `db:"retries"`
-	Seq            *int64     `db:"seq"`
-	Waiting        *string    `db:"waiting"`
-	Fork           *string    `db:"fork"`
-	TaskToken      *string    `db:"task_token"`
-	HeartbeatAt    *time.Time `db:"heartbeat_at"`
-	RunOutput      *string    `db:"run_output"`
-	RunError       *string    `db:"run_error"`
-	RunCause       *string    `db:"run_cause"`
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
+// ownRun returns run when it belongs to exec, and nil when it does not or
+// does not exist.
+func ownRun(exec *Execution, run *Run, err error) (*Execution, *Run, error) {
+	if errors.Is(err, ErrNotFound) || err == nil && run.ExecutionID != exec.ID {
+		return exec, nil, nil
 	}
-	return *p
+	if err != nil {
+		return nil, nil, err
+	}
+	return exec, run, nil
 }
 
 // LockExecutions locks several executions, in id order so that

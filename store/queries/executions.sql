@@ -50,18 +50,6 @@ FROM stepwise_events WHERE execution_id = $1 AND id > $2 ORDER BY id LIMIT $3;
 SELECT execution_id, id, previous_id, type, timestamp, state, details
 FROM stepwise_events WHERE execution_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3;
 
--- name: LockExecutionWithRun
-SELECT e.id, e.arn, e.state_machine_id, e.version, e.name, e.status, e.input, e.output, e.error, e.cause,
-       e.started_at, e.stopped_at, e.last_event_id, e.redrive_count,
-       r.id AS run_id, r.execution_id AS run_execution_id, r.parent_id, r.idx, r.machine_path,
-       r.status AS run_status, r.state, r.state_input, r.state_entered_at, r.entered_event_id, r.retries, r.seq,
-       r.waiting, r.fork, r.task_token, r.heartbeat_at,
-       r.output AS run_output, r.error AS run_error, r.cause AS run_cause
-FROM stepwise_executions e
-LEFT JOIN stepwise_runs r ON r.id = $2 AND r.execution_id = e.id
-WHERE e.id = $1
-FOR UPDATE OF e;
-
 -- name: LockExecutions
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count
