@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -22,10 +19,6 @@ import (
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/store/storetest"
 )
-
-// childEnv, when set to a database URL, makes the test binary run as an
-// engine process (for the kill test) instead of running tests.
-const childEnv = "STEPWISE_ENGINE_CHILD_DATABASE"
 
 // sagaSteps maps the saga's functions to the step names an order id can
 // ask to fail ("o-7-ProcessPayment").
@@ -50,8 +43,8 @@ func registerStateless(reg *activities.Registry) {
 	}
 }
 
-// runChild runs an engine with the example functions until killed.
-func runChild(url string) {
+// runKillChild runs an engine with the example functions until killed.
+func runKillChild(url string) {
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
@@ -68,20 +61,6 @@ func runChild(url string) {
 		panic(err)
 	}
 	select {}
-}
-
-func startChild(t *testing.T, url string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+url)
-	cmd.Stderr = os.Stderr
-	require.NoError(t, cmd.Start())
-	return cmd
-}
-
-func kill(cmd *exec.Cmd) {
-	_ = cmd.Process.Signal(syscall.SIGKILL)
-	_, _ = cmd.Process.Wait()
 }
 
 // sagaWithPause is the order saga with a one-second Wait first, so
@@ -158,7 +137,7 @@ func TestKillEngine(t *testing.T) {
 
 	kills := 0
 	for round := 0; round < 8; round++ {
-		child := startChild(t, url)
+		child := startChild(t, url, "", nil)
 		for i := 0; i < 60; i++ {
 			start(len(arns))
 		}
@@ -168,7 +147,7 @@ func TestKillEngine(t *testing.T) {
 		t.Logf("kill %d: %d executions still running", kills, running(t, pool))
 	}
 	for i := 0; i < 3; i++ {
-		final := startChild(t, url) // three engines share the rest of the work
+		final := startChild(t, url, "", nil) // three engines share the rest of the work
 		defer kill(final)
 	}
 	for i := 0; i < 60; i++ {

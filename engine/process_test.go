@@ -1,0 +1,58 @@
+package engine_test
+
+import (
+	"io"
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Child processes. Tests that kill engines re-execute the test binary:
+// with childEnv set to a database URL, TestMain runs the process named by
+// childRoleEnv on that database instead of running tests, until killed.
+
+// childEnv, when set to a database URL, makes the test binary run as a
+// child process instead of running tests.
+const childEnv = "STEPWISE_ENGINE_CHILD_DATABASE"
+
+// childRoleEnv names what a child process runs: a key of childRoles, or
+// empty for the kill test's engine.
+const childRoleEnv = "STEPWISE_ENGINE_CHILD_ROLE"
+
+// childRoles are the processes a child can run, by role. Suites behind
+// build tags add theirs from init, before TestMain reads it.
+var childRoles = map[string]func(url string){}
+
+// runChild runs the process childRoleEnv names on url until killed.
+func runChild(url string) {
+	if run := childRoles[os.Getenv(childRoleEnv)]; run != nil {
+		run(url)
+		return
+	}
+	runKillChild(url)
+}
+
+// startChild starts the test binary as a child process of role on the
+// database url, with its stderr going to log (nil means this process's
+// stderr) and env added to its environment.
+func startChild(t testing.TB, url, role string, log io.Writer, env ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+url, childRoleEnv+"="+role)
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stderr = log
+	if log == nil {
+		cmd.Stderr = os.Stderr
+	}
+	require.NoError(t, cmd.Start())
+	return cmd
+}
+
+// kill SIGKILLs a child process and reaps it.
+func kill(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_, _ = cmd.Process.Wait()
+}
