@@ -234,6 +234,10 @@ func (b *Base) parameters(input any, c *Context) (any, *Error) {
 	if perr != nil {
 		return nil, AsError(perr)
 	}
+	if tooLarge(v) {
+		return nil, NewError(ErrorDataLimitExceeded,
+			"The state/task '%s' has an input after Parameters with a size exceeding the maximum number of bytes service limit.", b.Name)
+	}
 	return v, nil
 }
 
@@ -284,29 +288,4 @@ func applyResultPath(p OptionalPath, input, result any, c *Context) (any, *Error
 
 // tooLarge reports whether v encodes to more than PayloadLimit bytes. It
 // estimates without encoding and stops as soon as the limit is passed.
-func tooLarge(v any) bool {
-	return jsonSize(v, 0) > PayloadLimit
-}
-
-func jsonSize(v any, acc int) int {
-	if acc > PayloadLimit {
-		return acc
-	}
-	switch t := v.(type) {
-	case string:
-		return acc + len(t) + 2
-	case map[string]any:
-		acc += 2
-		for k, e := range t {
-			acc = jsonSize(e, acc+len(k)+4)
-		}
-		return acc
-	case []any:
-		acc += 2
-		for _, e := range t {
-			acc = jsonSize(e, acc+1)
-		}
-		return acc
-	}
-	return acc + 8
-}
+func tooLarge(v any) bool { return jsonvalue.Over(v, PayloadLimit) }

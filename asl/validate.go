@@ -15,9 +15,14 @@ type Diagnostic = check.Diagnostic
 // and returns every problem found; none means the definition is valid. It
 // applies the ASL JSON Schema, then semantic rules (transitions, reachability,
 // error names, paths), then compiles the definition (templates, intrinsic
-// functions, Choice rules). A valid definition using a feature Stepwise does
-// not run yet (JSONata) passes validation; Parse reports it.
+// functions, Choice rules). Definitions over MaxDefinitionSize or
+// MaxDefinitionDepth are refused first, unread. A valid definition using a
+// feature Stepwise does not run yet (JSONata) passes validation; Parse
+// reports it.
 func Validate(definition []byte) []Diagnostic {
+	if diags := checkLimits(definition); len(diags) > 0 {
+		return diags
+	}
 	raw, err := jsonvalue.Decode(definition)
 	if err != nil {
 		return []Diagnostic{{Code: "INVALID_JSON", Pointer: "", Message: "the definition is not valid JSON: " + err.Error()}}

@@ -46,7 +46,23 @@ func (c *Call) eval(env *Env) (any, error) {
 	if err := c.fn.checkCount(len(args)); err != nil {
 		return nil, err
 	}
-	return c.fn.run(c, env, args)
+	v, err := c.fn.run(c, env, args)
+	if err == nil && jsonvalue.Over(v, maxResultSize) {
+		return nil, tooLarge(c.fn.name)
+	}
+	return v, err
+}
+
+// maxResultSize is the largest result of a call, in bytes of JSON: the
+// payload limit of a state's input and output (asl.PayloadLimit), so that
+// nested calls such as States.JsonToString, which doubles the escapes of
+// its argument, cannot grow without bound.
+const maxResultSize = 256 * 1024
+
+// tooLarge returns the failure of a call whose result would be over
+// maxResultSize.
+func tooLarge(name string) error {
+	return failure.New(failure.DataLimitExceeded, "The result of %s would be over the payload limit of %d bytes", name, maxResultSize)
 }
 
 func (a *arg) eval(env *Env) (any, error) {

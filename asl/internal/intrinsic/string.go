@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/stepwise-run/stepwise/asl/internal/failure"
+	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
 )
 
 // format replaces the {} placeholders of the template in its first argument
@@ -16,6 +17,9 @@ func format(c *Call, _ *Env, args []any) (any, error) {
 	}
 	if n := len(args) - 1; n != t.placeholders() {
 		return nil, invalid(c.fn.name, "the number of arguments after the template (%d) does not match the number of {} placeholders (%d)", n, t.placeholders())
+	}
+	if jsonvalue.Over(args[1:], maxResultSize) { // before rendering it
+		return nil, tooLarge(c.fn.name)
 	}
 	return t.render(args[1:]), nil
 }

@@ -203,3 +203,45 @@ func SortedKeys(m map[string]any) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// Over reports whether v encodes to more than limit bytes of JSON. It
+// measures without encoding (strings count without their escapes) and
+// stops as soon as the limit is passed, so a value made of many
+// references to one large value costs no more than the limit to measure.
+func Over(v any, limit int) bool {
+	return size(v, 0, limit) > limit
+}
+
+func size(v any, acc, limit int) int {
+	if acc > limit {
+		return acc
+	}
+	switch t := v.(type) {
+	case string:
+		return acc + len(t) + 2
+	case map[string]any:
+		acc += 2
+		for k, e := range t {
+			acc = size(e, acc+len(k)+4, limit)
+		}
+		return acc
+	case []any:
+		acc += 2
+		for _, e := range t {
+			acc = size(e, acc+1, limit)
+		}
+		return acc
+	}
+	var buf [32]byte
+	switch t := v.(type) {
+	case nil:
+		return acc + len("null")
+	case bool:
+		return acc + len(strconv.AppendBool(buf[:0], t))
+	case int64:
+		return acc + len(strconv.AppendInt(buf[:0], t, 10))
+	case float64:
+		return acc + len(strconv.AppendFloat(buf[:0], t, 'g', -1, 64))
+	}
+	return acc + 8
+}
