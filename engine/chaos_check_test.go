@@ -28,6 +28,8 @@ type chaosChecks struct {
 	kinds  []string
 	shown  int
 	stats  chaosStats
+	// roles names the role of the chaos processes, by pid.
+	roles map[int]string
 }
 
 // chaosStats describes the task calls of a run.
@@ -37,6 +39,8 @@ type chaosStats struct {
 	// finished (its result was lost with a process, or a lease ran out);
 	// sameProcess those delivered twice to one process.
 	afterFinish, sameProcess int
+	// paths counts redeliveries by the roles of the first two processes.
+	paths map[string]int
 }
 
 // The kinds of checks, in the order they are reported.
@@ -85,6 +89,7 @@ func (c *chaosChecks) report() {
 	s := c.stats
 	fmt.Printf("chaos: %d task calls for %d attempts: %d attempts delivered more than once with the same key (%d after a call had finished, %d twice to one process), %d calls cut off; %d compensations\n",
 		s.invocations, s.keys, s.redelivered, s.afterFinish, s.sameProcess, s.interrupted, s.compensations)
+	fmt.Printf("chaos: first two deliveries of those attempts: %v\n", s.paths)
 	fmt.Printf("chaos checks: %d passed, %d failed\n", passed, failed)
 	if failed > 0 {
 		c.t.Errorf("%d chaos checks failed", failed)
@@ -236,6 +241,10 @@ func (c *chaosChecks) execution(load *chaosLoad, x *chaosExec, calls []invocatio
 			if vs[0].pid == vs[1].pid {
 				c.stats.sameProcess++
 			}
+			if c.stats.paths == nil {
+				c.stats.paths = map[string]int{}
+			}
+			c.stats.paths[c.roles[vs[0].pid]+" then "+c.roles[vs[1].pid]]++
 		}
 		entered, attempt, ok := keyEntered(key, x.arn, vs[0].state)
 		if !ok || enteredAt[entered] != vs[0].state || attempt != vs[0].attempt {

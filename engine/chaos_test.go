@@ -235,6 +235,8 @@ type chaosCluster struct {
 	engines []*exec.Cmd
 	workers []*exec.Cmd
 	started int
+	// roles names the role of every process started, by pid.
+	roles map[int]string
 }
 
 func (c *chaosCluster) spawn(role string) *exec.Cmd {
@@ -246,6 +248,9 @@ func (c *chaosCluster) spawn(role string) *exec.Cmd {
 	require.NoError(c.t, err)
 	cmd := startChild(c.t, c.url, role, f)
 	f.Close()
+	c.mu.Lock()
+	c.roles[cmd.Process.Pid] = strings.TrimPrefix(role, "chaos-")
+	c.mu.Unlock()
 	return cmd
 }
 
@@ -371,7 +376,7 @@ func TestChaos(t *testing.T) {
 		logs, err = os.MkdirTemp("", "stepwise-chaos-")
 		require.NoError(t, err)
 	}
-	cluster := &chaosCluster{t: t, url: url, logs: logs}
+	cluster := &chaosCluster{t: t, url: url, logs: logs, roles: map[int]string{}}
 	defer cluster.killAll()
 	totals := &chaosTotals{maxEnginesOnce: 1}
 	for range chaosWorkers {
@@ -446,6 +451,7 @@ func TestChaos(t *testing.T) {
 	elapsed := time.Since(began)
 	cluster.killAll()
 
+	checks.roles = cluster.roles
 	checks.run(load)
 	fmt.Printf("chaos: %d executions (%d saga, %d order processing) in %s; %d engine kills, %d worker kills (%d tasks running at the kills), %d PostgreSQL restarts, up to %d engines at once\n",
 		len(load.execs), (len(load.execs)+1)/2, len(load.execs)/2, elapsed.Round(time.Second),
