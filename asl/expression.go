@@ -107,12 +107,21 @@ type states struct {
 	hasError    bool
 }
 
-func (s *states) binding(c *Context) map[string]any {
-	b := map[string]any{"input": s.input, "context": c.Object()}
-	if s.hasResult {
+// binding builds $states for expression src, leaving out the members src
+// never names: each is encoded for every evaluation, and the context
+// object carries the whole execution input.
+func (s *states) binding(src string, c *Context) map[string]any {
+	b := make(map[string]any, 4)
+	if strings.Contains(src, "input") {
+		b["input"] = s.input
+	}
+	if strings.Contains(src, "context") {
+		b["context"] = c.Object()
+	}
+	if s.hasResult && strings.Contains(src, "result") {
 		b["result"] = s.result
 	}
-	if s.hasError {
+	if s.hasError && strings.Contains(src, "errorOutput") {
 		b["errorOutput"] = s.errorOutput
 	}
 	return b
@@ -154,7 +163,7 @@ func (n vnode) raw(st *states, c *Context) (any, error) {
 	bindings := map[string]any{}
 	for _, name := range n.expr.Variables() {
 		if name == "states" {
-			bindings[name] = st.binding(c)
+			bindings[name] = st.binding(n.expr.String(), c)
 			continue
 		}
 		if v, ok := c.Variables[name]; ok {

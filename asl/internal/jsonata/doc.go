@@ -1,8 +1,8 @@
 // Package jsonata evaluates JSONata expressions as AWS Step Functions does.
 //
 // It runs the reference implementation, the jsonata npm package (2.2.2,
-// MIT licensed, embedded as jsonata.min.js), inside goja, a JavaScript
-// engine written in Go. The Go ports (blues/jsonata-go,
+// MIT licensed, embedded as jsonata.js and made synchronous at load: see
+// synchronous), inside goja, a JavaScript engine written in Go. The Go ports (blues/jsonata-go,
 // xiatechs/jsonata-go and the others published) could not be fetched from
 // the module proxy where this was built, so the embedding was measured
 // instead: suite.sh runs jsonata's own test file (the one jsonata 1.0.10

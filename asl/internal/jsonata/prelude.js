@@ -64,8 +64,15 @@ var __stepwise = (function () {
       try { e = this.compile(src); } catch (err) { r.done = true; r.error = err; return r; }
       var data = input === undefined ? undefined : JSON.parse(input);
       var b = bindings === undefined ? undefined : JSON.parse(bindings);
-      e.evaluate(data, b).then(function (v) { r.done = true; r.value = v; },
-        function (err) { r.done = true; r.error = err; });
+      var v;
+      try { v = e.evaluate(data, b); } catch (err) { r.done = true; r.error = err; return r; }
+      if (v !== null && typeof v === 'object' && typeof v.then === 'function') {
+        v.then(function (x) { r.done = true; r.value = x; },
+          function (err) { r.done = true; r.error = err; });
+        return r;
+      }
+      r.done = true;
+      r.value = v;
       return r;
     },
     // encode renders a result for Go: [kind, JSON text].
