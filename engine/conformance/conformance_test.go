@@ -33,22 +33,16 @@ func newEngine(t *testing.T) *engine.Engine {
 	return e
 }
 
-// TestDurableMatchesMemory runs the JSONPath-only cases on the durable
-// engine and requires every case the in-memory runner passes to pass
-// durably too.
+// TestDurableMatchesMemory runs every case (JSONPath, JSONata and
+// variables) on the durable engine and requires every case the in-memory
+// runner passes to pass durably too.
 func TestDurableMatchesMemory(t *testing.T) {
 	t.Parallel()
 	if _, err := os.Stat(corpus); err != nil {
 		t.Skipf("conformance corpus not found at %s", corpus)
 	}
-	all, err := aslconformance.LoadCases(corpus)
+	cases, err := aslconformance.LoadCases(corpus)
 	require.NoError(t, err)
-	var cases []*aslconformance.Case
-	for _, c := range all {
-		if aslconformance.JSONPathOnly(c) {
-			cases = append(cases, c)
-		}
-	}
 	require.NotEmpty(t, cases)
 	ctx := context.Background()
 	memory := aslconformance.Run(ctx, cases, aslconformance.Memory)
