@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertype"
 
@@ -255,8 +254,10 @@ func (e *Engine) completeJobs(ctx context.Context, tx pgx.Tx, batch []*work) err
 		}
 	}
 	if len(drops) > 0 {
-		params := river.NewJobDeleteManyParams().IDs(drops...).First(len(drops))
-		if _, err := e.river.JobDeleteManyTx(ctx, tx, params); err != nil {
+		// A delete by primary key: River's JobDeleteManyTx runs its
+		// general job-list query (ordered, limited, SKIP LOCKED), which
+		// took ~20 ms a call in the statement log, ten times the others.
+		if err := store.DeleteTaskLeases(ctx, tx, drops); err != nil {
 			return fmt.Errorf("delete local task jobs: %w", err)
 		}
 	}

@@ -15,19 +15,20 @@ func CommitCount(ctx context.Context, q Querier) (int64, error) {
 	return n, err
 }
 
-// ExecutionDurations returns how long each stopped execution ran.
-func ExecutionDurations(ctx context.Context, q Querier) ([]time.Duration, error) {
-	return durations(ctx, q, "ExecutionDurations")
+// ExecutionDurations returns how long each stopped execution that started
+// at or after since ran.
+func ExecutionDurations(ctx context.Context, q Querier, since time.Time) ([]time.Duration, error) {
+	return durations(ctx, q, "ExecutionDurations", since)
 }
 
 // DispatchLatencies returns, per execution with a started task, the time
 // from its last TaskScheduled to its last TaskStarted event.
 func DispatchLatencies(ctx context.Context, q Querier) ([]time.Duration, error) {
-	return durations(ctx, q, "DispatchLatencies")
+	return durations(ctx, q, "DispatchLatencies", time.Time{})
 }
 
-func durations(ctx context.Context, q Querier, query string) ([]time.Duration, error) {
-	rows, _ := q.Query(ctx, sql(query))
+func durations(ctx context.Context, q Querier, query string, args ...any) ([]time.Duration, error) {
+	rows, _ := q.Query(ctx, sql(query), args...)
 	micros, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
 		return nil, err
@@ -51,4 +52,18 @@ func CountEvents(ctx context.Context, q Querier, typ string) (int64, error) {
 func DatabaseBackends(ctx context.Context, q Querier) ([]int32, error) {
 	rows, _ := q.Query(ctx, sql("DatabaseBackends"))
 	return pgx.CollectRows(rows, pgx.RowTo[int32])
+}
+
+// CountRunning counts the RUNNING executions, on the status index.
+func CountRunning(ctx context.Context, q Querier) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, sql("CountRunning")).Scan(&n)
+	return n, err
+}
+
+// AnalyzeTables refreshes the planner's statistics of the tables the
+// engine writes, as autovacuum does on a live system within a minute.
+func AnalyzeTables(ctx context.Context, q Querier) error {
+	_, err := q.Exec(ctx, sql("AnalyzeTables"))
+	return err
 }

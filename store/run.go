@@ -206,3 +206,9 @@ func ExtendTaskLeases(ctx context.Context, q Querier, jobs []int64, until time.T
 	rows, _ := q.Query(ctx, sql("ExtendTaskLeases"), jobs, until)
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
+
+// DeleteTaskLeases deletes the still scheduled River jobs of local tasks.
+func DeleteTaskLeases(ctx context.Context, q Querier, jobs []int64) error {
+	_, err := q.Exec(ctx, sql("DeleteTaskLeases"), jobs)
+	return err
+}

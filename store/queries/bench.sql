@@ -5,9 +5,10 @@
 SELECT xact_commit FROM pg_stat_database WHERE datname = current_database();
 
 -- name: ExecutionDurations
--- Microseconds from start to stop of every stopped execution.
+-- Microseconds from start to stop of every execution stopped that started
+-- at or after $1.
 SELECT (extract(epoch FROM stopped_at - started_at) * 1e6)::bigint
-FROM stepwise_executions WHERE stopped_at IS NOT NULL;
+FROM stepwise_executions WHERE stopped_at IS NOT NULL AND started_at >= $1;
 
 -- name: DispatchLatencies
 -- Microseconds from TaskScheduled to TaskStarted, per execution with one.
@@ -23,3 +24,9 @@ SELECT count(*) FROM stepwise_events WHERE type = $1;
 
 -- name: DatabaseBackends
 SELECT pid FROM pg_stat_activity WHERE datname = current_database();
+
+-- name: CountRunning
+SELECT count(*) FROM stepwise_executions WHERE status = 'RUNNING';
+
+-- name: AnalyzeTables
+ANALYZE stepwise_executions, stepwise_runs, stepwise_events, river_job;

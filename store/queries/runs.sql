@@ -96,3 +96,10 @@ FROM stepwise_runs WHERE id = ANY($1::bigint[]);
 UPDATE river_job SET scheduled_at = $2
 WHERE id = ANY($1::bigint[]) AND kind = 'stepwise_task' AND state = 'scheduled'
 RETURNING id;
+
+-- name: DeleteTaskLeases
+-- Deletes the River jobs of tasks this process ran itself once their
+-- results are recorded; a job River has handed to a worker meanwhile
+-- (no longer scheduled) is left to finish.
+DELETE FROM river_job
+WHERE id = ANY($1::bigint[]) AND kind = 'stepwise_task' AND state = 'scheduled';
