@@ -206,3 +206,13 @@ func BenchmarkJSONataPassOutputParallel(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "evals/s")
 }
+
+// TestDistributedMapScope checks that a distributed Map's iterations do
+// not see the variables around the Map, while an inline Map's do.
+func TestDistributedMapScope(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"INLINE", "DISTRIBUTED"} {
+		def := `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":1},"Next":"M"},"M":{"Type":"Map","Items":[0],"ItemProcessor":{"ProcessorConfig":{"Mode":"` + mode + `"},"StartAt":"I","States":{"I":{"Type":"Pass","Output":"{% $exists($x) %}","End":true}}},"End":true}}}`
+		requireOutput(t, runDef(t, def, `{}`, nil), map[string]string{"INLINE": `[true]`, "DISTRIBUTED": `[false]`}[mode])
+	}
+}

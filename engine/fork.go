@@ -78,6 +78,9 @@ func (t *tx) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	if err := store.InsertPendingRuns(t.ctx, t.pg, t.exec.ID, l.run.ID, path, run.State.Processor.StartAt, inputs); err != nil {
 		return nil, err
 	}
+	if err := t.isolateVariables(l, f.Distributed); err != nil {
+		return nil, err
+	}
 	if err := t.startPending(l, f, f.Total); err != nil {
 		return nil, err
 	}

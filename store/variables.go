@@ -23,3 +23,10 @@ func SaveRunVariables(ctx context.Context, q Querier, id int64, vars string) err
 	_, err := q.Exec(ctx, sql("SaveRunVariables"), id, vars)
 	return err
 }
+
+// IsolateChildVariables gives every child run of parent an empty variable
+// scope, so they no longer see the parent's (RunVariables stops there).
+func IsolateChildVariables(ctx context.Context, q Querier, parent int64) error {
+	_, err := q.Exec(ctx, sql("IsolateChildVariables"), parent)
+	return err
+}

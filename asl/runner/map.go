@@ -80,7 +80,13 @@ func (r *run) iteration(name string, c *asl.Context, run *asl.MapRun, i int, sta
 	}
 	r.now = start
 	r.emit("MapIterationStarted", name, nil)
-	out, failure, end := r.machine(run.State.Processor, input, c.Variables, start)
+	vars := c.Variables
+	if distributed {
+		// A distributed Map's iterations are child executions on AWS: they
+		// do not see the variables of the scopes around the Map.
+		vars = nil
+	}
+	out, failure, end := r.machine(run.State.Processor, input, vars, start)
 	r.now = end
 	if failure != nil {
 		r.emit("MapIterationFailed", name, failure)

@@ -11,3 +11,6 @@ SELECT variables FROM chain WHERE variables IS NOT NULL ORDER BY depth LIMIT 1;
 
 -- name: SaveRunVariables
 UPDATE stepwise_runs SET variables = $2 WHERE id = $1;
+
+-- name: IsolateChildVariables
+UPDATE stepwise_runs SET variables = '{}' WHERE parent_id = $1;
