@@ -133,6 +133,14 @@ func (v *env) startAll(ctx context.Context, machine string, n int, input func(i 
 	return <-errs
 }
 
+// rescale counts a result in units of which each execution made k.
+func (res *Result) rescale(k int, unit string) {
+	res.Count *= k
+	res.PerSecond *= float64(k)
+	res.PGCPUPerUnit /= float64(k)
+	res.Unit = unit
+}
+
 // waitStopped waits until at most running executions are RUNNING.
 func (v *env) waitStopped(ctx context.Context, running int64) error {
 	for {
@@ -175,9 +183,7 @@ func transitions(ctx context.Context, r *runner, n int) (*Result, error) {
 	res, err := done(r.runExecutions(ctx, noopFunctions(), tenStates, max(1, n/10), plain))
 	if err == nil {
 		res.Note = fmt.Sprintf("%d executions of 10 states", res.Count)
-		res.Count *= 10
-		res.Unit = "transitions"
-		res.PerSecond *= 10
+		res.rescale(10, "transitions")
 	}
 	return res, err
 }
@@ -217,7 +223,7 @@ func mapItems(ctx context.Context, r *runner, n int) (*Result, error) {
 	input := `{"items":[` + strings.Join(items, ",") + `]}`
 	res, err := done(r.runExecutions(ctx, noopFunctions(), def, 1, func(int) string { return input }))
 	if err == nil {
-		res.Count, res.Unit, res.PerSecond = n, "items", float64(n)/res.Seconds
+		res.rescale(n, "items")
 		res.Note = "one Map, MaxConcurrency 100"
 	}
 	return res, err
