@@ -22,7 +22,15 @@ type EventOutline struct {
 // in order.
 func ListEventOutlines(ctx context.Context, q Querier, executionID int64) ([]EventOutline, error) {
 	rows, _ := q.Query(ctx, sql("ViewerOutline"), executionID)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[EventOutline])
+	// Scanned by position: an execution may have tens of thousands of
+	// events, and this skips RowToStructByName's per-row reflection.
+	var out []EventOutline
+	var ev EventOutline
+	_, err := pgx.ForEachRow(rows, []any{&ev.ID, &ev.Type, &ev.Timestamp, &ev.State, &ev.Error}, func() error {
+		out = append(out, ev)
+		return nil
+	})
+	return out, err
 }
 
 // EventFilter selects history events for ListEventsFiltered. Zero fields

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -166,14 +167,18 @@ func TestViewerBrowserListAndFilter(t *testing.T) {
 	b.shot("machines")
 }
 
-// liveSaga is the order saga with a five-second Wait in front, so a test
-// can open it while it runs.
+// liveSaga is the order saga behind the approval example's callback
+// task, so a test can open it while it waits and then let it run on.
 func liveSaga(t *testing.T) string {
-	var def map[string]any
-	require.NoError(t, json.Unmarshal([]byte(example(t, "order-saga", "definition.asl.json")), &def))
-	def["States"].(map[string]any)["Hold"] = map[string]any{"Type": "Wait", "Seconds": 5, "Next": def["StartAt"]}
-	def["StartAt"] = "Hold"
-	out, err := json.Marshal(def)
+	var saga, approval map[string]any
+	require.NoError(t, json.Unmarshal([]byte(example(t, "order-saga", "definition.asl.json")), &saga))
+	require.NoError(t, json.Unmarshal([]byte(example(t, "approval", "definition.asl.json")), &approval))
+	ask := approval["States"].(map[string]any)["RequestApproval"].(map[string]any)
+	delete(ask, "Catch")
+	ask["Next"] = saga["StartAt"]
+	saga["States"].(map[string]any)["RequestApproval"] = ask
+	saga["StartAt"] = "RequestApproval"
+	out, err := json.Marshal(saga)
 	require.NoError(t, err)
 	return string(out)
 }
@@ -184,11 +189,13 @@ func TestViewerBrowserLiveSaga(t *testing.T) {
 	b := newBrowser(t, a, 1280, 900)
 	arn := a.start("saga", "live", map[string]any{"orderId": "o-live", "amount": 42,
 		"failAt": "ReserveInventory", "failError": "ServiceException", "failTimes": 1})
+	token := a.token()
 	b.execution(arn)
-	b.run(10*time.Second, chromedp.WaitVisible(node("Hold", "running")), chromedp.Evaluate(`window.__noReload = 1`, nil))
-	b.run(5*time.Second, chromedp.WaitVisible(node("ConfirmOrder", "notreached")))
+	b.run(10*time.Second, chromedp.WaitVisible(node("RequestApproval", "running")), chromedp.WaitVisible(node("ConfirmOrder", "notreached")),
+		chromedp.Evaluate(`window.__noReload = 1`, nil))
 	b.shot("execution-running")
 	// The execution moves on; the page follows through the event stream.
+	a.expect(http.StatusNoContent, http.MethodPost, "/v1/tasks/success", map[string]any{"taskToken": token, "output": map[string]any{"approvedBy": "ada"}})
 	b.run(30*time.Second, chromedp.WaitVisible(node("ConfirmOrder", "succeeded")), chromedp.WaitVisible(`#exec-header .badge-succeeded`))
 	var noReload int
 	b.eval(`window.__noReload`, &noReload)

@@ -2,7 +2,7 @@
 
 -- name: ViewerOutline
 SELECT id, type, timestamp, coalesce(state, '') AS state,
-       CASE WHEN type ~ '(Failed|TimedOut|Aborted)$' AND details IS NOT NULL
+       CASE WHEN (type LIKE '%Failed' OR type LIKE '%TimedOut' OR type LIKE '%Aborted') AND details IS NOT NULL
             THEN details::jsonb->>'error' END AS error
 FROM stepwise_events WHERE execution_id = $1 ORDER BY id;
 
@@ -11,7 +11,7 @@ SELECT execution_id, id, previous_id, type, timestamp, state, details
 FROM stepwise_events
 WHERE execution_id = $1 AND id > $2
   AND ($3::text = '' OR type = $3)
-  AND (NOT $4::boolean OR type ~ '(Failed|TimedOut|Aborted)$')
+  AND (NOT $4::boolean OR type LIKE '%Failed' OR type LIKE '%TimedOut' OR type LIKE '%Aborted')
   AND ($5::text = '' OR state = $5)
 ORDER BY id LIMIT $6;
 
