@@ -20,6 +20,10 @@
 // ($now, $millis, $random, $uuid) come from the Env the caller passes,
 // never from globals.
 //
+// An evaluation is bounded: DefaultTimeout (or Env.Timeout) of run time,
+// a call depth past which a runaway recursion fails with JSONata's U1001,
+// and a result size; a runtime interrupted by the time limit is dropped.
+//
 // goja runtimes are not safe for concurrent use; the package keeps a small
 // pool of them, each holding the compiled forms of the expressions it has
 // evaluated. The pool is a cache: it never changes a result.

@@ -86,7 +86,25 @@ type Expr struct {
 type Env struct {
 	Now  time.Time
 	Rand *rand.Rand
+	// Timeout bounds the evaluation's run time; 0 means DefaultTimeout.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is how long an evaluation may run when Env.Timeout is 0.
+const DefaultTimeout = 5 * time.Second
+
+// maxCallStack bounds the depth of JavaScript calls of one evaluation, so
+// a runaway recursive JSONata function fails instead of exhausting the
+// process's stack.
+const maxCallStack = 4000
+
+// maxResultBytes bounds the JSON text of a result; no state input,
+// output or variable may be near this large.
+const maxResultBytes = 8 << 20
+
+// ErrTimeout is returned by Eval when the evaluation ran past its time
+// limit.
+var ErrTimeout = errors.New("the evaluation ran past its time limit")
 
 // Compile parses src and reports a syntax error as an *Error.
 func Compile(src string) (*Expr, error) {
@@ -122,9 +140,27 @@ func (e *Expr) Variables() []string { return e.vars }
 // as $key. Values are the JSON values of package jsonvalue. It returns
 // ErrUndefined, ErrFunction or an *Error when there is no JSON result.
 func (e *Expr) Eval(input any, bindings map[string]any, env *Env) (any, error) {
+	if env == nil {
+		env = &Env{}
+	}
 	vm := pool.get()
-	defer pool.put(vm)
-	return vm.eval(e.src, input, bindings, env)
+	timeout := env.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	timer := time.AfterFunc(timeout, func() { vm.rt.Interrupt(ErrTimeout) })
+	out, err := vm.eval(e.src, input, bindings, env)
+	if !timer.Stop() {
+		// The interrupt fired (or is firing): this runtime may be left in
+		// the middle of anything, so it is dropped, not pooled.
+		var ie *goja.InterruptedError
+		if errors.As(err, &ie) || err == nil {
+			return nil, ErrTimeout
+		}
+		return nil, err
+	}
+	pool.put(vm)
+	return out, err
 }
 
 // variables lists the $names src mentions, outside string literals.
@@ -192,6 +228,7 @@ func newVM() (*vm, error) {
 		return nil, err
 	}
 	v := &vm{rt: goja.New()}
+	v.rt.SetMaxCallStackSize(maxCallStack)
 	v.rt.SetTimeSource(func() time.Time {
 		if v.env != nil && !v.env.Now.IsZero() {
 			return v.env.Now
@@ -256,7 +293,11 @@ func (v *vm) eval(src string, input any, bindings map[string]any, env *Env) (any
 	case "function":
 		return nil, ErrFunction
 	}
-	out, err := jsonvalue.Decode([]byte(pair.Get("1").String()))
+	text := pair.Get("1").String()
+	if len(text) > maxResultBytes {
+		return nil, &Error{Message: fmt.Sprintf("the result is larger than %d bytes", maxResultBytes)}
+	}
+	out, err := jsonvalue.Decode([]byte(text))
 	if err != nil {
 		return nil, &Error{Message: "the result is not JSON: " + err.Error()}
 	}
@@ -266,6 +307,14 @@ func (v *vm) eval(src string, input any, bindings map[string]any, env *Env) (any
 func (v *vm) jsError(err error) error {
 	if err == nil {
 		return nil
+	}
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) {
+		return err
+	}
+	var so *goja.StackOverflowError
+	if errors.As(err, &so) {
+		return &Error{Code: "U1001", Message: "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."}
 	}
 	var ex *goja.Exception
 	if errors.As(err, &ex) {

@@ -95,3 +95,28 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+// TestLimits checks that runaway expressions fail instead of hanging or
+// exhausting the stack, and that the pool keeps working after them.
+func TestLimits(t *testing.T) {
+	t.Parallel()
+	deep, err := Compile("($f := function($n){ 1 + $f($n + 1) }; $f(0))")
+	require.NoError(t, err)
+	_, err = deep.Eval(nil, nil, &Env{})
+	var je *Error
+	require.ErrorAs(t, err, &je)
+	require.Equal(t, "U1001", je.Code)
+
+	loop, err := Compile("($f := function($n){ $f($n + 1) }; $f(0))")
+	require.NoError(t, err)
+	_, err = loop.Eval(nil, nil, &Env{Timeout: 200 * time.Millisecond})
+	require.ErrorIs(t, err, ErrTimeout)
+
+	ok, err := Compile("1 + 1")
+	require.NoError(t, err)
+	for range 20 {
+		v, err := ok.Eval(nil, nil, nil)
+		require.NoError(t, err)
+		require.Equal(t, int64(2), v)
+	}
+}
