@@ -194,7 +194,7 @@ func (m *Map) runJSONata(input any, c *Context) (*MapRun, *Error) {
 		}
 		run.MaxConcurrency = int(n)
 	}
-	run.Err = m.tolerance(run, st, c)
+	run.Err = m.toleranceJSONata(run, st, c)
 	return run, nil
 }
 
@@ -214,19 +214,18 @@ func (m *Map) maxConcurrency(eff any, c *Context) (int64, *Error) {
 	return n, nil
 }
 
-func (m *Map) tolerance(run *MapRun, eff any, c *Context) *Error {
+// literalTolerance copies the literal tolerance fields into run.
+func (m *Map) literalTolerance(run *MapRun) {
 	if m.ToleratedFailureCount != nil {
 		run.ToleratedFailureCount = *m.ToleratedFailureCount
 	}
 	if m.ToleratedFailurePercentage != nil {
 		run.ToleratedFailurePercentage = *m.ToleratedFailurePercentage
 	}
-	if st, ok := eff.(*states); ok {
-		if err := m.toleranceJSONata(run, st, c); err != nil {
-			return err
-		}
-		return m.checkTolerance(run, c)
-	}
+}
+
+func (m *Map) tolerance(run *MapRun, eff any, c *Context) *Error {
+	m.literalTolerance(run)
 	if p := m.ToleratedFailureCountPath; p != nil {
 		v, err := selectPath(OptionalPath{Path: p}, eff, c)
 		if err != nil {
@@ -253,6 +252,7 @@ func (m *Map) tolerance(run *MapRun, eff any, c *Context) *Error {
 }
 
 func (m *Map) toleranceJSONata(run *MapRun, st *states, c *Context) *Error {
+	m.literalTolerance(run)
 	if e := m.ToleratedFailureCountExpr; e != nil {
 		n, err := e.integer(st, c, 0, "integer")
 		if err != nil {
@@ -271,7 +271,7 @@ func (m *Map) toleranceJSONata(run *MapRun, st *states, c *Context) *Error {
 		}
 		run.ToleratedFailurePercentage = f
 	}
-	return nil
+	return m.checkTolerance(run, c)
 }
 
 func (m *Map) checkTolerance(run *MapRun, c *Context) *Error {
