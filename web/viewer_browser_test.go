@@ -9,7 +9,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,7 +21,8 @@ import (
 )
 
 // The viewer's end-to-end tests drive Debian's chromium (headless) with
-// chromedp against a real server, engine and PostgreSQL. They skip when
+// chromedp against a real server, engine and PostgreSQL, each in its own
+// tab of one shared browser. They skip when
 // chromium is missing, unless STEPWISE_REQUIRE_BROWSER is set (CI sets
 // it after installing chromium). Screenshots go to STEPWISE_SCREENSHOTS
 // when set, else to a temporary directory named in the log.
@@ -33,8 +37,18 @@ type browser struct {
 	dir string
 }
 
-// newBrowser starts chromium with a window of width×height.
-func newBrowser(t *testing.T, a *api, width, height int) *browser {
+// shared is the one chromium process the tests open tabs in: starting
+// it costs more than most tests. It lives as long as the test binary
+// (chromedp has the kernel kill it when the binary exits).
+var shared struct {
+	once sync.Once
+	ctx  context.Context
+	err  error
+}
+
+// chromium returns the shared browser, starting it on first use; it skips
+// the test when chromium is missing and STEPWISE_REQUIRE_BROWSER is unset.
+func chromium(t *testing.T) context.Context {
 	t.Helper()
 	path := chromiumPath
 	if _, err := os.Stat(path); err != nil {
@@ -45,13 +59,41 @@ func newBrowser(t *testing.T, a *api, width, height int) *browser {
 		require.NoError(t, lerr, "STEPWISE_REQUIRE_BROWSER is set but chromium is not installed")
 		path = p
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.WindowSize(width, height), chromedp.Flag("hide-scrollbars", true))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	require.NoError(t, chromedp.Run(ctx))
+	shared.once.Do(func() {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(profileDir()),
+			chromedp.WindowSize(1280, 900), chromedp.Flag("hide-scrollbars", true))
+		alloc, _ := chromedp.NewExecAllocator(context.Background(), opts...)
+		shared.ctx, _ = chromedp.NewContext(alloc)
+		shared.err = chromedp.Run(shared.ctx)
+	})
+	require.NoError(t, shared.err, "starting chromium")
+	return shared.ctx
+}
+
+// profileDir is the shared browser's profile directory: one per test
+// process, named by its pid. The browser outlives every test, so nothing
+// removes it at the end; instead each run removes those of processes
+// that are gone.
+func profileDir() string {
+	pattern := filepath.Join(os.TempDir(), "stepwise-viewer-chromium-*")
+	old, _ := filepath.Glob(pattern)
+	for _, dir := range old {
+		pid, err := strconv.Atoi(strings.TrimPrefix(filepath.Base(dir), "stepwise-viewer-chromium-"))
+		if err == nil && syscall.Kill(pid, 0) != nil {
+			_ = os.RemoveAll(dir)
+		}
+	}
+	return strings.Replace(pattern, "*", strconv.Itoa(os.Getpid()), 1)
+}
+
+// newBrowser opens a tab of width×height CSS pixels in the shared
+// chromium.
+func newBrowser(t *testing.T, a *api, width, height int) *browser {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(chromium(t))
+	t.Cleanup(cancel)
+	require.NoError(t, chromedp.Run(ctx, chromedp.EmulateViewport(int64(width), int64(height))))
 	dir := os.Getenv("STEPWISE_SCREENSHOTS")
 	if dir == "" {
 		dir = t.TempDir()
@@ -324,7 +366,6 @@ func TestViewerBrowserMachinePageAndPhone(t *testing.T) {
 		chromedp.WaitVisible(`#exec-graph .node`), chromedp.WaitVisible(`#exec-header .badge-succeeded`))
 
 	phone := newBrowser(t, a, 390, 844)
-	phone.run(10*time.Second, chromedp.EmulateViewport(390, 844))
 	var hash string
 	b.eval(`location.hash`, &hash)
 	phone.open(strings.TrimPrefix(hash, "#"))
