@@ -67,6 +67,9 @@ const (
 	CodeInvalidTimestamp = "INVALID_TIMESTAMP"
 	// CodeInvalidJSONata is a "{% %}" expression that is not valid JSONata.
 	CodeInvalidJSONata = "INVALID_JSONATA"
+	// CodeJSONPathInJSONata is a JSONPath-only field (InputPath,
+	// Parameters, ResultPath, ...) in a JSONata state.
+	CodeJSONPathInJSONata = "JSONPATH_FIELD_IN_JSONATA_STATE"
 	// CodeQueryLanguage is a JSONPath state in a definition whose
 	// top-level QueryLanguage is JSONata.
 	CodeQueryLanguage = "QUERY_LANGUAGE_MISMATCH"

@@ -79,6 +79,14 @@ func (s *compiledSchema) collect(ve *jsonschema.ValidationError, def any, out *[
 		}
 	case keyword == "additionalProperties":
 		for _, name := range quotedNames(ve.Message) {
+			if jsonPathOnly[name] && inJSONata(def, at) {
+				*out = append(*out, Diagnostic{
+					Code:    CodeJSONPathInJSONata,
+					Pointer: join(at, name),
+					Message: fmt.Sprintf("%s: field %q is a JSONPath field, not allowed when the QueryLanguage is JSONata; use Arguments, Output or Assign with {%% %%} expressions", describe(at), name),
+				})
+				continue
+			}
 			*out = append(*out, Diagnostic{
 				Code:    CodeSchema,
 				Pointer: join(at, name),
@@ -139,6 +147,35 @@ func child(v any, token string) any {
 
 // inType words the type of the state at pointer p, for messages about its
 // fields: ` in a Pass state`.
+// jsonPathOnly are the fields only JSONPath states have.
+var jsonPathOnly = map[string]bool{
+	"InputPath": true, "OutputPath": true, "ResultPath": true, "Parameters": true, "ResultSelector": true,
+	"ItemsPath": true, "SecondsPath": true, "TimestampPath": true, "ErrorPath": true, "CausePath": true,
+	"MaxConcurrencyPath": true, "ToleratedFailureCountPath": true, "ToleratedFailurePercentagePath": true,
+	"TimeoutSecondsPath": true, "HeartbeatSecondsPath": true, "Variable": true,
+}
+
+// inJSONata reports whether the object at p (a state, rule or catcher)
+// uses JSONata: the nearest QueryLanguage on the way down from the root
+// says.
+func inJSONata(def any, p string) bool {
+	lang := jsonPathMode
+	node := def
+	check := func() {
+		if m, ok := node.(map[string]any); ok {
+			if l, ok := m["QueryLanguage"].(string); ok {
+				lang = l
+			}
+		}
+	}
+	check()
+	for _, t := range splitPointer(p) {
+		node = child(node, t)
+		check()
+	}
+	return lang == jsonataMode
+}
+
 func inType(def any, p string) string {
 	node := def
 	for _, t := range splitPointer(p) {

@@ -285,6 +285,10 @@ func TestSchemaParallelMap(t *testing.T) {
 	})
 }
 
+// jsonPathCode prefixes the expected diagnostics for JSONPath-only fields
+// in JSONata states.
+const jsonPathCode = CodeJSONPathInJSONata + " "
+
 func TestSchemaJSONata(t *testing.T) {
 	t.Parallel()
 	runRuleCases(t, Schema, []ruleCase{
@@ -307,27 +311,27 @@ func TestSchemaJSONata(t *testing.T) {
 			"S": {"Type": "Succeed", "Output": 1}`), nil},
 		{"state-level JSONata in a JSONPath machine", machine(`"A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": 1, "End": true}`), nil},
 		{"JSONPath fields in JSONata", jsonataMachine(`"A": {"Type": "Pass", "Parameters": {}, "ResultPath": "$.r", "InputPath": "$", "End": true}`),
-			[]string{schemaCode + "/States/A/Parameters", schemaCode + "/States/A/ResultPath", schemaCode + "/States/A/InputPath"}},
+			[]string{jsonPathCode + "/States/A/Parameters", jsonPathCode + "/States/A/ResultPath", jsonPathCode + "/States/A/InputPath"}},
 		{"ResultSelector in JSONata Task", jsonataMachine(`"A": {"Type": "Task", "Resource": "a:b", "ResultSelector": {}, "End": true}`),
-			[]string{schemaCode + "/States/A/ResultSelector"}},
+			[]string{jsonPathCode + "/States/A/ResultSelector"}},
 		{"TimeoutSeconds not an expression", jsonataMachine(`"A": {"Type": "Task", "Resource": "a:b", "TimeoutSeconds": "10", "End": true}`),
 			[]string{schemaCode + "/States/A/TimeoutSeconds"}},
 		{"Seconds not an expression", jsonataMachine(`"A": {"Type": "Wait", "Seconds": "$.s", "End": true}`),
 			[]string{schemaCode + "/States/A/Seconds"}},
 		{"SecondsPath in JSONata", jsonataMachine(`"A": {"Type": "Wait", "SecondsPath": "$.s", "End": true}`),
-			[]string{schemaCode + "/States/A", schemaCode + "/States/A/SecondsPath"}},
+			[]string{schemaCode + "/States/A", jsonPathCode + "/States/A/SecondsPath"}},
 		{"Variable rule in JSONata", jsonataMachine(`"A": {"Type": "Choice", "Choices": [{"Variable": "$.a", "IsNull": true, "Next": "A"}]}`),
-			[]string{schemaCode + "/States/A/Choices/0", schemaCode + "/States/A/Choices/0/Variable", schemaCode + "/States/A/Choices/0/IsNull"}},
+			[]string{schemaCode + "/States/A/Choices/0", jsonPathCode + "/States/A/Choices/0/Variable", schemaCode + "/States/A/Choices/0/IsNull"}},
 		{"Items and ItemsPath", jsonataMachine(`"A": {"Type": "Map", "Items": [1], "ItemsPath": "$.x", "ItemProcessor": ` + branch + `, "End": true}`),
-			[]string{schemaCode + "/States/A/ItemsPath"}},
+			[]string{jsonPathCode + "/States/A/ItemsPath"}},
 		{"Iterator in JSONata", jsonataMachine(`"A": {"Type": "Map", "Iterator": ` + branch + `, "End": true}`),
 			[]string{schemaCode + "/States/A", schemaCode + "/States/A/Iterator"}},
-		{"ErrorPath in JSONata", jsonataMachine(`"A": {"Type": "Fail", "ErrorPath": "$.e"}`), []string{schemaCode + "/States/A/ErrorPath"}},
+		{"ErrorPath in JSONata", jsonataMachine(`"A": {"Type": "Fail", "ErrorPath": "$.e"}`), []string{jsonPathCode + "/States/A/ErrorPath"}},
 		{"Items object", jsonataMachine(`"A": {"Type": "Map", "Items": {}, "ItemProcessor": ` + branch + `, "End": true}`),
 			[]string{schemaCode + "/States/A/Items"}},
 		{"branches inherit JSONata", machine(`"A": {"Type": "Parallel", "QueryLanguage": "JSONata", "End": true,
 			"Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "Parameters": {}, "End": true}}}]}`),
-			[]string{schemaCode + "/States/A/Branches/0/States/B/Parameters"}},
+			[]string{jsonPathCode + "/States/A/Branches/0/States/B/Parameters"}},
 		{"JSONPath override inside JSONata", jsonataMachine(`"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "Parameters": {}, "End": true}`), nil},
 	})
 }
