@@ -173,13 +173,31 @@ func (e *Engine) keepLeases() {
 		if len(ids) == 0 {
 			continue
 		}
-		kept, err := store.ExtendTaskLeases(context.Background(), e.pool, ids, e.now().Add(e.cfg.LocalTaskLease))
-		if err != nil {
+		if err := e.extendLeases(ids); err != nil {
 			e.log.Warn("extend local task leases", "error", err)
-			continue
 		}
-		e.cancelLocal(missing(ids, kept))
 	}
+}
+
+// extendLeases renews the leases of local tasks' jobs and cancels the
+// tasks whose jobs are gone or no longer scheduled (cancelled, or taken
+// over by River); a job skipped because it was locked is checked again.
+func (e *Engine) extendLeases(ids []int64) error {
+	ctx := context.Background()
+	kept, err := store.ExtendTaskLeases(ctx, e.pool, ids, e.now().Add(e.cfg.LocalTaskLease))
+	if err != nil {
+		return err
+	}
+	lost := missing(ids, kept)
+	if len(lost) == 0 {
+		return nil
+	}
+	still, err := store.ScheduledTaskJobs(ctx, e.pool, lost)
+	if err != nil {
+		return err
+	}
+	e.cancelLocal(missing(lost, still))
+	return nil
 }
 
 // missing returns the ids not in kept.
