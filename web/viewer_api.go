@@ -16,7 +16,34 @@ import (
 
 // The viewer's read endpoints. They answer what the execution page needs
 // in few requests: one summary for the header, graph and timeline; pages
-// of filtered history; one state's or one Map iteration's details.
+// of filtered history; one state's or one Map iteration's details. Like
+// the rest of /v1 they take the execution's ARN in the path (escaped) or
+// as ?arn= with "-" in the path, and need a key of read scope.
+//
+//	GET /v1/executions/{arn}/viewer
+//	    the execution, its version's definition, and per state: status
+//	    (running, succeeded, failed, caught, cancelled), visit and retry
+//	    counts, visits with their failed attempts; the transitions taken;
+//	    each Map state's iterations; the tasks waiting for a callback with
+//	    their tokens; the number of events of each type
+//	GET /v1/executions/{arn}/viewer/events?after=ID&limit=N&type=T&failures=true&state=S
+//	    up to limit (100; at most 1000) events after event ID, in order,
+//	    filtered; "next" is the after= of the next page
+//	GET /v1/executions/{arn}/viewer/state?state=NAME
+//	    every visit of a state (its first 600 events) with input, output,
+//	    result, error, attempts and the payload stages replayed from the
+//	    definition (asl.Stages), and its waiting callback tokens
+//	GET /v1/executions/{arn}/viewer/iteration?run=ID
+//	    one Map iteration (run ID from the summary): its state, that
+//	    state's input, its output or error
+//	GET /v1/executions/{arn}/events/stream
+//	    Server-Sent Events (see viewer_stream.go)
+//
+// History events do not name the run (Map iteration or Parallel branch)
+// they belong to, so the summary pairs a state's concurrent visits first
+// in, first out: counts are exact, the pairing of a failure with one of
+// several concurrent visits is not, and an iteration's path is shown as
+// the way from the processor's start to the state where it stopped.
 
 // requestedExecution reads the execution an /executions/{arn}… request
 // names.
