@@ -108,15 +108,31 @@ var ErrTimeout = errors.New("the evaluation ran past its time limit")
 
 // Compile parses src and reports a syntax error as an *Error.
 func Compile(src string) (*Expr, error) {
-	vm := pool.get()
-	defer pool.put(vm)
 	if strings.TrimSpace(src) == "" {
 		return nil, &Error{Code: "S0207", Message: "Unexpected end of expression"}
 	}
-	if err := vm.compile(src); err != nil {
+	err := bounded(DefaultTimeout, func(v *vm) error { return v.compile(src) })
+	if err != nil {
 		return nil, err
 	}
 	return &Expr{src: src, vars: variables(src)}, nil
+}
+
+// bounded runs fn on a pooled runtime, interrupting it after timeout; a
+// runtime that was interrupted is dropped, not pooled.
+func bounded(timeout time.Duration, fn func(*vm) error) error {
+	v := pool.get()
+	timer := time.AfterFunc(timeout, func() { v.rt.Interrupt(ErrTimeout) })
+	err := fn(v)
+	if !timer.Stop() {
+		var ie *goja.InterruptedError
+		if errors.As(err, &ie) || err == nil {
+			return ErrTimeout
+		}
+		return err
+	}
+	pool.put(v)
+	return err
 }
 
 // String returns the expression's source text.
@@ -143,24 +159,20 @@ func (e *Expr) Eval(input any, bindings map[string]any, env *Env) (any, error) {
 	if env == nil {
 		env = &Env{}
 	}
-	vm := pool.get()
 	timeout := env.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	timer := time.AfterFunc(timeout, func() { vm.rt.Interrupt(ErrTimeout) })
-	out, err := vm.eval(e.src, input, bindings, env)
-	if !timer.Stop() {
-		// The interrupt fired (or is firing): this runtime may be left in
-		// the middle of anything, so it is dropped, not pooled.
-		var ie *goja.InterruptedError
-		if errors.As(err, &ie) || err == nil {
-			return nil, ErrTimeout
-		}
+	var out any
+	err := bounded(timeout, func(v *vm) error {
+		var err error
+		out, err = v.eval(e.src, input, bindings, env)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	pool.put(vm)
-	return out, err
+	return out, nil
 }
 
 // variables lists the $names src mentions, outside string literals.
