@@ -90,7 +90,7 @@ func (s *Server) viewerSummary(c echo.Context) error {
 	if n := len(events); n > 0 {
 		out.LastEventID = events[n-1].ID
 	}
-	out.States, out.Transitions, out.EventTypes = summarize(events, exec.Status, def)
+	out.States, out.Transitions, out.EventTypes = summarize(events, exec.Status, def, activeStates(runs))
 	out.Maps, out.Waiting = summarizeRuns(runs, def)
 	return c.JSON(http.StatusOK, out)
 }

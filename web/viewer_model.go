@@ -114,8 +114,9 @@ func attemptEvent(typ string) bool {
 // each state. Events carry no run, so the visits of a state that several
 // Map iterations or Parallel branches run at once are matched first in,
 // first out: counts are exact, the pairing of a failure with a visit is
-// not.
-func summarize(events []store.EventOutline, execStatus string, def *asl.StateMachine) (map[string]*stateSummary, [][2]string, map[string]int) {
+// not. active holds the states where a run is now RUNNING: a failure
+// there that nothing has retried or caught yet waits for its retry.
+func summarize(events []store.EventOutline, execStatus string, def *asl.StateMachine, active map[string]bool) (map[string]*stateSummary, [][2]string, map[string]int) {
 	states := map[string]*stateSummary{}
 	types := map[string]int{}
 	seen := map[[2]string]bool{}
@@ -186,6 +187,8 @@ func summarize(events []store.EventOutline, execStatus string, def *asl.StateMac
 		for _, i := range st.open {
 			v := &st.Visits[i]
 			switch {
+			case v.pending && active[name] && execStatus == store.StatusRunning:
+				v.Status = stateRunning
 			case v.pending || isFail:
 				v.Status = stateFailed
 			case execStatus != store.StatusRunning:
@@ -241,6 +244,17 @@ func findState(def *asl.StateMachine, name string) asl.State {
 type pathStep struct {
 	State  string `json:"s"`
 	Branch int    `json:"b"`
+}
+
+// activeStates returns the states where a run is RUNNING now.
+func activeStates(runs []store.RunOutline) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range runs {
+		if r.Status == store.RunRunning {
+			out[r.State] = true
+		}
+	}
+	return out
 }
 
 // summarizeRuns gathers Map iterations by Map state and the Task states
