@@ -1,6 +1,7 @@
 package asl_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -215,4 +216,22 @@ func TestDistributedMapScope(t *testing.T) {
 		def := `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":1},"Next":"M"},"M":{"Type":"Map","Items":[0],"ItemProcessor":{"ProcessorConfig":{"Mode":"` + mode + `"},"StartAt":"I","States":{"I":{"Type":"Pass","Output":"{% $exists($x) %}","End":true}}},"End":true}}}`
 		requireOutput(t, runDef(t, def, `{}`, nil), map[string]string{"INLINE": `[true]`, "DISTRIBUTED": `[false]`}[mode])
 	}
+}
+
+// TestJSONataTask checks Arguments, $states.result in Output and Assign,
+// and that a Task's output defaults to its result.
+func TestJSONataTask(t *testing.T) {
+	t.Parallel()
+	var got []any
+	tasks := func(_ context.Context, call *asl.TaskCall, _ string) (any, error) {
+		got = append(got, call.Input)
+		return map[string]any{"n": int64(21)}, nil
+	}
+	def := `{"QueryLanguage":"JSONata","StartAt":"T","States":{
+		"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","Arguments":{"id":"{% $states.input.id %}"},
+			"Assign":{"doubled":"{% $states.result.n * 2 %}"},"Output":"{% $states.result.n %}","Next":"U"},
+		"U":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","Next":"V"},
+		"V":{"Type":"Pass","Output":"{% [$states.input.n, $doubled] %}","End":true}}}`
+	requireOutput(t, runDef(t, def, `{"id":"x"}`, tasks), `[21,42]`)
+	require.Equal(t, []any{map[string]any{"id": "x"}, int64(21)}, got, "Arguments, then the first task's Output")
 }
