@@ -92,6 +92,7 @@ func (s *Server) viewerSummary(c echo.Context) error {
 	}
 	out.States, out.Transitions, out.EventTypes = summarize(events, exec.Status, def, activeStates(runs))
 	out.Maps, out.Waiting = summarizeRuns(runs, def)
+	s.hideTokens(c, out.Waiting)
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -232,6 +233,7 @@ func (s *Server) viewerState(c echo.Context) error {
 		return err
 	}
 	_, waiting := summarizeRuns(runs, def)
+	s.hideTokens(c, waiting)
 	for _, w := range waiting {
 		if w.State == name {
 			out.Waiting = append(out.Waiting, w)
@@ -379,12 +381,39 @@ func (s *Server) viewerIteration(c echo.Context) error {
 	if r.Output != nil {
 		out.Output, _ = asl.DecodeJSON([]byte(*r.Output))
 	}
-	if r.TaskToken != nil && r.Status == store.RunRunning {
+	if r.TaskToken != nil && r.Status == store.RunRunning && s.mayAnswer(c) {
 		if task, ok := findState(def, r.State).(*asl.Task); ok && strings.HasSuffix(task.Resource, asl.WaitForTaskTokenSuffix) {
 			out.TaskToken = *r.TaskToken
 		}
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// mayAnswer reports whether the key of a request may see task tokens. A
+// token answers its task without any key (POST /v1/tasks/…), so showing
+// one to a key of read scope would let it decide tasks; tokens go only to
+// keys that may change executions anyway: those Config.Authorize lets
+// stop one. Without Config.Authorize every request may.
+func (s *Server) mayAnswer(c echo.Context) bool {
+	if s.cfg.Authorize == nil {
+		return true
+	}
+	probe := c.Request().Clone(c.Request().Context())
+	probe.Method = http.MethodPost
+	probe.URL.Path = "/v1/executions/-/stop"
+	probe.URL.RawQuery = ""
+	return s.cfg.Authorize(probe) == nil
+}
+
+// hideTokens blanks the tokens of waiting tasks unless the request may
+// see them.
+func (s *Server) hideTokens(c echo.Context, waiting []waitingTask) {
+	if s.mayAnswer(c) {
+		return
+	}
+	for i := range waiting {
+		waiting[i].Token = ""
+	}
 }
 
 // registerViewer adds the viewer's endpoints: its pages under /ui/, the

@@ -78,8 +78,10 @@ type iterationOutline struct {
 
 // waitingTask is a Task state that waits for a callback with its token.
 type waitingTask struct {
-	State string     `json:"state"`
-	Token string     `json:"token"`
+	State string `json:"state"`
+	// Token is empty unless the request's key may answer callbacks
+	// (see Server.mayAnswer).
+	Token string     `json:"token,omitempty"`
 	Since *time.Time `json:"since,omitempty"`
 	Run   int64      `json:"run"`
 	Index int        `json:"index"`

@@ -206,6 +206,31 @@ func TestViewerBehindAPIKeys(t *testing.T) {
 		require.Equal(t, http.StatusUnauthorized, get(path, ""), path)
 		require.Equal(t, http.StatusOK, get(path, readSecret), path)
 	}
+
+	// Task tokens answer callbacks without a key: only keys that may
+	// change executions see them.
+	_, _, err = a.e.CreateStateMachine(context.Background(), "approval", engine.MachineSpec{Definition: example(t, "approval", "definition.asl.json")})
+	require.NoError(t, err)
+	waiting, _, err := a.e.StartExecution(context.Background(), engine.StartInput{StateMachine: "approval", Input: example(t, "approval", "input.json")})
+	require.NoError(t, err)
+	token := a.token()
+	tokens := func(secret string) []any {
+		req, err := http.NewRequest(http.MethodGet, a.url+viewerPath(waiting.ARN, ""), nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		var out []any
+		require.Eventually(t, func() bool {
+			w, _ := a.send(req).json(t)["waiting"].([]any)
+			out = nil
+			for _, x := range w {
+				out = append(out, x.(map[string]any)["token"])
+			}
+			return len(w) == 1
+		}, 10*time.Second, 50*time.Millisecond)
+		return out
+	}
+	require.Equal(t, []any{nil}, tokens(readSecret))
+	require.Equal(t, []any{token}, tokens(adminSecret))
 }
 
 // TestViewerDistUpToDate checks that web/ui/dist is what `npm run build`

@@ -241,6 +241,12 @@ export async function executionPage(main, params) {
   }
 
   function callbackForm(w) {
+    if (!w.token) {
+      return h('section', { class: 'callback card-inner', id: 'callback' },
+        h('h4', {}, `${w.state} waits for a callback`),
+        h('p', { class: 'muted' }, 'since ', fmtTime(w.since)),
+        h('p', {}, 'Your API key may only read: a key that may change executions sees the task token and can answer here.'));
+    }
     const out = h('textarea', { rows: 4, class: 'cb-output', spellcheck: 'false' }, '{"approved": true}');
     const errName = h('input', { class: 'cb-error', placeholder: 'Error name', value: 'Rejected' });
     const cause = h('input', { class: 'cb-cause', placeholder: 'Cause' });
