@@ -124,7 +124,7 @@ export async function executionPage(main, params) {
         fact('Duration', fmtDuration(duration(e.startedAt, e.stoppedAt))),
         fact('Events', String(summary.eventCount)),
         e.redriveCount ? fact('Redriven', `${e.redriveCount}×`) : null,
-        fact('ARN', h('span', { class: 'arn' }, e.arn))),
+        fact('ARN', h('span', { class: 'arn' }, e.arn), 'wide')),
       e.error || e.cause ? h('div', { class: 'failure', id: 'exec-error' },
         h('div', {}, h('strong', {}, 'Error: '), h('code', {}, e.error || '')),
         h('div', { class: 'cause' }, h('strong', {}, 'Cause: '), e.cause || '')) : null,
@@ -306,8 +306,8 @@ export async function executionPage(main, params) {
   return () => stop();
 }
 
-function fact(label, value) {
-  return h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value));
+function fact(label, value, cls = '') {
+  return h('div', { class: `fact ${cls}` }, h('dt', {}, label), h('dd', {}, value));
 }
 
 function stageLabel(name) {
