@@ -89,6 +89,9 @@ func TestAbuseIntrinsicBombs(t *testing.T) {
 			`{"Type":"Pass","Parameters":{"r.$":"States.ArrayLength($.a[?(@ == 0)])"},"End":true}`, `{"a":` + bigArray(100_000) + `}`, "", `{"r":100000}`},
 		{"recursive filter on a deep input",
 			`{"Type":"Pass","Parameters":{"r.$":"States.ArrayLength($..[?(@.x == 1)])"},"End":true}`, `{"a":` + nestedJSON + `}`, "", `{"r":0}`},
+		{"Map ItemSelector copying the input many times",
+			`{"Type":"Map","ItemsPath":"$.a","ItemSelector":{` + manyFields(10, "$") + `},"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`,
+			`{"a":` + bigArray(50_000) + `}`, asl.ErrorDataLimitExceeded, ""},
 		{"Task parameters copying the input many times",
 			`{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{` + manyFields(2000, "$") + `},"End":true}`, `{"a":` + bigArray(100_000) + `}`, asl.ErrorDataLimitExceeded, ""},
 	}

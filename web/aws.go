@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -149,6 +150,12 @@ func unsupported(name string) (reason string, ok bool) {
 func handle[In any, Out any](fn func(context.Context, *In) (Out, error)) awsOperation {
 	return func(ctx context.Context, body []byte) (any, error) {
 		in := new(In)
+		if !utf8.Valid(body) {
+			return nil, awsErrorf(awsSerialization, "the request body is not valid UTF-8")
+		}
+		if hasNUL(body) {
+			return nil, awsErrorf(awsValidation, "1 validation error detected: a string of the request holds a NUL character (\\u0000), which no field may")
+		}
 		if len(strings.TrimSpace(string(body))) > 0 {
 			if err := json.Unmarshal(body, in); err != nil {
 				return nil, awsErrorf(awsSerialization, "the request body is not the JSON this operation takes: %v", err)
@@ -156,6 +163,27 @@ func handle[In any, Out any](fn func(context.Context, *In) (Out, error)) awsOper
 		}
 		return fn(ctx, in)
 	}
+}
+
+// hasNUL reports whether a string of the JSON text holds the escape
+// \u0000. No field of the protocol may hold a NUL (inputs are JSON text,
+// where a raw NUL is invalid), and PostgreSQL refuses to store one.
+func hasNUL(body []byte) bool {
+	inString := false
+	for i := 0; i < len(body); i++ {
+		switch {
+		case !inString:
+			inString = body[i] == '"'
+		case body[i] == '"':
+			inString = false
+		case body[i] == '\\' && i+1 < len(body):
+			if body[i+1] == 'u' && string(body[i+2:min(i+6, len(body))]) == "0000" {
+				return true
+			}
+			i++ // the escaped character
+		}
+	}
+	return false
 }
 
 // serve answers one AWS protocol request.

@@ -9,14 +9,20 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 )
 
 // limitBody caps request bodies at Config.BodyLimit: a larger declared
 // length is refused at once, a larger body when reading reaches the limit.
+// It first refuses path and query parameters that are not text PostgreSQL
+// can compare (see checkParams).
 func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if err := checkParams(c); err != nil {
+			return err
+		}
 		req := c.Request()
 		if req.ContentLength > s.cfg.BodyLimit {
 			return &http.MaxBytesError{Limit: s.cfg.BodyLimit}
@@ -56,6 +62,9 @@ func decodeBody(c echo.Context, v any, optional bool) error {
 		}
 		return badRequest("", "the request body is empty; send a JSON object")
 	}
+	if err := checkUTF8(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -68,6 +77,68 @@ func decodeBody(c echo.Context, v any, optional bool) error {
 			Details: map[string]any{"line": line, "column": col}}
 	}
 	return nil
+}
+
+// checkParams refuses path and query parameters that are not UTF-8 or
+// hold a NUL character: no name, ARN or filter can, and PostgreSQL fails
+// on such text instead of finding nothing.
+func checkParams(c echo.Context) error {
+	check := func(name, v string) error {
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return badParameter(name, "%q is not valid UTF-8 text without NUL characters", v)
+		}
+		return nil
+	}
+	for _, name := range c.ParamNames() {
+		v, err := pathParam(c, name)
+		if err == nil {
+			err = check(name, v)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for name, vs := range c.QueryParams() {
+		for _, v := range vs {
+			if err := check(name, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// errorText refuses an error and cause that hold a NUL character, which
+// PostgreSQL cannot store.
+func errorText(errorName, cause string) error {
+	if strings.ContainsRune(errorName, 0) {
+		return badRequest("error", "field \"error\" must not contain NUL characters")
+	}
+	if strings.ContainsRune(cause, 0) {
+		return badRequest("cause", "field \"cause\" must not contain NUL characters")
+	}
+	return nil
+}
+
+// checkUTF8 refuses a body that is not UTF-8, as JSON must be (RFC 8259):
+// the decoder would pass raw fields such as an input on as they are, and
+// PostgreSQL refuses to store them.
+func checkUTF8(body []byte) error {
+	if utf8.Valid(body) {
+		return nil
+	}
+	offset := 0
+	for offset < len(body) {
+		r, size := utf8.DecodeRune(body[offset:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		offset += size
+	}
+	line, col := position(body, int64(offset))
+	return &apiError{Status: http.StatusBadRequest, Code: codeMalformedJSON,
+		Message: fmt.Sprintf("the body is not valid UTF-8 at line %d, column %d", line, col),
+		Details: map[string]any{"line": line, "column": col, "offset": offset}}
 }
 
 // jsonError explains a decoding error: where the syntax broke, which

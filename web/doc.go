@@ -68,10 +68,10 @@
 // only "internal error (request id …)"; the log has the cause, under the
 // request id that the X-Request-Id response header also carries.
 //
-//	400 MalformedJSON              the body is not JSON; details {line, column, offset}
+//	400 MalformedJSON              the body is not JSON (or not UTF-8, or nested over 10,000 deep); details {line, column, offset}
 //	400 UnknownField               details {field}
 //	400 InvalidRequest             a field of the wrong type or missing, an empty body; details {field}
-//	400 InvalidParameter           a bad query or path parameter; details {parameter}
+//	400 InvalidParameter           a bad query or path parameter (also one not UTF-8 or with a NUL); details {parameter}
 //	400 InvalidDefinition          details {diagnostics: [{code, pointer, message}]} (engine.ErrInvalidDefinition)
 //	400 InvalidName                engine.ErrInvalidName
 //	400 InvalidExecutionInput      not JSON, over 256 KiB or against the input schema (engine.ErrInvalidExecutionInput)
@@ -93,6 +93,32 @@
 //	413 RequestTooLarge            the body is over Config.BodyLimit (1 MiB); details {limit}
 //	500 InternalError              anything else
 //	503 NotReady                   /readyz: the database does not answer
+//
+// # Limits
+//
+// Each limit answers with an error, never by failing the server:
+//
+//   - request bodies: 1 MiB on /v1 (413 RequestTooLarge), 4 MiB on the AWS
+//     protocol endpoint (ValidationException);
+//   - execution inputs, task outputs and every state's input and output:
+//     256 KiB of JSON (asl.PayloadLimit): a start is refused with
+//     InvalidExecutionInput, a callback with InvalidOutput, and a state
+//     that would produce more fails the execution with
+//     States.DataLimitExceeded (so does an intrinsic function whose result
+//     would be over it, such as nested States.JsonToString, and a Map
+//     iteration's input after ItemSelector);
+//   - definitions: 1 MiB (asl.MaxDefinitionSize, AWS's quota) and at most
+//     64 levels of nested objects and arrays (asl.MaxDefinitionDepth):
+//     InvalidDefinition with the diagnostic DEFINITION_TOO_LARGE or
+//     DEFINITION_TOO_DEEP. A definition of 10,000 states validates and is
+//     created in a few seconds;
+//   - States.ArrayRange makes at most 1,000 items (States.Runtime), as on
+//     AWS; a Map takes as many items as a 256 KiB input holds (about
+//     131,000 numbers), each a child run;
+//   - JSON nested over 10,000 levels (Go's decoder limit) is malformed;
+//     bodies must be UTF-8, and names, ARNs, errors and causes may not
+//     hold NUL characters;
+//   - name prefixes filter by prefix: % and _ match only themselves.
 //
 // # Authentication
 //

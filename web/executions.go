@@ -282,6 +282,9 @@ func (s *Server) stopExecution(c echo.Context) error {
 	if err := decodeBody(c, &req, true); err != nil {
 		return err
 	}
+	if err := errorText(req.Error, req.Cause); err != nil {
+		return err
+	}
 	exec, err := s.e.StopExecution(c.Request().Context(), arn, req.Error, req.Cause)
 	if err != nil {
 		return err

@@ -49,6 +49,9 @@ func (s *Server) sendTaskFailure(c echo.Context) error {
 	if err := decodeBody(c, &req, false); err != nil {
 		return err
 	}
+	if err := errorText(req.Error, req.Cause); err != nil {
+		return err
+	}
 	if err := s.e.SendTaskFailure(c.Request().Context(), req.TaskToken, req.Error, req.Cause); err != nil {
 		return err
 	}
