@@ -237,7 +237,10 @@ func TestViewerBrowserLiveSaga(t *testing.T) {
 		chromedp.Evaluate(`window.__noReload = 1`, nil))
 	b.shot("execution-running")
 	// The execution moves on; the page follows through the event stream.
+	sent := time.Now()
 	a.expect(http.StatusNoContent, http.MethodPost, "/v1/tasks/success", map[string]any{"taskToken": token, "output": map[string]any{"approvedBy": "ada"}})
+	b.run(30*time.Second, chromedp.WaitVisible(node("RequestApproval", "succeeded")))
+	t.Logf("the page showed the callback's effect %v after it was sent", time.Since(sent).Round(time.Millisecond))
 	b.run(30*time.Second, chromedp.WaitVisible(node("ConfirmOrder", "succeeded")), chromedp.WaitVisible(`#exec-header .badge-succeeded`))
 	var noReload int
 	b.eval(`window.__noReload`, &noReload)
