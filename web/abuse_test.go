@@ -163,6 +163,13 @@ func TestAbuseRequests(t *testing.T) {
 		{name: "SQL in the machine filter", method: "GET", path: "/v1/executions?stateMachine=" + url.QueryEscape(sqlName), status: 404, code: "StateMachineDoesNotExist"},
 		{name: "SQL in the status filter", method: "GET", path: "/v1/executions?status=" + url.QueryEscape(sqlName), status: 400, code: "InvalidParameter"},
 		{name: "SQL in the cursor", method: "GET", path: "/v1/executions?cursor=" + url.QueryEscape(sqlName), status: 400, code: "InvalidParameter"},
+		{name: "SQL in the start filters", method: "GET", path: "/v1/executions?startedAfter=" + url.QueryEscape(sqlName), status: 400, code: "InvalidParameter"},
+		{name: "SQL in the limit", method: "GET", path: "/v1/executions?limit=" + url.QueryEscape(sqlName), status: 400, code: "InvalidParameter"},
+		{name: "SQL in the machine cursor", method: "GET", path: "/v1/state-machines?cursor=" + url.QueryEscape(sqlName), status: 400, code: "InvalidParameter"},
+		{name: "SQL in the activity cursor", method: "GET", path: "/v1/activities?cursor=" + url.QueryEscape(sqlName), status: 400, code: "InvalidParameter"},
+		{name: "SQL in the history cursor", method: "GET", path: "/v1/executions/-/history?arn=" + url.QueryEscape(kept) + "&cursor=" + url.QueryEscape(sqlName), status: 400, code: "InvalidParameter"},
+		{name: "SQL in the viewer's event filters", method: "GET", path: "/v1/executions/-/viewer/events?arn=" + url.QueryEscape(kept) + "&type=" + url.QueryEscape(sqlName) + "&state=" + url.QueryEscape(sqlName), status: 200},
+		{name: "LIKE pattern in the viewer's type filter", method: "GET", path: "/v1/executions/-/viewer/events?arn=" + url.QueryEscape(kept) + "&type=%25", status: 200},
 		{name: "SQL in the activity list", method: "GET", path: "/v1/activities/" + url.PathEscape(sqlName), status: 404, code: "ActivityDoesNotExist"},
 	}
 	for _, tt := range tests {
