@@ -278,6 +278,9 @@ func TestAbuseTaskTokens(t *testing.T) {
 		{name: "token with a changed letter", method: "POST", path: "/v1/tasks/success", body: `{"taskToken":"` + flip(token) + `","output":{}}`, status: 404, code: "TaskDoesNotExist"},
 		{name: "NUL in a failure cause", method: "POST", path: "/v1/tasks/failure", body: `{"taskToken":"` + token + `","error":"E","cause":"\u0000"}`, status: 400, code: "InvalidRequest"},
 		{name: "AWS NUL in a failure cause", method: "POST", path: "/", body: `{"taskToken":"` + token + `","error":"E","cause":"\u0000"}`, header: awsTarget("SendTaskFailure"), status: 400, code: "ValidationException"},
+		{name: "AWS output nested 100,000 deep", method: "POST", path: "/", body: `{"taskToken":"` + token + `","output":"` + deep(100_000) + `"}`, header: awsTarget("SendTaskSuccess"), status: 400, code: "InvalidOutput"},
+		{name: "AWS output not JSON", method: "POST", path: "/", body: `{"taskToken":"` + token + `","output":"{"}`, header: awsTarget("SendTaskSuccess"), status: 400, code: "InvalidOutput"},
+		{name: "output nested 100,000 deep", method: "POST", path: "/v1/tasks/success", body: `{"taskToken":"` + token + `","output":` + deep(100_000) + `}`, status: 400, code: "MalformedJSON"},
 		{name: "guessed heartbeat", method: "POST", path: "/v1/tasks/heartbeat", body: `{"taskToken":"` + strings.Repeat("C", 43) + `"}`, status: 404, code: "TaskDoesNotExist"},
 	}
 	for _, g := range guesses {
@@ -337,6 +340,7 @@ func TestAbuseAWSProtocol(t *testing.T) {
 		{name: "definition nested 100,000 deep", body: `{"name":"deep","roleArn":"r","definition":"` + deep(100_000) + `"}`, header: awsTarget("CreateStateMachine"), status: 400},
 		{name: "validate nested 100,000 deep", body: `{"definition":"` + deep(100_000) + `"}`, header: awsTarget("ValidateStateMachineDefinition"), status: 200},
 		{name: "10,000 states", body: `{"name":"huge","roleArn":"r","definition":` + definitionOf(passChain(10_000)) + `}`, header: awsTarget("CreateStateMachine"), status: 200},
+		{name: "definition over 1 MiB", body: `{"name":"huger","roleArn":"r","definition":` + definitionOf(passChain(30_000)) + `}`, header: awsTarget("CreateStateMachine"), status: 400, code: "InvalidDefinition"},
 		{name: "invalid UTF-8 in a name", body: "{\"stateMachineArn\":\"" + machineARN + "\",\"name\":\"\xff\"}", header: awsTarget("StartExecution"), status: 400},
 		{name: "invalid UTF-8 in an input", body: "{\"stateMachineArn\":\"" + machineARN + "\",\"input\":\"{\\\"a\\\":\\\"\xff\\\"}\"}", header: awsTarget("StartExecution"), status: 400},
 		{name: "invalid UTF-8 in an ARN", body: "{\"executionArn\":\"arn:aws:states:us-east-1:1:execution:keep:\xff\"}", header: awsTarget("DescribeExecution"), status: 400},
