@@ -331,3 +331,18 @@ func TestMapOfTenThousandItems(t *testing.T) {
 		require.Equal(t, int64(i), v)
 	}
 }
+
+// TestMapInputsBounded fails a Map whose iteration inputs together would
+// exceed the engine's bound (each alone is within the payload limit).
+func TestMapInputsBounded(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.machine("copies", single(`{"Type":"Map","ItemsPath":"$.items","ItemSelector":{"blob.$":"$.blob","i.$":"$$.Map.Item.Value"},
+		"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","OutputPath":"$.i","End":true}}},"End":true}`))
+	items := make([]string, 700)
+	for i := range items {
+		items[i] = fmt.Sprint(i)
+	}
+	input := `{"blob":"` + strings.Repeat("x", 100_000) + `","items":[` + strings.Join(items, ",") + `]}`
+	requireFailed(t, h.run("copies", "c", input), asl.ErrorDataLimitExceeded)
+}

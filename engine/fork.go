@@ -87,10 +87,16 @@ func (t *tx) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	return nil, t.saveFork(l, f)
 }
 
+// maxMapInputs bounds the iteration inputs of one Map state together, as
+// they are all written when the Map starts: each may be up to 256 KiB,
+// but a million of them must not fill the engine's memory.
+const maxMapInputs = 64 << 20
+
 // itemInputs computes every iteration's input as JSON text.
 func (t *tx) itemInputs(l *live, run *asl.MapRun) ([]string, *asl.Error) {
 	c := t.context(l)
 	inputs := make([]string, len(run.Items))
+	total := 0
 	for i := range run.Items {
 		ic := *c
 		ic.MapItem = &asl.MapItem{Index: i, Value: run.Items[i]}
@@ -100,6 +106,10 @@ func (t *tx) itemInputs(l *live, run *asl.MapRun) ([]string, *asl.Error) {
 			return nil, err
 		}
 		inputs[i] = asl.EncodeJSON(v)
+		if total += len(inputs[i]); total > maxMapInputs {
+			return nil, asl.NewError(asl.ErrorDataLimitExceeded,
+				"The inputs of the Map state's %d iterations exceed %d MiB together.", len(run.Items), maxMapInputs>>20)
+		}
 	}
 	return inputs, nil
 }

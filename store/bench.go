@@ -24,7 +24,7 @@ func ExecutionDurations(ctx context.Context, q Querier, since time.Time) ([]time
 // DispatchLatencies returns, per execution with a started task, the time
 // from its last TaskScheduled to its last TaskStarted event.
 func DispatchLatencies(ctx context.Context, q Querier) ([]time.Duration, error) {
-	return durations(ctx, q, "DispatchLatencies", time.Time{})
+	return durations(ctx, q, "DispatchLatencies")
 }
 
 func durations(ctx context.Context, q Querier, query string, args ...any) ([]time.Duration, error) {

@@ -46,6 +46,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	started := time.Now()
 	results, err := bench.Run(ctx, cfg)
 	if err != nil {
+		printResults(stderr, results) // what finished before the failure
 		return failed(stderr, err)
 	}
 	if *asJSON {
