@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/activities"
@@ -35,7 +36,15 @@ func newHarness(t *testing.T, register ...func(*activities.Registry)) *harness {
 	for _, r := range register {
 		r(reg)
 	}
-	e, err := engine.New(pool, &engine.Config{Functions: reg, Drive: true, FetchPollInterval: 50 * time.Millisecond})
+	e := startEngine(t, pool, &engine.Config{Functions: reg, Drive: true, FetchPollInterval: 50 * time.Millisecond})
+	return &harness{t: t, e: e, orders: cfg, reg: reg}
+}
+
+// startEngine starts an engine on pool with cfg, stopped when the test
+// ends.
+func startEngine(t *testing.T, pool *pgxpool.Pool, cfg *engine.Config) *engine.Engine {
+	t.Helper()
+	e, err := engine.New(pool, cfg)
 	require.NoError(t, err)
 	require.NoError(t, e.Start(context.Background()))
 	t.Cleanup(func() {
@@ -43,7 +52,7 @@ func newHarness(t *testing.T, register ...func(*activities.Registry)) *harness {
 		defer cancel()
 		_ = e.Stop(ctx)
 	})
-	return &harness{t: t, e: e, orders: cfg, reg: reg}
+	return e
 }
 
 // with returns the harness reporting to test t (for subtests).

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/activities"
@@ -13,21 +12,6 @@ import (
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/store/storetest"
 )
-
-// startEngine starts an engine on pool with cfg, stopped when the test
-// ends.
-func startEngine(t *testing.T, pool *pgxpool.Pool, cfg *engine.Config) *engine.Engine {
-	t.Helper()
-	e, err := engine.New(pool, cfg)
-	require.NoError(t, err)
-	require.NoError(t, e.Start(context.Background()))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = e.Stop(ctx)
-	})
-	return e
-}
 
 // A local task outlives many leases while it runs, is not handed to
 // another worker meanwhile, and is cancelled when another engine stops
