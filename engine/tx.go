@@ -172,7 +172,10 @@ func flushAll(ctx context.Context, pg *pipe, txs []*tx) error {
 // jobsInserted records the ids River gave the transaction's jobs that are
 // scheduled for later, to release them on time.
 func (t *tx) jobsInserted(res []*rivertype.JobInsertResult) {
-	local := map[int]bool{}
+	var local map[int]bool // indexes of local tasks' leases; none on most transactions
+	if len(t.locals) > 0 {
+		local = make(map[int]bool, len(t.locals))
+	}
 	for i := range t.locals {
 		t.locals[i].job = res[t.locals[i].index].Job.ID
 		local[t.locals[i].index] = true
