@@ -34,7 +34,7 @@ func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 	}
 	args := t.taskArgs(l, call, binding)
 	opts := &river.InsertOpts{Queue: queueFor(binding.Function), MaxAttempts: 25}
-	if t.e.accept(binding.Function) {
+	if t.e.accept(binding.Function, len(args.Input)) {
 		opts.ScheduledAt = t.now.Add(t.e.cfg.LocalTaskLease)
 		t.locals = append(t.locals, localTask{args: args, index: len(t.jobs)})
 	}

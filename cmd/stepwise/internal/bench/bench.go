@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/stepwise-run/stepwise/activities"
@@ -131,8 +133,20 @@ func Run(ctx context.Context, cfg Config) ([]*Result, error) {
 	return out, nil
 }
 
+// admin connects to the benchmark server: to the database of the URL, or,
+// when that database does not exist (a fresh server), to "postgres".
 func (r *runner) admin(ctx context.Context) (*pgx.Conn, error) {
-	return pgx.Connect(ctx, r.cfg.ServerURL)
+	conn, err := pgx.Connect(ctx, r.cfg.ServerURL)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "3D000" {
+		return conn, err
+	}
+	cfg, perr := pgx.ParseConfig(r.cfg.ServerURL)
+	if perr != nil {
+		return nil, err
+	}
+	cfg.Database = "postgres"
+	return pgx.ConnectConfig(ctx, cfg)
 }
 
 // createTemplate creates and migrates the database the workloads' own
