@@ -34,7 +34,7 @@ type locals struct {
 	// waitingBytes their inputs.
 	waiting      int
 	waitingBytes int
-	wg      sync.WaitGroup
+	wg           sync.WaitGroup
 }
 
 func newLocals() *locals {
