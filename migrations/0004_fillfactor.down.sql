@@ -1,0 +1,2 @@
+ALTER TABLE stepwise_executions RESET (fillfactor);
+ALTER TABLE stepwise_runs RESET (fillfactor);
