@@ -76,7 +76,12 @@ func ListRunningExecutions(ctx context.Context, q Querier, machineID, afterID in
 // CountExecutionsByStatus counts the executions in each status; statuses
 // without executions are absent.
 func CountExecutionsByStatus(ctx context.Context, q Querier) (map[string]int64, error) {
-	rows, _ := q.Query(ctx, sql("CountExecutionsByStatus"))
+	return countByStatus(ctx, q, "CountExecutionsByStatus")
+}
+
+// countByStatus runs a query of (status, count) rows into a map.
+func countByStatus(ctx context.Context, q Querier, query string, args ...any) (map[string]int64, error) {
+	rows, _ := q.Query(ctx, sql(query), args...)
 	out := map[string]int64{}
 	var status string
 	var n int64

@@ -67,3 +67,17 @@ func AnalyzeTables(ctx context.Context, q Querier) error {
 	_, err := q.Exec(ctx, sql("AnalyzeTables"))
 	return err
 }
+
+// SeedHistory adds the history of n finished executions (of a machine
+// named "history", a day old), so that a benchmark's database holds what a
+// database in use does and the planner's choices are those of one.
+func SeedHistory(ctx context.Context, q Querier, n int) error {
+	_, err := q.Exec(ctx, sql("SeedHistory"), n)
+	return err
+}
+
+// CountStatusesSince counts the executions started at or after since in
+// each status.
+func CountStatusesSince(ctx context.Context, q Querier, since time.Time) (map[string]int64, error) {
+	return countByStatus(ctx, q, "CountStatusesSince", since)
+}

@@ -30,3 +30,33 @@ SELECT count(*) FROM stepwise_executions WHERE status = 'RUNNING';
 
 -- name: AnalyzeTables
 ANALYZE stepwise_executions, stepwise_runs, stepwise_events, river_job;
+
+-- name: SeedHistory
+-- The history of $1 finished executions of a one-Pass machine named
+-- "history", stopped a day ago, as a database in use holds.
+WITH m AS (
+    INSERT INTO stepwise_state_machines (name, arn, latest_version)
+    VALUES ('history', 'arn:aws:states:us-east-1:000000000000:stateMachine:history', 1)
+    RETURNING id
+), v AS (
+    INSERT INTO stepwise_state_machine_versions (state_machine_id, version, definition)
+    SELECT id, 1, '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}' FROM m
+), x AS (
+    INSERT INTO stepwise_executions (arn, state_machine_id, version, name, status, input, output,
+                                     started_at, stopped_at, last_event_id)
+    SELECT 'arn:aws:states:us-east-1:000000000000:execution:history:h-' || g, m.id, 1, 'h-' || g,
+           'SUCCEEDED', '{}', '{}', now() - interval '1 day', now() - interval '1 day', 4
+    FROM m, generate_series(1, $1::integer) AS g
+    RETURNING id
+), r AS (
+    INSERT INTO stepwise_runs (execution_id, status, state, state_input, output)
+    SELECT id, 'SUCCEEDED', 'P', '{}', '{}' FROM x
+)
+INSERT INTO stepwise_events (execution_id, id, previous_id, type, timestamp, state, details)
+SELECT x.id, e.id, e.id - 1, e.type, now() - interval '1 day', e.state, e.details
+FROM x, (VALUES (1, 'ExecutionStarted', NULL, '{"input":{}}'), (2, 'PassStateEntered', 'P', '{"input":{}}'),
+                (3, 'PassStateExited', 'P', '{"output":{}}'), (4, 'ExecutionSucceeded', NULL, '{"output":{}}'))
+     AS e(id, type, state, details);
+
+-- name: CountStatusesSince
+SELECT status, count(*) FROM stepwise_executions WHERE started_at >= $1 GROUP BY status;

@@ -209,7 +209,7 @@ func saga(ctx context.Context, r *runner, n int) (*Result, error) {
 	}
 	v, res, err := r.runExecutions(ctx, reg, def, n, input)
 	if err == nil {
-		counts, cerr := store.CountExecutionsByStatus(ctx, v.pool)
+		counts, cerr := store.CountStatusesSince(ctx, v.pool, v.started)
 		err = cerr
 		res.Note = fmt.Sprintf("%d succeeded, %d compensated", counts[store.StatusSucceeded], counts[store.StatusFailed])
 	}
