@@ -45,6 +45,51 @@ func TestStartIsIdempotentByName(t *testing.T) {
 	require.ErrorIs(t, err, engine.ErrStateMachineDoesNotExist)
 }
 
+// Starts of one name at the same moment, which the engine commits in
+// shared transactions, create one execution; the others get it back, and
+// the starts of other names beside them are not held up.
+func TestConcurrentStartsOfOneName(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.machine("m", single(`{"Type":"Pass","End":true}`))
+	ctx := context.Background()
+	const n = 16
+	arns := make([]string, n)
+	created := make([]bool, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := "same"
+			if i%2 == 1 {
+				name = fmt.Sprintf("other-%d", i)
+			}
+			exec, c, err := h.e.StartExecution(ctx, engine.StartInput{StateMachine: "m", Name: name, Input: `{"a":1}`})
+			errs[i], created[i] = err, c
+			if exec != nil {
+				arns[i] = exec.ARN
+			}
+		}()
+	}
+	wg.Wait()
+	first := 0
+	for i := 0; i < n; i++ {
+		require.NoError(t, errs[i])
+		if i%2 == 1 {
+			require.True(t, created[i])
+			require.Equal(t, store.StatusSucceeded, h.wait(arns[i]).Status)
+			continue
+		}
+		require.Equal(t, arns[0], arns[i])
+		if created[i] {
+			first++
+		}
+	}
+	require.Equal(t, 1, first, "one start of the name creates the execution")
+}
+
 func TestInputSchema(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)

@@ -39,11 +39,12 @@ func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store
 		return nil, false, err
 	}
 	s := &start{mv: mv, m: m, in: in, input: input}
-	if err := e.starts.submit(ctx, s); err != nil {
-		return nil, false, err
-	}
-	if s.exec != nil {
+	err = e.starts.submit(ctx, s)
+	if err == nil {
 		return s.exec, true, nil
+	}
+	if !errors.Is(err, store.ErrConflict) {
+		return nil, false, err
 	}
 	existing, err := e.sameName(ctx, mv.ID, in)
 	if existing == nil && err == nil {
@@ -53,7 +54,7 @@ func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store
 }
 
 // start is a new execution waiting to be committed; exec is set once it
-// is, and stays nil when the name was taken.
+// is.
 type start struct {
 	mv    *store.MachineVersion
 	m     *asl.StateMachine
@@ -70,13 +71,15 @@ func (e *Engine) commitStarts(batch []*start) []error {
 		return errs
 	}
 	for i, s := range batch {
-		errs[i] = e.startTogether(context.Background(), []*start{s})
+		// A name taken shows as a unique violation wherever the insert
+		// is sent: at the flush, or at a read before it.
+		errs[i] = store.AsConflict(e.startTogether(context.Background(), []*start{s}))
 	}
 	return errs
 }
 
 // startTogether creates executions in one transaction, each run up to its
-// first effect.
+// first effect. A name already taken fails it with a unique violation.
 func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
 	begun, err := e.pool.Begin(ctx)
 	if err != nil {
@@ -84,56 +87,43 @@ func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
 	}
 	defer begun.Rollback(ctx) //nolint:errcheck // a no-op after commit
 	pg := &pipe{Tx: begun}
-	news := make([]store.NewExecution, len(batch))
-	for i, s := range batch {
-		s.exec = nil
-		news[i] = store.NewExecution{StartState: s.m.StartAt, Execution: &store.Execution{ARN: e.executionARN(s.mv.Name, s.in.Name),
-			StateMachineID: s.mv.ID, Version: s.mv.Version, Name: s.in.Name, Input: s.in.Input, StartedAt: e.now()}}
-	}
-	created, err := store.InsertExecutionsAndRuns(ctx, pg, news)
+	execIDs, runIDs, err := store.NewExecutionIDs(ctx, pg, len(batch))
 	if err != nil {
 		return err
 	}
-	var txs []*tx
+	txs := make([]*tx, len(batch))
 	for i, s := range batch {
-		c := created[news[i].Execution.ARN]
-		if c == nil {
-			continue // the name is taken: the caller compares inputs
-		}
-		delete(created, c.ARN) // the same name twice in one batch: the first wins
-		exec := c.Execution
-		t, err := e.begin(ctx, pg, &exec, c.RunID, s.m, s.input)
-		if err != nil {
+		exec := &store.Execution{ID: execIDs[i], ARN: e.executionARN(s.mv.Name, s.in.Name), StateMachineID: s.mv.ID,
+			Version: s.mv.Version, Name: s.in.Name, Status: store.StatusRunning, Input: s.in.Input, StartedAt: e.now()}
+		if txs[i], err = e.begin(ctx, pg, exec, runIDs[i], s.m, s.input); err != nil {
 			return err
 		}
-		txs = append(txs, t)
-		s.exec = &exec
 	}
-	if len(txs) > 0 {
-		if err := flushAll(ctx, pg, txs); err != nil {
-			return err
-		}
+	if err := flushAll(ctx, pg, txs); err != nil {
+		return err
 	}
 	if err := e.finishTx(ctx, pg, nil); err != nil {
 		return err
 	}
-	for _, t := range txs {
-		e.committed(t)
+	for i, s := range batch {
+		s.exec = txs[i].exec
+		e.committed(txs[i])
 	}
 	return nil
 }
 
-// begin records ExecutionStarted and runs the top-level run up to its
-// first effect, in the transaction that inserted the execution; the
-// caller flushes what it collected.
+// begin records ExecutionStarted and runs the new execution's top-level
+// run up to its first effect; both are inserted when the caller flushes
+// what the transaction collected.
 func (e *Engine) begin(ctx context.Context, pg *pipe, exec *store.Execution, runID int64, m *asl.StateMachine, input any) (*tx, error) {
 	t := &tx{e: e, ctx: ctx, pg: pg, exec: exec, top: m, now: exec.StartedAt, rand: e.rand.fork(), input: input}
-	t.emitRaw("ExecutionStarted", "", `{"input":`+exec.Input+`,"stateMachineArn":`+quote(e.stateMachineARN(t.machineName()))+`}`)
 	run := &store.Run{ID: runID, ExecutionID: exec.ID, MachinePath: "[]", Status: store.RunRunning, State: m.StartAt}
+	pg.create(exec, run)
+	t.emitRaw("ExecutionStarted", "", `{"input":`+exec.Input+`,"stateMachineArn":`+quote(e.stateMachineARN(t.machineName()))+`}`)
 	if m.TimeoutSeconds > 0 {
 		t.scheduleRun(0, int64(exec.RedriveCount), reasonExecTimeout, exec.StartedAt.Add(time.Duration(m.TimeoutSeconds)*time.Second))
 	}
-	l := &live{run: run, m: m}
+	l := &live{run: run, m: m, varsRead: true} // a new run has no variables yet
 	t.enterState(l, m.StartAt, input)
 	return t, t.advance(l, t.enter(l))
 }

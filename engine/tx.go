@@ -136,7 +136,7 @@ func flushAll(ctx context.Context, pg *pipe, txs []*tx) error {
 	var execs []*store.Execution
 	for _, t := range txs {
 		events = append(events, t.events...)
-		if t.ended || len(t.events) > 0 {
+		if (t.ended || len(t.events) > 0) && !pg.creating(t.exec.ID) {
 			execs = append(execs, t.exec)
 		}
 		jobs = append(jobs, t.jobs...)

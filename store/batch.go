@@ -56,22 +56,14 @@ func SaveRunsBatch(ctx context.Context, q Querier, saves []RunSave) error {
 	if len(saves) == 0 {
 		return nil
 	}
-	n := len(saves)
-	ids, entered, seq := make([]int64, n), make([]int64, n), make([]int64, n)
-	status, state, retries := make([]string, n), make([]string, n), make([]string, n)
-	keep := make([]bool, n)
-	input, waiting, fork, token := make([]*string, n), make([]*string, n), make([]*string, n), make([]*string, n)
-	output, errs, causes := make([]*string, n), make([]*string, n), make([]*string, n)
-	enteredAt, heartbeat := make([]*time.Time, n), make([]*time.Time, n)
-	for i, s := range saves {
-		r := s.Run
-		ids[i], status[i], state[i], input[i], keep[i] = r.ID, r.Status, r.State, r.StateInput, s.KeepInput
-		enteredAt[i], entered[i], retries[i], seq[i] = r.StateEnteredAt, r.EnteredEventID, intArray(r.Retries), r.Seq
-		waiting[i], fork[i], token[i], heartbeat[i] = r.Waiting, r.Fork, r.TaskToken, r.HeartbeatAt
-		output[i], errs[i], causes[i] = r.Output, r.Error, r.Cause
+	c := runColumns{}
+	keep := make([]bool, 0, len(saves))
+	for _, s := range saves {
+		c.add(s.Run)
+		keep = append(keep, s.KeepInput)
 	}
-	_, err := q.Exec(ctx, sql("SaveRunsBatch"), ids, status, state, input, keep, enteredAt, entered,
-		retries, seq, waiting, fork, token, heartbeat, output, errs, causes)
+	_, err := q.Exec(ctx, sql("SaveRunsBatch"), c.ids, c.status, c.state, c.input, keep, c.enteredAt, c.entered,
+		c.retries, c.seq, c.waiting, c.fork, c.token, c.heartbeat, c.output, c.errs, c.causes)
 	return err
 }
 
@@ -89,38 +81,73 @@ func intArray(v []int32) string {
 	return b.String()
 }
 
-// NewExecution is an execution to create with its top-level run, which
-// starts at StartState.
+// NewExecutionIDs reserves ids for n executions and their top-level
+// runs.
+func NewExecutionIDs(ctx context.Context, q Querier, n int) (execs, runs []int64, err error) {
+	rows, _ := q.Query(ctx, sql("NewExecutionIDs"), n)
+	var e, r int64
+	_, err = pgx.ForEachRow(rows, []any{&e, &r}, func() error {
+		execs, runs = append(execs, e), append(runs, r)
+		return nil
+	})
+	return execs, runs, err
+}
+
+// NewExecution is an execution to create, with its top-level run, both
+// with the ids NewExecutionIDs gave.
 type NewExecution struct {
-	Execution  *Execution
-	StartState string
+	Execution *Execution
+	Run       *Run
 }
 
-// CreatedExecution is an execution InsertExecutionsAndRuns created.
-type CreatedExecution struct {
-	Execution
-	RunID int64 `db:"run_id"`
+// InsertExecutionsAndRuns creates executions and their top-level runs, as
+// they are now, in one statement. A name already taken fails it with
+// ErrConflict.
+func InsertExecutionsAndRuns(ctx context.Context, q Querier, news []NewExecution) error {
+	x := executionColumns{}
+	r := runColumns{}
+	for _, ne := range news {
+		x.add(ne.Execution)
+		r.add(ne.Run)
+	}
+	_, err := q.Exec(ctx, sql("InsertExecutionsAndRuns"), x.ids, x.arns, x.machines, x.versions, x.names,
+		x.status, x.inputs, x.outputs, x.errs, x.causes, x.started, x.stopped, x.last,
+		r.ids, r.execs, r.status, r.state, r.input, r.enteredAt, r.entered, r.retries, r.seq,
+		r.waiting, r.fork, r.token, r.heartbeat, r.output, r.errs, r.causes)
+	return conflict(err)
 }
 
-// InsertExecutionsAndRuns creates executions and their top-level runs in
-// one statement, and returns those it created by ARN; a name already
-// taken in its state machine is left out.
-func InsertExecutionsAndRuns(ctx context.Context, q Querier, news []NewExecution) (map[string]*CreatedExecution, error) {
-	n := len(news)
-	arns, names, inputs, starts := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	machines, versions, started := make([]int64, n), make([]int32, n), make([]time.Time, n)
-	for i, ne := range news {
-		e := ne.Execution
-		arns[i], machines[i], versions[i], names[i], inputs[i], started[i], starts[i] = e.ARN, e.StateMachineID, int32(e.Version), e.Name, e.Input, e.StartedAt, ne.StartState
-	}
-	rows, _ := q.Query(ctx, sql("InsertExecutionsAndRuns"), arns, machines, versions, names, inputs, started, starts)
-	created, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[CreatedExecution])
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]*CreatedExecution, len(created))
-	for _, c := range created {
-		out[c.ARN] = c
-	}
-	return out, nil
+// executionColumns holds executions as one array per column.
+type executionColumns struct {
+	ids, machines, last         []int64
+	versions                    []int32
+	arns, names, status, inputs []string
+	outputs, errs, causes       []*string
+	started                     []time.Time
+	stopped                     []*time.Time
+}
+
+func (c *executionColumns) add(e *Execution) {
+	c.ids, c.machines, c.last = append(c.ids, e.ID), append(c.machines, e.StateMachineID), append(c.last, e.LastEventID)
+	c.versions = append(c.versions, int32(e.Version))
+	c.arns, c.names, c.status, c.inputs = append(c.arns, e.ARN), append(c.names, e.Name), append(c.status, e.Status), append(c.inputs, e.Input)
+	c.outputs, c.errs, c.causes = append(c.outputs, e.Output), append(c.errs, e.Error), append(c.causes, e.Cause)
+	c.started, c.stopped = append(c.started, e.StartedAt), append(c.stopped, e.StoppedAt)
+}
+
+// runColumns holds runs as one array per column.
+type runColumns struct {
+	ids, execs, entered, seq    []int64
+	status, state, retries      []string
+	input, waiting, fork, token []*string
+	output, errs, causes        []*string
+	enteredAt, heartbeat        []*time.Time
+}
+
+func (c *runColumns) add(r *Run) {
+	c.ids, c.execs, c.entered, c.seq = append(c.ids, r.ID), append(c.execs, r.ExecutionID), append(c.entered, r.EnteredEventID), append(c.seq, r.Seq)
+	c.status, c.state, c.retries = append(c.status, r.Status), append(c.state, r.State), append(c.retries, intArray(r.Retries))
+	c.input, c.waiting, c.fork, c.token = append(c.input, r.StateInput), append(c.waiting, r.Waiting), append(c.fork, r.Fork), append(c.token, r.TaskToken)
+	c.output, c.errs, c.causes = append(c.output, r.Output), append(c.errs, r.Error), append(c.causes, r.Cause)
+	c.enteredAt, c.heartbeat = append(c.enteredAt, r.StateEnteredAt), append(c.heartbeat, r.HeartbeatAt)
 }

@@ -74,6 +74,9 @@ func notFound(err error) error {
 	return err
 }
 
+// AsConflict maps a unique violation (a name already taken) to ErrConflict.
+func AsConflict(err error) error { return conflict(err) }
+
 // conflict maps a unique violation to ErrConflict.
 func conflict(err error) error {
 	var pgErr *pgconn.PgError

@@ -31,21 +31,29 @@ FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6:
           retries, seq, waiting, fork, task_token, heartbeat_at, output, error, cause)
 WHERE r.id = u.id;
 
+-- name: NewExecutionIDs
+-- Ids for executions about to be created with their top-level runs.
+SELECT nextval('stepwise_executions_id_seq') AS execution_id, nextval('stepwise_runs_id_seq') AS run_id
+FROM generate_series(1, $1::integer);
+
 -- name: InsertExecutionsAndRuns
--- Creates executions with their top-level runs; a name already taken in
--- its state machine is skipped (no row comes back for it).
-WITH u AS (
-    SELECT * FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
-        AS u(arn, state_machine_id, version, name, input, started_at, start_state)
-), e AS (
-    INSERT INTO stepwise_executions (arn, state_machine_id, version, name, status, input, started_at)
-    SELECT arn, state_machine_id, version, name, 'RUNNING', input, started_at FROM u
-    ON CONFLICT DO NOTHING
-    RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
-              started_at, stopped_at, last_event_id, redrive_count
-), r AS (
-    INSERT INTO stepwise_runs (execution_id, machine_path, status, state)
-    SELECT e.id, '[]', 'RUNNING', u.start_state FROM e JOIN u ON u.arn = e.arn
-    RETURNING id, execution_id
+-- Creates executions with their top-level runs as their first transaction
+-- left them. A name already taken in its state machine is a unique
+-- violation that fails the statement.
+WITH e AS (
+    INSERT INTO stepwise_executions (id, arn, state_machine_id, version, name, status, input, output,
+                                     error, cause, started_at, stopped_at, last_event_id)
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::integer[], $5::text[], $6::text[],
+                         $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
+                         $12::timestamptz[], $13::bigint[])
 )
-SELECT e.*, r.id AS run_id FROM e JOIN r ON r.execution_id = e.id;
+INSERT INTO stepwise_runs (id, execution_id, machine_path, status, state, state_input, state_entered_at,
+                           entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
+                           output, error, cause)
+SELECT u.id, u.execution_id, '[]', u.status, u.state, u.state_input, u.state_entered_at, u.entered_event_id,
+       u.retries::integer[], u.seq, u.waiting, u.fork, u.task_token, u.heartbeat_at, u.output, u.error, u.cause
+FROM unnest($14::bigint[], $15::bigint[], $16::text[], $17::text[], $18::text[], $19::timestamptz[],
+            $20::bigint[], $21::text[], $22::bigint[], $23::text[], $24::text[], $25::text[],
+            $26::timestamptz[], $27::text[], $28::text[], $29::text[])
+     AS u(id, execution_id, status, state, state_input, state_entered_at, entered_event_id, retries,
+          seq, waiting, fork, task_token, heartbeat_at, output, error, cause);
