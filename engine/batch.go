@@ -21,9 +21,9 @@ const maxBatch = 64
 // work is one job's change to one execution, waiting to be committed.
 type work struct {
 	execution int64
-	run       int64 // read with the lock when set
-	job       int64 // the River job to complete in the same transaction
-	drop      int64 // the River job of a local task, deleted instead
+	run       int64          // read with the lock when set
+	job       int64          // the River job to complete in the same transaction
+	lease     store.LeaseKey // or the lease of a local task, to delete
 	apply     func(t *tx) error
 }
 
@@ -244,24 +244,21 @@ func (e *Engine) lockBatch(ctx context.Context, pg *pipe, batch []*work) (map[in
 	return txs, nil
 }
 
-// completeJobs marks the batch's River jobs completed, and deletes those
-// of local tasks, one statement each.
+// completeJobs marks the batch's River jobs completed, and deletes the
+// leases of local tasks, one statement each.
 func (e *Engine) completeJobs(ctx context.Context, tx pgx.Tx, batch []*work) error {
-	var drops []int64
+	var leases []store.LeaseKey
 	for _, w := range batch {
-		if w.drop != 0 {
-			drops = append(drops, w.drop)
+		if w.lease.RunID != 0 {
+			leases = append(leases, w.lease)
 		}
 	}
-	if len(drops) > 0 {
-		// A delete by primary key: River's JobDeleteManyTx runs its
-		// general job-list query (ordered, limited, SKIP LOCKED), which
-		// took ~20 ms a call in the statement log, ten times the others.
-		if err := store.DeleteTaskLeases(ctx, tx, drops); err != nil {
-			return fmt.Errorf("delete local task jobs: %w", err)
+	if len(leases) > 0 {
+		if err := store.DeleteTaskLeases(ctx, tx, leases); err != nil {
+			return fmt.Errorf("delete task leases: %w", err)
 		}
 	}
-	if len(drops) == len(batch) {
+	if len(leases) == len(batch) {
 		return nil
 	}
 	now := time.Now().UTC()

@@ -88,9 +88,16 @@ func (t *tx) cancelTask(l *live) error {
 	return t.cancelTasksOf([]int64{l.run.ID})
 }
 
-// cancelTasksOf cancels the task jobs of runs (their contexts end if they
-// are running).
+// cancelTasksOf cancels the tasks of runs, local (their leases) or River
+// jobs (their contexts end if they are running).
 func (t *tx) cancelTasksOf(runs []int64) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	if err := store.DeleteRunLeases(t.ctx, t.pg, runs); err != nil {
+		return err
+	}
+	t.cancelRuns = append(t.cancelRuns, runs...)
 	for _, id := range runs {
 		jobs, err := store.TaskJobsOfRun(t.ctx, t.pg, id)
 		if err != nil {

@@ -54,12 +54,13 @@ type Config struct {
 	TaskJobTimeout time.Duration
 	// DisableLocalTasks leaves every Task to River's fetch. By default a
 	// Task of a function this process serves runs right here as soon as
-	// the transaction that dispatched it commits; its River job stays
-	// behind as a lease that other workers take over if this process dies.
+	// the transaction that dispatched it commits, under a lease written
+	// in that transaction; if this process dies, the lease runs out and
+	// any engine hands the task to River, for any worker.
 	DisableLocalTasks bool
-	// LocalTaskLease is how long a local task's job waits before River
-	// may hand it to another worker; the process renews it while the task
-	// runs. Default 15 seconds.
+	// LocalTaskLease is how long a local task's lease lasts; the process
+	// renews it while the task runs, and every engine looks for leases
+	// that ran out a third as often. Default 15 seconds.
 	LocalTaskLease time.Duration
 	// Logger receives operational messages; nil discards them.
 	Logger *slog.Logger
@@ -214,9 +215,7 @@ func (e *Engine) Start(ctx context.Context) error {
 	if e.queues() == nil {
 		return nil
 	}
-	if !e.cfg.DisableLocalTasks && e.cfg.Functions != nil {
-		go e.keepLeases()
-	}
+	go e.keepLeases()
 	return e.river.Start(ctx)
 }
 

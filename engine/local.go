@@ -2,34 +2,42 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"github.com/stepwise-run/stepwise/store"
 )
 
 // Local tasks. A Task whose function this process serves is run here
 // right after the transaction that dispatched it commits, without a trip
-// through River's fetch. Its River job is still written in that
-// transaction, scheduled a lease ahead, as the durable record: while the
-// task runs this process keeps pushing the lease forward, and the
-// transaction that records the result deletes the job. If the process
-// dies, the lease runs out and River hands the job to any worker, as it
-// would any task job. If the job is cancelled (StopExecution, a timeout,
-// a failed sibling), the local run's context is cancelled.
+// through River. That transaction writes the task's lease
+// (stepwise_task_leases) as its durable record: while the task runs this
+// process keeps pushing the lease forward, and the transaction that
+// records the result deletes it. If the process dies, the lease runs out
+// and any engine hands the task to River, and so to any worker. If the
+// task is cancelled (StopExecution, a timeout, a failed sibling), its
+// lease is deleted and the local run's context is cancelled: at once in
+// this process, at the next renewal in another.
 
 // localTask is a task dispatched to this process.
 type localTask struct {
-	args  taskArgs
-	index int   // of its job among the transaction's jobs
-	job   int64 // the River job standing behind it
+	args taskArgs
+}
+
+func (lt localTask) key() store.LeaseKey {
+	return store.LeaseKey{RunID: lt.args.RunID, Seq: lt.args.Seq}
 }
 
 // locals tracks the tasks this process runs itself.
 type locals struct {
 	mu      sync.Mutex
 	slots   map[string]chan struct{} // per function, TaskWorkers wide
-	running map[int64]context.CancelFunc
+	running map[store.LeaseKey]context.CancelFunc
 	// waiting counts the tasks accepted but not yet running, and
 	// waitingBytes their inputs.
 	waiting      int
@@ -38,7 +46,7 @@ type locals struct {
 }
 
 func newLocals() *locals {
-	return &locals{slots: map[string]chan struct{}{}, running: map[int64]context.CancelFunc{}}
+	return &locals{slots: map[string]chan struct{}{}, running: map[store.LeaseKey]context.CancelFunc{}}
 }
 
 // localBacklogBytes bounds the inputs of the local tasks waiting for a
@@ -67,16 +75,25 @@ func (e *Engine) accept(fn string, size int) bool {
 	return e.local.waiting < 100*e.cfg.TaskWorkers && e.local.waitingBytes+size <= localBacklogBytes
 }
 
+// lease hands a task to this process: its lease is written with the
+// transaction, and it runs once the transaction commits.
+func (t *tx) lease(args taskArgs) {
+	text, _ := json.Marshal(args)
+	t.locals = append(t.locals, localTask{args: args})
+	t.leases = append(t.leases, store.TaskLease{RunID: args.RunID, Seq: args.Seq,
+		Until: t.now.Add(t.e.cfg.LocalTaskLease), Args: string(text)})
+}
+
 // committed starts what a committed transaction handed to this process:
-// its timers and local tasks; and it cancels the local tasks whose jobs it
-// cancelled.
+// its timers and local tasks, after cancelling the local tasks of the runs
+// whose tasks it cancelled.
 func (e *Engine) committed(t *tx) {
 	e.arm(t.timers)
 	e.observe(t)
-	e.launch(t.locals)
-	if len(t.cancels) > 0 {
-		e.cancelLocal(t.cancels)
+	if len(t.cancelRuns) > 0 {
+		e.cancelLocalRuns(t.cancelRuns)
 	}
+	e.launch(t.locals)
 }
 
 // launch runs committed local tasks.
@@ -84,7 +101,7 @@ func (e *Engine) launch(tasks []localTask) {
 	for _, lt := range tasks {
 		ctx, cancel := context.WithCancel(context.Background())
 		e.local.mu.Lock()
-		e.local.running[lt.job] = cancel
+		e.local.running[lt.key()] = cancel
 		e.local.waiting++
 		e.local.waitingBytes += len(lt.args.Input)
 		e.local.mu.Unlock()
@@ -94,10 +111,10 @@ func (e *Engine) launch(tasks []localTask) {
 }
 
 // runLocal runs one local task when a slot of its function is free, then
-// records its result, deleting its River job in the same transaction.
+// records its result, deleting its lease in the same transaction.
 func (e *Engine) runLocal(ctx context.Context, lt localTask) {
 	defer e.local.wg.Done()
-	defer e.forget(lt.job)
+	defer e.forget(lt.key())
 	slot := e.slot(lt.args.Function)
 	select {
 	case slot <- struct{}{}:
@@ -111,13 +128,13 @@ func (e *Engine) runLocal(ctx context.Context, lt localTask) {
 	defer cancel()
 	done, err := e.perform(ctx, lt.args)
 	if err != nil {
-		e.log.Debug("local task", "job", lt.job, "error", err)
+		e.log.Debug("local task", "run", lt.args.RunID, "error", err)
 		return // the lease runs out and River delivers the task again
 	}
 	err = e.completions.submit(context.Background(), &work{execution: lt.args.ExecutionID, run: lt.args.RunID,
-		drop: lt.job, apply: func(t *tx) error { return t.recordTask(done) }})
+		lease: lt.key(), apply: func(t *tx) error { return t.recordTask(done) }})
 	if err != nil {
-		e.log.Warn("record local task", "job", lt.job, "error", err)
+		e.log.Warn("record local task", "run", lt.args.RunID, "error", err)
 	}
 }
 
@@ -140,41 +157,57 @@ func (e *Engine) slot(fn string) chan struct{} {
 	return s
 }
 
-func (e *Engine) forget(job int64) {
+func (e *Engine) forget(key store.LeaseKey) {
 	e.local.mu.Lock()
-	cancel := e.local.running[job]
-	delete(e.local.running, job)
+	cancel := e.local.running[key]
+	delete(e.local.running, key)
 	e.local.mu.Unlock()
 	if cancel != nil {
 		cancel()
 	}
 }
 
-// cancelLocal cancels the contexts of local tasks whose jobs were
-// cancelled.
-func (e *Engine) cancelLocal(jobs []int64) {
+// cancelLocal cancels the contexts of local tasks whose leases are gone.
+func (e *Engine) cancelLocal(keys []store.LeaseKey) {
 	e.local.mu.Lock()
 	defer e.local.mu.Unlock()
-	for _, id := range jobs {
-		if cancel := e.local.running[id]; cancel != nil {
+	for _, k := range keys {
+		if cancel := e.local.running[k]; cancel != nil {
 			cancel()
 		}
 	}
 }
 
-// localJobs lists the River jobs of the tasks this process holds.
-func (e *Engine) localJobs() []int64 {
+// cancelLocalRuns cancels the local tasks of runs, at any sequence number.
+func (e *Engine) cancelLocalRuns(runs []int64) {
+	cancelled := make(map[int64]bool, len(runs))
+	for _, id := range runs {
+		cancelled[id] = true
+	}
 	e.local.mu.Lock()
 	defer e.local.mu.Unlock()
-	ids := make([]int64, 0, len(e.local.running))
-	for id := range e.local.running {
-		ids = append(ids, id)
+	for k, cancel := range e.local.running {
+		if cancelled[k.RunID] {
+			cancel()
+		}
 	}
-	return ids
 }
 
-// keepLeases pushes the leases of local tasks forward until the engine
-// closes, and cancels the tasks whose jobs are gone or taken over.
+// localKeys lists the leases of the tasks this process holds.
+func (e *Engine) localKeys() []store.LeaseKey {
+	e.local.mu.Lock()
+	defer e.local.mu.Unlock()
+	keys := make([]store.LeaseKey, 0, len(e.local.running))
+	for k := range e.local.running {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// keepLeases, until the engine closes, pushes the leases of this
+// process's local tasks forward (cancelling the tasks whose leases are
+// gone) and hands the tasks of leases that ran out, any process's, to
+// River.
 func (e *Engine) keepLeases() {
 	tick := time.NewTicker(e.cfg.LocalTaskLease / 3)
 	defer tick.Stop()
@@ -184,30 +217,31 @@ func (e *Engine) keepLeases() {
 			return
 		case <-tick.C:
 		}
-		ids := e.localJobs()
-		if len(ids) == 0 {
-			continue
+		if keys := e.localKeys(); len(keys) > 0 {
+			if err := e.extendLeases(keys); err != nil {
+				e.log.Warn("extend local task leases", "error", err)
+			}
 		}
-		if err := e.extendLeases(ids); err != nil {
-			e.log.Warn("extend local task leases", "error", err)
+		if err := e.takeExpiredLeases(); err != nil {
+			e.log.Warn("take over expired task leases", "error", err)
 		}
 	}
 }
 
-// extendLeases renews the leases of local tasks' jobs and cancels the
-// tasks whose jobs are gone or no longer scheduled (cancelled, or taken
-// over by River); a job skipped because it was locked is checked again.
-func (e *Engine) extendLeases(ids []int64) error {
+// extendLeases renews the leases of local tasks and cancels the tasks
+// whose leases are gone (cancelled, or taken over); a lease skipped
+// because it was locked is checked again.
+func (e *Engine) extendLeases(keys []store.LeaseKey) error {
 	ctx := context.Background()
-	kept, err := store.ExtendTaskLeases(ctx, e.pool, ids, e.now().Add(e.cfg.LocalTaskLease))
+	kept, err := store.ExtendTaskLeases(ctx, e.pool, keys, e.now().Add(e.cfg.LocalTaskLease))
 	if err != nil {
 		return err
 	}
-	lost := missing(ids, kept)
+	lost := missing(keys, kept)
 	if len(lost) == 0 {
 		return nil
 	}
-	still, err := store.ScheduledTaskJobs(ctx, e.pool, lost)
+	still, err := store.HeldTaskLeases(ctx, e.pool, lost)
 	if err != nil {
 		return err
 	}
@@ -215,23 +249,64 @@ func (e *Engine) extendLeases(ids []int64) error {
 	return nil
 }
 
-// missing returns the ids not in kept.
-func missing(ids, kept []int64) []int64 {
+// missing returns the keys whose runs are not in kept.
+func missing(keys []store.LeaseKey, kept []int64) []store.LeaseKey {
 	have := make(map[int64]bool, len(kept))
 	for _, id := range kept {
 		have[id] = true
 	}
-	var out []int64
-	for _, id := range ids {
-		if !have[id] {
-			out = append(out, id)
+	var out []store.LeaseKey
+	for _, k := range keys {
+		if !have[k.RunID] {
+			out = append(out, k)
 		}
 	}
 	return out
 }
 
+// expiredBatch is the most expired leases one transaction takes over.
+const expiredBatch = 1000
+
+// takeExpiredLeases hands the tasks whose leases ran out to River.
+func (e *Engine) takeExpiredLeases() error {
+	for {
+		n, err := e.toRiver(context.Background(), func(ctx context.Context, tx pgx.Tx) ([]string, error) {
+			return store.TakeExpiredTaskLeases(ctx, tx, expiredBatch)
+		})
+		if err != nil || n < expiredBatch {
+			return err
+		}
+	}
+}
+
+// toRiver deletes leases with take and inserts their tasks as River jobs,
+// in one transaction; it returns how many it moved.
+func (e *Engine) toRiver(ctx context.Context, take func(context.Context, pgx.Tx) ([]string, error)) (int, error) {
+	tx, err := e.pool.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
+	taken, err := take(ctx, tx)
+	if err != nil || len(taken) == 0 {
+		return 0, err
+	}
+	jobs := make([]river.InsertManyParams, 0, len(taken))
+	for _, text := range taken {
+		var a taskArgs
+		if err := json.Unmarshal([]byte(text), &a); err != nil {
+			return 0, fmt.Errorf("task lease arguments: %w", err)
+		}
+		jobs = append(jobs, taskJob(a))
+	}
+	if _, err := e.river.InsertManyTx(ctx, tx, jobs); err != nil {
+		return 0, err
+	}
+	return len(taken), tx.Commit(ctx)
+}
+
 // stopLocal ends local tasks at shutdown: those still waiting for a slot
-// and, once ctx ends, those running are cancelled and their jobs released
+// and, once ctx ends, those running are cancelled and their tasks handed
 // to River at once, so that another process takes them over.
 func (e *Engine) stopLocal(ctx context.Context) {
 	finished := make(chan struct{})
@@ -241,12 +316,13 @@ func (e *Engine) stopLocal(ctx context.Context) {
 		return
 	case <-ctx.Done():
 	}
-	ids := e.localJobs()
-	e.cancelLocal(ids)
+	keys := e.localKeys()
+	e.cancelLocal(keys)
 	<-finished
-	for _, id := range ids {
-		if _, err := e.river.JobRetry(context.Background(), id); err != nil {
-			e.log.Debug("release local task job", "job", id, "error", err)
-		}
+	_, err := e.toRiver(context.Background(), func(ctx context.Context, tx pgx.Tx) ([]string, error) {
+		return store.ReleaseTaskLeases(ctx, tx, keys)
+	})
+	if err != nil {
+		e.log.Warn("release local tasks", "error", err)
 	}
 }

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -82,4 +83,42 @@ func TestLocalBacklogOverflowsToRiver(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, store.StatusSucceeded, exec.Status)
 	}
+}
+
+// A lease that runs out while its task still runs (its process stalled or
+// died) is taken over: any engine hands the task to River, a worker runs
+// it again, and the execution finishes with that run's result.
+func TestExpiredLeaseGoesToRiver(t *testing.T) {
+	t.Parallel()
+	pool := storetest.NewPool(t)
+	var calls atomic.Int32
+	reg := activities.NewRegistry()
+	activities.Register(reg, "stall", func(ctx context.Context, _ any) (any, error) {
+		if calls.Add(1) == 1 {
+			<-ctx.Done() // the first delivery stalls
+			return nil, ctx.Err()
+		}
+		return map[string]any{"call": calls.Load()}, nil
+	})
+	// The worker renews its leases only every 20 minutes; the other
+	// engine looks for leases that ran out every 200 ms.
+	worker := startEngine(t, pool, &engine.Config{Functions: reg, Drive: true, LocalTaskLease: time.Hour, FetchPollInterval: 50 * time.Millisecond})
+	startEngine(t, pool, &engine.Config{Drive: true, LocalTaskLease: 600 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond})
+	ctx := context.Background()
+	_, _, err := worker.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: single(`{"Type":"Task","Resource":"` + lambda("stall") + `","End":true}`)})
+	require.NoError(t, err)
+	exec, _, err := worker.StartExecution(ctx, engine.StartInput{StateMachine: "m"})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return calls.Load() == 1 }, 5*time.Second, 10*time.Millisecond)
+	var leases int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM stepwise_task_leases`).Scan(&leases))
+	require.Equal(t, 1, leases, "the local task runs under a lease")
+	_, err = pool.Exec(ctx, `UPDATE stepwise_task_leases SET until = now() - interval '1 second'`)
+	require.NoError(t, err)
+	done, err := worker.Wait(ctx, exec.ARN)
+	require.NoError(t, err)
+	require.Equal(t, store.StatusSucceeded, done.Status)
+	require.JSONEq(t, `{"call":2}`, *done.Output)
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM stepwise_task_leases`).Scan(&leases))
+	require.Zero(t, leases)
 }

@@ -33,12 +33,11 @@ func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 			"no worker has registered function %s (resource %s)", binding.Function, call.Resource)), nil
 	}
 	args := t.taskArgs(l, call, binding)
-	opts := &river.InsertOpts{Queue: queueFor(binding.Function), MaxAttempts: 25}
 	if t.e.accept(binding.Function, len(args.Input)) {
-		opts.ScheduledAt = t.now.Add(t.e.cfg.LocalTaskLease)
-		t.locals = append(t.locals, localTask{args: args, index: len(t.jobs)})
+		t.lease(args)
+	} else {
+		t.jobs = append(t.jobs, taskJob(args))
 	}
-	t.jobs = append(t.jobs, river.InsertManyParams{Args: args, InsertOpts: opts})
 	if call.WaitForToken {
 		tok := &store.TaskToken{Token: args.Token, ExecutionID: t.exec.ID, RunID: l.run.ID, Seq: l.run.Seq}
 		if err := store.InsertTaskToken(t.ctx, t.pg, tok); err != nil {
@@ -51,6 +50,11 @@ func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 		"timeoutInSeconds": call.TimeoutSeconds, "heartbeatInSeconds": call.HeartbeatSeconds,
 	})
 	return nil, t.save(l)
+}
+
+// taskJob is the River job of a task, for any worker of its function.
+func taskJob(args taskArgs) river.InsertManyParams {
+	return river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{Queue: queueFor(args.Function), MaxAttempts: 25}}
 }
 
 func (t *tx) functionKnown(name string) (bool, error) {

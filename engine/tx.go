@@ -35,6 +35,10 @@ type tx struct {
 	timers  []timer
 	tasks   []*completion // task results recorded, for the Observer
 	locals  []localTask
+	leases  []store.TaskLease // of the local tasks
+	// cancelRuns are runs whose tasks this transaction cancelled, for
+	// the local ones to be cancelled once it commits.
+	cancelRuns []int64
 	// loaded holds runs read ahead (with the execution's lock), by id.
 	loaded map[int64]*store.Run
 }
@@ -134,8 +138,10 @@ func flushAll(ctx context.Context, pg *pipe, txs []*tx) error {
 	var jobs []river.InsertManyParams
 	var events []store.Event
 	var execs []*store.Execution
+	var leases []store.TaskLease
 	for _, t := range txs {
 		events = append(events, t.events...)
+		leases = append(leases, t.leases...)
 		if (t.ended || len(t.events) > 0) && !pg.creating(t.exec.ID) {
 			execs = append(execs, t.exec)
 		}
@@ -146,6 +152,9 @@ func flushAll(ctx context.Context, pg *pipe, txs []*tx) error {
 	}
 	if err := store.UpdateExecutionsBatch(ctx, pg, execs); err != nil {
 		return fmt.Errorf("update executions: %w", err)
+	}
+	if err := store.InsertTaskLeases(ctx, pg, leases); err != nil {
+		return fmt.Errorf("insert task leases: %w", err)
 	}
 	raw, err := pg.raw(ctx)
 	if err != nil {
@@ -172,18 +181,7 @@ func flushAll(ctx context.Context, pg *pipe, txs []*tx) error {
 // jobsInserted records the ids River gave the transaction's jobs that are
 // scheduled for later, to release them on time.
 func (t *tx) jobsInserted(res []*rivertype.JobInsertResult) {
-	var local map[int]bool // indexes of local tasks' leases; none on most transactions
-	if len(t.locals) > 0 {
-		local = make(map[int]bool, len(t.locals))
-	}
-	for i := range t.locals {
-		t.locals[i].job = res[t.locals[i].index].Job.ID
-		local[t.locals[i].index] = true
-	}
 	for i, r := range res {
-		if local[i] {
-			continue // its lease, not a timer
-		}
 		if at := t.jobs[i].InsertOpts.ScheduledAt; at.After(t.now) {
 			t.timers = append(t.timers, timer{job: r.Job.ID, at: at})
 		}

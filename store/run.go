@@ -199,23 +199,3 @@ func GetRuns(ctx context.Context, q Querier, ids []int64) ([]*Run, error) {
 	rows, _ := q.Query(ctx, sql("GetRuns"), ids)
 	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Run])
 }
-
-// ExtendTaskLeases moves the scheduled time of task jobs still waiting
-// in River to until, and returns the ids it moved; jobs locked by another
-// transaction are skipped.
-func ExtendTaskLeases(ctx context.Context, q Querier, jobs []int64, until time.Time) ([]int64, error) {
-	rows, _ := q.Query(ctx, sql("ExtendTaskLeases"), jobs, until)
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
-}
-
-// DeleteTaskLeases deletes the still scheduled River jobs of local tasks.
-func DeleteTaskLeases(ctx context.Context, q Querier, jobs []int64) error {
-	_, err := q.Exec(ctx, sql("DeleteTaskLeases"), jobs)
-	return err
-}
-
-// ScheduledTaskJobs returns those of jobs still scheduled in River.
-func ScheduledTaskJobs(ctx context.Context, q Querier, jobs []int64) ([]int64, error) {
-	rows, _ := q.Query(ctx, sql("ScheduledTaskJobs"), jobs)
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
-}

@@ -88,33 +88,3 @@ SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_inpu
        entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
        output, error, cause
 FROM stepwise_runs WHERE id = ANY($1::bigint[]);
-
--- name: ExtendTaskLeases
--- Pushes forward the time at which River may hand the jobs of tasks this
--- process runs itself to another worker, and returns the jobs it moved.
--- River's scheduler makes jobs due within its interval (5 s) available
--- ahead of time; such a job is not due yet, so it is leased again too.
--- Rows another transaction holds (a result being recorded, River taking
--- the job over) are skipped rather than waited for, in no fixed order
--- that could deadlock with River's own updates.
-WITH leased AS (
-    SELECT id FROM river_job
-    WHERE id = ANY($1::bigint[]) AND kind = 'stepwise_task'
-      AND (state = 'scheduled' OR (state = 'available' AND scheduled_at > now()))
-    FOR UPDATE SKIP LOCKED
-)
-UPDATE river_job AS j SET state = 'scheduled', scheduled_at = $2 FROM leased WHERE j.id = leased.id
-RETURNING j.id;
-
--- name: ScheduledTaskJobs
--- The jobs among $1 still waiting in River, not yet due.
-SELECT id FROM river_job
-WHERE id = ANY($1::bigint[]) AND kind = 'stepwise_task'
-  AND (state = 'scheduled' OR (state = 'available' AND scheduled_at > now()));
-
--- name: DeleteTaskLeases
--- Deletes the River jobs of tasks this process ran itself once their
--- results are recorded; a job River has handed to a worker meanwhile
--- (running) is left to finish.
-DELETE FROM river_job
-WHERE id = ANY($1::bigint[]) AND kind = 'stepwise_task' AND state IN ('scheduled', 'available');
