@@ -110,5 +110,6 @@ func (e *Engine) DeleteStateMachineStopping(ctx context.Context, nameOrARN strin
 			break
 		}
 	}
+	defer e.forgetMachine(sm.Name)
 	return aborted, store.DeleteStateMachine(ctx, e.pool, sm.ID)
 }

@@ -87,6 +87,7 @@ type Engine struct {
 	completions *batcher[*work]
 	starts      *batcher[*start]
 	local       *locals
+	versions    versionCache
 }
 
 type versionKey struct {

@@ -125,6 +125,25 @@ func TestVersionsArePinned(t *testing.T) {
 	requireSucceeded(t, h.wait(old.ARN), `"v1"`)
 }
 
+// An engine reuses the machine version it read for a start for a second.
+// A machine another engine deleted meanwhile still cannot be started, and
+// another engine's update is used within that second.
+func TestMachineVersionsAcrossEngines(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	other := startEngine(t, h.e.Pool(), &engine.Config{})
+	ctx := context.Background()
+	h.machine("shared", single(`{"Type":"Pass","Result":"v1","End":true}`))
+	requireSucceeded(t, h.run("shared", "a", `{}`), `"v1"`)
+	_, err := other.UpdateStateMachine(ctx, "shared", engine.MachineSpec{Definition: single(`{"Type":"Pass","Result":"v2","End":true}`)})
+	require.NoError(t, err)
+	time.Sleep(1100 * time.Millisecond)
+	requireSucceeded(t, h.run("shared", "b", `{}`), `"v2"`)
+	require.NoError(t, other.DeleteStateMachine(ctx, "shared", false))
+	_, _, err = h.e.StartExecution(ctx, engine.StartInput{StateMachine: "shared", Name: "c"})
+	require.ErrorIs(t, err, engine.ErrStateMachineDoesNotExist)
+}
+
 func single(state string) string {
 	return `{"StartAt":"S","States":{"S":` + state + `}}`
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -42,6 +44,11 @@ func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store
 	err = e.starts.submit(ctx, s)
 	if err == nil {
 		return s.exec, true, nil
+	}
+	if isForeignKeyViolation(err) {
+		// The machine was deleted by another process since it was read.
+		e.forgetMachine(mv.Name)
+		return nil, false, fmt.Errorf("%w: %s (version %d)", ErrStateMachineDoesNotExist, in.StateMachine, in.Version)
 	}
 	if !errors.Is(err, store.ErrConflict) {
 		return nil, false, err
@@ -128,6 +135,13 @@ func (e *Engine) begin(ctx context.Context, pg *pipe, exec *store.Execution, run
 	return t, t.advance(l, t.enter(l))
 }
 
+// isForeignKeyViolation reports whether err is PostgreSQL's
+// foreign_key_violation.
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23503"
+}
+
 func quote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
@@ -146,7 +160,7 @@ func (e *Engine) prepareStart(ctx context.Context, in *StartInput) (*store.Machi
 	if err := checkName(in.Name); err != nil {
 		return nil, nil, err
 	}
-	mv, err := store.GetMachineVersion(ctx, e.pool, name, in.Version)
+	mv, err := e.machineVersion(ctx, name, in.Version)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, fmt.Errorf("%w: %s (version %d)", ErrStateMachineDoesNotExist, in.StateMachine, in.Version)
 	}

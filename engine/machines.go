@@ -106,6 +106,7 @@ func (e *Engine) UpdateStateMachine(ctx context.Context, name string, spec Machi
 	if err != nil {
 		return nil, err
 	}
+	defer e.forgetMachine(sm.Name)
 	return store.InsertVersion(ctx, e.pool, sm.ID, spec.Definition, optional(spec.InputSchema))
 }
 
@@ -140,6 +141,7 @@ func (e *Engine) deleteMachine(ctx context.Context, sm *store.StateMachine) erro
 	if running > 0 {
 		return fmt.Errorf("%w: %d running", ErrStateMachineInUse, running)
 	}
+	defer e.forgetMachine(sm.Name)
 	return store.DeleteStateMachine(ctx, e.pool, sm.ID)
 }
 
