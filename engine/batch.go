@@ -7,7 +7,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertype"
 
@@ -140,8 +139,8 @@ func (e *Engine) commitWork(batch []*work) []error {
 
 // commitOne commits one job's work in its own transaction.
 func (e *Engine) commitOne(ctx context.Context, w *work) error {
-	complete := func(ctx context.Context, tx pgx.Tx) error {
-		return e.completeJobs(ctx, tx, []*work{w})
+	complete := func(ctx context.Context, pg *pipe) error {
+		return e.completeJobs(ctx, pg, []*work{w})
 	}
 	return e.inExecutionRun(ctx, w.execution, w.run, complete, w.apply)
 }
@@ -193,14 +192,9 @@ func (e *Engine) commitBatch(ctx context.Context, batch []*work) error {
 	if err := flushAll(ctx, pg, live); err != nil {
 		return err
 	}
-	raw, err := pg.raw(ctx)
-	if err != nil {
-		return err
-	}
-	if err := e.completeJobs(ctx, raw, batch); err != nil {
-		return err
-	}
-	if err := raw.Commit(ctx); err != nil {
+	if err := e.finishTx(ctx, pg, func(ctx context.Context, pg *pipe) error {
+		return e.completeJobs(ctx, pg, batch)
+	}); err != nil {
 		return err
 	}
 	for _, t := range live {
@@ -245,8 +239,9 @@ func (e *Engine) lockBatch(ctx context.Context, pg *pipe, batch []*work) (map[in
 }
 
 // completeJobs marks the batch's River jobs completed, and deletes the
-// leases of local tasks, one statement each.
-func (e *Engine) completeJobs(ctx context.Context, tx pgx.Tx, batch []*work) error {
+// leases of local tasks (a write queued with the others), one statement
+// each.
+func (e *Engine) completeJobs(ctx context.Context, pg *pipe, batch []*work) error {
 	var leases []store.LeaseKey
 	for _, w := range batch {
 		if w.lease.RunID != 0 {
@@ -254,7 +249,7 @@ func (e *Engine) completeJobs(ctx context.Context, tx pgx.Tx, batch []*work) err
 		}
 	}
 	if len(leases) > 0 {
-		if err := store.DeleteTaskLeases(ctx, tx, leases); err != nil {
+		if err := store.DeleteTaskLeases(ctx, pg, leases); err != nil {
 			return fmt.Errorf("delete task leases: %w", err)
 		}
 	}
@@ -277,6 +272,10 @@ func (e *Engine) completeJobs(ctx context.Context, tx pgx.Tx, batch []*work) err
 		p.ScheduledAt = append(p.ScheduledAt, params.ScheduledAt)
 		p.State = append(p.State, rivertype.JobStateCompleted)
 	}
-	_, err := e.river.Pilot().JobSetStateIfRunningMany(ctx, e.river.Driver().UnwrapExecutor(tx), p)
+	tx, err := pg.raw(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = e.river.Pilot().JobSetStateIfRunningMany(ctx, e.river.Driver().UnwrapExecutor(tx), p)
 	return err
 }

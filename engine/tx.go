@@ -75,13 +75,13 @@ var errStale = errors.New("stale")
 // inExecution runs fn in a transaction holding the execution's lock, then
 // writes what fn produced; complete, when set, completes the River job
 // that asked for the work in the same transaction.
-func (e *Engine) inExecution(ctx context.Context, executionID int64, complete func(context.Context, pgx.Tx) error, fn func(*tx) error) error {
+func (e *Engine) inExecution(ctx context.Context, executionID int64, complete func(context.Context, *pipe) error, fn func(*tx) error) error {
 	return e.inExecutionRun(ctx, executionID, 0, complete, fn)
 }
 
 // inExecutionRun is inExecution that also reads run runID in the round
 // trip that takes the lock.
-func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, complete func(context.Context, pgx.Tx) error, fn func(*tx) error) error {
+func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, complete func(context.Context, *pipe) error, fn func(*tx) error) error {
 	begun, err := e.pool.Begin(ctx)
 	if err != nil {
 		return err
@@ -113,15 +113,15 @@ func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, c
 	return nil
 }
 
-func (e *Engine) finishTx(ctx context.Context, pg *pipe, complete func(context.Context, pgx.Tx) error) error {
+func (e *Engine) finishTx(ctx context.Context, pg *pipe, complete func(context.Context, *pipe) error) error {
+	if complete != nil {
+		if err := complete(ctx, pg); err != nil {
+			return err
+		}
+	}
 	tx, err := pg.raw(ctx)
 	if err != nil {
 		return err
-	}
-	if complete != nil {
-		if err := complete(ctx, tx); err != nil {
-			return err
-		}
 	}
 	return tx.Commit(ctx)
 }
