@@ -166,12 +166,8 @@ func (t *tx) recordTask(d *completion) error {
 // commitBatch commits several jobs' work, on any executions, in one
 // transaction that also completes their River jobs.
 func (e *Engine) commitBatch(ctx context.Context, batch []*work) error {
-	begun, err := e.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer begun.Rollback(ctx) //nolint:errcheck // a no-op after commit
-	pg := &pipe{Tx: begun}
+	pg := e.newPipe()
+	defer pg.rollback(ctx)
 	txs, err := e.lockBatch(ctx, pg, batch)
 	if err != nil {
 		return err
@@ -214,11 +210,7 @@ func (e *Engine) lockBatch(ctx context.Context, pg *pipe, batch []*work) (map[in
 		}
 	}
 	sort.Slice(execIDs, func(i, j int) bool { return execIDs[i] < execIDs[j] })
-	execs, err := store.LockExecutions(ctx, pg, execIDs)
-	if err != nil {
-		return nil, err
-	}
-	runs, err := store.GetRuns(ctx, pg, runIDs)
+	execs, runs, err := store.LockExecutionsWithRuns(ctx, pg, execIDs, runIDs)
 	if err != nil {
 		return nil, err
 	}

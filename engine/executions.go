@@ -88,12 +88,8 @@ func (e *Engine) commitStarts(batch []*start) []error {
 // startTogether creates executions in one transaction, each run up to its
 // first effect. A name already taken fails it with a unique violation.
 func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
-	begun, err := e.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer begun.Rollback(ctx) //nolint:errcheck // a no-op after commit
-	pg := &pipe{Tx: begun}
+	pg := e.newPipe()
+	defer pg.rollback(ctx)
 	execIDs, runIDs, err := store.NewExecutionIDs(ctx, pg, len(batch))
 	if err != nil {
 		return err

@@ -5,6 +5,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -12,9 +14,11 @@ import (
 // pipe is a transaction whose writes are queued and sent together in one
 // round trip: an Exec is held back until the next read, River call or
 // commit. Engine writes report errors then, which aborts the transaction
-// as an error at the write itself would.
+// as an error at the write itself would. The transaction itself begins
+// with the first thing sent, in the same round trip (pgx's Batch.BeginTx).
 type pipe struct {
-	pgx.Tx
+	pool  *pgxpool.Pool
+	tx    pgx.Tx // nil until the first send begins it
 	batch pgx.Batch
 	// saves are runs to write back, in one statement, before the next
 	// read: every read sees them, yet many runs cost one statement.
@@ -28,6 +32,10 @@ type pipe struct {
 	newExecs map[int64]bool // ids of the executions in creates
 	newRuns  map[int64]bool // ids of the runs in creates
 }
+
+// newPipe returns a transaction on the engine's pool, begun when it first
+// sends something; rollback must be called when it is done with.
+func (e *Engine) newPipe() *pipe { return &pipe{pool: e.pool} }
 
 // create queues a new execution and its top-level run.
 func (p *pipe) create(exec *store.Execution, run *store.Run) {
@@ -66,40 +74,114 @@ func (p *pipe) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandT
 	return pgconn.CommandTag{}, nil
 }
 
-// Query sends the queued writes, then runs the query.
+// Query runs a query after the queued writes, in the same round trip.
 func (p *pipe) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	if err := p.sync(ctx); err != nil {
-		return nil, err
+	if p.tx != nil && p.pending() == 0 {
+		return p.tx.Query(ctx, sql, args...)
 	}
-	return p.Tx.Query(ctx, sql, args...)
+	b := &pgx.Batch{}
+	b.Queue(sql, args...)
+	br, err := p.send(ctx, b)
+	if err != nil {
+		return errRows{err}, err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		_ = br.Close()
+		return errRows{err}, err
+	}
+	return &batchRows{Rows: rows, br: br}, nil
 }
 
-// QueryRow sends the queued writes, then runs the query.
+// QueryRow runs a query after the queued writes, in the same round trip.
 func (p *pipe) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	if err := p.sync(ctx); err != nil {
+	if p.tx != nil && p.pending() == 0 {
+		return p.tx.QueryRow(ctx, sql, args...)
+	}
+	b := &pgx.Batch{}
+	b.Queue(sql, args...)
+	br, err := p.send(ctx, b)
+	if err != nil {
 		return errRow{err}
 	}
-	return p.Tx.QueryRow(ctx, sql, args...)
+	return batchRow{Row: br.QueryRow(), br: br}
 }
 
-// sync sends the queued writes and returns the first error.
+// SendBatch sends the queued writes, then the batch, in one round trip;
+// the results are the batch's.
+func (p *pipe) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	br, err := p.send(ctx, b)
+	if err != nil {
+		return pgx.FailedBatchResults(b, err)
+	}
+	return br
+}
+
+// sync sends the queued writes, beginning the transaction if it has not
+// begun, and returns the first error.
 func (p *pipe) sync(ctx context.Context) error {
+	if p.tx != nil && p.pending() == 0 {
+		return nil
+	}
+	br, err := p.send(ctx, nil)
+	if err != nil {
+		return err
+	}
+	return br.Close()
+}
+
+// pending is how many writes wait to be sent (counting run saves and new
+// executions as one each).
+func (p *pipe) pending() int {
+	return p.batch.Len() + len(p.saves) + len(p.creates)
+}
+
+// send sends, in one round trip, the begin of the transaction if it has
+// not begun, the queued writes, and then extra's queries. It reads the
+// results of all but extra's, returning the first error; the caller reads
+// extra's from the results and closes them.
+func (p *pipe) send(ctx context.Context, extra *pgx.Batch) (pgx.BatchResults, error) {
+	if err := p.queueWrites(ctx); err != nil {
+		return nil, err
+	}
+	b := &pgx.Batch{}
+	begin := p.tx == nil
+	if begin {
+		b.BeginTx(pgx.TxOptions{})
+	}
+	skip := len(b.QueuedQueries) + p.batch.Len()
+	b.QueuedQueries = append(b.QueuedQueries, p.batch.QueuedQueries...)
+	if extra != nil {
+		b.QueuedQueries = append(b.QueuedQueries, extra.QueuedQueries...)
+	}
+	p.batch = pgx.Batch{}
+	var br pgx.BatchResults
+	if begin {
+		br = p.pool.SendBatch(ctx, b)
+		p.tx = br.Tx()
+	} else {
+		br = p.tx.SendBatch(ctx, b)
+	}
+	for i := 0; i < skip; i++ {
+		if _, err := br.Exec(); err != nil {
+			_ = br.Close()
+			return nil, err
+		}
+	}
+	return br, nil
+}
+
+// queueWrites queues the new executions (in front) and the run saves.
+func (p *pipe) queueWrites(ctx context.Context) error {
 	if err := p.queueCreates(ctx); err != nil {
 		return err
 	}
-	if len(p.saves) > 0 {
-		saves := p.saves
-		p.saves, p.saved = nil, nil
-		if err := store.SaveRunsBatch(ctx, p, saves); err != nil {
-			return err
-		}
-	}
-	if p.batch.Len() == 0 {
+	if len(p.saves) == 0 {
 		return nil
 	}
-	err := p.Tx.SendBatch(ctx, &p.batch).Close()
-	p.batch = pgx.Batch{}
-	return err
+	saves := p.saves
+	p.saves, p.saved = nil, nil
+	return store.SaveRunsBatch(ctx, p, saves)
 }
 
 // queueCreates puts the insert of the new executions and runs in front of
@@ -121,9 +203,68 @@ func (p *pipe) queueCreates(ctx context.Context) error {
 // raw sends the queued writes and returns the transaction itself, for
 // River's functions.
 func (p *pipe) raw(ctx context.Context) (pgx.Tx, error) {
-	return p.Tx, p.sync(ctx)
+	if err := p.sync(ctx); err != nil {
+		return nil, err
+	}
+	return p.tx, nil
+}
+
+// commit sends the queued writes and commits.
+func (p *pipe) commit(ctx context.Context) error {
+	if err := p.sync(ctx); err != nil {
+		return err
+	}
+	return p.tx.Commit(ctx)
+}
+
+// rollback ends the transaction if it began and was not committed.
+func (p *pipe) rollback(ctx context.Context) {
+	if p.tx != nil {
+		_ = p.tx.Rollback(ctx) // ErrTxClosed after a commit
+	}
 }
 
 type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
+
+// batchRow is the row of a query sent in a batch; it closes the batch
+// once read.
+type batchRow struct {
+	pgx.Row
+	br pgx.BatchResults
+}
+
+func (r batchRow) Scan(dest ...any) error {
+	err := r.Row.Scan(dest...)
+	if cerr := r.br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// batchRows are the rows of a query sent in a batch; closing them closes
+// the batch.
+type batchRows struct {
+	pgx.Rows
+	br pgx.BatchResults
+}
+
+func (r *batchRows) Close() {
+	r.Rows.Close()
+	_ = r.br.Close()
+}
+
+// errRows are the rows of a query that could not be sent.
+type errRows struct{ err error }
+
+func (r errRows) Close()                                       {}
+func (r errRows) Err() error                                   { return r.err }
+func (r errRows) CommandTag() pgconn.CommandTag                { return pgconn.CommandTag{} }
+func (r errRows) FieldDescriptions() []pgconn.FieldDescription { return nil }
+func (r errRows) Next() bool                                   { return false }
+func (r errRows) Scan(...any) error                            { return r.err }
+func (r errRows) Values() ([]any, error)                       { return nil, r.err }
+func (r errRows) RawValues() [][]byte                          { return nil }
+func (r errRows) Conn() *pgx.Conn                              { return nil }
+func (r errRows) TypeMap() *pgtype.Map                         { return nil }

@@ -82,12 +82,8 @@ func (e *Engine) inExecution(ctx context.Context, executionID int64, complete fu
 // inExecutionRun is inExecution that also reads run runID in the round
 // trip that takes the lock.
 func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, complete func(context.Context, *pipe) error, fn func(*tx) error) error {
-	begun, err := e.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer begun.Rollback(ctx) //nolint:errcheck // a no-op after commit
-	pg := &pipe{Tx: begun}
+	pg := e.newPipe()
+	defer pg.rollback(ctx)
 	exec, run, err := store.LockExecutionWithRun(ctx, pg, executionID, runID)
 	if errors.Is(err, store.ErrNotFound) {
 		return e.finishTx(ctx, pg, complete)
@@ -119,11 +115,7 @@ func (e *Engine) finishTx(ctx context.Context, pg *pipe, complete func(context.C
 			return err
 		}
 	}
-	tx, err := pg.raw(ctx)
-	if err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
+	return pg.commit(ctx)
 }
 
 // flush writes the collected events, jobs and job cancellations.

@@ -192,3 +192,33 @@ func LockExecutions(ctx context.Context, q Querier, ids []int64) ([]*Execution, 
 	rows, _ := q.Query(ctx, sql("LockExecutions"), ids)
 	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Execution])
 }
+
+// LockExecutionsWithRuns locks several executions (as LockExecutions) and
+// reads runs, in one round trip when q can send a batch. The runs are read
+// after the locks are held, so they are up to date.
+func LockExecutionsWithRuns(ctx context.Context, q Querier, ids, runIDs []int64) ([]*Execution, []*Run, error) {
+	sender, ok := q.(interface {
+		SendBatch(context.Context, *pgx.Batch) pgx.BatchResults
+	})
+	if !ok || len(runIDs) == 0 {
+		execs, err := LockExecutions(ctx, q, ids)
+		if err != nil || len(runIDs) == 0 {
+			return execs, nil, err
+		}
+		runs, err := GetRuns(ctx, q, runIDs)
+		return execs, runs, err
+	}
+	b := &pgx.Batch{}
+	b.Queue(sql("LockExecutions"), ids)
+	b.Queue(sql("GetRuns"), runIDs)
+	res := sender.SendBatch(ctx, b)
+	defer res.Close()
+	rows, _ := res.Query()
+	execs, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Execution])
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, _ = res.Query()
+	runs, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Run])
+	return execs, runs, err
+}
