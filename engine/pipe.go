@@ -76,12 +76,10 @@ func (p *pipe) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandT
 
 // Query runs a query after the queued writes, in the same round trip.
 func (p *pipe) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	if p.tx != nil && p.pending() == 0 {
+	if p.idle() {
 		return p.tx.Query(ctx, sql, args...)
 	}
-	b := &pgx.Batch{}
-	b.Queue(sql, args...)
-	br, err := p.send(ctx, b)
+	br, err := p.sendQuery(ctx, sql, args)
 	if err != nil {
 		return errRows{err}, err
 	}
@@ -95,16 +93,25 @@ func (p *pipe) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, er
 
 // QueryRow runs a query after the queued writes, in the same round trip.
 func (p *pipe) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	if p.tx != nil && p.pending() == 0 {
+	if p.idle() {
 		return p.tx.QueryRow(ctx, sql, args...)
 	}
-	b := &pgx.Batch{}
-	b.Queue(sql, args...)
-	br, err := p.send(ctx, b)
+	br, err := p.sendQuery(ctx, sql, args)
 	if err != nil {
 		return errRow{err}
 	}
 	return batchRow{Row: br.QueryRow(), br: br}
+}
+
+// idle reports whether the transaction has begun and nothing waits to be
+// sent: a query can go on its own.
+func (p *pipe) idle() bool { return p.tx != nil && p.pending() == 0 }
+
+// sendQuery sends the queued writes and one query.
+func (p *pipe) sendQuery(ctx context.Context, sql string, args []any) (pgx.BatchResults, error) {
+	b := &pgx.Batch{}
+	b.Queue(sql, args...)
+	return p.send(ctx, b)
 }
 
 // SendBatch sends the queued writes, then the batch, in one round trip;
@@ -120,7 +127,7 @@ func (p *pipe) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 // sync sends the queued writes, beginning the transaction if it has not
 // begun, and returns the first error.
 func (p *pipe) sync(ctx context.Context) error {
-	if p.tx != nil && p.pending() == 0 {
+	if p.idle() {
 		return nil
 	}
 	br, err := p.send(ctx, nil)

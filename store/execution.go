@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -65,12 +64,6 @@ func GetExecutionByName(ctx context.Context, q Querier, machineID int64, name st
 // GetExecutionByARN reads an execution by ARN.
 func GetExecutionByARN(ctx context.Context, q Querier, arn string) (*Execution, error) {
 	return oneExecution(ctx, q, "GetExecutionByARN", arn)
-}
-
-// LockExecution reads an execution and locks it until the transaction
-// ends: every transaction that moves an execution takes this lock first.
-func LockExecution(ctx context.Context, q Querier, id int64) (*Execution, error) {
-	return oneExecution(ctx, q, "LockExecution", id)
 }
 
 // RedriveExecution sets a stopped execution RUNNING again.
@@ -140,54 +133,35 @@ func ListEvents(ctx context.Context, q Querier, executionID, after int64, limit 
 	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Event])
 }
 
-// LockExecutionWithRun locks an execution like LockExecution and reads one
-// of its runs in the same round trip; the run is nil when it does not
-// exist or belongs to another execution. The run is read by a second
+// LockExecutionWithRun locks an execution and reads one of its runs in the
+// same round trip (see LockExecutionsWithRuns); the run is nil when it does
+// not exist or belongs to another execution. The run is read by a second
 // statement in the same batch, not joined to the locking one: a statement
 // that waited for the lock sees the execution as the lock's holder left it
 // but every other row as it was before the wait (READ COMMITTED), so a
-// joined run could be one transition old. q must have no writes queued.
+// joined run could be one transition old.
 func LockExecutionWithRun(ctx context.Context, q Querier, id, runID int64) (*Execution, *Run, error) {
-	sender, ok := q.(interface {
-		SendBatch(context.Context, *pgx.Batch) pgx.BatchResults
-	})
-	if !ok || runID == 0 {
-		exec, err := LockExecution(ctx, q, id)
-		if err != nil || runID == 0 {
-			return exec, nil, err
-		}
-		run, err := GetRun(ctx, q, runID)
-		return ownRun(exec, run, err)
+	var runIDs []int64
+	if runID != 0 {
+		runIDs = []int64{runID}
 	}
-	b := &pgx.Batch{}
-	b.Queue(sql("LockExecution"), id)
-	b.Queue(sql("GetRun"), runID)
-	res := sender.SendBatch(ctx, b)
-	defer res.Close()
-	rows, _ := res.Query()
-	exec, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Execution])
-	if err != nil {
-		return nil, nil, notFound(err)
-	}
-	rows, _ = res.Query()
-	run, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Run])
-	return ownRun(exec, run, notFound(err))
-}
-
-// ownRun returns run when it belongs to exec, and nil when it does not or
-// does not exist.
-func ownRun(exec *Execution, run *Run, err error) (*Execution, *Run, error) {
-	if errors.Is(err, ErrNotFound) || err == nil && run.ExecutionID != exec.ID {
-		return exec, nil, nil
-	}
+	execs, runs, err := LockExecutionsWithRuns(ctx, q, []int64{id}, runIDs)
 	if err != nil {
 		return nil, nil, err
 	}
-	return exec, run, nil
+	if len(execs) == 0 {
+		return nil, nil, ErrNotFound
+	}
+	if len(runs) == 1 && runs[0].ExecutionID == id {
+		return execs[0], runs[0], nil
+	}
+	return execs[0], nil, nil
 }
 
-// LockExecutions locks several executions, in id order so that
-// transactions locking overlapping sets cannot deadlock.
+// LockExecutions reads several executions and locks them until the
+// transaction ends (every transaction that moves an execution takes its
+// lock first), in id order so that transactions locking overlapping sets
+// cannot deadlock.
 func LockExecutions(ctx context.Context, q Querier, ids []int64) ([]*Execution, error) {
 	rows, _ := q.Query(ctx, sql("LockExecutions"), ids)
 	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Execution])

@@ -20,11 +20,6 @@ SELECT id, arn, state_machine_id, version, name, status, input, output, error, c
        started_at, stopped_at, last_event_id, redrive_count
 FROM stepwise_executions WHERE arn = $1;
 
--- name: LockExecution
-SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
-       started_at, stopped_at, last_event_id, redrive_count
-FROM stepwise_executions WHERE id = $1 FOR UPDATE;
-
 -- name: RedriveExecution
 UPDATE stepwise_executions
 SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stopped_at = NULL,
