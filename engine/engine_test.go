@@ -127,14 +127,16 @@ func TestVersionsArePinned(t *testing.T) {
 
 // An engine reuses the machine version it read for a start for a second.
 // A machine another engine deleted meanwhile still cannot be started, and
-// another engine's update is used within that second.
+// another engine's update is used within that second. Deleting a machine
+// deletes its executions' histories.
 func TestMachineVersionsAcrossEngines(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	other := startEngine(t, h.e.Pool(), &engine.Config{})
 	ctx := context.Background()
 	h.machine("shared", single(`{"Type":"Pass","Result":"v1","End":true}`))
-	requireSucceeded(t, h.run("shared", "a", `{}`), `"v1"`)
+	first := h.run("shared", "a", `{}`)
+	requireSucceeded(t, first, `"v1"`)
 	_, err := other.UpdateStateMachine(ctx, "shared", engine.MachineSpec{Definition: single(`{"Type":"Pass","Result":"v2","End":true}`)})
 	require.NoError(t, err)
 	time.Sleep(1100 * time.Millisecond)
@@ -142,6 +144,9 @@ func TestMachineVersionsAcrossEngines(t *testing.T) {
 	require.NoError(t, other.DeleteStateMachine(ctx, "shared", false))
 	_, _, err = h.e.StartExecution(ctx, engine.StartInput{StateMachine: "shared", Name: "c"})
 	require.ErrorIs(t, err, engine.ErrStateMachineDoesNotExist)
+	var events int
+	require.NoError(t, h.e.Pool().QueryRow(ctx, `SELECT count(*) FROM stepwise_events WHERE execution_id = $1`, first.ID).Scan(&events))
+	require.Zero(t, events, "a deleted machine's executions take their history with them")
 }
 
 func single(state string) string {

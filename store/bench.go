@@ -54,13 +54,6 @@ func DatabaseBackends(ctx context.Context, q Querier) ([]int32, error) {
 	return pgx.CollectRows(rows, pgx.RowTo[int32])
 }
 
-// CountRunning counts the RUNNING executions, on the status index.
-func CountRunning(ctx context.Context, q Querier) (int64, error) {
-	var n int64
-	err := q.QueryRow(ctx, sql("CountRunning")).Scan(&n)
-	return n, err
-}
-
 // AnalyzeTables refreshes the planner's statistics of the tables the
 // engine writes, as autovacuum does on a live system within a minute.
 func AnalyzeTables(ctx context.Context, q Querier) error {

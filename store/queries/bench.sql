@@ -25,9 +25,6 @@ SELECT count(*) FROM stepwise_events WHERE type = $1;
 -- name: DatabaseBackends
 SELECT pid FROM pg_stat_activity WHERE datname = current_database();
 
--- name: CountRunning
-SELECT count(*) FROM stepwise_executions WHERE status = 'RUNNING';
-
 -- name: AnalyzeTables
 ANALYZE stepwise_executions, stepwise_runs, stepwise_events, river_job;
 

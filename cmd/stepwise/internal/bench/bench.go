@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -230,7 +231,22 @@ type env struct {
 	cpu     map[int32]int64
 	started time.Time
 	heap    *heapWatch
+	count   *executionCounter // of the engine's executions
 }
+
+// executionCounter counts the executions the engine started and finished,
+// as the metrics of `stepwise serve` do.
+type executionCounter struct {
+	started, finished atomic.Int64
+}
+
+func (c *executionCounter) ExecutionStarted(string)                  { c.started.Add(1) }
+func (c *executionCounter) ExecutionFinished(string, string)         { c.finished.Add(1) }
+func (c *executionCounter) Transitions(int)                          {}
+func (c *executionCounter) TaskFinished(string, time.Duration, bool) {}
+
+// running is how many of the engine's executions are running.
+func (c *executionCounter) running() int64 { return c.started.Load() - c.finished.Load() }
 
 // open clones a database for a workload and starts an engine on it that
 // serves fns, configured as `stepwise serve` configures it.
@@ -239,7 +255,8 @@ func (r *runner) open(ctx context.Context, fns *activities.Registry) (*env, erro
 	if err != nil {
 		return nil, err
 	}
-	if v.e, err = engine.New(v.pool, &engine.Config{Drive: true, Functions: fns}); err != nil {
+	v.count = &executionCounter{}
+	if v.e, err = engine.New(v.pool, &engine.Config{Drive: true, Functions: fns, Observer: v.count}); err != nil {
 		v.close()
 		return nil, err
 	}

@@ -145,22 +145,18 @@ func (res *Result) rescale(k int, unit string) {
 	res.Unit = unit
 }
 
-// waitStopped waits until at most running executions are RUNNING.
+// waitStopped waits until at most running of the engine's executions
+// are running. It asks the engine's counts rather than the database, so
+// that polling costs the database nothing.
 func (v *env) waitStopped(ctx context.Context, running int64) error {
-	for {
-		n, err := store.CountRunning(ctx, v.pool)
-		if err != nil {
-			return err
-		}
-		if n <= running {
-			return nil
-		}
+	for v.count.running() > running {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(5 * time.Millisecond):
 		}
 	}
+	return nil
 }
 
 func plain(int) string { return `{"n":1}` }
