@@ -19,6 +19,10 @@ type fork struct {
 	Concurrency int     `json:"concurrency,omitempty"`
 	Count       int64   `json:"count"`
 	Percentage  float64 `json:"percentage"`
+	// Next is the lowest index that may still be PENDING: children are
+	// claimed in index order, so the claim looks from there on (a redrive
+	// sets it back to 0).
+	Next int `json:"next,omitempty"`
 }
 
 func (t *tx) saveFork(l *live, f *fork) error {
@@ -124,12 +128,13 @@ func (t *tx) startPending(l *live, f *fork, n int) error {
 	if n <= 0 {
 		return nil
 	}
-	pending, err := store.ClaimPendingRuns(t.ctx, t.pg, l.run.ID, n)
+	pending, err := store.ClaimPendingRuns(t.ctx, t.pg, l.run.ID, f.Next, n)
 	if err != nil {
 		return err
 	}
 	for _, p := range pending {
 		t.scheduleRun(p.ID, p.Seq, reasonStart, t.now)
+		f.Next = max(f.Next, p.Idx+1)
 	}
 	f.Started += len(pending)
 	return nil

@@ -72,7 +72,7 @@ func (t *tx) redriveRun(id int64) error {
 		return err
 	}
 	f.Done, f.Failed = f.Total-len(reset), 0
-	f.Started = f.Done
+	f.Started, f.Next = f.Done, 0
 	if err := t.startPending(l, &f, len(reset)); err != nil {
 		return err
 	}

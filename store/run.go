@@ -83,13 +83,15 @@ func TopRun(ctx context.Context, q Querier, executionID int64) (*Run, error) {
 // PendingRun is a child run waiting to start.
 type PendingRun struct {
 	ID  int64 `db:"id"`
+	Idx int   `db:"idx"`
 	Seq int64 `db:"seq"`
 }
 
-// ClaimPendingRuns sets up to limit PENDING children of parent RUNNING, in
-// index order, and returns them with their new sequence numbers.
-func ClaimPendingRuns(ctx context.Context, q Querier, parent int64, limit int) ([]PendingRun, error) {
-	rows, _ := q.Query(ctx, sql("ClaimPendingRuns"), parent, limit)
+// ClaimPendingRuns sets up to limit PENDING children of parent RUNNING,
+// from index from on in index order, and returns them with their new
+// sequence numbers.
+func ClaimPendingRuns(ctx context.Context, q Querier, parent int64, from, limit int) ([]PendingRun, error) {
+	rows, _ := q.Query(ctx, sql("ClaimPendingRuns"), parent, from, limit)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[PendingRun])
 }
 

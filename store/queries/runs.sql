@@ -27,9 +27,12 @@ SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_inpu
 FROM stepwise_runs WHERE execution_id = $1 AND parent_id IS NULL;
 
 -- name: ClaimPendingRuns
+-- Claims PENDING children from index $2 on, in index order, on the
+-- (parent_id, idx) index: the caller knows every child before $2 is claimed.
 UPDATE stepwise_runs SET status = 'RUNNING', seq = seq + 1
-WHERE id IN (SELECT id FROM stepwise_runs WHERE parent_id = $1 AND status = 'PENDING' ORDER BY idx LIMIT $2)
-RETURNING id, seq;
+WHERE id IN (SELECT id FROM stepwise_runs WHERE parent_id = $1 AND idx >= $2 AND status = 'PENDING'
+             ORDER BY idx LIMIT $3)
+RETURNING id, idx, seq;
 
 -- name: ChildOutputs
 SELECT idx, status, output, error, cause FROM stepwise_runs WHERE parent_id = $1 ORDER BY idx;
