@@ -75,13 +75,16 @@ func (e *Engine) accept(fn string, size int) bool {
 	return e.local.waiting < 100*e.cfg.TaskWorkers && e.local.waitingBytes+size <= localBacklogBytes
 }
 
-// lease hands a task to this process: its lease is written with the
-// transaction, and it runs once the transaction commits.
-func (t *tx) lease(args taskArgs) {
-	text, _ := json.Marshal(args)
-	t.locals = append(t.locals, localTask{args: args})
-	t.leases = append(t.leases, store.TaskLease{RunID: args.RunID, Seq: args.Seq,
-		Until: t.now.Add(t.e.cfg.LocalTaskLease), Args: string(text)})
+// leases returns the lease rows of the transaction's local tasks, written
+// with it; the tasks run once it commits.
+func (t *tx) leases() []store.TaskLease {
+	out := make([]store.TaskLease, 0, len(t.locals))
+	for _, lt := range t.locals {
+		text, _ := json.Marshal(lt.args)
+		out = append(out, store.TaskLease{RunID: lt.args.RunID, Seq: lt.args.Seq,
+			Until: t.now.Add(t.e.cfg.LocalTaskLease), Args: string(text)})
+	}
+	return out
 }
 
 // committed starts what a committed transaction handed to this process:

@@ -34,7 +34,7 @@ func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 	}
 	args := t.taskArgs(l, call, binding)
 	if t.e.accept(binding.Function, len(args.Input)) {
-		t.lease(args)
+		t.locals = append(t.locals, localTask{args: args})
 	} else {
 		t.jobs = append(t.jobs, taskJob(args))
 	}

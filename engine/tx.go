@@ -34,8 +34,7 @@ type tx struct {
 	input   any  // the execution input, decoded on first use
 	timers  []timer
 	tasks   []*completion // task results recorded, for the Observer
-	locals  []localTask
-	leases  []store.TaskLease // of the local tasks
+	locals  []localTask   // tasks this process runs, under leases
 	// cancelRuns are runs whose tasks this transaction cancelled, for
 	// the local ones to be cancelled once it commits.
 	cancelRuns []int64
@@ -133,7 +132,7 @@ func flushAll(ctx context.Context, pg *pipe, txs []*tx) error {
 	var leases []store.TaskLease
 	for _, t := range txs {
 		events = append(events, t.events...)
-		leases = append(leases, t.leases...)
+		leases = append(leases, t.leases()...)
 		if (t.ended || len(t.events) > 0) && !pg.creating(t.exec.ID) {
 			execs = append(execs, t.exec)
 		}

@@ -32,15 +32,11 @@ func UpdateExecutionsBatch(ctx context.Context, q Querier, execs []*Execution) e
 	if len(execs) == 0 {
 		return nil
 	}
-	n := len(execs)
-	ids, last := make([]int64, n), make([]int64, n)
-	status := make([]string, n)
-	output, errs, causes := make([]*string, n), make([]*string, n), make([]*string, n)
-	stopped := make([]*time.Time, n)
-	for i, e := range execs {
-		ids[i], status[i], output[i], errs[i], causes[i], stopped[i], last[i] = e.ID, e.Status, e.Output, e.Error, e.Cause, e.StoppedAt, e.LastEventID
+	c := executionColumns{}
+	for _, e := range execs {
+		c.add(e)
 	}
-	_, err := q.Exec(ctx, sql("UpdateExecutionsBatch"), ids, status, output, errs, causes, stopped, last)
+	_, err := q.Exec(ctx, sql("UpdateExecutionsBatch"), c.ids, c.status, c.outputs, c.errs, c.causes, c.stopped, c.last)
 	return err
 }
 
@@ -101,8 +97,9 @@ type NewExecution struct {
 }
 
 // InsertExecutionsAndRuns creates executions and their top-level runs, as
-// they are now, in one statement. A name already taken fails it with
-// ErrConflict.
+// they are now, in one statement. A name already taken fails it with a
+// unique violation (ErrConflict when q runs the statement at once; a pipe
+// that queues it reports the violation when it sends it).
 func InsertExecutionsAndRuns(ctx context.Context, q Querier, news []NewExecution) error {
 	x := executionColumns{}
 	r := runColumns{}
