@@ -23,8 +23,8 @@ import (
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/asl/runner"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/store"
-	"github.com/stepwise-run/stepwise/store/storetest"
 )
 
 // The fault-injection suite: go test -tags chaos -p 1 -run Chaos ./engine/
@@ -351,7 +351,7 @@ func TestChaos(t *testing.T) {
 	sc, restartCommand := chaosSettings(t)
 	began := time.Now()
 	ctx := context.Background()
-	url := storetest.NewDatabase(t)
+	url := testkit.NewDatabase(t)
 	pool, err := pgxpool.New(ctx, url)
 	require.NoError(t, err)
 	defer pool.Close()

@@ -14,8 +14,8 @@ import (
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/store"
-	"github.com/stepwise-run/stepwise/store/storetest"
 )
 
 // harness is a running engine on a fresh database with the example
@@ -29,7 +29,7 @@ type harness struct {
 
 func newHarness(t *testing.T, register ...func(*activities.Registry)) *harness {
 	t.Helper()
-	pool := storetest.NewPool(t)
+	pool := testkit.NewPool(t)
 	reg := activities.NewRegistry()
 	cfg := &orders.Config{}
 	orders.Register(reg, cfg)

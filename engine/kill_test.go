@@ -16,8 +16,8 @@ import (
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/asl/runner"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/store"
-	"github.com/stepwise-run/stepwise/store/storetest"
 )
 
 // sagaSteps maps the saga's functions to the step names an order id can
@@ -100,7 +100,7 @@ func TestKillEngine(t *testing.T) {
 		t.Skip("kills processes; skipped with -short")
 	}
 	t.Parallel()
-	url := storetest.NewDatabase(t)
+	url := testkit.NewDatabase(t)
 	pool, err := pgxpool.New(context.Background(), url)
 	require.NoError(t, err)
 	defer pool.Close()

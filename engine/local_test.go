@@ -10,8 +10,8 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/store"
-	"github.com/stepwise-run/stepwise/store/storetest"
 )
 
 // A local task outlives many leases while it runs, is not handed to
@@ -19,7 +19,7 @@ import (
 // its execution (it learns that at its next lease renewal).
 func TestLocalTaskLeases(t *testing.T) {
 	t.Parallel()
-	pool := storetest.NewPool(t)
+	pool := testkit.NewPool(t)
 	calls := make(chan struct{}, 10)
 	cancelled := make(chan struct{})
 	reg := activities.NewRegistry()
@@ -54,7 +54,7 @@ func TestLocalTaskLeases(t *testing.T) {
 // beyond it go to River, where any worker can take them, and all finish.
 func TestLocalBacklogOverflowsToRiver(t *testing.T) {
 	t.Parallel()
-	pool := storetest.NewPool(t)
+	pool := testkit.NewPool(t)
 	release := make(chan struct{})
 	reg := activities.NewRegistry()
 	activities.Register(reg, "slow", func(ctx context.Context, in any) (any, error) {
@@ -90,7 +90,7 @@ func TestLocalBacklogOverflowsToRiver(t *testing.T) {
 // it again, and the execution finishes with that run's result.
 func TestExpiredLeaseGoesToRiver(t *testing.T) {
 	t.Parallel()
-	pool := storetest.NewPool(t)
+	pool := testkit.NewPool(t)
 	var calls atomic.Int32
 	reg := activities.NewRegistry()
 	activities.Register(reg, "stall", func(ctx context.Context, _ any) (any, error) {

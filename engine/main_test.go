@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 func TestMain(m *testing.M) {
@@ -13,6 +13,6 @@ func TestMain(m *testing.M) {
 		return
 	}
 	code := m.Run()
-	storetest.DropTemplate()
+	testkit.DropTemplate()
 	os.Exit(code)
 }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/store"
-	"github.com/stepwise-run/stepwise/store/storetest"
 )
 
 // TestLockExecutionWithRunAfterWait checks that a transaction that had to
@@ -19,7 +19,7 @@ import (
 func TestLockExecutionWithRunAfterWait(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := storetest.NewPool(t)
+	pool := testkit.NewPool(t)
 	sm, err := store.InsertStateMachine(ctx, pool, "m", "arn:m")
 	require.NoError(t, err)
 	_, err = store.InsertVersion(ctx, pool, sm.ID, `{"StartAt":"A"}`, nil)

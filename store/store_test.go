@@ -9,20 +9,20 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/store"
-	"github.com/stepwise-run/stepwise/store/storetest"
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	storetest.DropTemplate()
+	testkit.DropTemplate()
 	os.Exit(code)
 }
 
 func TestExecutionsAndEvents(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := storetest.NewPool(t)
+	pool := testkit.NewPool(t)
 	sm, err := store.InsertStateMachine(ctx, pool, "m", "arn:m")
 	require.NoError(t, err)
 	_, err = store.InsertStateMachine(ctx, pool, "m", "arn:m2")

@@ -22,12 +22,12 @@ import (
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	storetest.DropTemplate()
+	testkit.DropTemplate()
 	os.Exit(code)
 }
 
@@ -49,7 +49,7 @@ func newAWSHarness(t *testing.T) *awsHarness {
 // newAWSHarnessWith serves the protocol with a StartSyncExecution timeout.
 func newAWSHarnessWith(t *testing.T, syncTimeout time.Duration) *awsHarness {
 	t.Helper()
-	pool := storetest.NewPool(t)
+	pool := testkit.NewPool(t)
 	reg := activities.NewRegistry()
 	approvals := make(chan orders.ApprovalRequest, 8)
 	orders.Register(reg, &orders.Config{OnApprovalRequest: func(r orders.ApprovalRequest) { approvals <- r }})

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -24,7 +24,7 @@ import (
 // with a one-Pass machine named "pass".
 func benchServer(b *testing.B) string {
 	b.Helper()
-	cfg, err := pgxpool.ParseConfig(storetest.NewDatabase(b))
+	cfg, err := pgxpool.ParseConfig(testkit.NewDatabase(b))
 	require.NoError(b, err)
 	cfg.MaxConns = 32
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)

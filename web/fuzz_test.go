@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -29,7 +29,7 @@ import (
 // "fa", and returns its URL.
 func fuzzServer(f *testing.F) string {
 	f.Helper()
-	e, err := engine.New(storetest.NewPool(f), &engine.Config{Drive: true, FetchPollInterval: 50 * time.Millisecond})
+	e, err := engine.New(testkit.NewPool(f), &engine.Config{Drive: true, FetchPollInterval: 50 * time.Millisecond})
 	require.NoError(f, err)
 	require.NoError(f, e.Start(context.Background()))
 	f.Cleanup(func() {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -40,7 +40,7 @@ func TestObserverMetrics(t *testing.T) {
 		}
 		return map[string]any{"checked": true}, nil
 	})
-	e, err := engine.New(storetest.NewPool(t), &engine.Config{Functions: reg, Drive: true, FetchPollInterval: 50 * time.Millisecond,
+	e, err := engine.New(testkit.NewPool(t), &engine.Config{Functions: reg, Drive: true, FetchPollInterval: 50 * time.Millisecond,
 		Observer: web.NewObserver()})
 	require.NoError(t, err)
 	require.NoError(t, e.Start(ctx))

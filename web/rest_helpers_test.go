@@ -22,7 +22,7 @@ import (
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -40,7 +40,7 @@ type api struct {
 // newAPI starts an engine and an httptest server of web.New(engine, cfg).
 func newAPI(t *testing.T, cfg *web.Config) *api {
 	t.Helper()
-	pool := storetest.NewPool(t)
+	pool := testkit.NewPool(t)
 	reg := activities.NewRegistry()
 	approvals := make(chan orders.ApprovalRequest, 16)
 	oc := &orders.Config{OnApprovalRequest: func(r orders.ApprovalRequest) { approvals <- r }}

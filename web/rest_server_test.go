@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -144,7 +144,7 @@ func TestHealthAndMetrics(t *testing.T) {
 
 func TestDatabaseDown(t *testing.T) {
 	t.Parallel()
-	pool := storetest.NewPool(t)
+	pool := testkit.NewPool(t)
 	e, err := engine.New(pool, nil)
 	require.NoError(t, err)
 	var log syncBuffer
@@ -225,7 +225,7 @@ func TestAuthorizeSeam(t *testing.T) {
 
 func TestRunShutsDownGracefully(t *testing.T) {
 	t.Parallel()
-	pool := storetest.NewPool(t)
+	pool := testkit.NewPool(t)
 	e, err := engine.New(pool, nil)
 	require.NoError(t, err)
 	s := web.New(e, &web.Config{Listen: "127.0.0.1:0"})

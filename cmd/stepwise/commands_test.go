@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 // examplesDir is the repository's examples folder, seen from this package.
@@ -50,7 +50,7 @@ func TestMigrate(t *testing.T) {
 
 func TestCommandErrors(t *testing.T) {
 	t.Parallel()
-	migrated := "--database=" + storetest.NewDatabase(t)
+	migrated := "--database=" + testkit.NewDatabase(t)
 	unmigrated := "--database=" + freshDatabase(t)
 	requireCLI(t, "migrate", "up", unmigrated)
 	for !strings.Contains(requireCLI(t, "migrate", "down", unmigrated), "nothing to roll back") {
@@ -76,7 +76,7 @@ func TestCommandErrors(t *testing.T) {
 // process and reads the execution back.
 func TestExec(t *testing.T) {
 	t.Parallel()
-	db := "--database=" + storetest.NewDatabase(t)
+	db := "--database=" + testkit.NewDatabase(t)
 	serve := startBackground(t, "press Ctrl-C", "serve", "--insecure-no-auth", db)
 	dir := t.TempDir()
 	greet := writeFile(t, dir, "greet.json", `{"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
@@ -142,7 +142,7 @@ func TestExec(t *testing.T) {
 // task failure, with the example functions running in a worker.
 func TestTask(t *testing.T) {
 	t.Parallel()
-	db := "--database=" + storetest.NewDatabase(t)
+	db := "--database=" + testkit.NewDatabase(t)
 	startBackground(t, "press Ctrl-C", "serve", "--insecure-no-auth", db)
 	worker := startBackground(t, "press Ctrl-C", "worker", db)
 	requireCLI(t, "sm", "create", "approval", filepath.Join(examplesDir, "approval", "definition.asl.json"), db)

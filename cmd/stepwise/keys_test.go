@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -107,19 +107,19 @@ func TestDevAuthorize(t *testing.T) {
 
 func TestServeRefusesWithoutKeys(t *testing.T) {
 	t.Parallel()
-	code, stdout, stderr := cli(t, "serve", "--database="+storetest.NewDatabase(t), "--listen", "127.0.0.1:0")
+	code, stdout, stderr := cli(t, "serve", "--database="+testkit.NewDatabase(t), "--listen", "127.0.0.1:0")
 	require.Equal(t, 1, code, "stdout:\n%s", stdout)
 	require.Contains(t, stderr, "serve needs API keys")
 	require.Contains(t, stderr, "--insecure-no-auth")
 
-	code, _, stderr = cli(t, "dev", "--listen", "0.0.0.0:0", "--database="+storetest.NewDatabase(t), "--examples-dir", examplesDir)
+	code, _, stderr = cli(t, "dev", "--listen", "0.0.0.0:0", "--database="+testkit.NewDatabase(t), "--examples-dir", examplesDir)
 	require.Equal(t, 1, code)
 	require.Contains(t, stderr, "only on a loopback address")
 }
 
 func TestServeWithKeys(t *testing.T) {
 	t.Parallel()
-	db := "--database=" + storetest.NewDatabase(t)
+	db := "--database=" + testkit.NewDatabase(t)
 	serve := startBackground(t, "press Ctrl-C", "serve", db, "--listen", "127.0.0.1:0", "--api-keys", writeKeys(t))
 	m := regexp.MustCompile(`HTTP API on (\S+)/v1 .*API keys required`).FindStringSubmatch(serve.stdout.String())
 	require.NotNil(t, m, serve.stdout.String())
@@ -137,7 +137,7 @@ func TestServeWithKeys(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, get(""))
 	require.Equal(t, http.StatusOK, get("Bearer admin-secret-0123456789"))
 
-	insecure := startBackground(t, "press Ctrl-C", "serve", "--database="+storetest.NewDatabase(t), "--listen", "127.0.0.1:0", "--insecure-no-auth")
+	insecure := startBackground(t, "press Ctrl-C", "serve", "--database="+testkit.NewDatabase(t), "--listen", "127.0.0.1:0", "--insecure-no-auth")
 	require.Contains(t, insecure.stderr.String(), "NO AUTHENTICATION")
 	require.Contains(t, insecure.stdout.String(), "no authentication")
 }

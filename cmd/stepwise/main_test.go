@@ -18,7 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 func TestMain(m *testing.M) {
@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
-	storetest.DropTemplate()
+	testkit.DropTemplate()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -147,14 +147,14 @@ func freshDatabase(t *testing.T) string {
 	name := "stepwise_cli_" + hex.EncodeToString(b)
 	t.Cleanup(func() {
 		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, storetest.ServerURL())
+		conn, err := pgx.Connect(ctx, testkit.ServerURL())
 		if err != nil {
 			return
 		}
 		defer conn.Close(ctx)
 		_, _ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 	})
-	return storetest.URLFor(name)
+	return testkit.URLFor(name)
 }
 
 // errorCase is a command line that must fail with an exit code and a

@@ -17,7 +17,7 @@ import (
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -35,7 +35,7 @@ type remoteAPI struct {
 // API over HTTP, requiring testKey as the bearer token.
 func newRemoteAPI(t *testing.T) *remoteAPI {
 	t.Helper()
-	pool := storetest.NewPool(t)
+	pool := testkit.NewPool(t)
 	reg := activities.NewRegistry()
 	approvals := make(chan orders.ApprovalRequest, 16)
 	orders.Register(reg, &orders.Config{OnApprovalRequest: func(r orders.ApprovalRequest) { approvals <- r }})

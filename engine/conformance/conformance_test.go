@@ -13,7 +13,7 @@ import (
 	aslconformance "github.com/stepwise-run/stepwise/asl/conformance"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/engine/conformance"
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 // corpus is where the shared conformance corpus sits beside the repository.
@@ -22,7 +22,7 @@ var corpus = filepath.Join("..", "..", "..", "shared", "conformance", "cases")
 // newEngine starts a driving engine on a fresh database.
 func newEngine(t *testing.T) *engine.Engine {
 	t.Helper()
-	e, err := engine.New(storetest.NewPool(t), &engine.Config{Drive: true, FetchPollInterval: 20 * time.Millisecond})
+	e, err := engine.New(testkit.NewPool(t), &engine.Config{Drive: true, FetchPollInterval: 20 * time.Millisecond})
 	require.NoError(t, err)
 	require.NoError(t, e.Start(context.Background()))
 	t.Cleanup(func() {

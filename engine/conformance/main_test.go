@@ -4,11 +4,11 @@ import (
 	"os"
 	"testing"
 
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	storetest.DropTemplate()
+	testkit.DropTemplate()
 	os.Exit(code)
 }

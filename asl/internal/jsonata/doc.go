@@ -1,7 +1,7 @@
 // Package jsonata evaluates JSONata expressions as AWS Step Functions does.
 //
 // It runs the reference implementation, the jsonata npm package (2.2.2,
-// MIT licensed, embedded as jsonata.js and made synchronous at load: see
+// MIT licensed, embedded as third_party/jsonata.js (with its LICENSE) and made synchronous at load: see
 // synchronous), inside goja, a JavaScript engine written in Go. The Go ports (blues/jsonata-go,
 // xiatechs/jsonata-go and the others published) could not be fetched from
 // the module proxy where this was built, so the embedding was measured

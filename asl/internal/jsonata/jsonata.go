@@ -21,7 +21,7 @@ import (
 	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
 )
 
-//go:embed jsonata.js
+//go:embed third_party/jsonata.js
 var librarySource string
 
 // Rewrites that make jsonata 2.x synchronous. Its evaluator is written

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/cmd/stepwise/internal/bench"
-	"github.com/stepwise-run/stepwise/store/storetest"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 // BenchmarkWorkloads runs each workload of `stepwise bench` with b.N as
@@ -16,7 +16,7 @@ func BenchmarkWorkloads(b *testing.B) {
 	for _, name := range bench.Workloads() {
 		b.Run(name, func(b *testing.B) {
 			results, err := bench.Run(context.Background(), bench.Config{
-				ServerURL: storetest.ServerURL(), Only: []string{name}, Count: b.N})
+				ServerURL: testkit.ServerURL(), Only: []string{name}, Count: b.N})
 			require.NoError(b, err)
 			r := results[0]
 			b.ReportMetric(r.PerSecond, r.Unit+"/s")
@@ -33,7 +33,7 @@ func TestWorkloads(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every workload")
 	}
-	results, err := bench.Run(context.Background(), bench.Config{ServerURL: storetest.ServerURL(), Scale: 0.01})
+	results, err := bench.Run(context.Background(), bench.Config{ServerURL: testkit.ServerURL(), Scale: 0.01})
 	require.NoError(t, err)
 	require.Len(t, results, len(bench.Workloads()))
 	for _, r := range results {

@@ -1,7 +1,4 @@
-// Package storetest gives each test its own PostgreSQL database, cloned
-// from a template migrated once per test binary. The server is the one in
-// STEPWISE_TEST_DATABASE_URL, or the local one on 127.0.0.1:5432.
-package storetest
+package testkit
 
 import (
 	"context"

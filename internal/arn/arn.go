@@ -1,0 +1,242 @@
+// Package arn parses and formats Amazon Resource Names: the general
+// six-field form, and the Step Functions resources Stepwise names (state
+// machines with their versions and aliases, executions, activities) in any
+// partition. It is the one place that knows an ARN's layout.
+package arn
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// ARN is an Amazon Resource Name split into its six fields. Resource is
+// everything after the account and may hold colons.
+type ARN struct {
+	Partition, Service, Region, Account, Resource string
+}
+
+var partitionRE = regexp.MustCompile(`^aws(-[a-z]+)*$`)
+
+// Parse splits s into its fields. It fails when s does not start with
+// "arn:", has fewer than six colon-separated fields, or names a partition
+// other than aws or aws-*.
+func Parse(s string) (ARN, error) {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return ARN{}, fmt.Errorf("%q is not an ARN: an ARN has six colon-separated fields: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE", s)
+	}
+	a := ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}
+	if !partitionRE.MatchString(a.Partition) {
+		return ARN{}, fmt.Errorf("%q is not an ARN: partition %q is not aws or aws-*", s, a.Partition)
+	}
+	return a, nil
+}
+
+// String formats the ARN.
+func (a ARN) String() string {
+	return "arn:" + a.Partition + ":" + a.Service + ":" + a.Region + ":" + a.Account + ":" + a.Resource
+}
+
+// Is reports whether s looks like an ARN (starts with "arn:") rather than a
+// bare name.
+func Is(s string) bool { return strings.HasPrefix(s, "arn:") }
+
+// Space is where Step Functions resources live: a partition, a region and
+// an account. The zero Partition means "aws".
+type Space struct {
+	Partition, Region, Account string
+}
+
+func (s Space) states(resource ...string) string {
+	p := s.Partition
+	if p == "" {
+		p = "aws"
+	}
+	return ARN{Partition: p, Service: "states", Region: s.Region, Account: s.Account, Resource: strings.Join(resource, ":")}.String()
+}
+
+// StateMachine returns the ARN of the state machine name.
+func (s Space) StateMachine(name string) string { return s.states("stateMachine", name) }
+
+// Version returns the ARN of version v of the state machine name.
+func (s Space) Version(name string, v int) string {
+	return s.states("stateMachine", name, strconv.Itoa(v))
+}
+
+// Alias returns the ARN of the alias of the state machine name.
+func (s Space) Alias(name, alias string) string { return s.states("stateMachine", name, alias) }
+
+// Execution returns the ARN of the execution name of the state machine
+// machine.
+func (s Space) Execution(machine, name string) string { return s.states("execution", machine, name) }
+
+// Activity returns the ARN of the activity name.
+func (s Space) Activity(name string) string { return s.states("activity", name) }
+
+// Role returns the IAM role ARN placed where AWS names a state machine's
+// role (Stepwise runs no role).
+func (s Space) Role(name string) string {
+	p := s.Partition
+	if p == "" {
+		p = "aws"
+	}
+	return ARN{Partition: p, Service: "iam", Account: s.Account, Resource: "role/" + name}.String()
+}
+
+// StateMachine is a parsed state machine ARN, qualified by a version or an
+// alias or neither.
+type StateMachine struct {
+	Space
+	Name string
+	// Version is the version number of a version ARN; 0 otherwise.
+	Version int
+	// Alias is the alias name of an alias ARN; empty otherwise.
+	Alias string
+}
+
+// String formats the state machine ARN, with its qualifier.
+func (m StateMachine) String() string {
+	switch {
+	case m.Version > 0:
+		return m.Space.Version(m.Name, m.Version)
+	case m.Alias != "":
+		return m.Space.Alias(m.Name, m.Alias)
+	}
+	return m.Space.StateMachine(m.Name)
+}
+
+// Unqualified returns the ARN of the state machine without its version or
+// alias.
+func (m StateMachine) Unqualified() string { return m.Space.StateMachine(m.Name) }
+
+// ParseStateMachine parses arn:P:states:R:A:stateMachine:NAME[:QUALIFIER],
+// where a numeric qualifier is a version and any other an alias.
+func ParseStateMachine(s string) (StateMachine, error) {
+	a, fields, err := parseStates(s, "stateMachine", 1, 2)
+	if err != nil {
+		return StateMachine{}, err
+	}
+	m := StateMachine{Space: a, Name: fields[0]}
+	if len(fields) == 2 {
+		if v, err := strconv.Atoi(fields[1]); err == nil {
+			if v < 1 {
+				return StateMachine{}, fmt.Errorf("%q is not a state machine ARN: version %d is not 1 or more", s, v)
+			}
+			m.Version = v
+		} else {
+			m.Alias = fields[1]
+		}
+	}
+	return m, nil
+}
+
+// Execution is a parsed execution ARN. Express executions have the
+// resource type "express" instead of "execution".
+type Execution struct {
+	Space
+	Machine, Name string
+	Express       bool
+}
+
+// String formats the execution ARN.
+func (e Execution) String() string {
+	if e.Express {
+		return e.Space.states("express", e.Machine, e.Name)
+	}
+	return e.Space.Execution(e.Machine, e.Name)
+}
+
+// StateMachine returns the ARN of the execution's state machine.
+func (e Execution) StateMachine() string { return e.Space.StateMachine(e.Machine) }
+
+// ParseExecution parses arn:P:states:R:A:execution:MACHINE:NAME (or
+// express:MACHINE:NAME).
+func ParseExecution(s string) (Execution, error) {
+	typ := "execution"
+	if a, err := Parse(s); err == nil && strings.HasPrefix(a.Resource, "express:") {
+		typ = "express"
+	}
+	a, fields, err := parseStates(s, typ, 2, 2)
+	if err != nil {
+		return Execution{}, err
+	}
+	return Execution{Space: a, Machine: fields[0], Name: fields[1], Express: typ == "express"}, nil
+}
+
+// Activity is a parsed activity ARN.
+type Activity struct {
+	Space
+	Name string
+}
+
+// String formats the activity ARN.
+func (a Activity) String() string { return a.Space.Activity(a.Name) }
+
+// ParseActivity parses arn:P:states:R:A:activity:NAME.
+func ParseActivity(s string) (Activity, error) {
+	a, fields, err := parseStates(s, "activity", 1, 1)
+	if err != nil {
+		return Activity{}, err
+	}
+	return Activity{Space: a, Name: fields[0]}, nil
+}
+
+// Name returns the resource name in nameOrARN: nameOrARN itself when it is
+// not an ARN, else the name field of a state machine (without its
+// qualifier), execution or activity ARN. It returns "" for an ARN of
+// another kind.
+func Name(nameOrARN string) string {
+	if !Is(nameOrARN) {
+		return nameOrARN
+	}
+	if m, err := ParseStateMachine(nameOrARN); err == nil {
+		return m.Name
+	}
+	if e, err := ParseExecution(nameOrARN); err == nil {
+		return e.Name
+	}
+	if a, err := ParseActivity(nameOrARN); err == nil {
+		return a.Name
+	}
+	return ""
+}
+
+// parseStates parses a Step Functions ARN whose resource is typ followed by
+// between min and max non-empty colon-separated fields.
+func parseStates(s, typ string, min, max int) (Space, []string, error) {
+	a, err := Parse(s)
+	if err != nil {
+		return Space{}, nil, err
+	}
+	fields := strings.Split(a.Resource, ":")
+	n := len(fields) - 1
+	if a.Service != "states" || fields[0] != typ || n < min || n > max {
+		return Space{}, nil, fmt.Errorf("%q is not %s ARN (arn:PARTITION:states:REGION:ACCOUNT:%s:%s)", s, article(typ), typ, layout(typ))
+	}
+	for _, f := range fields[1:] {
+		if f == "" {
+			return Space{}, nil, fmt.Errorf("%q is not %s ARN: a field is empty", s, article(typ))
+		}
+	}
+	return Space{Partition: a.Partition, Region: a.Region, Account: a.Account}, fields[1:], nil
+}
+
+func article(typ string) string {
+	switch typ {
+	case "execution", "express", "activity":
+		return "an " + typ
+	}
+	return "a state machine"
+}
+
+func layout(typ string) string {
+	switch typ {
+	case "stateMachine":
+		return "NAME[:VERSION|:ALIAS]"
+	case "activity":
+		return "NAME"
+	}
+	return "MACHINE:NAME"
+}

@@ -1,0 +1,101 @@
+package arn_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/internal/arn"
+)
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	a, err := arn.Parse("arn:aws-cn:lambda:cn-north-1:123:function:f:live")
+	require.NoError(t, err)
+	require.Equal(t, arn.ARN{Partition: "aws-cn", Service: "lambda", Region: "cn-north-1", Account: "123", Resource: "function:f:live"}, a)
+	require.Equal(t, "arn:aws-cn:lambda:cn-north-1:123:function:f:live", a.String())
+	for _, bad := range []string{"", "greet", "arn:aws:states", "arn:gcp:states:r:a:activity:x", "urn:aws:states:r:a:activity:x"} {
+		_, err := arn.Parse(bad)
+		require.Error(t, err, bad)
+	}
+}
+
+func TestStateMachine(t *testing.T) {
+	t.Parallel()
+	sp := arn.Space{Region: "eu-west-1", Account: "42"}
+	cases := []struct {
+		in   string
+		want arn.StateMachine
+	}{
+		{sp.StateMachine("greet"), arn.StateMachine{Space: arn.Space{Partition: "aws", Region: "eu-west-1", Account: "42"}, Name: "greet"}},
+		{sp.Version("greet", 3), arn.StateMachine{Space: arn.Space{Partition: "aws", Region: "eu-west-1", Account: "42"}, Name: "greet", Version: 3}},
+		{"arn:aws-us-gov:states:r:a:stateMachine:greet:prod", arn.StateMachine{Space: arn.Space{Partition: "aws-us-gov", Region: "r", Account: "a"}, Name: "greet", Alias: "prod"}},
+	}
+	for _, c := range cases {
+		got, err := arn.ParseStateMachine(c.in)
+		require.NoError(t, err, c.in)
+		require.Equal(t, c.want, got)
+		require.Equal(t, c.in, got.String())
+		require.Equal(t, "greet", arn.Name(c.in))
+	}
+	for _, bad := range []string{
+		"arn:aws:states:r:a:stateMachine:",
+		"arn:aws:states:r:a:stateMachine:a:1:2",
+		"arn:aws:states:r:a:stateMachine:a:0",
+		"arn:aws:states:r:a:execution:a:b",
+		"arn:aws:lambda:r:a:stateMachine:a",
+	} {
+		_, err := arn.ParseStateMachine(bad)
+		require.Error(t, err, bad)
+	}
+}
+
+func TestExecution(t *testing.T) {
+	t.Parallel()
+	sp := arn.Space{Partition: "aws", Region: "us-east-1", Account: "000000000000"}
+	s := sp.Execution("greet", "first")
+	e, err := arn.ParseExecution(s)
+	require.NoError(t, err)
+	require.Equal(t, arn.Execution{Space: sp, Machine: "greet", Name: "first"}, e)
+	require.Equal(t, sp.StateMachine("greet"), e.StateMachine())
+	require.Equal(t, s, e.String())
+	require.Equal(t, "first", arn.Name(s))
+
+	x, err := arn.ParseExecution("arn:aws:states:us-east-1:000000000000:express:greet:run:1")
+	require.Error(t, err, "an express ARN has a machine and a name")
+	x, err = arn.ParseExecution("arn:aws:states:us-east-1:000000000000:express:greet:run")
+	require.NoError(t, err)
+	require.True(t, x.Express)
+	require.Equal(t, "arn:aws:states:us-east-1:000000000000:express:greet:run", x.String())
+
+	_, err = arn.ParseExecution("arn:aws:states:r:a:execution:greet")
+	require.ErrorContains(t, err, "is not an execution ARN")
+}
+
+func TestActivity(t *testing.T) {
+	t.Parallel()
+	sp := arn.Space{Region: "r", Account: "a"}
+	a, err := arn.ParseActivity(sp.Activity("review"))
+	require.NoError(t, err)
+	require.Equal(t, "review", a.Name)
+	require.Equal(t, "arn:aws:states:r:a:activity:review", a.String())
+	require.Equal(t, "review", arn.Name("review"))
+	require.Equal(t, "", arn.Name("arn:aws:lambda:r:a:function:f"))
+	require.Equal(t, "arn:aws:iam::a:role/stepwise", sp.Role("stepwise"))
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add("arn:aws:states:us-east-1:1:stateMachine:greet:2")
+	f.Add("arn:aws:states:us-east-1:1:execution:greet:x")
+	f.Fuzz(func(t *testing.T, s string) {
+		if a, err := arn.Parse(s); err == nil {
+			require.Equal(t, s, a.String())
+		}
+		if m, err := arn.ParseStateMachine(s); err == nil {
+			require.Equal(t, s, m.String())
+		}
+		if e, err := arn.ParseExecution(s); err == nil {
+			require.Equal(t, s, e.String())
+		}
+	})
+}
