@@ -297,7 +297,7 @@ func (r *MapRun) ItemInput(index int, c *Context) (any, *Error) {
 	if err != nil {
 		return nil, AsError(err)
 	}
-	if tooLarge(v) {
+	if TooLarge(v) {
 		return nil, NewError(ErrorDataLimitExceeded,
 			"The input of iteration %d of the Map state '%s', after ItemSelector, has a size exceeding the maximum number of bytes service limit.", index, r.State.Name)
 	}

@@ -20,8 +20,8 @@ func (p *Pass) enter(input any, c *Context) Decision {
 		if err != nil {
 			return failWith(err)
 		}
-		if tooLarge(out) {
-			return failWith(p.tooLargeError())
+		if TooLarge(out) {
+			return failWith(ResultTooLarge(p.Name))
 		}
 		return p.proceed(out).assigning(assign)
 	}
@@ -32,8 +32,8 @@ func (p *Pass) enter(input any, c *Context) Decision {
 	if p.HasResult {
 		result = p.Result
 	}
-	if tooLarge(result) {
-		return failWith(p.tooLargeError())
+	if TooLarge(result) {
+		return failWith(ResultTooLarge(p.Name))
 	}
 	assign, err := p.Assign.eval(result, nil, c)
 	if err != nil {
@@ -44,9 +44,4 @@ func (p *Pass) enter(input any, c *Context) Decision {
 		return failWith(err)
 	}
 	return p.proceed(out).assigning(assign)
-}
-
-func (p *Pass) tooLargeError() *Error {
-	return NewError(ErrorDataLimitExceeded,
-		"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", p.Name)
 }

@@ -234,7 +234,7 @@ func (b *Base) parameters(input any, c *Context) (any, *Error) {
 	if perr != nil {
 		return nil, AsError(perr)
 	}
-	if tooLarge(v) {
+	if TooLarge(v) {
 		return nil, NewError(ErrorDataLimitExceeded,
 			"The state/task '%s' has an input after Parameters with a size exceeding the maximum number of bytes service limit.", b.Name)
 	}
@@ -286,6 +286,13 @@ func applyResultPath(p OptionalPath, input, result any, c *Context) (any, *Error
 	return out, nil
 }
 
-// tooLarge reports whether v encodes to more than PayloadLimit bytes. It
+// TooLarge reports whether v encodes to more than PayloadLimit bytes. It
 // estimates without encoding and stops as soon as the limit is passed.
-func tooLarge(v any) bool { return jsonvalue.Over(v, PayloadLimit) }
+func TooLarge(v any) bool { return jsonvalue.Over(v, PayloadLimit) }
+
+// ResultTooLarge is the States.DataLimitExceeded error of state when its
+// result is over PayloadLimit.
+func ResultTooLarge(state string) *Error {
+	return NewError(ErrorDataLimitExceeded,
+		"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", state)
+}

@@ -64,7 +64,7 @@ func (e *Engine) DeleteActivity(ctx context.Context, nameOrARN string) error {
 
 // parkActivity queues a Task on an activity for polling workers, with its
 // token and its durable timeout and heartbeat checks.
-func (t *tx) parkActivity(l *live, call *asl.TaskCall, activity string) (*asl.Decision, error) {
+func (t *change) parkActivity(l *live, call *asl.TaskCall, activity string) (*asl.Decision, error) {
 	if _, err := store.GetActivity(t.ctx, t.pg, activity); errors.Is(err, store.ErrNotFound) {
 		return t.taskFailedNow(l, call, asl.NewError(asl.ErrorTaskFailed, "activity %s does not exist", activity)), nil
 	} else if err != nil {
@@ -124,7 +124,7 @@ func (e *Engine) claimActivityTask(ctx context.Context, activity, worker string)
 			return nil, err
 		}
 		stale := false
-		err = e.inExecutionRun(ctx, claimed.ExecutionID, claimed.RunID, nil, func(t *tx) error {
+		err = e.inExecutionRun(ctx, claimed.ExecutionID, claimed.RunID, nil, func(t *change) error {
 			l, err := t.current(claimed.RunID, claimed.Seq)
 			if err != nil {
 				stale = errors.Is(err, errStale)

@@ -19,7 +19,7 @@ func (e *Engine) SendTaskSuccess(ctx context.Context, token, output string) erro
 	if err != nil {
 		return fmt.Errorf("%w: not valid JSON: %v", ErrInvalidOutput, err)
 	}
-	return e.callback(ctx, token, func(t *tx, l *live) error { return t.taskDone(l, result, nil) })
+	return e.callback(ctx, token, func(t *change, l *live) error { return t.taskDone(l, result, nil) })
 }
 
 // SendTaskFailure fails the callback task that handed out token.
@@ -28,7 +28,7 @@ func (e *Engine) SendTaskFailure(ctx context.Context, token, errName, cause stri
 	if failure.Name == "" {
 		failure.Name = asl.ErrorTaskFailed
 	}
-	return e.callback(ctx, token, func(t *tx, l *live) error { return t.taskDone(l, nil, failure) })
+	return e.callback(ctx, token, func(t *change, l *live) error { return t.taskDone(l, nil, failure) })
 }
 
 // SendTaskHeartbeat records that the callback task of token is alive.
@@ -65,12 +65,12 @@ func (e *Engine) openToken(ctx context.Context, token string) (*store.TaskToken,
 
 // callback closes the task of token and applies done to its run, in one
 // transaction; a second callback for the same token finds it closed.
-func (e *Engine) callback(ctx context.Context, token string, done func(*tx, *live) error) error {
+func (e *Engine) callback(ctx context.Context, token string, done func(*change, *live) error) error {
 	tok, err := e.openToken(ctx, token)
 	if err != nil {
 		return err
 	}
-	return e.inExecution(ctx, tok.ExecutionID, nil, func(t *tx) error {
+	return e.inExecution(ctx, tok.ExecutionID, nil, func(t *change) error {
 		again, err := store.GetTaskToken(t.ctx, t.pg, token)
 		if err != nil {
 			return err

@@ -112,8 +112,8 @@ func newLockedRand() *lockedRand {
 	return &lockedRand{r: mrand.New(mrand.NewPCG(mrand.Uint64(), mrand.Uint64()))}
 }
 
-// fork returns a private random source seeded from the shared one.
-func (l *lockedRand) fork() *mrand.Rand {
+// derive returns a private random source seeded from the shared one.
+func (l *lockedRand) derive() *mrand.Rand {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return mrand.New(mrand.NewPCG(l.r.Uint64(), l.r.Uint64()))

@@ -39,7 +39,7 @@ func (e *Engine) Observer() Observer { return e.cfg.Observer }
 // observe tells the Observer what the committed transaction t did: the
 // executions it started and ended, the states it entered and the task
 // results it recorded.
-func (e *Engine) observe(t *tx) {
+func (e *Engine) observe(t *change) {
 	o := e.cfg.Observer
 	if o == nil {
 		return

@@ -16,7 +16,7 @@ func (e *Engine) RedriveExecution(ctx context.Context, arn string) (*store.Execu
 	if err != nil {
 		return nil, err
 	}
-	err = e.inExecution(ctx, exec.ID, nil, func(t *tx) error {
+	err = e.inExecution(ctx, exec.ID, nil, func(t *change) error {
 		switch t.exec.Status {
 		case store.StatusFailed, store.StatusTimedOut, store.StatusAborted:
 		default:
@@ -30,7 +30,7 @@ func (e *Engine) RedriveExecution(ctx context.Context, arn string) (*store.Execu
 	return store.GetExecution(ctx, e.pool, exec.ID)
 }
 
-func (t *tx) redrive() error {
+func (t *change) redrive() error {
 	top, err := store.TopRun(t.ctx, t.pg, t.exec.ID)
 	if err != nil {
 		return err
@@ -50,7 +50,7 @@ func (t *tx) redrive() error {
 
 // redriveRun restarts run id at the state where it stopped: a fork state
 // restarts its unfinished children, any other state is entered again.
-func (t *tx) redriveRun(id int64) error {
+func (t *change) redriveRun(id int64) error {
 	l, err := t.loadRun(id)
 	if err != nil {
 		return err

@@ -15,7 +15,7 @@ import (
 
 // dispatch writes the task job for a Task state, with its timeout and
 // heartbeat checks. A resource nothing can serve fails the task at once.
-func (t *tx) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
+func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 	t.touch(l)
 	binding, _, err := activities.Resolve(call.Resource, call.Input)
 	if err != nil {
@@ -57,14 +57,14 @@ func taskJob(args taskArgs) river.InsertManyParams {
 	return river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{Queue: queueFor(args.Function), MaxAttempts: 25}}
 }
 
-func (t *tx) functionKnown(name string) (bool, error) {
+func (t *change) functionKnown(name string) (bool, error) {
 	if t.e.cfg.Functions != nil && t.e.cfg.Functions.Has(name) {
 		return true, nil
 	}
 	return store.FunctionKnown(t.ctx, t.pg, name)
 }
 
-func (t *tx) taskArgs(l *live, call *asl.TaskCall, b activities.Binding) taskArgs {
+func (t *change) taskArgs(l *live, call *asl.TaskCall, b activities.Binding) taskArgs {
 	args := taskArgs{
 		ExecutionID: t.exec.ID, ExecutionARN: t.exec.ARN, RunID: l.run.ID, Seq: l.run.Seq,
 		State: l.run.State, Resource: call.Resource, Function: b.Function, Input: asl.EncodeJSON(call.Input),
@@ -77,7 +77,7 @@ func (t *tx) taskArgs(l *live, call *asl.TaskCall, b activities.Binding) taskArg
 }
 
 // scheduleChecks writes the durable timeout and heartbeat checks of a task.
-func (t *tx) scheduleChecks(l *live, call *asl.TaskCall) {
+func (t *change) scheduleChecks(l *live, call *asl.TaskCall) {
 	if call.TimeoutSeconds < asl.DefaultTaskTimeout {
 		t.schedule(l, reasonTaskTimeout, t.now.Add(time.Duration(call.TimeoutSeconds)*time.Second))
 	}
@@ -88,7 +88,7 @@ func (t *tx) scheduleChecks(l *live, call *asl.TaskCall) {
 	}
 }
 
-func (t *tx) scheduleHeartbeat(l *live, seconds int64, from time.Time) {
+func (t *change) scheduleHeartbeat(l *live, seconds int64, from time.Time) {
 	opts := driveArgs{}.InsertOpts()
 	opts.ScheduledAt = from.Add(time.Duration(seconds) * time.Second)
 	t.jobs = append(t.jobs, river.InsertManyParams{
@@ -98,7 +98,7 @@ func (t *tx) scheduleHeartbeat(l *live, seconds int64, from time.Time) {
 }
 
 // taskFailedNow records a task that failed before it was sent to a worker.
-func (t *tx) taskFailedNow(l *live, call *asl.TaskCall, failure *asl.Error) *asl.Decision {
+func (t *change) taskFailedNow(l *live, call *asl.TaskCall, failure *asl.Error) *asl.Decision {
 	t.runEvent(l, taskEvent(l, "Scheduled"), map[string]any{"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input)})
 	t.runEvent(l, taskEvent(l, "Failed"), map[string]any{"error": failure.Name, "cause": failure.Cause})
 	d := l.m.Failed(l.run.State, l.in(), failure, t.context(l))
@@ -106,7 +106,7 @@ func (t *tx) taskFailedNow(l *live, call *asl.TaskCall, failure *asl.Error) *asl
 }
 
 // taskDone applies a task's result or failure to run l.
-func (t *tx) taskDone(l *live, result any, failure *asl.Error) error {
+func (t *change) taskDone(l *live, result any, failure *asl.Error) error {
 	t.touch(l)
 	if failure == nil && tooLarge(result) {
 		failure = asl.NewError(asl.ErrorDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", l.run.State)
@@ -124,7 +124,7 @@ func (t *tx) taskDone(l *live, result any, failure *asl.Error) error {
 }
 
 // current loads run id and checks it still waits on the task at seq.
-func (t *tx) current(id, seq int64) (*live, error) {
+func (t *change) current(id, seq int64) (*live, error) {
 	l, err := t.loadRun(id)
 	if err != nil {
 		return nil, err
@@ -143,7 +143,7 @@ func (e *Engine) runTask(ctx context.Context, job *river.Job[taskArgs]) error {
 		return err
 	}
 	return e.completions.submit(ctx, &work{execution: job.Args.ExecutionID, run: job.Args.RunID, job: job.ID,
-		apply: func(t *tx) error { return t.recordTask(done) }})
+		apply: func(t *change) error { return t.recordTask(done) }})
 }
 
 // perform runs a task's function. An error means the attempt did not
@@ -203,7 +203,7 @@ func (e *Engine) invoke(ctx context.Context, a taskArgs) (any, *asl.Error) {
 
 // recordStarted writes TaskStarted for a callback task before it runs.
 func (e *Engine) recordStarted(ctx context.Context, a taskArgs, at time.Time) error {
-	return e.inExecutionRun(ctx, a.ExecutionID, a.RunID, nil, func(t *tx) error {
+	return e.inExecutionRun(ctx, a.ExecutionID, a.RunID, nil, func(t *change) error {
 		l, err := t.current(a.RunID, a.Seq)
 		if err != nil {
 			return err
@@ -214,7 +214,7 @@ func (e *Engine) recordStarted(ctx context.Context, a taskArgs, at time.Time) er
 }
 
 // emitAt appends an event about run l that happened at a given time.
-func (t *tx) emitAt(l *live, typ string, at time.Time) {
+func (t *change) emitAt(l *live, typ string, at time.Time) {
 	if t.runEvent(l, typ, nil) != 0 {
 		t.events[len(t.events)-1].Timestamp = at
 	}

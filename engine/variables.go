@@ -8,7 +8,7 @@ import (
 // variables returns the workflow variables run l sees, reading them on
 // first use: the run's own, or those of the run it was forked from. A
 // definition that never assigns any costs no query.
-func (t *tx) variables(l *live) map[string]any {
+func (t *change) variables(l *live) map[string]any {
 	if !t.top.Assigns {
 		return nil
 	}
@@ -26,7 +26,7 @@ func (t *tx) variables(l *live) map[string]any {
 
 // assign applies a decision's assignments to run l's variables and queues
 // their write with the transaction's other writes.
-func (t *tx) assign(l *live, assign map[string]any) error {
+func (t *change) assign(l *live, assign map[string]any) error {
 	if len(assign) == 0 {
 		return nil
 	}
@@ -37,7 +37,7 @@ func (t *tx) assign(l *live, assign map[string]any) error {
 // isolateVariables gives the children of a distributed Map run l an
 // empty scope of their own: like AWS's child workflow executions, they do
 // not see the variables of the scopes around the Map.
-func (t *tx) isolateVariables(l *live, distributed bool) error {
+func (t *change) isolateVariables(l *live, distributed bool) error {
 	if !distributed || !t.top.Assigns {
 		return nil
 	}
@@ -57,7 +57,7 @@ func assigned(assign map[string]any) map[string]any {
 // evaluationFailed records AWS's EvaluationFailed event for a state that
 // failed evaluating a JSONata expression, then MapStateFailed or
 // ParallelStateFailed for those states.
-func (t *tx) evaluationFailed(l *live, e *asl.Error) {
+func (t *change) evaluationFailed(l *live, e *asl.Error) {
 	if e == nil || e.Name != asl.ErrorQueryEvaluationError {
 		return
 	}

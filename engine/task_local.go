@@ -77,7 +77,7 @@ func (e *Engine) accept(fn string, size int) bool {
 
 // leases returns the lease rows of the transaction's local tasks, written
 // with it; the tasks run once it commits.
-func (t *tx) leases() []store.TaskLease {
+func (t *change) leases() []store.TaskLease {
 	out := make([]store.TaskLease, 0, len(t.locals))
 	for _, lt := range t.locals {
 		text, _ := json.Marshal(lt.args)
@@ -90,7 +90,7 @@ func (t *tx) leases() []store.TaskLease {
 // committed starts what a committed transaction handed to this process:
 // its timers and local tasks, after cancelling the local tasks of the runs
 // whose tasks it cancelled.
-func (e *Engine) committed(t *tx) {
+func (e *Engine) committed(t *change) {
 	e.arm(t.timers)
 	e.observe(t)
 	if len(t.cancelRuns) > 0 {
@@ -135,7 +135,7 @@ func (e *Engine) runLocal(ctx context.Context, lt localTask) {
 		return // the lease runs out and River delivers the task again
 	}
 	err = e.completions.submit(context.Background(), &work{execution: lt.args.ExecutionID, run: lt.args.RunID,
-		lease: lt.key(), apply: func(t *tx) error { return t.recordTask(done) }})
+		lease: lt.key(), apply: func(t *change) error { return t.recordTask(done) }})
 	if err != nil {
 		e.log.Warn("record local task", "run", lt.args.RunID, "error", err)
 	}

@@ -19,10 +19,10 @@ import (
 
 // tx is one engine transaction on one locked execution. It collects the
 // events and jobs its steps produce and writes them at the end.
-type tx struct {
+type change struct {
 	e       *Engine
 	ctx     context.Context
-	pg      *pipe
+	pg      *pipeline
 	exec    *store.Execution
 	top     *asl.StateMachine
 	now     time.Time
@@ -74,14 +74,14 @@ var errStale = errors.New("stale")
 // inExecution runs fn in a transaction holding the execution's lock, then
 // writes what fn produced; complete, when set, completes the River job
 // that asked for the work in the same transaction.
-func (e *Engine) inExecution(ctx context.Context, executionID int64, complete func(context.Context, *pipe) error, fn func(*tx) error) error {
+func (e *Engine) inExecution(ctx context.Context, executionID int64, complete func(context.Context, *pipeline) error, fn func(*change) error) error {
 	return e.inExecutionRun(ctx, executionID, 0, complete, fn)
 }
 
 // inExecutionRun is inExecution that also reads run runID in the round
 // trip that takes the lock.
-func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, complete func(context.Context, *pipe) error, fn func(*tx) error) error {
-	pg := e.newPipe()
+func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, complete func(context.Context, *pipeline) error, fn func(*change) error) error {
+	pg := e.newPipeline()
 	defer pg.rollback(ctx)
 	exec, run, err := store.LockExecutionWithRun(ctx, pg, executionID, runID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -90,7 +90,7 @@ func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, c
 	if err != nil {
 		return err
 	}
-	t := &tx{e: e, ctx: ctx, pg: pg, exec: exec, now: e.now(), rand: e.rand.fork()}
+	t := &change{e: e, ctx: ctx, pg: pg, exec: exec, now: e.now(), rand: e.rand.derive()}
 	t.preload(run)
 	if t.top, err = e.machine(ctx, pg, exec.StateMachineID, exec.Version); err != nil {
 		return err
@@ -108,7 +108,7 @@ func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, c
 	return nil
 }
 
-func (e *Engine) finishTx(ctx context.Context, pg *pipe, complete func(context.Context, *pipe) error) error {
+func (e *Engine) finishTx(ctx context.Context, pg *pipeline, complete func(context.Context, *pipeline) error) error {
 	if complete != nil {
 		if err := complete(ctx, pg); err != nil {
 			return err
@@ -118,14 +118,14 @@ func (e *Engine) finishTx(ctx context.Context, pg *pipe, complete func(context.C
 }
 
 // flush writes the collected events, jobs and job cancellations.
-func (t *tx) flush() error {
-	return flushAll(t.ctx, t.pg, []*tx{t})
+func (t *change) flush() error {
+	return flushAll(t.ctx, t.pg, []*change{t})
 }
 
 // flushAll writes what several transactions on different executions,
 // sharing one database transaction, collected: their writes go out in one
 // batch and their jobs in one insert.
-func flushAll(ctx context.Context, pg *pipe, txs []*tx) error {
+func flushAll(ctx context.Context, pg *pipeline, txs []*change) error {
 	var jobs []river.InsertManyParams
 	var events []store.Event
 	var execs []*store.Execution
@@ -171,7 +171,7 @@ func flushAll(ctx context.Context, pg *pipe, txs []*tx) error {
 
 // jobsInserted records the ids River gave the transaction's jobs that are
 // scheduled for later, to release them on time.
-func (t *tx) jobsInserted(res []*rivertype.JobInsertResult) {
+func (t *change) jobsInserted(res []*rivertype.JobInsertResult) {
 	for i, r := range res {
 		if at := t.jobs[i].InsertOpts.ScheduledAt; at.After(t.now) {
 			t.timers = append(t.timers, timer{job: r.Job.ID, at: at})
@@ -179,7 +179,7 @@ func (t *tx) jobsInserted(res []*rivertype.JobInsertResult) {
 	}
 }
 
-func (t *tx) cancelJobs(raw pgx.Tx) error {
+func (t *change) cancelJobs(raw pgx.Tx) error {
 	for _, id := range t.cancels {
 		if _, err := t.e.river.JobCancelTx(t.ctx, raw, id); err != nil && !errors.Is(err, river.ErrNotFound) {
 			return fmt.Errorf("cancel job %d: %w", id, err)
@@ -189,7 +189,7 @@ func (t *tx) cancelJobs(raw pgx.Tx) error {
 }
 
 // emit appends a history event and returns its id.
-func (t *tx) emit(typ, state string, details map[string]any) int64 {
+func (t *change) emit(typ, state string, details map[string]any) int64 {
 	if details == nil {
 		return t.emitRaw(typ, state, "")
 	}
@@ -198,7 +198,7 @@ func (t *tx) emit(typ, state string, details map[string]any) int64 {
 
 // runEvent appends an event about run l's current state, unless the run
 // is quiet; it returns the event id, or 0.
-func (t *tx) runEvent(l *live, typ string, details map[string]any) int64 {
+func (t *change) runEvent(l *live, typ string, details map[string]any) int64 {
 	if l.quiet {
 		return 0
 	}
@@ -206,7 +206,7 @@ func (t *tx) runEvent(l *live, typ string, details map[string]any) int64 {
 }
 
 // emitRaw appends a history event whose details are JSON text (or empty).
-func (t *tx) emitRaw(typ, state, details string) int64 {
+func (t *change) emitRaw(typ, state, details string) int64 {
 	t.exec.LastEventID++
 	ev := store.Event{ExecutionID: t.exec.ID, ID: t.exec.LastEventID, PreviousID: t.exec.LastEventID - 1, Type: typ, Timestamp: t.now}
 	if state != "" {
@@ -220,11 +220,11 @@ func (t *tx) emitRaw(typ, state, details string) int64 {
 }
 
 // schedule adds a drive job for run l at its current sequence number.
-func (t *tx) schedule(l *live, reason string, at time.Time) {
+func (t *change) schedule(l *live, reason string, at time.Time) {
 	t.scheduleRun(l.run.ID, l.run.Seq, reason, at)
 }
 
-func (t *tx) scheduleRun(runID, seq int64, reason string, at time.Time) {
+func (t *change) scheduleRun(runID, seq int64, reason string, at time.Time) {
 	opts := driveArgs{}.InsertOpts()
 	if at.After(t.now) {
 		opts.ScheduledAt = at
@@ -236,7 +236,7 @@ func (t *tx) scheduleRun(runID, seq int64, reason string, at time.Time) {
 }
 
 // loadRun reads a run of this execution with its machine.
-func (t *tx) loadRun(id int64) (*live, error) {
+func (t *change) loadRun(id int64) (*live, error) {
 	run, err := t.readRun(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errStale
@@ -267,7 +267,7 @@ func (l *live) in() any {
 }
 
 // readRun reads a run, using one read ahead if there is one.
-func (t *tx) readRun(id int64) (*store.Run, error) {
+func (t *change) readRun(id int64) (*store.Run, error) {
 	if r, ok := t.loaded[id]; ok {
 		delete(t.loaded, id)
 		return r, nil
@@ -276,7 +276,7 @@ func (t *tx) readRun(id int64) (*store.Run, error) {
 }
 
 // preload keeps a run read ahead for readRun.
-func (t *tx) preload(r *store.Run) {
+func (t *change) preload(r *store.Run) {
 	if r == nil {
 		return
 	}
@@ -289,7 +289,7 @@ func (t *tx) preload(r *store.Run) {
 // touch marks a run changed: its sequence number grows once per
 // transaction, before any job for it is written, so jobs written earlier
 // become stale.
-func (t *tx) touch(l *live) {
+func (t *change) touch(l *live) {
 	if !l.bumped {
 		l.run.Seq++
 		l.bumped = true
@@ -297,7 +297,7 @@ func (t *tx) touch(l *live) {
 }
 
 // save writes a changed run.
-func (t *tx) save(l *live) error {
+func (t *change) save(l *live) error {
 	t.touch(l)
 	if !l.changed {
 		t.pg.saveRun(l.run, true)
@@ -319,7 +319,7 @@ type pathStep struct {
 
 // machineAt resolves a run's machine path in the execution's definition;
 // it also reports whether the path passes through a distributed Map.
-func (t *tx) machineAt(path string) (*asl.StateMachine, bool, error) {
+func (t *change) machineAt(path string) (*asl.StateMachine, bool, error) {
 	var steps []pathStep
 	if err := json.Unmarshal([]byte(path), &steps); err != nil {
 		return nil, false, fmt.Errorf("machine path %q: %w", path, err)
@@ -351,7 +351,7 @@ func childPath(parent string, state string, branch int) string {
 }
 
 // context builds the step context for run l's current state.
-func (t *tx) context(l *live) *asl.Context {
+func (t *change) context(l *live) *asl.Context {
 	retries := make([]int, len(l.run.Retries))
 	total := 0
 	for i, r := range l.run.Retries {
@@ -388,7 +388,7 @@ func (t *tx) context(l *live) *asl.Context {
 
 // machineName is the state machine's name, read from the execution ARN
 // (arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME).
-func (t *tx) machineName() string {
+func (t *change) machineName() string {
 	parts := strings.Split(t.exec.ARN, ":")
 	if len(parts) >= 8 {
 		return parts[6]
@@ -396,7 +396,7 @@ func (t *tx) machineName() string {
 	return ""
 }
 
-func (t *tx) executionInput() any {
+func (t *change) executionInput() any {
 	if t.input == nil {
 		t.input, _ = asl.DecodeJSON([]byte(t.exec.Input))
 	}

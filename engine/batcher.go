@@ -23,7 +23,7 @@ type work struct {
 	run       int64          // read with the lock when set
 	job       int64          // the River job to complete in the same transaction
 	lease     store.LeaseKey // or the lease of a local task, to delete
-	apply     func(t *tx) error
+	apply     func(t *change) error
 }
 
 // completion is a finished task.
@@ -139,7 +139,7 @@ func (e *Engine) commitWork(batch []*work) []error {
 
 // commitOne commits one job's work in its own transaction.
 func (e *Engine) commitOne(ctx context.Context, w *work) error {
-	complete := func(ctx context.Context, pg *pipe) error {
+	complete := func(ctx context.Context, pg *pipeline) error {
 		return e.completeJobs(ctx, pg, []*work{w})
 	}
 	return e.inExecutionRun(ctx, w.execution, w.run, complete, w.apply)
@@ -147,7 +147,7 @@ func (e *Engine) commitOne(ctx context.Context, w *work) error {
 
 // recordTask applies a finished task to its run, if the run still waits
 // on it.
-func (t *tx) recordTask(d *completion) error {
+func (t *change) recordTask(d *completion) error {
 	t.tasks = append(t.tasks, d) // told to the Observer once committed
 	a := d.args
 	l, err := t.current(a.RunID, a.Seq)
@@ -166,13 +166,13 @@ func (t *tx) recordTask(d *completion) error {
 // commitBatch commits several jobs' work, on any executions, in one
 // transaction that also completes their River jobs.
 func (e *Engine) commitBatch(ctx context.Context, batch []*work) error {
-	pg := e.newPipe()
+	pg := e.newPipeline()
 	defer pg.rollback(ctx)
 	txs, err := e.lockBatch(ctx, pg, batch)
 	if err != nil {
 		return err
 	}
-	var live []*tx
+	var live []*change
 	for _, w := range batch {
 		t := txs[w.execution]
 		if t == nil {
@@ -188,7 +188,7 @@ func (e *Engine) commitBatch(ctx context.Context, batch []*work) error {
 	if err := flushAll(ctx, pg, live); err != nil {
 		return err
 	}
-	if err := e.finishTx(ctx, pg, func(ctx context.Context, pg *pipe) error {
+	if err := e.finishTx(ctx, pg, func(ctx context.Context, pg *pipeline) error {
 		return e.completeJobs(ctx, pg, batch)
 	}); err != nil {
 		return err
@@ -201,7 +201,7 @@ func (e *Engine) commitBatch(ctx context.Context, batch []*work) error {
 
 // lockBatch locks the batch's executions in id order and reads their
 // runs, and returns one transaction state per execution still running.
-func (e *Engine) lockBatch(ctx context.Context, pg *pipe, batch []*work) (map[int64]*tx, error) {
+func (e *Engine) lockBatch(ctx context.Context, pg *pipeline, batch []*work) (map[int64]*change, error) {
 	var execIDs, runIDs []int64
 	for _, w := range batch {
 		execIDs = append(execIDs, w.execution)
@@ -214,9 +214,9 @@ func (e *Engine) lockBatch(ctx context.Context, pg *pipe, batch []*work) (map[in
 	if err != nil {
 		return nil, err
 	}
-	txs := map[int64]*tx{}
+	txs := map[int64]*change{}
 	for _, exec := range execs {
-		t := &tx{e: e, ctx: ctx, pg: pg, exec: exec, now: e.now(), rand: e.rand.fork()}
+		t := &change{e: e, ctx: ctx, pg: pg, exec: exec, now: e.now(), rand: e.rand.derive()}
 		if t.top, err = e.machine(ctx, pg, exec.StateMachineID, exec.Version); err != nil {
 			return nil, err
 		}
@@ -233,7 +233,7 @@ func (e *Engine) lockBatch(ctx context.Context, pg *pipe, batch []*work) (map[in
 // completeJobs marks the batch's River jobs completed, and deletes the
 // leases of local tasks (a write queued with the others), one statement
 // each.
-func (e *Engine) completeJobs(ctx context.Context, pg *pipe, batch []*work) error {
+func (e *Engine) completeJobs(ctx context.Context, pg *pipeline, batch []*work) error {
 	var leases []store.LeaseKey
 	for _, w := range batch {
 		if w.lease.RunID != 0 {

@@ -16,7 +16,7 @@ import (
 // commit. Engine writes report errors then, which aborts the transaction
 // as an error at the write itself would. The transaction itself begins
 // with the first thing sent, in the same round trip (pgx's Batch.BeginTx).
-type pipe struct {
+type pipeline struct {
 	pool  *pgxpool.Pool
 	tx    pgx.Tx // nil until the first send begins it
 	batch pgx.Batch
@@ -33,12 +33,12 @@ type pipe struct {
 	newRuns  map[int64]bool // ids of the runs in creates
 }
 
-// newPipe returns a transaction on the engine's pool, begun when it first
+// newPipeline returns a transaction on the engine's pool, begun when it first
 // sends something; rollback must be called when it is done with.
-func (e *Engine) newPipe() *pipe { return &pipe{pool: e.pool} }
+func (e *Engine) newPipeline() *pipeline { return &pipeline{pool: e.pool} }
 
 // create queues a new execution and its top-level run.
-func (p *pipe) create(exec *store.Execution, run *store.Run) {
+func (p *pipeline) create(exec *store.Execution, run *store.Run) {
 	if p.newExecs == nil {
 		p.newExecs, p.newRuns = map[int64]bool{}, map[int64]bool{}
 	}
@@ -48,11 +48,11 @@ func (p *pipe) create(exec *store.Execution, run *store.Run) {
 
 // creating reports whether execution id is still to be inserted, in the
 // state it will have at the next sync: it needs no update of its own.
-func (p *pipe) creating(id int64) bool { return p.newExecs[id] }
+func (p *pipeline) creating(id int64) bool { return p.newExecs[id] }
 
 // saveRun queues a run to write back; keepInput leaves its stored state
 // input as it is.
-func (p *pipe) saveRun(r *store.Run, keepInput bool) {
+func (p *pipeline) saveRun(r *store.Run, keepInput bool) {
 	if p.newRuns[r.ID] {
 		return // inserted at the next sync as it is then
 	}
@@ -69,13 +69,13 @@ func (p *pipe) saveRun(r *store.Run, keepInput bool) {
 }
 
 // Exec queues a write.
-func (p *pipe) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+func (p *pipeline) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	p.batch.Queue(sql, args...)
 	return pgconn.CommandTag{}, nil
 }
 
 // Query runs a query after the queued writes, in the same round trip.
-func (p *pipe) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+func (p *pipeline) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	if p.idle() {
 		return p.tx.Query(ctx, sql, args...)
 	}
@@ -92,7 +92,7 @@ func (p *pipe) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, er
 }
 
 // QueryRow runs a query after the queued writes, in the same round trip.
-func (p *pipe) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+func (p *pipeline) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	if p.idle() {
 		return p.tx.QueryRow(ctx, sql, args...)
 	}
@@ -105,10 +105,10 @@ func (p *pipe) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 
 // idle reports whether the transaction has begun and nothing waits to be
 // sent: a query can go on its own.
-func (p *pipe) idle() bool { return p.tx != nil && p.pending() == 0 }
+func (p *pipeline) idle() bool { return p.tx != nil && p.pending() == 0 }
 
 // sendQuery sends the queued writes and one query.
-func (p *pipe) sendQuery(ctx context.Context, sql string, args []any) (pgx.BatchResults, error) {
+func (p *pipeline) sendQuery(ctx context.Context, sql string, args []any) (pgx.BatchResults, error) {
 	b := &pgx.Batch{}
 	b.Queue(sql, args...)
 	return p.send(ctx, b)
@@ -116,7 +116,7 @@ func (p *pipe) sendQuery(ctx context.Context, sql string, args []any) (pgx.Batch
 
 // SendBatch sends the queued writes, then the batch, in one round trip;
 // the results are the batch's.
-func (p *pipe) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+func (p *pipeline) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 	br, err := p.send(ctx, b)
 	if err != nil {
 		return pgx.FailedBatchResults(b, err)
@@ -126,7 +126,7 @@ func (p *pipe) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 
 // sync sends the queued writes, beginning the transaction if it has not
 // begun, and returns the first error.
-func (p *pipe) sync(ctx context.Context) error {
+func (p *pipeline) sync(ctx context.Context) error {
 	if p.idle() {
 		return nil
 	}
@@ -139,7 +139,7 @@ func (p *pipe) sync(ctx context.Context) error {
 
 // pending is how many writes wait to be sent (counting run saves and new
 // executions as one each).
-func (p *pipe) pending() int {
+func (p *pipeline) pending() int {
 	return p.batch.Len() + len(p.saves) + len(p.creates)
 }
 
@@ -147,7 +147,7 @@ func (p *pipe) pending() int {
 // not begun, the queued writes, and then extra's queries. It reads the
 // results of all but extra's, returning the first error; the caller reads
 // extra's from the results and closes them.
-func (p *pipe) send(ctx context.Context, extra *pgx.Batch) (pgx.BatchResults, error) {
+func (p *pipeline) send(ctx context.Context, extra *pgx.Batch) (pgx.BatchResults, error) {
 	if err := p.queueWrites(ctx); err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (p *pipe) send(ctx context.Context, extra *pgx.Batch) (pgx.BatchResults, er
 }
 
 // queueWrites queues the new executions (in front) and the run saves.
-func (p *pipe) queueWrites(ctx context.Context) error {
+func (p *pipeline) queueWrites(ctx context.Context) error {
 	if err := p.queueCreates(ctx); err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func (p *pipe) queueWrites(ctx context.Context) error {
 
 // queueCreates puts the insert of the new executions and runs in front of
 // the queued writes, which may refer to them.
-func (p *pipe) queueCreates(ctx context.Context) error {
+func (p *pipeline) queueCreates(ctx context.Context) error {
 	if len(p.creates) == 0 {
 		return nil
 	}
@@ -209,7 +209,7 @@ func (p *pipe) queueCreates(ctx context.Context) error {
 
 // raw sends the queued writes and returns the transaction itself, for
 // River's functions.
-func (p *pipe) raw(ctx context.Context) (pgx.Tx, error) {
+func (p *pipeline) raw(ctx context.Context) (pgx.Tx, error) {
 	if err := p.sync(ctx); err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func (p *pipe) raw(ctx context.Context) (pgx.Tx, error) {
 }
 
 // commit sends the queued writes and commits.
-func (p *pipe) commit(ctx context.Context) error {
+func (p *pipeline) commit(ctx context.Context) error {
 	if err := p.sync(ctx); err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func (p *pipe) commit(ctx context.Context) error {
 }
 
 // rollback ends the transaction if it began and was not committed.
-func (p *pipe) rollback(ctx context.Context) {
+func (p *pipeline) rollback(ctx context.Context) {
 	if p.tx != nil {
 		_ = p.tx.Rollback(ctx) // ErrTxClosed after a commit
 	}

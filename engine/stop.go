@@ -14,7 +14,7 @@ import (
 // job's sequence number, in one transaction that completes the job.
 func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
 	a := job.Args
-	return e.completions.submit(ctx, &work{execution: a.ExecutionID, run: a.RunID, job: job.ID, apply: func(t *tx) error {
+	return e.completions.submit(ctx, &work{execution: a.ExecutionID, run: a.RunID, job: job.ID, apply: func(t *change) error {
 		if a.Reason == reasonExecTimeout {
 			return t.executionTimedOut(a.Seq)
 		}
@@ -32,7 +32,7 @@ func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
 	}})
 }
 
-func (t *tx) resume(l *live, a driveArgs) error {
+func (t *change) resume(l *live, a driveArgs) error {
 	switch a.Reason {
 	case reasonStart:
 		return t.startChild(l)
@@ -59,7 +59,7 @@ func (t *tx) resume(l *live, a driveArgs) error {
 
 // checkHeartbeat fails a task whose last heartbeat is too old, or checks
 // again when the next one is due.
-func (t *tx) checkHeartbeat(l *live, seconds int64) error {
+func (t *change) checkHeartbeat(l *live, seconds int64) error {
 	last := *l.run.StateEnteredAt
 	if l.run.HeartbeatAt != nil {
 		last = *l.run.HeartbeatAt
@@ -76,7 +76,7 @@ func (t *tx) checkHeartbeat(l *live, seconds int64) error {
 }
 
 // cancelTask cancels the task job of run l, if any, and closes its token.
-func (t *tx) cancelTask(l *live) error {
+func (t *change) cancelTask(l *live) error {
 	if l.run.TaskToken != nil {
 		if err := store.CloseTaskToken(t.ctx, t.pg, *l.run.TaskToken); err != nil {
 			return err
@@ -90,7 +90,7 @@ func (t *tx) cancelTask(l *live) error {
 
 // cancelTasksOf cancels the tasks of runs, local (their leases) or River
 // jobs (their contexts end if they are running).
-func (t *tx) cancelTasksOf(runs []int64) error {
+func (t *change) cancelTasksOf(runs []int64) error {
 	if len(runs) == 0 {
 		return nil
 	}
@@ -110,7 +110,7 @@ func (t *tx) cancelTasksOf(runs []int64) error {
 
 // executionTimedOut ends an execution that ran past its TimeoutSeconds;
 // redrive is the redrive count the timeout was scheduled for.
-func (t *tx) executionTimedOut(redrive int64) error {
+func (t *change) executionTimedOut(redrive int64) error {
 	if t.exec.Status != store.StatusRunning || int64(t.exec.RedriveCount) != redrive {
 		return errStale
 	}
@@ -119,7 +119,7 @@ func (t *tx) executionTimedOut(redrive int64) error {
 }
 
 // stopExecution aborts every run of the execution and ends it.
-func (t *tx) stopExecution(status, event string, failure *asl.Error) error {
+func (t *change) stopExecution(status, event string, failure *asl.Error) error {
 	runs, err := store.ExecutionRuns(t.ctx, t.pg, t.exec.ID)
 	if err != nil {
 		return err

@@ -25,7 +25,7 @@ type fork struct {
 	Next int `json:"next,omitempty"`
 }
 
-func (t *tx) saveFork(l *live, f *fork) error {
+func (t *change) saveFork(l *live, f *fork) error {
 	b, _ := json.Marshal(f)
 	s := string(b)
 	l.run.Fork = &s
@@ -33,7 +33,7 @@ func (t *tx) saveFork(l *live, f *fork) error {
 }
 
 // forkParallel starts one child run per branch.
-func (t *tx) forkParallel(l *live, d asl.Decision) (*asl.Decision, error) {
+func (t *change) forkParallel(l *live, d asl.Decision) (*asl.Decision, error) {
 	t.touch(l)
 	t.runEvent(l, "ParallelStateStarted", nil)
 	if err := store.DeleteChildren(t.ctx, t.pg, l.run.ID); err != nil {
@@ -57,7 +57,7 @@ func (t *tx) forkParallel(l *live, d asl.Decision) (*asl.Decision, error) {
 
 // forkMap creates a child run per item and starts as many as
 // MaxConcurrency allows.
-func (t *tx) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
+func (t *change) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	t.touch(l)
 	t.runEvent(l, "MapStateStarted", map[string]any{"length": len(run.Items)})
 	if run.Err != nil {
@@ -97,7 +97,7 @@ func (t *tx) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 const maxMapInputs = 64 << 20
 
 // itemInputs computes every iteration's input as JSON text.
-func (t *tx) itemInputs(l *live, run *asl.MapRun) ([]string, *asl.Error) {
+func (t *change) itemInputs(l *live, run *asl.MapRun) ([]string, *asl.Error) {
 	c := t.context(l)
 	inputs := make([]string, len(run.Items))
 	total := 0
@@ -120,7 +120,7 @@ func (t *tx) itemInputs(l *live, run *asl.MapRun) ([]string, *asl.Error) {
 
 // startPending starts up to n more PENDING children within the fork's
 // concurrency.
-func (t *tx) startPending(l *live, f *fork, n int) error {
+func (t *change) startPending(l *live, f *fork, n int) error {
 	running := f.Started - f.Done
 	if f.Concurrency > 0 {
 		n = min(n, f.Concurrency-running)
@@ -142,7 +142,7 @@ func (t *tx) startPending(l *live, f *fork, n int) error {
 
 // startChild begins a claimed child run at its current state: StartAt,
 // or for a redriven child the state where it stopped.
-func (t *tx) startChild(l *live) error {
+func (t *change) startChild(l *live) error {
 	t.touch(l)
 	if state, ok := mapState(l.run.MachinePath); ok && !l.quiet {
 		t.emit("MapIterationStarted", state, map[string]any{"index": l.run.Idx})
@@ -164,7 +164,7 @@ func mapState(path string) (string, bool) {
 // childFinished moves a child's parent on: it counts the child, starts the
 // next pending iteration, and completes or fails the Parallel or Map state
 // once the children decide it.
-func (t *tx) childFinished(child *live, failure *asl.Error) error {
+func (t *change) childFinished(child *live, failure *asl.Error) error {
 	p, err := t.loadRun(*child.run.ParentID)
 	if err != nil {
 		return err
@@ -194,7 +194,7 @@ func iterationEvent(failure *asl.Error) string {
 	return "MapIterationSucceeded"
 }
 
-func (t *tx) branchFinished(p *live, f *fork, failure *asl.Error) error {
+func (t *change) branchFinished(p *live, f *fork, failure *asl.Error) error {
 	if failure != nil {
 		return t.forkFailed(p, failure, "ParallelStateFailed")
 	}
@@ -209,7 +209,7 @@ func (t *tx) branchFinished(p *live, f *fork, failure *asl.Error) error {
 	return t.advance(p, p.m.Complete(p.run.State, p.in(), results, t.context(p)))
 }
 
-func (t *tx) iterationFinished(p *live, f *fork, failure *asl.Error) error {
+func (t *change) iterationFinished(p *live, f *fork, failure *asl.Error) error {
 	if failure != nil {
 		f.Failed++
 		run := &asl.MapRun{State: p.m.States[p.run.State].(*asl.Map), ToleratedFailureCount: f.Count, ToleratedFailurePercentage: f.Percentage}
@@ -237,7 +237,7 @@ func (t *tx) iterationFinished(p *live, f *fork, failure *asl.Error) error {
 }
 
 // mapDone completes a Map state with its children's outputs in order.
-func (t *tx) mapDone(p *live, f *fork, _ error) (*asl.Decision, error) {
+func (t *change) mapDone(p *live, f *fork, _ error) (*asl.Decision, error) {
 	results := []any{}
 	if f.Total > 0 {
 		var err error
@@ -255,7 +255,7 @@ func (t *tx) mapDone(p *live, f *fork, _ error) (*asl.Decision, error) {
 
 // childResults reads the children's outputs in index order; a tolerated
 // failure appears as its {Error, Cause}.
-func (t *tx) childResults(p *live) ([]any, error) {
+func (t *change) childResults(p *live) ([]any, error) {
 	rows, err := store.ChildResults(t.ctx, t.pg, p.run.ID)
 	if err != nil {
 		return nil, err
@@ -282,7 +282,7 @@ func deref(s *string) string {
 
 // forkFailed stops a Parallel or Map state's remaining children and
 // applies Retry and Catch to its failure.
-func (t *tx) forkFailed(p *live, failure *asl.Error, event string) error {
+func (t *change) forkFailed(p *live, failure *asl.Error, event string) error {
 	if err := t.abortBelow(p.run.ID); err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func (t *tx) forkFailed(p *live, failure *asl.Error, event string) error {
 
 // abortBelow aborts every pending or running run below run id and cancels
 // their running tasks.
-func (t *tx) abortBelow(id int64) error {
+func (t *change) abortBelow(id int64) error {
 	ids, err := store.ActiveDescendants(t.ctx, t.pg, id)
 	if err != nil {
 		return err

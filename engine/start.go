@@ -88,13 +88,13 @@ func (e *Engine) commitStarts(batch []*start) []error {
 // startTogether creates executions in one transaction, each run up to its
 // first effect. A name already taken fails it with a unique violation.
 func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
-	pg := e.newPipe()
+	pg := e.newPipeline()
 	defer pg.rollback(ctx)
 	execIDs, runIDs, err := store.NewExecutionIDs(ctx, pg, len(batch))
 	if err != nil {
 		return err
 	}
-	txs := make([]*tx, len(batch))
+	txs := make([]*change, len(batch))
 	for i, s := range batch {
 		exec := &store.Execution{ID: execIDs[i], ARN: e.executionARN(s.mv.Name, s.in.Name), StateMachineID: s.mv.ID,
 			Version: s.mv.Version, Name: s.in.Name, Status: store.StatusRunning, Input: s.in.Input, StartedAt: e.now()}
@@ -118,8 +118,8 @@ func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
 // begin records ExecutionStarted and runs the new execution's top-level
 // run up to its first effect; both are inserted when the caller flushes
 // what the transaction collected.
-func (e *Engine) begin(ctx context.Context, pg *pipe, exec *store.Execution, runID int64, m *asl.StateMachine, input any) (*tx, error) {
-	t := &tx{e: e, ctx: ctx, pg: pg, exec: exec, top: m, now: exec.StartedAt, rand: e.rand.fork(), input: input}
+func (e *Engine) begin(ctx context.Context, pg *pipeline, exec *store.Execution, runID int64, m *asl.StateMachine, input any) (*change, error) {
+	t := &change{e: e, ctx: ctx, pg: pg, exec: exec, top: m, now: exec.StartedAt, rand: e.rand.derive(), input: input}
 	run := &store.Run{ID: runID, ExecutionID: exec.ID, MachinePath: "[]", Status: store.RunRunning, State: m.StartAt}
 	pg.create(exec, run)
 	t.emitRaw("ExecutionStarted", "", `{"input":`+exec.Input+`,"stateMachineArn":`+quote(e.stateMachineARN(t.machineName()))+`}`)
@@ -258,7 +258,7 @@ func (e *Engine) StopExecution(ctx context.Context, arn, errName, cause string) 
 	if err != nil {
 		return nil, err
 	}
-	err = e.inExecution(ctx, exec.ID, nil, func(t *tx) error {
+	err = e.inExecution(ctx, exec.ID, nil, func(t *change) error {
 		if t.exec.Status != store.StatusRunning {
 			return fmt.Errorf("%w: %s is %s", ErrExecutionNotRunning, arn, t.exec.Status)
 		}

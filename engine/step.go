@@ -7,7 +7,7 @@ import (
 
 // advance applies decisions to run l until it parks on an effect (a task,
 // a timer, a retry, a fork) or ends.
-func (t *tx) advance(l *live, d asl.Decision) error {
+func (t *change) advance(l *live, d asl.Decision) error {
 	for {
 		var next *asl.Decision
 		var err error
@@ -58,7 +58,7 @@ func (l *live) stateType() string {
 }
 
 // enterState moves run l to state name with input and records the entry.
-func (t *tx) enterState(l *live, name string, input any) {
+func (t *change) enterState(l *live, name string, input any) {
 	t.touch(l)
 	l.run.State = name
 	l.input, l.decoded, l.changed = input, true, true
@@ -72,7 +72,7 @@ func (t *tx) enterState(l *live, name string, input any) {
 }
 
 // enter runs the step function on run l's current state.
-func (t *tx) enter(l *live) asl.Decision {
+func (t *change) enter(l *live) asl.Decision {
 	if l.stateType() == "Task" {
 		token := newToken()
 		l.run.TaskToken = &token
@@ -84,7 +84,7 @@ func (t *tx) enter(l *live) asl.Decision {
 	return d
 }
 
-func (t *tx) exitState(l *live, output any, assign map[string]any) {
+func (t *change) exitState(l *live, output any, assign map[string]any) {
 	details := map[string]any{"output": output}
 	if len(assign) > 0 {
 		details["assignedVariables"] = assigned(assign)
@@ -94,7 +94,7 @@ func (t *tx) exitState(l *live, output any, assign map[string]any) {
 }
 
 // retry parks run l until its state is entered again.
-func (t *tx) retry(l *live, d asl.Decision) error {
+func (t *change) retry(l *live, d asl.Decision) error {
 	t.touch(l)
 	for len(l.run.Retries) <= d.Retrier {
 		l.run.Retries = append(l.run.Retries, 0)
@@ -111,7 +111,7 @@ type waiting struct {
 }
 
 // wait parks run l until the Wait state's time.
-func (t *tx) wait(l *live, d asl.Decision) error {
+func (t *change) wait(l *live, d asl.Decision) error {
 	t.touch(l)
 	w := asl.EncodeJSON(map[string]any{"next": d.Next, "output": d.Output})
 	l.run.Waiting = &w
@@ -120,7 +120,7 @@ func (t *tx) wait(l *live, d asl.Decision) error {
 }
 
 // timerFired resumes a run whose Wait state's time has come.
-func (t *tx) timerFired(l *live) error {
+func (t *change) timerFired(l *live) error {
 	if l.run.Waiting == nil {
 		return errStale
 	}
@@ -140,7 +140,7 @@ func (t *tx) timerFired(l *live) error {
 
 // finishRun ends run l; the execution ends with its top-level run, and a
 // child's end moves its parent on.
-func (t *tx) finishRun(l *live, output any, failure *asl.Error) error {
+func (t *change) finishRun(l *live, output any, failure *asl.Error) error {
 	t.touch(l)
 	if failure == nil && tooLarge(output) {
 		failure = asl.NewError(asl.ErrorDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", l.run.State)
@@ -165,7 +165,7 @@ func (t *tx) finishRun(l *live, output any, failure *asl.Error) error {
 }
 
 // endExecution records the end of the execution with its top-level run.
-func (t *tx) endExecution(l *live, failure *asl.Error) {
+func (t *change) endExecution(l *live, failure *asl.Error) {
 	now := t.now
 	t.exec.StoppedAt = &now
 	t.ended = true
