@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/arn"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -22,29 +23,17 @@ type ActivityTask struct {
 	Input string
 }
 
-func (e *Engine) activityARN(name string) string {
-	return fmt.Sprintf("arn:aws:states:%s:%s:activity:%s", e.cfg.Region, e.cfg.Account, name)
-}
-
-// activityName accepts an activity name or ARN.
-func activityName(nameOrARN string) string {
-	if strings.HasPrefix(nameOrARN, "arn:") {
-		return nameOrARN[strings.LastIndex(nameOrARN, ":")+1:]
-	}
-	return nameOrARN
-}
-
 // CreateActivity creates an activity, or returns the one of that name.
 func (e *Engine) CreateActivity(ctx context.Context, name string) (*store.Activity, error) {
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
-	return store.InsertActivity(ctx, e.pool, name, e.activityARN(name))
+	return store.InsertActivity(ctx, e.pool, name, e.arns.Activity(name))
 }
 
 // DescribeActivity finds an activity by name or ARN.
 func (e *Engine) DescribeActivity(ctx context.Context, nameOrARN string) (*store.Activity, error) {
-	a, err := store.GetActivity(ctx, e.pool, activityName(nameOrARN))
+	a, err := store.GetActivity(ctx, e.pool, arn.Name(nameOrARN))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %s", ErrActivityDoesNotExist, nameOrARN)
 	}
@@ -59,7 +48,7 @@ func (e *Engine) ListActivities(ctx context.Context, after string, limit int) ([
 // DeleteActivity deletes an activity; tasks already waiting for it stay
 // until they time out.
 func (e *Engine) DeleteActivity(ctx context.Context, nameOrARN string) error {
-	return store.DeleteActivity(ctx, e.pool, activityName(nameOrARN))
+	return store.DeleteActivity(ctx, e.pool, arn.Name(nameOrARN))
 }
 
 // parkActivity queues a Task on an activity for polling workers, with its
@@ -81,17 +70,18 @@ func (t *change) parkActivity(l *live, call *asl.TaskCall, activity string) (*as
 		return nil, err
 	}
 	t.scheduleChecks(l, call)
-	t.runEvent(l, "ActivityScheduled", map[string]any{
+	t.runEvent(l, history.ActivityScheduled, map[string]any{
 		"resource": call.Resource, "input": asl.EncodeJSON(call.Input),
 		"timeoutInSeconds": call.TimeoutSeconds, "heartbeatInSeconds": call.HeartbeatSeconds,
 	})
-	return nil, t.save(l)
+	t.save(l)
+	return nil, nil
 }
 
 // GetActivityTask waits up to wait (at most a minute) for a task of the
 // activity and hands it to worker; it returns nil when none came.
 func (e *Engine) GetActivityTask(ctx context.Context, nameOrARN, worker string, wait time.Duration) (*ActivityTask, error) {
-	name := activityName(nameOrARN)
+	name := arn.Name(nameOrARN)
 	if _, err := e.DescribeActivity(ctx, name); err != nil {
 		return nil, err
 	}
@@ -130,7 +120,7 @@ func (e *Engine) claimActivityTask(ctx context.Context, activity, worker string)
 				stale = errors.Is(err, errStale)
 				return err
 			}
-			t.runEvent(l, "ActivityStarted", map[string]any{"workerName": worker})
+			t.runEvent(l, history.ActivityStarted, map[string]any{"workerName": worker})
 			return nil
 		})
 		if stale {

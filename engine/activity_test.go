@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/history"
 )
 
 func TestActivityWorkers(t *testing.T) {
@@ -41,8 +42,8 @@ func TestActivityWorkers(t *testing.T) {
 	done := h.wait(exec.ARN)
 	requireSucceeded(t, done, `{"approved":true}`)
 	events := h.events(done)
-	require.Equal(t, []string{"ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded",
-		"TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"}, events)
+	require.Equal(t, []string{history.ExecutionStarted, history.TaskStateEntered, history.ActivityScheduled, history.ActivityStarted, history.ActivitySucceeded,
+		history.TaskStateExited, history.PassStateEntered, history.PassStateExited, history.ExecutionSucceeded}, events)
 
 	_, err = h.e.GetActivityTask(ctx, "nope", "w", time.Millisecond)
 	require.ErrorIs(t, err, engine.ErrActivityDoesNotExist)
@@ -64,6 +65,6 @@ func TestActivityHeartbeatTimeout(t *testing.T) {
 	require.NotNil(t, task)
 	done := h.wait(exec.ARN)
 	requireFailed(t, done, "States.HeartbeatTimeout")
-	require.Contains(t, h.events(done), "ActivityTimedOut")
+	require.Contains(t, h.events(done), history.ActivityTimedOut)
 	require.ErrorIs(t, h.e.SendTaskSuccess(ctx, task.Token, `{}`), engine.ErrTaskTimedOut)
 }

@@ -2,11 +2,23 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
+	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/store"
 )
+
+// machineCache is the engine's one cache of state machines. It holds the
+// parsed definition of each version a transaction ran (a version never
+// changes, so these stay), and the version a name resolved to for
+// StartExecution, which is read anew after versionTTL.
+type machineCache struct {
+	mu     sync.Mutex
+	parsed map[versionKey]*asl.StateMachine
+	named  map[versionName]cachedVersion
+}
 
 // versionTTL is how long a machine version read for StartExecution is used
 // again without reading it anew. It saves a query per start. AWS documents
@@ -15,14 +27,16 @@ import (
 // it updates or deletes it itself.
 const versionTTL = time.Second
 
-// versionCacheSize bounds the cache; it is emptied when full.
+// versionCacheSize bounds the versions by name; they are emptied when full.
 const versionCacheSize = 1000
 
-type versionCache struct {
-	mu      sync.Mutex
-	entries map[versionName]cachedVersion
+// versionKey names a version by machine id.
+type versionKey struct {
+	machine int64
+	version int
 }
 
+// versionName names a version by machine name.
 type versionName struct {
 	name    string
 	version int // 0 for the latest
@@ -33,13 +47,40 @@ type cachedVersion struct {
 	read time.Time
 }
 
+// machine returns the parsed definition of a state machine version.
+func (e *Engine) machine(ctx context.Context, q store.Querier, machineID int64, version int) (*asl.StateMachine, error) {
+	key := versionKey{machineID, version}
+	c := &e.machines
+	c.mu.Lock()
+	m, ok := c.parsed[key]
+	c.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	v, err := store.GetVersion(ctx, q, machineID, version)
+	if err != nil {
+		return nil, fmt.Errorf("state machine %d version %d: %w", machineID, version, err)
+	}
+	m, err = asl.Parse([]byte(v.Definition))
+	if err != nil {
+		return nil, fmt.Errorf("state machine %d version %d: %w", machineID, version, err)
+	}
+	c.mu.Lock()
+	if c.parsed == nil {
+		c.parsed = map[versionKey]*asl.StateMachine{}
+	}
+	c.parsed[key] = m
+	c.mu.Unlock()
+	return m, nil
+}
+
 // machineVersion reads machine name at version (0: the latest), through
 // the cache. The result is shared: callers must not change it.
 func (e *Engine) machineVersion(ctx context.Context, name string, version int) (*store.MachineVersion, error) {
 	key := versionName{name, version}
-	c := &e.versions
+	c := &e.machines
 	c.mu.Lock()
-	hit, ok := c.entries[key]
+	hit, ok := c.named[key]
 	c.mu.Unlock()
 	if ok && time.Since(hit.read) < versionTTL {
 		return hit.mv, nil
@@ -50,21 +91,21 @@ func (e *Engine) machineVersion(ctx context.Context, name string, version int) (
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= versionCacheSize {
-		c.entries = map[versionName]cachedVersion{}
+	if c.named == nil || len(c.named) >= versionCacheSize {
+		c.named = map[versionName]cachedVersion{}
 	}
-	c.entries[key] = cachedVersion{mv: mv, read: time.Now()}
+	c.named[key] = cachedVersion{mv: mv, read: time.Now()}
 	return mv, nil
 }
 
-// forgetMachine drops what the cache holds of machine name.
+// forgetMachine drops the versions the cache resolved from machine name.
 func (e *Engine) forgetMachine(name string) {
-	c := &e.versions
+	c := &e.machines
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for key := range c.entries {
+	for key := range c.named {
 		if key.name == name {
-			delete(c.entries, key)
+			delete(c.named, key)
 		}
 	}
 }

@@ -1,53 +1,18 @@
 package engine
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"strings"
-	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/store"
 )
 
-// tx is one engine transaction on one locked execution. It collects the
-// events and jobs its steps produce and writes them at the end.
-type change struct {
-	e       *Engine
-	ctx     context.Context
-	pg      *pipeline
-	exec    *store.Execution
-	top     *asl.StateMachine
-	now     time.Time
-	events  []store.Event
-	jobs    []river.InsertManyParams
-	cancels []int64
-	rand    *rand.Rand
-	ended   bool // the execution stopped in this transaction
-	input   any  // the execution input, decoded on first use
-	timers  []timer
-	tasks   []*completion // task results recorded, for the Observer
-	locals  []localTask   // tasks this process runs, under leases
-	// cancelRuns are runs whose tasks this transaction cancelled, for
-	// the local ones to be cancelled once it commits.
-	cancelRuns []int64
-	// loaded holds runs read ahead (with the execution's lock), by id.
-	loaded map[int64]*store.Run
-}
-
-// timer is a drive job scheduled for later, to be made available on time
-// by this process (River's own scheduler checks only every few seconds).
-type timer struct {
-	job int64
-	at  time.Time
-}
+// What a change does to its execution while it is applied: it loads runs
+// (live), builds their step context, appends history events and saves
+// runs. The change itself, and how it is committed, are in commit.go.
 
 // live is a run loaded in a transaction with its machine and decoded input.
 type live struct {
@@ -67,125 +32,24 @@ type live struct {
 	varsRead bool
 }
 
-// errStale ends a transaction that found its job or callback out of date;
-// the transaction still commits (completing the job).
-var errStale = errors.New("stale")
-
-// inExecution runs fn in a transaction holding the execution's lock, then
-// writes what fn produced; complete, when set, completes the River job
-// that asked for the work in the same transaction.
-func (e *Engine) inExecution(ctx context.Context, executionID int64, complete func(context.Context, *pipeline) error, fn func(*change) error) error {
-	return e.inExecutionRun(ctx, executionID, 0, complete, fn)
+// in returns run l's state input, decoding it on first use; a run whose
+// input cannot be decoded (never written by this engine) has none.
+func (l *live) in() any {
+	if !l.decoded {
+		l.decoded = true
+		if l.run.StateInput != nil {
+			l.input, _ = asl.DecodeJSON([]byte(*l.run.StateInput))
+		}
+	}
+	return l.input
 }
 
-// inExecutionRun is inExecution that also reads run runID in the round
-// trip that takes the lock.
-func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, complete func(context.Context, *pipeline) error, fn func(*change) error) error {
-	pg := e.newPipeline()
-	defer pg.rollback(ctx)
-	exec, run, err := store.LockExecutionWithRun(ctx, pg, executionID, runID)
-	if errors.Is(err, store.ErrNotFound) {
-		return e.finishTx(ctx, pg, complete)
+// stateType is the Type of run l's current state.
+func (l *live) stateType() string {
+	if st, ok := l.m.States[l.run.State]; ok {
+		return st.Common().Type
 	}
-	if err != nil {
-		return err
-	}
-	t := &change{e: e, ctx: ctx, pg: pg, exec: exec, now: e.now(), rand: e.rand.derive()}
-	t.preload(run)
-	if t.top, err = e.machine(ctx, pg, exec.StateMachineID, exec.Version); err != nil {
-		return err
-	}
-	if err := fn(t); err != nil && !errors.Is(err, errStale) {
-		return err
-	}
-	if err := t.flush(); err != nil {
-		return err
-	}
-	if err := e.finishTx(ctx, pg, complete); err != nil {
-		return err
-	}
-	e.committed(t)
-	return nil
-}
-
-func (e *Engine) finishTx(ctx context.Context, pg *pipeline, complete func(context.Context, *pipeline) error) error {
-	if complete != nil {
-		if err := complete(ctx, pg); err != nil {
-			return err
-		}
-	}
-	return pg.commit(ctx)
-}
-
-// flush writes the collected events, jobs and job cancellations.
-func (t *change) flush() error {
-	return flushAll(t.ctx, t.pg, []*change{t})
-}
-
-// flushAll writes what several transactions on different executions,
-// sharing one database transaction, collected: their writes go out in one
-// batch and their jobs in one insert.
-func flushAll(ctx context.Context, pg *pipeline, txs []*change) error {
-	var jobs []river.InsertManyParams
-	var events []store.Event
-	var execs []*store.Execution
-	var leases []store.TaskLease
-	for _, t := range txs {
-		events = append(events, t.events...)
-		leases = append(leases, t.leases()...)
-		if (t.ended || len(t.events) > 0) && !pg.creating(t.exec.ID) {
-			execs = append(execs, t.exec)
-		}
-		jobs = append(jobs, t.jobs...)
-	}
-	if err := store.InsertEventsBatch(ctx, pg, events); err != nil {
-		return fmt.Errorf("insert events: %w", err)
-	}
-	if err := store.UpdateExecutionsBatch(ctx, pg, execs); err != nil {
-		return fmt.Errorf("update executions: %w", err)
-	}
-	if err := store.InsertTaskLeases(ctx, pg, leases); err != nil {
-		return fmt.Errorf("insert task leases: %w", err)
-	}
-	raw, err := pg.raw(ctx)
-	if err != nil {
-		return err
-	}
-	if len(jobs) > 0 {
-		res, err := txs[0].e.river.InsertManyTx(ctx, raw, jobs)
-		if err != nil {
-			return fmt.Errorf("insert jobs: %w", err)
-		}
-		for _, t := range txs {
-			t.jobsInserted(res[:len(t.jobs)])
-			res = res[len(t.jobs):]
-		}
-	}
-	for _, t := range txs {
-		if err := t.cancelJobs(raw); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// jobsInserted records the ids River gave the transaction's jobs that are
-// scheduled for later, to release them on time.
-func (t *change) jobsInserted(res []*rivertype.JobInsertResult) {
-	for i, r := range res {
-		if at := t.jobs[i].InsertOpts.ScheduledAt; at.After(t.now) {
-			t.timers = append(t.timers, timer{job: r.Job.ID, at: at})
-		}
-	}
-}
-
-func (t *change) cancelJobs(raw pgx.Tx) error {
-	for _, id := range t.cancels {
-		if _, err := t.e.river.JobCancelTx(t.ctx, raw, id); err != nil && !errors.Is(err, river.ErrNotFound) {
-			return fmt.Errorf("cancel job %d: %w", id, err)
-		}
-	}
-	return nil
+	return ""
 }
 
 // emit appends a history event and returns its id.
@@ -219,22 +83,6 @@ func (t *change) emitRaw(typ, state, details string) int64 {
 	return ev.ID
 }
 
-// schedule adds a drive job for run l at its current sequence number.
-func (t *change) schedule(l *live, reason string, at time.Time) {
-	t.scheduleRun(l.run.ID, l.run.Seq, reason, at)
-}
-
-func (t *change) scheduleRun(runID, seq int64, reason string, at time.Time) {
-	opts := driveArgs{}.InsertOpts()
-	if at.After(t.now) {
-		opts.ScheduledAt = at
-	}
-	t.jobs = append(t.jobs, river.InsertManyParams{
-		Args:       driveArgs{ExecutionID: t.exec.ID, RunID: runID, Seq: seq, Reason: reason},
-		InsertOpts: &opts,
-	})
-}
-
 // loadRun reads a run of this execution with its machine.
 func (t *change) loadRun(id int64) (*live, error) {
 	run, err := t.readRun(id)
@@ -252,18 +100,6 @@ func (t *change) loadRun(id int64) (*live, error) {
 		return nil, err
 	}
 	return &live{run: run, m: m, quiet: quiet}, nil
-}
-
-// in returns run l's state input, decoding it on first use; a run whose
-// input cannot be decoded (never written by this engine) has none.
-func (l *live) in() any {
-	if !l.decoded {
-		l.decoded = true
-		if l.run.StateInput != nil {
-			l.input, _ = asl.DecodeJSON([]byte(*l.run.StateInput))
-		}
-	}
-	return l.input
 }
 
 // readRun reads a run, using one read ahead if there is one.
@@ -297,17 +133,16 @@ func (t *change) touch(l *live) {
 }
 
 // save writes a changed run.
-func (t *change) save(l *live) error {
+func (t *change) save(l *live) {
 	t.touch(l)
 	if !l.changed {
 		t.pg.saveRun(l.run, true)
-		return nil
+		return
 	}
 	s := asl.EncodeJSON(l.input)
 	l.run.StateInput = &s
 	l.changed = false
 	t.pg.saveRun(l.run, false)
-	return nil
 }
 
 // pathStep locates a sub-machine: the Parallel branch or Map processor of
@@ -362,12 +197,12 @@ func (t *change) context(l *live) *asl.Context {
 		Execution: asl.ExecutionInfo{
 			ID:           t.exec.ARN,
 			Name:         t.exec.Name,
-			RoleArn:      fmt.Sprintf("arn:aws:iam::%s:role/stepwise", t.e.cfg.Account),
+			RoleArn:      t.e.arns.Role("stepwise"),
 			StartTime:    t.exec.StartedAt,
 			LoadInput:    t.executionInput,
 			RedriveCount: t.exec.RedriveCount,
 		},
-		StateMachineID:   t.e.stateMachineARN(t.machineName()),
+		StateMachineID:   t.e.arns.StateMachine(t.machineName()),
 		StateMachineName: t.machineName(),
 		StateName:        l.run.State,
 		StateRetryCount:  total,
@@ -387,13 +222,14 @@ func (t *change) context(l *live) *asl.Context {
 }
 
 // machineName is the state machine's name, read from the execution ARN
-// (arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME).
+// on first use.
 func (t *change) machineName() string {
-	parts := strings.Split(t.exec.ARN, ":")
-	if len(parts) >= 8 {
-		return parts[6]
+	if t.machine == "" {
+		if x, err := arn.ParseExecution(t.exec.ARN); err == nil {
+			t.machine = x.Machine
+		}
 	}
-	return ""
+	return t.machine
 }
 
 func (t *change) executionInput() any {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -215,7 +216,7 @@ func (c *chaosChecks) execution(load *chaosLoad, x *chaosExec, calls []invocatio
 		if strings.HasSuffix(e.Type, "StateEntered") {
 			enteredAt[e.ID] = deref(e.State)
 		}
-		if e.Type == "TaskScheduled" {
+		if e.Type == history.TaskScheduled {
 			scheduled++
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -25,17 +26,18 @@ type fork struct {
 	Next int `json:"next,omitempty"`
 }
 
-func (t *change) saveFork(l *live, f *fork) error {
+// saveFork writes run l with its fork's bookkeeping f.
+func (t *change) saveFork(l *live, f *fork) {
 	b, _ := json.Marshal(f)
 	s := string(b)
 	l.run.Fork = &s
-	return t.save(l)
+	t.save(l)
 }
 
 // forkParallel starts one child run per branch.
 func (t *change) forkParallel(l *live, d asl.Decision) (*asl.Decision, error) {
 	t.touch(l)
-	t.runEvent(l, "ParallelStateStarted", nil)
+	t.runEvent(l, history.ParallelStateStarted, nil)
 	if err := store.DeleteChildren(t.ctx, t.pg, l.run.ID); err != nil {
 		return nil, err
 	}
@@ -52,21 +54,22 @@ func (t *change) forkParallel(l *live, d asl.Decision) (*asl.Decision, error) {
 	if err := t.startPending(l, f, f.Total); err != nil {
 		return nil, err
 	}
-	return nil, t.saveFork(l, f)
+	t.saveFork(l, f)
+	return nil, nil
 }
 
 // forkMap creates a child run per item and starts as many as
 // MaxConcurrency allows.
 func (t *change) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	t.touch(l)
-	t.runEvent(l, "MapStateStarted", map[string]any{"length": len(run.Items)})
+	t.runEvent(l, history.MapStateStarted, map[string]any{"length": len(run.Items)})
 	if run.Err != nil {
 		return &asl.Decision{Kind: asl.KindFail, Error: run.Err}, nil
 	}
 	f := &fork{Map: true, Distributed: run.State.Mode == asl.ModeDistributed, Total: len(run.Items),
 		Concurrency: run.MaxConcurrency, Count: run.ToleratedFailureCount, Percentage: run.ToleratedFailurePercentage}
 	if f.Distributed {
-		t.runEvent(l, "MapRunStarted", nil)
+		t.runEvent(l, history.MapRunStarted, nil)
 	}
 	if f.Total == 0 {
 		return t.mapDone(l, f, nil)
@@ -88,7 +91,8 @@ func (t *change) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	if err := t.startPending(l, f, f.Total); err != nil {
 		return nil, err
 	}
-	return nil, t.saveFork(l, f)
+	t.saveFork(l, f)
+	return nil, nil
 }
 
 // maxMapInputs bounds the iteration inputs of one Map state together, as
@@ -133,7 +137,7 @@ func (t *change) startPending(l *live, f *fork, n int) error {
 		return err
 	}
 	for _, p := range pending {
-		t.scheduleRun(p.ID, p.Seq, reasonStart, t.now)
+		t.scheduleDrive(driveArgs{RunID: p.ID, Seq: p.Seq, Reason: reasonStart}, t.now)
 		f.Next = max(f.Next, p.Idx+1)
 	}
 	f.Started += len(pending)
@@ -145,7 +149,7 @@ func (t *change) startPending(l *live, f *fork, n int) error {
 func (t *change) startChild(l *live) error {
 	t.touch(l)
 	if state, ok := mapState(l.run.MachinePath); ok && !l.quiet {
-		t.emit("MapIterationStarted", state, map[string]any{"index": l.run.Idx})
+		t.emit(history.MapIterationStarted, state, map[string]any{"index": l.run.Idx})
 	}
 	t.enterState(l, l.run.State, l.in())
 	return t.advance(l, t.enter(l))
@@ -189,23 +193,24 @@ func (t *change) childFinished(child *live, failure *asl.Error) error {
 
 func iterationEvent(failure *asl.Error) string {
 	if failure != nil {
-		return "MapIterationFailed"
+		return history.MapIterationFailed
 	}
-	return "MapIterationSucceeded"
+	return history.MapIterationSucceeded
 }
 
 func (t *change) branchFinished(p *live, f *fork, failure *asl.Error) error {
 	if failure != nil {
-		return t.forkFailed(p, failure, "ParallelStateFailed")
+		return t.forkFailed(p, failure, history.ParallelStateFailed)
 	}
 	if f.Done < f.Total {
-		return t.saveFork(p, f)
+		t.saveFork(p, f)
+		return nil
 	}
 	results, err := t.childResults(p)
 	if err != nil {
 		return err
 	}
-	t.runEvent(p, "ParallelStateSucceeded", nil)
+	t.runEvent(p, history.ParallelStateSucceeded, nil)
 	return t.advance(p, p.m.Complete(p.run.State, p.in(), results, t.context(p)))
 }
 
@@ -218,16 +223,17 @@ func (t *change) iterationFinished(p *live, f *fork, failure *asl.Error) error {
 				failure = asl.NewError(asl.ErrorExceedToleratedFailureThreshold, "The specified tolerated failure threshold was exceeded")
 			}
 			if f.Distributed {
-				t.runEvent(p, "MapRunFailed", nil)
+				t.runEvent(p, history.MapRunFailed, nil)
 			}
-			return t.forkFailed(p, failure, "MapStateFailed")
+			return t.forkFailed(p, failure, history.MapStateFailed)
 		}
 	}
 	if err := t.startPending(p, f, 1); err != nil {
 		return err
 	}
 	if f.Done < f.Total {
-		return t.saveFork(p, f)
+		t.saveFork(p, f)
+		return nil
 	}
 	next, err := t.mapDone(p, f, nil)
 	if err != nil || next == nil {
@@ -246,9 +252,9 @@ func (t *change) mapDone(p *live, f *fork, _ error) (*asl.Decision, error) {
 		}
 	}
 	if f.Distributed {
-		t.runEvent(p, "MapRunSucceeded", nil)
+		t.runEvent(p, history.MapRunSucceeded, nil)
 	}
-	t.runEvent(p, "MapStateSucceeded", nil)
+	t.runEvent(p, history.MapStateSucceeded, nil)
 	d := p.m.Complete(p.run.State, p.in(), results, t.context(p))
 	return &d, nil
 }
@@ -291,17 +297,4 @@ func (t *change) forkFailed(p *live, failure *asl.Error, event string) error {
 		t.runEvent(p, event, map[string]any{"error": failure.Name, "cause": failure.Cause})
 	}
 	return t.advance(p, d)
-}
-
-// abortBelow aborts every pending or running run below run id and cancels
-// their running tasks.
-func (t *change) abortBelow(id int64) error {
-	ids, err := store.ActiveDescendants(t.ctx, t.pg, id)
-	if err != nil {
-		return err
-	}
-	if err := t.cancelTasksOf(ids); err != nil {
-		return err
-	}
-	return store.AbortRuns(t.ctx, t.pg, ids)
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,7 +14,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/stepwise-run/stepwise/activities"
-	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -74,31 +73,27 @@ type Config struct {
 // Engine drives executions stored in PostgreSQL. Any number of engines may
 // share one database.
 type Engine struct {
-	pool   *pgxpool.Pool
-	river  *river.Client[pgx.Tx]
-	cfg    Config
-	log    *slog.Logger
-	mu     sync.Mutex
-	cache  map[versionKey]*asl.StateMachine
-	rand   *lockedRand
-	closed chan struct{}
+	pool  *pgxpool.Pool
+	river *river.Client[pgx.Tx]
+	cfg   Config
+	log   *slog.Logger
+	// arns names the resources of Config.Region and Config.Account.
+	arns     arn.Space
+	machines machineCache
+	rand     *lockedRand
+	closed   chan struct{}
 	// completions commits jobs' work and starts commits new executions,
 	// both batched under load.
 	completions *batcher[*work]
 	starts      *batcher[*start]
 	local       *locals
-	versions    versionCache
-}
-
-type versionKey struct {
-	machine int64
-	version int
 }
 
 // New builds an engine on pool; call Start to work jobs.
 func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	c := withDefaults(cfg)
-	e := &Engine{pool: pool, cfg: c, log: c.Logger, cache: map[versionKey]*asl.StateMachine{}, rand: newLockedRand(), closed: make(chan struct{}), local: newLocals()}
+	e := &Engine{pool: pool, cfg: c, log: c.Logger, arns: arn.Space{Region: c.Region, Account: c.Account},
+		rand: newLockedRand(), closed: make(chan struct{}), local: newLocals()}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &driveWorker{e: e})
 	river.AddWorker(workers, &taskWorker{e: e})
@@ -249,63 +244,3 @@ func (e *Engine) Pool() *pgxpool.Pool { return e.pool }
 
 // now is the engine clock, truncated to microseconds as PostgreSQL stores.
 func (e *Engine) now() time.Time { return e.cfg.Now().UTC().Truncate(time.Microsecond) }
-
-// machine returns the parsed definition of a state machine version.
-func (e *Engine) machine(ctx context.Context, q store.Querier, machineID int64, version int) (*asl.StateMachine, error) {
-	key := versionKey{machineID, version}
-	e.mu.Lock()
-	m, ok := e.cache[key]
-	e.mu.Unlock()
-	if ok {
-		return m, nil
-	}
-	v, err := store.GetVersion(ctx, q, machineID, version)
-	if err != nil {
-		return nil, fmt.Errorf("state machine %d version %d: %w", machineID, version, err)
-	}
-	m, err = asl.Parse([]byte(v.Definition))
-	if err != nil {
-		return nil, fmt.Errorf("state machine %d version %d: %w", machineID, version, err)
-	}
-	e.mu.Lock()
-	e.cache[key] = m
-	e.mu.Unlock()
-	return m, nil
-}
-
-// ARNs.
-
-func (e *Engine) stateMachineARN(name string) string {
-	return fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", e.cfg.Region, e.cfg.Account, name)
-}
-
-func (e *Engine) executionARN(machine, name string) string {
-	return fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", e.cfg.Region, e.cfg.Account, machine, name)
-}
-
-func secondsOf(n int64) time.Duration { return time.Duration(n) * time.Second }
-
-// arm makes scheduled drive jobs available at their time from this
-// process, so Wait states and retries fire on time rather than at River's
-// next scheduler pass. If this process dies first, River's scheduler still
-// releases them. A job released twice finds its run moved on and does
-// nothing.
-func (e *Engine) arm(timers []timer) {
-	for _, tm := range timers {
-		wait := time.Until(tm.at)
-		if wait > 10*time.Minute {
-			continue
-		}
-		id := tm.job
-		time.AfterFunc(wait, func() {
-			select {
-			case <-e.closed:
-				return
-			default:
-			}
-			if _, err := e.river.JobRetry(context.Background(), id); err != nil {
-				e.log.Debug("release scheduled job", "job", id, "error", err)
-			}
-		})
-	}
-}

@@ -14,6 +14,7 @@ import (
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -190,7 +191,7 @@ func TestMapConcurrencyAndOrder(t *testing.T) {
 	exec := h.run("squares", "sq", "["+strings.Join(items, ",")+"]")
 	requireSucceeded(t, exec, "["+strings.Join(want, ",")+"]")
 	require.LessOrEqual(t, peak.Load(), int64(3), "MaxConcurrency bounds running iterations")
-	require.Equal(t, 20, count(h.events(exec), "MapIterationSucceeded"))
+	require.Equal(t, 20, count(h.events(exec), history.MapIterationSucceeded))
 }
 
 func count(events []string, typ string) int {
@@ -273,7 +274,7 @@ func TestStopCancelsRunningTask(t *testing.T) {
 		t.Fatal("the task's context was not cancelled")
 	}
 	events := h.events(stopped)
-	require.Equal(t, "ExecutionAborted", events[len(events)-1])
+	require.Equal(t, history.ExecutionAborted, events[len(events)-1])
 	_, err = h.e.StopExecution(ctx, exec.ARN, "", "")
 	require.ErrorIs(t, err, engine.ErrExecutionNotRunning)
 }
@@ -309,7 +310,7 @@ func TestTimeouts(t *testing.T) {
 	requireFailed(t, results["heartbeat"], "States.HeartbeatTimeout")
 	requireSucceeded(t, results["caught"], `"late"`)
 	require.Equal(t, store.StatusTimedOut, results["exec-timeout"].Status)
-	require.Contains(t, h.events(results["task-timeout"]), "TaskTimedOut")
+	require.Contains(t, h.events(results["task-timeout"]), history.TaskTimedOut)
 }
 
 func TestRetryCountsAreStored(t *testing.T) {
@@ -328,8 +329,8 @@ func TestRetryCountsAreStored(t *testing.T) {
 	exec := h.run("retry", "r", `{}`)
 	requireSucceeded(t, exec, `{"attempt":2}`)
 	events := h.events(exec)
-	require.Equal(t, 3, count(events, "TaskScheduled"))
-	require.Equal(t, 2, count(events, "TaskFailed"))
+	require.Equal(t, 3, count(events, history.TaskScheduled))
+	require.Equal(t, 2, count(events, history.TaskFailed))
 }
 
 func TestRedriveKeepsWhatSucceeded(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -27,9 +28,9 @@ func TestOrderProcessing(t *testing.T) {
 		require.Equal(t, 1, h.orders.Count("op-1", fn), fn)
 	}
 	events := h.events(exec)
-	require.Contains(t, events, "WaitStateEntered")
-	require.Contains(t, events, "ParallelStateSucceeded")
-	require.Equal(t, "ExecutionSucceeded", events[len(events)-1])
+	require.Contains(t, events, history.WaitStateEntered)
+	require.Contains(t, events, history.ParallelStateSucceeded)
+	require.Equal(t, history.ExecutionSucceeded, events[len(events)-1])
 
 	rejected := h.run("order-processing", "rejected", `{"orderId":"op-2","amount":5,"items":[{"sku":"x","quantity":1}],"invalid":true}`)
 	requireFailed(t, rejected, "OrderRejected")

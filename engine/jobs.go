@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+
+	"github.com/stepwise-run/stepwise/store"
 )
 
 // Why a drive job runs.
@@ -117,4 +119,50 @@ func (l *lockedRand) derive() *mrand.Rand {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return mrand.New(mrand.NewPCG(l.r.Uint64(), l.r.Uint64()))
+}
+
+// drive works a drive job: it moves its run on if the run is still at the
+// job's sequence number, in one transaction that completes the job.
+func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
+	a := job.Args
+	return e.completions.submit(ctx, &work{execution: a.ExecutionID, run: a.RunID, job: job.ID, apply: func(t *change) error {
+		if a.Reason == reasonExecTimeout {
+			return t.executionTimedOut(a.Seq)
+		}
+		if t.exec.Status != store.StatusRunning {
+			return errStale
+		}
+		l, err := t.loadRun(a.RunID)
+		if err != nil {
+			return err
+		}
+		if l.run.Seq != a.Seq {
+			return errStale
+		}
+		return t.resume(l, a)
+	}})
+}
+
+// resume moves run l on as drive job a asks, if the run still waits for
+// it.
+func (t *change) resume(l *live, a driveArgs) error {
+	switch a.Reason {
+	case reasonStart:
+		return t.startChild(l)
+	}
+	if l.run.Status != store.RunRunning {
+		return errStale
+	}
+	switch a.Reason {
+	case reasonRetry:
+		t.touch(l)
+		return t.advance(l, t.enter(l))
+	case reasonTimer:
+		return t.timerFired(l)
+	case reasonTaskTimeout:
+		return t.taskTimedOut(l)
+	case reasonHeartbeat:
+		return t.checkHeartbeat(l, a.Seconds)
+	}
+	return errStale
 }

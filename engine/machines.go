@@ -9,6 +9,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -82,7 +83,7 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec Machi
 		return nil, nil, err
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
-	sm, err := store.InsertStateMachine(ctx, tx, name, e.stateMachineARN(name))
+	sm, err := store.InsertStateMachine(ctx, tx, name, e.arns.StateMachine(name))
 	if errors.Is(err, store.ErrConflict) {
 		return nil, nil, fmt.Errorf("%w: %s", ErrStateMachineExists, name)
 	}
@@ -112,12 +113,7 @@ func (e *Engine) UpdateStateMachine(ctx context.Context, name string, spec Machi
 
 // StateMachine finds a machine by name or ARN.
 func (e *Engine) StateMachine(ctx context.Context, nameOrARN string) (*store.StateMachine, error) {
-	name := nameOrARN
-	if strings.HasPrefix(nameOrARN, "arn:") {
-		parts := strings.Split(nameOrARN, ":")
-		name = parts[len(parts)-1]
-	}
-	sm, err := store.GetStateMachineByName(ctx, e.pool, name)
+	sm, err := store.GetStateMachineByName(ctx, e.pool, arn.Name(nameOrARN))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %s", ErrStateMachineDoesNotExist, nameOrARN)
 	}

@@ -1,8 +1,9 @@
 package engine
 
 import (
-	"strings"
 	"time"
+
+	"github.com/stepwise-run/stepwise/internal/history"
 )
 
 // Observer is told what this process's engine did, after the transaction
@@ -48,9 +49,9 @@ func (e *Engine) observe(t *change) {
 	entered := 0
 	for i := range t.events {
 		switch typ := t.events[i].Type; {
-		case typ == "ExecutionStarted":
+		case typ == history.ExecutionStarted:
 			o.ExecutionStarted(machine)
-		case strings.HasSuffix(typ, "StateEntered"):
+		case history.IsStateEntered(typ):
 			entered++
 		}
 	}

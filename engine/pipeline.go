@@ -11,7 +11,7 @@ import (
 	"github.com/stepwise-run/stepwise/store"
 )
 
-// pipe is a transaction whose writes are queued and sent together in one
+// pipeline is a transaction whose writes are queued and sent together in one
 // round trip: an Exec is held back until the next read, River call or
 // commit. Engine writes report errors then, which aborts the transaction
 // as an error at the write itself would. The transaction itself begins

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -41,9 +42,9 @@ func (t *change) redrive() error {
 	if err := store.RedriveExecution(t.ctx, t.pg, t.exec.ID, t.exec.LastEventID); err != nil {
 		return err
 	}
-	t.emit("ExecutionRedriven", "", map[string]any{"redriveCount": t.exec.RedriveCount})
+	t.emit(history.ExecutionRedriven, "", map[string]any{"redriveCount": t.exec.RedriveCount})
 	if t.top.TimeoutSeconds > 0 {
-		t.scheduleRun(0, int64(t.exec.RedriveCount), reasonExecTimeout, t.now.Add(secondsOf(t.top.TimeoutSeconds)))
+		t.scheduleDrive(driveArgs{Seq: int64(t.exec.RedriveCount), Reason: reasonExecTimeout}, t.now.Add(secondsOf(t.top.TimeoutSeconds)))
 	}
 	return t.redriveRun(top.ID)
 }
@@ -61,7 +62,8 @@ func (t *change) redriveRun(id int64) error {
 	l.run.Retries = nil
 	if l.run.Fork == nil {
 		t.schedule(l, reasonRetry, t.now)
-		return t.save(l)
+		t.save(l)
+		return nil
 	}
 	var f fork
 	if err := json.Unmarshal([]byte(*l.run.Fork), &f); err != nil {
@@ -76,5 +78,6 @@ func (t *change) redriveRun(id int64) error {
 	if err := t.startPending(l, &f, len(reset)); err != nil {
 		return err
 	}
-	return t.saveFork(l, &f)
+	t.saveFork(l, &f)
+	return nil
 }

@@ -7,12 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/arn"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -90,41 +90,42 @@ func (e *Engine) commitStarts(batch []*start) []error {
 func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
 	pg := e.newPipeline()
 	defer pg.rollback(ctx)
-	execIDs, runIDs, err := store.NewExecutionIDs(ctx, pg, len(batch))
+	var changes []*change
+	err := e.commit(ctx, pg, func() ([]*change, error) {
+		execIDs, runIDs, err := store.NewExecutionIDs(ctx, pg, len(batch))
+		if err != nil {
+			return nil, err
+		}
+		changes = make([]*change, len(batch))
+		for i, s := range batch {
+			exec := &store.Execution{ID: execIDs[i], ARN: e.arns.Execution(s.mv.Name, s.in.Name), StateMachineID: s.mv.ID,
+				Version: s.mv.Version, Name: s.in.Name, Status: store.StatusRunning, Input: s.in.Input, StartedAt: e.now()}
+			if changes[i], err = e.begin(ctx, pg, exec, runIDs[i], s.m, s.input); err != nil {
+				return nil, err
+			}
+		}
+		return changes, nil
+	}, nil)
 	if err != nil {
 		return err
 	}
-	txs := make([]*change, len(batch))
 	for i, s := range batch {
-		exec := &store.Execution{ID: execIDs[i], ARN: e.executionARN(s.mv.Name, s.in.Name), StateMachineID: s.mv.ID,
-			Version: s.mv.Version, Name: s.in.Name, Status: store.StatusRunning, Input: s.in.Input, StartedAt: e.now()}
-		if txs[i], err = e.begin(ctx, pg, exec, runIDs[i], s.m, s.input); err != nil {
-			return err
-		}
-	}
-	if err := flushAll(ctx, pg, txs); err != nil {
-		return err
-	}
-	if err := e.finishTx(ctx, pg, nil); err != nil {
-		return err
-	}
-	for i, s := range batch {
-		s.exec = txs[i].exec
-		e.committed(txs[i])
+		s.exec = changes[i].exec
 	}
 	return nil
 }
 
 // begin records ExecutionStarted and runs the new execution's top-level
-// run up to its first effect; both are inserted when the caller flushes
-// what the transaction collected.
+// run up to its first effect; both are inserted when the change is
+// committed.
 func (e *Engine) begin(ctx context.Context, pg *pipeline, exec *store.Execution, runID int64, m *asl.StateMachine, input any) (*change, error) {
-	t := &change{e: e, ctx: ctx, pg: pg, exec: exec, top: m, now: exec.StartedAt, rand: e.rand.derive(), input: input}
+	t := e.newChange(ctx, pg, exec, m, exec.StartedAt)
+	t.input = input
 	run := &store.Run{ID: runID, ExecutionID: exec.ID, MachinePath: "[]", Status: store.RunRunning, State: m.StartAt}
 	pg.create(exec, run)
-	t.emitRaw("ExecutionStarted", "", `{"input":`+exec.Input+`,"stateMachineArn":`+quote(e.stateMachineARN(t.machineName()))+`}`)
+	t.emitRaw(history.ExecutionStarted, "", `{"input":`+exec.Input+`,"stateMachineArn":`+quote(e.arns.StateMachine(t.machineName()))+`}`)
 	if m.TimeoutSeconds > 0 {
-		t.scheduleRun(0, int64(exec.RedriveCount), reasonExecTimeout, exec.StartedAt.Add(time.Duration(m.TimeoutSeconds)*time.Second))
+		t.scheduleDrive(driveArgs{Seq: int64(exec.RedriveCount), Reason: reasonExecTimeout}, exec.StartedAt.Add(secondsOf(m.TimeoutSeconds)))
 	}
 	l := &live{run: run, m: m, varsRead: true} // a new run has no variables yet
 	t.enterState(l, m.StartAt, input)
@@ -146,10 +147,7 @@ func quote(s string) string {
 // prepareStart checks a start request, fills its defaults and reads the
 // machine version it will run.
 func (e *Engine) prepareStart(ctx context.Context, in *StartInput) (*store.MachineVersion, any, error) {
-	name := in.StateMachine
-	if strings.HasPrefix(name, "arn:") {
-		name = name[strings.LastIndex(name, ":")+1:]
-	}
+	name := arn.Name(in.StateMachine)
 	if in.Name == "" {
 		in.Name = newExecutionName()
 	}
@@ -241,52 +239,4 @@ func newExecutionName() string {
 	}
 	h := hex.EncodeToString(b)
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
-
-// Execution finds an execution by ARN.
-func (e *Engine) Execution(ctx context.Context, arn string) (*store.Execution, error) {
-	exec, err := store.GetExecutionByARN(ctx, e.pool, arn)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("%w: %s", ErrExecutionDoesNotExist, arn)
-	}
-	return exec, err
-}
-
-// StopExecution aborts a running execution and cancels its running tasks.
-func (e *Engine) StopExecution(ctx context.Context, arn, errName, cause string) (*store.Execution, error) {
-	exec, err := e.Execution(ctx, arn)
-	if err != nil {
-		return nil, err
-	}
-	err = e.inExecution(ctx, exec.ID, nil, func(t *change) error {
-		if t.exec.Status != store.StatusRunning {
-			return fmt.Errorf("%w: %s is %s", ErrExecutionNotRunning, arn, t.exec.Status)
-		}
-		return t.stopExecution(store.StatusAborted, "ExecutionAborted", &asl.Error{Name: errName, Cause: cause})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return store.GetExecution(ctx, e.pool, exec.ID)
-}
-
-// Wait polls until the execution is no longer RUNNING or ctx ends.
-func (e *Engine) Wait(ctx context.Context, arn string) (*store.Execution, error) {
-	for {
-		exec, err := e.Execution(ctx, arn)
-		if err != nil || exec.Status != store.StatusRunning {
-			return exec, err
-		}
-		select {
-		case <-ctx.Done():
-			return exec, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-}
-
-// History returns up to limit events after event id after (before it,
-// newest first, when reverse).
-func (e *Engine) History(ctx context.Context, executionID, after int64, limit int, reverse bool) ([]*store.Event, error) {
-	return store.ListEvents(ctx, e.pool, executionID, after, limit, reverse)
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -49,14 +50,6 @@ func (t *change) advance(l *live, d asl.Decision) error {
 	}
 }
 
-// stateType is the Type of run l's current state.
-func (l *live) stateType() string {
-	if st, ok := l.m.States[l.run.State]; ok {
-		return st.Common().Type
-	}
-	return ""
-}
-
 // enterState moves run l to state name with input and records the entry.
 func (t *change) enterState(l *live, name string, input any) {
 	t.touch(l)
@@ -68,7 +61,7 @@ func (t *change) enterState(l *live, name string, input any) {
 	l.run.TaskToken = nil
 	now := t.now
 	l.run.StateEnteredAt = &now
-	l.run.EnteredEventID = t.runEvent(l, l.stateType()+"StateEntered", map[string]any{"input": input})
+	l.run.EnteredEventID = t.runEvent(l, history.StateEntered(l.stateType()), map[string]any{"input": input})
 }
 
 // enter runs the step function on run l's current state.
@@ -90,60 +83,15 @@ func (t *change) exitState(l *live, output any, assign map[string]any) {
 		details["assignedVariables"] = assigned(assign)
 		details["assignedVariablesDetails"] = map[string]any{"truncated": false}
 	}
-	t.runEvent(l, l.stateType()+"StateExited", details)
-}
-
-// retry parks run l until its state is entered again.
-func (t *change) retry(l *live, d asl.Decision) error {
-	t.touch(l)
-	for len(l.run.Retries) <= d.Retrier {
-		l.run.Retries = append(l.run.Retries, 0)
-	}
-	l.run.Retries[d.Retrier]++
-	t.schedule(l, reasonRetry, t.now.Add(d.Delay))
-	return t.save(l)
-}
-
-// waiting is what a Wait state does when its time comes.
-type waiting struct {
-	Next   string `json:"next"`
-	Output any    `json:"output"`
-}
-
-// wait parks run l until the Wait state's time.
-func (t *change) wait(l *live, d asl.Decision) error {
-	t.touch(l)
-	w := asl.EncodeJSON(map[string]any{"next": d.Next, "output": d.Output})
-	l.run.Waiting = &w
-	t.schedule(l, reasonTimer, d.Until)
-	return t.save(l)
-}
-
-// timerFired resumes a run whose Wait state's time has come.
-func (t *change) timerFired(l *live) error {
-	if l.run.Waiting == nil {
-		return errStale
-	}
-	v, err := asl.DecodeJSON([]byte(*l.run.Waiting))
-	if err != nil {
-		return err
-	}
-	w, _ := v.(map[string]any)
-	next, _ := w["next"].(string)
-	t.touch(l)
-	l.run.Waiting = nil
-	if next == "" {
-		return t.advance(l, asl.Decision{Kind: asl.KindSucceed, Output: w["output"]})
-	}
-	return t.advance(l, asl.Decision{Kind: asl.KindNext, Next: next, Output: w["output"]})
+	t.runEvent(l, history.StateExited(l.stateType()), details)
 }
 
 // finishRun ends run l; the execution ends with its top-level run, and a
 // child's end moves its parent on.
 func (t *change) finishRun(l *live, output any, failure *asl.Error) error {
 	t.touch(l)
-	if failure == nil && tooLarge(output) {
-		failure = asl.NewError(asl.ErrorDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", l.run.State)
+	if failure == nil && asl.TooLarge(output) {
+		failure = asl.ResultTooLarge(l.run.State)
 	}
 	if failure != nil {
 		l.run.Status = store.RunFailed
@@ -154,9 +102,7 @@ func (t *change) finishRun(l *live, output any, failure *asl.Error) error {
 		l.run.Output = &out
 	}
 	l.run.TaskToken = nil
-	if err := t.save(l); err != nil {
-		return err
-	}
+	t.save(l)
 	if l.run.ParentID == nil {
 		t.endExecution(l, failure)
 		return nil
@@ -172,13 +118,10 @@ func (t *change) endExecution(l *live, failure *asl.Error) {
 	if failure == nil {
 		t.exec.Status = store.StatusSucceeded
 		t.exec.Output = l.run.Output
-		t.emitRaw("ExecutionSucceeded", "", `{"output":`+*l.run.Output+`}`)
+		t.emitRaw(history.ExecutionSucceeded, "", `{"output":`+*l.run.Output+`}`)
 		return
 	}
 	t.exec.Status = store.StatusFailed
 	t.exec.Error, t.exec.Cause = &failure.Name, &failure.Cause
-	t.emit("ExecutionFailed", "", map[string]any{"error": failure.Name, "cause": failure.Cause})
+	t.emit(history.ExecutionFailed, "", map[string]any{"error": failure.Name, "cause": failure.Cause})
 }
-
-// tooLarge reports whether a value is over the payload limit.
-func tooLarge(v any) bool { return len(asl.EncodeJSON(v)) > asl.PayloadLimit }

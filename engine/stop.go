@@ -2,77 +2,65 @@ package engine
 
 import (
 	"context"
-	"time"
-
-	"github.com/riverqueue/river"
+	"fmt"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
 
-// drive works a drive job: it moves its run on if the run is still at the
-// job's sequence number, in one transaction that completes the job.
-func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
-	a := job.Args
-	return e.completions.submit(ctx, &work{execution: a.ExecutionID, run: a.RunID, job: job.ID, apply: func(t *change) error {
-		if a.Reason == reasonExecTimeout {
-			return t.executionTimedOut(a.Seq)
-		}
+// StopExecution aborts a running execution and cancels its running tasks.
+func (e *Engine) StopExecution(ctx context.Context, arn, errName, cause string) (*store.Execution, error) {
+	exec, err := e.Execution(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	err = e.inExecution(ctx, exec.ID, nil, func(t *change) error {
 		if t.exec.Status != store.StatusRunning {
-			return errStale
+			return fmt.Errorf("%w: %s is %s", ErrExecutionNotRunning, arn, t.exec.Status)
 		}
-		l, err := t.loadRun(a.RunID)
-		if err != nil {
-			return err
-		}
-		if l.run.Seq != a.Seq {
-			return errStale
-		}
-		return t.resume(l, a)
-	}})
+		return t.stopExecution(store.StatusAborted, history.ExecutionAborted, &asl.Error{Name: errName, Cause: cause})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return store.GetExecution(ctx, e.pool, exec.ID)
 }
 
-func (t *change) resume(l *live, a driveArgs) error {
-	switch a.Reason {
-	case reasonStart:
-		return t.startChild(l)
-	}
-	if l.run.Status != store.RunRunning {
-		return errStale
-	}
-	switch a.Reason {
-	case reasonRetry:
-		t.touch(l)
-		return t.advance(l, t.enter(l))
-	case reasonTimer:
-		return t.timerFired(l)
-	case reasonTaskTimeout:
-		if err := t.cancelTask(l); err != nil {
-			return err
-		}
-		return t.taskDone(l, nil, asl.NewError(asl.ErrorTimeout, "The task did not finish within %s.", t.now.Sub(*l.run.StateEnteredAt).Round(time.Second)))
-	case reasonHeartbeat:
-		return t.checkHeartbeat(l, a.Seconds)
-	}
-	return errStale
-}
-
-// checkHeartbeat fails a task whose last heartbeat is too old, or checks
-// again when the next one is due.
-func (t *change) checkHeartbeat(l *live, seconds int64) error {
-	last := *l.run.StateEnteredAt
-	if l.run.HeartbeatAt != nil {
-		last = *l.run.HeartbeatAt
-	}
-	due := last.Add(time.Duration(seconds) * time.Second)
-	if t.now.Before(due) {
-		t.scheduleHeartbeat(l, seconds, last)
-		return nil
-	}
-	if err := t.cancelTask(l); err != nil {
+// stopExecution aborts every run of the execution and ends it.
+func (t *change) stopExecution(status, event string, failure *asl.Error) error {
+	runs, err := store.ExecutionRuns(t.ctx, t.pg, t.exec.ID)
+	if err != nil {
 		return err
 	}
-	return t.taskDone(l, nil, asl.NewError(asl.ErrorHeartbeatTimeout, "No heartbeat for %d seconds.", seconds))
+	var ids []int64
+	for _, r := range runs {
+		if r.Status != store.RunPending && r.Status != store.RunRunning {
+			continue
+		}
+		ids = append(ids, r.ID)
+	}
+	if err := t.cancelTasksOf(ids); err != nil {
+		return err
+	}
+	if err := store.AbortRuns(t.ctx, t.pg, ids); err != nil {
+		return err
+	}
+	now := t.now
+	t.exec.Status, t.exec.StoppedAt, t.ended = status, &now, true
+	t.exec.Error, t.exec.Cause = &failure.Name, &failure.Cause
+	t.emit(event, "", map[string]any{"error": failure.Name, "cause": failure.Cause})
+	return nil
+}
+
+// executionTimedOut ends an execution that ran past its TimeoutSeconds;
+// redrive is the redrive count the timeout was scheduled for.
+func (t *change) executionTimedOut(redrive int64) error {
+	if t.exec.Status != store.StatusRunning || int64(t.exec.RedriveCount) != redrive {
+		return errStale
+	}
+	failure := asl.NewError(asl.ErrorTimeout, "The execution timed out.")
+	return t.stopExecution(store.StatusTimedOut, history.ExecutionTimedOut, failure)
 }
 
 // cancelTask cancels the task job of run l, if any, and closes its token.
@@ -108,38 +96,15 @@ func (t *change) cancelTasksOf(runs []int64) error {
 	return nil
 }
 
-// executionTimedOut ends an execution that ran past its TimeoutSeconds;
-// redrive is the redrive count the timeout was scheduled for.
-func (t *change) executionTimedOut(redrive int64) error {
-	if t.exec.Status != store.StatusRunning || int64(t.exec.RedriveCount) != redrive {
-		return errStale
-	}
-	failure := asl.NewError(asl.ErrorTimeout, "The execution timed out.")
-	return t.stopExecution(store.StatusTimedOut, "ExecutionTimedOut", failure)
-}
-
-// stopExecution aborts every run of the execution and ends it.
-func (t *change) stopExecution(status, event string, failure *asl.Error) error {
-	runs, err := store.ExecutionRuns(t.ctx, t.pg, t.exec.ID)
+// abortBelow aborts every pending or running run below run id and cancels
+// their running tasks.
+func (t *change) abortBelow(id int64) error {
+	ids, err := store.ActiveDescendants(t.ctx, t.pg, id)
 	if err != nil {
 		return err
-	}
-	var ids []int64
-	for _, r := range runs {
-		if r.Status != store.RunPending && r.Status != store.RunRunning {
-			continue
-		}
-		ids = append(ids, r.ID)
 	}
 	if err := t.cancelTasksOf(ids); err != nil {
 		return err
 	}
-	if err := store.AbortRuns(t.ctx, t.pg, ids); err != nil {
-		return err
-	}
-	now := t.now
-	t.exec.Status, t.exec.StoppedAt, t.ended = status, &now, true
-	t.exec.Error, t.exec.Cause = &failure.Name, &failure.Cause
-	t.emit(event, "", map[string]any{"error": failure.Name, "cause": failure.Cause})
-	return nil
+	return store.AbortRuns(t.ctx, t.pg, ids)
 }

@@ -10,8 +10,13 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
+
+// A Task state's life: dispatch writes its job (or hands it to this
+// process, see task_local.go), a worker performs it, and recordTask applies
+// its result with taskDone, which moves the run on.
 
 // dispatch writes the task job for a Task state, with its timeout and
 // heartbeat checks. A resource nothing can serve fails the task at once.
@@ -45,11 +50,12 @@ func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 		}
 	}
 	t.scheduleChecks(l, call)
-	t.runEvent(l, taskEvent(l, "Scheduled"), map[string]any{
+	t.runEvent(l, taskEvent(l, history.TaskScheduled, history.ActivityScheduled), map[string]any{
 		"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input),
 		"timeoutInSeconds": call.TimeoutSeconds, "heartbeatInSeconds": call.HeartbeatSeconds,
 	})
-	return nil, t.save(l)
+	t.save(l)
+	return nil, nil
 }
 
 // taskJob is the River job of a task, for any worker of its function.
@@ -76,63 +82,12 @@ func (t *change) taskArgs(l *live, call *asl.TaskCall, b activities.Binding) tas
 	return args
 }
 
-// scheduleChecks writes the durable timeout and heartbeat checks of a task.
-func (t *change) scheduleChecks(l *live, call *asl.TaskCall) {
-	if call.TimeoutSeconds < asl.DefaultTaskTimeout {
-		t.schedule(l, reasonTaskTimeout, t.now.Add(time.Duration(call.TimeoutSeconds)*time.Second))
-	}
-	if call.HeartbeatSeconds > 0 {
-		now := t.now
-		l.run.HeartbeatAt = &now
-		t.scheduleHeartbeat(l, call.HeartbeatSeconds, now)
-	}
-}
-
-func (t *change) scheduleHeartbeat(l *live, seconds int64, from time.Time) {
-	opts := driveArgs{}.InsertOpts()
-	opts.ScheduledAt = from.Add(time.Duration(seconds) * time.Second)
-	t.jobs = append(t.jobs, river.InsertManyParams{
-		Args:       driveArgs{ExecutionID: t.exec.ID, RunID: l.run.ID, Seq: l.run.Seq, Reason: reasonHeartbeat, Seconds: seconds},
-		InsertOpts: &opts,
-	})
-}
-
 // taskFailedNow records a task that failed before it was sent to a worker.
 func (t *change) taskFailedNow(l *live, call *asl.TaskCall, failure *asl.Error) *asl.Decision {
-	t.runEvent(l, taskEvent(l, "Scheduled"), map[string]any{"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input)})
-	t.runEvent(l, taskEvent(l, "Failed"), map[string]any{"error": failure.Name, "cause": failure.Cause})
+	t.runEvent(l, taskEvent(l, history.TaskScheduled, history.ActivityScheduled), map[string]any{"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input)})
+	t.runEvent(l, taskEvent(l, history.TaskFailed, history.ActivityFailed), map[string]any{"error": failure.Name, "cause": failure.Cause})
 	d := l.m.Failed(l.run.State, l.in(), failure, t.context(l))
 	return &d
-}
-
-// taskDone applies a task's result or failure to run l.
-func (t *change) taskDone(l *live, result any, failure *asl.Error) error {
-	t.touch(l)
-	if failure == nil && tooLarge(result) {
-		failure = asl.NewError(asl.ErrorDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", l.run.State)
-	}
-	if failure != nil {
-		typ := taskEvent(l, "Failed")
-		if failure.Name == asl.ErrorTimeout || failure.Name == asl.ErrorHeartbeatTimeout {
-			typ = taskEvent(l, "TimedOut")
-		}
-		t.runEvent(l, typ, map[string]any{"error": failure.Name, "cause": failure.Cause})
-		return t.advance(l, l.m.Failed(l.run.State, l.in(), failure, t.context(l)))
-	}
-	t.runEvent(l, taskEvent(l, "Succeeded"), map[string]any{"output": result})
-	return t.advance(l, l.m.Complete(l.run.State, l.in(), result, t.context(l)))
-}
-
-// current loads run id and checks it still waits on the task at seq.
-func (t *change) current(id, seq int64) (*live, error) {
-	l, err := t.loadRun(id)
-	if err != nil {
-		return nil, err
-	}
-	if l.run.Seq != seq || l.run.Status != store.RunRunning || t.exec.Status != store.StatusRunning {
-		return nil, errStale
-	}
-	return l, nil
 }
 
 // runTask works a task job: it runs the function, then records the result
@@ -208,9 +163,65 @@ func (e *Engine) recordStarted(ctx context.Context, a taskArgs, at time.Time) er
 		if err != nil {
 			return err
 		}
-		t.emitAt(l, taskEvent(l, "Started"), at)
+		t.emitAt(l, taskEvent(l, history.TaskStarted, history.ActivityStarted), at)
 		return nil
 	})
+}
+
+// completion is a finished task.
+type completion struct {
+	args    taskArgs
+	started time.Time
+	result  any
+	failure *asl.Error
+}
+
+// recordTask applies a finished task to its run, if the run still waits
+// on it.
+func (t *change) recordTask(d *completion) error {
+	t.tasks = append(t.tasks, d) // told to the Observer once committed
+	a := d.args
+	l, err := t.current(a.RunID, a.Seq)
+	if err != nil {
+		return err
+	}
+	if a.Token == "" {
+		t.emitAt(l, taskEvent(l, history.TaskStarted, history.ActivityStarted), d.started)
+	}
+	if a.Token != "" && d.failure == nil {
+		return nil // the state waits for the callback
+	}
+	return t.taskDone(l, d.result, d.failure)
+}
+
+// taskDone applies a task's result or failure to run l.
+func (t *change) taskDone(l *live, result any, failure *asl.Error) error {
+	t.touch(l)
+	if failure == nil && asl.TooLarge(result) {
+		failure = asl.ResultTooLarge(l.run.State)
+	}
+	if failure != nil {
+		typ := taskEvent(l, history.TaskFailed, history.ActivityFailed)
+		if failure.Name == asl.ErrorTimeout || failure.Name == asl.ErrorHeartbeatTimeout {
+			typ = taskEvent(l, history.TaskTimedOut, history.ActivityTimedOut)
+		}
+		t.runEvent(l, typ, map[string]any{"error": failure.Name, "cause": failure.Cause})
+		return t.advance(l, l.m.Failed(l.run.State, l.in(), failure, t.context(l)))
+	}
+	t.runEvent(l, taskEvent(l, history.TaskSucceeded, history.ActivitySucceeded), map[string]any{"output": result})
+	return t.advance(l, l.m.Complete(l.run.State, l.in(), result, t.context(l)))
+}
+
+// current loads run id and checks it still waits on the task at seq.
+func (t *change) current(id, seq int64) (*live, error) {
+	l, err := t.loadRun(id)
+	if err != nil {
+		return nil, err
+	}
+	if l.run.Seq != seq || l.run.Status != store.RunRunning || t.exec.Status != store.StatusRunning {
+		return nil, errStale
+	}
+	return l, nil
 }
 
 // emitAt appends an event about run l that happened at a given time.
@@ -220,13 +231,13 @@ func (t *change) emitAt(l *live, typ string, at time.Time) {
 	}
 }
 
-// taskEvent names a Task state's event as AWS does: Activity… for an
-// activity resource, Task… for anything else.
-func taskEvent(l *live, what string) string {
-	if task, ok := l.m.States[l.run.State].(*asl.Task); ok && isActivity(task.Resource) {
-		return "Activity" + what
+// taskEvent names a Task state's event as AWS does: the activity event for
+// an activity resource, the task event for anything else.
+func taskEvent(l *live, task, activity string) string {
+	if st, ok := l.m.States[l.run.State].(*asl.Task); ok && isActivity(st.Resource) {
+		return activity
 	}
-	return "Task" + what
+	return task
 }
 
 func isActivity(resource string) bool {

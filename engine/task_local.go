@@ -87,18 +87,6 @@ func (t *change) leases() []store.TaskLease {
 	return out
 }
 
-// committed starts what a committed transaction handed to this process:
-// its timers and local tasks, after cancelling the local tasks of the runs
-// whose tasks it cancelled.
-func (e *Engine) committed(t *change) {
-	e.arm(t.timers)
-	e.observe(t)
-	if len(t.cancelRuns) > 0 {
-		e.cancelLocalRuns(t.cancelRuns)
-	}
-	e.launch(t.locals)
-}
-
 // launch runs committed local tasks.
 func (e *Engine) launch(tasks []localTask) {
 	for _, lt := range tasks {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -62,8 +63,11 @@ func (t *change) evaluationFailed(l *live, e *asl.Error) {
 		return
 	}
 	details := map[string]any{"error": e.Name, "cause": e.Cause}
-	t.runEvent(l, "EvaluationFailed", details)
-	if typ := l.stateType(); typ == "Map" || typ == "Parallel" {
-		t.runEvent(l, typ+"StateFailed", details)
+	t.runEvent(l, history.EvaluationFailed, details)
+	switch l.stateType() {
+	case "Map":
+		t.runEvent(l, history.MapStateFailed, details)
+	case "Parallel":
+		t.runEvent(l, history.ParallelStateFailed, details)
 	}
 }

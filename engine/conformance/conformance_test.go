@@ -13,6 +13,7 @@ import (
 	aslconformance "github.com/stepwise-run/stepwise/asl/conformance"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/engine/conformance"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
@@ -79,16 +80,16 @@ func TestExecutor(t *testing.T) {
 	}{
 		{"pass", `{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"a":1},"End":true}}}`, map[string]any{},
 			"SUCCEEDED", map[string]any{"a": int64(1)}, "",
-			[]string{"ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"}},
+			[]string{history.ExecutionStarted, history.PassStateEntered, history.PassStateExited, history.ExecutionSucceeded}},
 		{"wait", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}`, "x",
 			"SUCCEEDED", "x", "",
-			[]string{"ExecutionStarted", "WaitStateEntered", "WaitStateExited", "ExecutionSucceeded"}},
+			[]string{history.ExecutionStarted, history.WaitStateEntered, history.WaitStateExited, history.ExecutionSucceeded}},
 		{"fail", `{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E","Cause":"c"}}}`, nil,
 			"FAILED", nil, "E",
-			[]string{"ExecutionStarted", "FailStateEntered", "ExecutionFailed"}},
+			[]string{history.ExecutionStarted, history.FailStateEntered, history.ExecutionFailed}},
 		{"jsonata", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% 1 %}","End":true}}}`, nil,
 			"SUCCEEDED", int64(1), "",
-			[]string{"ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"}},
+			[]string{history.ExecutionStarted, history.PassStateEntered, history.PassStateExited, history.ExecutionSucceeded}},
 		{"variables in inline and distributed Map", `{"QueryLanguage":"JSONata","StartAt":"A","States":{
 			"A":{"Type":"Pass","Assign":{"x":1},"Next":"I"},
 			"I":{"Type":"Map","Items":[0],"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Assign":{"y":2},"Output":"{% $exists($x) %}","End":true}}},"Output":"{% $states.result[0] %}","Next":"D"},
