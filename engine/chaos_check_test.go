@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -201,7 +200,7 @@ func (c *chaosChecks) execution(load *chaosLoad, x *chaosExec, calls []invocatio
 	c.check(checkHistory, same, "%s:\n got %v %v\nwant %v %v", x.name, gotTop, gotBy, wantTop, wantBy)
 	gotEntered, wantEntered := entries(events), map[string]int{}
 	for _, e := range w.Events {
-		if strings.HasSuffix(e.Type, "StateEntered") {
+		if history.IsStateEntered(e.Type) {
 			wantEntered[e.State]++
 		}
 	}
@@ -213,7 +212,7 @@ func (c *chaosChecks) execution(load *chaosLoad, x *chaosExec, calls []invocatio
 	enteredAt := map[int64]string{}
 	scheduled := 0
 	for _, e := range events {
-		if strings.HasSuffix(e.Type, "StateEntered") {
+		if history.IsStateEntered(e.Type) {
 			enteredAt[e.ID] = deref(e.State)
 		}
 		if e.Type == history.TaskScheduled {
@@ -309,7 +308,7 @@ func sortEvent(m *asl.StateMachine, state, typ string, top *[]string, by map[str
 func entries(events []*store.Event) map[string]int {
 	out := map[string]int{}
 	for _, e := range events {
-		if strings.HasSuffix(e.Type, "StateEntered") {
+		if history.IsStateEntered(e.Type) {
 			out[deref(e.State)]++
 		}
 	}

@@ -361,7 +361,7 @@ func TestChaos(t *testing.T) {
 	require.NoError(t, err)
 	load := &chaosLoad{t: t, api: api, machines: map[string]*asl.StateMachine{}}
 	for _, name := range []string{"order-saga", "order-processing"} {
-		def := example(t, name)
+		def := testkit.Example(t, name)
 		_, _, err = api.CreateStateMachine(ctx, name, engine.MachineSpec{Definition: def})
 		require.NoError(t, err)
 		load.machines[name], err = asl.Parse([]byte(def))

@@ -1,12 +1,42 @@
 // Package engine runs state machines durably on PostgreSQL.
 //
+// # The life of an execution
+//
+// An execution of a machine with one Task passes through, in order:
+//
+//	StartExecution    start.go       checks the request (prepareStart) and
+//	                                 hands it to the start batcher
+//	startTogether     start.go       creates it in a transaction, with others
+//	begin             start.go       records ExecutionStarted
+//	enterState, enter step.go        enters StartAt, runs asl's step function
+//	advance           step.go        applies decisions until an effect
+//	dispatch          task.go        writes the Task's job or local task
+//	commit            commit.go      flushes, finishes the transaction, then
+//	committed         commit.go      arms timers, launches local tasks
+//	runLocal, runTask task_local.go, task.go
+//	                                 run the task here or on any worker
+//	perform           task.go        calls the function
+//	recordTask        task.go        applies the result in a new change
+//	taskDone          task.go        records it and advances (step.go):
+//	                                 exitState, enterState, ...
+//	finishRun         step.go        ends the top-level run
+//	endExecution      step.go        records ExecutionSucceeded or Failed
+//
+// Other stages: Wait states, retries, task timeouts and heartbeat checks
+// are drive jobs scheduled for later (timers.go), worked by drive
+// (jobs.go); Parallel branches and Map iterations are child runs
+// (children.go); callbacks (.waitForTaskToken) answer in callback.go;
+// StopExecution, execution timeouts and aborted children end in stop.go;
+// redrive.go restarts a stopped execution. Underneath, pipeline.go sends a
+// transaction's writes in few round trips, batcher.go shares transactions
+// under load, and cache.go keeps parsed state machines.
+//
 // Every change to an execution happens in one transaction that first locks
 // the execution's row: it runs the pure step function of package asl
 // through every state that needs no outside work, appends the history
 // events, saves the runs, and writes the next effects as River jobs (a
 // task to run, a timer, a retry, a timeout check) with InsertTx. A job that
-// drives the execution completes itself with JobCompleteTx in that same
-// transaction, so a state transition happens exactly once: a crash before
+// drives the execution is completed in that same transaction (commit.go), so a state transition happens exactly once: a crash before
 // the commit leaves the job to be run again, a crash after it leaves
 // nothing to redo. Each run carries a sequence number that grows with
 // every change, and every job carries the number it expects, so a stale or
@@ -15,6 +45,7 @@
 // Parallel branches and Map iterations are child runs with a parent
 // pointer; the last child to finish advances its parent. Task states are
 // River jobs on a queue per function, worked by any process whose
-// activities.Registry registered the function; their delivery is at least
-// once, with an idempotency key per attempt.
+// activities.Registry registered the function, or run at once by the
+// process that dispatched them under a lease (task_local.go); their
+// delivery is at least once, with an idempotency key per attempt.
 package engine

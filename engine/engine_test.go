@@ -15,6 +15,7 @@ import (
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/history"
+	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -133,7 +134,7 @@ func TestVersionsArePinned(t *testing.T) {
 func TestMachineVersionsAcrossEngines(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	other := startEngine(t, h.e.Pool(), &engine.Config{})
+	other := testengine.Start(t, h.e.Pool(), &engine.Config{})
 	ctx := context.Background()
 	h.machine("shared", single(`{"Type":"Pass","Result":"v1","End":true}`))
 	first := h.run("shared", "a", `{}`)

@@ -11,13 +11,14 @@ import (
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
 	"github.com/stepwise-run/stepwise/internal/history"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/store"
 )
 
 func TestOrderProcessing(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.machine("order-processing", example(t, "order-processing"))
+	h.machine("order-processing", testkit.Example(t, "order-processing"))
 
 	exec := h.run("order-processing", "ok", `{"orderId":"op-1","amount":120,"customer":{"name":"Ada","email":"a@example.com"},
 		"items":[{"sku":"kettle","quantity":1}],"restockAfter":2,"flakyValidation":2}`)
@@ -42,7 +43,7 @@ func TestApprovalCallbacks(t *testing.T) {
 	requests := make(chan orders.ApprovalRequest, 4)
 	h := newHarness(t)
 	h.orders.OnApprovalRequest = func(r orders.ApprovalRequest) { requests <- r }
-	h.machine("approval", example(t, "approval"))
+	h.machine("approval", testkit.Example(t, "approval"))
 	ctx := context.Background()
 
 	start := func(name string) *store.Execution {

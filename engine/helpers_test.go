@@ -2,12 +2,9 @@ package engine_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/activities"
@@ -15,6 +12,7 @@ import (
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
 	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -36,23 +34,8 @@ func newHarness(t *testing.T, register ...func(*activities.Registry)) *harness {
 	for _, r := range register {
 		r(reg)
 	}
-	e := startEngine(t, pool, &engine.Config{Functions: reg, Drive: true, FetchPollInterval: 50 * time.Millisecond})
+	e := testengine.Start(t, pool, &engine.Config{Functions: reg, Drive: true, FetchPollInterval: testengine.FetchPollInterval})
 	return &harness{t: t, e: e, orders: cfg, reg: reg}
-}
-
-// startEngine starts an engine on pool with cfg, stopped when the test
-// ends.
-func startEngine(t *testing.T, pool *pgxpool.Pool, cfg *engine.Config) *engine.Engine {
-	t.Helper()
-	e, err := engine.New(pool, cfg)
-	require.NoError(t, err)
-	require.NoError(t, e.Start(context.Background()))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = e.Stop(ctx)
-	})
-	return e
 }
 
 // with returns the harness reporting to test t (for subtests).
@@ -60,14 +43,6 @@ func (h *harness) with(t *testing.T) *harness {
 	c := *h
 	c.t = t
 	return &c
-}
-
-// example reads examples/NAME/definition.asl.json.
-func example(t *testing.T, name string) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "examples", name, "definition.asl.json"))
-	require.NoError(t, err)
-	return string(data)
 }
 
 func (h *harness) machine(name, definition string) {

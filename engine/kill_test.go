@@ -67,7 +67,7 @@ func runKillChild(url string) {
 // executions are parked on durable timers when the engine dies.
 func sagaWithPause(t *testing.T) string {
 	var def map[string]any
-	require.NoError(t, json.Unmarshal([]byte(example(t, "order-saga")), &def))
+	require.NoError(t, json.Unmarshal([]byte(testkit.Example(t, "order-saga")), &def))
 	states := def["States"].(map[string]any)
 	states["Pause"] = map[string]any{"Type": "Wait", "Seconds": 1, "Next": def["StartAt"]}
 	def["StartAt"] = "Pause"
@@ -107,7 +107,7 @@ func TestKillEngine(t *testing.T) {
 	api, err := engine.New(pool, nil)
 	require.NoError(t, err)
 	ctx := context.Background()
-	definitions := map[string]string{"saga": example(t, "order-saga"), "paused": sagaWithPause(t)}
+	definitions := map[string]string{"saga": testkit.Example(t, "order-saga"), "paused": sagaWithPause(t)}
 	for name, def := range definitions {
 		_, _, err = api.CreateStateMachine(ctx, name, engine.MachineSpec{Definition: def})
 		require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -30,8 +31,8 @@ func TestLocalTaskLeases(t *testing.T) {
 		return nil, ctx.Err()
 	})
 	lease := 600 * time.Millisecond
-	worker := startEngine(t, pool, &engine.Config{Functions: reg, Drive: true, LocalTaskLease: lease, FetchPollInterval: 50 * time.Millisecond})
-	api := startEngine(t, pool, &engine.Config{Drive: true, FetchPollInterval: 50 * time.Millisecond})
+	worker := testengine.Start(t, pool, &engine.Config{Functions: reg, Drive: true, LocalTaskLease: lease, FetchPollInterval: testengine.FetchPollInterval})
+	api := testengine.Start(t, pool, &engine.Config{Drive: true, FetchPollInterval: testengine.FetchPollInterval})
 	ctx := context.Background()
 	_, _, err := worker.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: single(`{"Type":"Task","Resource":"` + lambda("long") + `","End":true}`)})
 	require.NoError(t, err)
@@ -61,7 +62,7 @@ func TestLocalBacklogOverflowsToRiver(t *testing.T) {
 		<-release
 		return in, nil
 	})
-	e := startEngine(t, pool, &engine.Config{Functions: reg, Drive: true, TaskWorkers: 1, FetchPollInterval: 50 * time.Millisecond})
+	e := testengine.Start(t, pool, &engine.Config{Functions: reg, Drive: true, TaskWorkers: 1, FetchPollInterval: testengine.FetchPollInterval})
 	ctx := context.Background()
 	_, _, err := e.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: single(`{"Type":"Task","Resource":"` + lambda("slow") + `","End":true}`)})
 	require.NoError(t, err)
@@ -102,8 +103,8 @@ func TestExpiredLeaseGoesToRiver(t *testing.T) {
 	})
 	// The worker renews its leases only every 20 minutes; the other
 	// engine looks for leases that ran out every 200 ms.
-	worker := startEngine(t, pool, &engine.Config{Functions: reg, Drive: true, LocalTaskLease: time.Hour, FetchPollInterval: 50 * time.Millisecond})
-	startEngine(t, pool, &engine.Config{Drive: true, LocalTaskLease: 600 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond})
+	worker := testengine.Start(t, pool, &engine.Config{Functions: reg, Drive: true, LocalTaskLease: time.Hour, FetchPollInterval: testengine.FetchPollInterval})
+	testengine.Start(t, pool, &engine.Config{Drive: true, LocalTaskLease: 600 * time.Millisecond, FetchPollInterval: testengine.FetchPollInterval})
 	ctx := context.Background()
 	_, _, err := worker.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: single(`{"Type":"Task","Resource":"` + lambda("stall") + `","End":true}`)})
 	require.NoError(t, err)

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 // functionsCalled lists the functions called for an order, in order,
@@ -20,7 +22,7 @@ func (h *harness) functionsCalled(orderID string) []string {
 func TestOrderSaga(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.machine("order-saga", example(t, "order-saga"))
+	h.machine("order-saga", testkit.Example(t, "order-saga"))
 	tests := []struct {
 		failAt string
 		err    string

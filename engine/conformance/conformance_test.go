@@ -3,7 +3,6 @@ package conformance_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,23 +14,12 @@ import (
 	"github.com/stepwise-run/stepwise/engine/conformance"
 	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 )
-
-// corpus is where the shared conformance corpus sits beside the repository.
-var corpus = filepath.Join("..", "..", "..", "shared", "conformance", "cases")
 
 // newEngine starts a driving engine on a fresh database.
 func newEngine(t *testing.T) *engine.Engine {
-	t.Helper()
-	e, err := engine.New(testkit.NewPool(t), &engine.Config{Drive: true, FetchPollInterval: 20 * time.Millisecond})
-	require.NoError(t, err)
-	require.NoError(t, e.Start(context.Background()))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = e.Stop(ctx)
-	})
-	return e
+	return testengine.Start(t, testkit.NewPool(t), &engine.Config{Drive: true, FetchPollInterval: 20 * time.Millisecond})
 }
 
 // TestDurableMatchesMemory runs every case (JSONPath, JSONata and
@@ -39,6 +27,7 @@ func newEngine(t *testing.T) *engine.Engine {
 // runner passes to pass durably too.
 func TestDurableMatchesMemory(t *testing.T) {
 	t.Parallel()
+	corpus := testkit.Corpus("cases")
 	if _, err := os.Stat(corpus); err != nil {
 		t.Skipf("conformance corpus not found at %s", corpus)
 	}
