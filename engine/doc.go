@@ -46,6 +46,7 @@
 // pointer; the last child to finish advances its parent. Task states are
 // River jobs on a queue per function, worked by any process whose
 // activities.Registry registered the function, or run at once by the
-// process that dispatched them under a lease (task_local.go); their
+// process that dispatched them under a lease (task_local.go,
+// task_lease.go); their
 // delivery is at least once, with an idempotency key per attempt.
 package engine

@@ -77,6 +77,8 @@ func (t *change) enter(l *live) asl.Decision {
 	return d
 }
 
+// exitState records run l leaving its state with output, and the
+// variables the state assigned.
 func (t *change) exitState(l *live, output any, assign map[string]any) {
 	details := map[string]any{"output": output}
 	if len(assign) > 0 {
