@@ -24,10 +24,17 @@ import (
 // exit code, stdout and stderr.
 func runBinary(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runBinaryIn(t, "", args...)
+}
+
+// runBinaryIn is runBinary in the working directory dir ("": this one).
+func runBinaryIn(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, stepwiseBinary, args...)
 	cmd.Env = binaryEnv()
+	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -238,4 +245,14 @@ func TestBinary(t *testing.T) {
 
 	require.Equal(t, exitOK, srv.interrupt(t), "stderr:\n%s", &srv.stderr)
 	require.Contains(t, srv.stdout.String(), "stepwise serve: stopped")
+}
+
+// TestDevFromAnyDirectory runs stepwise dev --once outside the
+// repository: it runs the examples built into the binary.
+func TestDevFromAnyDirectory(t *testing.T) {
+	t.Parallel()
+	code, out, stderr := runBinaryIn(t, t.TempDir(), "dev", "--once", "--database="+freshDatabase(t), "--approve-after", "100ms")
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	require.Contains(t, out, "created state machine order-saga (version 1)")
+	require.Contains(t, out, "approval: SUCCEEDED")
 }
