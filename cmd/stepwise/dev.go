@@ -17,9 +17,9 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/examples"
 	"github.com/stepwise-run/stepwise/examples/orders"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/web"
 )
