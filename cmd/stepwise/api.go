@@ -131,42 +131,33 @@ func jsonValue(text string) any {
 	return text
 }
 
-// The REST API's JSON, as the commands read it.
+// The REST API's JSON, as the commands read it (encoding/json matches
+// the fields' names to the keys regardless of case).
 type (
 	execution struct {
-		ARN             string          `json:"arn"`
-		Name            string          `json:"name"`
-		StateMachine    string          `json:"stateMachine"`
-		StateMachineARN string          `json:"stateMachineArn"`
-		Version         int             `json:"version"`
-		Status          string          `json:"status"`
-		Input           json.RawMessage `json:"input"`
-		Output          json.RawMessage `json:"output"`
-		Error           *string         `json:"error"`
-		Cause           *string         `json:"cause"`
-		StartedAt       time.Time       `json:"startedAt"`
-		StoppedAt       *time.Time      `json:"stoppedAt"`
-		RedriveCount    int             `json:"redriveCount"`
+		ARN, Name, StateMachine, StateMachineARN, Status string
+		Version, RedriveCount                            int
+		Input, Output                                    json.RawMessage
+		Error, Cause                                     *string
+		StartedAt                                        time.Time
+		StoppedAt                                        *time.Time
 	}
 	event struct {
-		ID        int64           `json:"id"`
-		Type      string          `json:"type"`
-		Timestamp time.Time       `json:"timestamp"`
-		State     *string         `json:"state"`
-		Details   json.RawMessage `json:"details"`
+		ID        int64
+		Type      string
+		Timestamp time.Time
+		State     *string
+		Details   json.RawMessage
 	}
 	stateMachine struct {
-		Name          string          `json:"name"`
-		ARN           string          `json:"arn"`
-		CreatedAt     time.Time       `json:"createdAt"`
-		LatestVersion int             `json:"latestVersion"`
-		Version       int             `json:"version"`
-		Definition    json.RawMessage `json:"definition"`
-		InputSchema   json.RawMessage `json:"inputSchema"`
-		Versions      []struct {
-			Version        int       `json:"version"`
-			CreatedAt      time.Time `json:"createdAt"`
-			HasInputSchema bool      `json:"hasInputSchema"`
-		} `json:"versions"`
+		Name, ARN               string
+		CreatedAt               time.Time
+		LatestVersion, Version  int
+		Definition, InputSchema json.RawMessage
+		Versions                []struct {
+			Version        int
+			CreatedAt      time.Time
+			HasInputSchema bool
+		}
 	}
 )

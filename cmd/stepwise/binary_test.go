@@ -17,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/internal/testkit"
+
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -71,8 +73,8 @@ func binaryEnv() []string {
 // binary.
 type serveProcess struct {
 	cmd    *exec.Cmd
-	stdout syncBuffer
-	stderr syncBuffer
+	stdout testkit.SyncBuffer
+	stderr testkit.SyncBuffer
 	done   chan error
 	url    string // the API's base URL
 	viewer string // the viewer URL it printed

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -194,14 +195,21 @@ func (c *client) printNewEvents(ctx context.Context, arn string, start time.Time
 // historyPage is how many events one history request reads.
 const historyPage = 1000
 
-// eachEvent calls fn on every event of an execution, a page at a time;
-// with JSON output, it prints each page as the API answered it.
-func (c *client) eachEvent(ctx context.Context, arn string, reverse bool, fn func(json.RawMessage, *event)) error {
+// historyPath is the path and query of an execution's first history
+// page.
+func historyPath(arn string, reverse bool) (string, url.Values) {
 	path, query := executionPath("/history", arn)
 	query.Set("limit", fmt.Sprint(historyPage))
 	if reverse {
 		query.Set("reverse", "true")
 	}
+	return path, query
+}
+
+// eachEvent calls fn on every event of an execution, a page at a time;
+// with JSON output, it prints each page as the API answered it.
+func (c *client) eachEvent(ctx context.Context, arn string, reverse bool, fn func(json.RawMessage, *event)) error {
+	path, query := historyPath(arn, reverse)
 	for {
 		var page struct {
 			Events     []json.RawMessage `json:"events"`
@@ -287,11 +295,7 @@ func (c *client) history(ctx context.Context, arn string, details, reverse bool)
 
 // historyJSON prints the API's history pages as they are, one a line.
 func (c *client) historyJSON(ctx context.Context, arn string, reverse bool) error {
-	path, query := executionPath("/history", arn)
-	query.Set("limit", fmt.Sprint(historyPage))
-	if reverse {
-		query.Set("reverse", "true")
-	}
+	path, query := historyPath(arn, reverse)
 	for {
 		var page struct {
 			NextCursor string `json:"nextCursor"`

@@ -60,9 +60,11 @@ type lastError struct {
 	err error
 }
 
-func (l *lastError) Enabled(_ context.Context, level slog.Level) bool { return level >= slog.LevelError }
-func (l *lastError) WithAttrs([]slog.Attr) slog.Handler                { return l }
-func (l *lastError) WithGroup(string) slog.Handler                     { return l }
+func (l *lastError) Enabled(_ context.Context, level slog.Level) bool {
+	return level >= slog.LevelError
+}
+func (l *lastError) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l *lastError) WithGroup(string) slog.Handler      { return l }
 
 func (l *lastError) Handle(_ context.Context, r slog.Record) error {
 	r.Attrs(func(a slog.Attr) bool {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -15,9 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/activities"
-	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
-	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -35,18 +33,10 @@ type remoteAPI struct {
 // API over HTTP, requiring testKey as the bearer token.
 func newRemoteAPI(t *testing.T) *remoteAPI {
 	t.Helper()
-	pool := testkit.NewPool(t)
 	reg := activities.NewRegistry()
 	approvals := make(chan orders.ApprovalRequest, 16)
 	orders.Register(reg, &orders.Config{OnApprovalRequest: func(r orders.ApprovalRequest) { approvals <- r }})
-	e, err := engine.New(pool, &engine.Config{Functions: reg, Drive: true, FetchPollInterval: 50 * time.Millisecond})
-	require.NoError(t, err)
-	require.NoError(t, e.Start(context.Background()))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = e.Stop(ctx)
-	})
+	e := testengine.New(t, reg, nil)
 	// Like web.Keys.Authorize: task callbacks need no key.
 	authorize := func(r *http.Request) error {
 		if !strings.HasPrefix(r.URL.Path, "/v1/tasks/") && r.Header.Get("Authorization") != "Bearer "+testKey {

@@ -142,7 +142,7 @@ func (c *client) listMachines(ctx context.Context, limit int, cursor string) err
 	query := pageQuery(limit, cursor)
 	var page struct {
 		StateMachines []stateMachine `json:"stateMachines"`
-		NextCursor    string             `json:"nextCursor"`
+		NextCursor    string         `json:"nextCursor"`
 	}
 	if err := c.get(ctx, "GET", "/v1/state-machines", query, nil, &page); err != nil || c.json {
 		return err
