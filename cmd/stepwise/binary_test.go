@@ -18,7 +18,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/internal/testkit"
-
 	"github.com/stepwise-run/stepwise/web"
 )
 

@@ -93,7 +93,7 @@ func TestExec(t *testing.T) {
 	require.Contains(t, out, "status: SUCCEEDED")
 	require.Contains(t, out, `output: [{"greeting":"Hello, Ada"},"bye"]`)
 	arn := field(t, out, "arn")
-	require.Equal(t, "arn:aws:states:us-east-1:000000000000:execution:greet:first", arn)
+	require.Equal(t, exampleARN, arn)
 
 	out = requireCLI(t, "exec", "describe", arn, db)
 	require.Contains(t, out, "name: first")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -23,14 +24,18 @@ var errUnsuccessful = errors.New("unsuccessful")
 // endpointHint is the flags synopsis of commands that may use either API.
 const endpointHint = "[--endpoint URL [--api-key SECRET] | --database URL] [-o json]"
 
+// exampleARN is the execution ARN of the commands' examples: execution
+// first of greet in the engine's default region and account.
+var exampleARN = arn.Space{Region: "us-east-1", Account: "000000000000"}.Execution("greet", "first")
+
 func execCmd() command {
 	return subcommands("exec", map[string]command{
 		"start":    execStartCmd,
-		"describe": execDescribeCmd,
+		"describe": arnCmd("exec describe", "stepwise exec describe "+exampleARN, (*client).describe),
 		"history":  execHistoryCmd,
 		"list":     execListCmd,
 		"stop":     execStopCmd,
-		"redrive":  execRedriveCmd,
+		"redrive":  arnCmd("exec redrive", "stepwise exec redrive "+exampleARN, (*client).redrive),
 	})
 }
 
@@ -236,14 +241,16 @@ func (c *client) eachEvent(ctx context.Context, arn string, reverse bool, fn fun
 	}
 }
 
-func execDescribeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("exec describe", "ARN "+endpointHint,
-		"stepwise exec describe arn:aws:states:us-east-1:000000000000:execution:greet:first", stderr)
-	t := targetFlags(fs)
-	if code, ok := parseArgs(fs, args, 1, t); !ok {
-		return code
+// arnCmd is a command whose one argument is an execution's ARN.
+func arnCmd(name, example string, run func(c *client, ctx context.Context, arn string) error) command {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		fs := newFlagSet(name, "ARN "+endpointHint, example, stderr)
+		t := targetFlags(fs)
+		if code, ok := parseArgs(fs, args, 1, t); !ok {
+			return code
+		}
+		return withClient(ctx, t, stdout, stderr, func(c *client) error { return run(c, ctx, fs.Arg(0)) })
 	}
-	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.describe(ctx, fs.Arg(0)) })
 }
 
 // describe prints an execution.
@@ -264,7 +271,7 @@ func (c *client) describe(ctx context.Context, arn string) error {
 
 func execHistoryCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("exec history", "ARN [--details] [--reverse] "+endpointHint,
-		"stepwise exec history arn:aws:states:us-east-1:000000000000:execution:greet:first --reverse --details", stderr)
+		"stepwise exec history "+exampleARN+" --reverse --details", stderr)
 	t := targetFlags(fs)
 	details := fs.Bool("details", false, "print each event's details (input, output, error) as JSON")
 	reverse := fs.Bool("reverse", false, "newest event first")
@@ -312,7 +319,7 @@ func (c *client) historyJSON(ctx context.Context, arn string, reverse bool) erro
 
 func execStopCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("exec stop", "ARN [--error E] [--cause C] "+endpointHint,
-		`stepwise exec stop arn:aws:states:us-east-1:000000000000:execution:greet:first --error Cancelled --cause "customer asked"`, stderr)
+		"stepwise exec stop "+exampleARN+` --error Cancelled --cause "customer asked"`, stderr)
 	t := targetFlags(fs)
 	errName := fs.String("error", "", "the error the execution stops with")
 	cause := fs.String("cause", "", "the cause text")
@@ -339,16 +346,6 @@ func (c *client) stop(ctx context.Context, arn, errName, cause string) error {
 	fmt.Fprintf(c.out, "arn: %s\n", exec.ARN)
 	printOutcome(c.out, exec.Status, rawString(exec.Output), exec.Error, exec.Cause)
 	return nil
-}
-
-func execRedriveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("exec redrive", "ARN "+endpointHint,
-		"stepwise exec redrive arn:aws:states:us-east-1:000000000000:execution:greet:first", stderr)
-	t := targetFlags(fs)
-	if code, ok := parseArgs(fs, args, 1, t); !ok {
-		return code
-	}
-	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.redrive(ctx, fs.Arg(0)) })
 }
 
 // redrive redrives an execution.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/examples/orders"
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/web"
 )
@@ -89,7 +90,7 @@ func TestRemote(t *testing.T) {
 	require.Contains(t, out, "status: SUCCEEDED")
 	require.Contains(t, out, `output: {"greeting":"Hello, Ada"}`)
 	arn := field(t, out, "arn")
-	require.Equal(t, "arn:aws:states:us-east-1:000000000000:execution:greet:first", arn)
+	require.Equal(t, exampleARN, arn)
 
 	out = requireCLI(t, "exec", "describe", arn, ep, key)
 	require.Contains(t, out, "name: first")
@@ -127,11 +128,13 @@ func TestRemoteTasks(t *testing.T) {
 	input := filepath.Join(examplesDir, "approval", "input.json")
 	requireCLI(t, "sm", "create", "approval", def, ep, key)
 
-	arn := field(t, requireCLI(t, "exec", "start", "approval", "--input-file", input, ep, key), "arn")
+	execARN := field(t, requireCLI(t, "exec", "start", "approval", "--input-file", input, ep, key), "arn")
 	token := a.token(t)
 	require.Contains(t, requireCLI(t, "task", "heartbeat", token, ep), "heartbeat recorded")
 	require.Contains(t, requireCLI(t, "task", "success", token, "--output", `{"approvedBy":"grace"}`, ep), "task succeeded")
-	out := requireCLI(t, "exec", "start", "approval", "--name", arn[strings.LastIndex(arn, ":")+1:], "--input-file", input, "--wait", ep, key)
+	started, err := arn.ParseExecution(execARN)
+	require.NoError(t, err)
+	out := requireCLI(t, "exec", "start", "approval", "--name", started.Name, "--input-file", input, "--wait", ep, key)
 	require.Contains(t, out, "status: SUCCEEDED")
 	require.Contains(t, out, `"approvedBy":"grace"`)
 
