@@ -322,6 +322,10 @@ func awaitExample(ctx context.Context, e *engine.Engine, ex *devExample) error {
 	} else {
 		ex.exec, err = e.Wait(ctx, ex.arn)
 	}
+	if ex.exec == nil && errors.Is(err, context.DeadlineExceeded) {
+		// Not done in time (an approval left to the user): report where it is.
+		ex.exec, err = e.Execution(context.WithoutCancel(ctx), ex.arn)
+	}
 	ex.reached = err == nil && ex.exec != nil && ex.exec.Status == ex.want
 	return err
 }
