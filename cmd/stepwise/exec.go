@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"slices"
@@ -104,7 +105,7 @@ func (c *client) start(ctx context.Context, in engine.StartInput, opts startOpti
 	}
 	if !c.json {
 		fmt.Fprintf(c.out, "arn: %s\n", exec.ARN)
-		if status == 200 {
+		if status == http.StatusOK {
 			fmt.Fprintln(c.out, "note: an execution of this name and input already existed; this is it")
 		}
 	}
