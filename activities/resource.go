@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/arn"
 )
 
 // Kind is the form of a Task resource.
@@ -58,7 +59,6 @@ type Binding struct {
 const NativePrefix = "stepwise:function:"
 
 var (
-	partitionRE    = regexp.MustCompile(`^aws(-[a-z]+)*$`)
 	regionRE       = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 	accountRE      = regexp.MustCompile(`^[0-9]{12}$`)
 	functionNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -75,7 +75,7 @@ func Resolve(resource string, input any) (Binding, any, error) {
 	case strings.HasPrefix(resource, NativePrefix):
 		b, err := parseNative(resource)
 		return b, input, err
-	case strings.HasPrefix(resource, "arn:"):
+	case arn.Is(resource):
 		return resolveARN(resource, input)
 	}
 	return Binding{}, nil, resourceError(resource,
@@ -95,30 +95,12 @@ func parseNative(resource string) (Binding, error) {
 	return Binding{Kind: KindNative, Function: name, WaitForToken: wait}, nil
 }
 
-// arn is an Amazon Resource Name split into its fields; resource is
-// everything after the account and may hold colons.
-type arn struct {
-	partition, service, region, account, resource string
-}
-
-func parseARN(s string) (arn, string) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 {
-		return arn{}, "an ARN has six colon-separated fields: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE"
-	}
-	a := arn{partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts[5]}
-	if !partitionRE.MatchString(a.partition) {
-		return arn{}, fmt.Sprintf("partition %q is not aws or aws-*", a.partition)
-	}
-	return a, ""
-}
-
 func resolveARN(resource string, input any) (Binding, any, error) {
-	a, problem := parseARN(resource)
-	if problem != "" {
-		return Binding{}, nil, resourceError(resource, "%s", problem)
+	a, err := arn.Parse(resource)
+	if err != nil {
+		return Binding{}, nil, resourceError(resource, "%v", err)
 	}
-	switch a.service {
+	switch a.Service {
 	case "lambda":
 		b, err := lambdaBinding(resource, a)
 		return b, input, err
@@ -126,15 +108,15 @@ func resolveARN(resource string, input any) (Binding, any, error) {
 		return resolveStates(resource, a, input)
 	}
 	return Binding{}, nil, resourceError(resource,
-		"service %q is not supported: Stepwise runs Lambda functions (lambda), lambda:invoke and activities (states)", a.service)
+		"service %q is not supported: Stepwise runs Lambda functions (lambda), lambda:invoke and activities (states)", a.Service)
 }
 
 // lambdaBinding binds a plain Lambda function ARN.
-func lambdaBinding(resource string, a arn) (Binding, error) {
+func lambdaBinding(resource string, a arn.ARN) (Binding, error) {
 	if problem := regionAccountProblem(a, true); problem != "" {
 		return Binding{}, resourceError(resource, "%s", problem)
 	}
-	name, qualifier, problem := functionResource(a.resource)
+	name, qualifier, problem := functionResource(a.Resource)
 	if problem != "" {
 		return Binding{}, resourceError(resource, "%s", problem)
 	}
@@ -144,15 +126,15 @@ func lambdaBinding(resource string, a arn) (Binding, error) {
 // regionAccountProblem checks the region and account of an ARN; required
 // says whether they must be present, else they must be both present or
 // both absent.
-func regionAccountProblem(a arn, required bool) string {
-	if !required && a.region == "" && a.account == "" {
+func regionAccountProblem(a arn.ARN, required bool) string {
+	if !required && a.Region == "" && a.Account == "" {
 		return ""
 	}
-	if !regionRE.MatchString(a.region) {
-		return fmt.Sprintf("region %q is not a region such as us-east-1", a.region)
+	if !regionRE.MatchString(a.Region) {
+		return fmt.Sprintf("region %q is not a region such as us-east-1", a.Region)
 	}
-	if !accountRE.MatchString(a.account) {
-		return fmt.Sprintf("account %q is not a 12-digit account id", a.account)
+	if !accountRE.MatchString(a.Account) {
+		return fmt.Sprintf("account %q is not a 12-digit account id", a.Account)
 	}
 	return ""
 }
@@ -160,14 +142,16 @@ func regionAccountProblem(a arn, required bool) string {
 // functionResource reads function:NAME[:QUALIFIER], the resource part of a
 // Lambda function ARN.
 func functionResource(s string) (name, qualifier, problem string) {
-	parts := strings.Split(s, ":")
-	if parts[0] != "function" || len(parts) < 2 || len(parts) > 3 {
+	kind, fn, ok := strings.Cut(s, ":")
+	if kind != "function" || !ok || strings.Count(fn, ":") > 1 {
 		return "", "", fmt.Sprintf("the Lambda resource %q is not function:NAME or function:NAME:QUALIFIER", s)
 	}
-	name = parts[1]
-	if len(parts) == 3 {
-		qualifier = parts[2]
-	}
+	return nameAndQualifier(fn)
+}
+
+// nameAndQualifier reads NAME[:QUALIFIER] and checks both.
+func nameAndQualifier(s string) (name, qualifier, problem string) {
+	name, qualifier, _ = strings.Cut(s, ":")
 	return name, qualifier, functionProblem(name, qualifier)
 }
 
@@ -184,25 +168,25 @@ func functionProblem(name, qualifier string) string {
 
 // resolveStates handles arn:aws:states: resources: the lambda:invoke
 // service integration and activities.
-func resolveStates(resource string, a arn, input any) (Binding, any, error) {
-	kind, rest, _ := strings.Cut(a.resource, ":")
+func resolveStates(resource string, a arn.ARN, input any) (Binding, any, error) {
+	kind, rest, _ := strings.Cut(a.Resource, ":")
 	switch kind {
 	case "activity":
 		b, err := activityBinding(resource, a, rest)
 		return b, input, err
 	case "lambda":
-		if a.region != "" || a.account != "" {
+		if a.Region != "" || a.Account != "" {
 			return Binding{}, nil, resourceError(resource,
-				"a service integration has no region or account: write arn:%s:states:::lambda:invoke", a.partition)
+				"a service integration has no region or account: write arn:%s:states:::lambda:invoke", a.Partition)
 		}
 		return resolveLambdaInvoke(resource, rest, input)
 	}
 	return Binding{}, nil, resourceError(resource,
 		"%q is not supported: Stepwise runs arn:%s:states:::lambda:invoke and activities (arn:%s:states:REGION:ACCOUNT:activity:NAME)",
-		a.resource, a.partition, a.partition)
+		a.Resource, a.Partition, a.Partition)
 }
 
-func activityBinding(resource string, a arn, name string) (Binding, error) {
+func activityBinding(resource string, a arn.ARN, name string) (Binding, error) {
 	if problem := regionAccountProblem(a, false); problem != "" {
 		return Binding{}, resourceError(resource, "%s", problem)
 	}
@@ -316,32 +300,28 @@ func invokeTarget(resource string, params map[string]any) (Binding, error) {
 // parseFunctionName reads a Lambda FunctionName: NAME[:QUALIFIER],
 // ACCOUNT:function:NAME[:QUALIFIER] or a full function ARN.
 func parseFunctionName(s string) (name, qualifier, problem string) {
-	if strings.HasPrefix(s, "arn:") {
-		a, problem := parseARN(s)
+	if arn.Is(s) {
+		a, err := arn.Parse(s)
 		switch {
-		case problem != "":
-			return "", "", problem
-		case a.service != "lambda":
-			return "", "", fmt.Sprintf("service %q is not lambda", a.service)
+		case err != nil:
+			return "", "", err.Error()
+		case a.Service != "lambda":
+			return "", "", fmt.Sprintf("service %q is not lambda", a.Service)
 		}
 		if problem := regionAccountProblem(a, true); problem != "" {
 			return "", "", problem
 		}
-		return functionResource(a.resource)
+		return functionResource(a.Resource)
 	}
-	parts := strings.Split(s, ":")
-	switch len(parts) {
-	case 1, 2:
-		name = parts[0]
-		if len(parts) == 2 {
-			qualifier = parts[1]
+	switch strings.Count(s, ":") {
+	case 0, 1:
+		return nameAndQualifier(s)
+	case 2, 3:
+		account, rest, _ := strings.Cut(s, ":")
+		if !accountRE.MatchString(account) {
+			return "", "", fmt.Sprintf("account %q of the partial ARN is not a 12-digit account id", account)
 		}
-		return name, qualifier, functionProblem(name, qualifier)
-	case 3, 4:
-		if !accountRE.MatchString(parts[0]) {
-			return "", "", fmt.Sprintf("account %q of the partial ARN is not a 12-digit account id", parts[0])
-		}
-		return functionResource(strings.Join(parts[1:], ":"))
+		return functionResource(rest)
 	}
 	return "", "", "it is not NAME, NAME:QUALIFIER, ACCOUNT:function:NAME[:QUALIFIER] or a Lambda function ARN"
 }

@@ -49,6 +49,32 @@ func eventTypes(res *runner.Result) []string {
 	return out
 }
 
+// stateCase is one state run on an input, and what it must give: the
+// output JSON (runOutputs) or the error name (runErrors).
+type stateCase struct{ name, state, input, want string }
+
+// runOutputs runs each case's state as a whole machine and checks that it
+// succeeds with the output wanted.
+func runOutputs(t *testing.T, cases []stateCase) {
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			requireOutput(t, runDef(t, single(tt.state), tt.input, nil), tt.want)
+		})
+	}
+}
+
+// runErrors runs each case's state as a whole machine and checks that it
+// fails with the error wanted.
+func runErrors(t *testing.T, cases []stateCase) {
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			requireError(t, runDef(t, single(tt.state), tt.input, nil), tt.want)
+		})
+	}
+}
+
 // single wraps one state as a whole machine.
 func single(state string) string {
 	return `{"StartAt":"S","States":{"S":` + state + `}}`

@@ -8,9 +8,7 @@ import (
 
 func TestMap(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name, state, input, want string
-	}{
+	runOutputs(t, []stateCase{
 		{"items in order", `{"Type":"Map","ItemsPath":"$.l","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`,
 			`{"l":[3,1,2]}`, `[3,1,2]`},
 		{"item selector with context", `{"Type":"Map","ItemsPath":"$.l","ItemSelector":{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","k.$":"$.k"},
@@ -23,13 +21,7 @@ func TestMap(t *testing.T) {
 			`[]`, `[]`},
 		{"result path", `{"Type":"Map","ItemsPath":"$.l","ResultPath":"$.r","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Result":0,"End":true}}},"End":true}`,
 			`{"l":[1,2]}`, `{"l":[1,2],"r":[0,0]}`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			requireOutput(t, runDef(t, single(tt.state), tt.input, nil), tt.want)
-		})
-	}
+	})
 }
 
 func TestMapConcurrencyOnVirtualClock(t *testing.T) {

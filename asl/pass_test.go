@@ -4,9 +4,7 @@ import "testing"
 
 func TestPass(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name, state, input, want string
-	}{
+	runOutputs(t, []stateCase{
 		{"passes input", `{"Type":"Pass","End":true}`, `{"a":1}`, `{"a":1}`},
 		{"result replaces", `{"Type":"Pass","Result":{"x":1},"End":true}`, `{"a":1}`, `{"x":1}`},
 		{"result path merges", `{"Type":"Pass","Result":"r","ResultPath":"$.b.c","End":true}`, `{"a":1}`, `{"a":1,"b":{"c":"r"}}`},
@@ -20,29 +18,15 @@ func TestPass(t *testing.T) {
 		{"parameters in arrays", `{"Type":"Pass","Parameters":{"l":[{"x.$":"$.a"},2]},"End":true}`, `{"a":1}`, `{"l":[{"x":1},2]}`},
 		{"indefinite path gives array", `{"Type":"Pass","Parameters":{"v.$":"$.l[*].x"},"End":true}`, `{"l":[{"x":1},{"x":2}]}`, `{"v":[1,2]}`},
 		{"result path into parameters output", `{"Type":"Pass","Parameters":{"x.$":"$.a"},"ResultPath":"$.p","End":true}`, `{"a":1}`, `{"a":1,"p":{"x":1}}`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			requireOutput(t, runDef(t, single(tt.state), tt.input, nil), tt.want)
-		})
-	}
+	})
 }
 
 func TestPassErrors(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name, state, input, want string
-	}{
+	runErrors(t, []stateCase{
 		{"missing input path", `{"Type":"Pass","InputPath":"$.nope","End":true}`, `{}`, "States.Runtime"},
 		{"missing output path", `{"Type":"Pass","OutputPath":"$.nope","End":true}`, `{}`, "States.Runtime"},
 		{"missing parameter path", `{"Type":"Pass","Parameters":{"x.$":"$.nope"},"End":true}`, `{}`, "States.Runtime"},
 		{"result path through a string", `{"Type":"Pass","Result":1,"ResultPath":"$.a.b","End":true}`, `{"a":"s"}`, "States.ResultPathMatchFailure"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			requireError(t, runDef(t, single(tt.state), tt.input, nil), tt.want)
-		})
-	}
+	})
 }

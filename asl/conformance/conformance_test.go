@@ -10,10 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/asl/conformance"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 // corpus is where the shared conformance corpus sits beside the repository.
-var corpus = filepath.Join("..", "..", "..", "shared", "conformance")
+var corpus = testkit.Corpus()
 
 func requireCorpus(t *testing.T) {
 	t.Helper()

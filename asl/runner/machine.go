@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/history"
 )
 
 // machine runs m from StartAt on a virtual clock that starts at now, with
@@ -20,7 +21,7 @@ func (r *run) machine(m *asl.StateMachine, input any, vars map[string]any, now t
 		}
 		typ := m.States[name].Common().Type
 		r.now = now
-		entered := r.emit(typ+"StateEntered", name, nil)
+		entered := r.emit(history.StateEntered(typ), name, nil)
 		var d asl.Decision
 		c := r.context(name, now, entered)
 		c.Variables = vars
@@ -47,7 +48,7 @@ func (r *run) evaluationFailed(typ, name string, e *asl.Error) {
 	if e == nil || e.Name != asl.ErrorQueryEvaluationError {
 		return
 	}
-	r.emit("EvaluationFailed", name, e)
+	r.emit(history.EvaluationFailed, name, e)
 	if typ == "Map" || typ == "Parallel" {
 		r.emit(typ+"StateFailed", name, e)
 	}
@@ -55,7 +56,7 @@ func (r *run) evaluationFailed(typ, name string, e *asl.Error) {
 
 // exited records a state's exit with the variables it assigned.
 func (r *run) exited(typ, name string, assign map[string]any) {
-	if r.emit(typ+"StateExited", name, nil) == 0 || len(assign) == 0 {
+	if r.emit(history.StateExited(typ), name, nil) == 0 || len(assign) == 0 {
 		return
 	}
 	ev := &r.events[len(r.events)-1]
@@ -123,19 +124,19 @@ func retried(c *asl.Context, i int, now time.Time) *asl.Context {
 
 func (r *run) task(m *asl.StateMachine, name string, in any, c *asl.Context, call *asl.TaskCall, now time.Time) (asl.Decision, time.Time) {
 	r.now = now
-	r.emit("TaskScheduled", name, nil)
-	r.emit("TaskStarted", name, nil)
+	r.emit(history.TaskScheduled, name, nil)
+	r.emit(history.TaskStarted, name, nil)
 	result, err := r.callTask(call, c.TaskToken)
 	if err != nil {
 		e := asl.AsError(err)
-		typ := "TaskFailed"
+		typ := history.TaskFailed
 		if e.Name == asl.ErrorTimeout {
-			typ = "TaskTimedOut"
+			typ = history.TaskTimedOut
 		}
 		r.emit(typ, name, e)
 		return m.Failed(name, in, e, c), now
 	}
-	r.emit("TaskSucceeded", name, nil)
+	r.emit(history.TaskSucceeded, name, nil)
 	return m.Complete(name, in, result, c), now
 }
 
@@ -154,20 +155,20 @@ func (r *run) callTask(call *asl.TaskCall, token string) (any, error) {
 
 func (r *run) parallel(m *asl.StateMachine, name string, in any, c *asl.Context, d asl.Decision, now time.Time) (asl.Decision, time.Time) {
 	r.now = now
-	r.emit("ParallelStateStarted", name, nil)
+	r.emit(history.ParallelStateStarted, name, nil)
 	results := make([]any, len(d.Branches))
 	end := now
 	for i, branch := range d.Branches {
 		out, failure, t := r.machine(branch, d.Input, c.Variables, now)
 		if failure != nil {
 			r.now = t
-			return r.failed(m, name, in, c, failure, "ParallelStateFailed"), t
+			return r.failed(m, name, in, c, failure, history.ParallelStateFailed), t
 		}
 		results[i] = out
 		end = later(end, t)
 	}
 	r.now = end
-	r.emit("ParallelStateSucceeded", name, nil)
+	r.emit(history.ParallelStateSucceeded, name, nil)
 	return m.Complete(name, in, results, c), end
 }
 

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/history"
 )
 
 // mapState runs a Map's iterations in item order. Each starts on the
@@ -11,26 +12,26 @@ import (
 // the virtual time a real run with that concurrency would.
 func (r *run) mapState(m *asl.StateMachine, name string, in any, c *asl.Context, run *asl.MapRun, now time.Time) (asl.Decision, time.Time) {
 	r.now = now
-	r.emit("MapStateStarted", name, nil)
+	r.emit(history.MapStateStarted, name, nil)
 	if run.Err != nil {
 		return asl.Decision{Kind: asl.KindFail, Error: run.Err}, now
 	}
 	distributed := run.State.Mode == asl.ModeDistributed
 	if distributed {
-		r.emit("MapRunStarted", name, nil)
+		r.emit(history.MapRunStarted, name, nil)
 	}
 	results, failure, end := r.iterations(name, c, run, now, distributed)
 	r.now = end
 	if failure != nil {
 		if distributed {
-			r.emit("MapRunFailed", name, failure)
+			r.emit(history.MapRunFailed, name, failure)
 		}
-		return r.failed(m, name, in, c, failure, "MapStateFailed"), end
+		return r.failed(m, name, in, c, failure, history.MapStateFailed), end
 	}
 	if distributed {
-		r.emit("MapRunSucceeded", name, nil)
+		r.emit(history.MapRunSucceeded, name, nil)
 	}
-	r.emit("MapStateSucceeded", name, nil)
+	r.emit(history.MapStateSucceeded, name, nil)
 	return m.Complete(name, in, results, c), end
 }
 
@@ -79,7 +80,7 @@ func (r *run) iteration(name string, c *asl.Context, run *asl.MapRun, i int, sta
 		defer func() { r.quiet-- }()
 	}
 	r.now = start
-	r.emit("MapIterationStarted", name, nil)
+	r.emit(history.MapIterationStarted, name, nil)
 	vars := c.Variables
 	if distributed {
 		// A distributed Map's iterations are child executions on AWS: they
@@ -89,9 +90,9 @@ func (r *run) iteration(name string, c *asl.Context, run *asl.MapRun, i int, sta
 	out, failure, end := r.machine(run.State.Processor, input, vars, start)
 	r.now = end
 	if failure != nil {
-		r.emit("MapIterationFailed", name, failure)
+		r.emit(history.MapIterationFailed, name, failure)
 	} else {
-		r.emit("MapIterationSucceeded", name, nil)
+		r.emit(history.MapIterationSucceeded, name, nil)
 	}
 	return out, failure, end
 }

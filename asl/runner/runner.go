@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/arn"
+	"github.com/stepwise-run/stepwise/internal/history"
 )
 
 // Execution statuses.
@@ -87,7 +89,7 @@ func Run(ctx context.Context, m *asl.StateMachine, input any, cfg *Config) (*Res
 		cfg = &Config{}
 	}
 	r := newRun(ctx, m, input, cfg)
-	r.emit("ExecutionStarted", "", nil)
+	r.emit(history.ExecutionStarted, "", nil)
 	out, failure, end := r.machine(m, input, nil, r.start)
 	res := &Result{Output: out, Events: r.events, Transitions: r.transitions, Duration: end.Sub(r.start)}
 	if r.err != nil {
@@ -97,13 +99,13 @@ func Run(ctx context.Context, m *asl.StateMachine, input any, cfg *Config) (*Res
 	switch {
 	case failure != nil && failure.Name == asl.ErrorTimeout && r.timedOut:
 		res.Status, res.Error = StatusTimedOut, failure
-		r.emit("ExecutionTimedOut", "", failure)
+		r.emit(history.ExecutionTimedOut, "", failure)
 	case failure != nil:
 		res.Status, res.Error = StatusFailed, failure
-		r.emit("ExecutionFailed", "", failure)
+		r.emit(history.ExecutionFailed, "", failure)
 	default:
 		res.Status = StatusSucceeded
-		r.emit("ExecutionSucceeded", "", nil)
+		r.emit(history.ExecutionSucceeded, "", nil)
 	}
 	res.Events = r.events
 	return res, nil
@@ -143,12 +145,13 @@ func newRun(ctx context.Context, m *asl.StateMachine, input any, cfg *Config) *r
 	}
 	name := orDefault(cfg.ExecutionName, "local")
 	machine := orDefault(cfg.StateMachineName, "local")
-	smArn := "arn:aws:states:local:000000000000:stateMachine:" + machine
+	space := arn.Space{Region: "local", Account: "000000000000"}
+	smArn := space.StateMachine(machine)
 	r.base = asl.Context{
 		Execution: asl.ExecutionInfo{
-			ID:        "arn:aws:states:local:000000000000:execution:" + machine + ":" + name,
+			ID:        space.Execution(machine, name),
 			Name:      name,
-			RoleArn:   "arn:aws:iam::000000000000:role/stepwise",
+			RoleArn:   space.Role("stepwise"),
 			StartTime: start,
 			Input:     input,
 		},

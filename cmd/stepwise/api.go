@@ -12,27 +12,6 @@ import (
 	"time"
 )
 
-// apiClient talks to Stepwise's REST API (see package web).
-type apiClient struct {
-	base string
-	key  string
-	json bool
-	out  io.Writer
-	http *http.Client
-}
-
-// newAPIClient returns a client of the API at endpoint; with asJSON its
-// commands print the API's JSON as is.
-func newAPIClient(endpoint, key string, asJSON bool, out io.Writer) *apiClient {
-	return &apiClient{
-		base: strings.TrimRight(endpoint, "/"),
-		key:  key,
-		json: asJSON,
-		out:  out,
-		http: &http.Client{Timeout: time.Minute},
-	}
-}
-
 // apiError is the REST API's error answer.
 type apiError struct {
 	Status  int             `json:"-"`
@@ -44,29 +23,33 @@ type apiError struct {
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
 
 // call sends a request with body encoded as JSON (none when nil) and
-// returns the response body; an error status is an *apiError.
-func (c *apiClient) call(ctx context.Context, method, path string, query url.Values, body any) ([]byte, error) {
+// returns the response body and status; an error status is an *apiError
+// (or, in process, the error behind an internal error).
+func (c *client) call(ctx context.Context, method, path string, query url.Values, body any) ([]byte, int, error) {
 	req, err := c.request(ctx, method, path, query, body)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach the API at %s: %w", c.base, err)
+		return nil, 0, fmt.Errorf("cannot reach the API at %s: %w", c.base, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	if resp.StatusCode == http.StatusInternalServerError && c.cause != nil {
+		return nil, resp.StatusCode, c.cause()
 	}
 	if resp.StatusCode >= 300 {
-		return nil, decodeAPIError(resp.StatusCode, data)
+		return nil, resp.StatusCode, decodeAPIError(resp.StatusCode, data)
 	}
-	return data, nil
+	return data, resp.StatusCode, nil
 }
 
 // request builds an HTTP request with the bearer token.
-func (c *apiClient) request(ctx context.Context, method, path string, query url.Values, body any) (*http.Request, error) {
+func (c *client) request(ctx context.Context, method, path string, query url.Values, body any) (*http.Request, error) {
 	u := c.base + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
@@ -107,8 +90,8 @@ func decodeAPIError(status int, data []byte) error {
 
 // get sends a request and decodes its answer into v; with JSON output it
 // prints the answer as is first.
-func (c *apiClient) get(ctx context.Context, method, path string, query url.Values, body, v any) error {
-	data, err := c.call(ctx, method, path, query, body)
+func (c *client) get(ctx context.Context, method, path string, query url.Values, body, v any) error {
+	data, _, err := c.call(ctx, method, path, query, body)
 	if err != nil {
 		return err
 	}
@@ -122,7 +105,7 @@ func (c *apiClient) get(ctx context.Context, method, path string, query url.Valu
 }
 
 // printJSON prints an API answer on one line of its own.
-func (c *apiClient) printJSON(data []byte) {
+func (c *client) printJSON(data []byte) {
 	c.out.Write(bytes.TrimRight(data, "\n"))
 	fmt.Fprintln(c.out)
 }
@@ -147,3 +130,34 @@ func jsonValue(text string) any {
 	}
 	return text
 }
+
+// The REST API's JSON, as the commands read it (encoding/json matches
+// the fields' names to the keys regardless of case).
+type (
+	execution struct {
+		ARN, Name, StateMachine, StateMachineARN, Status string
+		Version, RedriveCount                            int
+		Input, Output                                    json.RawMessage
+		Error, Cause                                     *string
+		StartedAt                                        time.Time
+		StoppedAt                                        *time.Time
+	}
+	event struct {
+		ID        int64
+		Type      string
+		Timestamp time.Time
+		State     *string
+		Details   json.RawMessage
+	}
+	stateMachine struct {
+		Name, ARN               string
+		CreatedAt               time.Time
+		LatestVersion, Version  int
+		Definition, InputSchema json.RawMessage
+		Versions                []struct {
+			Version        int
+			CreatedAt      time.Time
+			HasInputSchema bool
+		}
+	}
+)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -24,10 +25,17 @@ import (
 // exit code, stdout and stderr.
 func runBinary(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runBinaryIn(t, "", args...)
+}
+
+// runBinaryIn is runBinary in the working directory dir ("": this one).
+func runBinaryIn(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, stepwiseBinary, args...)
 	cmd.Env = binaryEnv()
+	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -64,8 +72,8 @@ func binaryEnv() []string {
 // binary.
 type serveProcess struct {
 	cmd    *exec.Cmd
-	stdout syncBuffer
-	stderr syncBuffer
+	stdout testkit.SyncBuffer
+	stderr testkit.SyncBuffer
 	done   chan error
 	url    string // the API's base URL
 	viewer string // the viewer URL it printed
@@ -238,4 +246,14 @@ func TestBinary(t *testing.T) {
 
 	require.Equal(t, exitOK, srv.interrupt(t), "stderr:\n%s", &srv.stderr)
 	require.Contains(t, srv.stdout.String(), "stepwise serve: stopped")
+}
+
+// TestDevFromAnyDirectory runs stepwise dev --once outside the
+// repository: it runs the examples built into the binary.
+func TestDevFromAnyDirectory(t *testing.T) {
+	t.Parallel()
+	code, out, stderr := runBinaryIn(t, t.TempDir(), "dev", "--once", "--database="+freshDatabase(t), "--approve-after", "100ms")
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	require.Contains(t, out, "created state machine order-saga (version 1)")
+	require.Contains(t, out, "approval: SUCCEEDED")
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"sort"
 	"strings"
-
-	"github.com/stepwise-run/stepwise/engine"
+	"time"
 )
 
 // A command runs with its arguments and returns the exit code.
@@ -38,37 +38,41 @@ func sortedKeys(table map[string]command) []string {
 	return keys
 }
 
-// client is an engine that only talks to the database: it starts
-// executions and answers tasks, and leaves driving them to the serve, dev
-// or worker processes.
+// client is the one client of every sm, exec and task command: it talks
+// to Stepwise's REST API, either a server's at --endpoint or one served
+// in this process from the database (see inProcess), so each command has
+// one code path and one output whichever the target.
 type client struct {
-	*engine.Engine
+	base string
+	key  string
+	json bool
+	out  io.Writer
+	http *http.Client
+	// cause, when set, returns the error behind the last InternalError
+	// answer of the in-process API (nil from a remote server, whose log
+	// has it).
+	cause func() error
+	// stillRunning is added to the error of a wait that timed out.
+	stillRunning string
 }
 
-// openClient connects to the database at url.
-func openClient(ctx context.Context, url string) (*client, error) {
-	pool, err := openPool(ctx, url)
-	if err != nil {
-		return nil, err
+// withClient runs fn on the client of t (the REST API at t's endpoint,
+// else the database) and turns its error into the exit code.
+func withClient(ctx context.Context, t *target, stdout, stderr io.Writer, fn func(*client) error) int {
+	if t.remote() {
+		c := &client{base: strings.TrimRight(*t.endpoint, "/"), key: t.key(), http: &http.Client{Timeout: time.Minute}}
+		return exitCode(stderr, fn(c.printing(t, stdout)))
 	}
-	e, err := engine.New(pool, nil)
-	if err != nil {
-		pool.Close()
-		return nil, err
-	}
-	return &client{Engine: e}, nil
-}
-
-// Close closes the database pool.
-func (c *client) Close() { c.Pool().Close() }
-
-// withClient runs fn on a client of the database at url and turns its
-// error into its exit code (see exitCode).
-func withClient(ctx context.Context, url string, stderr io.Writer, fn func(*client) error) int {
-	c, err := openClient(ctx, url)
+	c, closeDB, err := inProcess(ctx, *t.db)
 	if err != nil {
 		return failed(stderr, err)
 	}
-	defer c.Close()
-	return exitCode(stderr, fn(c))
+	defer closeDB()
+	return exitCode(stderr, fn(c.printing(t, stdout)))
+}
+
+// printing sets where and how the client prints.
+func (c *client) printing(t *target, out io.Writer) *client {
+	c.json, c.out = t.json(), out
+	return c
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -93,7 +94,10 @@ func TestExec(t *testing.T) {
 	require.Contains(t, out, "status: SUCCEEDED")
 	require.Contains(t, out, `output: [{"greeting":"Hello, Ada"},"bye"]`)
 	arn := field(t, out, "arn")
-	require.Equal(t, "arn:aws:states:us-east-1:000000000000:execution:greet:first", arn)
+	require.Equal(t, exampleARN, arn)
+
+	again := requireCLI(t, "exec", "start", "greet", "--name", "first", "--input", `{"who":"Ada"}`, db)
+	require.Contains(t, again, "note: an execution of this name and input already existed")
 
 	out = requireCLI(t, "exec", "describe", arn, db)
 	require.Contains(t, out, "name: first")
@@ -117,6 +121,11 @@ func TestExec(t *testing.T) {
 	require.Contains(t, out, "version: 1 of 2\ndefinition: {\"StartAt\":\"Both\"")
 	require.Regexp(t, `(?m)^2\s.*false\n1\s`, out, "the versions, newest first")
 	require.Regexp(t, `(?m)^greet\s+2\s`, requireCLI(t, "sm", "list", db))
+	// Without --endpoint the commands serve the REST API in process: -o json
+	// prints its JSON as a server's would.
+	var list struct{ StateMachines []struct{ Name string } }
+	require.NoError(t, json.Unmarshal([]byte(requireCLI(t, "sm", "list", "-o", "json", db)), &list))
+	require.Equal(t, "greet", list.StateMachines[0].Name)
 	code, _, stderr = cli(t, "sm", "get", "nope", db)
 	require.Equal(t, 1, code)
 	require.Contains(t, stderr, "state machine does not exist")

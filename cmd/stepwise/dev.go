@@ -8,16 +8,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/examples"
 	"github.com/stepwise-run/stepwise/examples/orders"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/web"
 )
@@ -46,7 +46,7 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.database, "database", os.Getenv("STEPWISE_DATABASE_URL"),
 		databaseUsage+"; unset: the server at 127.0.0.1:5432 if one listens there, else a private one dev starts from the local PostgreSQL binaries")
 	fs.StringVar(&o.pgDir, "pg-dir", defaultPostgresDir(), "the data folder of the private PostgreSQL server")
-	fs.StringVar(&o.examplesDir, "examples-dir", "examples", "the repository's examples folder")
+	fs.StringVar(&o.examplesDir, "examples-dir", "", "read the examples from this folder instead of the ones built into the binary")
 	fs.BoolVar(&o.once, "once", false, "exit after the examples ran: 0 if each reached its expected status, else 1")
 	fs.DurationVar(&o.approveAfter, "approve-after", 2*time.Second, "how long after an approval request dev approves it")
 	fs.DurationVar(&o.timeout, "timeout", 45*time.Second, "how long to wait for the examples")
@@ -157,27 +157,6 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 	return devExit(stderr, err, stopErr, missed)
 }
 
-// devDatabase returns the URL of dev's database: o.database when set;
-// else o.probe when something listens there; else that of a private
-// server it starts in o.pgDir, returned too so that dev stops it.
-func devDatabase(ctx context.Context, o devOptions, out io.Writer) (string, *privatePostgres, error) {
-	if o.database != "" {
-		return o.database, nil, nil
-	}
-	ok, err := reachable(ctx, o.probe)
-	if err != nil || ok {
-		return o.probe, nil, err
-	}
-	cfg, _ := parseDatabaseURL(o.probe)
-	fmt.Fprintf(out, "stepwise dev: no PostgreSQL listens on %s and neither --database nor STEPWISE_DATABASE_URL is set: starting a private server\n",
-		net.JoinHostPort(cfg.ConnConfig.Host, strconv.Itoa(int(cfg.ConnConfig.Port))))
-	pg, err := startPrivatePostgres(ctx, o.pgDir, out)
-	if err != nil {
-		return "", nil, err
-	}
-	return pg.url(), pg, nil
-}
-
 // devExit turns dev's outcome into the exit code.
 func devExit(stderr io.Writer, runErr, stopErr error, missed int) int {
 	switch {
@@ -214,23 +193,35 @@ func devRunning(ctx context.Context, out io.Writer, approveAfter time.Duration, 
 	fmt.Fprintln(out, "stepwise dev: stopping")
 }
 
-// loadExamples reads each example's definition and input from dir.
-func loadExamples(dir string, examples []*devExample) error {
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return fmt.Errorf("examples folder %q not found: run `stepwise dev` from the repository root, or pass --examples-dir", dir)
+// loadExamples reads each example's definition and input from dir, or
+// from the examples built into the binary when dir is empty.
+func loadExamples(dir string, list []*devExample) error {
+	definition, input := examples.Definition, examples.Input
+	if dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return fmt.Errorf("examples folder %q not found: pass --examples-dir an examples folder, or leave it out to run the built-in examples", dir)
+		}
+		definition = func(name string) (string, error) { return readText(filepath.Join(dir, name, "definition.asl.json")) }
+		input = func(name string) (string, error) { return readText(filepath.Join(dir, name, "input.json")) }
 	}
-	for _, ex := range examples {
-		def, err := os.ReadFile(filepath.Join(dir, ex.name, "definition.asl.json"))
+	for _, ex := range list {
+		def, err := definition(ex.name)
 		if err != nil {
 			return fmt.Errorf("example %s: %w", ex.name, err)
 		}
-		input, err := os.ReadFile(filepath.Join(dir, ex.name, "input.json"))
+		in, err := input(ex.name)
 		if err != nil {
 			return fmt.Errorf("example %s: %w", ex.name, err)
 		}
-		ex.definition, ex.input = string(def), string(input)
+		ex.definition, ex.input = def, in
 	}
 	return nil
+}
+
+// readText reads a file as text.
+func readText(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	return string(b), err
 }
 
 // runExamples creates or updates the example state machines, starts one
@@ -331,6 +322,10 @@ func awaitExample(ctx context.Context, e *engine.Engine, ex *devExample) error {
 	} else {
 		ex.exec, err = e.Wait(ctx, ex.arn)
 	}
+	if ex.exec == nil && errors.Is(err, context.DeadlineExceeded) {
+		// Not done in time (an approval left to the user): report where it is.
+		ex.exec, err = e.Execution(context.WithoutCancel(ctx), ex.arn)
+	}
 	ex.reached = err == nil && ex.exec != nil && ex.exec.Status == ex.want
 	return err
 }
@@ -347,7 +342,7 @@ func awaitParked(ctx context.Context, e *engine.Engine, arn, state string) (*sto
 		if err != nil {
 			return exec, err
 		}
-		if len(last) == 1 && last[0].Type == "WaitStateEntered" && deref(last[0].State) == state {
+		if len(last) == 1 && last[0].Type == history.WaitStateEntered && deref(last[0].State) == state {
 			return exec, nil
 		}
 		select {

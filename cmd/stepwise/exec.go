@@ -2,18 +2,20 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/store"
-	"github.com/stepwise-run/stepwise/web"
 )
 
 // errUnsuccessful ends a command whose output already says that an
@@ -21,16 +23,20 @@ import (
 var errUnsuccessful = errors.New("unsuccessful")
 
 // endpointHint is the flags synopsis of commands that may use either API.
-const endpointHint = "[--endpoint URL [--api-key SECRET] [-o json] | --database URL]"
+const endpointHint = "[--endpoint URL [--api-key SECRET] | --database URL] [-o json]"
+
+// exampleARN is the execution ARN of the commands' examples: execution
+// first of greet in the engine's default region and account.
+var exampleARN = arn.Space{Region: "us-east-1", Account: "000000000000"}.Execution("greet", "first")
 
 func execCmd() command {
 	return subcommands("exec", map[string]command{
 		"start":    execStartCmd,
-		"describe": execDescribeCmd,
+		"describe": arnCmd("exec describe", "stepwise exec describe "+exampleARN, (*client).describe),
 		"history":  execHistoryCmd,
 		"list":     execListCmd,
 		"stop":     execStopCmd,
-		"redrive":  execRedriveCmd,
+		"redrive":  arnCmd("exec redrive", "stepwise exec redrive "+exampleARN, (*client).redrive),
 	})
 }
 
@@ -60,9 +66,7 @@ func execStartCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return failed(stderr, err)
 	}
 	start := engine.StartInput{StateMachine: fs.Arg(0), Name: *name, Input: in, Version: *version}
-	return dispatch(ctx, t, stdout, stderr,
-		func(c *client) error { return c.start(ctx, start, opts, stdout) },
-		func(c *apiClient) error { return c.start(ctx, start, opts) })
+	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.start(ctx, start, opts) })
 }
 
 // readInput returns the input text, from inputFile when it is set.
@@ -74,63 +78,68 @@ func readInput(input, inputFile string) (string, error) {
 	return string(data), err
 }
 
-// start starts an execution and prints its ARN; with wait or follow, it
-// waits for the end and prints the result.
-func (c *client) start(ctx context.Context, in engine.StartInput, opts startOptions, out io.Writer) error {
-	exec, created, err := c.StartExecution(ctx, in)
+// start starts an execution and prints it; with wait or follow, it waits
+// for the end and prints the result.
+func (c *client) start(ctx context.Context, in engine.StartInput, opts startOptions) error {
+	if !json.Valid([]byte(in.Input)) {
+		return fmt.Errorf("the input is not JSON: %.100s", in.Input)
+	}
+	body := map[string]any{"input": json.RawMessage(in.Input)}
+	if in.Name != "" {
+		body["name"] = in.Name
+	}
+	if in.Version > 0 {
+		body["version"] = in.Version
+	}
+	data, status, err := c.call(ctx, "POST", machinePath(in.StateMachine, "/executions"), nil, body)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "arn: %s\n", exec.ARN)
-	if !created {
-		fmt.Fprintln(out, "note: an execution of this name and input already existed; this is it")
+	var exec execution
+	if err := json.Unmarshal(data, &exec); err != nil {
+		return err
 	}
-	if !opts.wait && !opts.follow {
-		fmt.Fprintf(out, "status: %s\n", exec.Status)
+	if c.json && !opts.wait && !opts.follow {
+		c.printJSON(data)
 		return nil
 	}
-	waitCtx, cancel := context.WithTimeout(ctx, opts.timeout)
-	defer cancel()
-	if opts.follow {
-		exec, err = c.follow(waitCtx, exec, out)
-	} else {
-		exec, err = c.Wait(waitCtx, exec.ARN)
+	if !c.json {
+		fmt.Fprintf(c.out, "arn: %s\n", exec.ARN)
+		if status == http.StatusOK {
+			fmt.Fprintln(c.out, "note: an execution of this name and input already existed; this is it")
+		}
 	}
-	if err != nil && exec != nil && exec.Status == store.StatusRunning {
-		return fmt.Errorf("%s is still RUNNING after %s; is an engine driving executions (stepwise serve or dev) on this database?", exec.ARN, opts.timeout)
+	if !opts.wait && !opts.follow {
+		fmt.Fprintf(c.out, "status: %s\n", exec.Status)
+		return nil
 	}
-	if err != nil {
-		return err
-	}
-	printResult(out, exec)
-	if exec.Status != store.StatusSucceeded {
-		return errUnsuccessful
-	}
-	return nil
+	return c.await(ctx, exec.ARN, opts)
 }
 
-// follow prints each new event of an execution until it ends.
-func (c *client) follow(ctx context.Context, exec *store.Execution, out io.Writer) (*store.Execution, error) {
-	var after int64
+// await waits for an execution to end, printing its events meanwhile
+// when following, then prints the result: errUnsuccessful unless it
+// SUCCEEDED.
+func (c *client) await(ctx context.Context, arn string, opts startOptions) error {
+	waitCtx, cancel := context.WithTimeout(ctx, opts.timeout)
+	defer cancel()
+	stillRunning := fmt.Errorf("%s is still RUNNING after %s%s", arn, opts.timeout, c.stillRunning)
+	var last int64
 	for {
-		latest, err := c.Execution(ctx, exec.ARN)
+		data, exec, err := c.execution(waitCtx, arn)
+		if err == nil && opts.follow {
+			last, err = c.printNewEvents(waitCtx, arn, exec.StartedAt, last)
+		}
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return stillRunning
+		}
 		if err != nil {
-			return exec, err
+			return err
 		}
-		exec = latest
-		events, err := c.History(ctx, exec.ID, after, historyPage, false)
-		if err != nil {
-			return exec, err
+		if exec.Status != store.StatusRunning {
+			return c.printEnd(data, exec)
 		}
-		for _, ev := range events {
-			printEvent(out, ev, exec.StartedAt, false)
-			after = ev.ID
-		}
-		if exec.Status != store.StatusRunning && len(events) < historyPage {
-			return exec, nil
-		}
-		if err := sleep(ctx, pollInterval); err != nil {
-			return exec, err
+		if err := sleep(waitCtx, pollInterval); err != nil {
+			return stillRunning
 		}
 	}
 }
@@ -148,226 +157,255 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// printResult prints an execution's status and output, or its error and
-// cause.
-func printResult(out io.Writer, exec *store.Execution) {
-	printOutcome(out, exec.Status, exec.Output, exec.Error, exec.Cause)
-}
-
-// printOutcome prints a status and the output, error and cause there are.
-func printOutcome(out io.Writer, status string, output, errName, cause *string) {
-	fmt.Fprintf(out, "status: %s\n", status)
-	if output != nil {
-		fmt.Fprintf(out, "output: %s\n", *output)
+// printEnd prints a finished execution's result.
+func (c *client) printEnd(data []byte, exec *execution) error {
+	if c.json {
+		c.printJSON(data)
+	} else {
+		printOutcome(c.out, exec.Status, rawString(exec.Output), exec.Error, exec.Cause)
 	}
-	if errName != nil {
-		fmt.Fprintf(out, "error: %s\n", *errName)
+	if exec.Status != store.StatusSucceeded {
+		return errUnsuccessful
 	}
-	if cause != nil {
-		fmt.Fprintf(out, "cause: %s\n", *cause)
-	}
-}
-
-func execDescribeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("exec describe", "ARN "+endpointHint,
-		"stepwise exec describe arn:aws:states:us-east-1:000000000000:execution:greet:first", stderr)
-	t := targetFlags(fs)
-	if code, ok := parseArgs(fs, args, 1, t); !ok {
-		return code
-	}
-	return dispatch(ctx, t, stdout, stderr,
-		func(c *client) error { return c.describe(ctx, fs.Arg(0), stdout) },
-		func(c *apiClient) error { return c.describe(ctx, fs.Arg(0)) })
-}
-
-// describe prints everything stored about an execution.
-func (c *client) describe(ctx context.Context, arn string, out io.Writer) error {
-	exec, err := c.Execution(ctx, arn)
-	if err != nil {
-		return err
-	}
-	sm, err := store.GetStateMachine(ctx, c.Pool(), exec.StateMachineID)
-	if err != nil {
-		return err
-	}
-	printHeader(out, exec.ARN, exec.Name, sm.ARN, exec.Version, exec.StartedAt, exec.StoppedAt, exec.RedriveCount)
-	fmt.Fprintf(out, "input: %s\n", exec.Input)
-	printResult(out, exec)
 	return nil
 }
 
-// printHeader prints what describe shows before the input.
-func printHeader(out io.Writer, arn, name, machineARN string, version int, started time.Time, stopped *time.Time, redrives int) {
-	fmt.Fprintf(out, "arn: %s\nname: %s\nstate machine: %s (version %d)\nstarted: %s\n",
-		arn, name, machineARN, version, timestamp(started))
-	if stopped != nil {
-		fmt.Fprintf(out, "stopped: %s (after %s)\n", timestamp(*stopped), stopped.Sub(started).Round(time.Millisecond))
+// execution reads an execution: the API's JSON and its decoding.
+func (c *client) execution(ctx context.Context, arn string) ([]byte, *execution, error) {
+	path, query := executionPath("", arn)
+	data, _, err := c.call(ctx, "GET", path, query, nil)
+	if err != nil {
+		return nil, nil, err
 	}
-	if redrives > 0 {
-		fmt.Fprintf(out, "redriven: %d times\n", redrives)
+	var exec execution
+	return data, &exec, json.Unmarshal(data, &exec)
+}
+
+// printNewEvents prints the events after event id last, one line each
+// (with JSON output, each event's JSON), and returns the last id printed.
+func (c *client) printNewEvents(ctx context.Context, arn string, start time.Time, last int64) (int64, error) {
+	err := c.eachEvent(ctx, arn, false, func(raw json.RawMessage, ev *event) {
+		if ev.ID <= last {
+			return
+		}
+		last = ev.ID
+		if c.json {
+			c.printJSON(raw)
+			return
+		}
+		printEventLine(c.out, ev.ID, ev.Timestamp.Sub(start), ev.Type, deref(ev.State), "")
+	})
+	return last, err
+}
+
+// historyPage is how many events one history request reads.
+const historyPage = 1000
+
+// historyPath is the path and query of an execution's first history
+// page.
+func historyPath(arn string, reverse bool) (string, url.Values) {
+	path, query := executionPath("/history", arn)
+	query.Set("limit", fmt.Sprint(historyPage))
+	if reverse {
+		query.Set("reverse", "true")
+	}
+	return path, query
+}
+
+// eachEvent calls fn on every event of an execution, a page at a time;
+// with JSON output, it prints each page as the API answered it.
+func (c *client) eachEvent(ctx context.Context, arn string, reverse bool, fn func(json.RawMessage, *event)) error {
+	path, query := historyPath(arn, reverse)
+	for {
+		var page struct {
+			Events     []json.RawMessage `json:"events"`
+			NextCursor string            `json:"nextCursor"`
+		}
+		data, _, err := c.call(ctx, "GET", path, query, nil)
+		if err == nil {
+			err = json.Unmarshal(data, &page)
+		}
+		if err != nil {
+			return err
+		}
+		for _, raw := range page.Events {
+			var ev event
+			if err := json.Unmarshal(raw, &ev); err != nil {
+				return err
+			}
+			fn(raw, &ev)
+		}
+		if page.NextCursor == "" {
+			return nil
+		}
+		query.Set("cursor", page.NextCursor)
 	}
 }
 
-func timestamp(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05.000 MST") }
+// arnCmd is a command whose one argument is an execution's ARN.
+func arnCmd(name, example string, run func(c *client, ctx context.Context, arn string) error) command {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		fs := newFlagSet(name, "ARN "+endpointHint, example, stderr)
+		t := targetFlags(fs)
+		if code, ok := parseArgs(fs, args, 1, t); !ok {
+			return code
+		}
+		return withClient(ctx, t, stdout, stderr, func(c *client) error { return run(c, ctx, fs.Arg(0)) })
+	}
+}
+
+// describe prints an execution.
+func (c *client) describe(ctx context.Context, arn string) error {
+	data, exec, err := c.execution(ctx, arn)
+	if err != nil {
+		return err
+	}
+	if c.json {
+		c.printJSON(data)
+		return nil
+	}
+	printHeader(c.out, exec)
+	fmt.Fprintf(c.out, "input: %s\n", exec.Input)
+	printOutcome(c.out, exec.Status, rawString(exec.Output), exec.Error, exec.Cause)
+	return nil
+}
 
 func execHistoryCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("exec history", "ARN [--details] [--reverse] "+endpointHint,
-		"stepwise exec history arn:aws:states:us-east-1:000000000000:execution:greet:first --reverse --details", stderr)
+		"stepwise exec history "+exampleARN+" --reverse --details", stderr)
 	t := targetFlags(fs)
 	details := fs.Bool("details", false, "print each event's details (input, output, error) as JSON")
 	reverse := fs.Bool("reverse", false, "newest event first")
 	if code, ok := parseArgs(fs, args, 1, t); !ok {
 		return code
 	}
-	return dispatch(ctx, t, stdout, stderr,
-		func(c *client) error { return c.history(ctx, fs.Arg(0), *details, *reverse, stdout) },
-		func(c *apiClient) error { return c.history(ctx, fs.Arg(0), *details, *reverse) })
+	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.history(ctx, fs.Arg(0), *details, *reverse) })
 }
 
-// historyPage is how many events one History call reads.
-const historyPage = 1000
-
-// history prints an execution's events, read a page at a time.
-func (c *client) history(ctx context.Context, arn string, details, reverse bool, out io.Writer) error {
-	exec, err := c.Execution(ctx, arn)
+// history prints an execution's events; with JSON output, each page of
+// the API's answer.
+func (c *client) history(ctx context.Context, arn string, details, reverse bool) error {
+	if c.json {
+		return c.historyJSON(ctx, arn, reverse)
+	}
+	_, exec, err := c.execution(ctx, arn)
 	if err != nil {
 		return err
 	}
-	var all []*store.Event
-	var after int64
+	return c.eachEvent(ctx, arn, reverse, func(_ json.RawMessage, ev *event) {
+		d := ""
+		if details && len(ev.Details) > 0 {
+			d = string(ev.Details)
+		}
+		printEventLine(c.out, ev.ID, ev.Timestamp.Sub(exec.StartedAt), ev.Type, deref(ev.State), d)
+	})
+}
+
+// historyJSON prints the API's history pages as they are, one a line.
+func (c *client) historyJSON(ctx context.Context, arn string, reverse bool) error {
+	path, query := historyPath(arn, reverse)
 	for {
-		events, err := c.History(ctx, exec.ID, after, historyPage, false)
-		if err != nil {
+		var page struct {
+			NextCursor string `json:"nextCursor"`
+		}
+		if err := c.get(ctx, "GET", path, query, nil, &page); err != nil {
 			return err
 		}
-		all = append(all, events...)
-		if len(events) < historyPage {
-			break
+		if page.NextCursor == "" {
+			return nil
 		}
-		after = events[len(events)-1].ID
+		query.Set("cursor", page.NextCursor)
 	}
-	for i := range all {
-		ev := all[i]
-		if reverse {
-			ev = all[len(all)-1-i]
-		}
-		printEvent(out, ev, exec.StartedAt, details)
-	}
-	return nil
-}
-
-// printEvent prints one event: id, time since the start, type, state and,
-// when asked, details.
-func printEvent(out io.Writer, ev *store.Event, start time.Time, details bool) {
-	d := ""
-	if details {
-		d = deref(ev.Details)
-	}
-	printEventLine(out, ev.ID, ev.Timestamp.Sub(start), ev.Type, deref(ev.State), d)
-}
-
-// printEventLine prints an event's line; details may be empty.
-func printEventLine(out io.Writer, id int64, elapsed time.Duration, typ, state, details string) {
-	line := fmt.Sprintf("%4d  %9s  %-28s %s", id, elapsed.Round(time.Millisecond), typ, state)
-	if details != "" {
-		line += "  " + details
-	}
-	fmt.Fprintln(out, strings.TrimRight(line, " "))
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 func execStopCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("exec stop", "ARN [--error E] [--cause C] "+endpointHint,
-		`stepwise exec stop arn:aws:states:us-east-1:000000000000:execution:greet:first --error Cancelled --cause "customer asked"`, stderr)
+		"stepwise exec stop "+exampleARN+` --error Cancelled --cause "customer asked"`, stderr)
 	t := targetFlags(fs)
 	errName := fs.String("error", "", "the error the execution stops with")
 	cause := fs.String("cause", "", "the cause text")
 	if code, ok := parseArgs(fs, args, 1, t); !ok {
 		return code
 	}
-	arn := fs.Arg(0)
-	return dispatch(ctx, t, stdout, stderr,
-		func(c *client) error {
-			exec, err := c.StopExecution(ctx, arn, *errName, *cause)
-			if err == nil {
-				fmt.Fprintf(stdout, "arn: %s\n", exec.ARN)
-				printResult(stdout, exec)
-			}
-			return err
-		},
-		func(c *apiClient) error { return c.stop(ctx, arn, *errName, *cause) })
+	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.stop(ctx, fs.Arg(0), *errName, *cause) })
 }
 
-func execRedriveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("exec redrive", "ARN "+endpointHint,
-		"stepwise exec redrive arn:aws:states:us-east-1:000000000000:execution:greet:first", stderr)
-	t := targetFlags(fs)
-	if code, ok := parseArgs(fs, args, 1, t); !ok {
-		return code
+// stop stops an execution.
+func (c *client) stop(ctx context.Context, arn, errName, cause string) error {
+	body := map[string]any{}
+	if errName != "" {
+		body["error"] = errName
 	}
-	arn := fs.Arg(0)
-	return dispatch(ctx, t, stdout, stderr,
-		func(c *client) error {
-			exec, err := c.RedriveExecution(ctx, arn)
-			if err == nil {
-				fmt.Fprintf(stdout, "arn: %s\nstatus: %s\nredriven: %d times\n", exec.ARN, exec.Status, exec.RedriveCount)
-			}
-			return err
-		},
-		func(c *apiClient) error { return c.redrive(ctx, arn) })
+	if cause != "" {
+		body["cause"] = cause
+	}
+	path, query := executionPath("/stop", arn)
+	var exec execution
+	if err := c.get(ctx, "POST", path, query, body, &exec); err != nil || c.json {
+		return err
+	}
+	fmt.Fprintf(c.out, "arn: %s\n", exec.ARN)
+	printOutcome(c.out, exec.Status, rawString(exec.Output), exec.Error, exec.Cause)
+	return nil
+}
+
+// redrive redrives an execution.
+func (c *client) redrive(ctx context.Context, arn string) error {
+	path, query := executionPath("/redrive", arn)
+	var exec execution
+	if err := c.get(ctx, "POST", path, query, nil, &exec); err != nil || c.json {
+		return err
+	}
+	fmt.Fprintf(c.out, "arn: %s\nstatus: %s\nredriven: %d times\n", exec.ARN, exec.Status, exec.RedriveCount)
+	return nil
 }
 
 // statuses are the execution statuses exec list --status accepts.
 var statuses = []string{store.StatusRunning, store.StatusSucceeded, store.StatusFailed, store.StatusTimedOut, store.StatusAborted}
 
-// listExecutions prints a page of executions read from the database. Its
-// cursor is the start time (Unix microseconds) and id of the previous
-// page's last execution: MICROS-ID.
-func (c *client) listExecutions(ctx context.Context, f listFilter, out io.Writer) error {
-	q := engine.ExecutionQuery{StateMachine: f.machine, Status: f.status, Limit: min(max(f.limit, 1), engine.MaxPage)}
-	if f.status != "" && !slices.Contains(statuses, f.status) {
-		return fmt.Errorf("--status %s: want one of %s", f.status, strings.Join(statuses, ", "))
-	}
-	if f.since != "" {
-		q.StartedAfter, _ = time.Parse(time.RFC3339, f.since) // checked by the command
-	}
-	if f.cursor != "" {
-		micros, id, err := parseCursor(f.cursor)
-		if err != nil {
-			return err
-		}
-		q.After = &engine.ExecutionPosition{StartedAt: time.UnixMicro(micros).UTC(), ID: id}
-	}
-	execs, pos, err := c.ListExecutions(ctx, q)
-	if err != nil {
-		return err
-	}
-	page := make([]web.Execution, len(execs))
-	for i, exec := range execs {
-		machine, machineARN := engine.StateMachineOf(exec)
-		page[i] = web.Execution{ARN: exec.ARN, Name: exec.Name, StateMachine: machine, StateMachineARN: machineARN,
-			Version: exec.Version, Status: exec.Status, StartedAt: exec.StartedAt, StoppedAt: exec.StoppedAt}
-	}
-	next := ""
-	if pos != nil {
-		next = fmt.Sprintf("%d-%d", pos.StartedAt.UnixMicro(), pos.ID)
-	}
-	return printExecutions(out, page, next)
+// listFilter is exec list's filters.
+type listFilter struct {
+	machine, status, since, cursor string
+	limit                          int
 }
 
-// parseCursor reads a database cursor of exec list: MICROS-ID.
-func parseCursor(cursor string) (micros, id int64, err error) {
-	a, b, ok := strings.Cut(cursor, "-")
-	micros, errA := strconv.ParseInt(a, 10, 64)
-	id, errB := strconv.ParseInt(b, 10, 64)
-	if !ok || errA != nil || errB != nil {
-		return 0, 0, fmt.Errorf("--cursor %s: not a cursor printed by exec list on the database (without --endpoint)", cursor)
+func execListCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("exec list", "[--machine M] [--status S] [--since RFC3339] [--limit N] [--cursor C] "+endpointHint,
+		"stepwise exec list --machine greet --status FAILED --since 2026-01-02T15:04:05Z --endpoint http://localhost:8080", stderr)
+	t := targetFlags(fs)
+	var f listFilter
+	fs.StringVar(&f.machine, "machine", "", "only executions of this state machine (name or ARN)")
+	fs.StringVar(&f.status, "status", "", "only executions of this status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED")
+	fs.StringVar(&f.since, "since", "", "only executions started at or after this RFC 3339 time")
+	fs.IntVar(&f.limit, "limit", 100, "list up to this many, newest first (at most 1000)")
+	fs.StringVar(&f.cursor, "cursor", "", "the cursor the previous page printed (more: --cursor C)")
+	if code, ok := parseArgs(fs, args, 0, t); !ok {
+		return code
 	}
-	return micros, id, nil
+	if _, err := time.Parse(time.RFC3339, f.since); f.since != "" && err != nil {
+		fmt.Fprintf(stderr, "stepwise: --since %s: want an RFC 3339 time such as 2026-01-02T15:04:05Z\n", f.since)
+		return exitUsage
+	}
+	if f.status != "" && !slices.Contains(statuses, f.status) {
+		return failed(stderr, fmt.Errorf("--status %s: want one of %s", f.status, strings.Join(statuses, ", ")))
+	}
+	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.listExecutions(ctx, f) })
+}
+
+// listExecutions prints a page of executions.
+func (c *client) listExecutions(ctx context.Context, f listFilter) error {
+	query := pageQuery(f.limit, f.cursor)
+	for k, v := range map[string]string{"stateMachine": f.machine, "status": f.status, "startedAfter": f.since} {
+		if v != "" {
+			query.Set(k, v)
+		}
+	}
+	var page struct {
+		Executions []execution `json:"executions"`
+		NextCursor string      `json:"nextCursor"`
+	}
+	if err := c.get(ctx, "GET", "/v1/executions", query, nil, &page); err != nil || c.json {
+		return err
+	}
+	return printExecutions(c.out, page.Executions, page.NextCursor)
 }

@@ -45,8 +45,9 @@ Run "stepwise COMMAND SUB --help" for a command's flags and an example.
 
 The sm, exec and task commands talk to the REST API of a stepwise serve
 process when --endpoint URL (or STEPWISE_ENDPOINT) is set, sending --api-key
-SECRET (or STEPWISE_API_KEY) as a bearer token; there, -o json prints the
-API's JSON as it is. Without an endpoint they use the database directly.
+SECRET (or STEPWISE_API_KEY) as a bearer token; without an endpoint, to the
+same API served in the command's own process on the database. Either way
+-o json prints the API's JSON as it is.
 
 Exit codes:
   0  success

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -56,32 +55,13 @@ func buildBinary(path string) error {
 	return nil
 }
 
-// syncBuffer is a buffer that a command running in another goroutine may
-// write while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // cli runs a command line to the end and returns its exit code, stdout
 // and stderr.
 func cli(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testkit.SyncBuffer
 	code := run(ctx, args, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
@@ -97,7 +77,7 @@ func requireCLI(t *testing.T, args ...string) string {
 // background runs a long-running command (serve, worker) until the test
 // ends, after its output contains ready.
 type background struct {
-	stdout, stderr syncBuffer
+	stdout, stderr testkit.SyncBuffer
 	cancel         context.CancelFunc
 	done           chan int
 	once           sync.Once

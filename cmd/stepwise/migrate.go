@@ -70,44 +70,48 @@ func migrateUp(ctx context.Context, pool *pgxpool.Pool, out io.Writer, verbose b
 
 // migrateDownCmd rolls back the latest applied migration.
 func migrateDownCmd(ctx context.Context, url string, out io.Writer) error {
-	pool, err := openPool(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	v, err := migrations.Down(ctx, pool)
-	if err != nil {
-		return err
-	}
-	if v == 0 {
-		fmt.Fprintln(out, "no migration is applied; nothing to roll back")
+	return withPool(ctx, url, func(pool *pgxpool.Pool) error {
+		v, err := migrations.Down(ctx, pool)
+		switch {
+		case err != nil:
+			return err
+		case v == 0:
+			fmt.Fprintln(out, "no migration is applied; nothing to roll back")
+		default:
+			fmt.Fprintf(out, "rolled back migration %s\n", migrationNames()[v])
+		}
 		return nil
-	}
-	fmt.Fprintf(out, "rolled back migration %s\n", migrationNames()[v])
-	return nil
+	})
 }
 
 // migrateStatusCmd lists every migration as applied (with when) or
 // pending.
 func migrateStatusCmd(ctx context.Context, url string, out io.Writer) error {
+	return withPool(ctx, url, func(pool *pgxpool.Pool) error {
+		states, err := migrations.Status(ctx, pool)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		for _, s := range states {
+			if s.Applied {
+				fmt.Fprintf(w, "%04d_%s\tapplied\t%s\n", s.Version, s.Name, s.AppliedAt.Local().Format("2006-01-02 15:04:05"))
+			} else {
+				fmt.Fprintf(w, "%04d_%s\tpending\t\n", s.Version, s.Name)
+			}
+		}
+		return w.Flush()
+	})
+}
+
+// withPool runs fn on a pool of the existing database at url.
+func withPool(ctx context.Context, url string, fn func(*pgxpool.Pool) error) error {
 	pool, err := openPool(ctx, url)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	states, err := migrations.Status(ctx, pool)
-	if err != nil {
-		return err
-	}
-	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	for _, s := range states {
-		if s.Applied {
-			fmt.Fprintf(w, "%04d_%s\tapplied\t%s\n", s.Version, s.Name, s.AppliedAt.Local().Format("2006-01-02 15:04:05"))
-		} else {
-			fmt.Fprintf(w, "%04d_%s\tpending\t\n", s.Version, s.Name)
-		}
-	}
-	return w.Flush()
+	return fn(pool)
 }
 
 // migrationNames maps each migration's version to its file name stem,

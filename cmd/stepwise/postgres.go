@@ -269,3 +269,24 @@ func freePort() (int, error) {
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
+
+// devDatabase returns the URL of dev's database: o.database when set;
+// else o.probe when something listens there; else that of a private
+// server it starts in o.pgDir, returned too so that dev stops it.
+func devDatabase(ctx context.Context, o devOptions, out io.Writer) (string, *privatePostgres, error) {
+	if o.database != "" {
+		return o.database, nil, nil
+	}
+	ok, err := reachable(ctx, o.probe)
+	if err != nil || ok {
+		return o.probe, nil, err
+	}
+	cfg, _ := parseDatabaseURL(o.probe)
+	fmt.Fprintf(out, "stepwise dev: no PostgreSQL listens on %s and neither --database nor STEPWISE_DATABASE_URL is set: starting a private server\n",
+		net.JoinHostPort(cfg.ConnConfig.Host, strconv.Itoa(int(cfg.ConnConfig.Port))))
+	pg, err := startPrivatePostgres(ctx, o.pgDir, out)
+	if err != nil {
+		return "", nil, err
+	}
+	return pg.url(), pg, nil
+}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 // TestDevPrivatePostgres points dev's discovery at an address nothing
@@ -35,7 +37,7 @@ func TestDevPrivatePostgres(t *testing.T) {
 	// Interrupted: the context ends as SIGINT ends main's.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, stderr syncBuffer
+	var out, stderr testkit.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- runDev(ctx, o, &out, &stderr) }()
 	require.Eventually(t, func() bool { return strings.Contains(out.String(), "Press Ctrl-C") },
@@ -64,7 +66,7 @@ func TestDevPrivatePostgres(t *testing.T) {
 	// it running.
 	borrower := o
 	borrower.once, borrower.api = true, apiOptions{}
-	var out3, stderr3 syncBuffer
+	var out3, stderr3 testkit.SyncBuffer
 	require.Equal(t, 0, runDev(context.Background(), borrower, &out3, &stderr3), "stdout:\n%s\nstderr:\n%s", &out3, &stderr3)
 	require.Contains(t, out3.String(), "using the private PostgreSQL already running on 127.0.0.1:"+port[1])
 	require.Contains(t, out3.String(), "order-saga: SUCCEEDED")
@@ -85,7 +87,7 @@ func TestDevPrivatePostgres(t *testing.T) {
 
 	// Once: the data folder is reused (no initdb, the machines exist).
 	o.once, o.api = true, apiOptions{}
-	var out2, stderr2 syncBuffer
+	var out2, stderr2 testkit.SyncBuffer
 	require.Equal(t, 0, runDev(context.Background(), o, &out2, &stderr2), "stdout:\n%s\nstderr:\n%s", &out2, &stderr2)
 	require.NotContains(t, out2.String(), "initdb")
 	require.Contains(t, out2.String(), "state machine order-saga is up to date (version 1)")
@@ -122,7 +124,7 @@ func reachableTempDir(t *testing.T) string {
 // is, even when unreachable (dev starts no server then).
 func TestDevDatabaseChoice(t *testing.T) {
 	t.Parallel()
-	url, pg, err := devDatabase(context.Background(), devOptions{database: "postgres://postgres@127.0.0.1:1/x"}, &syncBuffer{})
+	url, pg, err := devDatabase(context.Background(), devOptions{database: "postgres://postgres@127.0.0.1:1/x"}, &testkit.SyncBuffer{})
 	require.NoError(t, err)
 	require.Nil(t, pg)
 	require.Equal(t, "postgres://postgres@127.0.0.1:1/x", url)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -15,9 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/activities"
-	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
-	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/internal/arn"
+	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -35,18 +34,10 @@ type remoteAPI struct {
 // API over HTTP, requiring testKey as the bearer token.
 func newRemoteAPI(t *testing.T) *remoteAPI {
 	t.Helper()
-	pool := testkit.NewPool(t)
 	reg := activities.NewRegistry()
 	approvals := make(chan orders.ApprovalRequest, 16)
 	orders.Register(reg, &orders.Config{OnApprovalRequest: func(r orders.ApprovalRequest) { approvals <- r }})
-	e, err := engine.New(pool, &engine.Config{Functions: reg, Drive: true, FetchPollInterval: 50 * time.Millisecond})
-	require.NoError(t, err)
-	require.NoError(t, e.Start(context.Background()))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = e.Stop(ctx)
-	})
+	e := testengine.New(t, reg, nil)
 	// Like web.Keys.Authorize: task callbacks need no key.
 	authorize := func(r *http.Request) error {
 		if !strings.HasPrefix(r.URL.Path, "/v1/tasks/") && r.Header.Get("Authorization") != "Bearer "+testKey {
@@ -99,7 +90,7 @@ func TestRemote(t *testing.T) {
 	require.Contains(t, out, "status: SUCCEEDED")
 	require.Contains(t, out, `output: {"greeting":"Hello, Ada"}`)
 	arn := field(t, out, "arn")
-	require.Equal(t, "arn:aws:states:us-east-1:000000000000:execution:greet:first", arn)
+	require.Equal(t, exampleARN, arn)
 
 	out = requireCLI(t, "exec", "describe", arn, ep, key)
 	require.Contains(t, out, "name: first")
@@ -137,11 +128,13 @@ func TestRemoteTasks(t *testing.T) {
 	input := filepath.Join(examplesDir, "approval", "input.json")
 	requireCLI(t, "sm", "create", "approval", def, ep, key)
 
-	arn := field(t, requireCLI(t, "exec", "start", "approval", "--input-file", input, ep, key), "arn")
+	execARN := field(t, requireCLI(t, "exec", "start", "approval", "--input-file", input, ep, key), "arn")
 	token := a.token(t)
 	require.Contains(t, requireCLI(t, "task", "heartbeat", token, ep), "heartbeat recorded")
 	require.Contains(t, requireCLI(t, "task", "success", token, "--output", `{"approvedBy":"grace"}`, ep), "task succeeded")
-	out := requireCLI(t, "exec", "start", "approval", "--name", arn[strings.LastIndex(arn, ":")+1:], "--input-file", input, "--wait", ep, key)
+	started, err := arn.ParseExecution(execARN)
+	require.NoError(t, err)
+	out := requireCLI(t, "exec", "start", "approval", "--name", started.Name, "--input-file", input, "--wait", ep, key)
 	require.Contains(t, out, "status: SUCCEEDED")
 	require.Contains(t, out, `"approvedBy":"grace"`)
 

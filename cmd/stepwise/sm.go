@@ -1,19 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
-	"text/tabwriter"
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/store"
-	"github.com/stepwise-run/stepwise/web"
 )
 
 func smCmd() command {
@@ -37,7 +32,7 @@ func smUpdateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 // smWrite parses "NAME FILE [--input-schema FILE]" and creates (verb
 // create) or updates the state machine with the definition read from FILE.
 func smWrite(ctx context.Context, verb string, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sm "+verb, "NAME FILE [--input-schema FILE] [--endpoint URL [--api-key SECRET] [-o json] | --database URL]",
+	fs := newFlagSet("sm "+verb, "NAME FILE [--input-schema FILE] "+endpointHint+"",
 		"stepwise sm "+verb+" greet greet.asl.json --endpoint http://localhost:8080", stderr)
 	t := targetFlags(fs)
 	schema := fs.String("input-schema", "", "a JSON Schema file every execution input must satisfy")
@@ -49,34 +44,12 @@ func smWrite(ctx context.Context, verb string, args []string, stdout, stderr io.
 		return failed(stderr, err)
 	}
 	name := fs.Arg(0)
-	if verb == "create" {
-		return dispatch(ctx, t, stdout, stderr,
-			func(c *client) error { return c.createMachine(ctx, name, spec, stdout) },
-			func(c *apiClient) error { return c.createMachine(ctx, name, spec) })
-	}
-	return dispatch(ctx, t, stdout, stderr,
-		func(c *client) error { return c.updateMachine(ctx, name, spec, stdout) },
-		func(c *apiClient) error { return c.updateMachine(ctx, name, spec) })
-}
-
-// createMachine creates a state machine in the database.
-func (c *client) createMachine(ctx context.Context, name string, spec engine.MachineSpec, out io.Writer) error {
-	sm, v, err := c.CreateStateMachine(ctx, name, spec)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "created state machine %s (version %d)\narn: %s\n", sm.Name, v.Version, sm.ARN)
-	return nil
-}
-
-// updateMachine adds a version to a state machine in the database.
-func (c *client) updateMachine(ctx context.Context, name string, spec engine.MachineSpec, out io.Writer) error {
-	v, err := c.UpdateStateMachine(ctx, name, spec)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "updated state machine %s to version %d; running executions keep their version\n", name, v.Version)
-	return nil
+	return withClient(ctx, t, stdout, stderr, func(c *client) error {
+		if verb == "create" {
+			return c.createMachine(ctx, name, spec)
+		}
+		return c.updateMachine(ctx, name, spec)
+	})
 }
 
 // machineBody is the body of create, update and validate.
@@ -92,8 +65,8 @@ func machineBody(name string, spec engine.MachineSpec) map[string]any {
 }
 
 // createMachine creates a state machine through the API.
-func (c *apiClient) createMachine(ctx context.Context, name string, spec engine.MachineSpec) error {
-	var sm web.StateMachine
+func (c *client) createMachine(ctx context.Context, name string, spec engine.MachineSpec) error {
+	var sm stateMachine
 	if err := c.get(ctx, "POST", "/v1/state-machines", nil, machineBody(name, spec), &sm); err != nil || c.json {
 		return err
 	}
@@ -102,8 +75,8 @@ func (c *apiClient) createMachine(ctx context.Context, name string, spec engine.
 }
 
 // updateMachine adds a version to a state machine through the API.
-func (c *apiClient) updateMachine(ctx context.Context, name string, spec engine.MachineSpec) error {
-	var sm web.StateMachine
+func (c *client) updateMachine(ctx context.Context, name string, spec engine.MachineSpec) error {
+	var sm stateMachine
 	if err := c.get(ctx, "PUT", machinePath(name, ""), nil, machineBody("", spec), &sm); err != nil || c.json {
 		return err
 	}
@@ -136,70 +109,20 @@ func smGetCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, ok := parseArgs(fs, args, 1, t); !ok {
 		return code
 	}
-	return dispatch(ctx, t, stdout, stderr,
-		func(c *client) error { return c.getMachine(ctx, fs.Arg(0), *version, stdout) },
-		func(c *apiClient) error { return c.getMachine(ctx, fs.Arg(0), *version) })
-}
-
-// getMachine prints a state machine at a version with its version list,
-// read from the database.
-func (c *client) getMachine(ctx context.Context, name string, version int, out io.Writer) error {
-	d, err := c.DescribeStateMachine(ctx, name, version)
-	if err != nil {
-		return err
-	}
-	sm := machineSummary(d.StateMachine)
-	sm.Version = d.Version.Version
-	sm.Definition = compactJSON(d.Version.Definition)
-	if d.Version.InputSchema != nil {
-		sm.InputSchema = compactJSON(*d.Version.InputSchema)
-	}
-	for _, v := range d.Versions {
-		sm.Versions = append(sm.Versions, web.Version{Version: v.Version, CreatedAt: v.CreatedAt, HasInputSchema: v.HasInputSchema})
-	}
-	return printMachine(out, &sm)
-}
-
-// compactJSON is stored JSON text on one line, as the REST API shows it.
-func compactJSON(text string) json.RawMessage {
-	var b bytes.Buffer
-	if err := json.Compact(&b, []byte(text)); err != nil {
-		return json.RawMessage(text)
-	}
-	return b.Bytes()
-}
-
-// machineSummary is a stored state machine as the REST API lists it.
-func machineSummary(sm *store.StateMachine) web.StateMachine {
-	return web.StateMachine{Name: sm.Name, ARN: sm.ARN, CreatedAt: sm.CreatedAt, LatestVersion: sm.LatestVersion}
+	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.getMachine(ctx, fs.Arg(0), *version) })
 }
 
 // getMachine prints a state machine at a version with its version list.
-func (c *apiClient) getMachine(ctx context.Context, name string, version int) error {
+func (c *client) getMachine(ctx context.Context, name string, version int) error {
 	query := url.Values{}
 	if version > 0 {
 		query.Set("version", fmt.Sprint(version))
 	}
-	var sm web.StateMachine
+	var sm stateMachine
 	if err := c.get(ctx, "GET", machinePath(name, ""), query, nil, &sm); err != nil || c.json {
 		return err
 	}
 	return printMachine(c.out, &sm)
-}
-
-// printMachine prints a state machine, its definition and its versions.
-func printMachine(out io.Writer, sm *web.StateMachine) error {
-	fmt.Fprintf(out, "name: %s\narn: %s\ncreated: %s\nversion: %d of %d\ndefinition: %s\n",
-		sm.Name, sm.ARN, timestamp(sm.CreatedAt), sm.Version, sm.LatestVersion, sm.Definition)
-	if len(sm.InputSchema) > 0 {
-		fmt.Fprintf(out, "input schema: %s\n", sm.InputSchema)
-	}
-	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "VERSION\tCREATED\tINPUT SCHEMA")
-	for _, v := range sm.Versions {
-		fmt.Fprintf(w, "%d\t%s\t%t\n", v.Version, timestamp(v.CreatedAt), v.HasInputSchema)
-	}
-	return w.Flush()
 }
 
 func smListCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -211,57 +134,20 @@ func smListCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if code, ok := parseArgs(fs, args, 0, t); !ok {
 		return code
 	}
-	return dispatch(ctx, t, stdout, stderr,
-		func(c *client) error { return c.listMachines(ctx, *limit, *cursor, stdout) },
-		func(c *apiClient) error { return c.listMachines(ctx, *limit, *cursor) })
-}
-
-// listMachines prints a page of state machines read from the database;
-// the cursor is the name of the previous page's last machine.
-func (c *client) listMachines(ctx context.Context, limit int, cursor string, out io.Writer) error {
-	limit = min(max(limit, 1), engine.MaxPage)
-	sms, err := c.ListStateMachines(ctx, cursor, limit+1)
-	if err != nil {
-		return err
-	}
-	next := ""
-	if len(sms) > limit {
-		sms = sms[:limit]
-		next = sms[limit-1].Name
-	}
-	page := make([]web.StateMachine, len(sms))
-	for i, sm := range sms {
-		page[i] = machineSummary(sm)
-	}
-	return printMachines(out, page, next)
+	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.listMachines(ctx, *limit, *cursor) })
 }
 
 // listMachines prints a page of state machines.
-func (c *apiClient) listMachines(ctx context.Context, limit int, cursor string) error {
+func (c *client) listMachines(ctx context.Context, limit int, cursor string) error {
 	query := pageQuery(limit, cursor)
 	var page struct {
-		StateMachines []web.StateMachine `json:"stateMachines"`
-		NextCursor    string             `json:"nextCursor"`
+		StateMachines []stateMachine `json:"stateMachines"`
+		NextCursor    string         `json:"nextCursor"`
 	}
 	if err := c.get(ctx, "GET", "/v1/state-machines", query, nil, &page); err != nil || c.json {
 		return err
 	}
 	return printMachines(c.out, page.StateMachines, page.NextCursor)
-}
-
-// printMachines prints state machines as a table and the next page's
-// cursor, if any.
-func printMachines(out io.Writer, sms []web.StateMachine, next string) error {
-	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "NAME\tLATEST\tCREATED\tARN")
-	for _, sm := range sms {
-		fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", sm.Name, sm.LatestVersion, timestamp(sm.CreatedAt), sm.ARN)
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	printNextCursor(out, next)
-	return nil
 }
 
 // pageQuery is the query of a list page.
@@ -271,13 +157,6 @@ func pageQuery(limit int, cursor string) url.Values {
 		query.Set("cursor", cursor)
 	}
 	return query
-}
-
-// printNextCursor tells how to get the next page, if there is one.
-func printNextCursor(out io.Writer, cursor string) {
-	if cursor != "" {
-		fmt.Fprintf(out, "more: --cursor %s\n", cursor)
-	}
 }
 
 func smValidateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -296,9 +175,7 @@ func smValidateCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if !t.remote() {
 		return exitCode(stderr, validateLocally(file, spec, stdout))
 	}
-	return dispatch(ctx, t, stdout, stderr, nil, func(c *apiClient) error {
-		return c.validate(ctx, file, spec)
-	})
+	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.validate(ctx, file, spec) })
 }
 
 // diagnostic is one problem of a definition.
@@ -319,7 +196,7 @@ func validateLocally(file string, spec engine.MachineSpec, out io.Writer) error 
 }
 
 // validate checks a definition through the API.
-func (c *apiClient) validate(ctx context.Context, file string, spec engine.MachineSpec) error {
+func (c *client) validate(ctx context.Context, file string, spec engine.MachineSpec) error {
 	var answer struct {
 		Valid       bool         `json:"valid"`
 		Diagnostics []diagnostic `json:"diagnostics"`

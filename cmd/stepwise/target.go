@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,7 +21,8 @@ const (
 var errReported = errors.New("reported")
 
 // target says where a command sends its requests: the REST API at
-// endpoint when it is set, else the database.
+// endpoint when it is set, else the REST API served in process on the
+// database (see withClient).
 type target struct {
 	db       *string
 	endpoint *string
@@ -36,7 +36,7 @@ func targetFlags(fs *flag.FlagSet) *target {
 		db:       databaseFlag(fs),
 		endpoint: fs.String("endpoint", os.Getenv("STEPWISE_ENDPOINT"), "REST API base URL, e.g. http://localhost:8080 (default from STEPWISE_ENDPOINT); unset: use the database"),
 		apiKey:   fs.String("api-key", "", "API key secret sent as a bearer token (default from STEPWISE_API_KEY)"),
-		output:   fs.String("o", "table", "output format: table or json (json: the API's JSON as is; needs --endpoint)"),
+		output:   fs.String("o", "table", "output format: table or json (json: the REST API's JSON as is)"),
 	}
 }
 
@@ -83,25 +83,8 @@ func parseArgs(fs *flag.FlagSet, args []string, nargs int, t *target) (int, bool
 	case t != nil && *t.output != "table" && *t.output != "json":
 		fmt.Fprintf(fs.Output(), "stepwise: -o %s: want table or json\n", *t.output)
 		return exitUsage, false
-	case t != nil && t.json() && !t.remote():
-		fmt.Fprintln(fs.Output(), "stepwise: -o json needs --endpoint (or STEPWISE_ENDPOINT)")
-		return exitUsage, false
 	}
 	return exitOK, true
-}
-
-// dispatch runs api on the REST API when t is remote, else db on the
-// database; a nil db means the command needs the REST API.
-func dispatch(ctx context.Context, t *target, stdout, stderr io.Writer, db func(*client) error, api func(*apiClient) error) int {
-	if t.remote() {
-		c := newAPIClient(*t.endpoint, t.key(), t.json(), stdout)
-		return exitCode(stderr, api(c))
-	}
-	if db == nil {
-		fmt.Fprintln(stderr, "stepwise: this command needs the REST API: set --endpoint or STEPWISE_ENDPOINT")
-		return exitUsage
-	}
-	return withClient(ctx, *t.db, stderr, db)
 }
 
 // exitCode turns a command's error into its exit code, printing it as one

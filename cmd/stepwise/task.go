@@ -15,7 +15,7 @@ func taskCmd() command {
 }
 
 // taskHint is the flags synopsis of the task commands.
-const taskHint = "[--endpoint URL | --database URL]"
+const taskHint = "[--endpoint URL | --database URL] [-o json]"
 
 func taskSuccessCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("task success", "TOKEN --output JSON "+taskHint,
@@ -31,14 +31,11 @@ func taskSuccessCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	token := fs.Arg(0)
 	const done = "task succeeded; its execution moves on"
-	return dispatch(ctx, t, stdout, stderr,
-		func(c *client) error { return say(stdout, done, c.SendTaskSuccess(ctx, token, *output)) },
-		func(c *apiClient) error {
-			if !jsonOK(*output) {
-				return fmt.Errorf("--output is not JSON: %.100s", *output)
-			}
-			return c.task(ctx, "success", map[string]any{"taskToken": token, "output": jsonValue(*output)}, done)
-		})
+	if !jsonOK(*output) {
+		return failed(stderr, fmt.Errorf("--output is not JSON: %.100s", *output))
+	}
+	body := map[string]any{"taskToken": token, "output": jsonValue(*output)}
+	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.task(ctx, "success", body, done) })
 }
 
 func taskFailureCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -52,18 +49,14 @@ func taskFailureCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	token := fs.Arg(0)
 	const done = "task failed; its execution handles the error (Retry, Catch or fail)"
-	return dispatch(ctx, t, stdout, stderr,
-		func(c *client) error { return say(stdout, done, c.SendTaskFailure(ctx, token, *errName, *cause)) },
-		func(c *apiClient) error {
-			body := map[string]any{"taskToken": token}
-			if *errName != "" {
-				body["error"] = *errName
-			}
-			if *cause != "" {
-				body["cause"] = *cause
-			}
-			return c.task(ctx, "failure", body, done)
-		})
+	body := map[string]any{"taskToken": token}
+	if *errName != "" {
+		body["error"] = *errName
+	}
+	if *cause != "" {
+		body["cause"] = *cause
+	}
+	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.task(ctx, "failure", body, done) })
 }
 
 func taskHeartbeatCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -75,17 +68,8 @@ func taskHeartbeatCmd(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	token := fs.Arg(0)
 	const done = "heartbeat recorded; the task's heartbeat timeout starts again"
-	return dispatch(ctx, t, stdout, stderr,
-		func(c *client) error { return say(stdout, done, c.SendTaskHeartbeat(ctx, token)) },
-		func(c *apiClient) error { return c.task(ctx, "heartbeat", map[string]any{"taskToken": token}, done) })
-}
-
-// say prints msg unless err is set, and returns err.
-func say(out io.Writer, msg string, err error) error {
-	if err == nil {
-		fmt.Fprintln(out, msg)
-	}
-	return err
+	body := map[string]any{"taskToken": token}
+	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.task(ctx, "heartbeat", body, done) })
 }
 
 // jsonOK reports whether s is JSON.
@@ -93,8 +77,8 @@ func jsonOK(s string) bool { _, err := decodeJSON(s); return err == nil }
 
 // task sends a task callback (POST /v1/tasks/KIND) and prints msg (no
 // output with JSON: the API answers 204).
-func (c *apiClient) task(ctx context.Context, kind string, body map[string]any, msg string) error {
-	if _, err := c.call(ctx, "POST", "/v1/tasks/"+kind, nil, body); err != nil {
+func (c *client) task(ctx context.Context, kind string, body map[string]any, msg string) error {
+	if _, _, err := c.call(ctx, "POST", "/v1/tasks/"+kind, nil, body); err != nil {
 		return err
 	}
 	if !c.json {

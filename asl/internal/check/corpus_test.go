@@ -7,12 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
-// conformance is the shared corpus of definitions, relative to this package.
-const conformance = "../../../../shared/conformance"
+// conformance is the shared corpus of definitions.
+var conformance = testkit.Corpus()
 
 // minInvalidRejected is the share of invalid fixtures that must be
 // rejected.

@@ -15,11 +15,12 @@ import (
 
 	"github.com/stepwise-run/stepwise/asl/internal/failure"
 	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 // conformanceDir holds the recorded AWS executions, relative to this
 // package.
-const conformanceDir = "../../../../shared/conformance/cases"
+var conformanceDir = testkit.Corpus("cases")
 
 // outcome is how an execution ends: a status with an output or an error.
 type outcome struct {

@@ -14,10 +14,11 @@ import (
 	"github.com/stepwise-run/stepwise/asl/internal/failure"
 	"github.com/stepwise-run/stepwise/asl/internal/jsonpath"
 	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 // corpus is the conformance corpus, beside the repository.
-const corpus = "../../../../shared/conformance"
+var corpus = testkit.Corpus()
 
 // conformanceCase is a recorded AWS execution of the corpus.
 type conformanceCase struct {

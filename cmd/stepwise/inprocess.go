@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/web"
+)
+
+// inProcess returns a client of the REST API served in this process on
+// the database at url, by an engine that does not drive executions: the
+// commands start executions and answer tasks, and the serve, dev or
+// worker processes run them. close closes the database pool.
+func inProcess(ctx context.Context, url string) (c *client, close func(), err error) {
+	pool, err := openPool(ctx, url)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := engine.New(pool, nil)
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	var causes lastError
+	h := web.New(e, &web.Config{Logger: slog.New(&causes)}).Handler()
+	c = &client{
+		base:         "http://stepwise.in-process",
+		http:         &http.Client{Transport: handlerTransport{h}},
+		cause:        causes.get,
+		stillRunning: "; is an engine driving executions (stepwise serve or dev) on this database?",
+	}
+	return c, pool.Close, nil
+}
+
+// handlerTransport answers requests by calling an http.Handler directly.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.RequestURI = r.URL.RequestURI()
+	r.RemoteAddr = "127.0.0.1:0"
+	if r.Body == nil {
+		r.Body = http.NoBody
+	}
+	w := &responseBuffer{header: http.Header{}}
+	t.h.ServeHTTP(w, r)
+	w.WriteHeader(http.StatusOK) // when the handler wrote nothing
+	return &http.Response{
+		Status: fmt.Sprintf("%d %s", w.status, http.StatusText(w.status)), StatusCode: w.status,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: w.header, Body: io.NopCloser(&w.body), ContentLength: int64(w.body.Len()), Request: req,
+	}, nil
+}
+
+// responseBuffer is the http.ResponseWriter of handlerTransport.
+type responseBuffer struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *responseBuffer) Header() http.Header { return w.header }
+
+func (w *responseBuffer) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *responseBuffer) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.body.Write(p)
+}
+
+// lastError is a log handler that keeps the error of the server's last
+// failed request, so that the in-process API's "internal error" answers
+// say what went wrong (an unmigrated database, say).
+type lastError struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (l *lastError) Enabled(_ context.Context, level slog.Level) bool {
+	return level >= slog.LevelError
+}
+func (l *lastError) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l *lastError) WithGroup(string) slog.Handler      { return l }
+
+func (l *lastError) Handle(_ context.Context, r slog.Record) error {
+	r.Attrs(func(a slog.Attr) bool {
+		if err, ok := a.Value.Any().(error); ok && a.Key == "error" {
+			l.mu.Lock()
+			l.err = err
+			l.mu.Unlock()
+		}
+		return true
+	})
+	return nil
+}
+
+func (l *lastError) get() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err == nil {
+		return errors.New("internal error")
+	}
+	return l.err
+}
