@@ -72,3 +72,17 @@ func StateMachineOf(exec *store.Execution) (name, arn string) {
 	name, _, _ = strings.Cut(exec.ARN[i+len(marker):], ":")
 	return name, exec.ARN[:i] + ":stateMachine:" + name
 }
+
+// ExecutionVersion returns the state machine of an execution and the
+// version it runs, with its definition.
+func (e *Engine) ExecutionVersion(ctx context.Context, exec *store.Execution) (*store.StateMachine, *store.Version, error) {
+	sm, err := store.GetStateMachine(ctx, e.pool, exec.StateMachineID)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := store.GetVersion(ctx, e.pool, exec.StateMachineID, exec.Version)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sm, v, nil
+}
