@@ -18,9 +18,8 @@ import (
 // /v1/state-machines/{name} and POST /v1/state-machines/validate (without).
 // Definition and InputSchema are JSON objects, or strings holding one.
 type machineRequest struct {
-	Name        string          `json:"name"`
-	Definition  json.RawMessage `json:"definition"`
-	InputSchema json.RawMessage `json:"inputSchema"`
+	Name string `json:"name"`
+	specRequest
 }
 
 // specRequest is machineRequest without the name.
@@ -40,6 +39,15 @@ func (r specRequest) spec() (engine.MachineSpec, error) {
 	}
 	schema, err := documentText("inputSchema", r.InputSchema)
 	return engine.MachineSpec{Definition: def, InputSchema: schema}, err
+}
+
+// decodeSpec reads a body of definition and input schema.
+func decodeSpec(c echo.Context) (engine.MachineSpec, error) {
+	var req specRequest
+	if err := decodeBody(c, &req, false); err != nil {
+		return engine.MachineSpec{}, err
+	}
+	return req.spec()
 }
 
 // documentText returns a JSON document given as an object or as a string
@@ -120,7 +128,7 @@ func (a *API) createStateMachine(c echo.Context) error {
 	if err := decodeBody(c, &req, false); err != nil {
 		return err
 	}
-	spec, err := specRequest{Definition: req.Definition, InputSchema: req.InputSchema}.spec()
+	spec, err := req.spec()
 	if err != nil {
 		return err
 	}
@@ -138,11 +146,7 @@ func (a *API) updateStateMachine(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req specRequest
-	if err := decodeBody(c, &req, false); err != nil {
-		return err
-	}
-	spec, err := req.spec()
+	spec, err := decodeSpec(c)
 	if err != nil {
 		return err
 	}
@@ -226,11 +230,7 @@ type validation struct {
 
 // validateDefinition is POST /v1/state-machines/validate.
 func (a *API) validateDefinition(c echo.Context) error {
-	var req specRequest
-	if err := decodeBody(c, &req, false); err != nil {
-		return err
-	}
-	spec, err := req.spec()
+	spec, err := decodeSpec(c)
 	if err != nil {
 		return err
 	}

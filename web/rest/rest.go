@@ -1,11 +1,3 @@
-// Package rest is Stepwise's REST API under /v1: state machines,
-// executions and their history, activities and task callbacks (see the
-// web package documentation for the endpoints). Handlers decode a request,
-// call the engine and encode its answer; an error is returned to the
-// server's error handler, which answers it with the one error table
-// (web/internal/apierror). The viewer's endpoints use the request helpers
-// and views exported here: ExecutionARN, LimitParam, BoolParam, Execution,
-// Event.
 package rest
 
 import (

@@ -73,13 +73,15 @@ type startSyncExecutionInput struct {
 	IncludedData string `json:"includedData"`
 }
 
-type startSyncExecutionOutput struct {
+// executionResult is what DescribeExecution and StartSyncExecution both
+// answer about an execution.
+type executionResult struct {
 	ExecutionArn    string       `json:"executionArn"`
 	StateMachineArn string       `json:"stateMachineArn"`
 	Name            string       `json:"name"`
+	Status          string       `json:"status"`
 	StartDate       epoch        `json:"startDate"`
 	StopDate        *epoch       `json:"stopDate,omitempty"`
-	Status          string       `json:"status"`
 	Input           *string      `json:"input,omitempty"`
 	InputDetails    dataDetails  `json:"inputDetails"`
 	Output          *string      `json:"output,omitempty"`
@@ -87,6 +89,24 @@ type startSyncExecutionOutput struct {
 	Error           *string      `json:"error,omitempty"`
 	Cause           *string      `json:"cause,omitempty"`
 }
+
+// resultOf describes exec, with its input and output when included.
+func resultOf(exec *store.Execution, included bool) executionResult {
+	out := executionResult{
+		ExecutionArn: exec.ARN, StateMachineArn: machineARN(exec), Name: exec.Name, Status: exec.Status,
+		StartDate: epoch(exec.StartedAt), StopDate: epochOf(exec.StoppedAt), InputDetails: dataDetails{Included: included},
+		Error: nonEmpty(orEmpty(exec.Error)), Cause: nonEmpty(orEmpty(exec.Cause)),
+	}
+	if included {
+		out.Input = &exec.Input
+		if exec.Output != nil {
+			out.Output, out.OutputDetails = exec.Output, &dataDetails{Included: true}
+		}
+	}
+	return out
+}
+
+type startSyncExecutionOutput = executionResult
 
 // startSyncExecution starts an execution and answers when it ends. AWS
 // runs only EXPRESS machines this way; Stepwise runs its STANDARD ones.
@@ -109,31 +129,19 @@ func (a *api) startSyncExecution(ctx context.Context, in *startSyncExecutionInpu
 	exec, err = a.eng.Wait(waitCtx, arn)
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 		cause := fmt.Sprintf("StartSyncExecution waits at most %s; the execution was stopped", a.syncTimeout)
-		exec, err = a.eng.StopExecution(ctx, arn, "States.Timeout", cause)
-		if errors.Is(err, engine.ErrExecutionNotRunning) {
-			exec, err = a.eng.Execution(ctx, arn)
-		} else if err == nil {
+		var stopped bool
+		if exec, stopped, err = a.stop(ctx, arn, "States.Timeout", cause); stopped {
 			exec.Status = store.StatusTimedOut
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := &startSyncExecutionOutput{
-		ExecutionArn: exec.ARN, StateMachineArn: machineARN(exec), Name: exec.Name,
-		StartDate: epoch(exec.StartedAt), StopDate: epochOf(exec.StoppedAt), Status: exec.Status,
-		InputDetails: dataDetails{Included: included}, Error: nonEmpty(orEmpty(exec.Error)), Cause: nonEmpty(orEmpty(exec.Cause)),
-	}
+	out := resultOf(exec, included)
 	if exec.Status == store.StatusAborted {
 		out.Status = store.StatusFailed
 	}
-	if included {
-		out.Input = &exec.Input
-		if exec.Output != nil {
-			out.Output, out.OutputDetails = exec.Output, &dataDetails{Included: true}
-		}
-	}
-	return out, nil
+	return &out, nil
 }
 
 // includedData reads an includedData field: whether input and output are
@@ -154,22 +162,11 @@ type describeExecutionInput struct {
 }
 
 type describeExecutionOutput struct {
-	ExecutionArn        string       `json:"executionArn"`
-	StateMachineArn     string       `json:"stateMachineArn"`
-	Name                string       `json:"name"`
-	Status              string       `json:"status"`
-	StartDate           epoch        `json:"startDate"`
-	StopDate            *epoch       `json:"stopDate,omitempty"`
-	Input               *string      `json:"input,omitempty"`
-	InputDetails        dataDetails  `json:"inputDetails"`
-	Output              *string      `json:"output,omitempty"`
-	OutputDetails       *dataDetails `json:"outputDetails,omitempty"`
-	Error               *string      `json:"error,omitempty"`
-	Cause               *string      `json:"cause,omitempty"`
-	RedriveCount        int          `json:"redriveCount"`
-	RedriveDate         *epoch       `json:"redriveDate,omitempty"`
-	RedriveStatus       string       `json:"redriveStatus"`
-	RedriveStatusReason *string      `json:"redriveStatusReason,omitempty"`
+	executionResult
+	RedriveCount        int     `json:"redriveCount"`
+	RedriveDate         *epoch  `json:"redriveDate,omitempty"`
+	RedriveStatus       string  `json:"redriveStatus"`
+	RedriveStatusReason *string `json:"redriveStatusReason,omitempty"`
 }
 
 // describeExecution describes an execution.
@@ -186,18 +183,7 @@ func (a *api) describeExecution(ctx context.Context, in *describeExecutionInput)
 	if err != nil {
 		return nil, err
 	}
-	out := &describeExecutionOutput{
-		ExecutionArn: exec.ARN, StateMachineArn: machineARN(exec), Name: exec.Name, Status: exec.Status,
-		StartDate: epoch(exec.StartedAt), StopDate: epochOf(exec.StoppedAt), InputDetails: dataDetails{Included: included},
-		Error: nonEmpty(orEmpty(exec.Error)), Cause: nonEmpty(orEmpty(exec.Cause)), RedriveCount: exec.RedriveCount,
-		RedriveStatus: "REDRIVABLE",
-	}
-	if included {
-		out.Input = &exec.Input
-		if exec.Output != nil {
-			out.Output, out.OutputDetails = exec.Output, &dataDetails{Included: true}
-		}
-	}
+	out := &describeExecutionOutput{executionResult: resultOf(exec, included), RedriveCount: exec.RedriveCount, RedriveStatus: "REDRIVABLE"}
 	switch exec.Status {
 	case store.StatusRunning, store.StatusSucceeded:
 		out.RedriveStatus = "NOT_REDRIVABLE"
@@ -371,10 +357,7 @@ func (a *api) stopExecution(ctx context.Context, in *stopExecutionInput) (*stopE
 	if err := errors.Join(maxLength("error", in.Error, maxErrorLength), maxLength("cause", in.Cause, maxCauseLength)); err != nil {
 		return nil, err
 	}
-	exec, err := a.eng.StopExecution(ctx, arn, orEmpty(in.Error), orEmpty(in.Cause))
-	if errors.Is(err, engine.ErrExecutionNotRunning) {
-		exec, err = a.eng.Execution(ctx, arn)
-	}
+	exec, _, err := a.stop(ctx, arn, orEmpty(in.Error), orEmpty(in.Cause))
 	if err != nil {
 		return nil, err
 	}
@@ -382,6 +365,17 @@ func (a *api) stopExecution(ctx context.Context, in *stopExecutionInput) (*stopE
 		return nil, fmt.Errorf("execution %s has no stop time after it stopped", arn)
 	}
 	return &stopExecutionOutput{StopDate: epoch(*exec.StoppedAt)}, nil
+}
+
+// stop aborts a running execution; one that has already ended is
+// returned as it is, with stopped false.
+func (a *api) stop(ctx context.Context, arn, errName, cause string) (exec *store.Execution, stopped bool, err error) {
+	exec, err = a.eng.StopExecution(ctx, arn, errName, cause)
+	if errors.Is(err, engine.ErrExecutionNotRunning) {
+		exec, err = a.eng.Execution(ctx, arn)
+		return exec, false, err
+	}
+	return exec, err == nil, err
 }
 
 type redriveExecutionInput struct {

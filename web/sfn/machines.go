@@ -262,7 +262,8 @@ type emptyOutput struct{}
 
 // deleteStateMachine deletes a machine. Deleting one that does not exist
 // succeeds, as on AWS; one with running executions is refused
-// (ConflictException), where AWS would let them finish first.
+// (ConflictException, HTTP 409: see apierror.Table), where AWS would let
+// them finish first.
 func (a *api) deleteStateMachine(ctx context.Context, in *deleteStateMachineInput) (*emptyOutput, error) {
 	ref, err := parseMachineARN("stateMachineArn", in.StateMachineArn)
 	if err != nil {

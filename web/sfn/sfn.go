@@ -16,18 +16,6 @@ import (
 	"github.com/stepwise-run/stepwise/web/internal/auth"
 )
 
-// Package sfn serves the AWS Step Functions JSON protocol (awsJson1_0):
-// every call is a POST to / naming its operation in the X-Amz-Target
-// header, with a JSON body in and out. Field names, enumerations and error
-// types follow AWS's API reference so that the official SDKs and the CLI
-// work unchanged against an --endpoint-url. Engine errors become AWS error
-// types through the one error table (web/internal/apierror); ARNs are
-// parsed by internal/arn; page tokens are internal/pagetoken's.
-//
-// sfn.go holds the endpoint and the operation table, errors.go the AWS
-// errors, machines.go, executions.go, history.go and activities.go the
-// operations, wire.go the protocol's field conventions.
-
 const (
 	// TargetPrefix starts the X-Amz-Target header of every operation.
 	TargetPrefix = "AWSStepFunctions."

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
@@ -18,28 +17,22 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/examples/orders"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testkit.DropTemplate()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testkit.Main(m) }
 
 // awsHarness is the AWS protocol served by a running engine on a fresh
 // database, with the example functions registered, and an SDK client
 // pointed at it.
 type awsHarness struct {
-	t         *testing.T
-	client    *sfn.Client
-	url       string
-	eng       *engine.Engine
-	approvals chan orders.ApprovalRequest
+	t      *testing.T
+	client *sfn.Client
+	url    string
+	eng    *engine.Engine
+	orders *testengine.Orders
 }
 
 func newAWSHarness(t *testing.T) *awsHarness {
@@ -49,10 +42,8 @@ func newAWSHarness(t *testing.T) *awsHarness {
 // newAWSHarnessWith serves the protocol with a StartSyncExecution timeout.
 func newAWSHarnessWith(t *testing.T, timeout time.Duration) *awsHarness {
 	t.Helper()
-	reg := activities.NewRegistry()
-	approvals := make(chan orders.ApprovalRequest, 8)
-	orders.Register(reg, &orders.Config{OnApprovalRequest: func(r orders.ApprovalRequest) { approvals <- r }})
-	eng := testengine.New(t, reg, nil)
+	o := testengine.NewOrders(t, nil)
+	eng := o.Engine
 	e := echo.New()
 	register(e, &api{eng: eng, syncTimeout: timeout}, nil)
 	srv := httptest.NewServer(e)
@@ -66,7 +57,7 @@ func newAWSHarnessWith(t *testing.T, timeout time.Duration) *awsHarness {
 		// endpoint has no such host.
 		APIOptions: []func(*middleware.Stack) error{noHostPrefix},
 	})
-	return &awsHarness{t: t, client: client, url: srv.URL, eng: eng, approvals: approvals}
+	return &awsHarness{t: t, client: client, url: srv.URL, eng: eng, orders: o}
 }
 
 func noHostPrefix(stack *middleware.Stack) error {
@@ -112,16 +103,7 @@ func (h *awsHarness) wait(arn string) *sfn.DescribeExecutionOutput {
 }
 
 // token waits for the next approval request and returns its task token.
-func (h *awsHarness) token() string {
-	h.t.Helper()
-	select {
-	case r := <-h.approvals:
-		return r.TaskToken
-	case <-time.After(10 * time.Second):
-		h.t.Fatal("no approval request arrived")
-		return ""
-	}
-}
+func (h *awsHarness) token() string { return h.orders.Token(h.t) }
 
 // history reads an execution's whole history in one call.
 func (h *awsHarness) history(arn string) []types.HistoryEvent {

@@ -85,6 +85,10 @@ func TestAWSWire(t *testing.T) {
 	h.token()
 	_, err := h.client.DeleteStateMachine(context.Background(), &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(approval)})
 	require.Equal(t, "ConflictException", requireAWSError[smithy.APIError](t, err).ErrorCode())
+	// With the HTTP status AWS documents for ConflictException.
+	status, _, body = h.post("AWSStepFunctions.DeleteStateMachine", `{"stateMachineArn":"`+approval+`"}`)
+	require.Equal(t, http.StatusConflict, status)
+	require.Equal(t, "ConflictException", body["__type"])
 }
 
 func quoteJSON(s string) string {

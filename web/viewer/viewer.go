@@ -10,8 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// The execution viewer: a single-page application built from web/ui/src
-// with `npm run build` into web/ui/dist, which is committed and embedded,
+// The execution viewer: a single-page application built from web/viewer/ui/src
+// with `npm run build` into web/viewer/ui/dist, which is committed and embedded,
 // so `go build` needs no Node.js. Its pages live under /ui/; GET / sends
 // browsers there (POST / stays the AWS protocol endpoint).
 

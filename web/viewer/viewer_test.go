@@ -235,9 +235,9 @@ func TestViewerBehindAPIKeys(t *testing.T) {
 	require.Equal(t, []any{token}, tokens(webtest.AdminSecret))
 }
 
-// TestViewerDistUpToDate checks that web/ui/dist is what `npm run build`
-// makes of web/ui/src. It needs Node.js and the installed packages
-// (npm ci in web/ui), and skips without them.
+// TestViewerDistUpToDate checks that web/viewer/ui/dist is what `npm run build`
+// makes of web/viewer/ui/src. It needs Node.js and the installed packages
+// (npm ci in web/viewer/ui), and skips without them.
 func TestViewerDistUpToDate(t *testing.T) {
 	t.Parallel()
 	node, err := exec.LookPath("node")
@@ -245,7 +245,7 @@ func TestViewerDistUpToDate(t *testing.T) {
 		t.Skip("no node on PATH")
 	}
 	if _, err := os.Stat(filepath.Join("ui", "node_modules", "esbuild")); err != nil {
-		t.Skip("web/ui has no node_modules: run npm ci there")
+		t.Skip("web/viewer/ui has no node_modules: run npm ci there")
 	}
 	cmd := exec.Command(node, "build.mjs", "--check")
 	cmd.Dir = "ui"

@@ -19,9 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/examples/orders"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/web"
@@ -30,11 +28,10 @@ import (
 // API is the server served over HTTP by a running engine on a fresh
 // database, with the example functions registered.
 type API struct {
-	t         *testing.T
-	URL       string
-	E         *engine.Engine
-	Orders    *orders.Config
-	Approvals chan orders.ApprovalRequest
+	t      *testing.T
+	URL    string
+	E      *engine.Engine
+	orders *testengine.Orders
 	// Log holds the server's log, at debug level.
 	Log *testkit.SyncBuffer
 }
@@ -42,20 +39,16 @@ type API struct {
 // New starts an engine and an httptest server of web.New(engine, cfg).
 func New(t *testing.T, cfg *web.Config) *API {
 	t.Helper()
-	reg := activities.NewRegistry()
-	approvals := make(chan orders.ApprovalRequest, 16)
-	oc := &orders.Config{OnApprovalRequest: func(r orders.ApprovalRequest) { approvals <- r }}
-	orders.Register(reg, oc)
-	e := testengine.New(t, reg, web.NewObserver())
+	o := testengine.NewOrders(t, web.NewObserver())
 	log := &testkit.SyncBuffer{}
 	c := web.Config{}
 	if cfg != nil {
 		c = *cfg
 	}
 	c.Logger = slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := httptest.NewServer(web.New(e, &c).Handler())
+	srv := httptest.NewServer(web.New(o.Engine, &c).Handler())
 	t.Cleanup(srv.Close)
-	return &API{t: t, URL: srv.URL, E: e, Orders: oc, Approvals: approvals, Log: log}
+	return &API{t: t, URL: srv.URL, E: o.Engine, orders: o, Log: log}
 }
 
 // API keys of NewKeyed: Keys is the keys file, with an admin and a read
@@ -196,16 +189,7 @@ func (a *API) Wait(arn string) map[string]any {
 }
 
 // Token waits for the next approval request and returns its task token.
-func (a *API) Token() string {
-	a.t.Helper()
-	select {
-	case r := <-a.Approvals:
-		return r.TaskToken
-	case <-time.After(10 * time.Second):
-		a.t.Fatal("no approval request arrived")
-		return ""
-	}
-}
+func (a *API) Token() string { return a.orders.Token(a.t) }
 
 // PassChain is a machine of n Pass states in a row.
 func PassChain(n int) string {

@@ -48,8 +48,8 @@ if (check) {
   });
   rmSync(out, { recursive: true, force: true });
   if (stale.length) {
-    console.error(`web/ui/dist is stale (${stale.join(', ')}): run npm run build in web/ui`);
+    console.error(`web/viewer/ui/dist is stale (${stale.join(', ')}): run npm run build in web/viewer/ui`);
     process.exit(1);
   }
-  console.log('web/ui/dist is up to date');
+  console.log('web/viewer/ui/dist is up to date');
 }
