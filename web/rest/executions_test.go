@@ -177,31 +177,15 @@ type listing struct {
 	pages []int
 }
 
-// listAll follows nextCursor from path to the last page.
+// listAll lists the executions of every page from path.
 func listAll(t *testing.T, a *webtest.API, path string) listing {
 	t.Helper()
 	var l listing
-	cursor := ""
-	for {
-		p := path
-		if cursor != "" {
-			p += "&cursor=" + url.QueryEscape(cursor)
-		}
-		out := a.Expect(http.StatusOK, http.MethodGet, p, nil)
-		items := out["executions"].([]any)
-		l.pages = append(l.pages, len(items))
-		for _, it := range items {
-			m := it.(map[string]any)
-			l.items = append(l.items, m)
-			l.arns = append(l.arns, m["arn"].(string))
-		}
-		next, _ := out["nextCursor"].(string)
-		if next == "" {
-			return l
-		}
-		require.Less(t, len(l.pages), 50, "pagination does not end")
-		cursor = next
+	l.items, l.pages = a.Pages(path, "executions")
+	for _, m := range l.items {
+		l.arns = append(l.arns, m["arn"].(string))
 	}
+	return l
 }
 
 func reversed(s []string) []string {

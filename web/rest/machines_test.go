@@ -120,23 +120,13 @@ func TestListStateMachinesPages(t *testing.T) {
 		a.Machine(name, webtest.PassMachine)
 		want = append(want, name)
 	}
+	items, sizes := a.Pages("/v1/state-machines?limit=3", "stateMachines")
 	var got []string
-	path := "/v1/state-machines?limit=3"
-	pages := 0
-	for {
-		out := a.Expect(http.StatusOK, http.MethodGet, path, nil)
-		pages++
-		for _, sm := range out["stateMachines"].([]any) {
-			got = append(got, sm.(map[string]any)["name"].(string))
-		}
-		next, _ := out["nextCursor"].(string)
-		if next == "" {
-			break
-		}
-		path = "/v1/state-machines?limit=3&cursor=" + next
+	for _, sm := range items {
+		got = append(got, sm["name"].(string))
 	}
 	require.Equal(t, want, got)
-	require.Equal(t, 3, pages)
+	require.Equal(t, []int{3, 3, 1}, sizes)
 	a.ExpectError(400, "InvalidParameter", http.MethodGet, "/v1/state-machines?limit=0", nil)
 	a.ExpectError(400, "InvalidParameter", http.MethodGet, "/v1/state-machines?limit=1001", nil)
 	a.ExpectError(400, "InvalidParameter", http.MethodGet, "/v1/state-machines?cursor=garbage", nil)

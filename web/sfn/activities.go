@@ -60,10 +60,7 @@ func (a *api) describeActivity(ctx context.Context, in *activityRef) (*activityI
 	return &item, nil
 }
 
-type listActivitiesInput struct {
-	MaxResults int     `json:"maxResults"`
-	NextToken  *string `json:"nextToken"`
-}
+type listActivitiesInput = pageRequest
 
 type listActivitiesOutput struct {
 	Activities []activityItem `json:"activities"`

@@ -157,8 +157,8 @@ func includedData(v string) (bool, error) {
 }
 
 type describeExecutionInput struct {
-	ExecutionArn *string `json:"executionArn"`
-	IncludedData string  `json:"includedData"`
+	executionRef
+	IncludedData string `json:"includedData"`
 }
 
 type describeExecutionOutput struct {
@@ -171,7 +171,7 @@ type describeExecutionOutput struct {
 
 // describeExecution describes an execution.
 func (a *api) describeExecution(ctx context.Context, in *describeExecutionInput) (*describeExecutionOutput, error) {
-	arn, err := parseExecutionARN("executionArn", in.ExecutionArn)
+	arn, err := in.arn()
 	if err != nil {
 		return nil, err
 	}
@@ -231,8 +231,7 @@ type listExecutionsInput struct {
 	MapRunArn       *string `json:"mapRunArn"`
 	StatusFilter    string  `json:"statusFilter"`
 	RedriveFilter   string  `json:"redriveFilter"`
-	MaxResults      int     `json:"maxResults"`
-	NextToken       *string `json:"nextToken"`
+	pageRequest
 }
 
 type executionListItem struct {
@@ -338,9 +337,9 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 }
 
 type stopExecutionInput struct {
-	ExecutionArn *string `json:"executionArn"`
-	Error        *string `json:"error"`
-	Cause        *string `json:"cause"`
+	executionRef
+	Error *string `json:"error"`
+	Cause *string `json:"cause"`
 }
 
 type stopExecutionOutput struct {
@@ -350,7 +349,7 @@ type stopExecutionOutput struct {
 // stopExecution aborts a running execution. Stopping one that has already
 // ended changes nothing and answers with the time it ended.
 func (a *api) stopExecution(ctx context.Context, in *stopExecutionInput) (*stopExecutionOutput, error) {
-	arn, err := parseExecutionARN("executionArn", in.ExecutionArn)
+	arn, err := in.arn()
 	if err != nil {
 		return nil, err
 	}
@@ -379,8 +378,8 @@ func (a *api) stop(ctx context.Context, arn, errName, cause string) (exec *store
 }
 
 type redriveExecutionInput struct {
-	ExecutionArn *string `json:"executionArn"`
-	ClientToken  *string `json:"clientToken"`
+	executionRef
+	ClientToken *string `json:"clientToken"`
 }
 
 type redriveExecutionOutput struct {
@@ -390,7 +389,7 @@ type redriveExecutionOutput struct {
 // redriveExecution restarts a FAILED, TIMED_OUT or ABORTED execution from
 // where it stopped.
 func (a *api) redriveExecution(ctx context.Context, in *redriveExecutionInput) (*redriveExecutionOutput, error) {
-	arn, err := parseExecutionARN("executionArn", in.ExecutionArn)
+	arn, err := in.arn()
 	if err != nil {
 		return nil, err
 	}

@@ -21,11 +21,10 @@ import (
 // them.
 
 type getExecutionHistoryInput struct {
-	ExecutionArn         *string `json:"executionArn"`
-	MaxResults           int     `json:"maxResults"`
-	NextToken            *string `json:"nextToken"`
-	ReverseOrder         bool    `json:"reverseOrder"`
-	IncludeExecutionData *bool   `json:"includeExecutionData"`
+	executionRef
+	pageRequest
+	ReverseOrder         bool  `json:"reverseOrder"`
+	IncludeExecutionData *bool `json:"includeExecutionData"`
 }
 
 type getExecutionHistoryOutput struct {
@@ -36,7 +35,7 @@ type getExecutionHistoryOutput struct {
 // getExecutionHistory pages through an execution's events, oldest first
 // unless reverseOrder.
 func (a *api) getExecutionHistory(ctx context.Context, in *getExecutionHistoryInput) (*getExecutionHistoryOutput, error) {
-	arn, err := parseExecutionARN("executionArn", in.ExecutionArn)
+	arn, err := in.arn()
 	if err != nil {
 		return nil, err
 	}

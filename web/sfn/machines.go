@@ -185,7 +185,7 @@ func (a *api) describeStateMachine(ctx context.Context, in *describeStateMachine
 }
 
 type describeStateMachineForExecutionInput struct {
-	ExecutionArn *string `json:"executionArn"`
+	executionRef
 }
 
 type describeStateMachineForExecutionOutput struct {
@@ -202,7 +202,7 @@ type describeStateMachineForExecutionOutput struct {
 // describeStateMachineForExecution describes the machine version an
 // execution runs.
 func (a *api) describeStateMachineForExecution(ctx context.Context, in *describeStateMachineForExecutionInput) (*describeStateMachineForExecutionOutput, error) {
-	arn, err := parseExecutionARN("executionArn", in.ExecutionArn)
+	arn, err := in.arn()
 	if err != nil {
 		return nil, err
 	}
@@ -222,8 +222,7 @@ func (a *api) describeStateMachineForExecution(ctx context.Context, in *describe
 }
 
 type listStateMachinesInput struct {
-	MaxResults int     `json:"maxResults"`
-	NextToken  *string `json:"nextToken"`
+	pageRequest
 }
 
 type stateMachineListItem struct {

@@ -133,6 +133,20 @@ func parseMachineARN(field string, s *string) (arn.StateMachine, error) {
 	return ref, nil
 }
 
+// executionRef is the executionArn field of a request.
+type executionRef struct {
+	ExecutionArn *string `json:"executionArn"`
+}
+
+// arn checks and returns the executionArn.
+func (r executionRef) arn() (string, error) { return parseExecutionARN("executionArn", r.ExecutionArn) }
+
+// pageRequest is the paging fields of a list request.
+type pageRequest struct {
+	MaxResults int     `json:"maxResults"`
+	NextToken  *string `json:"nextToken"`
+}
+
 // parseExecutionARN checks the shape of an execution ARN.
 func parseExecutionARN(field string, s *string) (string, error) {
 	if err := required(field, s); err != nil {

@@ -252,3 +252,24 @@ func Post(b *testing.B, client *http.Client, url, body string, status int) {
 // At sends requests to the server at url, such as one that New cannot
 // build.
 func At(t *testing.T, url string) *API { return &API{t: t, URL: url} }
+
+// Pages follows nextCursor from path (which has a query) to the last page
+// and returns the items of the list field of every page, and each page's
+// size.
+func (a *API) Pages(path, field string) (items []map[string]any, sizes []int) {
+	a.t.Helper()
+	p := path
+	for {
+		out := a.Expect(http.StatusOK, http.MethodGet, p, nil)
+		page := out[field].([]any)
+		sizes = append(sizes, len(page))
+		for _, it := range page {
+			items = append(items, it.(map[string]any))
+		}
+		next, _ := out["nextCursor"].(string)
+		if next == "" {
+			return items, sizes
+		}
+		p = path + "&cursor=" + url.QueryEscape(next)
+	}
+}
