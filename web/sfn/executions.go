@@ -338,8 +338,18 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 
 type stopExecutionInput struct {
 	executionRef
+	failureFields
+}
+
+// failureFields is the error and cause of a request that stops or fails.
+type failureFields struct {
 	Error *string `json:"error"`
 	Cause *string `json:"cause"`
+}
+
+// check applies AWS's length limits.
+func (f failureFields) check() error {
+	return errors.Join(maxLength("error", f.Error, maxErrorLength), maxLength("cause", f.Cause, maxCauseLength))
 }
 
 type stopExecutionOutput struct {
@@ -353,7 +363,7 @@ func (a *api) stopExecution(ctx context.Context, in *stopExecutionInput) (*stopE
 	if err != nil {
 		return nil, err
 	}
-	if err := errors.Join(maxLength("error", in.Error, maxErrorLength), maxLength("cause", in.Cause, maxCauseLength)); err != nil {
+	if err := in.check(); err != nil {
 		return nil, err
 	}
 	exec, _, err := a.stop(ctx, arn, orEmpty(in.Error), orEmpty(in.Cause))
@@ -423,14 +433,13 @@ func (a *api) sendTaskSuccess(ctx context.Context, in *sendTaskSuccessInput) (*e
 
 type sendTaskFailureInput struct {
 	TaskToken *string `json:"taskToken"`
-	Error     *string `json:"error"`
-	Cause     *string `json:"cause"`
+	failureFields
 }
 
 // sendTaskFailure fails a callback task; no error name means
 // States.TaskFailed.
 func (a *api) sendTaskFailure(ctx context.Context, in *sendTaskFailureInput) (*emptyOutput, error) {
-	err := errors.Join(required("taskToken", in.TaskToken), maxLength("error", in.Error, maxErrorLength), maxLength("cause", in.Cause, maxCauseLength))
+	err := errors.Join(required("taskToken", in.TaskToken), in.check())
 	if err != nil {
 		return nil, err
 	}

@@ -60,25 +60,24 @@ func (vw *Viewer) requestedExecution(c echo.Context) (*store.Execution, error) {
 	return vw.e.Execution(c.Request().Context(), arn)
 }
 
-// viewerExecution reads the execution of a viewer request with the parsed
-// definition of its version (nil if it no longer parses).
-func (vw *Viewer) viewerExecution(c echo.Context) (*store.Execution, *engine.MachineDescription, *asl.StateMachine, error) {
+// viewerExecution reads the execution of a viewer request with the
+// version it runs and its parsed definition (nil if it no longer parses).
+func (vw *Viewer) viewerExecution(c echo.Context) (*store.Execution, *store.Version, *asl.StateMachine, error) {
 	exec, err := vw.requestedExecution(c)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	_, machineARN := engine.StateMachineOf(exec)
-	desc, err := vw.e.DescribeStateMachine(c.Request().Context(), machineARN, exec.Version)
+	_, v, err := vw.e.ExecutionVersion(c.Request().Context(), exec)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	def, _ := asl.Parse([]byte(desc.Version.Definition))
-	return exec, desc, def, nil
+	def, _ := asl.Parse([]byte(v.Definition))
+	return exec, v, def, nil
 }
 
 // viewerSummary is GET /v1/executions/{arn}/viewer.
 func (vw *Viewer) viewerSummary(c echo.Context) error {
-	exec, desc, def, err := vw.viewerExecution(c)
+	exec, version, def, err := vw.viewerExecution(c)
 	if err != nil {
 		return err
 	}
@@ -91,7 +90,7 @@ func (vw *Viewer) viewerSummary(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := viewerSummary{Execution: rest.ExecutionDetail(exec), Definition: rest.RawJSON(desc.Version.Definition), EventCount: len(events)}
+	out := viewerSummary{Execution: rest.ExecutionDetail(exec), Definition: rest.RawJSON(version.Definition), EventCount: len(events)}
 	if n := len(events); n > 0 {
 		out.LastEventID = events[n-1].ID
 	}
