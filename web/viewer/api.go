@@ -42,7 +42,7 @@ import (
 //	    one Map iteration (run ID from the summary): its state, that
 //	    state's input, its output or error
 //	GET /v1/executions/{arn}/events/stream
-//	    Server-Sent Events (see viewer_stream.go)
+//	    Server-Sent Events (see stream.go)
 //
 // History events do not name the run (Map iteration or Parallel branch)
 // they belong to, so the summary pairs a state's concurrent visits first
