@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -71,4 +73,21 @@ func StateMachineOf(exec *store.Execution) (name, arn string) {
 	}
 	name, _, _ = strings.Cut(exec.ARN[i+len(marker):], ":")
 	return name, exec.ARN[:i] + ":stateMachine:" + name
+}
+
+// ExecutionVersion returns the state machine of an execution and the
+// version it runs, with its definition; ErrStateMachineDoesNotExist if
+// they are gone.
+func (e *Engine) ExecutionVersion(ctx context.Context, exec *store.Execution) (*store.StateMachine, *store.Version, error) {
+	sm, err := store.GetStateMachine(ctx, e.pool, exec.StateMachineID)
+	if err == nil {
+		var v *store.Version
+		if v, err = store.GetVersion(ctx, e.pool, exec.StateMachineID, exec.Version); err == nil {
+			return sm, v, nil
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		err = fmt.Errorf("%w: the state machine of %s", ErrStateMachineDoesNotExist, exec.ARN)
+	}
+	return nil, nil, err
 }

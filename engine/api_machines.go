@@ -113,3 +113,14 @@ func (e *Engine) DeleteStateMachineStopping(ctx context.Context, nameOrARN strin
 	defer e.forgetMachine(sm.Name)
 	return aborted, store.DeleteStateMachine(ctx, e.pool, sm.ID)
 }
+
+// MachineVersion reads the machine name with one of its versions (0 means
+// the latest), definition included, in one read. A missing machine or
+// version is ErrStateMachineDoesNotExist.
+func (e *Engine) MachineVersion(ctx context.Context, name string, version int) (*store.MachineVersion, error) {
+	mv, err := store.GetMachineVersion(ctx, e.pool, name, version)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s version %d", ErrStateMachineDoesNotExist, name, version)
+	}
+	return mv, err
+}

@@ -14,7 +14,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
+	"github.com/stepwise-run/stepwise/web/internal/webtest"
 )
 
 // Abusive requests, each followed by a normal one: every abusive request
@@ -29,29 +31,29 @@ const sqlName = `'; DROP TABLE stepwise_executions; --`
 var quickClient = &http.Client{Timeout: 5 * time.Second}
 
 // responsive requires that the server answers a normal request at once.
-func (a *api) responsive() {
-	a.t.Helper()
-	resp, err := quickClient.Get(a.url + "/healthz")
-	require.NoError(a.t, err, "the server stopped answering")
+func responsive(t *testing.T, a *webtest.API) {
+	t.Helper()
+	resp, err := quickClient.Get(a.URL + "/healthz")
+	require.NoError(t, err, "the server stopped answering")
 	_, _ = io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
-	require.Equal(a.t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
 }
 
 // snapshot returns what the API shows of a machine and its executions,
 // with their histories, to compare before and after abuse.
-func (a *api) snapshot(machine string) string {
-	a.t.Helper()
+func snapshot(t *testing.T, a *webtest.API, machine string) string {
+	t.Helper()
 	var b strings.Builder
 	get := func(path string) map[string]any {
-		out := a.expect(http.StatusOK, http.MethodGet, path, nil)
+		out := a.Expect(http.StatusOK, http.MethodGet, path, nil)
 		fmt.Fprintf(&b, "%s\n%v\n", path, out)
 		return out
 	}
 	get("/v1/state-machines/" + machine)
 	list := get("/v1/executions?stateMachine=" + machine)
 	items, _ := list["executions"].([]any)
-	require.NotEmpty(a.t, items, "snapshot of a machine without executions")
+	require.NotEmpty(t, items, "snapshot of a machine without executions")
 	for _, it := range items {
 		arn := url.PathEscape(it.(map[string]any)["arn"].(string))
 		get("/v1/executions/" + arn)
@@ -71,35 +73,35 @@ type abuseCase struct {
 
 // run sends the case and checks the answer and that the server still
 // answers.
-func (c abuseCase) run(t *testing.T, a *api) {
+func (c abuseCase) run(t *testing.T, a *webtest.API) {
 	t.Helper()
 	var body io.Reader
 	if c.body != "" {
 		body = strings.NewReader(c.body)
 	}
-	req, err := http.NewRequest(c.method, a.url+c.path, body)
+	req, err := http.NewRequest(c.method, a.URL+c.path, body)
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range c.header {
 		req.Header.Set(k, v)
 	}
 	start := time.Now()
-	r := a.send(req)
+	r := a.Send(req)
 	took := time.Since(start)
-	require.Less(t, r.status, 500, "%s: %s", c.name, r.body)
-	require.Equal(t, c.status, r.status, "%s: %s", c.name, r.body)
+	require.Less(t, r.Status, 500, "%s: %s", c.name, r.Body)
+	require.Equal(t, c.status, r.Status, "%s: %s", c.name, r.Body)
 	switch {
 	case c.code != "" && c.path == "/":
-		require.Equal(t, c.code, r.json(t)["__type"], "%s: %s", c.name, r.body)
+		require.Equal(t, c.code, r.JSON(t)["__type"], "%s: %s", c.name, r.Body)
 	case c.code != "":
-		require.Equal(t, c.code, r.errorCode(t), "%s: %s", c.name, r.body)
+		require.Equal(t, c.code, r.ErrorCode(t), "%s: %s", c.name, r.Body)
 	}
 	// A hang detector, not a benchmark: alone, the slowest case takes 2 s.
 	require.Less(t, took, 2*time.Minute, "%s took %s", c.name, took)
 	if took > time.Second {
 		t.Logf("%s took %s", c.name, took)
 	}
-	a.responsive()
+	responsive(t, a)
 }
 
 // deep is JSON nested n levels of arrays.
@@ -116,11 +118,11 @@ func definitionOf(def string) string {
 
 func TestAbuseRequests(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t, nil)
-	a.machine("keep", waitMachine)
-	kept := a.start("keep", "kept", map[string]any{"a": 1})
-	a.machine("pass", passMachine)
-	before := a.snapshot("keep")
+	a := webtest.New(t, nil)
+	a.Machine("keep", webtest.WaitMachine)
+	kept := a.Start("keep", "kept", map[string]any{"a": 1})
+	a.Machine("pass", webtest.PassMachine)
+	before := snapshot(t, a, "keep")
 
 	big := strings.Repeat("x", 300*1024)
 	nots := `{"StartAt":"C","States":{"C":{"Type":"Choice","Default":"E","Choices":[{"Next":"E",` +
@@ -131,8 +133,8 @@ func TestAbuseRequests(t *testing.T) {
 		{name: "start input over 256 KiB", method: "POST", path: "/v1/state-machines/pass/executions", body: `{"input":{"s":"` + big + `"}}`, status: 400, code: "InvalidExecutionInput"},
 		{name: "body over 1 MiB", method: "POST", path: "/v1/state-machines", body: `{"name":"big","definition":"` + strings.Repeat("x", 2<<20) + `"}`, status: 413, code: "RequestTooLarge"},
 		{name: "task output over 256 KiB", method: "POST", path: "/v1/tasks/success", body: `{"taskToken":"` + strings.Repeat("A", 43) + `","output":"` + big + `"}`, status: 400, code: "InvalidOutput"},
-		{name: "10,000 states", method: "POST", path: "/v1/state-machines", body: `{"name":"huge","definition":` + passChain(10_000) + `}`, status: 201},
-		{name: "definition over 1 MiB", method: "POST", path: "/v1/state-machines/validate", body: `{"definition":` + definitionOf(passChain(30_000)) + `}`, status: 413, code: "RequestTooLarge"},
+		{name: "10,000 states", method: "POST", path: "/v1/state-machines", body: `{"name":"huge","definition":` + webtest.PassChain(10_000) + `}`, status: 201},
+		{name: "definition over 1 MiB", method: "POST", path: "/v1/state-machines/validate", body: `{"definition":` + definitionOf(webtest.PassChain(30_000)) + `}`, status: 413, code: "RequestTooLarge"},
 		// Nesting.
 		{name: "input nested 100,000 deep", method: "POST", path: "/v1/state-machines/pass/executions", body: `{"input":` + deep(100_000) + `}`, status: 400, code: "MalformedJSON"},
 		{name: "input objects nested 100,000 deep", method: "POST", path: "/v1/state-machines/pass/executions", body: `{"input":` + deepObject(100_000) + `}`, status: 400, code: "MalformedJSON"},
@@ -141,7 +143,7 @@ func TestAbuseRequests(t *testing.T) {
 		{name: "definition nested 100,000 deep", method: "POST", path: "/v1/state-machines", body: `{"name":"deep","definition":` + deepObject(100_000) + `}`, status: 400, code: "MalformedJSON"},
 		{name: "definition string nested 100,000 deep", method: "POST", path: "/v1/state-machines", body: `{"name":"deep","definition":"` + deep(100_000) + `"}`, status: 400, code: "InvalidDefinition"},
 		{name: "Choice rule of 1,000 nested Nots", method: "POST", path: "/v1/state-machines/validate", body: `{"definition":` + nots + `}`, status: 200},
-		{name: "input schema nested 100,000 deep", method: "POST", path: "/v1/state-machines", body: `{"name":"deep","definition":` + passMachine + `,"inputSchema":"` + deep(100_000) + `"}`, status: 400, code: "InvalidDefinition"},
+		{name: "input schema nested 100,000 deep", method: "POST", path: "/v1/state-machines", body: `{"name":"deep","definition":` + webtest.PassMachine + `,"inputSchema":"` + deep(100_000) + `"}`, status: 400, code: "InvalidDefinition"},
 		// Invalid UTF-8.
 		{name: "invalid UTF-8 in an input", method: "POST", path: "/v1/state-machines/pass/executions", body: "{\"input\":{\"s\":\"\xff\xfe\"}}", status: 400, code: "MalformedJSON"},
 		{name: "invalid UTF-8 in a name", method: "POST", path: "/v1/state-machines/pass/executions", body: "{\"name\":\"n\xc3\x28\"}", status: 400, code: "MalformedJSON"},
@@ -154,7 +156,7 @@ func TestAbuseRequests(t *testing.T) {
 		{name: "invalid UTF-8 in a filter", method: "GET", path: "/v1/executions?namePrefix=%FF", status: 400, code: "InvalidParameter"},
 		{name: "NUL in a filter", method: "GET", path: "/v1/executions?stateMachine=a%00", status: 400, code: "InvalidParameter"},
 		// SQL.
-		{name: "SQL in a machine name", method: "POST", path: "/v1/state-machines", body: `{"name":"` + sqlName + `","definition":` + passMachine + `}`, status: 400, code: "InvalidName"},
+		{name: "SQL in a machine name", method: "POST", path: "/v1/state-machines", body: `{"name":"` + sqlName + `","definition":` + webtest.PassMachine + `}`, status: 400, code: "InvalidName"},
 		{name: "SQL in an execution name", method: "POST", path: "/v1/state-machines/pass/executions", body: `{"name":"` + sqlName + `"}`, status: 400, code: "InvalidName"},
 		{name: "SQL in a path", method: "GET", path: "/v1/state-machines/" + url.PathEscape(sqlName), status: 404, code: "StateMachineDoesNotExist"},
 		{name: "SQL in a delete", method: "DELETE", path: "/v1/state-machines/" + url.PathEscape(sqlName), status: 404, code: "StateMachineDoesNotExist"},
@@ -175,20 +177,20 @@ func TestAbuseRequests(t *testing.T) {
 	for _, tt := range tests {
 		tt.run(t, a)
 	}
-	require.Equal(t, before, a.snapshot("keep"), "abuse changed stored data")
+	require.Equal(t, before, snapshot(t, a, "keep"), "abuse changed stored data")
 }
 
 // TestAbuseLikeWildcards checks that a name prefix is a prefix, not a LIKE
 // pattern: % and _ match themselves only.
 func TestAbuseLikeWildcards(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t, nil)
-	a.machine("keep", waitMachine)
+	a := webtest.New(t, nil)
+	a.Machine("keep", webtest.WaitMachine)
 	for _, name := range []string{"a_b", "axb", "ab", "b"} {
-		a.start("keep", name, map[string]any{})
+		a.Start("keep", name, map[string]any{})
 	}
 	names := func(prefix string) []string {
-		out := a.expect(http.StatusOK, http.MethodGet, "/v1/executions?namePrefix="+url.QueryEscape(prefix), nil)
+		out := a.Expect(http.StatusOK, http.MethodGet, "/v1/executions?namePrefix="+url.QueryEscape(prefix), nil)
 		var got []string
 		for _, it := range out["executions"].([]any) {
 			got = append(got, it.(map[string]any)["name"].(string))
@@ -206,7 +208,7 @@ func TestAbuseLikeWildcards(t *testing.T) {
 // fails with the documented error, and the server keeps answering.
 func TestAbuseExecutions(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t, nil)
+	a := webtest.New(t, nil)
 	s := strings.Repeat("x", 200*1024)
 	tests := []struct {
 		name, state, input, err string
@@ -222,12 +224,12 @@ func TestAbuseExecutions(t *testing.T) {
 	}
 	for i, tt := range tests {
 		name := fmt.Sprintf("m%d", i)
-		a.machine(name, `{"StartAt":"S","States":{"S":`+tt.state+`}}`)
-		arn := a.start(name, "", json.RawMessage(tt.input))
-		done := a.wait(arn)
+		a.Machine(name, `{"StartAt":"S","States":{"S":`+tt.state+`}}`)
+		arn := a.Start(name, "", json.RawMessage(tt.input))
+		done := a.Wait(arn)
 		require.Equal(t, "FAILED", done["status"], "%s: %v", tt.name, done["output"])
 		require.Equal(t, tt.err, done["error"], "%s: %v", tt.name, done["cause"])
-		a.responsive()
+		responsive(t, a)
 	}
 }
 
@@ -245,20 +247,20 @@ func TestAbuseLargeMap(t *testing.T) {
 		n, err = strconv.Atoi(s)
 		require.NoError(t, err)
 	}
-	a := newAPI(t, nil)
-	a.machine("map", `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":10,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`)
+	a := webtest.New(t, nil)
+	a.Machine("map", `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":10,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`)
 	items := "[" + strings.TrimSuffix(strings.Repeat("0,", n), ",") + "]"
 	start := time.Now()
-	arn := a.start("map", "big", json.RawMessage(items))
+	arn := a.Start("map", "big", json.RawMessage(items))
 	t.Logf("started a Map of %d items in %s", n, time.Since(start))
 	for range 5 {
-		a.responsive()
-		a.expect(http.StatusOK, http.MethodGet, "/v1/executions/"+url.PathEscape(arn), nil)
+		responsive(t, a)
+		a.Expect(http.StatusOK, http.MethodGet, "/v1/executions/"+url.PathEscape(arn), nil)
 		time.Sleep(200 * time.Millisecond)
 	}
-	a.expect(http.StatusOK, http.MethodPost, "/v1/executions/"+url.PathEscape(arn)+"/stop", nil)
-	require.Equal(t, "ABORTED", a.wait(arn)["status"])
-	a.responsive()
+	a.Expect(http.StatusOK, http.MethodPost, "/v1/executions/"+url.PathEscape(arn)+"/stop", nil)
+	require.Equal(t, "ABORTED", a.Wait(arn)["status"])
+	responsive(t, a)
 }
 
 // TestAbuseTaskTokens guesses and replays task tokens: a guessed token is
@@ -266,10 +268,10 @@ func TestAbuseLargeMap(t *testing.T) {
 // task closed is refused with TaskTimedOut and changes nothing.
 func TestAbuseTaskTokens(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t, nil)
-	a.machine("approval", example(t, "approval", "definition.asl.json"))
-	arn := a.start("approval", "yes", json.RawMessage(example(t, "approval", "input.json")))
-	token := a.token()
+	a := webtest.New(t, nil)
+	a.Machine("approval", testkit.Example(t, "approval"))
+	arn := a.Start("approval", "yes", json.RawMessage(testkit.ExampleInput(t, "approval")))
+	token := a.Token()
 	guesses := []abuseCase{
 		{name: "empty token", method: "POST", path: "/v1/tasks/success", body: `{"taskToken":"","output":{}}`, status: 400, code: "InvalidToken"},
 		{name: "malformed token", method: "POST", path: "/v1/tasks/success", body: `{"taskToken":"` + sqlName + `","output":{}}`, status: 400, code: "InvalidToken"},
@@ -286,10 +288,10 @@ func TestAbuseTaskTokens(t *testing.T) {
 	for _, g := range guesses {
 		g.run(t, a)
 	}
-	require.Equal(t, "RUNNING", a.expect(http.StatusOK, http.MethodGet, "/v1/executions/"+url.PathEscape(arn), nil)["status"])
-	a.expect(http.StatusNoContent, http.MethodPost, "/v1/tasks/success", map[string]any{"taskToken": token, "output": map[string]any{"approvedBy": "grace"}})
-	require.Equal(t, "SUCCEEDED", a.wait(arn)["status"])
-	before := a.snapshot("approval")
+	require.Equal(t, "RUNNING", a.Expect(http.StatusOK, http.MethodGet, "/v1/executions/"+url.PathEscape(arn), nil)["status"])
+	a.Expect(http.StatusNoContent, http.MethodPost, "/v1/tasks/success", map[string]any{"taskToken": token, "output": map[string]any{"approvedBy": "grace"}})
+	require.Equal(t, "SUCCEEDED", a.Wait(arn)["status"])
+	before := snapshot(t, a, "approval")
 	replays := []abuseCase{
 		{name: "replayed success", method: "POST", path: "/v1/tasks/success", body: `{"taskToken":"` + token + `","output":{"approvedBy":"mallory"}}`, status: 410, code: "TaskTimedOut"},
 		{name: "replayed failure", method: "POST", path: "/v1/tasks/failure", body: `{"taskToken":"` + token + `","error":"Rejected"}`, status: 410, code: "TaskTimedOut"},
@@ -306,7 +308,7 @@ func TestAbuseTaskTokens(t *testing.T) {
 	for _, c := range aws {
 		c.run(t, a)
 	}
-	require.Equal(t, before, a.snapshot("approval"), "a replayed answer changed the execution")
+	require.Equal(t, before, snapshot(t, a, "approval"), "a replayed answer changed the execution")
 }
 
 // flip changes the first letter of a token.
@@ -326,11 +328,11 @@ func awsTarget(op string) map[string]string {
 // large, too deep, not UTF-8 or full of SQL.
 func TestAbuseAWSProtocol(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t, nil)
-	a.machine("keep", waitMachine)
-	a.start("keep", "kept", map[string]any{"a": 1})
-	before := a.snapshot("keep")
-	machineARN := a.expect(http.StatusOK, http.MethodGet, "/v1/state-machines/keep", nil)["arn"].(string)
+	a := webtest.New(t, nil)
+	a.Machine("keep", webtest.WaitMachine)
+	a.Start("keep", "kept", map[string]any{"a": 1})
+	before := snapshot(t, a, "keep")
+	machineARN := a.Expect(http.StatusOK, http.MethodGet, "/v1/state-machines/keep", nil)["arn"].(string)
 	big := strings.Repeat("x", 300*1024)
 	tests := []abuseCase{
 		{name: "body over 4 MiB", body: `{"name":"` + strings.Repeat("x", 5<<20) + `"}`, header: awsTarget("CreateStateMachine"), status: 400},
@@ -339,8 +341,8 @@ func TestAbuseAWSProtocol(t *testing.T) {
 		{name: "input nested 100,000 deep", body: `{"stateMachineArn":"` + machineARN + `","input":"` + deep(100_000) + `"}`, header: awsTarget("StartExecution"), status: 400},
 		{name: "definition nested 100,000 deep", body: `{"name":"deep","roleArn":"r","definition":"` + deep(100_000) + `"}`, header: awsTarget("CreateStateMachine"), status: 400},
 		{name: "validate nested 100,000 deep", body: `{"definition":"` + deep(100_000) + `"}`, header: awsTarget("ValidateStateMachineDefinition"), status: 200},
-		{name: "10,000 states", body: `{"name":"huge","roleArn":"r","definition":` + definitionOf(passChain(10_000)) + `}`, header: awsTarget("CreateStateMachine"), status: 200},
-		{name: "definition over 1 MiB", body: `{"name":"huger","roleArn":"r","definition":` + definitionOf(passChain(30_000)) + `}`, header: awsTarget("CreateStateMachine"), status: 400, code: "InvalidDefinition"},
+		{name: "10,000 states", body: `{"name":"huge","roleArn":"r","definition":` + definitionOf(webtest.PassChain(10_000)) + `}`, header: awsTarget("CreateStateMachine"), status: 200},
+		{name: "definition over 1 MiB", body: `{"name":"huger","roleArn":"r","definition":` + definitionOf(webtest.PassChain(30_000)) + `}`, header: awsTarget("CreateStateMachine"), status: 400, code: "InvalidDefinition"},
 		{name: "invalid UTF-8 in a name", body: "{\"stateMachineArn\":\"" + machineARN + "\",\"name\":\"\xff\"}", header: awsTarget("StartExecution"), status: 400},
 		{name: "invalid UTF-8 in an input", body: "{\"stateMachineArn\":\"" + machineARN + "\",\"input\":\"{\\\"a\\\":\\\"\xff\\\"}\"}", header: awsTarget("StartExecution"), status: 400},
 		{name: "invalid UTF-8 in an ARN", body: "{\"executionArn\":\"arn:aws:states:us-east-1:1:execution:keep:\xff\"}", header: awsTarget("DescribeExecution"), status: 400},
@@ -356,7 +358,7 @@ func TestAbuseAWSProtocol(t *testing.T) {
 		tt.method, tt.path = http.MethodPost, "/"
 		tt.run(t, a)
 	}
-	require.Equal(t, before, a.snapshot("keep"), "abuse changed stored data")
+	require.Equal(t, before, snapshot(t, a, "keep"), "abuse changed stored data")
 }
 
 // TestAbuseKeys sends writes without a key, with a wrong one and with a
@@ -364,12 +366,12 @@ func TestAbuseAWSProtocol(t *testing.T) {
 // nothing changes.
 func TestAbuseKeys(t *testing.T) {
 	t.Parallel()
-	keys, err := web.ParseKeys([]byte(testKeys))
+	keys, err := web.ParseKeys([]byte(webtest.Keys))
 	require.NoError(t, err)
-	a := newAPI(t, &web.Config{Authorize: keys.Authorize})
-	admin := map[string]string{"Authorization": "Bearer " + adminSecret}
+	a := webtest.New(t, &web.Config{Authorize: keys.Authorize})
+	admin := map[string]string{"Authorization": "Bearer " + webtest.AdminSecret}
 	for _, c := range []abuseCase{
-		{name: "create", method: "POST", path: "/v1/state-machines", body: `{"name":"keep","definition":` + waitMachine + `}`, header: admin, status: 201},
+		{name: "create", method: "POST", path: "/v1/state-machines", body: `{"name":"keep","definition":` + webtest.WaitMachine + `}`, header: admin, status: 201},
 		{name: "start", method: "POST", path: "/v1/state-machines/keep/executions", body: `{"name":"kept"}`, header: admin, status: 201},
 	} {
 		c.run(t, a)
@@ -377,12 +379,12 @@ func TestAbuseKeys(t *testing.T) {
 	snapshot := func() string {
 		var b strings.Builder
 		for _, path := range []string{"/v1/state-machines/keep", "/v1/executions?stateMachine=keep", "/v1/activities"} {
-			req, err := http.NewRequest(http.MethodGet, a.url+path, nil)
+			req, err := http.NewRequest(http.MethodGet, a.URL+path, nil)
 			require.NoError(t, err)
-			req.Header.Set("Authorization", "Bearer "+readSecret)
-			r := a.send(req)
-			require.Equal(t, http.StatusOK, r.status, "%s: %s", path, r.body)
-			b.Write(r.body)
+			req.Header.Set("Authorization", "Bearer "+webtest.ReadSecret)
+			r := a.Send(req)
+			require.Equal(t, http.StatusOK, r.Status, "%s: %s", path, r.Body)
+			b.Write(r.Body)
 		}
 		return b.String()
 	}
@@ -404,8 +406,8 @@ func TestAbuseKeys(t *testing.T) {
 		{"wrong secret", "Bearer " + strings.Repeat("z", 40)},
 		{"SQL as the secret", "Bearer " + sqlName},
 		{"huge secret", "Bearer " + strings.Repeat("z", 100_000)},
-		{"other scheme", "Basic " + adminSecret},
-		{"read key", "Bearer " + readSecret},
+		{"other scheme", "Basic " + webtest.AdminSecret},
+		{"read key", "Bearer " + webtest.ReadSecret},
 	} {
 		status, code := 401, "Unauthorized"
 		if auth.name == "read key" {
@@ -417,7 +419,7 @@ func TestAbuseKeys(t *testing.T) {
 		}
 		tests = append(tests,
 			abuseCase{name: auth.name + ": delete", method: "DELETE", path: "/v1/state-machines/keep?force=true", header: h, status: status, code: code},
-			abuseCase{name: auth.name + ": update", method: "PUT", path: "/v1/state-machines/keep", body: `{"definition":` + passMachine + `}`, header: h, status: status, code: code},
+			abuseCase{name: auth.name + ": update", method: "PUT", path: "/v1/state-machines/keep", body: `{"definition":` + webtest.PassMachine + `}`, header: h, status: status, code: code},
 			abuseCase{name: auth.name + ": stop", method: "POST", path: "/v1/executions/-/stop?arn=" + url.QueryEscape("arn:aws:states:us-east-1:123456789012:execution:keep:kept"), header: h, status: status, code: code},
 			abuseCase{name: auth.name + ": create activity", method: "POST", path: "/v1/activities", body: `{"name":"act"}`, header: h, status: status, code: code},
 		)
@@ -426,12 +428,12 @@ func TestAbuseKeys(t *testing.T) {
 		{"AWS no key", "", "MissingAuthenticationTokenException"},
 		{"AWS unknown access key", sigv4("AKIAWRONG"), "UnrecognizedClientException"},
 		{"AWS SQL access key", sigv4(sqlName), "UnrecognizedClientException"},
-		{"AWS bearer secret as the access key", sigv4(adminSecret), "UnrecognizedClientException"},
+		{"AWS bearer secret as the access key", sigv4(webtest.AdminSecret), "UnrecognizedClientException"},
 		{"AWS read key", sigv4("AKIAREAD"), "AccessDeniedException"},
 	} {
 		tests = append(tests,
 			abuseCase{name: auth.name + ": delete", method: "POST", path: "/", body: `{"stateMachineArn":"` + machineARN + `"}`, header: with(awsTarget("DeleteStateMachine"), auth.header), status: 400, code: auth.errType},
-			abuseCase{name: auth.name + ": update", method: "POST", path: "/", body: `{"stateMachineArn":"` + machineARN + `","definition":` + definitionOf(passMachine) + `}`, header: with(awsTarget("UpdateStateMachine"), auth.header), status: 400, code: auth.errType},
+			abuseCase{name: auth.name + ": update", method: "POST", path: "/", body: `{"stateMachineArn":"` + machineARN + `","definition":` + definitionOf(webtest.PassMachine) + `}`, header: with(awsTarget("UpdateStateMachine"), auth.header), status: 400, code: auth.errType},
 			abuseCase{name: auth.name + ": start", method: "POST", path: "/", body: `{"stateMachineArn":"` + machineARN + `"}`, header: with(awsTarget("StartExecution"), auth.header), status: 400, code: auth.errType},
 		)
 	}

@@ -12,6 +12,9 @@ import (
 	"net/http"
 	"os"
 	"strings"
+
+	"github.com/stepwise-run/stepwise/web/internal/auth"
+	"github.com/stepwise-run/stepwise/web/sfn"
 )
 
 // Scope is what an API key may do: ScopeRead or ScopeAdmin.
@@ -40,13 +43,11 @@ type Key struct {
 // minSecretLength is the shortest secret a keys file may hold.
 const minSecretLength = 16
 
-// Errors of authentication, which Keys.Authorize returns; the AWS
-// endpoint maps the first to MissingAuthenticationTokenException and the
-// second (and any other error of Config.Authorize that does not wrap
-// ErrForbidden) to UnrecognizedClientException.
+// Errors of authentication, which Keys.Authorize returns (see
+// web/internal/auth, whose middleware answers them).
 var (
-	errMissingKey = errors.New("missing API key: send Authorization: Bearer SECRET, or sign AWS requests with a configured access key id")
-	errUnknownKey = errors.New("unknown API key")
+	errMissingKey = auth.ErrMissingKey
+	errUnknownKey = auth.ErrUnknownKey
 )
 
 // Keys is a set of API keys, read from a keys file; its Authorize method
@@ -217,11 +218,11 @@ func requiredScope(r *http.Request) (scope Scope, ok bool) {
 	case strings.HasPrefix(path, "/v1/tasks/"):
 		return "", false
 	case path == "/" && r.Method == http.MethodPost:
-		op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), awsTargetPrefix)
+		op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), sfn.TargetPrefix)
 		switch {
-		case op == "SendTaskSuccess" || op == "SendTaskFailure" || op == "SendTaskHeartbeat":
+		case sfn.CallbackOperation(op):
 			return "", false
-		case awsReadOperation(op):
+		case sfn.ReadOperation(op):
 			return ScopeRead, true
 		}
 		return ScopeAdmin, true
@@ -232,28 +233,3 @@ func requiredScope(r *http.Request) (scope Scope, ok bool) {
 	}
 	return ScopeAdmin, true
 }
-
-// awsReadOperation reports whether an AWS operation only reads.
-func awsReadOperation(op string) bool {
-	return strings.HasPrefix(op, "Describe") || strings.HasPrefix(op, "List") ||
-		op == "GetExecutionHistory" || op == "ValidateStateMachineDefinition"
-}
-
-// awsAuthError maps an error of Config.Authorize to the AWS error a
-// refused request answers.
-func awsAuthError(err error) *awsError {
-	switch {
-	case errors.Is(err, ErrForbidden):
-		return awsErrorf(awsAccessDenied, "%v", err)
-	case errors.Is(err, errMissingKey):
-		return awsErrorf(awsMissingToken, "Request is missing Authentication Token: sign it with a configured access key id")
-	}
-	return awsErrorf(awsUnrecognizedClient, "The security token included in the request is invalid: %v", err)
-}
-
-// AWS error types of refused requests.
-const (
-	awsAccessDenied       = "AccessDeniedException"
-	awsMissingToken       = "MissingAuthenticationTokenException"
-	awsUnrecognizedClient = "UnrecognizedClientException"
-)

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -16,15 +15,9 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
-)
-
-const (
-	adminSecret = "admin-secret-0123456789abcdef"
-	readSecret  = "read-secret-0123456789abcdefgh"
-	testKeys    = `[{"id": "AKIAADMIN", "secret": "` + adminSecret + `", "scope": "admin"},
-	                {"id": "AKIAREAD", "secret": "` + readSecret + `", "scope": "read"}]`
-	keyedMachine = `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`
+	"github.com/stepwise-run/stepwise/web/internal/webtest"
 )
 
 func TestParseKeys(t *testing.T) {
@@ -48,7 +41,7 @@ func TestParseKeys(t *testing.T) {
 			require.ErrorContains(t, err, tt.err)
 		})
 	}
-	keys, err := web.ParseKeys([]byte(testKeys))
+	keys, err := web.ParseKeys([]byte(webtest.Keys))
 	require.NoError(t, err)
 	require.Equal(t, 2, keys.Len())
 }
@@ -68,17 +61,9 @@ func TestGenerateKey(t *testing.T) {
 	require.Error(t, err)
 }
 
-// newKeyedAPI serves the API behind testKeys.
-func newKeyedAPI(t *testing.T) *api {
-	t.Helper()
-	keys, err := web.ParseKeys([]byte(testKeys))
-	require.NoError(t, err)
-	return newAPI(t, &web.Config{Authorize: keys.Authorize})
-}
-
 func TestRESTAPIKeys(t *testing.T) {
 	t.Parallel()
-	a := newKeyedAPI(t)
+	a := webtest.NewKeyed(t)
 	tests := []struct {
 		name, auth, method, path, body string
 		status                         int
@@ -86,17 +71,17 @@ func TestRESTAPIKeys(t *testing.T) {
 	}{
 		{"no key", "", http.MethodGet, "/v1/state-machines", "", http.StatusUnauthorized, "Unauthorized"},
 		{"wrong key", "Bearer not-a-configured-secret", http.MethodGet, "/v1/state-machines", "", http.StatusUnauthorized, "Unauthorized"},
-		{"other scheme", "Basic " + adminSecret, http.MethodGet, "/v1/state-machines", "", http.StatusUnauthorized, "Unauthorized"},
-		{"read key reads", "Bearer " + readSecret, http.MethodGet, "/v1/state-machines", "", http.StatusOK, ""},
-		{"read key validates", "Bearer " + readSecret, http.MethodPost, "/v1/state-machines/validate", `{"definition":` + keyedMachine + `}`, http.StatusOK, ""},
-		{"read key writes", "Bearer " + readSecret, http.MethodPost, "/v1/state-machines", `{"name":"r","definition":` + keyedMachine + `}`, http.StatusForbidden, "Forbidden"},
-		{"read key deletes", "Bearer " + readSecret, http.MethodDelete, "/v1/state-machines/r", "", http.StatusForbidden, "Forbidden"},
-		{"admin key writes", "Bearer " + adminSecret, http.MethodPost, "/v1/state-machines", `{"name":"a","definition":` + keyedMachine + `}`, http.StatusCreated, ""},
-		{"admin key reads", "bearer " + adminSecret, http.MethodGet, "/v1/state-machines", "", http.StatusOK, ""},
+		{"other scheme", "Basic " + webtest.AdminSecret, http.MethodGet, "/v1/state-machines", "", http.StatusUnauthorized, "Unauthorized"},
+		{"read key reads", "Bearer " + webtest.ReadSecret, http.MethodGet, "/v1/state-machines", "", http.StatusOK, ""},
+		{"read key validates", "Bearer " + webtest.ReadSecret, http.MethodPost, "/v1/state-machines/validate", `{"definition":` + webtest.PassMachine + `}`, http.StatusOK, ""},
+		{"read key writes", "Bearer " + webtest.ReadSecret, http.MethodPost, "/v1/state-machines", `{"name":"r","definition":` + webtest.PassMachine + `}`, http.StatusForbidden, "Forbidden"},
+		{"read key deletes", "Bearer " + webtest.ReadSecret, http.MethodDelete, "/v1/state-machines/r", "", http.StatusForbidden, "Forbidden"},
+		{"admin key writes", "Bearer " + webtest.AdminSecret, http.MethodPost, "/v1/state-machines", `{"name":"a","definition":` + webtest.PassMachine + `}`, http.StatusCreated, ""},
+		{"admin key reads", "bearer " + webtest.AdminSecret, http.MethodGet, "/v1/state-machines", "", http.StatusOK, ""},
 		{"health without key", "", http.MethodGet, "/healthz", "", http.StatusOK, ""},
 		{"readiness without key", "", http.MethodGet, "/readyz", "", http.StatusOK, ""},
 		{"metrics without key", "", http.MethodGet, "/metrics", "", http.StatusUnauthorized, "Unauthorized"},
-		{"metrics with read key", "Bearer " + readSecret, http.MethodGet, "/metrics", "", http.StatusOK, ""},
+		{"metrics with read key", "Bearer " + webtest.ReadSecret, http.MethodGet, "/metrics", "", http.StatusOK, ""},
 		// A callback is authorised by its token alone: a bad token is
 		// InvalidToken, not Unauthorized.
 		{"callback without key", "", http.MethodPost, "/v1/tasks/success", `{"taskToken":"nope","output":{}}`, http.StatusBadRequest, "InvalidToken"},
@@ -107,7 +92,7 @@ func TestRESTAPIKeys(t *testing.T) {
 		if tt.body != "" {
 			body = strings.NewReader(tt.body)
 		}
-		req, err := http.NewRequest(tt.method, a.url+tt.path, body)
+		req, err := http.NewRequest(tt.method, a.URL+tt.path, body)
 		require.NoError(t, err)
 		if tt.auth != "" {
 			req.Header.Set("Authorization", tt.auth)
@@ -115,10 +100,10 @@ func TestRESTAPIKeys(t *testing.T) {
 		if tt.body != "" {
 			req.Header.Set("Content-Type", "application/json")
 		}
-		r := a.send(req)
-		require.Equal(t, tt.status, r.status, "%s: %s", tt.name, r.body)
+		r := a.Send(req)
+		require.Equal(t, tt.status, r.Status, "%s: %s", tt.name, r.Body)
 		if tt.code != "" {
-			require.Equal(t, tt.code, r.errorCode(t), tt.name)
+			require.Equal(t, tt.code, r.ErrorCode(t), tt.name)
 		}
 	}
 }
@@ -126,13 +111,13 @@ func TestRESTAPIKeys(t *testing.T) {
 // TestRESTCallbackWithoutKey answers a real callback task with no key.
 func TestRESTCallbackWithoutKey(t *testing.T) {
 	t.Parallel()
-	a := newKeyedAPI(t)
-	keys, err := web.ParseKeys([]byte(testKeys))
+	a := webtest.NewKeyed(t)
+	keys, err := web.ParseKeys([]byte(webtest.Keys))
 	require.NoError(t, err)
 	token, arn := startApproval(t, a, keys)
-	r := a.call(http.MethodPost, "/v1/tasks/success", `{"taskToken":"`+token+`","output":{"approved":true}}`)
-	require.Equal(t, http.StatusNoContent, r.status, "%s", r.body)
-	exec, err := a.e.Wait(context.Background(), arn)
+	r := a.Call(http.MethodPost, "/v1/tasks/success", `{"taskToken":"`+token+`","output":{"approved":true}}`)
+	require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
+	exec, err := a.E.Wait(context.Background(), arn)
 	require.NoError(t, err)
 	require.Equal(t, "SUCCEEDED", exec.Status)
 }
@@ -160,12 +145,12 @@ func requireAWSError(t *testing.T, err error, typ string) {
 
 func TestAWSAPIKeys(t *testing.T) {
 	t.Parallel()
-	a := newKeyedAPI(t)
+	a := webtest.NewKeyed(t)
 	ctx := context.Background()
-	admin, reader, stranger := awsClient(a.url, "AKIAADMIN"), awsClient(a.url, "AKIAREAD"), awsClient(a.url, "AKIAUNKNOWN")
+	admin, reader, stranger := awsClient(a.URL, "AKIAADMIN"), awsClient(a.URL, "AKIAREAD"), awsClient(a.URL, "AKIAUNKNOWN")
 
 	created, err := admin.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-		Name: aws.String("keyed"), Definition: aws.String(keyedMachine), RoleArn: aws.String("arn:aws:iam::000000000000:role/x"),
+		Name: aws.String("keyed"), Definition: aws.String(webtest.PassMachine), RoleArn: aws.String("arn:aws:iam::000000000000:role/x"),
 	})
 	require.NoError(t, err)
 	list, err := reader.ListStateMachines(ctx, &sfn.ListStateMachinesInput{})
@@ -180,7 +165,7 @@ func TestAWSAPIKeys(t *testing.T) {
 	requireAWSError(t, err, "UnrecognizedClientException")
 
 	// Unsigned: no Authorization header at all.
-	anonymous := sfn.New(sfn.Options{BaseEndpoint: aws.String(a.url), Region: "us-east-1", Credentials: aws.AnonymousCredentials{}, Retryer: aws.NopRetryer{}})
+	anonymous := sfn.New(sfn.Options{BaseEndpoint: aws.String(a.URL), Region: "us-east-1", Credentials: aws.AnonymousCredentials{}, Retryer: aws.NopRetryer{}})
 	_, err = anonymous.ListStateMachines(ctx, &sfn.ListStateMachinesInput{})
 	requireAWSError(t, err, "MissingAuthenticationTokenException")
 
@@ -195,40 +180,34 @@ func TestAWSAPIKeys(t *testing.T) {
 // protocol with an access key id that is not configured.
 func TestAWSCallbackWithoutKey(t *testing.T) {
 	t.Parallel()
-	a := newKeyedAPI(t)
-	keys, err := web.ParseKeys([]byte(testKeys))
+	a := webtest.NewKeyed(t)
+	keys, err := web.ParseKeys([]byte(webtest.Keys))
 	require.NoError(t, err)
 	token, arn := startApproval(t, a, keys)
-	_, err = awsClient(a.url, "AKIAUNKNOWN").SendTaskSuccess(context.Background(), &sfn.SendTaskSuccessInput{
+	_, err = awsClient(a.URL, "AKIAUNKNOWN").SendTaskSuccess(context.Background(), &sfn.SendTaskSuccessInput{
 		TaskToken: aws.String(token), Output: aws.String(`{"approved":true}`),
 	})
 	require.NoError(t, err)
-	exec, err := a.e.Wait(context.Background(), arn)
+	exec, err := a.E.Wait(context.Background(), arn)
 	require.NoError(t, err)
 	require.Equal(t, "SUCCEEDED", exec.Status)
 }
 
 // startApproval creates the approval example with the admin key, starts
 // it and returns its callback's task token and the execution's ARN.
-func startApproval(t *testing.T, a *api, keys *web.Keys) (token, arn string) {
+func startApproval(t *testing.T, a *webtest.API, keys *web.Keys) (token, arn string) {
 	t.Helper()
 	require.NotNil(t, keys)
 	post := func(path, body string) map[string]any {
-		req, err := http.NewRequest(http.MethodPost, a.url+path, strings.NewReader(body))
+		req, err := http.NewRequest(http.MethodPost, a.URL+path, strings.NewReader(body))
 		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+adminSecret)
+		req.Header.Set("Authorization", "Bearer "+webtest.AdminSecret)
 		req.Header.Set("Content-Type", "application/json")
-		r := a.send(req)
-		require.Less(t, r.status, 300, "%s: %s", path, r.body)
-		return r.json(t)
+		r := a.Send(req)
+		require.Less(t, r.Status, 300, "%s: %s", path, r.Body)
+		return r.JSON(t)
 	}
-	post("/v1/state-machines", `{"name":"approval","definition":`+example(t, "approval", "definition.asl.json")+`}`)
+	post("/v1/state-machines", `{"name":"approval","definition":`+testkit.Example(t, "approval")+`}`)
 	exec := post("/v1/state-machines/approval/executions", `{"input":{"orderId":"o-1","amount":10}}`)
-	select {
-	case req := <-a.approvals:
-		return req.TaskToken, exec["arn"].(string)
-	case <-time.After(20 * time.Second):
-		t.Fatal("no approval request")
-	}
-	return "", ""
+	return a.Token(), exec["arn"].(string)
 }

@@ -1,69 +1,20 @@
 package web_test
 
 import (
-	"bytes"
-	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"sort"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/stretchr/testify/require"
-
-	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/internal/testkit"
-	"github.com/stepwise-run/stepwise/web"
+	"github.com/stepwise-run/stepwise/web/internal/webtest"
 )
-
-// benchServer is a driving engine and its HTTP API on a fresh database,
-// with a one-Pass machine named "pass".
-func benchServer(b *testing.B) string {
-	b.Helper()
-	cfg, err := pgxpool.ParseConfig(testkit.NewDatabase(b))
-	require.NoError(b, err)
-	cfg.MaxConns = 32
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	require.NoError(b, err)
-	b.Cleanup(pool.Close)
-	e, err := engine.New(pool, &engine.Config{Drive: true})
-	require.NoError(b, err)
-	require.NoError(b, e.Start(context.Background()))
-	b.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = e.Stop(ctx)
-	})
-	_, _, err = e.CreateStateMachine(context.Background(), "pass", engine.MachineSpec{
-		Definition: `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`})
-	require.NoError(b, err)
-	srv := httptest.NewServer(web.New(e, nil).Handler())
-	b.Cleanup(srv.Close)
-	return srv.URL
-}
-
-// post sends a JSON body over a keep-alive client and requires status.
-func post(b *testing.B, client *http.Client, url, body string, status int) {
-	resp, err := client.Post(url, "application/json", bytes.NewBufferString(body))
-	if err != nil {
-		b.Error(err)
-		return
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != status {
-		b.Errorf("%s: status %d", url, resp.StatusCode)
-	}
-}
 
 // BenchmarkHTTPStartExecution measures StartExecution requests per second
 // over HTTP with keep-alive, for a machine with no Task, from 16 clients.
 func BenchmarkHTTPStartExecution(b *testing.B) {
-	url := benchServer(b) + "/v1/state-machines/pass/executions"
+	url := webtest.BenchServer(b) + "/v1/state-machines/pass/executions"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32}}
 	b.ResetTimer()
 	var wg sync.WaitGroup
@@ -73,7 +24,7 @@ func BenchmarkHTTPStartExecution(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			for i := c; i < b.N; i += clients {
-				post(b, client, url, fmt.Sprintf(`{"name":"e-%d","input":{"n":%d}}`, i, i), http.StatusCreated)
+				webtest.Post(b, client, url, fmt.Sprintf(`{"name":"e-%d","input":{"n":%d}}`, i, i), http.StatusCreated)
 			}
 		}()
 	}
@@ -84,13 +35,13 @@ func BenchmarkHTTPStartExecution(b *testing.B) {
 // BenchmarkHTTPStartSync measures the latency of StartSyncExecution of a
 // one-Pass machine, one request at a time.
 func BenchmarkHTTPStartSync(b *testing.B) {
-	url := benchServer(b) + "/v1/state-machines/pass/start-sync"
+	url := webtest.BenchServer(b) + "/v1/state-machines/pass/start-sync"
 	client := &http.Client{}
 	lat := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		post(b, client, url, fmt.Sprintf(`{"name":"s-%d"}`, i), http.StatusOK)
+		webtest.Post(b, client, url, fmt.Sprintf(`{"name":"s-%d"}`, i), http.StatusOK)
 		lat = append(lat, time.Since(start))
 	}
 	b.StopTimer()

@@ -1,12 +1,35 @@
-// Package web is Stepwise's HTTP server (echo/v4): a REST API under /v1,
-// the AWS Step Functions JSON protocol on POST / (see RegisterAWS), health
-// checks and Prometheus metrics. Handlers only decode requests, call the
-// engine and encode its answers; every error becomes a response in one
-// place, the server's HTTPErrorHandler.
+// Package web is Stepwise's HTTP server (echo/v4): the composition root of
+// a REST API under /v1, the AWS Step Functions JSON protocol on POST /, the
+// execution viewer under /ui/, health checks and Prometheus metrics.
+// Handlers only decode requests, call the engine and encode its answers.
 //
 // New builds a Server on an engine; Handler serves it from any
 // http.Server (or httptest), Run listens on Config.Listen and shuts down
 // gracefully when its context ends.
+//
+// # Layout
+//
+// One package per protocol, sharing one error table and one auth
+// middleware:
+//
+//   - web (server.go, auth.go, health.go, metrics.go, errors.go): Config,
+//     New and Run, wiring the packages below; API keys (Keys, the
+//     Config.Authorize of serve); /healthz and /readyz; /metrics and the
+//     engine's Observer; the re-exported REST response types.
+//   - web/rest: the REST API's handlers, request decoding and parameters.
+//   - web/sfn: the AWS JSON protocol.
+//   - web/viewer: the viewer's pages (ui/), read endpoints and SSE stream.
+//   - web/internal/apierror: the one table of the engine's errors, each
+//     with its REST status and code and its AWS error type, and the REST
+//     error value and handler.
+//   - web/internal/auth: the one authentication middleware, which asks
+//     Config.Authorize and answers a refusal in the endpoint's protocol.
+//   - web/internal/pagetoken: the one codec of page tokens, REST's cursor
+//     and AWS's nextToken.
+//   - web/internal/webtest: the HTTP test helper of web's, rest's and
+//     viewer's tests.
+//
+// No handler reads the store: every read goes through the engine's API.
 //
 // # REST API
 //
@@ -85,7 +108,7 @@
 //	404 NotFound                   no such route
 //	405 MethodNotAllowed           the route takes other methods
 //	409 StateMachineAlreadyExists  engine.ErrStateMachineExists
-//	409 StateMachineInUse          delete without force while executions run (engine.ErrStateMachineInUse)
+//	409 StateMachineInUse          delete without force while executions run (engine.ErrStateMachineInUse; AWS protocol: 409 ConflictException)
 //	409 ExecutionAlreadyExists     the name was started with another input (engine.ErrExecutionAlreadyExists)
 //	409 ExecutionNotRunning        stop of a finished execution (engine.ErrExecutionNotRunning)
 //	409 ExecutionNotRedrivable     redrive of a RUNNING or SUCCEEDED one (engine.ErrExecutionNotRedrivable)

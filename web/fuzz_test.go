@@ -16,6 +16,7 @@ import (
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
+	"github.com/stepwise-run/stepwise/web/internal/webtest"
 )
 
 // The fuzz targets send arbitrary bodies to the endpoints that decode one,
@@ -40,7 +41,7 @@ func fuzzServer(f *testing.F) string {
 	srv := httptest.NewServer(web.New(e, nil).Handler())
 	f.Cleanup(srv.Close)
 	for _, setup := range []struct{ path, body string }{
-		{"/v1/state-machines", `{"name":"fz","definition":` + passMachine + `}`},
+		{"/v1/state-machines", `{"name":"fz","definition":` + webtest.PassMachine + `}`},
 		{"/v1/state-machines/fz/executions", `{"name":"fx","input":{"a":1}}`},
 		{"/v1/activities", `{"name":"fa"}`},
 	} {
@@ -87,9 +88,9 @@ func fuzzSend(t *testing.T, req *http.Request, isError func(body []byte) bool) {
 
 func FuzzRESTDecode(f *testing.F) {
 	seeds := []string{
-		`{"name":"m","definition":` + passMachine + `}`,
-		`{"name":"m","definition":` + definitionOf(waitMachine) + `,"inputSchema":{"type":"object"}}`,
-		`{"definition":` + passMachine + `}`,
+		`{"name":"m","definition":` + webtest.PassMachine + `}`,
+		`{"name":"m","definition":` + definitionOf(webtest.WaitMachine) + `,"inputSchema":{"type":"object"}}`,
+		`{"definition":` + webtest.PassMachine + `}`,
 		`{"name":"e","input":{"a":[1,2.5,"x",null,true]}}`,
 		`{"input":"text","version":1}`,
 		`{"error":"E","cause":"c"}`,
@@ -132,14 +133,14 @@ var awsOperations = []string{
 func FuzzAWSDecode(f *testing.F) {
 	machine := "arn:aws:states:us-east-1:000000000000:stateMachine:fz"
 	seeds := []string{
-		`{"name":"m","definition":` + definitionOf(passMachine) + `,"roleArn":"arn:aws:iam::1:role/r"}`,
-		`{"stateMachineArn":"` + machine + `","definition":` + definitionOf(passMachine) + `,"publish":true}`,
+		`{"name":"m","definition":` + definitionOf(webtest.PassMachine) + `,"roleArn":"arn:aws:iam::1:role/r"}`,
+		`{"stateMachineArn":"` + machine + `","definition":` + definitionOf(webtest.PassMachine) + `,"publish":true}`,
 		`{"stateMachineArn":"` + machine + `"}`,
 		`{"stateMachineArn":"` + machine + `:1","name":"e","input":"{\"a\":1}"}`,
 		`{"executionArn":"` + fuzzARN + `","maxResults":5,"reverseOrder":true,"includeExecutionData":false}`,
 		`{"stateMachineArn":"` + machine + `","statusFilter":"RUNNING","maxResults":1,"nextToken":"x"}`,
 		`{"executionArn":"` + fuzzARN + `","error":"E","cause":"c"}`,
-		`{"definition":` + definitionOf(passMachine) + `,"type":"STANDARD","severity":"ERROR"}`,
+		`{"definition":` + definitionOf(webtest.PassMachine) + `,"type":"STANDARD","severity":"ERROR"}`,
 		`{"taskToken":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","output":"{}"}`,
 		`{"name":"act"}`,
 		`{"activityArn":"arn:aws:states:us-east-1:000000000000:activity:fa"}`,

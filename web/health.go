@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/stepwise-run/stepwise/web/internal/apierror"
 )
 
 // readyTimeout bounds the database ping of /readyz.
@@ -27,7 +29,7 @@ func (s *Server) readyz(c echo.Context) error {
 	defer cancel()
 	if err := s.e.Ping(ctx); err != nil {
 		s.log.Warn("readiness check: database ping failed", "error", err)
-		return &apiError{Status: http.StatusServiceUnavailable, Code: codeNotReady, Message: "the database does not answer", Err: err}
+		return &apierror.Error{Status: http.StatusServiceUnavailable, Code: apierror.CodeNotReady, Message: "the database does not answer", Err: err}
 	}
 	return c.JSON(http.StatusOK, healthView{Status: "ready"})
 }

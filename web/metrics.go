@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/web/rest"
 )
 
 // statsTimeout bounds the database queries of one scrape.
@@ -186,7 +187,7 @@ func (m *metrics) collectStats(ctx context.Context, ch chan<- prometheus.Metric)
 	if err != nil {
 		return err
 	}
-	for _, status := range statuses {
+	for _, status := range rest.Statuses {
 		ch <- prometheus.MustNewConstMetric(m.executions, prometheus.GaugeValue, float64(st.ExecutionsByStatus[status]), status)
 	}
 	for _, q := range st.Queues {

@@ -16,6 +16,7 @@ import (
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
+	"github.com/stepwise-run/stepwise/web/internal/webtest"
 )
 
 // checkMachine passes, runs the check function and succeeds: three
@@ -54,7 +55,7 @@ func TestObserverMetrics(t *testing.T) {
 
 	_, _, err = e.CreateStateMachine(ctx, "check", engine.MachineSpec{Definition: checkMachine})
 	require.NoError(t, err)
-	_, _, err = e.CreateStateMachine(ctx, "waits", engine.MachineSpec{Definition: waitMachine})
+	_, _, err = e.CreateStateMachine(ctx, "waits", engine.MachineSpec{Definition: webtest.WaitMachine})
 	require.NoError(t, err)
 	run := func(name, input, want string) {
 		exec, _, err := e.StartExecution(ctx, engine.StartInput{StateMachine: "check", Name: name, Input: input})

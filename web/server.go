@@ -14,6 +14,11 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/web/internal/apierror"
+	"github.com/stepwise-run/stepwise/web/internal/auth"
+	"github.com/stepwise-run/stepwise/web/rest"
+	"github.com/stepwise-run/stepwise/web/sfn"
+	"github.com/stepwise-run/stepwise/web/viewer"
 )
 
 // Defaults of Config.
@@ -80,8 +85,9 @@ func withDefaults(cfg *Config) Config {
 	return c
 }
 
-// Server is Stepwise's HTTP server: the REST API under /v1, health checks
-// and Prometheus metrics.
+// Server is Stepwise's HTTP server: the REST API and the viewer's
+// endpoints under /v1, the viewer's pages, the AWS JSON protocol, health
+// checks and Prometheus metrics.
 type Server struct {
 	e       *engine.Engine
 	cfg     Config
@@ -103,7 +109,7 @@ func New(e *engine.Engine, cfg *Config) *Server {
 	s.echo = echo.New()
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
-	s.echo.HTTPErrorHandler = s.handleError
+	s.echo.HTTPErrorHandler = apierror.Handler(c.Logger)
 	s.routes()
 	s.known = map[string]bool{}
 	for _, r := range s.echo.Routes() {
@@ -112,54 +118,30 @@ func New(e *engine.Engine, cfg *Config) *Server {
 	return s
 }
 
-// routes wires every endpoint: health, metrics (behind
-// Config.Authorize), the REST API under /v1 (behind the body limit and
-// Config.Authorize) and the AWS JSON protocol on POST / (behind
-// Config.Authorize too).
+// routes wires every endpoint: health, metrics (behind Config.Authorize),
+// the REST API and the viewer under /v1 (behind the body limit and
+// Config.Authorize), the viewer's pages under /ui/ and the AWS JSON
+// protocol on POST / (behind Config.Authorize too).
 func (s *Server) routes() {
 	e := s.echo
 	e.Use(s.observe)
 	e.Use(middleware.RequestID())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			return fmt.Errorf("panic: %w\n%s", err, stack) // logged with the stack by handleError
+			return fmt.Errorf("panic: %w\n%s", err, stack) // logged with the stack by the error handler
 		}}))
 
+	authorize := auth.REST(s.cfg.Authorize)
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()), s.authorize)
+	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()), authorize)
 
-	// The body limit and Config.Authorize go on each route, not on the
-	// group: echo routes every unmatched /v1 path to a group with
-	// middleware as 404, which would hide 405 Method Not Allowed.
 	v1 := e.Group("/v1")
-	mw := []echo.MiddlewareFunc{s.limitBody, s.authorize}
-	v1.POST("/state-machines", s.createStateMachine, mw...)
-	v1.GET("/state-machines", s.listStateMachines, mw...)
-	v1.POST("/state-machines/validate", s.validateDefinition, mw...)
-	v1.GET("/state-machines/:name", s.describeStateMachine, mw...)
-	v1.PUT("/state-machines/:name", s.updateStateMachine, mw...)
-	v1.DELETE("/state-machines/:name", s.deleteStateMachine, mw...)
-	v1.POST("/state-machines/:name/executions", s.startExecution, mw...)
-	v1.POST("/state-machines/:name/start-sync", s.startSyncExecution, mw...)
-
-	v1.GET("/executions", s.listExecutions, mw...)
-	v1.GET("/executions/:arn", s.describeExecution, mw...)
-	v1.GET("/executions/:arn/history", s.executionHistory, mw...)
-	v1.POST("/executions/:arn/stop", s.stopExecution, mw...)
-	v1.POST("/executions/:arn/redrive", s.redriveExecution, mw...)
-
-	v1.POST("/activities", s.createActivity, mw...)
-	v1.GET("/activities", s.listActivities, mw...)
-	v1.GET("/activities/:name", s.describeActivity, mw...)
-	v1.DELETE("/activities/:name", s.deleteActivity, mw...)
-	v1.POST("/activities/:name/poll", s.pollActivity, mw...)
-	v1.POST("/tasks/success", s.sendTaskSuccess, mw...)
-	v1.POST("/tasks/failure", s.sendTaskFailure, mw...)
-	v1.POST("/tasks/heartbeat", s.sendTaskHeartbeat, mw...)
-	s.registerViewer(e, v1, mw)
-
-	registerAWS(e, &awsAPI{eng: s.e, authorize: s.cfg.Authorize, syncTimeout: awsSyncTimeout})
+	mw := []echo.MiddlewareFunc{rest.LimitBody(s.cfg.BodyLimit), authorize}
+	rest.Register(v1, s.e, rest.Config{SyncWait: s.cfg.SyncWait, MaxSyncWait: s.cfg.MaxSyncWait,
+		Started: func(machine string) { s.metrics.started.WithLabelValues(machine).Inc() }}, mw...)
+	viewer.Register(e, v1, s.e, s.cfg.Authorize, s.log, mw...)
+	sfn.Register(e, s.e, s.cfg.Authorize)
 }
 
 // Handler returns the server's HTTP handler, for tests and for mounting

@@ -135,3 +135,11 @@ func randomSuffix() string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// Main runs a package's tests and then drops the template database the
+// binary created: call it as TestMain's body.
+func Main(m *testing.M) {
+	code := m.Run()
+	DropTemplate()
+	os.Exit(code)
+}

@@ -1,0 +1,323 @@
+package rest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/web/internal/apierror"
+	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
+)
+
+// startRequest is the body of POST /v1/state-machines/{name}/executions
+// and …/start-sync; every field is optional.
+type startRequest struct {
+	// Name makes the start idempotent; empty means a generated name.
+	Name string `json:"name"`
+	// Input is the execution input itself, any JSON value; absent means {}.
+	Input json.RawMessage `json:"input"`
+	// Version pins a version; 0 means the latest.
+	Version int `json:"version"`
+}
+
+// Execution is an execution in REST responses. The summary in lists leaves
+// out input, output, error and cause.
+type Execution struct {
+	ARN             string          `json:"arn"`
+	Name            string          `json:"name"`
+	StateMachine    string          `json:"stateMachine"`
+	StateMachineARN string          `json:"stateMachineArn"`
+	Version         int             `json:"version"`
+	Status          string          `json:"status"`
+	Input           json.RawMessage `json:"input,omitempty"`
+	Output          json.RawMessage `json:"output,omitempty"`
+	Error           *string         `json:"error,omitempty"`
+	Cause           *string         `json:"cause,omitempty"`
+	StartedAt       time.Time       `json:"startedAt"`
+	StoppedAt       *time.Time      `json:"stoppedAt,omitempty"`
+	RedriveCount    int             `json:"redriveCount"`
+}
+
+// ExecutionSummary is an execution in lists.
+func ExecutionSummary(exec *store.Execution) Execution {
+	machine, machineARN := engine.StateMachineOf(exec)
+	return Execution{ARN: exec.ARN, Name: exec.Name, StateMachine: machine, StateMachineARN: machineARN,
+		Version: exec.Version, Status: exec.Status, StartedAt: exec.StartedAt, StoppedAt: exec.StoppedAt, RedriveCount: exec.RedriveCount}
+}
+
+// ExecutionDetail is an execution with its input, output, error and cause.
+func ExecutionDetail(exec *store.Execution) Execution {
+	out := ExecutionSummary(exec)
+	out.Input = RawJSON(exec.Input)
+	if exec.Output != nil {
+		out.Output = RawJSON(*exec.Output)
+	}
+	out.Error, out.Cause = exec.Error, exec.Cause
+	return out
+}
+
+func executionLocation(arn string) string { return "/v1/executions/" + url.PathEscape(arn) }
+
+// start starts the execution a start request asks for.
+func (a *API) start(c echo.Context) (*store.Execution, bool, error) {
+	machine, err := pathParam(c, "name")
+	if err != nil {
+		return nil, false, err
+	}
+	var req startRequest
+	if err := decodeBody(c, &req, true); err != nil {
+		return nil, false, err
+	}
+	exec, created, err := a.e.StartExecution(c.Request().Context(),
+		engine.StartInput{StateMachine: machine, Name: req.Name, Input: string(req.Input), Version: req.Version})
+	if err != nil {
+		return nil, false, err
+	}
+	if exec == nil {
+		return nil, false, errors.New("start execution: the engine returned no execution")
+	}
+	if created {
+		name, _ := engine.StateMachineOf(exec)
+		if a.cfg.Started != nil {
+			a.cfg.Started(name)
+		}
+	}
+	c.Response().Header().Set(echo.HeaderLocation, executionLocation(exec.ARN))
+	return exec, created, nil
+}
+
+// startExecution is POST /v1/state-machines/{name}/executions: 201 with
+// the new execution, or 200 with the existing one of the same name and
+// input.
+func (a *API) startExecution(c echo.Context) error {
+	exec, created, err := a.start(c)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	return c.JSON(status, ExecutionDetail(exec))
+}
+
+// startSyncExecution is POST /v1/state-machines/{name}/start-sync
+// [?timeout=30s]: it starts the execution and waits for it to end, then
+// answers 200 with its status, output, error and cause; if the timeout
+// passes first, 202 with the execution still RUNNING.
+func (a *API) startSyncExecution(c echo.Context) error {
+	wait, err := waitParam(c, a.cfg.SyncWait, a.cfg.MaxSyncWait)
+	if err != nil {
+		return err
+	}
+	exec, _, err := a.start(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), wait)
+	defer cancel()
+	done, err := a.e.Wait(ctx, exec.ARN)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) && c.Request().Context().Err() == nil:
+		if done != nil {
+			exec = done
+		}
+		return c.JSON(http.StatusAccepted, ExecutionDetail(exec))
+	case err != nil:
+		return err
+	}
+	return c.JSON(http.StatusOK, ExecutionDetail(done))
+}
+
+// describeExecution is GET /v1/executions/{arn} (or /v1/executions/-?arn=ARN).
+func (a *API) describeExecution(c echo.Context) error {
+	arn, err := ExecutionARN(c)
+	if err != nil {
+		return err
+	}
+	exec, err := a.e.Execution(c.Request().Context(), arn)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ExecutionDetail(exec))
+}
+
+// executionList is the response of GET /v1/executions.
+type executionList struct {
+	Executions []Execution `json:"executions"`
+	NextCursor string      `json:"nextCursor,omitempty"`
+}
+
+// Statuses are the execution Statuses, in the order the status filter and
+// the metrics list them.
+var Statuses = []string{store.StatusRunning, store.StatusSucceeded, store.StatusFailed, store.StatusTimedOut, store.StatusAborted}
+
+// listExecutions is GET /v1/executions: newest first, filtered by
+// stateMachine, status, namePrefix, startedAfter and startedBefore, paged
+// by limit and cursor. With ?arn=ARN it describes that execution instead.
+func (a *API) listExecutions(c echo.Context) error {
+	if c.QueryParam("arn") != "" {
+		return a.describeExecution(c)
+	}
+	q := engine.ExecutionQuery{StateMachine: c.QueryParam("stateMachine"), Status: c.QueryParam("status"), NamePrefix: c.QueryParam("namePrefix")}
+	if q.Status != "" && !slices.Contains(Statuses, q.Status) {
+		return apierror.BadParameter("status", "%q is not one of %v", q.Status, Statuses)
+	}
+	var err error
+	if q.StartedAfter, err = timeParam(c, "startedAfter"); err != nil {
+		return err
+	}
+	if q.StartedBefore, err = timeParam(c, "startedBefore"); err != nil {
+		return err
+	}
+	if q.Limit, err = LimitParam(c); err != nil {
+		return err
+	}
+	cur, err := cursorParam(c, pagetoken.Executions)
+	if err != nil {
+		return err
+	}
+	if cur != nil {
+		q.After = &engine.ExecutionPosition{StartedAt: cur.Time(), ID: cur.ID}
+	}
+	execs, next, err := a.e.ListExecutions(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	out := executionList{Executions: make([]Execution, len(execs))}
+	for i, exec := range execs {
+		out.Executions[i] = ExecutionSummary(exec)
+	}
+	if next != nil {
+		out.NextCursor = pagetoken.Token{Kind: pagetoken.Executions, Micros: next.StartedAt.UnixMicro(), ID: next.ID}.String()
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// Event is one history event in responses.
+type Event struct {
+	ID              int64           `json:"id"`
+	PreviousEventID int64           `json:"previousEventId"`
+	Type            string          `json:"type"`
+	Timestamp       time.Time       `json:"timestamp"`
+	State           *string         `json:"state,omitempty"`
+	Details         json.RawMessage `json:"details,omitempty"`
+}
+
+// EventOf is a stored event in responses; without data, no details.
+func EventOf(ev *store.Event, data bool) Event {
+	v := Event{ID: ev.ID, PreviousEventID: ev.PreviousID, Type: ev.Type, Timestamp: ev.Timestamp, State: ev.State}
+	if data && ev.Details != nil && *ev.Details != "" {
+		v.Details = RawJSON(*ev.Details)
+	}
+	return v
+}
+
+// History is the response of GET /v1/executions/{arn}/history.
+type History struct {
+	Events     []Event `json:"events"`
+	NextCursor string  `json:"nextCursor,omitempty"`
+}
+
+// executionHistory is GET /v1/executions/{arn}/history: events in order
+// (newest first with reverse=true), paged by limit and cursor; with
+// includeData=false the events carry no details.
+func (a *API) executionHistory(c echo.Context) error {
+	arn, err := ExecutionARN(c)
+	if err != nil {
+		return err
+	}
+	limit, err := LimitParam(c)
+	if err != nil {
+		return err
+	}
+	reverse, err := BoolParam(c, "reverse", false)
+	if err != nil {
+		return err
+	}
+	includeData, err := BoolParam(c, "includeData", true)
+	if err != nil {
+		return err
+	}
+	cur, err := cursorParam(c, pagetoken.History)
+	if err != nil {
+		return err
+	}
+	var after int64
+	if cur != nil {
+		if cur.Reverse != reverse {
+			return apierror.BadParameter("cursor", "the cursor pages with reverse=%t; pass the same reverse as for the first page", cur.Reverse)
+		}
+		after = cur.ID
+	}
+	ctx := c.Request().Context()
+	exec, err := a.e.Execution(ctx, arn)
+	if err != nil {
+		return err
+	}
+	events, err := a.e.History(ctx, exec.ID, after, limit+1, reverse)
+	if err != nil {
+		return err
+	}
+	out := History{Events: make([]Event, 0, min(len(events), limit))}
+	if len(events) > limit {
+		events = events[:limit]
+		out.NextCursor = pagetoken.Token{Kind: pagetoken.History, ID: events[limit-1].ID, Reverse: reverse}.String()
+	}
+	for _, ev := range events {
+		out.Events = append(out.Events, EventOf(ev, includeData))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// stopRequest is the body of POST /v1/executions/{arn}/stop; optional.
+type stopRequest struct {
+	Error string `json:"error"`
+	Cause string `json:"cause"`
+}
+
+// stopExecution is POST /v1/executions/{arn}/stop.
+func (a *API) stopExecution(c echo.Context) error {
+	arn, err := ExecutionARN(c)
+	if err != nil {
+		return err
+	}
+	var req stopRequest
+	if err := decodeBody(c, &req, true); err != nil {
+		return err
+	}
+	if err := errorText(req.Error, req.Cause); err != nil {
+		return err
+	}
+	exec, err := a.e.StopExecution(c.Request().Context(), arn, req.Error, req.Cause)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ExecutionDetail(exec))
+}
+
+// redriveExecution is POST /v1/executions/{arn}/redrive; the body, if
+// any, is an empty object.
+func (a *API) redriveExecution(c echo.Context) error {
+	arn, err := ExecutionARN(c)
+	if err != nil {
+		return err
+	}
+	var req struct{}
+	if err := decodeBody(c, &req, true); err != nil {
+		return err
+	}
+	exec, err := a.e.RedriveExecution(c.Request().Context(), arn)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ExecutionDetail(exec))
+}

@@ -1,0 +1,239 @@
+package rest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/web/internal/apierror"
+	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
+)
+
+// machineRequest is the body of POST /v1/state-machines (with Name), PUT
+// /v1/state-machines/{name} and POST /v1/state-machines/validate (without).
+// Definition and InputSchema are JSON objects, or strings holding one.
+type machineRequest struct {
+	Name string `json:"name"`
+	specRequest
+}
+
+// specRequest is machineRequest without the name.
+type specRequest struct {
+	Definition  json.RawMessage `json:"definition"`
+	InputSchema json.RawMessage `json:"inputSchema"`
+}
+
+// spec reads the definition (required) and input schema (optional).
+func (r specRequest) spec() (engine.MachineSpec, error) {
+	def, err := documentText("definition", r.Definition)
+	if err != nil {
+		return engine.MachineSpec{}, err
+	}
+	if def == "" {
+		return engine.MachineSpec{}, apierror.BadRequest("definition", "field \"definition\" is required: the state machine's ASL definition, as a JSON object or a string")
+	}
+	schema, err := documentText("inputSchema", r.InputSchema)
+	return engine.MachineSpec{Definition: def, InputSchema: schema}, err
+}
+
+// decodeSpec reads a body of definition and input schema.
+func decodeSpec(c echo.Context) (engine.MachineSpec, error) {
+	var req specRequest
+	if err := decodeBody(c, &req, false); err != nil {
+		return engine.MachineSpec{}, err
+	}
+	return req.spec()
+}
+
+// documentText returns a JSON document given as an object or as a string
+// holding one; absent or null is "".
+func documentText(field string, raw json.RawMessage) (string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	switch raw[0] {
+	case '{':
+		return string(raw), nil
+	case '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", apierror.BadRequest(field, "field %q: %v", field, err)
+		}
+		return s, nil
+	}
+	return "", apierror.BadRequest(field, "field %q must be a JSON object or a string holding one", field)
+}
+
+// StateMachine is a state machine in REST responses; lists leave out the
+// definition and versions.
+type StateMachine struct {
+	Name          string    `json:"name"`
+	ARN           string    `json:"arn"`
+	CreatedAt     time.Time `json:"createdAt"`
+	LatestVersion int       `json:"latestVersion"`
+	// Version is the version whose definition is shown.
+	Version          int             `json:"version,omitempty"`
+	VersionCreatedAt *time.Time      `json:"versionCreatedAt,omitempty"`
+	Definition       json.RawMessage `json:"definition,omitempty"`
+	InputSchema      json.RawMessage `json:"inputSchema,omitempty"`
+	Versions         []Version       `json:"versions,omitempty"`
+}
+
+// Version is one version of a state machine in REST responses.
+type Version struct {
+	Version        int       `json:"version"`
+	CreatedAt      time.Time `json:"createdAt"`
+	HasInputSchema bool      `json:"hasInputSchema"`
+}
+
+func machineSummary(sm *store.StateMachine) StateMachine {
+	return StateMachine{Name: sm.Name, ARN: sm.ARN, CreatedAt: sm.CreatedAt, LatestVersion: sm.LatestVersion}
+}
+
+func machineView(sm *store.StateMachine, v *store.Version, versions []store.VersionInfo) StateMachine {
+	out := machineSummary(sm)
+	out.Version = v.Version
+	out.VersionCreatedAt = &v.CreatedAt
+	out.Definition = RawJSON(v.Definition)
+	if v.InputSchema != nil {
+		out.InputSchema = RawJSON(*v.InputSchema)
+	}
+	out.Versions = make([]Version, len(versions))
+	for i, info := range versions {
+		out.Versions[i] = Version{Version: info.Version, CreatedAt: info.CreatedAt, HasInputSchema: info.HasInputSchema}
+	}
+	return out
+}
+
+// RawJSON embeds stored JSON text in a response as it is; text that is
+// not JSON (which the engine never stores) is embedded as a string.
+func RawJSON(text string) json.RawMessage {
+	if json.Valid([]byte(text)) {
+		return json.RawMessage(text)
+	}
+	b, _ := json.Marshal(text)
+	return b
+}
+
+func machineLocation(name string) string { return "/v1/state-machines/" + url.PathEscape(name) }
+
+// createStateMachine is POST /v1/state-machines.
+func (a *API) createStateMachine(c echo.Context) error {
+	var req machineRequest
+	if err := decodeBody(c, &req, false); err != nil {
+		return err
+	}
+	spec, err := req.spec()
+	if err != nil {
+		return err
+	}
+	sm, v, err := a.e.CreateStateMachine(c.Request().Context(), req.Name, spec)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, machineLocation(sm.Name))
+	return c.JSON(http.StatusCreated, machineView(sm, v, []store.VersionInfo{{Version: v.Version, CreatedAt: v.CreatedAt, HasInputSchema: v.InputSchema != nil}}))
+}
+
+// updateStateMachine is PUT /v1/state-machines/{name}: a new version.
+func (a *API) updateStateMachine(c echo.Context) error {
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	spec, err := decodeSpec(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	v, err := a.e.UpdateStateMachine(ctx, name, spec)
+	if err != nil {
+		return err
+	}
+	d, err := a.e.DescribeStateMachine(ctx, name, v.Version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, machineView(d.StateMachine, d.Version, d.Versions))
+}
+
+// describeStateMachine is GET /v1/state-machines/{name}[?version=N].
+func (a *API) describeStateMachine(c echo.Context) error {
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	version, err := versionParam(c)
+	if err != nil {
+		return err
+	}
+	d, err := a.e.DescribeStateMachine(c.Request().Context(), name, version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, machineView(d.StateMachine, d.Version, d.Versions))
+}
+
+// machineList is the response of GET /v1/state-machines.
+type machineList struct {
+	StateMachines []StateMachine `json:"stateMachines"`
+	NextCursor    string         `json:"nextCursor,omitempty"`
+}
+
+// listStateMachines is GET /v1/state-machines[?limit=N&cursor=C], in
+// name order.
+func (a *API) listStateMachines(c echo.Context) error {
+	sms, next, err := byName(c, pagetoken.Machines, a.e.ListStateMachines, func(sm *store.StateMachine) string { return sm.Name })
+	if err != nil {
+		return err
+	}
+	out := machineList{StateMachines: make([]StateMachine, len(sms)), NextCursor: next}
+	for i, sm := range sms {
+		out.StateMachines[i] = machineSummary(sm)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// deleteResult is the response of DELETE /v1/state-machines/{name}.
+type deleteResult struct {
+	Name              string `json:"name"`
+	AbortedExecutions int    `json:"abortedExecutions"`
+}
+
+// deleteStateMachine is DELETE /v1/state-machines/{name}[?force=true].
+func (a *API) deleteStateMachine(c echo.Context) error {
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	force, err := BoolParam(c, "force", false)
+	if err != nil {
+		return err
+	}
+	aborted, err := a.e.DeleteStateMachineStopping(c.Request().Context(), name, force)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, deleteResult{Name: name, AbortedExecutions: aborted})
+}
+
+// validation is the response of POST /v1/state-machines/validate.
+type validation struct {
+	Valid       bool                  `json:"valid"`
+	Diagnostics []apierror.Diagnostic `json:"diagnostics"`
+}
+
+// validateDefinition is POST /v1/state-machines/validate.
+func (a *API) validateDefinition(c echo.Context) error {
+	spec, err := decodeSpec(c)
+	if err != nil {
+		return err
+	}
+	ds := engine.ValidateMachineSpec(spec)
+	return c.JSON(http.StatusOK, validation{Valid: len(ds) == 0, Diagnostics: apierror.Diagnostics(ds)})
+}

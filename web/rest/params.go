@@ -1,0 +1,142 @@
+package rest
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/web/internal/apierror"
+	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
+)
+
+// defaultPage is the page size of the list endpoints when the request
+// sets no limit.
+const defaultPage = 100
+
+// pathParam returns a path parameter, unescaped: echo routes on the
+// escaped path, so "arn%3Aaws%3A…" arrives as it was sent.
+func pathParam(c echo.Context, name string) (string, error) {
+	raw := c.Param(name)
+	v, err := url.PathUnescape(raw)
+	if err != nil {
+		return "", apierror.BadParameter(name, "%q is not a valid URL-escaped path segment", raw)
+	}
+	return v, nil
+}
+
+// ExecutionARN is the execution an /executions/{arn}… request is about:
+// the arn query parameter when present (the path segment may then be
+// "-"), else the path segment.
+func ExecutionARN(c echo.Context) (string, error) {
+	if arn := c.QueryParam("arn"); arn != "" {
+		return arn, nil
+	}
+	return pathParam(c, "arn")
+}
+
+// LimitParam reads the page size: 1 to engine.MaxPage, default
+// defaultPage.
+func LimitParam(c echo.Context) (int, error) {
+	s := c.QueryParam("limit")
+	if s == "" {
+		return defaultPage, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > engine.MaxPage {
+		return 0, apierror.BadParameter("limit", "%q is not a whole number from 1 to %d", s, engine.MaxPage)
+	}
+	return n, nil
+}
+
+// BoolParam reads a true/false query parameter.
+func BoolParam(c echo.Context, name string, def bool) (bool, error) {
+	s := c.QueryParam(name)
+	if s == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, apierror.BadParameter(name, "%q is not true or false", s)
+	}
+	return b, nil
+}
+
+// timeParam reads an RFC 3339 time; absent is the zero time.
+func timeParam(c echo.Context, name string) (time.Time, error) {
+	s := c.QueryParam(name)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, apierror.BadParameter(name, "%q is not an RFC 3339 time such as 2026-01-02T15:04:05Z", s)
+	}
+	return t, nil
+}
+
+// versionParam reads a state machine version; absent is 0, the latest.
+func versionParam(c echo.Context) (int, error) {
+	s := c.QueryParam("version")
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, apierror.BadParameter("version", "%q is not a version number (1 or more)", s)
+	}
+	return n, nil
+}
+
+// waitParam reads start-sync's timeout: a Go duration ("45s", "2m") or
+// a number of seconds, at most max; absent is def.
+func waitParam(c echo.Context, def, limit time.Duration) (time.Duration, error) {
+	s := c.QueryParam("timeout")
+	if s == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		secs, numErr := strconv.ParseFloat(s, 64)
+		if numErr != nil {
+			return 0, apierror.BadParameter("timeout", "%q is neither a duration such as 45s nor a number of seconds", s)
+		}
+		d = time.Duration(secs * float64(time.Second))
+	}
+	if d <= 0 || d > limit {
+		return 0, apierror.BadParameter("timeout", "%s is not between 0 and %s", d, limit)
+	}
+	return d, nil
+}
+
+// cursorParam decodes the cursor query parameter, which must be of kind
+// (see pagetoken); absent is nil.
+func cursorParam(c echo.Context, kind string) (*pagetoken.Token, error) {
+	t, err := pagetoken.Decode(c.QueryParam("cursor"), kind)
+	if err != nil {
+		return nil, badCursor()
+	}
+	return t, nil
+}
+
+func badCursor() error {
+	return apierror.BadParameter("cursor", "not a cursor this endpoint returned (use nextCursor from the previous page, with the same filters)")
+}
+
+// byName reads a page of a listing in name order, paged by the limit and
+// cursor parameters.
+func byName[T any](c echo.Context, kind string, list func(ctx context.Context, after string, limit int) ([]T, error), name func(T) string) ([]T, string, error) {
+	limit, err := LimitParam(c)
+	if err != nil {
+		return nil, "", err
+	}
+	items, next, err := pagetoken.ByName(c.Request().Context(), kind, c.QueryParam("cursor"), limit, list, name)
+	if errors.Is(err, pagetoken.ErrInvalid) {
+		return nil, "", badCursor()
+	}
+	return items, next, err
+}

@@ -1,0 +1,113 @@
+package sfn
+
+import (
+	"context"
+	"time"
+
+	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
+)
+
+// activityPoll is how long GetActivityTask waits for a task, as AWS does.
+const activityPoll = 60 * time.Second
+
+type activityRef struct {
+	ActivityArn *string `json:"activityArn"`
+}
+
+type activityItem struct {
+	ActivityArn  string `json:"activityArn"`
+	Name         string `json:"name"`
+	CreationDate epoch  `json:"creationDate"`
+}
+
+func activityOf(a *store.Activity) activityItem {
+	return activityItem{ActivityArn: a.ARN, Name: a.Name, CreationDate: epoch(a.CreatedAt)}
+}
+
+type createActivityInput struct {
+	Name *string `json:"name"`
+	Tags []any   `json:"tags"`
+}
+
+type createActivityOutput struct {
+	ActivityArn  string `json:"activityArn"`
+	CreationDate epoch  `json:"creationDate"`
+}
+
+// createActivity creates an activity, or returns the one of that name.
+func (a *api) createActivity(ctx context.Context, in *createActivityInput) (*createActivityOutput, error) {
+	if err := required("name", in.Name); err != nil {
+		return nil, err
+	}
+	act, err := a.eng.CreateActivity(ctx, *in.Name)
+	if err != nil {
+		return nil, err
+	}
+	return &createActivityOutput{ActivityArn: act.ARN, CreationDate: epoch(act.CreatedAt)}, nil
+}
+
+// describeActivity describes an activity.
+func (a *api) describeActivity(ctx context.Context, in *activityRef) (*activityItem, error) {
+	if err := required("activityArn", in.ActivityArn); err != nil {
+		return nil, err
+	}
+	act, err := a.eng.DescribeActivity(ctx, *in.ActivityArn)
+	if err != nil {
+		return nil, err
+	}
+	item := activityOf(act)
+	return &item, nil
+}
+
+type listActivitiesInput = pageRequest
+
+type listActivitiesOutput struct {
+	Activities []activityItem `json:"activities"`
+	NextToken  *string        `json:"nextToken,omitempty"`
+}
+
+// listActivities lists activities in name order.
+func (a *api) listActivities(ctx context.Context, in *listActivitiesInput) (*listActivitiesOutput, error) {
+	acts, next, err := byName(ctx, pagetoken.Activities, in.MaxResults, in.NextToken, a.eng.ListActivities,
+		func(act *store.Activity) string { return act.Name })
+	if err != nil {
+		return nil, err
+	}
+	out := &listActivitiesOutput{Activities: make([]activityItem, len(acts)), NextToken: next}
+	for i, act := range acts {
+		out.Activities[i] = activityOf(act)
+	}
+	return out, nil
+}
+
+// deleteActivity deletes an activity.
+func (a *api) deleteActivity(ctx context.Context, in *activityRef) (*struct{}, error) {
+	if err := required("activityArn", in.ActivityArn); err != nil {
+		return nil, err
+	}
+	return &struct{}{}, a.eng.DeleteActivity(ctx, *in.ActivityArn)
+}
+
+type getActivityTaskInput struct {
+	ActivityArn *string `json:"activityArn"`
+	WorkerName  *string `json:"workerName"`
+}
+
+type getActivityTaskOutput struct {
+	TaskToken *string `json:"taskToken,omitempty"`
+	Input     *string `json:"input,omitempty"`
+}
+
+// getActivityTask long-polls for a task of the activity; an empty answer
+// means none came within a minute.
+func (a *api) getActivityTask(ctx context.Context, in *getActivityTaskInput) (*getActivityTaskOutput, error) {
+	if err := required("activityArn", in.ActivityArn); err != nil {
+		return nil, err
+	}
+	task, err := a.eng.GetActivityTask(ctx, *in.ActivityArn, orEmpty(in.WorkerName), activityPoll)
+	if err != nil || task == nil {
+		return &getActivityTaskOutput{}, err
+	}
+	return &getActivityTaskOutput{TaskToken: &task.Token, Input: &task.Input}, nil
+}

@@ -1,0 +1,459 @@
+package sfn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/history"
+	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
+)
+
+// Execution and callback operations.
+
+// Limits AWS puts on request fields.
+const (
+	maxErrorLength = 256
+	maxCauseLength = 32768
+)
+
+type startExecutionInput struct {
+	StateMachineArn *string `json:"stateMachineArn"`
+	Name            *string `json:"name"`
+	Input           *string `json:"input"`
+}
+
+type startExecutionOutput struct {
+	ExecutionArn string `json:"executionArn"`
+	StartDate    epoch  `json:"startDate"`
+}
+
+// start starts an execution, or finds the one of the same name and input.
+func (a *api) start(ctx context.Context, in *startExecutionInput) (*store.Execution, bool, error) {
+	ref, err := parseMachineARN("stateMachineArn", in.StateMachineArn)
+	if err != nil {
+		return nil, false, err
+	}
+	exec, created, err := a.eng.StartExecution(ctx, engine.StartInput{
+		StateMachine: ref.Name, Version: ref.Version, Name: orEmpty(in.Name), Input: orEmpty(in.Input),
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if exec == nil {
+		return nil, false, fmt.Errorf("execution %q of %s vanished while it was started again", orEmpty(in.Name), ref.Unqualified())
+	}
+	return exec, created, nil
+}
+
+// startExecution starts an execution. As on AWS, starting one again with
+// the same name and input returns it while it runs; once it has ended, or
+// with a different input, the name is ExecutionAlreadyExists.
+func (a *api) startExecution(ctx context.Context, in *startExecutionInput) (*startExecutionOutput, error) {
+	exec, created, err := a.start(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if !created && exec.Status != store.StatusRunning {
+		return nil, fmt.Errorf("%w: Execution Already Exists: '%s' has ended (%s)", engine.ErrExecutionAlreadyExists, exec.ARN, exec.Status)
+	}
+	return &startExecutionOutput{ExecutionArn: exec.ARN, StartDate: epoch(exec.StartedAt)}, nil
+}
+
+// dataDetails says whether execution data is in a response.
+type dataDetails struct {
+	Included bool `json:"included"`
+}
+
+type startSyncExecutionInput struct {
+	startExecutionInput
+	IncludedData string `json:"includedData"`
+}
+
+// executionResult is what DescribeExecution and StartSyncExecution both
+// answer about an execution.
+type executionResult struct {
+	ExecutionArn    string       `json:"executionArn"`
+	StateMachineArn string       `json:"stateMachineArn"`
+	Name            string       `json:"name"`
+	Status          string       `json:"status"`
+	StartDate       epoch        `json:"startDate"`
+	StopDate        *epoch       `json:"stopDate,omitempty"`
+	Input           *string      `json:"input,omitempty"`
+	InputDetails    dataDetails  `json:"inputDetails"`
+	Output          *string      `json:"output,omitempty"`
+	OutputDetails   *dataDetails `json:"outputDetails,omitempty"`
+	Error           *string      `json:"error,omitempty"`
+	Cause           *string      `json:"cause,omitempty"`
+}
+
+// resultOf describes exec, with its input and output when included.
+func resultOf(exec *store.Execution, included bool) executionResult {
+	out := executionResult{
+		ExecutionArn: exec.ARN, StateMachineArn: machineARN(exec), Name: exec.Name, Status: exec.Status,
+		StartDate: epoch(exec.StartedAt), StopDate: epochOf(exec.StoppedAt), InputDetails: dataDetails{Included: included},
+		Error: nonEmpty(orEmpty(exec.Error)), Cause: nonEmpty(orEmpty(exec.Cause)),
+	}
+	if included {
+		out.Input = &exec.Input
+		if exec.Output != nil {
+			out.Output, out.OutputDetails = exec.Output, &dataDetails{Included: true}
+		}
+	}
+	return out
+}
+
+type startSyncExecutionOutput = executionResult
+
+// startSyncExecution starts an execution and answers when it ends. AWS
+// runs only EXPRESS machines this way; Stepwise runs its STANDARD ones.
+// An execution still running after the sync timeout is stopped and
+// reported TIMED_OUT, as AWS ends an Express execution after 5 minutes;
+// one stopped by someone else is reported FAILED (a sync execution has no
+// ABORTED status).
+func (a *api) startSyncExecution(ctx context.Context, in *startSyncExecutionInput) (*startSyncExecutionOutput, error) {
+	included, err := includedData(in.IncludedData)
+	if err != nil {
+		return nil, err
+	}
+	exec, _, err := a.start(ctx, &in.startExecutionInput)
+	if err != nil {
+		return nil, err
+	}
+	arn := exec.ARN
+	waitCtx, cancel := context.WithTimeout(ctx, a.syncTimeout)
+	defer cancel()
+	exec, err = a.eng.Wait(waitCtx, arn)
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		cause := fmt.Sprintf("StartSyncExecution waits at most %s; the execution was stopped", a.syncTimeout)
+		var stopped bool
+		if exec, stopped, err = a.stop(ctx, arn, "States.Timeout", cause); stopped {
+			exec.Status = store.StatusTimedOut
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := resultOf(exec, included)
+	if exec.Status == store.StatusAborted {
+		out.Status = store.StatusFailed
+	}
+	return &out, nil
+}
+
+// includedData reads an includedData field: whether input and output are
+// in the response.
+func includedData(v string) (bool, error) {
+	switch v {
+	case "", "ALL_DATA":
+		return true, nil
+	case "METADATA_ONLY":
+		return false, nil
+	}
+	return false, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]", v)
+}
+
+type describeExecutionInput struct {
+	executionRef
+	IncludedData string `json:"includedData"`
+}
+
+type describeExecutionOutput struct {
+	executionResult
+	RedriveCount        int     `json:"redriveCount"`
+	RedriveDate         *epoch  `json:"redriveDate,omitempty"`
+	RedriveStatus       string  `json:"redriveStatus"`
+	RedriveStatusReason *string `json:"redriveStatusReason,omitempty"`
+}
+
+// describeExecution describes an execution.
+func (a *api) describeExecution(ctx context.Context, in *describeExecutionInput) (*describeExecutionOutput, error) {
+	arn, err := in.arn()
+	if err != nil {
+		return nil, err
+	}
+	included, err := includedData(in.IncludedData)
+	if err != nil {
+		return nil, err
+	}
+	exec, err := a.eng.Execution(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	out := &describeExecutionOutput{executionResult: resultOf(exec, included), RedriveCount: exec.RedriveCount, RedriveStatus: "REDRIVABLE"}
+	switch exec.Status {
+	case store.StatusRunning, store.StatusSucceeded:
+		out.RedriveStatus = "NOT_REDRIVABLE"
+		out.RedriveStatusReason = nonEmpty(fmt.Sprintf("Execution is %s and cannot be redriven", exec.Status))
+	}
+	if exec.RedriveCount > 0 {
+		if out.RedriveDate, err = a.lastRedrive(ctx, exec); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// lastRedrive finds when an execution was last redriven: the time of its
+// newest ExecutionRedriven event among the last thousand; nil if there is
+// none.
+func (a *api) lastRedrive(ctx context.Context, exec *store.Execution) (*epoch, error) {
+	before := int64(0)
+	for range 10 {
+		events, err := a.eng.History(ctx, exec.ID, before, 100, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range events {
+			if ev.Type == history.ExecutionRedriven {
+				return epochOf(&ev.Timestamp), nil
+			}
+		}
+		if len(events) < 100 {
+			break
+		}
+		before = events[len(events)-1].ID
+	}
+	return nil, nil
+}
+
+// machineARN is the ARN of an execution's state machine.
+func machineARN(exec *store.Execution) string {
+	_, machine := engine.StateMachineOf(exec)
+	return machine
+}
+
+type listExecutionsInput struct {
+	StateMachineArn *string `json:"stateMachineArn"`
+	MapRunArn       *string `json:"mapRunArn"`
+	StatusFilter    string  `json:"statusFilter"`
+	RedriveFilter   string  `json:"redriveFilter"`
+	pageRequest
+}
+
+type executionListItem struct {
+	ExecutionArn    string `json:"executionArn"`
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Status          string `json:"status"`
+	StartDate       epoch  `json:"startDate"`
+	StopDate        *epoch `json:"stopDate,omitempty"`
+	RedriveCount    *int   `json:"redriveCount,omitempty"`
+}
+
+type listExecutionsOutput struct {
+	Executions []executionListItem `json:"executions"`
+	NextToken  *string             `json:"nextToken,omitempty"`
+}
+
+// listExecutions lists a machine's executions, newest first.
+func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*listExecutionsOutput, error) {
+	if in.MapRunArn != nil {
+		return nil, awsErrorf(awsValidation, "Map runs are not exposed through the AWS protocol; list by stateMachineArn")
+	}
+	ref, err := parseMachineARN("stateMachineArn", in.StateMachineArn)
+	if err != nil {
+		return nil, err
+	}
+	limit, err := pageSize(in.MaxResults, 100, 1000)
+	if err != nil {
+		return nil, err
+	}
+	out := &listExecutionsOutput{Executions: []executionListItem{}}
+	switch in.StatusFilter {
+	case "", store.StatusRunning, store.StatusSucceeded, store.StatusFailed, store.StatusTimedOut, store.StatusAborted:
+	case "PENDING_REDRIVE":
+		return out, nil // a redrive starts at once: nothing waits for one
+	default:
+		return nil, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]", in.StatusFilter)
+	}
+	keep := func(*store.Execution) bool { return true }
+	switch in.RedriveFilter {
+	case "":
+	case "REDRIVEN":
+		keep = func(e *store.Execution) bool { return e.RedriveCount > 0 }
+	case "NOT_REDRIVEN":
+		keep = func(e *store.Execution) bool { return e.RedriveCount == 0 }
+	default:
+		return nil, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]", in.RedriveFilter)
+	}
+	sm, err := a.eng.StateMachine(ctx, ref.Name)
+	if err != nil {
+		return nil, err
+	}
+	q := engine.ExecutionQuery{StateMachine: sm.Name, Status: in.StatusFilter, Limit: limit}
+	pos, err := pageToken(in.NextToken, pagetoken.Executions)
+	if err != nil {
+		return nil, err
+	}
+	if pos != nil {
+		if pos.Of != sm.ID {
+			return nil, awsErrorf(awsInvalidToken, "Invalid Token: 'the nextToken belongs to another state machine'")
+		}
+		q.After = &engine.ExecutionPosition{StartedAt: pos.Time(), ID: pos.ID}
+	}
+	// Pages of the engine until limit executions pass the redrive filter
+	// and one more shows that there are more.
+	var found []*store.Execution
+	more := false
+	for !more {
+		page, next, err := a.eng.ListExecutions(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range page {
+			if !keep(e) {
+				continue
+			}
+			if len(found) == limit {
+				more = true
+				break
+			}
+			found = append(found, e)
+		}
+		if next == nil {
+			break
+		}
+		q.After = next
+	}
+	if more {
+		last := found[limit-1]
+		out.NextToken = pagetoken.Token{Kind: pagetoken.Executions, Of: sm.ID, Micros: last.StartedAt.UnixMicro(), ID: last.ID}.Ptr()
+	}
+	for _, e := range found {
+		item := executionListItem{
+			ExecutionArn: e.ARN, StateMachineArn: sm.ARN, Name: e.Name, Status: e.Status,
+			StartDate: epoch(e.StartedAt), StopDate: epochOf(e.StoppedAt),
+		}
+		if e.RedriveCount > 0 {
+			item.RedriveCount = &e.RedriveCount
+		}
+		out.Executions = append(out.Executions, item)
+	}
+	return out, nil
+}
+
+type stopExecutionInput struct {
+	executionRef
+	failureFields
+}
+
+// failureFields is the error and cause of a request that stops or fails.
+type failureFields struct {
+	Error *string `json:"error"`
+	Cause *string `json:"cause"`
+}
+
+// check applies AWS's length limits.
+func (f failureFields) check() error {
+	return errors.Join(maxLength("error", f.Error, maxErrorLength), maxLength("cause", f.Cause, maxCauseLength))
+}
+
+type stopExecutionOutput struct {
+	StopDate epoch `json:"stopDate"`
+}
+
+// stopExecution aborts a running execution. Stopping one that has already
+// ended changes nothing and answers with the time it ended.
+func (a *api) stopExecution(ctx context.Context, in *stopExecutionInput) (*stopExecutionOutput, error) {
+	arn, err := in.arn()
+	if err != nil {
+		return nil, err
+	}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	exec, _, err := a.stop(ctx, arn, orEmpty(in.Error), orEmpty(in.Cause))
+	if err != nil {
+		return nil, err
+	}
+	if exec.StoppedAt == nil {
+		return nil, fmt.Errorf("execution %s has no stop time after it stopped", arn)
+	}
+	return &stopExecutionOutput{StopDate: epoch(*exec.StoppedAt)}, nil
+}
+
+// stop aborts a running execution; one that has already ended is
+// returned as it is, with stopped false.
+func (a *api) stop(ctx context.Context, arn, errName, cause string) (exec *store.Execution, stopped bool, err error) {
+	exec, err = a.eng.StopExecution(ctx, arn, errName, cause)
+	if errors.Is(err, engine.ErrExecutionNotRunning) {
+		exec, err = a.eng.Execution(ctx, arn)
+		return exec, false, err
+	}
+	return exec, err == nil, err
+}
+
+type redriveExecutionInput struct {
+	executionRef
+	ClientToken *string `json:"clientToken"`
+}
+
+type redriveExecutionOutput struct {
+	RedriveDate epoch `json:"redriveDate"`
+}
+
+// redriveExecution restarts a FAILED, TIMED_OUT or ABORTED execution from
+// where it stopped.
+func (a *api) redriveExecution(ctx context.Context, in *redriveExecutionInput) (*redriveExecutionOutput, error) {
+	arn, err := in.arn()
+	if err != nil {
+		return nil, err
+	}
+	exec, err := a.eng.RedriveExecution(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	at, err := a.lastRedrive(ctx, exec)
+	if err != nil {
+		return nil, err
+	}
+	if at == nil {
+		now := epoch(time.Now())
+		at = &now
+	}
+	return &redriveExecutionOutput{RedriveDate: *at}, nil
+}
+
+type sendTaskSuccessInput struct {
+	TaskToken *string `json:"taskToken"`
+	Output    *string `json:"output"`
+}
+
+// sendTaskSuccess completes a callback task with its output.
+func (a *api) sendTaskSuccess(ctx context.Context, in *sendTaskSuccessInput) (*emptyOutput, error) {
+	if err := errors.Join(required("taskToken", in.TaskToken), required("output", in.Output)); err != nil {
+		return nil, err
+	}
+	return &emptyOutput{}, a.eng.SendTaskSuccess(ctx, *in.TaskToken, *in.Output)
+}
+
+type sendTaskFailureInput struct {
+	TaskToken *string `json:"taskToken"`
+	failureFields
+}
+
+// sendTaskFailure fails a callback task; no error name means
+// States.TaskFailed.
+func (a *api) sendTaskFailure(ctx context.Context, in *sendTaskFailureInput) (*emptyOutput, error) {
+	err := errors.Join(required("taskToken", in.TaskToken), in.check())
+	if err != nil {
+		return nil, err
+	}
+	return &emptyOutput{}, a.eng.SendTaskFailure(ctx, *in.TaskToken, orEmpty(in.Error), orEmpty(in.Cause))
+}
+
+type sendTaskHeartbeatInput struct {
+	TaskToken *string `json:"taskToken"`
+}
+
+// sendTaskHeartbeat records that a callback task is alive.
+func (a *api) sendTaskHeartbeat(ctx context.Context, in *sendTaskHeartbeatInput) (*emptyOutput, error) {
+	if err := required("taskToken", in.TaskToken); err != nil {
+		return nil, err
+	}
+	return &emptyOutput{}, a.eng.SendTaskHeartbeat(ctx, *in.TaskToken)
+}

@@ -1,0 +1,339 @@
+package sfn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/arn"
+	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
+)
+
+// State machine operations. Stepwise machines are all of type STANDARD;
+// every CreateStateMachine and UpdateStateMachine with a definition makes
+// a numbered version, whose ARN is the machine's with ":N" appended.
+
+const (
+	typeStandard = "STANDARD"
+	typeExpress  = "EXPRESS"
+)
+
+// awsLogging and awsTracing are the configurations AWS reports for a
+// machine created without them; Stepwise has neither.
+type awsLogging struct {
+	Level                string `json:"level"`
+	IncludeExecutionData bool   `json:"includeExecutionData"`
+}
+
+type awsTracing struct {
+	Enabled bool `json:"enabled"`
+}
+
+// machineVersion reads a machine with one of its versions (0 means the
+// latest).
+func (a *api) machineVersion(ctx context.Context, ref arn.StateMachine) (*store.MachineVersion, error) {
+	mv, err := a.eng.MachineVersion(ctx, ref.Name, ref.Version)
+	if errors.Is(err, engine.ErrStateMachineDoesNotExist) {
+		return nil, fmt.Errorf("%w: State Machine Does Not Exist: '%s'", engine.ErrStateMachineDoesNotExist, ref)
+	}
+	return mv, err
+}
+
+// checkType accepts the STANDARD type (or none).
+func checkType(typ string) error {
+	switch typ {
+	case "", typeStandard:
+		return nil
+	case typeExpress:
+		return awsErrorf(awsTypeNotSupported, "Stepwise runs STANDARD state machines only; EXPRESS is not supported (StartSyncExecution works on STANDARD machines)")
+	}
+	return awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", typ)
+}
+
+type createStateMachineInput struct {
+	Name       *string `json:"name"`
+	Definition *string `json:"definition"`
+	RoleArn    *string `json:"roleArn"`
+	Type       string  `json:"type"`
+	Publish    bool    `json:"publish"`
+}
+
+type createStateMachineOutput struct {
+	StateMachineArn        string  `json:"stateMachineArn"`
+	CreationDate           epoch   `json:"creationDate"`
+	StateMachineVersionArn *string `json:"stateMachineVersionArn,omitempty"`
+}
+
+// createStateMachine creates a machine. As on AWS, creating a machine
+// that exists with the same definition returns it; a different definition
+// is StateMachineAlreadyExists.
+func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInput) (*createStateMachineOutput, error) {
+	if err := required("name", in.Name); err != nil {
+		return nil, err
+	}
+	if err := required("definition", in.Definition); err != nil {
+		return nil, err
+	}
+	if err := checkType(in.Type); err != nil {
+		return nil, err
+	}
+	sm, v, err := a.eng.CreateStateMachine(ctx, *in.Name, engine.MachineSpec{Definition: *in.Definition})
+	if errors.Is(err, engine.ErrStateMachineExists) {
+		mv, lookErr := a.eng.MachineVersion(ctx, *in.Name, 0)
+		if lookErr != nil || mv.Definition != *in.Definition {
+			return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different definition", engine.ErrStateMachineExists, *in.Name)
+		}
+		sm, v = &mv.StateMachine, &store.Version{Version: mv.Version, CreatedAt: mv.VersionCreatedAt}
+	} else if err != nil {
+		return nil, err
+	}
+	out := &createStateMachineOutput{StateMachineArn: sm.ARN, CreationDate: epoch(sm.CreatedAt)}
+	if in.Publish {
+		out.StateMachineVersionArn = nonEmpty(versionARN(sm.ARN, v.Version))
+	}
+	return out, nil
+}
+
+type updateStateMachineInput struct {
+	StateMachineArn      *string     `json:"stateMachineArn"`
+	Definition           *string     `json:"definition"`
+	RoleArn              *string     `json:"roleArn"`
+	LoggingConfiguration *awsLogging `json:"loggingConfiguration"`
+	TracingConfiguration *awsTracing `json:"tracingConfiguration"`
+	Publish              bool        `json:"publish"`
+}
+
+type updateStateMachineOutput struct {
+	UpdateDate             epoch   `json:"updateDate"`
+	RevisionID             string  `json:"revisionId"`
+	StateMachineVersionArn *string `json:"stateMachineVersionArn,omitempty"`
+}
+
+// updateStateMachine adds a version with the new definition; running
+// executions keep theirs. The latest version's input schema (set through
+// the REST API) carries over.
+func (a *api) updateStateMachine(ctx context.Context, in *updateStateMachineInput) (*updateStateMachineOutput, error) {
+	ref, err := parseMachineARN("stateMachineArn", in.StateMachineArn)
+	if err != nil {
+		return nil, err
+	}
+	if ref.Version != 0 {
+		return nil, awsErrorf(awsValidation, "'%s' is a version, which cannot change; update the state machine", *in.StateMachineArn)
+	}
+	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
+		return nil, awsErrorf(awsMissingParameter, "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified")
+	}
+	latest, err := a.machineVersion(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	v := &store.Version{Version: latest.Version, CreatedAt: latest.VersionCreatedAt}
+	if in.Definition != nil {
+		spec := engine.MachineSpec{Definition: *in.Definition, InputSchema: orEmpty(latest.InputSchema)}
+		if v, err = a.eng.UpdateStateMachine(ctx, ref.Name, spec); err != nil {
+			return nil, err
+		}
+	}
+	out := &updateStateMachineOutput{UpdateDate: epoch(v.CreatedAt), RevisionID: strconv.Itoa(v.Version)}
+	if in.Publish {
+		out.StateMachineVersionArn = nonEmpty(versionARN(latest.ARN, v.Version))
+	}
+	return out, nil
+}
+
+type describeStateMachineInput struct {
+	StateMachineArn *string `json:"stateMachineArn"`
+}
+
+type describeStateMachineOutput struct {
+	StateMachineArn      string     `json:"stateMachineArn"`
+	Name                 string     `json:"name"`
+	Status               string     `json:"status"`
+	Definition           string     `json:"definition"`
+	RoleArn              string     `json:"roleArn"`
+	Type                 string     `json:"type"`
+	CreationDate         epoch      `json:"creationDate"`
+	RevisionID           string     `json:"revisionId"`
+	LoggingConfiguration awsLogging `json:"loggingConfiguration"`
+	TracingConfiguration awsTracing `json:"tracingConfiguration"`
+}
+
+// describeStateMachine describes a machine with its latest definition, or
+// a version of it when the ARN names one.
+func (a *api) describeStateMachine(ctx context.Context, in *describeStateMachineInput) (*describeStateMachineOutput, error) {
+	ref, err := parseMachineARN("stateMachineArn", in.StateMachineArn)
+	if err != nil {
+		return nil, err
+	}
+	mv, err := a.machineVersion(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	out := &describeStateMachineOutput{
+		StateMachineArn: mv.ARN, Name: mv.Name, Status: "ACTIVE", Definition: mv.Definition,
+		RoleArn: roleARN(mv.ARN), Type: typeStandard, CreationDate: epoch(mv.CreatedAt),
+		RevisionID: strconv.Itoa(mv.Version), LoggingConfiguration: awsLogging{Level: "OFF"}, TracingConfiguration: awsTracing{},
+	}
+	if ref.Version != 0 {
+		out.StateMachineArn, out.CreationDate = versionARN(mv.ARN, mv.Version), epoch(mv.VersionCreatedAt)
+	}
+	return out, nil
+}
+
+type describeStateMachineForExecutionInput struct {
+	executionRef
+}
+
+type describeStateMachineForExecutionOutput struct {
+	StateMachineArn      string     `json:"stateMachineArn"`
+	Name                 string     `json:"name"`
+	Definition           string     `json:"definition"`
+	RoleArn              string     `json:"roleArn"`
+	UpdateDate           epoch      `json:"updateDate"`
+	RevisionID           string     `json:"revisionId"`
+	LoggingConfiguration awsLogging `json:"loggingConfiguration"`
+	TracingConfiguration awsTracing `json:"tracingConfiguration"`
+}
+
+// describeStateMachineForExecution describes the machine version an
+// execution runs.
+func (a *api) describeStateMachineForExecution(ctx context.Context, in *describeStateMachineForExecutionInput) (*describeStateMachineForExecutionOutput, error) {
+	arn, err := in.arn()
+	if err != nil {
+		return nil, err
+	}
+	exec, err := a.eng.Execution(ctx, arn)
+	if err != nil {
+		return nil, err
+	}
+	sm, v, err := a.eng.ExecutionVersion(ctx, exec)
+	if err != nil {
+		return nil, err
+	}
+	return &describeStateMachineForExecutionOutput{
+		StateMachineArn: sm.ARN, Name: sm.Name, Definition: v.Definition, RoleArn: roleARN(sm.ARN),
+		UpdateDate: epoch(v.CreatedAt), RevisionID: strconv.Itoa(v.Version),
+		LoggingConfiguration: awsLogging{Level: "OFF"}, TracingConfiguration: awsTracing{},
+	}, nil
+}
+
+type listStateMachinesInput struct {
+	pageRequest
+}
+
+type stateMachineListItem struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Type            string `json:"type"`
+	CreationDate    epoch  `json:"creationDate"`
+}
+
+type listStateMachinesOutput struct {
+	StateMachines []stateMachineListItem `json:"stateMachines"`
+	NextToken     *string                `json:"nextToken,omitempty"`
+}
+
+// listStateMachines lists machines in name order.
+func (a *api) listStateMachines(ctx context.Context, in *listStateMachinesInput) (*listStateMachinesOutput, error) {
+	machines, next, err := byName(ctx, pagetoken.Machines, in.MaxResults, in.NextToken, a.eng.ListStateMachines,
+		func(sm *store.StateMachine) string { return sm.Name })
+	if err != nil {
+		return nil, err
+	}
+	out := &listStateMachinesOutput{StateMachines: make([]stateMachineListItem, len(machines)), NextToken: next}
+	for i, sm := range machines {
+		out.StateMachines[i] = stateMachineListItem{
+			StateMachineArn: sm.ARN, Name: sm.Name, Type: typeStandard, CreationDate: epoch(sm.CreatedAt),
+		}
+	}
+	return out, nil
+}
+
+type deleteStateMachineInput struct {
+	StateMachineArn *string `json:"stateMachineArn"`
+}
+
+type emptyOutput struct{}
+
+// deleteStateMachine deletes a machine. Deleting one that does not exist
+// succeeds, as on AWS; one with running executions is refused
+// (ConflictException, HTTP 409: see apierror.Table), where AWS would let
+// them finish first.
+func (a *api) deleteStateMachine(ctx context.Context, in *deleteStateMachineInput) (*emptyOutput, error) {
+	ref, err := parseMachineARN("stateMachineArn", in.StateMachineArn)
+	if err != nil {
+		return nil, err
+	}
+	if ref.Version != 0 {
+		return nil, awsErrorf(awsValidation, "'%s' is a version; Stepwise deletes whole state machines only", *in.StateMachineArn)
+	}
+	err = a.eng.DeleteStateMachine(ctx, ref.Name, false)
+	if err != nil && !errors.Is(err, engine.ErrStateMachineDoesNotExist) {
+		return nil, err
+	}
+	return &emptyOutput{}, nil
+}
+
+type validateStateMachineDefinitionInput struct {
+	Definition *string `json:"definition"`
+	Type       string  `json:"type"`
+	Severity   string  `json:"severity"`
+	MaxResults int     `json:"maxResults"`
+}
+
+type validationDiagnostic struct {
+	Severity string  `json:"severity"`
+	Code     string  `json:"code"`
+	Message  string  `json:"message"`
+	Location *string `json:"location,omitempty"`
+}
+
+type validateStateMachineDefinitionOutput struct {
+	Result      string                 `json:"result"`
+	Diagnostics []validationDiagnostic `json:"diagnostics"`
+	Truncated   bool                   `json:"truncated"`
+}
+
+// validateStateMachineDefinition checks a definition as CreateStateMachine
+// would: besides AWS's rules, a feature Stepwise cannot run yet is an
+// error (code UNSUPPORTED_FEATURE). Every diagnostic is an ERROR.
+func (a *api) validateStateMachineDefinition(_ context.Context, in *validateStateMachineDefinitionInput) (*validateStateMachineDefinitionOutput, error) {
+	if err := required("definition", in.Definition); err != nil {
+		return nil, err
+	}
+	if in.Type != "" && in.Type != typeStandard && in.Type != typeExpress {
+		return nil, checkType(in.Type)
+	}
+	switch in.Severity {
+	case "", "ERROR", "WARNING":
+	default:
+		return nil, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'severity' failed to satisfy constraint: Member must satisfy enum value set: [ERROR, WARNING]", in.Severity)
+	}
+	limit, err := pageSize(in.MaxResults, 100, 100)
+	if err != nil {
+		return nil, err
+	}
+	diags := asl.Validate([]byte(*in.Definition))
+	if len(diags) == 0 {
+		if _, err := asl.Parse([]byte(*in.Definition)); err != nil {
+			diags = []asl.Diagnostic{{Code: "UNSUPPORTED_FEATURE", Message: err.Error()}}
+		}
+	}
+	out := &validateStateMachineDefinitionOutput{Result: "OK", Diagnostics: []validationDiagnostic{}}
+	if len(diags) > 0 {
+		out.Result = "FAIL"
+	}
+	if len(diags) > limit {
+		diags, out.Truncated = diags[:limit], true
+	}
+	for _, d := range diags {
+		out.Diagnostics = append(out.Diagnostics, validationDiagnostic{
+			Severity: "ERROR", Code: d.Code, Message: d.Message, Location: nonEmpty(d.Pointer),
+		})
+	}
+	return out, nil
+}

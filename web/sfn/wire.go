@@ -1,0 +1,182 @@
+package sfn
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/stepwise-run/stepwise/internal/arn"
+	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
+)
+
+// The protocol's conventions for fields: times as epoch seconds, absent
+// strings left out, AWS's validation messages; page tokens and ARNs.
+
+func newRequestID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// epoch is a time that AWS JSON protocols write as seconds since the Unix
+// epoch, with milliseconds as the fraction.
+type epoch time.Time
+
+// MarshalJSON writes the time as a number of seconds.
+func (t epoch) MarshalJSON() ([]byte, error) {
+	ms := time.Time(t).UnixMilli()
+	sec, frac := ms/1000, ms%1000
+	if frac < 0 {
+		sec, frac = sec-1, frac+1000
+	}
+	return []byte(fmt.Sprintf("%d.%03d", sec, frac)), nil
+}
+
+// epochOf returns t as an epoch, or nil when t is nil.
+func epochOf(t *time.Time) *epoch {
+	if t == nil {
+		return nil
+	}
+	e := epoch(*t)
+	return &e
+}
+
+// nonEmpty returns a pointer to s, or nil when s is empty: AWS leaves
+// absent strings out rather than sending them empty.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// orEmpty returns *p, or "" when p is nil.
+func orEmpty(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// required checks that a request field is present.
+func required(field string, v *string) error {
+	if v == nil || *v == "" {
+		return awsErrorf(awsValidation, "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", field)
+	}
+	return nil
+}
+
+// maxLength checks a request field's length limit.
+func maxLength(field string, v *string, limit int) error {
+	if v != nil && len(*v) > limit {
+		return awsErrorf(awsValidation, "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", field, limit)
+	}
+	return nil
+}
+
+// pageSize reads a maxResults: 0 means def, anything outside 0..max is an
+// error.
+func pageSize(maxResults, def, max int) (int, error) {
+	if maxResults < 0 || maxResults > max {
+		return 0, awsErrorf(awsValidation, "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 0 and %d", maxResults, max)
+	}
+	if maxResults == 0 {
+		return def, nil
+	}
+	return maxResults, nil
+}
+
+// pageToken decodes a nextToken of kind; absent is nil.
+func pageToken(token *string, kind string) (*pagetoken.Token, error) {
+	t, err := pagetoken.Decode(orEmpty(token), kind)
+	if err != nil {
+		return nil, awsErrorf(awsInvalidToken, "Invalid Token: 'nextToken %q was not returned by this operation'", orEmpty(token))
+	}
+	return t, nil
+}
+
+// byName reads a page of a listing in name order (see pagetoken.ByName).
+func byName[T any](ctx context.Context, kind string, maxResults int, token *string,
+	list func(ctx context.Context, after string, limit int) ([]T, error), name func(T) string) ([]T, *string, error) {
+	limit, err := pageSize(maxResults, 100, 1000)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, next, err := pagetoken.ByName(ctx, kind, orEmpty(token), limit, list, name)
+	if errors.Is(err, pagetoken.ErrInvalid) {
+		_, err = pageToken(token, kind)
+	}
+	return items, nonEmpty(next), err
+}
+
+// ARNs are parsed by internal/arn; region and account are not checked: a
+// machine is found by its name.
+
+// parseMachineARN parses a state machine ARN, optionally qualified with a
+// version number (an alias is not supported).
+func parseMachineARN(field string, s *string) (arn.StateMachine, error) {
+	if err := required(field, s); err != nil {
+		return arn.StateMachine{}, err
+	}
+	ref, err := arn.ParseStateMachine(*s)
+	if err != nil {
+		return arn.StateMachine{}, awsErrorf(awsInvalidArn, "Invalid Arn: '%s' is not a state machine ARN", *s)
+	}
+	if ref.Alias != "" {
+		return arn.StateMachine{}, awsErrorf(awsValidation, "'%s' qualifies the state machine with an alias; Stepwise does not support aliases yet", *s)
+	}
+	return ref, nil
+}
+
+// executionRef is the executionArn field of a request.
+type executionRef struct {
+	ExecutionArn *string `json:"executionArn"`
+}
+
+// arn checks and returns the executionArn.
+func (r executionRef) arn() (string, error) { return parseExecutionARN("executionArn", r.ExecutionArn) }
+
+// pageRequest is the paging fields of a list request.
+type pageRequest struct {
+	MaxResults int     `json:"maxResults"`
+	NextToken  *string `json:"nextToken"`
+}
+
+// parseExecutionARN checks the shape of an execution ARN.
+func parseExecutionARN(field string, s *string) (string, error) {
+	if err := required(field, s); err != nil {
+		return "", err
+	}
+	if _, err := arn.ParseExecution(*s); err != nil {
+		return "", awsErrorf(awsInvalidArn, "Invalid Arn: '%s' is not an execution ARN", *s)
+	}
+	return *s, nil
+}
+
+// space is where the resource of an ARN lives; zero if it is no ARN.
+func space(s string) arn.Space {
+	a, err := arn.Parse(s)
+	if err != nil {
+		return arn.Space{}
+	}
+	return arn.Space{Partition: a.Partition, Region: a.Region, Account: a.Account}
+}
+
+// versionARN is the ARN of a version of the machine of machineARN.
+func versionARN(machineARN string, version int) string {
+	m, err := arn.ParseStateMachine(machineARN)
+	if err != nil {
+		return machineARN + ":" + strconv.Itoa(version)
+	}
+	return m.Space.Version(m.Name, version)
+}
+
+// roleARN is the role AWS responses name where a state machine's role
+// belongs. Stepwise runs no role (the roleArn of a request is ignored), so
+// it is a fixed placeholder in the machine's account.
+func roleARN(anyARN string) string { return space(anyARN).Role("stepwise") }
