@@ -1,7 +1,8 @@
 -- name: InsertTaskLeases :exec
 INSERT INTO stepwise_task_leases (run_id, seq, until, args)
-SELECT * FROM ROWS FROM (unnest(sqlc.arg(run_ids)::bigint[]), unnest(sqlc.arg(seqs)::bigint[]), unnest(sqlc.arg(untils)::timestamptz[]),
-                     unnest(sqlc.arg(args)::text[]))
+SELECT u.run_id, u.seq, u.until, u.args
+FROM ROWS FROM (unnest(sqlc.arg(run_ids)::bigint[]), unnest(sqlc.arg(seqs)::bigint[]), unnest(sqlc.arg(untils)::timestamptz[]),
+                unnest(sqlc.arg(args)::text[])) AS u(run_id, seq, until, args)
 ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, until = excluded.until, args = excluded.args;
 
 -- name: DeleteTaskLeases :exec

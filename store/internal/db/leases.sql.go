@@ -109,8 +109,9 @@ func (q *Queries) HeldTaskLeases(ctx context.Context, arg HeldTaskLeasesParams) 
 
 const insertTaskLeases = `-- name: InsertTaskLeases :exec
 INSERT INTO stepwise_task_leases (run_id, seq, until, args)
-SELECT unnest FROM ROWS FROM (unnest($1::bigint[]), unnest($2::bigint[]), unnest($3::timestamptz[]),
-                     unnest($4::text[]))
+SELECT u.run_id, u.seq, u.until, u.args
+FROM ROWS FROM (unnest($1::bigint[]), unnest($2::bigint[]), unnest($3::timestamptz[]),
+                unnest($4::text[])) AS u(run_id, seq, until, args)
 ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, until = excluded.until, args = excluded.args
 `
 
