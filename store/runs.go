@@ -46,7 +46,7 @@ type Run struct {
 
 // runRow is a generated row of a whole run; each converts to Run.
 type runRow interface {
-	db.GetRunRow | db.GetRunByTokenRow | db.TopRunRow | db.GetRunsRow
+	db.GetRunRow | db.GetRunByTokenRow | db.TopRunRow
 }
 
 func oneRun[R runRow](row R, err error) (*Run, error) {
@@ -57,17 +57,8 @@ func oneRun[R runRow](row R, err error) (*Run, error) {
 	return &r, nil
 }
 
-func runPtrs[R runRow](rows []R, err error) ([]*Run, error) {
-	if err != nil {
-		return nil, err
-	}
-	runs := make([]Run, len(rows))
-	out := make([]*Run, len(rows))
-	for i, r := range rows {
-		runs[i] = Run(r)
-		out[i] = &runs[i]
-	}
-	return out, nil
+func runPtrs(rows []db.GetRunsRow, err error) ([]*Run, error) {
+	return ptrs(rows, err, func(r *db.GetRunsRow) *Run { return (*Run)(r) })
 }
 
 // InsertRun creates a run and returns its id.

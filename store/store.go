@@ -68,26 +68,6 @@ func conflict(err error) error {
 	return err
 }
 
-// batchResults reads the results of a sent pgx.Batch through the
-// generated methods, so that a statement queued in a batch is scanned by
-// the same generated code as one run on its own: each Query, QueryRow or
-// Exec returns the batch's next result, whatever statement and arguments
-// it is given. Callers pass the statement's own method in the order the
-// batch queued db's exported statement texts.
-type batchResults struct{ res pgx.BatchResults }
-
-func (b batchResults) Exec(context.Context, string, ...any) (pgconn.CommandTag, error) {
-	return b.res.Exec()
-}
-
-func (b batchResults) Query(context.Context, string, ...any) (pgx.Rows, error) {
-	return b.res.Query()
-}
-
-func (b batchResults) QueryRow(context.Context, string, ...any) pgx.Row {
-	return b.res.QueryRow()
-}
-
 // The generated rows of the queries that read a store type have that
 // type's fields, so a row converts to it without a copy; conv is that
 // conversion.
