@@ -62,7 +62,7 @@ func InsertActivityTask(ctx context.Context, q Querier, t *ActivityTask) error {
 // ClaimActivityTask takes the oldest waiting task of an activity for a
 // worker; ErrNotFound means none is waiting.
 func ClaimActivityTask(ctx context.Context, q Querier, activity, worker string) (*ActivityTask, error) {
-	row, err := queries(q).ClaimActivityTask(ctx, db.ClaimActivityTaskParams{Activity: activity, Worker: &worker})
+	row, err := queries(q).ClaimActivityTask(ctx, db.ClaimActivityTaskParams{Activity: activity, Worker: worker})
 	return onePtr(row, err, func(r *db.ClaimActivityTaskRow) *ActivityTask { return (*ActivityTask)(r) })
 }
 

@@ -18,7 +18,7 @@ INSERT INTO stepwise_activity_tasks (token, activity, execution_id, run_id, seq,
 VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: ClaimActivityTask :one
-UPDATE stepwise_activity_tasks SET claimed_at = now(), worker = sqlc.arg(worker)
+UPDATE stepwise_activity_tasks SET claimed_at = now(), worker = sqlc.arg(worker)::text
 WHERE token = (
     SELECT w.token FROM stepwise_activity_tasks AS w
     WHERE w.activity = sqlc.arg(activity) AND w.claimed_at IS NULL

@@ -10,7 +10,7 @@ import (
 )
 
 const claimActivityTask = `-- name: ClaimActivityTask :one
-UPDATE stepwise_activity_tasks SET claimed_at = now(), worker = $1
+UPDATE stepwise_activity_tasks SET claimed_at = now(), worker = $1::text
 WHERE token = (
     SELECT w.token FROM stepwise_activity_tasks AS w
     WHERE w.activity = $2 AND w.claimed_at IS NULL
@@ -22,7 +22,7 @@ RETURNING token, activity, execution_id, run_id, seq, input
 `
 
 type ClaimActivityTaskParams struct {
-	Worker   *string
+	Worker   string
 	Activity string
 }
 
