@@ -1,4 +1,6 @@
 -- name: InsertTaskLeases :exec
+-- Writes leases, replacing a run's earlier one. ROWS FROM (unnest(a),
+-- unnest(b)) is what PostgreSQL makes of unnest(a, b), which sqlc cannot type.
 INSERT INTO stepwise_task_leases (run_id, seq, until, args)
 SELECT u.run_id, u.seq, u.until, u.args
 FROM ROWS FROM (unnest(sqlc.arg(run_ids)::bigint[]), unnest(sqlc.arg(seqs)::bigint[]), unnest(sqlc.arg(untils)::timestamptz[]),

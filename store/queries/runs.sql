@@ -4,6 +4,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)
 RETURNING id;
 
 -- name: InsertPendingRuns :exec
+-- PENDING children of a run, one per input (ROWS FROM: see InsertTaskLeases).
 INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, state, state_input)
 SELECT sqlc.arg(execution_id), sqlc.arg(parent_id)::bigint, r.idx, sqlc.arg(machine_path), 'PENDING', sqlc.arg(state), r.input
 FROM ROWS FROM (unnest(sqlc.arg(idx)::integer[]), unnest(sqlc.arg(inputs)::text[])) AS r(idx, input);

@@ -122,6 +122,8 @@ type InsertTaskLeasesParams struct {
 	Args   []string
 }
 
+// Writes leases, replacing a run's earlier one. ROWS FROM (unnest(a),
+// unnest(b)) is what PostgreSQL makes of unnest(a, b), which sqlc cannot type.
 func (q *Queries) InsertTaskLeases(ctx context.Context, arg InsertTaskLeasesParams) error {
 	_, err := q.db.Exec(ctx, insertTaskLeases,
 		arg.RunIds,

@@ -415,6 +415,7 @@ type InsertPendingRunsParams struct {
 	Inputs      []string
 }
 
+// PENDING children of a run, one per input (ROWS FROM: see InsertTaskLeases).
 func (q *Queries) InsertPendingRuns(ctx context.Context, arg InsertPendingRunsParams) error {
 	_, err := q.db.Exec(ctx, insertPendingRuns,
 		arg.ExecutionID,
