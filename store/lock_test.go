@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/internal/testkit"
@@ -20,14 +21,7 @@ func TestLockExecutionWithRunAfterWait(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := testkit.NewPool(t)
-	sm, err := store.InsertStateMachine(ctx, pool, "m", "arn:m")
-	require.NoError(t, err)
-	_, err = store.InsertVersion(ctx, pool, sm.ID, `{"StartAt":"A"}`, nil)
-	require.NoError(t, err)
-	exec, err := store.InsertExecution(ctx, pool, &store.Execution{ARN: "arn:e", StateMachineID: sm.ID, Version: 1, Name: "e", Input: `{}`, StartedAt: time.Now()})
-	require.NoError(t, err)
-	runID, err := store.InsertRun(ctx, pool, &store.Run{ExecutionID: exec.ID, MachinePath: "[]", Status: store.RunRunning, State: "A"})
-	require.NoError(t, err)
+	exec, runID := newRun(t, pool)
 
 	holder, err := pool.Begin(ctx)
 	require.NoError(t, err)
@@ -62,4 +56,20 @@ func TestLockExecutionWithRunAfterWait(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, exec.ID, e.ID)
 	require.Nil(t, r, "no such run")
+}
+
+// newRun creates a machine "m" with one version, an execution "e" of it
+// and the execution's RUNNING top-level run.
+func newRun(t testing.TB, pool *pgxpool.Pool) (*store.Execution, int64) {
+	ctx := context.Background()
+	sm, err := store.InsertStateMachine(ctx, pool, "m", "arn:m")
+	require.NoError(t, err)
+	_, err = store.InsertVersion(ctx, pool, sm.ID, `{"StartAt":"A"}`, nil)
+	require.NoError(t, err)
+	exec, err := store.InsertExecution(ctx, pool, &store.Execution{ARN: "arn:e", StateMachineID: sm.ID, Version: 1, Name: "e", Input: `{}`, StartedAt: time.Now()})
+	require.NoError(t, err)
+	in := `{"a":1}`
+	runID, err := store.InsertRun(ctx, pool, &store.Run{ExecutionID: exec.ID, MachinePath: "[]", Status: store.RunRunning, State: "A", StateInput: &in})
+	require.NoError(t, err)
+	return exec, runID
 }

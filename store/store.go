@@ -1,21 +1,14 @@
-// Package store keeps Stepwise's durable state in PostgreSQL through pgx:
-// state machines and their versions, executions, runs (the top-level run
-// of an execution and its Parallel/Map child runs), history events and the
-// registry of worker functions. Every statement lives in queries/*.sql;
-// every function takes a Querier, so the engine can run it inside the
-// transaction that also inserts and completes River jobs.
 package store
 
 import (
 	"context"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/stepwise-run/stepwise/store/internal/db"
 )
 
 // ErrNotFound is returned when a row looked up does not exist.
@@ -32,39 +25,8 @@ type Querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-//go:embed queries/*.sql
-var queryFiles embed.FS
-
-// queries maps each "-- name: X" block of queries/*.sql to its statement.
-var queries = loadQueries()
-
-func loadQueries() map[string]string {
-	out := map[string]string{}
-	files, err := fs.Glob(queryFiles, "queries/*.sql")
-	if err != nil {
-		panic(err)
-	}
-	for _, f := range files {
-		data, err := fs.ReadFile(queryFiles, f)
-		if err != nil {
-			panic(err)
-		}
-		for _, block := range strings.Split(string(data), "-- name: ")[1:] {
-			name, body, _ := strings.Cut(block, "\n")
-			out[strings.TrimSpace(name)] = strings.TrimSpace(body)
-		}
-	}
-	return out
-}
-
-// sql returns the named statement; a missing name is a programming error.
-func sql(name string) string {
-	q, ok := queries[name]
-	if !ok {
-		panic(fmt.Sprintf("store: no query named %q", name))
-	}
-	return q
-}
+// queries runs the generated statements on q.
+func queries(q Querier) *db.Queries { return db.New(q) }
 
 // notFound maps pgx.ErrNoRows to ErrNotFound.
 func notFound(err error) error {
@@ -74,14 +36,71 @@ func notFound(err error) error {
 	return err
 }
 
+// PostgreSQL error codes (SQLSTATE) the store's callers tell apart.
+const (
+	codeUniqueViolation     = "23505"
+	codeForeignKeyViolation = "23503"
+)
+
+// hasCode reports whether err is a PostgreSQL error with the given code.
+func hasCode(err error, code string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == code
+}
+
+// IsUniqueViolation reports whether err is PostgreSQL's unique_violation
+// (23505): a row with the same key exists.
+func IsUniqueViolation(err error) bool { return hasCode(err, codeUniqueViolation) }
+
+// IsForeignKeyViolation reports whether err is PostgreSQL's
+// foreign_key_violation (23503): a referenced row does not exist.
+func IsForeignKeyViolation(err error) bool { return hasCode(err, codeForeignKeyViolation) }
+
 // AsConflict maps a unique violation (a name already taken) to ErrConflict.
 func AsConflict(err error) error { return conflict(err) }
 
 // conflict maps a unique violation to ErrConflict.
 func conflict(err error) error {
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+	if errors.As(err, &pgErr) && pgErr.Code == codeUniqueViolation {
 		return fmt.Errorf("%w: %s", ErrConflict, pgErr.Detail)
 	}
 	return err
+}
+
+// The generated rows of the queries that read a store type have that
+// type's fields, so a row converts to it without a copy; conv is that
+// conversion.
+
+// onePtr returns the row of a generated :one method as a *T, or
+// ErrNotFound.
+func onePtr[R, T any](row R, err error, conv func(*R) *T) (*T, error) {
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return conv(&row), nil
+}
+
+// ptrs returns pointers to the rows of a generated :many method as *T.
+func ptrs[R, T any](rows []R, err error, conv func(*R) *T) ([]*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, len(rows))
+	for i := range rows {
+		out[i] = conv(&rows[i])
+	}
+	return out, nil
+}
+
+// vals returns the rows of a generated :many method as T values.
+func vals[R, T any](rows []R, err error, conv func(*R) *T) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, len(rows))
+	for i := range rows {
+		out[i] = *conv(&rows[i])
+	}
+	return out, nil
 }

@@ -1,51 +1,68 @@
--- name: InsertExecution
+-- name: InsertExecution :one
+-- A name already taken in the machine returns no row.
 INSERT INTO stepwise_executions (arn, state_machine_id, version, name, status, input, started_at)
 VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)
 ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
           started_at, stopped_at, last_event_id, redrive_count;
 
--- name: GetExecutionByName
-SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
-       started_at, stopped_at, last_event_id, redrive_count
-FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2;
-
--- name: GetExecution
+-- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count
 FROM stepwise_executions WHERE id = $1;
 
--- name: GetExecutionByARN
+-- name: GetExecutionByName :one
+SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
+       started_at, stopped_at, last_event_id, redrive_count
+FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2;
+
+-- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count
 FROM stepwise_executions WHERE arn = $1;
 
--- name: RedriveExecution
+-- name: RedriveExecution :exec
 UPDATE stepwise_executions
 SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stopped_at = NULL,
     redrive_count = redrive_count + 1, last_event_id = $2
 WHERE id = $1;
 
--- name: ListExecutions
+-- name: ListExecutions :many
+-- Newest first (by start time, then id). A zero machine id or empty status
+-- matches every one; started_at lies in [started_after, started_before);
+-- the page holds the executions older than (at_start, at_id).
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count
 FROM stepwise_executions
-WHERE ($1::bigint = 0 OR state_machine_id = $1)
-  AND ($2::text = '' OR status = $2)
-  AND name LIKE $3
-  AND (started_at, id) < ($4, $5)
+WHERE (sqlc.arg(state_machine_id)::bigint = 0 OR state_machine_id = sqlc.arg(state_machine_id))
+  AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status))
+  AND name LIKE sqlc.arg(name_like)::text
+  AND started_at >= sqlc.arg(started_after)::timestamptz
+  AND started_at < sqlc.arg(started_before)::timestamptz
+  AND (started_at, id) < (sqlc.arg(at_start)::timestamptz, sqlc.arg(at_id)::bigint)
 ORDER BY started_at DESC, id DESC
-LIMIT $6;
+LIMIT sqlc.arg(max_rows);
 
--- name: ListEvents
-SELECT execution_id, id, previous_id, type, timestamp, state, details
-FROM stepwise_events WHERE execution_id = $1 AND id > $2 ORDER BY id LIMIT $3;
-
--- name: ListEventsReverse
-SELECT execution_id, id, previous_id, type, timestamp, state, details
-FROM stepwise_events WHERE execution_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3;
-
--- name: LockExecutions
+-- name: LockExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count
-FROM stepwise_executions WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE;
+FROM stepwise_executions WHERE id = ANY(sqlc.arg(ids)::bigint[]) ORDER BY id FOR UPDATE;
+
+-- name: ListRunningExecutions :many
+SELECT id, arn FROM stepwise_executions
+WHERE state_machine_id = $1 AND status = 'RUNNING' AND id > sqlc.arg(after_id)
+ORDER BY id LIMIT sqlc.arg(max_rows);
+
+-- name: CountRunningExecutions :one
+SELECT count(*) FROM stepwise_executions WHERE state_machine_id = $1 AND status = 'RUNNING';
+
+-- name: CountExecutionsByStatus :many
+SELECT status, count(*) FROM stepwise_executions GROUP BY status;
+
+-- name: NewExecutionIDs :many
+-- Ids for executions about to be created with their top-level runs.
+SELECT nextval('stepwise_executions_id_seq') AS execution_id, nextval('stepwise_runs_id_seq') AS run_id
+FROM generate_series(1, sqlc.arg(n)::integer);
+
+-- name: ExecutionProgress :one
+SELECT last_event_id, status FROM stepwise_executions WHERE id = $1;

@@ -1,48 +1,49 @@
--- Leases of the tasks a process runs itself (see migration 0005). A lease
--- belongs to one task: its run at one sequence number.
-
--- name: InsertTaskLeases
+-- name: InsertTaskLeases :exec
+-- Writes leases, replacing a run's earlier one. ROWS FROM (unnest(a),
+-- unnest(b)) is what PostgreSQL makes of unnest(a, b), which sqlc cannot type.
 INSERT INTO stepwise_task_leases (run_id, seq, until, args)
-SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[])
+SELECT u.run_id, u.seq, u.until, u.args
+FROM ROWS FROM (unnest(sqlc.arg(run_ids)::bigint[]), unnest(sqlc.arg(seqs)::bigint[]), unnest(sqlc.arg(untils)::timestamptz[]),
+                unnest(sqlc.arg(args)::text[])) AS u(run_id, seq, until, args)
 ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, until = excluded.until, args = excluded.args;
 
--- name: DeleteTaskLeases
+-- name: DeleteTaskLeases :exec
 -- Ends the leases of tasks whose results are recorded.
 DELETE FROM stepwise_task_leases AS l
-USING unnest($1::bigint[], $2::bigint[]) AS u(run_id, seq)
+USING ROWS FROM (unnest(sqlc.arg(run_ids)::bigint[]), unnest(sqlc.arg(seqs)::bigint[])) AS u(run_id, seq)
 WHERE l.run_id = u.run_id AND l.seq = u.seq;
 
--- name: DeleteRunLeases
+-- name: DeleteRunLeases :exec
 -- Ends the leases of runs whose tasks are cancelled.
-DELETE FROM stepwise_task_leases WHERE run_id = ANY($1::bigint[]);
+DELETE FROM stepwise_task_leases WHERE run_id = ANY(sqlc.arg(run_ids)::bigint[]);
 
--- name: ExtendTaskLeases
+-- name: ExtendTaskLeases :many
 -- Pushes the given leases forward and returns the runs of those it moved.
 -- Rows another transaction holds (a result being recorded, a lease being
 -- taken over) are skipped rather than waited for.
 WITH held AS (
     SELECT l.run_id FROM stepwise_task_leases AS l
-    JOIN unnest($1::bigint[], $2::bigint[]) AS u(run_id, seq) ON l.run_id = u.run_id AND l.seq = u.seq
+    JOIN ROWS FROM (unnest(sqlc.arg(run_ids)::bigint[]), unnest(sqlc.arg(seqs)::bigint[])) AS u(run_id, seq) ON l.run_id = u.run_id AND l.seq = u.seq
     FOR UPDATE OF l SKIP LOCKED
 )
-UPDATE stepwise_task_leases AS l SET until = $3 FROM held WHERE l.run_id = held.run_id
+UPDATE stepwise_task_leases AS l SET until = sqlc.arg(until) FROM held WHERE l.run_id = held.run_id
 RETURNING l.run_id;
 
--- name: HeldTaskLeases
+-- name: HeldTaskLeases :many
 -- The runs among the given leases whose lease still exists.
 SELECT l.run_id FROM stepwise_task_leases AS l
-JOIN unnest($1::bigint[], $2::bigint[]) AS u(run_id, seq) ON l.run_id = u.run_id AND l.seq = u.seq;
+JOIN ROWS FROM (unnest(sqlc.arg(run_ids)::bigint[]), unnest(sqlc.arg(seqs)::bigint[])) AS u(run_id, seq) ON l.run_id = u.run_id AND l.seq = u.seq;
 
--- name: TakeExpiredTaskLeases
--- Deletes up to $1 leases that ran out and returns their tasks' arguments.
+-- name: TakeExpiredTaskLeases :many
+-- Deletes up to max_rows leases that ran out and returns their tasks' arguments.
 DELETE FROM stepwise_task_leases WHERE run_id IN (
     SELECT run_id FROM stepwise_task_leases WHERE until < now()
-    ORDER BY until LIMIT $1 FOR UPDATE SKIP LOCKED)
+    ORDER BY until LIMIT sqlc.arg(max_rows) FOR UPDATE SKIP LOCKED)
 RETURNING args;
 
--- name: ReleaseTaskLeases
+-- name: ReleaseTaskLeases :many
 -- Deletes the given leases and returns their tasks' arguments.
 DELETE FROM stepwise_task_leases AS l
-USING unnest($1::bigint[], $2::bigint[]) AS u(run_id, seq)
+USING ROWS FROM (unnest(sqlc.arg(run_ids)::bigint[]), unnest(sqlc.arg(seqs)::bigint[])) AS u(run_id, seq)
 WHERE l.run_id = u.run_id AND l.seq = u.seq
 RETURNING l.args;

@@ -24,7 +24,6 @@ import (
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/migrations"
-	"github.com/stepwise-run/stepwise/store"
 )
 
 // Config says where and how much to run; zero fields take defaults.
@@ -173,10 +172,10 @@ func (r *runner) createTemplate(ctx context.Context) error {
 	if _, err := migrations.Up(ctx, pool); err != nil {
 		return fmt.Errorf("migrate the benchmark database: %w", err)
 	}
-	if err := store.SeedHistory(ctx, pool, historySize); err != nil {
+	if err := seedHistory(ctx, pool, historySize); err != nil {
 		return fmt.Errorf("seed the benchmark database: %w", err)
 	}
-	return store.AnalyzeTables(ctx, pool)
+	return analyzeTables(ctx, pool)
 }
 
 // create creates a database, from template when set, and returns its name.
@@ -284,7 +283,7 @@ func (r *runner) openDatabase(ctx context.Context) (*env, error) {
 // begin marks the start of the measured part.
 func (v *env) begin(ctx context.Context) error {
 	var err error
-	if v.commits, err = store.CommitCount(ctx, v.pool); err != nil {
+	if v.commits, err = commitCount(ctx, v.pool); err != nil {
 		return err
 	}
 	if v.cpu, err = backendCPU(ctx, v.pool); err != nil {
@@ -301,7 +300,7 @@ func (v *env) end(ctx context.Context, res *Result) error {
 	res.PeakHeapMB = v.heap.stop()
 	res.Seconds = elapsed.Seconds()
 	res.PerSecond = float64(res.Count) / elapsed.Seconds()
-	commits, err := store.CommitCount(ctx, v.pool)
+	commits, err := commitCount(ctx, v.pool)
 	if err != nil {
 		return err
 	}

@@ -8,15 +8,13 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/stepwise-run/stepwise/store"
 )
 
 // backendCPU returns the CPU time, in clock ticks (1/100 s), of each
 // server process connected to the pool's database, read from /proc; a
 // server on another machine reads as none.
 func backendCPU(ctx context.Context, pool *pgxpool.Pool) (map[int32]int64, error) {
-	pids, err := store.DatabaseBackends(ctx, pool)
+	pids, err := databaseBackends(ctx, pool)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/store"
+	"github.com/stepwise-run/stepwise/internal/history"
 )
 
 // parked parks n executions, half on a Wait of an hour and half on a
@@ -70,11 +70,11 @@ func (v *env) park(ctx context.Context, n int) error {
 		return err
 	}
 	for {
-		waiting, err := store.CountEvents(ctx, v.pool, "WaitStateEntered")
+		waiting, err := countEvents(ctx, v.pool, history.WaitStateEntered)
 		if err != nil {
 			return err
 		}
-		called, err := store.CountEvents(ctx, v.pool, "TaskStarted")
+		called, err := countEvents(ctx, v.pool, history.TaskStarted)
 		if err != nil {
 			return err
 		}

@@ -90,7 +90,7 @@ func (r *runner) runExecutions(ctx context.Context, fns *activities.Registry, de
 		v.close()
 		return nil, nil, err
 	}
-	d, err := store.ExecutionDurations(ctx, v.pool, v.started)
+	d, err := executionDurations(ctx, v.pool, v.started)
 	setLatency(res, "execution", d)
 	return v, res, err
 }
@@ -113,7 +113,7 @@ func (v *env) warmUp(ctx context.Context, machine string, n int, input func(i in
 	if err := v.waitStopped(ctx, 0); err != nil {
 		return err
 	}
-	return store.AnalyzeTables(ctx, v.pool)
+	return analyzeTables(ctx, v.pool)
 }
 
 // startAll starts n executions.
@@ -205,7 +205,7 @@ func saga(ctx context.Context, r *runner, n int) (*Result, error) {
 	}
 	v, res, err := r.runExecutions(ctx, reg, def, n, input)
 	if err == nil {
-		counts, cerr := store.CountStatusesSince(ctx, v.pool, v.started)
+		counts, cerr := countStatusesSince(ctx, v.pool, v.started)
 		err = cerr
 		res.Note = fmt.Sprintf("%d succeeded, %d compensated", counts[store.StatusSucceeded], counts[store.StatusFailed])
 	}
@@ -272,7 +272,7 @@ func dispatchLatency(ctx context.Context, r *runner, n int) (*Result, error) {
 	if err := v.end(ctx, res); err != nil {
 		return nil, err
 	}
-	d, err := store.DispatchLatencies(ctx, v.pool)
+	d, err := dispatchLatencies(ctx, v.pool)
 	setLatency(res, "dispatch", d)
 	return res, err
 }

@@ -4,10 +4,11 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/stepwise-run/stepwise/store/internal/db"
 )
 
-// Activity is a named Task resource served by polling workers.
+// Activity is a named Task resource served by polling workers. Its fields
+// are db.StepwiseActivity's.
 type Activity struct {
 	ID        int64     `db:"id"`
 	Name      string    `db:"name"`
@@ -15,29 +16,32 @@ type Activity struct {
 	CreatedAt time.Time `db:"created_at"`
 }
 
+func asActivity(r *db.StepwiseActivity) *Activity { return (*Activity)(r) }
+
 // InsertActivity creates an activity, or returns the one of that name.
 func InsertActivity(ctx context.Context, q Querier, name, arn string) (*Activity, error) {
-	rows, _ := q.Query(ctx, sql("InsertActivity"), name, arn)
-	return pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Activity])
+	row, err := queries(q).InsertActivity(ctx, db.InsertActivityParams{Name: name, ARN: arn})
+	if err != nil {
+		return nil, err
+	}
+	return (*Activity)(&row), nil
 }
 
 // GetActivity reads an activity by name.
 func GetActivity(ctx context.Context, q Querier, name string) (*Activity, error) {
-	rows, _ := q.Query(ctx, sql("GetActivity"), name)
-	a, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Activity])
-	return a, notFound(err)
+	row, err := queries(q).GetActivity(ctx, name)
+	return onePtr(row, err, asActivity)
 }
 
 // ListActivities returns up to limit activities named after "after".
 func ListActivities(ctx context.Context, q Querier, after string, limit int) ([]*Activity, error) {
-	rows, _ := q.Query(ctx, sql("ListActivities"), after, limit)
-	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Activity])
+	rows, err := queries(q).ListActivities(ctx, db.ListActivitiesParams{After: after, MaxRows: int32(limit)})
+	return ptrs(rows, err, asActivity)
 }
 
 // DeleteActivity removes an activity.
 func DeleteActivity(ctx context.Context, q Querier, name string) error {
-	_, err := q.Exec(ctx, sql("DeleteActivity"), name)
-	return err
+	return queries(q).DeleteActivity(ctx, name)
 }
 
 // ActivityTask is a task waiting for, or taken by, an activity worker.
@@ -52,20 +56,17 @@ type ActivityTask struct {
 
 // InsertActivityTask queues a task for the activity's workers.
 func InsertActivityTask(ctx context.Context, q Querier, t *ActivityTask) error {
-	_, err := q.Exec(ctx, sql("InsertActivityTask"), t.Token, t.Activity, t.ExecutionID, t.RunID, t.Seq, t.Input)
-	return err
+	return queries(q).InsertActivityTask(ctx, db.InsertActivityTaskParams(*t))
 }
 
 // ClaimActivityTask takes the oldest waiting task of an activity for a
 // worker; ErrNotFound means none is waiting.
 func ClaimActivityTask(ctx context.Context, q Querier, activity, worker string) (*ActivityTask, error) {
-	rows, _ := q.Query(ctx, sql("ClaimActivityTask"), activity, worker)
-	t, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[ActivityTask])
-	return t, notFound(err)
+	row, err := queries(q).ClaimActivityTask(ctx, db.ClaimActivityTaskParams{Activity: activity, Worker: worker})
+	return onePtr(row, err, func(r *db.ClaimActivityTaskRow) *ActivityTask { return (*ActivityTask)(r) })
 }
 
 // DeleteActivityTask removes a task that closed.
 func DeleteActivityTask(ctx context.Context, q Querier, token string) error {
-	_, err := q.Exec(ctx, sql("DeleteActivityTask"), token)
-	return err
+	return queries(q).DeleteActivityTask(ctx, token)
 }

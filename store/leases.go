@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/stepwise-run/stepwise/store/internal/db"
 )
 
 // TaskLease is the lease of a task a process runs itself: the task of run
@@ -33,51 +33,44 @@ func InsertTaskLeases(ctx context.Context, q Querier, leases []TaskLease) error 
 	for i, l := range leases {
 		runs[i], seqs[i], until[i], args[i] = l.RunID, l.Seq, l.Until, l.Args
 	}
-	_, err := q.Exec(ctx, sql("InsertTaskLeases"), runs, seqs, until, args)
-	return err
+	return queries(q).InsertTaskLeases(ctx, db.InsertTaskLeasesParams{RunIds: runs, Seqs: seqs, Untils: until, Args: args})
 }
 
 // DeleteTaskLeases ends the given leases.
 func DeleteTaskLeases(ctx context.Context, q Querier, keys []LeaseKey) error {
 	runs, seqs := keyColumns(keys)
-	_, err := q.Exec(ctx, sql("DeleteTaskLeases"), runs, seqs)
-	return err
+	return queries(q).DeleteTaskLeases(ctx, db.DeleteTaskLeasesParams{RunIds: runs, Seqs: seqs})
 }
 
 // DeleteRunLeases ends the leases of runs, whatever their sequence number.
 func DeleteRunLeases(ctx context.Context, q Querier, runs []int64) error {
-	_, err := q.Exec(ctx, sql("DeleteRunLeases"), runs)
-	return err
+	return queries(q).DeleteRunLeases(ctx, runs)
 }
 
 // ExtendTaskLeases moves the given leases on to until and returns the
 // runs of those it moved; leases locked by another transaction are skipped.
 func ExtendTaskLeases(ctx context.Context, q Querier, keys []LeaseKey, until time.Time) ([]int64, error) {
 	runs, seqs := keyColumns(keys)
-	rows, _ := q.Query(ctx, sql("ExtendTaskLeases"), runs, seqs, until)
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	return queries(q).ExtendTaskLeases(ctx, db.ExtendTaskLeasesParams{RunIds: runs, Seqs: seqs, Until: until})
 }
 
 // HeldTaskLeases returns the runs of those of the given leases that exist.
 func HeldTaskLeases(ctx context.Context, q Querier, keys []LeaseKey) ([]int64, error) {
 	runs, seqs := keyColumns(keys)
-	rows, _ := q.Query(ctx, sql("HeldTaskLeases"), runs, seqs)
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	return queries(q).HeldTaskLeases(ctx, db.HeldTaskLeasesParams{RunIds: runs, Seqs: seqs})
 }
 
 // TakeExpiredTaskLeases deletes up to limit leases that ran out and
 // returns their tasks' arguments.
 func TakeExpiredTaskLeases(ctx context.Context, q Querier, limit int) ([]string, error) {
-	rows, _ := q.Query(ctx, sql("TakeExpiredTaskLeases"), limit)
-	return pgx.CollectRows(rows, pgx.RowTo[string])
+	return queries(q).TakeExpiredTaskLeases(ctx, int32(limit))
 }
 
 // ReleaseTaskLeases deletes the given leases and returns their tasks'
 // arguments.
 func ReleaseTaskLeases(ctx context.Context, q Querier, keys []LeaseKey) ([]string, error) {
 	runs, seqs := keyColumns(keys)
-	rows, _ := q.Query(ctx, sql("ReleaseTaskLeases"), runs, seqs)
-	return pgx.CollectRows(rows, pgx.RowTo[string])
+	return queries(q).ReleaseTaskLeases(ctx, db.ReleaseTaskLeasesParams{RunIds: runs, Seqs: seqs})
 }
 
 func keyColumns(keys []LeaseKey) (runs, seqs []int64) {

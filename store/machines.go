@@ -4,10 +4,11 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/stepwise-run/stepwise/store/internal/db"
 )
 
 // StateMachine is a named state machine; its definitions are Versions.
+// Its fields are db.StepwiseStateMachine's.
 type StateMachine struct {
 	ID            int64     `db:"id"`
 	Name          string    `db:"name"`
@@ -16,7 +17,8 @@ type StateMachine struct {
 	CreatedAt     time.Time `db:"created_at"`
 }
 
-// Version is one immutable definition of a state machine.
+// Version is one immutable definition of a state machine. Its fields are
+// db.StepwiseStateMachineVersion's.
 type Version struct {
 	StateMachineID int64     `db:"state_machine_id"`
 	Version        int       `db:"version"`
@@ -25,85 +27,81 @@ type Version struct {
 	CreatedAt      time.Time `db:"created_at"`
 }
 
-func oneMachine(ctx context.Context, q Querier, query string, args ...any) (*StateMachine, error) {
-	rows, _ := q.Query(ctx, sql(query), args...)
-	sm, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[StateMachine])
-	return sm, notFound(err)
+func asMachine(r *db.StepwiseStateMachine) *StateMachine { return (*StateMachine)(r) }
+
+func asVersion(r *db.StepwiseStateMachineVersion) *Version { return (*Version)(r) }
+
+func oneMachine(row db.StepwiseStateMachine, err error) (*StateMachine, error) {
+	return onePtr(row, err, asMachine)
+}
+
+func oneVersion(row db.StepwiseStateMachineVersion, err error) (*Version, error) {
+	return onePtr(row, err, asVersion)
 }
 
 // InsertStateMachine creates a state machine with no version yet.
 func InsertStateMachine(ctx context.Context, q Querier, name, arn string) (*StateMachine, error) {
-	sm, err := oneMachine(ctx, q, "InsertStateMachine", name, arn)
+	sm, err := oneMachine(queries(q).InsertStateMachine(ctx, db.InsertStateMachineParams{Name: name, ARN: arn}))
 	return sm, conflict(err)
 }
 
 // GetStateMachineByName looks a state machine up by name.
 func GetStateMachineByName(ctx context.Context, q Querier, name string) (*StateMachine, error) {
-	return oneMachine(ctx, q, "GetStateMachineByName", name)
+	return oneMachine(queries(q).GetStateMachineByName(ctx, name))
 }
 
 // GetStateMachine looks a state machine up by id.
 func GetStateMachine(ctx context.Context, q Querier, id int64) (*StateMachine, error) {
-	return oneMachine(ctx, q, "GetStateMachineByID", id)
+	return oneMachine(queries(q).GetStateMachine(ctx, id))
 }
 
 // LockStateMachine reads a state machine and locks it until the
 // transaction ends.
 func LockStateMachine(ctx context.Context, q Querier, id int64) (*StateMachine, error) {
-	return oneMachine(ctx, q, "LockStateMachine", id)
+	return oneMachine(queries(q).LockStateMachine(ctx, id))
 }
 
 // ListStateMachines returns up to limit machines named after "after", in
 // name order.
 func ListStateMachines(ctx context.Context, q Querier, after string, limit int) ([]*StateMachine, error) {
-	rows, _ := q.Query(ctx, sql("ListStateMachines"), after, limit)
-	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[StateMachine])
+	rows, err := queries(q).ListStateMachines(ctx, db.ListStateMachinesParams{After: after, MaxRows: int32(limit)})
+	return ptrs(rows, err, asMachine)
 }
 
 // DeleteStateMachine removes a machine with its versions.
 func DeleteStateMachine(ctx context.Context, q Querier, id int64) error {
-	_, err := q.Exec(ctx, sql("DeleteStateMachine"), id)
-	return err
-}
-
-// CountRunningExecutions counts a machine's RUNNING executions.
-func CountRunningExecutions(ctx context.Context, q Querier, id int64) (int64, error) {
-	var n int64
-	err := q.QueryRow(ctx, sql("CountRunningExecutions"), id).Scan(&n)
-	return n, err
+	return queries(q).DeleteStateMachine(ctx, id)
 }
 
 // InsertVersion adds the next numbered version of a state machine.
 func InsertVersion(ctx context.Context, q Querier, machineID int64, definition string, inputSchema *string) (*Version, error) {
-	rows, _ := q.Query(ctx, sql("InsertVersion"), machineID, definition, inputSchema)
-	v, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Version])
-	return v, notFound(err)
+	return oneVersion(queries(q).InsertVersion(ctx, db.InsertVersionParams{StateMachineID: machineID,
+		Definition: definition, InputSchema: inputSchema}))
 }
 
 // GetVersion reads one version of a state machine.
 func GetVersion(ctx context.Context, q Querier, machineID int64, version int) (*Version, error) {
-	rows, _ := q.Query(ctx, sql("GetVersion"), machineID, version)
-	v, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Version])
-	return v, notFound(err)
+	return oneVersion(queries(q).GetVersion(ctx, db.GetVersionParams{StateMachineID: machineID, Version: version}))
 }
 
 // ListVersions returns every version of a machine, newest first.
 func ListVersions(ctx context.Context, q Querier, machineID int64) ([]*Version, error) {
-	rows, _ := q.Query(ctx, sql("ListVersions"), machineID)
-	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[Version])
+	rows, err := queries(q).ListVersions(ctx, machineID)
+	return ptrs(rows, err, asVersion)
 }
 
-// RegisterFunction records that a worker serves the named function.
-func RegisterFunction(ctx context.Context, q Querier, name string) error {
-	_, err := q.Exec(ctx, sql("UpsertFunction"), name)
-	return err
+// VersionInfo is a state machine version without its definition.
+type VersionInfo struct {
+	Version        int       `db:"version"`
+	CreatedAt      time.Time `db:"created_at"`
+	HasInputSchema bool      `db:"has_input_schema"`
 }
 
-// FunctionKnown reports whether any worker ever registered the function.
-func FunctionKnown(ctx context.Context, q Querier, name string) (bool, error) {
-	var ok bool
-	err := q.QueryRow(ctx, sql("FunctionKnown"), name).Scan(&ok)
-	return ok, err
+// ListVersionInfo returns every version of a machine, newest first,
+// without definitions.
+func ListVersionInfo(ctx context.Context, q Querier, machineID int64) ([]VersionInfo, error) {
+	rows, err := queries(q).ListVersionInfo(ctx, machineID)
+	return vals(rows, err, func(r *db.ListVersionInfoRow) *VersionInfo { return (*VersionInfo)(r) })
 }
 
 // MachineVersion is a state machine with one of its versions.
@@ -118,7 +116,12 @@ type MachineVersion struct {
 // GetMachineVersion reads a machine by name with a version of it (0 means
 // the latest) in one query.
 func GetMachineVersion(ctx context.Context, q Querier, name string, version int) (*MachineVersion, error) {
-	rows, _ := q.Query(ctx, sql("GetMachineVersion"), name, version)
-	mv, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[MachineVersion])
-	return mv, notFound(err)
+	r, err := queries(q).GetMachineVersion(ctx, db.GetMachineVersionParams{Name: name, Version: int32(version)})
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &MachineVersion{
+		StateMachine: StateMachine{ID: r.ID, Name: r.Name, ARN: r.ARN, LatestVersion: r.LatestVersion, CreatedAt: r.CreatedAt},
+		Version:      r.Version, Definition: r.Definition, InputSchema: r.InputSchema, VersionCreatedAt: r.VersionCreatedAt,
+	}, nil
 }
