@@ -15,6 +15,7 @@ import (
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/history"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -242,11 +243,7 @@ func TestParallelFailureStopsSiblings(t *testing.T) {
 	start := time.Now()
 	requireFailed(t, h.run("par", "p", `{}`), "Boom")
 	require.Less(t, time.Since(start), 15*time.Second)
-	select {
-	case <-cancelled:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the running sibling's context was not cancelled")
-	}
+	testkit.Receive(t, cancelled, 10*time.Second, "cancellation of the running sibling's context")
 }
 
 func TestStopCancelsRunningTask(t *testing.T) {
@@ -269,11 +266,7 @@ func TestStopCancelsRunningTask(t *testing.T) {
 	stopped, err := h.e.StopExecution(ctx, exec.ARN, "User.Cancel", "changed my mind")
 	require.NoError(t, err)
 	require.Equal(t, store.StatusAborted, stopped.Status)
-	select {
-	case <-cancelled:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the task's context was not cancelled")
-	}
+	testkit.Receive(t, cancelled, 10*time.Second, "cancellation of the task's context")
 	events := h.events(stopped)
 	require.Equal(t, history.ExecutionAborted, events[len(events)-1])
 	_, err = h.e.StopExecution(ctx, exec.ARN, "", "")

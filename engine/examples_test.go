@@ -52,14 +52,9 @@ func TestApprovalCallbacks(t *testing.T) {
 		return exec
 	}
 	token := func() string {
-		select {
-		case r := <-requests:
-			require.Len(t, r.TaskToken, 43)
-			return r.TaskToken
-		case <-time.After(10 * time.Second):
-			t.Fatal("no approval request arrived")
-			return ""
-		}
+		r := testkit.Receive(t, requests, 10*time.Second, "approval request")
+		require.Len(t, r.TaskToken, 43)
+		return r.TaskToken
 	}
 
 	approved := start("approve-me")

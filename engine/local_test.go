@@ -44,11 +44,7 @@ func TestLocalTaskLeases(t *testing.T) {
 	stopped, err := api.StopExecution(ctx, exec.ARN, "User.Cancel", "")
 	require.NoError(t, err)
 	require.Equal(t, store.StatusAborted, stopped.Status)
-	select {
-	case <-cancelled:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the local task's context was not cancelled after another engine stopped its execution")
-	}
+	testkit.Receive(t, cancelled, 5*time.Second, "cancellation of the local task's context after another engine stopped its execution")
 }
 
 // Local tasks wait for a slot up to a backlog of 100 per slot; the tasks

@@ -12,7 +12,5 @@ func TestMain(m *testing.M) {
 		runChild(url)
 		return
 	}
-	code := m.Run()
-	testkit.DropTemplate()
-	os.Exit(code)
+	testkit.Main(m)
 }

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/history"
@@ -45,7 +43,7 @@ func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store
 	if err == nil {
 		return s.exec, true, nil
 	}
-	if isForeignKeyViolation(err) {
+	if store.IsForeignKeyViolation(err) {
 		// The machine was deleted by another process since it was read.
 		e.forgetMachine(mv.Name)
 		return nil, false, fmt.Errorf("%w: %s (version %d)", ErrStateMachineDoesNotExist, in.StateMachine, in.Version)
@@ -130,13 +128,6 @@ func (e *Engine) begin(ctx context.Context, pg *pipeline, exec *store.Execution,
 	l := &live{run: run, m: m, varsRead: true} // a new run has no variables yet
 	t.enterState(l, m.StartAt, input)
 	return t, t.advance(l, t.enter(l))
-}
-
-// isForeignKeyViolation reports whether err is PostgreSQL's
-// foreign_key_violation.
-func isForeignKeyViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23503"
 }
 
 func quote(s string) string {

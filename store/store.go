@@ -36,25 +36,32 @@ func notFound(err error) error {
 	return err
 }
 
-// PostgreSQL error codes (SQLSTATE) the store's callers tell apart.
+// PostgreSQL error codes (SQLSTATE) that Stepwise tells apart: the one
+// list of them.
 const (
-	codeUniqueViolation     = "23505"
-	codeForeignKeyViolation = "23503"
+	CodeUniqueViolation     = "23505" // a row with the same key exists
+	CodeForeignKeyViolation = "23503" // a referenced row does not exist
+	CodeInvalidCatalog      = "3D000" // the database does not exist
+	CodeDuplicateDatabase   = "42P04" // CREATE DATABASE of an existing one
+	CodeUndefinedTable      = "42P01" // the schema is not migrated
 )
 
-// hasCode reports whether err is a PostgreSQL error with the given code.
-func hasCode(err error, code string) bool {
+// Code returns the SQLSTATE of the PostgreSQL error err wraps, or "" when
+// err wraps none.
+func Code(err error) string {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == code
+	if errors.As(err, &pgErr) {
+		return pgErr.Code
+	}
+	return ""
 }
 
-// IsUniqueViolation reports whether err is PostgreSQL's unique_violation
-// (23505): a row with the same key exists.
-func IsUniqueViolation(err error) bool { return hasCode(err, codeUniqueViolation) }
+// IsUniqueViolation reports whether err is PostgreSQL's unique_violation.
+func IsUniqueViolation(err error) bool { return Code(err) == CodeUniqueViolation }
 
 // IsForeignKeyViolation reports whether err is PostgreSQL's
-// foreign_key_violation (23503): a referenced row does not exist.
-func IsForeignKeyViolation(err error) bool { return hasCode(err, codeForeignKeyViolation) }
+// foreign_key_violation.
+func IsForeignKeyViolation(err error) bool { return Code(err) == CodeForeignKeyViolation }
 
 // AsConflict maps a unique violation (a name already taken) to ErrConflict.
 func AsConflict(err error) error { return conflict(err) }
@@ -62,7 +69,7 @@ func AsConflict(err error) error { return conflict(err) }
 // conflict maps a unique violation to ErrConflict.
 func conflict(err error) error {
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == codeUniqueViolation {
+	if errors.As(err, &pgErr) && pgErr.Code == CodeUniqueViolation {
 		return fmt.Errorf("%w: %s", ErrConflict, pgErr.Detail)
 	}
 	return err

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -13,11 +12,7 @@ import (
 	"github.com/stepwise-run/stepwise/store"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testkit.DropTemplate()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testkit.Main(m) }
 
 func TestExecutionsAndEvents(t *testing.T) {
 	t.Parallel()

@@ -15,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/stepwise-run/stepwise/store"
 )
 
 // defaultDatabaseURL is the database every command uses unless --database
@@ -25,11 +27,8 @@ const defaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/stepwise?sslmode=
 // unreachable server fails fast instead of hanging.
 const connectTimeout = 5 * time.Second
 
-// PostgreSQL error codes the commands explain.
+// What the commands suggest.
 const (
-	codeInvalidCatalog   = "3D000" // the database does not exist
-	codeDuplicateDB      = "42P04" // CREATE DATABASE of an existing one
-	codeUndefinedTable   = "42P01" // the schema is not migrated
 	migrateHint          = "run `stepwise migrate up`"
 	startPostgreSQLHints = "start one (e.g. `docker compose up -d postgres` in the repository, " +
 		"`docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:15`, " +
@@ -98,7 +97,7 @@ func openPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 func connectError(cfg *pgx.ConnConfig, err error) error {
 	var pgErr *pgconn.PgError
 	switch {
-	case errors.As(err, &pgErr) && pgErr.Code == codeInvalidCatalog:
+	case store.Code(err) == store.CodeInvalidCatalog:
 		return fmt.Errorf("%s: %w (%s to create it)", where(&cfg.Config), errNoDatabase, migrateHint)
 	case errors.As(err, &pgErr):
 		return fmt.Errorf("%s: %s", where(&cfg.Config), pgErr.Message)
@@ -146,8 +145,7 @@ func createDatabase(ctx context.Context, cfg *pgx.ConnConfig) error {
 	}
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{cfg.Database}.Sanitize())
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == codeDuplicateDB {
+	if store.Code(err) == store.CodeDuplicateDatabase {
 		return nil
 	}
 	if err != nil {
@@ -174,7 +172,7 @@ func prepareDatabase(ctx context.Context, url string, out io.Writer) (*pgxpool.P
 // database.
 func explain(err error) error {
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == codeUndefinedTable {
+	if errors.As(err, &pgErr) && pgErr.Code == store.CodeUndefinedTable {
 		return fmt.Errorf("the database is not migrated (%s): %s", pgErr.Message, migrateHint)
 	}
 	return err

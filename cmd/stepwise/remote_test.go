@@ -9,12 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/stepwise-run/stepwise/activities"
-	"github.com/stepwise-run/stepwise/examples/orders"
 	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/web"
@@ -24,20 +21,17 @@ import (
 const testKey = "s3cret"
 
 // remoteAPI is a REST API server on a driving engine with the example
-// functions; approvals receives the approval example's task requests.
+// functions.
 type remoteAPI struct {
-	endpoint  string
-	approvals chan orders.ApprovalRequest
+	endpoint string
+	engine   *testengine.Orders
 }
 
 // newRemoteAPI starts an engine on a fresh database and serves its REST
 // API over HTTP, requiring testKey as the bearer token.
 func newRemoteAPI(t *testing.T) *remoteAPI {
 	t.Helper()
-	reg := activities.NewRegistry()
-	approvals := make(chan orders.ApprovalRequest, 16)
-	orders.Register(reg, &orders.Config{OnApprovalRequest: func(r orders.ApprovalRequest) { approvals <- r }})
-	e := testengine.New(t, reg, nil)
+	e := testengine.NewOrders(t, nil)
 	// Like web.Keys.Authorize: task callbacks need no key.
 	authorize := func(r *http.Request) error {
 		if !strings.HasPrefix(r.URL.Path, "/v1/tasks/") && r.Header.Get("Authorization") != "Bearer "+testKey {
@@ -45,21 +39,9 @@ func newRemoteAPI(t *testing.T) *remoteAPI {
 		}
 		return nil
 	}
-	srv := httptest.NewServer(web.New(e, &web.Config{Authorize: authorize}).Handler())
+	srv := httptest.NewServer(web.New(e.Engine, &web.Config{Authorize: authorize}).Handler())
 	t.Cleanup(srv.Close)
-	return &remoteAPI{endpoint: srv.URL, approvals: approvals}
-}
-
-// token waits for the next approval request's task token.
-func (a *remoteAPI) token(t *testing.T) string {
-	t.Helper()
-	select {
-	case r := <-a.approvals:
-		return r.TaskToken
-	case <-time.After(10 * time.Second):
-		t.Fatal("no approval request arrived")
-		return ""
-	}
+	return &remoteAPI{endpoint: srv.URL, engine: e}
 }
 
 // TestRemote drives the sm, exec and task commands through the REST API.
@@ -129,7 +111,7 @@ func TestRemoteTasks(t *testing.T) {
 	requireCLI(t, "sm", "create", "approval", def, ep, key)
 
 	execARN := field(t, requireCLI(t, "exec", "start", "approval", "--input-file", input, ep, key), "arn")
-	token := a.token(t)
+	token := a.engine.Token(t)
 	require.Contains(t, requireCLI(t, "task", "heartbeat", token, ep), "heartbeat recorded")
 	require.Contains(t, requireCLI(t, "task", "success", token, "--output", `{"approvedBy":"grace"}`, ep), "task succeeded")
 	started, err := arn.ParseExecution(execARN)
@@ -139,7 +121,7 @@ func TestRemoteTasks(t *testing.T) {
 	require.Contains(t, out, `"approvedBy":"grace"`)
 
 	pending := field(t, requireCLI(t, "exec", "start", "approval", "--input", `{"orderId":"o-2","amount":5}`, ep, key), "arn")
-	a.token(t)
+	a.engine.Token(t)
 	out = requireCLI(t, "exec", "stop", pending, "--error", "Cancelled", "--cause", "changed my mind", ep, key)
 	require.Contains(t, out, "status: ABORTED\nerror: Cancelled\ncause: changed my mind")
 	code, _, stderr := cli(t, "exec", "stop", pending, ep, key)

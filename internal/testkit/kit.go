@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stepwise-run/stepwise/examples"
 )
@@ -14,21 +15,39 @@ import (
 // folder of examples/, such as "order-saga").
 func Example(t testing.TB, name string) string {
 	t.Helper()
-	def, err := examples.Definition(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return def
+	return must(t)(examples.Definition(name))
 }
 
 // ExampleInput returns the sample input of the example name.
 func ExampleInput(t testing.TB, name string) string {
 	t.Helper()
-	in, err := examples.Input(name)
-	if err != nil {
-		t.Fatal(err)
+	return must(t)(examples.Input(name))
+}
+
+// must returns a function that fails t on a non-nil error and otherwise
+// returns the value.
+func must(t testing.TB) func(string, error) string {
+	return func(v string, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
 	}
-	return in
+}
+
+// Receive returns the next value from ch, or fails the test when none
+// arrives within d; what names the awaited value in the failure.
+func Receive[T any](t testing.TB, ch <-chan T, d time.Duration, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(d):
+		t.Fatalf("no %s within %s", what, d)
+		var zero T
+		return zero
+	}
 }
 
 // Corpus returns the path of the conformance corpus, shared/conformance

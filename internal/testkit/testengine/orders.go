@@ -7,6 +7,7 @@ import (
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 // Orders is an engine of New with the example order functions registered;
@@ -31,11 +32,5 @@ func NewOrders(t testing.TB, obs engine.Observer) *Orders {
 // Token waits for the next approval request and returns its task token.
 func (o *Orders) Token(t testing.TB) string {
 	t.Helper()
-	select {
-	case r := <-o.Approvals:
-		return r.TaskToken
-	case <-time.After(10 * time.Second):
-		t.Fatal("no approval request arrived")
-		return ""
-	}
+	return testkit.Receive(t, o.Approvals, 10*time.Second, "approval request").TaskToken
 }

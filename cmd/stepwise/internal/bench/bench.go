@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -18,12 +17,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/migrations"
+	"github.com/stepwise-run/stepwise/store"
 )
 
 // Config says where and how much to run; zero fields take defaults.
@@ -137,8 +136,7 @@ func Run(ctx context.Context, cfg Config) ([]*Result, error) {
 // when that database does not exist (a fresh server), to "postgres".
 func (r *runner) admin(ctx context.Context) (*pgx.Conn, error) {
 	conn, err := pgx.Connect(ctx, r.cfg.ServerURL)
-	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) || pgErr.Code != "3D000" {
+	if store.Code(err) != store.CodeInvalidCatalog {
 		return conn, err
 	}
 	cfg, perr := pgx.ParseConfig(r.cfg.ServerURL)
