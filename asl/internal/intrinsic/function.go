@@ -8,34 +8,49 @@ import (
 )
 
 // function is one intrinsic function: its name, how many arguments it takes
-// (max < 0 for no limit) and its body, which receives the evaluated
-// arguments once their number has been checked.
+// (max < 0 for no limit), what the leading ones must be, and its body, which
+// receives the evaluated arguments once their number and those kinds have
+// been checked, the numbers among them converted to int64.
 type function struct {
 	name     string
 	min, max int
+	params   []kind
 	run      func(c *Call, env *Env, args []any) (any, error)
 }
 
+// kind is what an argument must be.
+type kind int
+
+const (
+	anything     kind = iota // any value, as it is
+	aString                  // a string
+	aShortString             // a string of at most maxEncodeLength characters
+	anArray                  // an array: []any
+	anObject                 // an object: map[string]any
+	anInt                    // a number, truncated toward zero to a 32-bit int64
+	aRoundedInt              // a number, rounded half up to a 32-bit int64
+)
+
 // functions holds every intrinsic function by name. It is never modified.
 var functions = byName(
-	&function{"States.Format", 1, -1, format},
-	&function{"States.StringToJson", 1, 1, stringToJSON},
-	&function{"States.JsonToString", 1, 1, jsonToString},
-	&function{"States.Array", 0, -1, array},
-	&function{"States.ArrayPartition", 2, 2, arrayPartition},
-	&function{"States.ArrayContains", 2, 2, arrayContains},
-	&function{"States.ArrayRange", 3, 3, arrayRange},
-	&function{"States.ArrayGetItem", 2, 2, arrayGetItem},
-	&function{"States.ArrayLength", 1, 1, arrayLength},
-	&function{"States.ArrayUnique", 1, 1, arrayUnique},
-	&function{"States.Base64Encode", 1, 1, base64Encode},
-	&function{"States.Base64Decode", 1, 1, base64Decode},
-	&function{"States.Hash", 2, 2, hashDigest},
-	&function{"States.JsonMerge", 3, 3, jsonMerge},
-	&function{"States.MathRandom", 2, 3, mathRandom},
-	&function{"States.MathAdd", 2, 2, mathAdd},
-	&function{"States.StringSplit", 2, 2, stringSplit},
-	&function{"States.UUID", 0, 0, uuid},
+	&function{"States.Format", 1, -1, nil, format},
+	&function{"States.StringToJson", 1, 1, []kind{aString}, stringToJSON},
+	&function{"States.JsonToString", 1, 1, nil, jsonToString},
+	&function{"States.Array", 0, -1, nil, array},
+	&function{"States.ArrayPartition", 2, 2, []kind{anArray, anInt}, arrayPartition},
+	&function{"States.ArrayContains", 2, 2, []kind{anArray}, arrayContains},
+	&function{"States.ArrayRange", 3, 3, []kind{anInt, anInt, anInt}, arrayRange},
+	&function{"States.ArrayGetItem", 2, 2, []kind{anArray, anInt}, arrayGetItem},
+	&function{"States.ArrayLength", 1, 1, []kind{anArray}, arrayLength},
+	&function{"States.ArrayUnique", 1, 1, []kind{anArray}, arrayUnique},
+	&function{"States.Base64Encode", 1, 1, []kind{aShortString}, base64Encode},
+	&function{"States.Base64Decode", 1, 1, []kind{aShortString}, base64Decode},
+	&function{"States.Hash", 2, 2, nil, hashDigest},
+	&function{"States.JsonMerge", 3, 3, []kind{anObject, anObject}, jsonMerge},
+	&function{"States.MathRandom", 2, 3, []kind{anInt, anInt}, mathRandom},
+	&function{"States.MathAdd", 2, 2, []kind{aRoundedInt, aRoundedInt}, mathAdd},
+	&function{"States.StringSplit", 2, 2, []kind{aString, aString}, stringSplit},
+	&function{"States.UUID", 0, 0, nil, uuid},
 )
 
 func byName(fns ...*function) map[string]*function {
@@ -44,6 +59,47 @@ func byName(fns ...*function) map[string]*function {
 		m[f.name] = f
 	}
 	return m
+}
+
+// checkArgs fails unless the arguments suit the function: their number, then
+// the kind of each declared one, in order. It converts the numbers among them
+// to int64 in place.
+func (c *Call) checkArgs(args []any) error {
+	if err := c.fn.checkCount(len(args)); err != nil {
+		return err
+	}
+	for i, k := range c.fn.params {
+		if i == len(args) {
+			break
+		}
+		v, err := c.arg(k, args, i)
+		if err != nil {
+			return err
+		}
+		args[i] = v
+	}
+	return nil
+}
+
+// arg returns args[i] if it is of kind k, converted as the kind says.
+func (c *Call) arg(k kind, args []any, i int) (v any, err error) {
+	switch k {
+	case aString:
+		v, err = c.stringArg(args, i)
+	case aShortString:
+		v, err = c.limitedString(args, i)
+	case anArray:
+		v, err = c.arrayArg(args, i)
+	case anObject:
+		v, err = c.objectArg(args, i)
+	case anInt:
+		v, err = c.intArg(args, i)
+	case aRoundedInt:
+		v, err = c.roundedIntArg(args, i)
+	default:
+		v = args[i]
+	}
+	return v, err
 }
 
 // checkCount fails unless n arguments suit the function.
