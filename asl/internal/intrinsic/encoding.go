@@ -26,19 +26,6 @@ var hashes = map[string]func() hash.Hash{
 	"SHA-512": sha512.New,
 }
 
-// limitedString returns args[i] if it is a string of at most
-// maxEncodeLength characters.
-func (c *Call) limitedString(args []any, i int) (string, error) {
-	s, err := c.stringArg(args, i)
-	if err != nil {
-		return "", err
-	}
-	if n := javaLength(s); n > maxEncodeLength {
-		return "", invalid(c.fn.name, "the %s argument has %d characters, more than the limit of %d", ordinal(i), n, maxEncodeLength)
-	}
-	return s, nil
-}
-
 // base64Encode encodes the UTF-8 bytes of a string in standard Base64 with
 // padding.
 func base64Encode(c *Call, _ *Env, args []any) (any, error) {

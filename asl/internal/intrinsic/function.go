@@ -81,25 +81,36 @@ func (c *Call) checkArgs(args []any) error {
 	return nil
 }
 
-// arg returns args[i] if it is of kind k, converted as the kind says.
-func (c *Call) arg(k kind, args []any, i int) (v any, err error) {
+// arg returns args[i] if it is of kind k, a number converted to int64.
+func (c *Call) arg(k kind, args []any, i int) (any, error) {
+	var ok bool
+	var what string
 	switch k {
-	case aString:
-		v, err = c.stringArg(args, i)
-	case aShortString:
-		v, err = c.limitedString(args, i)
+	case anInt: // a Java int: truncated toward zero, within 32 bits
+		return c.toInt(args, i, math.Trunc)
+	case aRoundedInt: // rounded half up, as Java's Math.round does
+		return c.toInt(args, i, roundHalfUp)
+	case aString, aShortString:
+		_, ok = args[i].(string)
+		what = "a string"
 	case anArray:
-		v, err = c.arrayArg(args, i)
+		_, ok = args[i].([]any)
+		what = "an array"
 	case anObject:
-		v, err = c.objectArg(args, i)
-	case anInt:
-		v, err = c.intArg(args, i)
-	case aRoundedInt:
-		v, err = c.roundedIntArg(args, i)
+		_, ok = args[i].(map[string]any)
+		what = "an object"
 	default:
-		v = args[i]
+		return args[i], nil
 	}
-	return v, err
+	if !ok {
+		return nil, invalid(c.fn.name, "the %s argument must be %s, not %s", ordinal(i), what, jsonvalue.TypeName(args[i]))
+	}
+	if k == aShortString {
+		if n := javaLength(args[i].(string)); n > maxEncodeLength {
+			return nil, invalid(c.fn.name, "the %s argument has %d characters, more than the limit of %d", ordinal(i), n, maxEncodeLength)
+		}
+	}
+	return args[i], nil
 }
 
 // checkCount fails unless n arguments suit the function.
@@ -134,53 +145,24 @@ func ordinal(i int) string {
 
 // stringArg returns args[i] if it is a string.
 func (c *Call) stringArg(args []any, i int) (string, error) {
-	s, ok := args[i].(string)
-	if !ok {
-		return "", invalid(c.fn.name, "the %s argument must be a string, not %s", ordinal(i), jsonvalue.TypeName(args[i]))
-	}
-	return s, nil
+	v, err := c.arg(aString, args, i)
+	s, _ := v.(string)
+	return s, err
 }
 
-// arrayArg returns args[i] if it is an array.
-func (c *Call) arrayArg(args []any, i int) ([]any, error) {
-	a, ok := args[i].([]any)
-	if !ok {
-		return nil, invalid(c.fn.name, "the %s argument must be an array, not %s", ordinal(i), jsonvalue.TypeName(args[i]))
-	}
-	return a, nil
-}
-
-// objectArg returns args[i] if it is an object.
-func (c *Call) objectArg(args []any, i int) (map[string]any, error) {
-	m, ok := args[i].(map[string]any)
-	if !ok {
-		return nil, invalid(c.fn.name, "the %s argument must be an object, not %s", ordinal(i), jsonvalue.TypeName(args[i]))
-	}
-	return m, nil
-}
-
-// intArg returns args[i] as a Java int: a number truncated toward zero
-// that fits in 32 bits.
-func (c *Call) intArg(args []any, i int) (int64, error) {
-	return c.toInt(args, i, math.Trunc)
-}
-
-// roundedIntArg is intArg rounding half up, as Java's Math.round does.
-func (c *Call) roundedIntArg(args []any, i int) (int64, error) {
-	return c.toInt(args, i, roundHalfUp)
-}
-
-func (c *Call) toInt(args []any, i int, round func(float64) float64) (int64, error) {
+// toInt returns args[i], a number, as an int64 rounded by round, if that
+// fits in 32 bits.
+func (c *Call) toInt(args []any, i int, round func(float64) float64) (any, error) {
 	if n, ok := args[i].(int64); ok && n >= math.MinInt32 && n <= math.MaxInt32 {
 		return n, nil
 	}
 	f, ok := jsonvalue.Number(args[i])
 	if !ok {
-		return 0, invalid(c.fn.name, "the %s argument must be a number, not %s", ordinal(i), jsonvalue.TypeName(args[i]))
+		return nil, invalid(c.fn.name, "the %s argument must be a number, not %s", ordinal(i), jsonvalue.TypeName(args[i]))
 	}
 	r := round(f)
 	if r < math.MinInt32 || r > math.MaxInt32 || math.IsNaN(r) {
-		return 0, invalid(c.fn.name, "the %s argument %s is not within the range of a 32-bit integer", ordinal(i), jsonvalue.String(args[i]))
+		return nil, invalid(c.fn.name, "the %s argument %s is not within the range of a 32-bit integer", ordinal(i), jsonvalue.String(args[i]))
 	}
 	return int64(r), nil
 }
