@@ -272,6 +272,19 @@ func (r *reader) take(sub *reader) {
 	}
 }
 
+// eachObject reads an optional array of objects, each with read through a
+// reader of its own whose problem, if any, becomes r's.
+func eachObject[T any](r *reader, key string, read func(sub *reader) T) []T {
+	list := r.objects(key)
+	out := make([]T, 0, len(list))
+	for i, obj := range list {
+		sub := &reader{obj: obj, ptr: r.at(key) + "/" + itoa(i)}
+		out = append(out, read(sub))
+		r.take(sub)
+	}
+	return out
+}
+
 // objects reads an optional array of objects.
 func (r *reader) objects(key string) []map[string]any {
 	v, ok := r.obj[key]
