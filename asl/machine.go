@@ -85,14 +85,9 @@ func parseMachine(obj map[string]any, pointer, inherited string) (*StateMachine,
 		Version:        r.str("Version"),
 		QueryLanguage:  r.str("QueryLanguage"),
 	}
-	if m.QueryLanguage == "" {
-		m.QueryLanguage = inherited
-	}
+	m.QueryLanguage = r.queryLanguage(m.QueryLanguage, inherited)
 	if r.err != nil {
 		return nil, r.err
-	}
-	if m.QueryLanguage != JSONPath && m.QueryLanguage != JSONata {
-		return nil, &ParseError{Pointer: pointer + "/QueryLanguage", Message: "QueryLanguage must be JSONPath or JSONata"}
 	}
 	states, ok := obj["States"].(map[string]any)
 	if !ok || len(states) == 0 {

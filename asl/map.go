@@ -199,19 +199,13 @@ func (m *Map) runJSONata(input any, c *Context) (*MapRun, *Error) {
 }
 
 func (m *Map) maxConcurrency(eff any, c *Context) (int64, *Error) {
-	if m.MaxConcurrencyPath == nil {
-		return m.MaxConcurrency, nil
+	n := m.MaxConcurrency
+	nonNegative := func(v any) (int64, bool) {
+		n, ok := integerOrNumericString(v)
+		return n, ok && n >= 0
 	}
-	v, err := selectPath(OptionalPath{Path: m.MaxConcurrencyPath}, eff, c)
-	if err != nil {
-		return 0, err
-	}
-	n, ok := integerOrNumericString(v)
-	if !ok || n < 0 {
-		return 0, runtimeError(c, "The MaxConcurrencyPath field refers to value \"%s\" which is not a valid integer: %s",
-			display(v), m.MaxConcurrencyPath)
-	}
-	return n, nil
+	err := fromPath(&n, m.MaxConcurrencyPath, "MaxConcurrencyPath", "integer", nonNegative, eff, c)
+	return n, err
 }
 
 // literalTolerance copies the literal tolerance fields into run.
@@ -226,29 +220,32 @@ func (m *Map) literalTolerance(run *MapRun) {
 
 func (m *Map) tolerance(run *MapRun, eff any, c *Context) *Error {
 	m.literalTolerance(run)
-	if p := m.ToleratedFailureCountPath; p != nil {
-		v, err := selectPath(OptionalPath{Path: p}, eff, c)
-		if err != nil {
-			return err
-		}
-		n, ok := integerOrNumericString(v)
-		if !ok {
-			return runtimeError(c, "The ToleratedFailureCountPath field refers to value \"%s\" which is not a valid integer: %s", display(v), p)
-		}
-		run.ToleratedFailureCount = n
+	if err := fromPath(&run.ToleratedFailureCount, m.ToleratedFailureCountPath, "ToleratedFailureCountPath", "integer", integerOrNumericString, eff, c); err != nil {
+		return err
 	}
-	if p := m.ToleratedFailurePercentagePath; p != nil {
-		v, err := selectPath(OptionalPath{Path: p}, eff, c)
-		if err != nil {
-			return err
-		}
-		f, ok := numberOrNumericString(v)
-		if !ok {
-			return runtimeError(c, "The ToleratedFailurePercentagePath field refers to value \"%s\" which is not a valid float: %s", display(v), p)
-		}
-		run.ToleratedFailurePercentage = f
+	if err := fromPath(&run.ToleratedFailurePercentage, m.ToleratedFailurePercentagePath, "ToleratedFailurePercentagePath", "float", numberOrNumericString, eff, c); err != nil {
+		return err
 	}
 	return m.checkTolerance(run, c)
+}
+
+// fromPath sets *dst to the value path p (if any) selects from eff,
+// converted by conv; field names the path, and what the kind of value it
+// must refer to, in the cause.
+func fromPath[T any](dst *T, p *jsonpath.Path, field, what string, conv func(any) (T, bool), eff any, c *Context) *Error {
+	if p == nil {
+		return nil
+	}
+	v, err := selectPath(OptionalPath{Path: p}, eff, c)
+	if err != nil {
+		return err
+	}
+	t, ok := conv(v)
+	if !ok {
+		return runtimeError(c, "The %s field refers to value \"%s\" which is not a valid %s: %s", field, display(v), what, p)
+	}
+	*dst = t
+	return nil
 }
 
 func (m *Map) toleranceJSONata(run *MapRun, st *states, c *Context) *Error {

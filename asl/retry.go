@@ -70,10 +70,7 @@ func (rt *Retrier) Delay(attempt int, r *rand.Rand) time.Duration {
 }
 
 func (r *reader) retriers() []Retrier {
-	list := r.objects("Retry")
-	out := make([]Retrier, 0, len(list))
-	for i, obj := range list {
-		sub := &reader{obj: obj, ptr: r.at("Retry") + "/" + itoa(i)}
+	return eachObject(r, "Retry", func(sub *reader) Retrier {
 		rt := Retrier{
 			ErrorEquals:     sub.strings("ErrorEquals"),
 			IntervalSeconds: 1,
@@ -91,17 +88,12 @@ func (r *reader) retriers() []Retrier {
 		if sub.has("BackoffRate") {
 			rt.BackoffRate = sub.number("BackoffRate")
 		}
-		r.take(sub)
-		out = append(out, rt)
-	}
-	return out
+		return rt
+	})
 }
 
 func (r *reader) catchers(lang string) []Catcher {
-	list := r.objects("Catch")
-	out := make([]Catcher, 0, len(list))
-	for i, obj := range list {
-		sub := &reader{obj: obj, ptr: r.at("Catch") + "/" + itoa(i)}
+	return eachObject(r, "Catch", func(sub *reader) Catcher {
 		c := Catcher{
 			ErrorEquals: sub.strings("ErrorEquals"),
 			Next:        sub.requiredStr("Next"),
@@ -114,8 +106,6 @@ func (r *reader) catchers(lang string) []Catcher {
 			c.ResultPath = sub.referencePath("ResultPath")
 		}
 		c.Assign = sub.assign(lang)
-		r.take(sub)
-		out = append(out, c)
-	}
-	return out
+		return c
+	})
 }

@@ -167,6 +167,18 @@ func (r *reader) template(key string) *Template {
 	return t
 }
 
+// queryLanguage returns the QueryLanguage read, lang, or inherited when it
+// is empty; it fails unless that is JSONPath or JSONata.
+func (r *reader) queryLanguage(lang, inherited string) string {
+	if lang == "" {
+		lang = inherited
+	}
+	if lang != JSONPath && lang != JSONata {
+		r.fail("QueryLanguage", "QueryLanguage must be JSONPath or JSONata")
+	}
+	return lang
+}
+
 func (r *reader) base(name, lang string) Base {
 	b := Base{
 		Name:          name,
@@ -176,12 +188,7 @@ func (r *reader) base(name, lang string) Base {
 		Next:          r.str("Next"),
 		End:           r.boolean("End"),
 	}
-	if b.QueryLanguage == "" {
-		b.QueryLanguage = lang
-	}
-	if b.QueryLanguage != JSONPath && b.QueryLanguage != JSONata {
-		r.fail("QueryLanguage", "QueryLanguage must be JSONPath or JSONata")
-	}
+	b.QueryLanguage = r.queryLanguage(b.QueryLanguage, lang)
 	if lang == JSONata && b.QueryLanguage == JSONPath {
 		r.fail("QueryLanguage", "a state cannot use JSONPath when its state machine's QueryLanguage is JSONata")
 	}
@@ -270,6 +277,19 @@ func (r *reader) take(sub *reader) {
 	if r.err == nil {
 		r.err = sub.err
 	}
+}
+
+// eachObject reads an optional array of objects, each with read through a
+// reader of its own whose problem, if any, becomes r's.
+func eachObject[T any](r *reader, key string, read func(sub *reader) T) []T {
+	list := r.objects(key)
+	out := make([]T, 0, len(list))
+	for i, obj := range list {
+		sub := &reader{obj: obj, ptr: r.at(key) + "/" + itoa(i)}
+		out = append(out, read(sub))
+		r.take(sub)
+	}
+	return out
 }
 
 // objects reads an optional array of objects.

@@ -59,6 +59,12 @@ type Decision struct {
 	Assign map[string]any
 }
 
+// stepper is a state of this package: each kind of state enters in its own
+// way.
+type stepper interface {
+	enter(input any, c *Context) Decision
+}
+
 // Enter runs state name on input: it processes the state's input and
 // decides what happens next. c describes the moment and the execution.
 func (m *StateMachine) Enter(name string, input any, c *Context) Decision {
@@ -66,22 +72,7 @@ func (m *StateMachine) Enter(name string, input any, c *Context) Decision {
 	if !ok {
 		return failWith(runtimeError(c, "state %q does not exist", name))
 	}
-	switch s := st.(type) {
-	case *Pass:
-		return s.enter(input, c)
-	case *Task:
-		return s.enter(input, c)
-	case *Choice:
-		return s.enter(input, c)
-	case *Wait:
-		return s.enter(input, c)
-	case *Parallel:
-		return s.enter(input, c)
-	case *Map:
-		return s.enter(input, c)
-	case *Succeed:
-		return s.enter(input, c)
-	case *Fail:
+	if s, ok := st.(stepper); ok {
 		return s.enter(input, c)
 	}
 	return failWith(runtimeError(c, "state %q has no step", name))

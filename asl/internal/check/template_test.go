@@ -3,40 +3,27 @@ package check
 import (
 	"testing"
 
-	"github.com/stretchr/testify/require"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 func TestCheckIntrinsic(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		src string
-		ok  bool
-	}{
-		{"States.UUID()", true},
-		{"States.Format('Hello {}', $.name)", true},
-		{"States.Format('it\\'s {} (x)', $.a)", true},
-		{"States.MathAdd(States.ArrayLength($$.Execution.Input.machines),-1)", true},
-		{"States.ArrayGetItem($.a[?(@.k == States)].v, 0)", true},
-		{"States.Array($.States.x)", true},
-		{"States.Xyz($.result)", false},
-		{"States.Format('x'", false},
-		{"States.Format('x)", false},
-		{"States.Format('x'))", false},
-		{"States.Format('x') tail", false},
-		{"States.Format", false},
-		{"States.Array(States.Nope(1))", false},
-	}
-	for _, tc := range cases {
-		t.Run(tc.src, func(t *testing.T) {
-			t.Parallel()
-			err := checkIntrinsic(tc.src)
-			if tc.ok {
-				require.NoError(t, err)
-			} else {
-				require.Error(t, err)
-			}
-		})
-	}
+	ok := func(_ *testing.T, src string) bool { return checkIntrinsic(src) == nil }
+	testkit.Table(t, ok, map[string]bool{
+		"States.UUID()":                       true,
+		"States.Format('Hello {}', $.name)":   true,
+		"States.Format('it\\'s {} (x)', $.a)": true,
+		"States.MathAdd(States.ArrayLength($$.Execution.Input.machines),-1)": true,
+		"States.ArrayGetItem($.a[?(@.k == States)].v, 0)":                    true,
+		"States.Array($.States.x)":                                           true,
+		"States.Xyz($.result)":                                               false,
+		"States.Format('x'":                                                  false,
+		"States.Format('x)":                                                  false,
+		"States.Format('x'))":                                                false,
+		"States.Format('x') tail":                                            false,
+		"States.Format":                                                      false,
+		"States.Array(States.Nope(1))":                                       false,
+	})
 }
 
 func TestSemanticTemplates(t *testing.T) {

@@ -58,22 +58,22 @@ type operator struct {
 // (the Is… operators), taking a boolean literal.
 func (o operator) isTypeTest() bool { return o.family >= familyIsNull }
 
+// typeTests are the Is… operators, by name.
+var typeTests = map[string]family{
+	"IsNull":      familyIsNull,
+	"IsPresent":   familyIsPresent,
+	"IsNumeric":   familyIsNumeric,
+	"IsString":    familyIsString,
+	"IsBoolean":   familyIsBoolean,
+	"IsTimestamp": familyIsTimestamp,
+}
+
 // lookupOperator resolves the name of a comparison operator field.
 func lookupOperator(name string) (operator, bool) {
-	switch name {
-	case "IsNull":
-		return operator{family: familyIsNull}, true
-	case "IsPresent":
-		return operator{family: familyIsPresent}, true
-	case "IsNumeric":
-		return operator{family: familyIsNumeric}, true
-	case "IsString":
-		return operator{family: familyIsString}, true
-	case "IsBoolean":
-		return operator{family: familyIsBoolean}, true
-	case "IsTimestamp":
-		return operator{family: familyIsTimestamp}, true
-	case "StringMatches":
+	if f, ok := typeTests[name]; ok {
+		return operator{family: f}, true
+	}
+	if name == "StringMatches" {
 		return operator{family: familyMatches, rel: relEquals}, true
 	}
 	base, path := strings.CutSuffix(name, "Path")
@@ -90,7 +90,7 @@ func lookupOperator(name string) (operator, bool) {
 		if !ok {
 			continue
 		}
-		rel := lookupRelation(rest)
+		rel := relations[rest]
 		if rel == 0 || (p.family == familyBoolean && rel != relEquals) {
 			return operator{}, false
 		}
@@ -99,18 +99,12 @@ func lookupOperator(name string) (operator, bool) {
 	return operator{}, false
 }
 
-func lookupRelation(suffix string) relation {
-	switch suffix {
-	case "Equals":
-		return relEquals
-	case "LessThan":
-		return relLess
-	case "GreaterThan":
-		return relGreater
-	case "LessThanEquals":
-		return relLessEquals
-	case "GreaterThanEquals":
-		return relGreaterEquals
-	}
-	return 0
+// relations are the relations of comparison operators, by the suffix that
+// names them.
+var relations = map[string]relation{
+	"Equals":            relEquals,
+	"LessThan":          relLess,
+	"GreaterThan":       relGreater,
+	"LessThanEquals":    relLessEquals,
+	"GreaterThanEquals": relGreaterEquals,
 }

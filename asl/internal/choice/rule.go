@@ -1,6 +1,7 @@
 package choice
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -225,11 +226,11 @@ func compareNumbers(a, b any) (c int, ok bool) {
 func compareWithInt(x int64, b any) (int, bool) {
 	switch y := b.(type) {
 	case int64:
-		return compareInts(x, y), true
+		return cmp.Compare(x, y), true
 	case float64:
 		return compareIntFloat(x, y), !math.IsNaN(y)
 	case int:
-		return compareInts(x, int64(y)), true
+		return cmp.Compare(x, int64(y)), true
 	}
 	return 0, false
 }
@@ -242,31 +243,11 @@ func compareWithFloat(x float64, b any) (int, bool) {
 	case int64:
 		return -compareIntFloat(y, x), true
 	case float64:
-		return compareFloats(x, y), !math.IsNaN(y)
+		return cmp.Compare(x, y), !math.IsNaN(y)
 	case int:
 		return -compareIntFloat(int64(y), x), true
 	}
 	return 0, false
-}
-
-func compareInts(x, y int64) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
-}
-
-func compareFloats(x, y float64) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
 }
 
 // compareIntFloat compares an int64 with a float64 (not NaN) without
@@ -279,8 +260,8 @@ func compareIntFloat(i int64, f float64) int {
 		return 1
 	}
 	t := math.Trunc(f)
-	if c := compareInts(i, int64(t)); c != 0 {
+	if c := cmp.Compare(i, int64(t)); c != 0 {
 		return c
 	}
-	return compareFloats(0, f-t)
+	return cmp.Compare(0, f-t)
 }

@@ -19,14 +19,7 @@ func array(_ *Call, _ *Env, args []any) (any, error) {
 // arrayPartition splits an array into chunks of the given size; the last
 // chunk may be shorter.
 func arrayPartition(c *Call, _ *Env, args []any) (any, error) {
-	a, err := c.arrayArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	size, err := c.intArg(args, 1)
-	if err != nil {
-		return nil, err
-	}
+	a, size := args[0].([]any), args[1].(int64)
 	if size < 1 {
 		return nil, invalid(c.fn.name, "the chunk size must be a positive integer, not %d", size)
 	}
@@ -41,11 +34,7 @@ func arrayPartition(c *Call, _ *Env, args []any) (any, error) {
 // arrayContains reports whether an array holds a value equal to the second
 // argument.
 func arrayContains(c *Call, _ *Env, args []any) (any, error) {
-	a, err := c.arrayArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range a {
+	for _, e := range args[0].([]any) {
 		if jsonvalue.Equal(e, args[1]) {
 			return true, nil
 		}
@@ -56,15 +45,7 @@ func arrayContains(c *Call, _ *Env, args []any) (any, error) {
 // arrayRange returns the integers from start to end, both included, going
 // by step.
 func arrayRange(c *Call, _ *Env, args []any) (any, error) {
-	var n [3]int64
-	for i := range n {
-		v, err := c.intArg(args, i)
-		if err != nil {
-			return nil, err
-		}
-		n[i] = v
-	}
-	start, end, step := n[0], n[1], n[2]
+	start, end, step := args[0].(int64), args[1].(int64), args[2].(int64)
 	if step == 0 {
 		return nil, invalid(c.fn.name, "the step must not be 0")
 	}
@@ -87,14 +68,7 @@ func arrayRange(c *Call, _ *Env, args []any) (any, error) {
 
 // arrayGetItem returns the item of an array at an index.
 func arrayGetItem(c *Call, _ *Env, args []any) (any, error) {
-	a, err := c.arrayArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	i, err := c.intArg(args, 1)
-	if err != nil {
-		return nil, err
-	}
+	a, i := args[0].([]any), args[1].(int64)
 	if i < 0 {
 		return nil, invalid(c.fn.name, "the index %d is negative", i)
 	}
@@ -110,20 +84,13 @@ func arrayGetItem(c *Call, _ *Env, args []any) (any, error) {
 
 // arrayLength returns the number of items of an array.
 func arrayLength(c *Call, _ *Env, args []any) (any, error) {
-	a, err := c.arrayArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	return int64(len(a)), nil
+	return int64(len(args[0].([]any))), nil
 }
 
 // arrayUnique returns the distinct items of an array, in the order they
 // first appear.
 func arrayUnique(c *Call, _ *Env, args []any) (any, error) {
-	a, err := c.arrayArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
+	a := args[0].([]any)
 	seen := make(map[string]bool, len(a))
 	out := make([]any, 0, len(a))
 	for _, e := range a {

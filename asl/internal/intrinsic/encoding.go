@@ -26,26 +26,10 @@ var hashes = map[string]func() hash.Hash{
 	"SHA-512": sha512.New,
 }
 
-// limitedString returns args[i] if it is a string of at most
-// maxEncodeLength characters.
-func (c *Call) limitedString(args []any, i int) (string, error) {
-	s, err := c.stringArg(args, i)
-	if err != nil {
-		return "", err
-	}
-	if n := javaLength(s); n > maxEncodeLength {
-		return "", invalid(c.fn.name, "the %s argument has %d characters, more than the limit of %d", ordinal(i), n, maxEncodeLength)
-	}
-	return s, nil
-}
-
 // base64Encode encodes the UTF-8 bytes of a string in standard Base64 with
 // padding.
 func base64Encode(c *Call, _ *Env, args []any) (any, error) {
-	s, err := c.limitedString(args, 0)
-	if err != nil {
-		return nil, err
-	}
+	s := args[0].(string)
 	return base64.StdEncoding.EncodeToString([]byte(s)), nil
 }
 
@@ -54,10 +38,7 @@ func base64Encode(c *Call, _ *Env, args []any) (any, error) {
 // first '=', and padding is optional. Bytes that are not UTF-8 become
 // U+FFFD.
 func base64Decode(c *Call, _ *Env, args []any) (any, error) {
-	s, err := c.limitedString(args, 0)
-	if err != nil {
-		return nil, err
-	}
+	s := args[0].(string)
 	clean := make([]byte, 0, len(s))
 	for i := 0; i < len(s) && s[i] != '='; i++ {
 		if b := s[i]; isLetter(b) || isDigit(b) || b == '+' || b == '/' {

@@ -43,7 +43,7 @@ func (c *Call) eval(env *Env) (any, error) {
 		}
 		args[i] = v
 	}
-	if err := c.fn.checkCount(len(args)); err != nil {
+	if err := c.checkArgs(args); err != nil {
 		return nil, err
 	}
 	v, err := c.fn.run(c, env, args)

@@ -9,10 +9,7 @@ import (
 // stringToJSON parses JSON text. Text that is empty or only white space
 // gives null, as on AWS.
 func stringToJSON(c *Call, _ *Env, args []any) (any, error) {
-	s, err := c.stringArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
+	s := args[0].(string)
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
@@ -33,14 +30,7 @@ func jsonToString(_ *Call, _ *Env, args []any) (any, error) {
 // does not support: true fails, any other value means a shallow merge (AWS
 // accepts even non-boolean values there).
 func jsonMerge(c *Call, _ *Env, args []any) (any, error) {
-	a, err := c.objectArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	b, err := c.objectArg(args, 1)
-	if err != nil {
-		return nil, err
-	}
+	a, b := args[0].(map[string]any), args[1].(map[string]any)
 	if deep, _ := args[2].(bool); deep {
 		return nil, invalid(c.fn.name, "deep merge is not supported: the third argument must be false")
 	}

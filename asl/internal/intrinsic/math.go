@@ -12,14 +12,7 @@ import (
 // (excluded). With a seed the result depends only on the arguments; without
 // one it comes from Env.Rand.
 func mathRandom(c *Call, env *Env, args []any) (any, error) {
-	start, err := c.intArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	end, err := c.intArg(args, 1)
-	if err != nil {
-		return nil, err
-	}
+	start, end := args[0].(int64), args[1].(int64)
 	if start >= end {
 		return nil, invalid(c.fn.name, "the start %d must be less than the end %d", start, end)
 	}
@@ -55,15 +48,7 @@ func (c *Call) seedArg(args []any, i int) (int64, error) {
 // mathAdd returns the sum of two integers. Fractional arguments are rounded
 // half up first; arguments and sum must fit in 32 bits, as on AWS.
 func mathAdd(c *Call, _ *Env, args []any) (any, error) {
-	a, err := c.roundedIntArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	b, err := c.roundedIntArg(args, 1)
-	if err != nil {
-		return nil, err
-	}
-	sum := a + b
+	sum := args[0].(int64) + args[1].(int64)
 	if sum < math.MinInt32 || sum > math.MaxInt32 {
 		return nil, invalid(c.fn.name, "the sum %d is not within the range of a 32-bit integer", sum)
 	}

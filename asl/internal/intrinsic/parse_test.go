@@ -7,70 +7,65 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
 func TestLooks(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		src  string
-		want bool
-	}{
-		{"States.Format('x')", true},
-		{"  States.Array()", true},
-		{"\tStates.UUID()", true},
-		{"States.", true},
-		{"$.a", false},
-		{"$$.Execution.Input", false},
-		{"states.Array()", false},
-		{"", false},
-		{"Format('x')", false},
-	}
-	for _, tt := range tests {
-		require.Equal(t, tt.want, Looks(tt.src), tt.src)
-	}
+	looks := func(_ *testing.T, src string) bool { return Looks(src) }
+	testkit.Table(t, looks, map[string]bool{
+		"States.Format('x')": true,
+		"  States.Array()":   true,
+		"\tStates.UUID()":    true,
+		"States.":            true,
+		"$.a":                false,
+		"$$.Execution.Input": false,
+		"states.Array()":     false,
+		"":                   false,
+		"Format('x')":        false,
+	})
 }
 
+// TestParse parses each call, requires it to print as written, and compares
+// the function's name.
 func TestParse(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		src  string
-		name string
-	}{
-		{"States.Array()", "States.Array"},
-		{"States.Array( )", "States.Array"},
-		{"States.Array ($.a)", "States.Array"},
-		{"States.Array( $.a , $.b )", "States.Array"},
-		{"States.Array(1, -2, 3.5, -4.25e2, 1E3, true, false, null, 'x')", "States.Array"},
-		{"States.Format('Hello {}', $.name)", "States.Format"},
-		{`States.Format('Welcome to {} {}\'s playlist.', $.firstName, $.lastName)`, "States.Format"},
-		{`States.Format('\{\}\\', $.a)`, "States.Format"},
-		{"States.Format('{} xyz {}', 1, 'def')", "States.Format"},
-		{"States.Format('', $.a)", "States.Format"},
-		{"States.StringToJson('{\"a\": [1, 2]}')", "States.StringToJson"},
-		{"States.ArrayGetItem($.a['b c'], 0)", "States.ArrayGetItem"},
-		{"States.ArrayGetItem($.list[?(@.x == 1)], 0)", "States.ArrayGetItem"},
-		{"States.ArrayGetItem($.list[?(@.x == 'a, b)')], 0)", "States.ArrayGetItem"},
-		{"States.Array($..x, $.a[0], $[1], $)", "States.Array"},
-		{"States.StringSplit($$.Execution.Input.csv, ',')", "States.StringSplit"},
-		{"States.Format('{}{}', $.field1, $field2)", "States.Format"},
-		{"States.Array($var, $var.a[0], $_x)", "States.Array"},
-		{"States.MathAdd(States.MathAdd(States.MathAdd($.y, $.x), $.z), $.b)", "States.MathAdd"},
-		{"States.JsonMerge($.a, $.b, false)", "States.JsonMerge"},
-		{"States.UUID()", "States.UUID"},
-		{"States.Hash($.Data, $.Algorithm)", "States.Hash"},
+	name := func(t *testing.T, src string) string {
+		c, err := Parse(src)
+		require.NoError(t, err, src)
+		require.Equal(t, src, c.String())
+		return c.Name()
+	}
+	testkit.Table(t, name, map[string]string{
+		"States.Array()":            "States.Array",
+		"States.Array( )":           "States.Array",
+		"States.Array ($.a)":        "States.Array",
+		"States.Array( $.a , $.b )": "States.Array",
+		"States.Array(1, -2, 3.5, -4.25e2, 1E3, true, false, null, 'x')":          "States.Array",
+		"States.Format('Hello {}', $.name)":                                       "States.Format",
+		`States.Format('Welcome to {} {}\'s playlist.', $.firstName, $.lastName)`: "States.Format",
+		`States.Format('\{\}\\', $.a)`:                                            "States.Format",
+		"States.Format('{} xyz {}', 1, 'def')":                                    "States.Format",
+		"States.Format('', $.a)":                                                  "States.Format",
+		"States.StringToJson('{\"a\": [1, 2]}')":                                  "States.StringToJson",
+		"States.ArrayGetItem($.a['b c'], 0)":                                      "States.ArrayGetItem",
+		"States.ArrayGetItem($.list[?(@.x == 1)], 0)":                             "States.ArrayGetItem",
+		"States.ArrayGetItem($.list[?(@.x == 'a, b)')], 0)":                       "States.ArrayGetItem",
+		"States.Array($..x, $.a[0], $[1], $)":                                     "States.Array",
+		"States.StringSplit($$.Execution.Input.csv, ',')":                         "States.StringSplit",
+		"States.Format('{}{}', $.field1, $field2)":                                "States.Format",
+		"States.Array($var, $var.a[0], $_x)":                                      "States.Array",
+		"States.MathAdd(States.MathAdd(States.MathAdd($.y, $.x), $.z), $.b)":      "States.MathAdd",
+		"States.JsonMerge($.a, $.b, false)":                                       "States.JsonMerge",
+		"States.UUID()":                                                           "States.UUID",
+		"States.Hash($.Data, $.Algorithm)":                                        "States.Hash",
 		// AWS checks counts and types when it runs the call.
-		{"States.ArrayLength()", "States.ArrayLength"},
-		{"States.MathAdd('a', 1)", "States.MathAdd"},
-		{"States.Format('{} {}', $.a)", "States.Format"},
-		{"States.Format('Hello {', $.a)", "States.Format"},
-		{"States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(1))))))))))", "States.Array"},
-	}
-	for _, tt := range tests {
-		c, err := Parse(tt.src)
-		require.NoError(t, err, tt.src)
-		require.Equal(t, tt.src, c.String())
-		require.Equal(t, tt.name, c.Name())
-	}
+		"States.ArrayLength()":          "States.ArrayLength",
+		"States.MathAdd('a', 1)":        "States.MathAdd",
+		"States.Format('{} {}', $.a)":   "States.Format",
+		"States.Format('Hello {', $.a)": "States.Format",
+		"States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(1))))))))))": "States.Array",
+	})
 }
 
 func TestParseErrors(t *testing.T) {

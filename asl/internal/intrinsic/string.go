@@ -47,14 +47,7 @@ func (c *Call) template(args []any) (*template, error) {
 // stringSplit splits a string at every character of the second argument,
 // dropping empty pieces, as AWS (and Java's StringTokenizer) does.
 func stringSplit(c *Call, _ *Env, args []any) (any, error) {
-	s, err := c.stringArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	delims, err := c.stringArg(args, 1)
-	if err != nil {
-		return nil, err
-	}
+	s, delims := args[0].(string), args[1].(string)
 	pieces := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(delims, r) })
 	out := make([]any, len(pieces))
 	for i, p := range pieces {
