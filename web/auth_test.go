@@ -111,10 +111,7 @@ func TestRESTAPIKeys(t *testing.T) {
 // TestRESTCallbackWithoutKey answers a real callback task with no key.
 func TestRESTCallbackWithoutKey(t *testing.T) {
 	t.Parallel()
-	a := webtest.NewKeyed(t)
-	keys, err := web.ParseKeys([]byte(webtest.Keys))
-	require.NoError(t, err)
-	token, arn := startApproval(t, a, keys)
+	a, token, arn := startApproval(t)
 	r := a.Call(http.MethodPost, "/v1/tasks/success", `{"taskToken":"`+token+`","output":{"approved":true}}`)
 	require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
 	exec, err := a.E.Wait(context.Background(), arn)
@@ -180,11 +177,8 @@ func TestAWSAPIKeys(t *testing.T) {
 // protocol with an access key id that is not configured.
 func TestAWSCallbackWithoutKey(t *testing.T) {
 	t.Parallel()
-	a := webtest.NewKeyed(t)
-	keys, err := web.ParseKeys([]byte(webtest.Keys))
-	require.NoError(t, err)
-	token, arn := startApproval(t, a, keys)
-	_, err = awsClient(a.URL, "AKIAUNKNOWN").SendTaskSuccess(context.Background(), &sfn.SendTaskSuccessInput{
+	a, token, arn := startApproval(t)
+	_, err := awsClient(a.URL, "AKIAUNKNOWN").SendTaskSuccess(context.Background(), &sfn.SendTaskSuccessInput{
 		TaskToken: aws.String(token), Output: aws.String(`{"approved":true}`),
 	})
 	require.NoError(t, err)
@@ -193,11 +187,12 @@ func TestAWSCallbackWithoutKey(t *testing.T) {
 	require.Equal(t, "SUCCEEDED", exec.Status)
 }
 
-// startApproval creates the approval example with the admin key, starts
-// it and returns its callback's task token and the execution's ARN.
-func startApproval(t *testing.T, a *webtest.API, keys *web.Keys) (token, arn string) {
+// startApproval serves the API behind the keys of webtest.Keys, creates
+// the approval example with the admin key, starts it and returns the API,
+// the callback's task token and the execution's ARN.
+func startApproval(t *testing.T) (a *webtest.API, token, arn string) {
 	t.Helper()
-	require.NotNil(t, keys)
+	a = webtest.NewKeyed(t)
 	post := func(path, body string) map[string]any {
 		req, err := http.NewRequest(http.MethodPost, a.URL+path, strings.NewReader(body))
 		require.NoError(t, err)
@@ -209,5 +204,5 @@ func startApproval(t *testing.T, a *webtest.API, keys *web.Keys) (token, arn str
 	}
 	post("/v1/state-machines", `{"name":"approval","definition":`+testkit.Example(t, "approval")+`}`)
 	exec := post("/v1/state-machines/approval/executions", `{"input":{"orderId":"o-1","amount":10}}`)
-	return a.Token(), exec["arn"].(string)
+	return a, a.Token(), exec["arn"].(string)
 }

@@ -2,19 +2,16 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/web"
 	"github.com/stepwise-run/stepwise/web/internal/webtest"
 )
@@ -30,15 +27,7 @@ import (
 // "fa", and returns its URL.
 func fuzzServer(f *testing.F) string {
 	f.Helper()
-	e, err := engine.New(testkit.NewPool(f), &engine.Config{Drive: true, FetchPollInterval: 50 * time.Millisecond})
-	require.NoError(f, err)
-	require.NoError(f, e.Start(context.Background()))
-	f.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = e.Stop(ctx)
-	})
-	srv := httptest.NewServer(web.New(e, nil).Handler())
+	srv := httptest.NewServer(web.New(testengine.New(f, nil, nil), nil).Handler())
 	f.Cleanup(srv.Close)
 	for _, setup := range []struct{ path, body string }{
 		{"/v1/state-machines", `{"name":"fz","definition":` + webtest.PassMachine + `}`},
@@ -72,18 +61,30 @@ var restRoutes = []struct{ method, path string }{
 	{http.MethodPost, "/v1/tasks/heartbeat"},
 }
 
-// fuzzSend sends one request and fails on a 5xx or on an error response
-// that is not JSON.
-func fuzzSend(t *testing.T, req *http.Request, isError func(body []byte) bool) {
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	require.Less(t, resp.StatusCode, 500, "%s %s: %s", req.Method, req.URL, body)
-	if resp.StatusCode >= 400 {
-		require.True(t, isError(body), "%s %s %d: not an error body: %s", req.Method, req.URL, resp.StatusCode, body)
+// fuzzEndpoints fuzzes n endpoints of fuzzServer, seeded with every seed
+// body on each: request makes the request of endpoint i with a body, and
+// isError tells whether a body is the protocol's error. A 5xx, or an error
+// response that is not such a body, fails.
+func fuzzEndpoints(f *testing.F, n int, seeds []string, request func(base string, i int, body []byte) (*http.Request, error), isError func(body []byte) bool) {
+	for i := range n {
+		for _, s := range seeds {
+			f.Add(uint8(i), []byte(s))
+		}
 	}
+	base := fuzzServer(f)
+	f.Fuzz(func(t *testing.T, i uint8, body []byte) {
+		req, err := request(base, int(i)%n, body)
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		got, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		require.Less(t, resp.StatusCode, 500, "%s %s: %s", req.Method, req.URL, got)
+		if resp.StatusCode >= 400 {
+			require.True(t, isError(got), "%s %s %d: not an error body: %s", req.Method, req.URL, resp.StatusCode, got)
+		}
+	})
 }
 
 func FuzzRESTDecode(f *testing.F) {
@@ -99,23 +100,17 @@ func FuzzRESTDecode(f *testing.F) {
 		`{"taskToken":"t","error":"E","cause":"c"}`,
 		`{}`, ``, `[]`, `null`, `{"name":1}`, `{"a":`,
 	}
-	for i := range restRoutes {
-		for _, s := range seeds {
-			f.Add(uint8(i), []byte(s))
+	fuzzEndpoints(f, len(restRoutes), seeds, func(base string, i int, body []byte) (*http.Request, error) {
+		req, err := http.NewRequest(restRoutes[i].method, base+restRoutes[i].path, bytes.NewReader(body))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
 		}
-	}
-	base := fuzzServer(f)
-	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
-		r := restRoutes[int(route)%len(restRoutes)]
-		req, err := http.NewRequest(r.method, base+r.path, bytes.NewReader(body))
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", "application/json")
-		fuzzSend(t, req, func(b []byte) bool {
-			var e struct {
-				Error struct{ Code, Message string } `json:"error"`
-			}
-			return json.Unmarshal(b, &e) == nil && e.Error.Code != "" && e.Error.Message != ""
-		})
+		return req, err
+	}, func(b []byte) bool {
+		var e struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		return json.Unmarshal(b, &e) == nil && e.Error.Code != "" && e.Error.Message != ""
 	})
 }
 
@@ -146,23 +141,18 @@ func FuzzAWSDecode(f *testing.F) {
 		`{"activityArn":"arn:aws:states:us-east-1:000000000000:activity:fa"}`,
 		`{}`, ``, `[]`, `null`, `{"name":1}`, `{"a":`,
 	}
-	for i := range awsOperations {
-		for _, s := range seeds {
-			f.Add(uint8(i), []byte(s))
-		}
-	}
-	base := fuzzServer(f)
-	f.Fuzz(func(t *testing.T, op uint8, body []byte) {
+	fuzzEndpoints(f, len(awsOperations), seeds, func(base string, i int, body []byte) (*http.Request, error) {
 		req, err := http.NewRequest(http.MethodPost, base+"/", bytes.NewReader(body))
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
-		req.Header.Set("X-Amz-Target", "AWSStepFunctions."+awsOperations[int(op)%len(awsOperations)])
-		fuzzSend(t, req, func(b []byte) bool {
-			var e struct {
-				Type    string `json:"__type"`
-				Message string `json:"message"`
-			}
-			return json.Unmarshal(b, &e) == nil && e.Type != ""
-		})
+		if err == nil {
+			req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+			req.Header.Set("X-Amz-Target", "AWSStepFunctions."+awsOperations[i])
+		}
+		return req, err
+	}, func(b []byte) bool {
+		var e struct {
+			Type    string `json:"__type"`
+			Message string `json:"message"`
+		}
+		return json.Unmarshal(b, &e) == nil && e.Type != ""
 	})
 }

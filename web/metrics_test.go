@@ -14,7 +14,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/web"
 	"github.com/stepwise-run/stepwise/web/internal/webtest"
 )
@@ -41,19 +41,11 @@ func TestObserverMetrics(t *testing.T) {
 		}
 		return map[string]any{"checked": true}, nil
 	})
-	e, err := engine.New(testkit.NewPool(t), &engine.Config{Functions: reg, Drive: true, FetchPollInterval: 50 * time.Millisecond,
-		Observer: web.NewObserver()})
-	require.NoError(t, err)
-	require.NoError(t, e.Start(ctx))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = e.Stop(ctx)
-	})
+	e := testengine.New(t, reg, web.NewObserver())
 	srv := httptest.NewServer(web.New(e, nil).Handler())
 	t.Cleanup(srv.Close)
 
-	_, _, err = e.CreateStateMachine(ctx, "check", engine.MachineSpec{Definition: checkMachine})
+	_, _, err := e.CreateStateMachine(ctx, "check", engine.MachineSpec{Definition: checkMachine})
 	require.NoError(t, err)
 	_, _, err = e.CreateStateMachine(ctx, "waits", engine.MachineSpec{Definition: webtest.WaitMachine})
 	require.NoError(t, err)

@@ -70,15 +70,11 @@ func (a *API) deleteActivity(c echo.Context) error {
 
 // listActivities is GET /v1/activities, in name order, cursor paged.
 func (a *API) listActivities(c echo.Context) error {
-	acts, next, err := byName(c, pagetoken.Activities, a.e.ListActivities, func(act *store.Activity) string { return act.Name })
+	acts, next, err := byName(c, pagetoken.Activities, a.e.ListActivities, func(act *store.Activity) string { return act.Name }, activityViewOf)
 	if err != nil {
 		return err
 	}
-	out := activityList{Activities: make([]activityView, len(acts)), NextCursor: next}
-	for i, act := range acts {
-		out.Activities[i] = activityViewOf(act)
-	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, activityList{Activities: acts, NextCursor: next})
 }
 
 // pollActivity is POST /v1/activities/{name}/poll {workerName}

@@ -139,11 +139,17 @@ func (a *API) startSyncExecution(c echo.Context) error {
 
 // describeExecution is GET /v1/executions/{arn} (or /v1/executions/-?arn=ARN).
 func (a *API) describeExecution(c echo.Context) error {
+	return onExecution(c, a.e.Execution)
+}
+
+// onExecution answers a request on the execution its path names with
+// what op, given that ARN, makes of the execution, in detail.
+func onExecution(c echo.Context, op func(ctx context.Context, arn string) (*store.Execution, error)) error {
 	arn, err := ExecutionARN(c)
 	if err != nil {
 		return err
 	}
-	exec, err := a.e.Execution(c.Request().Context(), arn)
+	exec, err := op(c.Request().Context(), arn)
 	if err != nil {
 		return err
 	}
@@ -286,38 +292,26 @@ type stopRequest struct {
 
 // stopExecution is POST /v1/executions/{arn}/stop.
 func (a *API) stopExecution(c echo.Context) error {
-	arn, err := ExecutionARN(c)
-	if err != nil {
-		return err
-	}
-	var req stopRequest
-	if err := decodeBody(c, &req, true); err != nil {
-		return err
-	}
-	if err := errorText(req.Error, req.Cause); err != nil {
-		return err
-	}
-	exec, err := a.e.StopExecution(c.Request().Context(), arn, req.Error, req.Cause)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ExecutionDetail(exec))
+	return onExecution(c, func(ctx context.Context, arn string) (*store.Execution, error) {
+		var req stopRequest
+		if err := decodeBody(c, &req, true); err != nil {
+			return nil, err
+		}
+		if err := errorText(req.Error, req.Cause); err != nil {
+			return nil, err
+		}
+		return a.e.StopExecution(ctx, arn, req.Error, req.Cause)
+	})
 }
 
 // redriveExecution is POST /v1/executions/{arn}/redrive; the body, if
 // any, is an empty object.
 func (a *API) redriveExecution(c echo.Context) error {
-	arn, err := ExecutionARN(c)
-	if err != nil {
-		return err
-	}
-	var req struct{}
-	if err := decodeBody(c, &req, true); err != nil {
-		return err
-	}
-	exec, err := a.e.RedriveExecution(c.Request().Context(), arn)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ExecutionDetail(exec))
+	return onExecution(c, func(ctx context.Context, arn string) (*store.Execution, error) {
+		var req struct{}
+		if err := decodeBody(c, &req, true); err != nil {
+			return nil, err
+		}
+		return a.e.RedriveExecution(ctx, arn)
+	})
 }

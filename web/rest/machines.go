@@ -150,16 +150,11 @@ func (a *API) updateStateMachine(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	v, err := a.e.UpdateStateMachine(ctx, name, spec)
+	v, err := a.e.UpdateStateMachine(c.Request().Context(), name, spec)
 	if err != nil {
 		return err
 	}
-	d, err := a.e.DescribeStateMachine(ctx, name, v.Version)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, machineView(d.StateMachine, d.Version, d.Versions))
+	return a.answerMachine(c, name, v.Version)
 }
 
 // describeStateMachine is GET /v1/state-machines/{name}[?version=N].
@@ -172,6 +167,12 @@ func (a *API) describeStateMachine(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return a.answerMachine(c, name, version)
+}
+
+// answerMachine answers with the machine name as of its version (0: the
+// latest).
+func (a *API) answerMachine(c echo.Context, name string, version int) error {
 	d, err := a.e.DescribeStateMachine(c.Request().Context(), name, version)
 	if err != nil {
 		return err
@@ -188,15 +189,11 @@ type machineList struct {
 // listStateMachines is GET /v1/state-machines[?limit=N&cursor=C], in
 // name order.
 func (a *API) listStateMachines(c echo.Context) error {
-	sms, next, err := byName(c, pagetoken.Machines, a.e.ListStateMachines, func(sm *store.StateMachine) string { return sm.Name })
+	sms, next, err := byName(c, pagetoken.Machines, a.e.ListStateMachines, func(sm *store.StateMachine) string { return sm.Name }, machineSummary)
 	if err != nil {
 		return err
 	}
-	out := machineList{StateMachines: make([]StateMachine, len(sms)), NextCursor: next}
-	for i, sm := range sms {
-		out.StateMachines[i] = machineSummary(sm)
-	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, machineList{StateMachines: sms, NextCursor: next})
 }
 
 // deleteResult is the response of DELETE /v1/state-machines/{name}.

@@ -128,15 +128,23 @@ func badCursor() error {
 }
 
 // byName reads a page of a listing in name order, paged by the limit and
-// cursor parameters.
-func byName[T any](c echo.Context, kind string, list func(ctx context.Context, after string, limit int) ([]T, error), name func(T) string) ([]T, string, error) {
+// cursor parameters, and makes each row an item of the answer.
+func byName[T, Item any](c echo.Context, kind string, list func(ctx context.Context, after string, limit int) ([]T, error),
+	name func(T) string, item func(T) Item) ([]Item, string, error) {
 	limit, err := LimitParam(c)
 	if err != nil {
 		return nil, "", err
 	}
-	items, next, err := pagetoken.ByName(c.Request().Context(), kind, c.QueryParam("cursor"), limit, list, name)
+	rows, next, err := pagetoken.ByName(c.Request().Context(), kind, c.QueryParam("cursor"), limit, list, name)
 	if errors.Is(err, pagetoken.ErrInvalid) {
 		return nil, "", badCursor()
 	}
-	return items, next, err
+	if err != nil {
+		return nil, "", err
+	}
+	items := make([]Item, len(rows))
+	for i, row := range rows {
+		items[i] = item(row)
+	}
+	return items, next, nil
 }

@@ -69,16 +69,12 @@ type listActivitiesOutput struct {
 
 // listActivities lists activities in name order.
 func (a *api) listActivities(ctx context.Context, in *listActivitiesInput) (*listActivitiesOutput, error) {
-	acts, next, err := byName(ctx, pagetoken.Activities, in.MaxResults, in.NextToken, a.eng.ListActivities,
-		func(act *store.Activity) string { return act.Name })
+	acts, next, err := byName(ctx, pagetoken.Activities, *in, a.eng.ListActivities,
+		func(act *store.Activity) string { return act.Name }, activityOf)
 	if err != nil {
 		return nil, err
 	}
-	out := &listActivitiesOutput{Activities: make([]activityItem, len(acts)), NextToken: next}
-	for i, act := range acts {
-		out.Activities[i] = activityOf(act)
-	}
-	return out, nil
+	return &listActivitiesOutput{Activities: acts, NextToken: next}, nil
 }
 
 // deleteActivity deletes an activity.

@@ -76,25 +76,37 @@ type startSyncExecutionInput struct {
 // executionResult is what DescribeExecution and StartSyncExecution both
 // answer about an execution.
 type executionResult struct {
-	ExecutionArn    string       `json:"executionArn"`
-	StateMachineArn string       `json:"stateMachineArn"`
-	Name            string       `json:"name"`
-	Status          string       `json:"status"`
-	StartDate       epoch        `json:"startDate"`
-	StopDate        *epoch       `json:"stopDate,omitempty"`
-	Input           *string      `json:"input,omitempty"`
-	InputDetails    dataDetails  `json:"inputDetails"`
-	Output          *string      `json:"output,omitempty"`
-	OutputDetails   *dataDetails `json:"outputDetails,omitempty"`
-	Error           *string      `json:"error,omitempty"`
-	Cause           *string      `json:"cause,omitempty"`
+	executionSummary
+	Input         *string      `json:"input,omitempty"`
+	InputDetails  dataDetails  `json:"inputDetails"`
+	Output        *string      `json:"output,omitempty"`
+	OutputDetails *dataDetails `json:"outputDetails,omitempty"`
+	Error         *string      `json:"error,omitempty"`
+	Cause         *string      `json:"cause,omitempty"`
+}
+
+// executionSummary is what every answer about an execution begins with.
+type executionSummary struct {
+	ExecutionArn    string `json:"executionArn"`
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Status          string `json:"status"`
+	StartDate       epoch  `json:"startDate"`
+	StopDate        *epoch `json:"stopDate,omitempty"`
+}
+
+// summaryOf summarizes exec, an execution of the machine machineARN.
+func summaryOf(exec *store.Execution, machineARN string) executionSummary {
+	return executionSummary{
+		ExecutionArn: exec.ARN, StateMachineArn: machineARN, Name: exec.Name, Status: exec.Status,
+		StartDate: epoch(exec.StartedAt), StopDate: epochOf(exec.StoppedAt),
+	}
 }
 
 // resultOf describes exec, with its input and output when included.
 func resultOf(exec *store.Execution, included bool) executionResult {
 	out := executionResult{
-		ExecutionArn: exec.ARN, StateMachineArn: machineARN(exec), Name: exec.Name, Status: exec.Status,
-		StartDate: epoch(exec.StartedAt), StopDate: epochOf(exec.StoppedAt), InputDetails: dataDetails{Included: included},
+		executionSummary: summaryOf(exec, machineARN(exec)), InputDetails: dataDetails{Included: included},
 		Error: nonEmpty(orEmpty(exec.Error)), Cause: nonEmpty(orEmpty(exec.Cause)),
 	}
 	if included {
@@ -235,13 +247,8 @@ type listExecutionsInput struct {
 }
 
 type executionListItem struct {
-	ExecutionArn    string `json:"executionArn"`
-	StateMachineArn string `json:"stateMachineArn"`
-	Name            string `json:"name"`
-	Status          string `json:"status"`
-	StartDate       epoch  `json:"startDate"`
-	StopDate        *epoch `json:"stopDate,omitempty"`
-	RedriveCount    *int   `json:"redriveCount,omitempty"`
+	executionSummary
+	RedriveCount *int `json:"redriveCount,omitempty"`
 }
 
 type listExecutionsOutput struct {
@@ -324,10 +331,7 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 		out.NextToken = pagetoken.Token{Kind: pagetoken.Executions, Of: sm.ID, Micros: last.StartedAt.UnixMicro(), ID: last.ID}.Ptr()
 	}
 	for _, e := range found {
-		item := executionListItem{
-			ExecutionArn: e.ARN, StateMachineArn: sm.ARN, Name: e.Name, Status: e.Status,
-			StartDate: epoch(e.StartedAt), StopDate: epochOf(e.StoppedAt),
-		}
+		item := executionListItem{executionSummary: summaryOf(e, sm.ARN)}
 		if e.RedriveCount > 0 {
 			item.RedriveCount = &e.RedriveCount
 		}
@@ -359,21 +363,30 @@ type stopExecutionOutput struct {
 // stopExecution aborts a running execution. Stopping one that has already
 // ended changes nothing and answers with the time it ended.
 func (a *api) stopExecution(ctx context.Context, in *stopExecutionInput) (*stopExecutionOutput, error) {
-	arn, err := in.arn()
-	if err != nil {
-		return nil, err
-	}
-	if err := in.check(); err != nil {
-		return nil, err
-	}
-	exec, _, err := a.stop(ctx, arn, orEmpty(in.Error), orEmpty(in.Cause))
+	exec, err := onExecution(ctx, in.executionRef, func(ctx context.Context, arn string) (*store.Execution, error) {
+		if err := in.check(); err != nil {
+			return nil, err
+		}
+		exec, _, err := a.stop(ctx, arn, orEmpty(in.Error), orEmpty(in.Cause))
+		return exec, err
+	})
 	if err != nil {
 		return nil, err
 	}
 	if exec.StoppedAt == nil {
-		return nil, fmt.Errorf("execution %s has no stop time after it stopped", arn)
+		return nil, fmt.Errorf("execution %s has no stop time after it stopped", exec.ARN)
 	}
 	return &stopExecutionOutput{StopDate: epoch(*exec.StoppedAt)}, nil
+}
+
+// onExecution checks a request's executionArn and answers what op, given
+// that ARN, makes of the execution.
+func onExecution(ctx context.Context, ref executionRef, op func(ctx context.Context, arn string) (*store.Execution, error)) (*store.Execution, error) {
+	arn, err := ref.arn()
+	if err != nil {
+		return nil, err
+	}
+	return op(ctx, arn)
 }
 
 // stop aborts a running execution; one that has already ended is
@@ -399,11 +412,7 @@ type redriveExecutionOutput struct {
 // redriveExecution restarts a FAILED, TIMED_OUT or ABORTED execution from
 // where it stopped.
 func (a *api) redriveExecution(ctx context.Context, in *redriveExecutionInput) (*redriveExecutionOutput, error) {
-	arn, err := in.arn()
-	if err != nil {
-		return nil, err
-	}
-	exec, err := a.eng.RedriveExecution(ctx, arn)
+	exec, err := onExecution(ctx, in.executionRef, a.eng.RedriveExecution)
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,16 @@ func (a *api) machineVersion(ctx context.Context, ref arn.StateMachine) (*store.
 	return mv, err
 }
 
+// parseWholeMachineARN parses the stateMachineArn of an operation on a
+// whole machine; a version's ARN is refused, the refusal saying why.
+func parseWholeMachineARN(s *string, why string) (arn.StateMachine, error) {
+	ref, err := parseMachineARN("stateMachineArn", s)
+	if err == nil && ref.Version != 0 {
+		err = awsErrorf(awsValidation, "'%s' is a version"+why, *s)
+	}
+	return ref, err
+}
+
 // checkType accepts the STANDARD type (or none).
 func checkType(typ string) error {
 	switch typ {
@@ -63,9 +73,23 @@ type createStateMachineInput struct {
 }
 
 type createStateMachineOutput struct {
-	StateMachineArn        string  `json:"stateMachineArn"`
-	CreationDate           epoch   `json:"creationDate"`
+	StateMachineArn string `json:"stateMachineArn"`
+	CreationDate    epoch  `json:"creationDate"`
+	publishedVersion
+}
+
+// publishedVersion is the version ARN that CreateStateMachine and
+// UpdateStateMachine answer when asked to publish.
+type publishedVersion struct {
 	StateMachineVersionArn *string `json:"stateMachineVersionArn,omitempty"`
+}
+
+// publishedAs is the version of the machine machineARN, when publish.
+func publishedAs(publish bool, machineARN string, version int) publishedVersion {
+	if !publish {
+		return publishedVersion{}
+	}
+	return publishedVersion{StateMachineVersionArn: nonEmpty(versionARN(machineARN, version))}
 }
 
 // createStateMachine creates a machine. As on AWS, creating a machine
@@ -91,11 +115,9 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 	} else if err != nil {
 		return nil, err
 	}
-	out := &createStateMachineOutput{StateMachineArn: sm.ARN, CreationDate: epoch(sm.CreatedAt)}
-	if in.Publish {
-		out.StateMachineVersionArn = nonEmpty(versionARN(sm.ARN, v.Version))
-	}
-	return out, nil
+	return &createStateMachineOutput{
+		StateMachineArn: sm.ARN, CreationDate: epoch(sm.CreatedAt), publishedVersion: publishedAs(in.Publish, sm.ARN, v.Version),
+	}, nil
 }
 
 type updateStateMachineInput struct {
@@ -108,21 +130,18 @@ type updateStateMachineInput struct {
 }
 
 type updateStateMachineOutput struct {
-	UpdateDate             epoch   `json:"updateDate"`
-	RevisionID             string  `json:"revisionId"`
-	StateMachineVersionArn *string `json:"stateMachineVersionArn,omitempty"`
+	UpdateDate epoch  `json:"updateDate"`
+	RevisionID string `json:"revisionId"`
+	publishedVersion
 }
 
 // updateStateMachine adds a version with the new definition; running
 // executions keep theirs. The latest version's input schema (set through
 // the REST API) carries over.
 func (a *api) updateStateMachine(ctx context.Context, in *updateStateMachineInput) (*updateStateMachineOutput, error) {
-	ref, err := parseMachineARN("stateMachineArn", in.StateMachineArn)
+	ref, err := parseWholeMachineARN(in.StateMachineArn, ", which cannot change; update the state machine")
 	if err != nil {
 		return nil, err
-	}
-	if ref.Version != 0 {
-		return nil, awsErrorf(awsValidation, "'%s' is a version, which cannot change; update the state machine", *in.StateMachineArn)
 	}
 	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
 		return nil, awsErrorf(awsMissingParameter, "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified")
@@ -138,11 +157,9 @@ func (a *api) updateStateMachine(ctx context.Context, in *updateStateMachineInpu
 			return nil, err
 		}
 	}
-	out := &updateStateMachineOutput{UpdateDate: epoch(v.CreatedAt), RevisionID: strconv.Itoa(v.Version)}
-	if in.Publish {
-		out.StateMachineVersionArn = nonEmpty(versionARN(latest.ARN, v.Version))
-	}
-	return out, nil
+	return &updateStateMachineOutput{
+		UpdateDate: epoch(v.CreatedAt), RevisionID: strconv.Itoa(v.Version), publishedVersion: publishedAs(in.Publish, latest.ARN, v.Version),
+	}, nil
 }
 
 type describeStateMachineInput struct {
@@ -202,11 +219,7 @@ type describeStateMachineForExecutionOutput struct {
 // describeStateMachineForExecution describes the machine version an
 // execution runs.
 func (a *api) describeStateMachineForExecution(ctx context.Context, in *describeStateMachineForExecutionInput) (*describeStateMachineForExecutionOutput, error) {
-	arn, err := in.arn()
-	if err != nil {
-		return nil, err
-	}
-	exec, err := a.eng.Execution(ctx, arn)
+	exec, err := onExecution(ctx, in.executionRef, a.eng.Execution)
 	if err != nil {
 		return nil, err
 	}
@@ -239,18 +252,15 @@ type listStateMachinesOutput struct {
 
 // listStateMachines lists machines in name order.
 func (a *api) listStateMachines(ctx context.Context, in *listStateMachinesInput) (*listStateMachinesOutput, error) {
-	machines, next, err := byName(ctx, pagetoken.Machines, in.MaxResults, in.NextToken, a.eng.ListStateMachines,
-		func(sm *store.StateMachine) string { return sm.Name })
+	machines, next, err := byName(ctx, pagetoken.Machines, in.pageRequest, a.eng.ListStateMachines,
+		func(sm *store.StateMachine) string { return sm.Name },
+		func(sm *store.StateMachine) stateMachineListItem {
+			return stateMachineListItem{StateMachineArn: sm.ARN, Name: sm.Name, Type: typeStandard, CreationDate: epoch(sm.CreatedAt)}
+		})
 	if err != nil {
 		return nil, err
 	}
-	out := &listStateMachinesOutput{StateMachines: make([]stateMachineListItem, len(machines)), NextToken: next}
-	for i, sm := range machines {
-		out.StateMachines[i] = stateMachineListItem{
-			StateMachineArn: sm.ARN, Name: sm.Name, Type: typeStandard, CreationDate: epoch(sm.CreatedAt),
-		}
-	}
-	return out, nil
+	return &listStateMachinesOutput{StateMachines: machines, NextToken: next}, nil
 }
 
 type deleteStateMachineInput struct {
@@ -264,12 +274,9 @@ type emptyOutput struct{}
 // (ConflictException, HTTP 409: see apierror.Table), where AWS would let
 // them finish first.
 func (a *api) deleteStateMachine(ctx context.Context, in *deleteStateMachineInput) (*emptyOutput, error) {
-	ref, err := parseMachineARN("stateMachineArn", in.StateMachineArn)
+	ref, err := parseWholeMachineARN(in.StateMachineArn, "; Stepwise deletes whole state machines only")
 	if err != nil {
 		return nil, err
-	}
-	if ref.Version != 0 {
-		return nil, awsErrorf(awsValidation, "'%s' is a version; Stepwise deletes whole state machines only", *in.StateMachineArn)
 	}
 	err = a.eng.DeleteStateMachine(ctx, ref.Name, false)
 	if err != nil && !errors.Is(err, engine.ErrStateMachineDoesNotExist) {

@@ -123,6 +123,21 @@ func requireAWSError[T error](t *testing.T, err error) T {
 	return target
 }
 
+// wantAWSError is requireAWSError as the check of a table's case.
+func wantAWSError[T error](t *testing.T, err error) {
+	t.Helper()
+	requireAWSError[T](t, err)
+}
+
+// errorOf is a call of the client with ctx and in that answers only the
+// error.
+func errorOf[In, Out any](ctx context.Context, op func(context.Context, In, ...func(*sfn.Options)) (Out, error), in In) func() error {
+	return func() error {
+		_, err := op(ctx, in)
+		return err
+	}
+}
+
 const sagaInput = `{"orderId":"o-1","amount":42,"items":[{"sku":"kettle","quantity":1}]}`
 
 func TestAWSStateMachines(t *testing.T) {
@@ -609,79 +624,30 @@ func TestAWSErrors(t *testing.T) {
 		call func() error
 		want func(*testing.T, error)
 	}{
-		{"describe missing execution", func() error {
-			_, err := h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(missingExec)})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.ExecutionDoesNotExist](t, err) }},
-		{"history of missing execution", func() error {
-			_, err := h.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(missingExec)})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.ExecutionDoesNotExist](t, err) }},
-		{"stop missing execution", func() error {
-			_, err := h.client.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(missingExec)})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.ExecutionDoesNotExist](t, err) }},
-		{"redrive missing execution", func() error {
-			_, err := h.client.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: aws.String(missingExec)})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.ExecutionDoesNotExist](t, err) }},
-		{"machine of missing execution", func() error {
-			_, err := h.client.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: aws.String(missingExec)})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.ExecutionDoesNotExist](t, err) }},
-		{"malformed execution ARN", func() error {
-			_, err := h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(machine)})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.InvalidArn](t, err) }},
-		{"start on missing machine", func() error {
-			_, err := h.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(missingMachine)})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.StateMachineDoesNotExist](t, err) }},
-		{"start on missing version", func() error {
-			_, err := h.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(machine + ":7")})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.StateMachineDoesNotExist](t, err) }},
-		{"start with malformed ARN", func() error {
-			_, err := h.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String("saga")})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.InvalidArn](t, err) }},
-		{"input that is not JSON", func() error {
-			_, err := h.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(machine), Input: aws.String(`{"orderId":`)})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.InvalidExecutionInput](t, err) }},
-		{"execution name with a space", func() error {
-			_, err := h.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(machine), Name: aws.String("a b")})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.InvalidName](t, err) }},
-		{"update missing machine", func() error {
-			_, err := h.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(missingMachine), Definition: aws.String(testkit.Example(t, "approval"))})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.StateMachineDoesNotExist](t, err) }},
-		{"bad list token", func() error {
-			_, err := h.client.ListStateMachines(ctx, &sfn.ListStateMachinesInput{NextToken: aws.String("nope")})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.InvalidToken](t, err) }},
-		{"page size over the limit", func() error {
-			_, err := h.client.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(machine), MaxResults: 1001})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.ValidationException](t, err) }},
-		{"stop error too long", func() error {
-			_, err := h.client.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(missingExec), Error: aws.String(string(make([]byte, 300)))})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.ValidationException](t, err) }},
-		{"aliases are not supported yet", func() error {
-			_, err := h.client.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("a"),
-				RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: aws.String(machine + ":1"), Weight: 100}}})
-			return err
-		}, func(t *testing.T, err error) {
+		{"describe missing execution", errorOf(ctx, h.client.DescribeExecution, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(missingExec)}), wantAWSError[*types.ExecutionDoesNotExist]},
+		{"history of missing execution", errorOf(ctx, h.client.GetExecutionHistory, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(missingExec)}), wantAWSError[*types.ExecutionDoesNotExist]},
+		{"stop missing execution", errorOf(ctx, h.client.StopExecution, &sfn.StopExecutionInput{ExecutionArn: aws.String(missingExec)}), wantAWSError[*types.ExecutionDoesNotExist]},
+		{"redrive missing execution", errorOf(ctx, h.client.RedriveExecution, &sfn.RedriveExecutionInput{ExecutionArn: aws.String(missingExec)}), wantAWSError[*types.ExecutionDoesNotExist]},
+		{"machine of missing execution", errorOf(ctx, h.client.DescribeStateMachineForExecution, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: aws.String(missingExec)}), wantAWSError[*types.ExecutionDoesNotExist]},
+		{"malformed execution ARN", errorOf(ctx, h.client.DescribeExecution, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(machine)}), wantAWSError[*types.InvalidArn]},
+		{"start on missing machine", errorOf(ctx, h.client.StartExecution, &sfn.StartExecutionInput{StateMachineArn: aws.String(missingMachine)}), wantAWSError[*types.StateMachineDoesNotExist]},
+		{"start on missing version", errorOf(ctx, h.client.StartExecution, &sfn.StartExecutionInput{StateMachineArn: aws.String(machine + ":7")}), wantAWSError[*types.StateMachineDoesNotExist]},
+		{"start with malformed ARN", errorOf(ctx, h.client.StartExecution, &sfn.StartExecutionInput{StateMachineArn: aws.String("saga")}), wantAWSError[*types.InvalidArn]},
+		{"input that is not JSON", errorOf(ctx, h.client.StartExecution, &sfn.StartExecutionInput{StateMachineArn: aws.String(machine), Input: aws.String(`{"orderId":`)}), wantAWSError[*types.InvalidExecutionInput]},
+		{"execution name with a space", errorOf(ctx, h.client.StartExecution, &sfn.StartExecutionInput{StateMachineArn: aws.String(machine), Name: aws.String("a b")}), wantAWSError[*types.InvalidName]},
+		{"update missing machine", errorOf(ctx, h.client.UpdateStateMachine, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(missingMachine), Definition: aws.String(testkit.Example(t, "approval"))}), wantAWSError[*types.StateMachineDoesNotExist]},
+		{"bad list token", errorOf(ctx, h.client.ListStateMachines, &sfn.ListStateMachinesInput{NextToken: aws.String("nope")}), wantAWSError[*types.InvalidToken]},
+		{"page size over the limit", errorOf(ctx, h.client.ListExecutions, &sfn.ListExecutionsInput{StateMachineArn: aws.String(machine), MaxResults: 1001}), wantAWSError[*types.ValidationException]},
+		{"stop error too long", errorOf(ctx, h.client.StopExecution, &sfn.StopExecutionInput{ExecutionArn: aws.String(missingExec), Error: aws.String(string(make([]byte, 300)))}), wantAWSError[*types.ValidationException]},
+		{"aliases are not supported yet", errorOf(ctx, h.client.CreateStateMachineAlias, &sfn.CreateStateMachineAliasInput{
+			Name:                 aws.String("a"),
+			RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: aws.String(machine + ":1"), Weight: 100}},
+		}), func(t *testing.T, err error) {
 			api := requireAWSError[smithy.APIError](t, err)
 			require.Equal(t, "UnknownOperationException", api.ErrorCode())
 			require.Contains(t, api.ErrorMessage(), "aliases")
 		}},
-		{"unknown activity", func() error {
-			_, err := h.client.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String("arn:aws:states:us-east-1:000000000000:activity:nope")})
-			return err
-		}, func(t *testing.T, err error) { requireAWSError[*types.ActivityDoesNotExist](t, err) }},
+		{"unknown activity", errorOf(ctx, h.client.GetActivityTask, &sfn.GetActivityTaskInput{ActivityArn: aws.String("arn:aws:states:us-east-1:000000000000:activity:nope")}), wantAWSError[*types.ActivityDoesNotExist]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

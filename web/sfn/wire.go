@@ -100,18 +100,26 @@ func pageToken(token *string, kind string) (*pagetoken.Token, error) {
 	return t, nil
 }
 
-// byName reads a page of a listing in name order (see pagetoken.ByName).
-func byName[T any](ctx context.Context, kind string, maxResults int, token *string,
-	list func(ctx context.Context, after string, limit int) ([]T, error), name func(T) string) ([]T, *string, error) {
-	limit, err := pageSize(maxResults, 100, 1000)
+// byName reads a page of a listing in name order (see pagetoken.ByName)
+// and makes each row an item of the answer.
+func byName[T, Item any](ctx context.Context, kind string, page pageRequest,
+	list func(ctx context.Context, after string, limit int) ([]T, error), name func(T) string, item func(T) Item) ([]Item, *string, error) {
+	limit, err := pageSize(page.MaxResults, 100, 1000)
 	if err != nil {
 		return nil, nil, err
 	}
-	items, next, err := pagetoken.ByName(ctx, kind, orEmpty(token), limit, list, name)
+	rows, next, err := pagetoken.ByName(ctx, kind, orEmpty(page.NextToken), limit, list, name)
 	if errors.Is(err, pagetoken.ErrInvalid) {
-		_, err = pageToken(token, kind)
+		_, err = pageToken(page.NextToken, kind)
 	}
-	return items, nonEmpty(next), err
+	if err != nil {
+		return nil, nil, err
+	}
+	items := make([]Item, len(rows))
+	for i, row := range rows {
+		items[i] = item(row)
+	}
+	return items, nonEmpty(next), nil
 }
 
 // ARNs are parsed by internal/arn; region and account are not checked: a
