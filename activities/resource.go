@@ -328,19 +328,12 @@ func parseFunctionName(s string) (name, qualifier, problem string) {
 
 // jsonType names the JSON type of a value of the asl model.
 func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case int64, float64:
-		return "a number"
-	case string:
-		return "a string"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
+	switch name := asl.JSONType(v); name {
+	case "null":
+		return name
+	case "array", "object":
+		return "an " + name
+	default:
+		return "a " + name
 	}
-	return fmt.Sprintf("a Go %T", v)
 }

@@ -171,3 +171,7 @@ func DecodeJSON(data []byte) (any, error) { return jsonvalue.Decode(data) }
 
 // EncodeJSON renders a value as compact JSON, object keys sorted.
 func EncodeJSON(v any) string { return jsonvalue.String(v) }
+
+// JSONType names the JSON type of a decoded value: "null", "boolean",
+// "number", "string", "array" or "object".
+func JSONType(v any) string { return jsonvalue.TypeName(v) }

@@ -41,7 +41,7 @@ const MaxPage = 1000
 // ListExecutions returns a page of executions, newest first, and the
 // position of the next page (nil when this page is the last).
 func (e *Engine) ListExecutions(ctx context.Context, q ExecutionQuery) ([]*store.Execution, *ExecutionPosition, error) {
-	p := store.ExecutionPage{Status: q.Status, NamePrefix: q.NamePrefix, StartedAfter: q.StartedAfter, StartedBefore: q.StartedBefore}
+	p := store.ExecutionFilter{Status: q.Status, NamePrefix: q.NamePrefix, StartedAfter: q.StartedAfter, StartedBefore: q.StartedBefore}
 	if q.StateMachine != "" {
 		sm, err := e.StateMachine(ctx, q.StateMachine)
 		if err != nil {
@@ -54,7 +54,7 @@ func (e *Engine) ListExecutions(ctx context.Context, q ExecutionQuery) ([]*store
 	}
 	limit := min(orInt(q.Limit, 100), MaxPage)
 	p.Limit = limit + 1
-	execs, err := store.ListExecutionsPage(ctx, e.pool, p)
+	execs, err := store.ListExecutions(ctx, e.pool, p)
 	if err != nil || len(execs) <= limit {
 		return execs, nil, err
 	}

@@ -87,34 +87,9 @@ var (
 
 const maxID = 1<<63 - 1
 
-// ExecutionFilter selects executions for ListExecutions. Zero fields match
-// everything; Before* is the cursor of the previous page.
-type ExecutionFilter struct {
-	StateMachineID int64
-	Status         string
-	NamePrefix     string
-	BeforeStart    time.Time
-	BeforeID       int64
-	Limit          int
-}
-
-// ListExecutions returns executions newest first.
-func ListExecutions(ctx context.Context, q Querier, f ExecutionFilter) ([]*Execution, error) {
-	before := f.BeforeStart
-	if before.IsZero() {
-		before = endOfTime
-	}
-	beforeID := f.BeforeID
-	if beforeID == 0 {
-		beforeID = maxID
-	}
-	return listExecutions(ctx, q, db.ListExecutionsParams{StateMachineID: f.StateMachineID, Status: f.Status,
-		StartedAfter: startOfTime, StartedBefore: endOfTime, AtStart: before, AtID: beforeID}, f.NamePrefix, f.Limit)
-}
-
-// ExecutionPage selects a page of executions for ListExecutionsPage. Zero
+// ExecutionFilter selects a page of executions for ListExecutions. Zero
 // fields match everything.
-type ExecutionPage struct {
+type ExecutionFilter struct {
 	StateMachineID int64
 	Status         string
 	NamePrefix     string
@@ -130,9 +105,9 @@ type ExecutionPage struct {
 	Limit int
 }
 
-// ListExecutionsPage returns executions newest first (by start time, then
+// ListExecutions returns executions newest first (by start time, then
 // id), filtered and positioned by p.
-func ListExecutionsPage(ctx context.Context, q Querier, p ExecutionPage) ([]*Execution, error) {
+func ListExecutions(ctx context.Context, q Querier, p ExecutionFilter) ([]*Execution, error) {
 	after := p.StartedAfter
 	if after.IsZero() {
 		after = startOfTime
@@ -145,15 +120,9 @@ func ListExecutionsPage(ctx context.Context, q Querier, p ExecutionPage) ([]*Exe
 	if atStart.IsZero() {
 		atStart, atID = endOfTime, maxID
 	}
-	return listExecutions(ctx, q, db.ListExecutionsParams{StateMachineID: p.StateMachineID, Status: p.Status,
-		StartedAfter: after, StartedBefore: before, AtStart: atStart, AtID: atID}, p.NamePrefix, p.Limit)
-}
-
-// listExecutions runs the one listing query for ListExecutions and
-// ListExecutionsPage.
-func listExecutions(ctx context.Context, q Querier, p db.ListExecutionsParams, prefix string, limit int) ([]*Execution, error) {
-	p.NameLike, p.MaxRows = likePrefix(prefix), int32(limit)
-	return executions(queries(q).ListExecutions(ctx, p))
+	return executions(queries(q).ListExecutions(ctx, db.ListExecutionsParams{StateMachineID: p.StateMachineID, Status: p.Status,
+		StartedAfter: after, StartedBefore: before, AtStart: atStart, AtID: atID,
+		NameLike: likePrefix(p.NamePrefix), MaxRows: int32(p.Limit)}))
 }
 
 func likePrefix(p string) string {

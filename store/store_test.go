@@ -42,7 +42,7 @@ func TestExecutionsAndEvents(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, all, 5)
 	require.Equal(t, "run_4", all[0].Name, "newest first")
-	page, err := store.ListExecutions(ctx, pool, store.ExecutionFilter{Limit: 2, BeforeStart: all[1].StartedAt, BeforeID: all[1].ID})
+	page, err := store.ListExecutions(ctx, pool, store.ExecutionFilter{Limit: 2, AfterStart: all[1].StartedAt, AfterID: all[1].ID})
 	require.NoError(t, err)
 	require.Equal(t, []string{"run_2", "run_1"}, []string{page[0].Name, page[1].Name})
 	prefixed, err := store.ListExecutions(ctx, pool, store.ExecutionFilter{NamePrefix: "run_3", Limit: 10})

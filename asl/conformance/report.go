@@ -63,7 +63,7 @@ func WriteFailures(w io.Writer, results []Result) {
 		if r.Passed {
 			continue
 		}
-		fmt.Fprintf(w, "FAIL %s\n  expected: %s\n  got:      %s\n", r.Case.Name, expected(r.Case), got(r))
+		fmt.Fprintf(w, "FAIL %s\n  expected: %s\n  got:      %s\n", r.Case.Name, r.Case.Expected(), r.Got())
 	}
 }
 
@@ -79,14 +79,18 @@ func WriteEventMismatches(w io.Writer, results []Result) {
 	}
 }
 
-func expected(c *Case) string {
+// Expected describes the outcome the case's recording expects, in one
+// line: "SUCCEEDED <output>" or "<STATUS> error=... cause=...".
+func (c *Case) Expected() string {
 	if c.Expect.Status == "SUCCEEDED" {
 		return "SUCCEEDED " + jsonvalue.String(c.Expect.Output)
 	}
-	return fmt.Sprintf("FAILED error=%q cause=%q", c.Expect.Error, c.Expect.Cause)
+	return fmt.Sprintf("%s error=%q cause=%q", c.Expect.Status, c.Expect.Error, c.Expect.Cause)
 }
 
-func got(r Result) string {
+// Got describes the run's outcome in the form of Case.Expected, or the
+// error that kept it from running.
+func (r Result) Got() string {
 	if r.Err != nil {
 		return "run error: " + r.Err.Error()
 	}

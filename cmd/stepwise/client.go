@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -17,25 +18,16 @@ type command func(ctx context.Context, args []string, stdout, stderr io.Writer) 
 func subcommands(name string, table map[string]command) command {
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if len(args) == 0 {
-			fmt.Fprintf(stderr, "usage: stepwise %s %s ...\n", name, strings.Join(sortedKeys(table), "|"))
+			fmt.Fprintf(stderr, "usage: stepwise %s %s ...\n", name, strings.Join(slices.Sorted(maps.Keys(table)), "|"))
 			return 2
 		}
 		cmd, ok := table[args[0]]
 		if !ok {
-			fmt.Fprintf(stderr, "stepwise: unknown command %q; want stepwise %s %s\n", name+" "+args[0], name, strings.Join(sortedKeys(table), "|"))
+			fmt.Fprintf(stderr, "stepwise: unknown command %q; want stepwise %s %s\n", name+" "+args[0], name, strings.Join(slices.Sorted(maps.Keys(table)), "|"))
 			return 2
 		}
 		return cmd(ctx, args[1:], stdout, stderr)
 	}
-}
-
-func sortedKeys(table map[string]command) []string {
-	keys := make([]string, 0, len(table))
-	for k := range table {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // client is the one client of every sm, exec and task command: it talks

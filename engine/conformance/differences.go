@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/stepwise-run/stepwise/asl"
 	aslconformance "github.com/stepwise-run/stepwise/asl/conformance"
 )
 
@@ -51,30 +50,12 @@ func WriteDifferences(w io.Writer, diffs []Difference) {
 			kind = "DIFF (detail)"
 		}
 		fmt.Fprintf(w, "%s %s\n  expected:  %s\n  in memory: %s\n  durable:   %s\n",
-			kind, d.Case.Name, expected(d.Case), got(d.Reference), got(d.Durable))
+			kind, d.Case.Name, d.Case.Expected(), d.Reference.Got(), d.Durable.Got())
 		if d.Reference.EventsMatched != d.Durable.EventsMatched {
 			fmt.Fprintf(w, "  events expected:  %s\n  events in memory: %s\n  events durable:   %s\n",
 				strings.Join(d.Case.Events, " "), events(d.Reference), events(d.Durable))
 		}
 	}
-}
-
-func expected(c *aslconformance.Case) string {
-	if c.Expect.Status == "SUCCEEDED" {
-		return "SUCCEEDED " + asl.EncodeJSON(c.Expect.Output)
-	}
-	return fmt.Sprintf("%s error=%q cause=%q", c.Expect.Status, c.Expect.Error, c.Expect.Cause)
-}
-
-func got(r aslconformance.Result) string {
-	if r.Err != nil {
-		return "run error: " + r.Err.Error()
-	}
-	o := r.Outcome
-	if o.Status == "SUCCEEDED" {
-		return "SUCCEEDED " + asl.EncodeJSON(o.Output)
-	}
-	return fmt.Sprintf("%s error=%q cause=%q", o.Status, o.Error, o.Cause)
 }
 
 func events(r aslconformance.Result) string {

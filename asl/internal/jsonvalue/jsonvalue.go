@@ -8,8 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 )
 
@@ -195,14 +196,7 @@ func Copy(v any) any {
 }
 
 // SortedKeys returns the keys of m in byte order.
-func SortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func SortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 
 // Over reports whether v encodes to more than limit bytes of JSON. It
 // measures without encoding (strings count without their escapes) and
