@@ -8,6 +8,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/asl/runner"
+	"github.com/stepwise-run/stepwise/internal/history"
 )
 
 // TestJSONataStates runs one small JSONata machine per feature.
@@ -135,7 +136,7 @@ func TestAssignedVariablesEvents(t *testing.T) {
 	res := runDef(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"s":"x","n":1},"End":true}}}`, `{}`, nil)
 	var exited *runner.Event
 	for i := range res.Events {
-		if res.Events[i].Type == "PassStateExited" {
+		if res.Events[i].Type == history.PassStateExited {
 			exited = &res.Events[i]
 		}
 	}

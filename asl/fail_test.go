@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/internal/history"
 )
 
 func TestFail(t *testing.T) {
@@ -31,7 +33,7 @@ func TestSucceed(t *testing.T) {
 	t.Parallel()
 	res := runDef(t, single(`{"Type":"Succeed","InputPath":"$.a","OutputPath":"$.b"}`), `{"a":{"b":5}}`, nil)
 	requireOutput(t, res, `5`)
-	require.Equal(t, []string{"ExecutionStarted", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded"}, eventTypes(res))
+	require.Equal(t, []string{history.ExecutionStarted, history.SucceedStateEntered, "SucceedStateExited", history.ExecutionSucceeded}, eventTypes(res))
 }
 
 func TestDataLimit(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/internal/history"
 )
 
 func TestParallel(t *testing.T) {
@@ -26,7 +28,7 @@ func TestParallelBranchFailure(t *testing.T) {
 		"C":{"Type":"Pass","End":true}}}`
 	res := runDef(t, def, `{}`, nil)
 	requireOutput(t, res, `{"Error":"Broken","Cause":"b"}`)
-	require.Contains(t, eventTypes(res), "ParallelStateFailed")
+	require.Contains(t, eventTypes(res), history.ParallelStateFailed)
 	uncaught := single(`{"Type":"Parallel","End":true,"Branches":[{"StartAt":"B","States":{"B":{"Type":"Fail","Error":"Broken"}}}]}`)
 	requireError(t, runDef(t, uncaught, `{}`, nil), "Broken")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/history"
 )
 
 func TestTaskPipeline(t *testing.T) {
@@ -25,8 +26,8 @@ func TestTaskPipeline(t *testing.T) {
 	require.Equal(t, int64(7), got.Input.(map[string]any)["id"])
 	require.NotEmpty(t, got.Input.(map[string]any)["token"])
 	require.Equal(t, int64(asl.DefaultTaskTimeout), got.TimeoutSeconds)
-	require.Equal(t, []string{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
-		"TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"}, eventTypes(res))
+	require.Equal(t, []string{history.ExecutionStarted, history.TaskStateEntered, history.TaskScheduled, history.TaskStarted,
+		history.TaskSucceeded, history.TaskStateExited, history.ExecutionSucceeded}, eventTypes(res))
 }
 
 func TestTaskTimeoutPaths(t *testing.T) {

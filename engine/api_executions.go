@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -65,14 +65,12 @@ func (e *Engine) ListExecutions(ctx context.Context, q ExecutionQuery) ([]*store
 
 // StateMachineOf returns the name and ARN of the state machine an
 // execution belongs to, read from the execution's ARN.
-func StateMachineOf(exec *store.Execution) (name, arn string) {
-	const marker = ":execution:"
-	i := strings.LastIndex(exec.ARN, marker)
-	if i < 0 {
+func StateMachineOf(exec *store.Execution) (name, machineARN string) {
+	a, err := arn.ParseExecution(exec.ARN)
+	if err != nil {
 		return "", ""
 	}
-	name, _, _ = strings.Cut(exec.ARN[i+len(marker):], ":")
-	return name, exec.ARN[:i] + ":stateMachine:" + name
+	return a.Machine, a.StateMachine()
 }
 
 // ExecutionVersion returns the state machine of an execution and the

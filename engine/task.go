@@ -3,13 +3,13 @@ package engine
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -234,12 +234,8 @@ func (t *change) emitAt(l *live, typ string, at time.Time) {
 // taskEvent names a Task state's event as AWS does: the activity event for
 // an activity resource, the task event for anything else.
 func taskEvent(l *live, task, activity string) string {
-	if st, ok := l.m.States[l.run.State].(*asl.Task); ok && isActivity(st.Resource) {
+	if st, ok := l.m.States[l.run.State].(*asl.Task); ok && arn.IsActivity(st.Resource) {
 		return activity
 	}
 	return task
-}
-
-func isActivity(resource string) bool {
-	return strings.HasPrefix(resource, "arn:aws:states:") && strings.Contains(resource, ":activity:")
 }

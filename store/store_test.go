@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -53,8 +54,8 @@ func TestExecutionsAndEvents(t *testing.T) {
 	state := "S"
 	details := `{"a":1}`
 	require.NoError(t, store.InsertEventsBatch(ctx, pool, []store.Event{
-		{ExecutionID: exec.ID, ID: 1, Type: "ExecutionStarted", Timestamp: base},
-		{ExecutionID: exec.ID, ID: 2, Type: "PassStateEntered", Timestamp: base, State: &state, Details: &details},
+		{ExecutionID: exec.ID, ID: 1, Type: history.ExecutionStarted, Timestamp: base},
+		{ExecutionID: exec.ID, ID: 2, Type: history.PassStateEntered, Timestamp: base, State: &state, Details: &details},
 	}))
 	evs, err := store.ListEvents(ctx, pool, exec.ID, 0, 10, false)
 	require.NoError(t, err)
@@ -62,5 +63,5 @@ func TestExecutionsAndEvents(t *testing.T) {
 	require.Equal(t, int64(1), evs[1].PreviousID)
 	rev, err := store.ListEvents(ctx, pool, exec.ID, 0, 1, true)
 	require.NoError(t, err)
-	require.Equal(t, "PassStateEntered", rev[0].Type)
+	require.Equal(t, history.PassStateEntered, rev[0].Type)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
 	"github.com/stepwise-run/stepwise/web/internal/webtest"
@@ -293,9 +294,9 @@ func TestAbuseTaskTokens(t *testing.T) {
 	require.Equal(t, "SUCCEEDED", a.Wait(arn)["status"])
 	before := snapshot(t, a, "approval")
 	replays := []abuseCase{
-		{name: "replayed success", method: "POST", path: "/v1/tasks/success", body: `{"taskToken":"` + token + `","output":{"approvedBy":"mallory"}}`, status: 410, code: "TaskTimedOut"},
-		{name: "replayed failure", method: "POST", path: "/v1/tasks/failure", body: `{"taskToken":"` + token + `","error":"Rejected"}`, status: 410, code: "TaskTimedOut"},
-		{name: "replayed heartbeat", method: "POST", path: "/v1/tasks/heartbeat", body: `{"taskToken":"` + token + `"}`, status: 410, code: "TaskTimedOut"},
+		{name: "replayed success", method: "POST", path: "/v1/tasks/success", body: `{"taskToken":"` + token + `","output":{"approvedBy":"mallory"}}`, status: 410, code: history.TaskTimedOut},
+		{name: "replayed failure", method: "POST", path: "/v1/tasks/failure", body: `{"taskToken":"` + token + `","error":"Rejected"}`, status: 410, code: history.TaskTimedOut},
+		{name: "replayed heartbeat", method: "POST", path: "/v1/tasks/heartbeat", body: `{"taskToken":"` + token + `"}`, status: 410, code: history.TaskTimedOut},
 	}
 	for _, r := range replays {
 		r.run(t, a)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
 )
@@ -196,10 +197,10 @@ func TestBinary(t *testing.T) {
 	require.Equal(t, first, list.Executions[0].ARN, "newest first")
 	require.Equal(t, early, list.Executions[1].ARN)
 
-	var history web.History
-	require.NoError(t, json.Unmarshal([]byte(requireBinary(t, exitOK, "exec", "history", first, "-o", "json", ep)), &history))
-	require.Equal(t, "ExecutionStarted", history.Events[0].Type)
-	require.Equal(t, "ExecutionSucceeded", history.Events[len(history.Events)-1].Type)
+	var page web.History
+	require.NoError(t, json.Unmarshal([]byte(requireBinary(t, exitOK, "exec", "history", first, "-o", "json", ep)), &page))
+	require.Equal(t, history.ExecutionStarted, page.Events[0].Type)
+	require.Equal(t, history.ExecutionSucceeded, page.Events[len(page.Events)-1].Type)
 
 	var sm web.StateMachine
 	require.NoError(t, json.Unmarshal([]byte(requireBinary(t, exitOK, "sm", "get", "greet", "-o", "json", ep)), &sm))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 )
 
@@ -107,7 +108,7 @@ func TestExec(t *testing.T) {
 
 	out = requireCLI(t, "exec", "history", arn, db)
 	require.Regexp(t, `(?m)^\s+1\s+0s\s+ExecutionStarted$`, out)
-	require.Contains(t, out, "ParallelStateSucceeded")
+	require.Contains(t, out, history.ParallelStateSucceeded)
 	require.Regexp(t, `ExecutionSucceeded\n$`, out)
 	require.Contains(t, requireCLI(t, "exec", "history", arn, "--details", db), `{"output":[{"greeting":"Hello, Ada"},"bye"]}`)
 

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/internal/arn"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/web"
 )
@@ -83,13 +84,13 @@ func TestRemote(t *testing.T) {
 	require.Regexp(t, `ExecutionSucceeded\n$`, out)
 	var hist struct{ Events []struct{ Type string } }
 	require.NoError(t, json.Unmarshal([]byte(requireCLI(t, "exec", "history", arn, "--reverse", "-o", "json", ep, key)), &hist))
-	require.Equal(t, "ExecutionSucceeded", hist.Events[0].Type)
-	require.Equal(t, "ExecutionStarted", hist.Events[len(hist.Events)-1].Type)
+	require.Equal(t, history.ExecutionSucceeded, hist.Events[0].Type)
+	require.Equal(t, history.ExecutionStarted, hist.Events[len(hist.Events)-1].Type)
 
 	code, out, _ = cli(t, "exec", "start", "fail", "--follow", ep, key)
 	require.Equal(t, exitUnsuccessful, code, out)
 	require.Regexp(t, `(?m)^\s+1\s+\S+\s+ExecutionStarted$`, out)
-	require.Contains(t, out, "ExecutionFailed")
+	require.Contains(t, out, history.ExecutionFailed)
 	require.Contains(t, out, "status: FAILED\nerror: Nope\ncause: it fails")
 	failedARN := field(t, out, "arn")
 	require.Contains(t, requireCLI(t, "exec", "redrive", failedARN, ep, key), "redriven: 1 times")

@@ -13,6 +13,7 @@ import (
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/asl/runner"
+	"github.com/stepwise-run/stepwise/internal/history"
 )
 
 // callback answers a .waitForTaskToken task in place of the callback: it
@@ -194,7 +195,7 @@ func TestOrderProcessingWaitsForRestock(t *testing.T) {
 	require.Equal(t, runner.StatusSucceeded, res.Status)
 	waits := 0
 	for _, e := range res.Events {
-		if e.Type == "WaitStateEntered" {
+		if e.Type == history.WaitStateEntered {
 			waits++
 		}
 	}

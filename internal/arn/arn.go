@@ -6,7 +6,6 @@ package arn
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -17,21 +16,61 @@ type ARN struct {
 	Partition, Service, Region, Account, Resource string
 }
 
-var partitionRE = regexp.MustCompile(`^aws(-[a-z]+)*$`)
-
 // Parse splits s into its fields. It fails when s does not start with
 // "arn:", has fewer than six colon-separated fields, or names a partition
 // other than aws or aws-*.
 func Parse(s string) (ARN, error) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
+	a, ok := split(s)
+	if !ok {
 		return ARN{}, fmt.Errorf("%q is not an ARN: an ARN has six colon-separated fields: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE", s)
 	}
-	a := ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}
-	if !partitionRE.MatchString(a.Partition) {
+	if !validPartition(a.Partition) {
 		return ARN{}, fmt.Errorf("%q is not an ARN: partition %q is not aws or aws-*", s, a.Partition)
 	}
 	return a, nil
+}
+
+// split cuts s into an ARN's fields without allocating.
+func split(s string) (ARN, bool) {
+	rest, ok := strings.CutPrefix(s, "arn:")
+	var f [4]string
+	for i := range f {
+		if !ok {
+			return ARN{}, false
+		}
+		f[i], rest, ok = strings.Cut(rest, ":")
+	}
+	return ARN{Partition: f[0], Service: f[1], Region: f[2], Account: f[3], Resource: rest}, ok
+}
+
+// validPartition reports whether p is aws or aws-WORD[-WORD...], WORD
+// being lowercase letters.
+func validPartition(p string) bool {
+	rest, ok := strings.CutPrefix(p, "aws")
+	if !ok {
+		return false
+	}
+	prev := byte(0)
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case c == '-' && prev != '-':
+		case c >= 'a' && c <= 'z' && i > 0:
+		default:
+			return false
+		}
+		prev = c
+	}
+	return prev != '-'
+}
+
+// IsActivity reports whether s is an activity ARN
+// (arn:PARTITION:states:REGION:ACCOUNT:activity:NAME), without allocating.
+func IsActivity(s string) bool {
+	a, ok := split(s)
+	name, isActivity := strings.CutPrefix(a.Resource, "activity:")
+	return ok && validPartition(a.Partition) && a.Service == "states" && isActivity &&
+		name != "" && !strings.Contains(name, ":")
 }
 
 // String formats the ARN.

@@ -14,7 +14,12 @@ func TestParse(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, arn.ARN{Partition: "aws-cn", Service: "lambda", Region: "cn-north-1", Account: "123", Resource: "function:f:live"}, a)
 	require.Equal(t, "arn:aws-cn:lambda:cn-north-1:123:function:f:live", a.String())
-	for _, bad := range []string{"", "greet", "arn:aws:states", "arn:gcp:states:r:a:activity:x", "urn:aws:states:r:a:activity:x"} {
+	for _, p := range []string{"aws", "aws-cn", "aws-us-gov", "aws-iso-b"} {
+		_, err := arn.Parse("arn:" + p + ":states:r:a:activity:x")
+		require.NoError(t, err, p)
+	}
+	for _, bad := range []string{"", "greet", "arn:aws:states", "arn:gcp:states:r:a:activity:x", "urn:aws:states:r:a:activity:x",
+		"arn:aws-:s:r:a:x", "arn:aws--cn:s:r:a:x", "arn:awscn:s:r:a:x", "arn:aws-CN:s:r:a:x", "arn:aws-cn-:s:r:a:x"} {
 		_, err := arn.Parse(bad)
 		require.Error(t, err, bad)
 	}
@@ -82,6 +87,12 @@ func TestActivity(t *testing.T) {
 	require.Equal(t, "review", arn.Name("review"))
 	require.Equal(t, "", arn.Name("arn:aws:lambda:r:a:function:f"))
 	require.Equal(t, "arn:aws:iam::a:role/stepwise", sp.Role("stepwise"))
+	require.True(t, arn.IsActivity(sp.Activity("review")))
+	require.True(t, arn.IsActivity("arn:aws-cn:states:::activity:review"))
+	for _, s := range []string{"review", "arn:aws:states:r:a:activity:", "arn:aws:states:r:a:activity:a:b",
+		"arn:aws:lambda:r:a:activity:x", "arn:aws:states:::lambda:invoke", "arn:gcp:states:r:a:activity:x"} {
+		require.False(t, arn.IsActivity(s), s)
+	}
 }
 
 func FuzzParse(f *testing.F) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web/internal/webtest"
 	"github.com/stretchr/testify/require"
@@ -231,8 +232,8 @@ func TestHistoryPages(t *testing.T) {
 	require.Equal(t, 1, pages)
 	n := len(all)
 	require.GreaterOrEqual(t, n, 22, "ExecutionStarted, 10 × entered/exited, ExecutionSucceeded")
-	require.Equal(t, "ExecutionStarted", events[0]["type"])
-	require.Equal(t, "ExecutionSucceeded", events[n-1]["type"])
+	require.Equal(t, history.ExecutionStarted, events[0]["type"])
+	require.Equal(t, history.ExecutionSucceeded, events[n-1]["type"])
 	require.EqualValues(t, 0, events[0]["previousEventId"])
 	require.Equal(t, "S0", events[1]["state"])
 	require.NotNil(t, events[0]["details"], "details are included by default")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web/internal/webtest"
 	"github.com/stretchr/testify/require"
@@ -29,8 +30,8 @@ func TestApprovalByCallback(t *testing.T) {
 	require.Equal(t, map[string]any{"orderId": "order-3001", "status": "APPROVED", "approval": map[string]any{"approvedBy": "grace"}}, done["output"])
 
 	// The task is closed: a second answer, or a heartbeat, is refused.
-	a.ExpectError(http.StatusGone, "TaskTimedOut", http.MethodPost, "/v1/tasks/success", map[string]any{"taskToken": token, "output": map[string]any{}})
-	a.ExpectError(http.StatusGone, "TaskTimedOut", http.MethodPost, "/v1/tasks/heartbeat", map[string]any{"taskToken": token})
+	a.ExpectError(http.StatusGone, history.TaskTimedOut, http.MethodPost, "/v1/tasks/success", map[string]any{"taskToken": token, "output": map[string]any{}})
+	a.ExpectError(http.StatusGone, history.TaskTimedOut, http.MethodPost, "/v1/tasks/heartbeat", map[string]any{"taskToken": token})
 
 	rejected := a.Start("approval", "no", map[string]any{"orderId": "o-2", "amount": 99})
 	token = a.Token()
@@ -39,7 +40,7 @@ func TestApprovalByCallback(t *testing.T) {
 	require.Equal(t, "FAILED", failed["status"])
 	require.Equal(t, "Rejected", failed["error"])
 	require.Equal(t, "too dear", failed["cause"])
-	a.ExpectError(http.StatusGone, "TaskTimedOut", http.MethodPost, "/v1/tasks/failure", map[string]any{"taskToken": token})
+	a.ExpectError(http.StatusGone, history.TaskTimedOut, http.MethodPost, "/v1/tasks/failure", map[string]any{"taskToken": token})
 
 	pending := a.Start("approval", "pending", map[string]any{"orderId": "o-3", "amount": 1})
 	token = a.Token()
@@ -47,7 +48,7 @@ func TestApprovalByCallback(t *testing.T) {
 	a.ExpectError(400, "InvalidRequest", http.MethodPost, "/v1/tasks/success", map[string]any{"taskToken": token})
 	a.ExpectError(400, "UnknownField", http.MethodPost, "/v1/tasks/success", map[string]any{"taskToken": token, "result": map[string]any{}})
 	a.Expect(http.StatusOK, http.MethodPost, "/v1/executions/"+url.PathEscape(pending)+"/stop", nil)
-	a.ExpectError(http.StatusGone, "TaskTimedOut", http.MethodPost, "/v1/tasks/success", map[string]any{"taskToken": token, "output": map[string]any{}})
+	a.ExpectError(http.StatusGone, history.TaskTimedOut, http.MethodPost, "/v1/tasks/success", map[string]any{"taskToken": token, "output": map[string]any{}})
 
 	for _, path := range []string{"/v1/tasks/success", "/v1/tasks/failure", "/v1/tasks/heartbeat"} {
 		body := map[string]any{"taskToken": "not-a-token"}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -135,14 +136,14 @@ func TestHistoryMapperMapAndParallel(t *testing.T) {
 		event *store.Event
 		want  string
 	}{
-		{ev(2, "ParallelStateStarted", "P", ""), `{"id":2,"previousEventId":1,"timestamp":1767225600.000,"type":"ParallelStateStarted"}`},
-		{ev(3, "MapStateStarted", "M", `{"length":2}`), `{"id":3,"previousEventId":2,"timestamp":1767225600.000,"type":"MapStateStarted","mapStateStartedEventDetails":{"length":2}}`},
-		{ev(4, "MapIterationStarted", "M", `{"index":1}`), `{"id":4,"previousEventId":3,"timestamp":1767225600.000,"type":"MapIterationStarted","mapIterationStartedEventDetails":{"name":"M","index":1}}`},
-		{ev(5, "MapIterationFailed", "M", `{"index":1}`), `{"id":5,"previousEventId":4,"timestamp":1767225600.000,"type":"MapIterationFailed","mapIterationFailedEventDetails":{"name":"M","index":1}}`},
-		{ev(6, "TaskTimedOut", "T", `{"error":"States.Timeout","cause":""}`), `{"id":6,"previousEventId":5,"timestamp":1767225600.000,"type":"TaskTimedOut","taskTimedOutEventDetails":{"resourceType":"states","resource":"startExecution.sync:2","error":"States.Timeout"}}`},
-		{ev(7, "ExecutionAborted", "", `{"error":"","cause":""}`), `{"id":7,"previousEventId":6,"timestamp":1767225600.000,"type":"ExecutionAborted","executionAbortedEventDetails":{}}`},
-		{ev(8, "ExecutionTimedOut", "", `{"error":"States.Timeout","cause":"The execution timed out."}`), `{"id":8,"previousEventId":7,"timestamp":1767225600.000,"type":"ExecutionTimedOut","executionTimedOutEventDetails":{"error":"States.Timeout","cause":"The execution timed out."}}`},
-		{ev(9, "TaskScheduled", "T", `{"resource":"arn:aws:lambda:us-west-2:1:function:f","parameters":"{}","timeoutInSeconds":99999999,"heartbeatInSeconds":0}`), `{"id":9,"previousEventId":8,"timestamp":1767225600.000,"type":"TaskScheduled","taskScheduledEventDetails":{"resourceType":"lambda","resource":"invoke","region":"us-west-2","parameters":"{}"}}`},
+		{ev(2, history.ParallelStateStarted, "P", ""), `{"id":2,"previousEventId":1,"timestamp":1767225600.000,"type":"ParallelStateStarted"}`},
+		{ev(3, history.MapStateStarted, "M", `{"length":2}`), `{"id":3,"previousEventId":2,"timestamp":1767225600.000,"type":"MapStateStarted","mapStateStartedEventDetails":{"length":2}}`},
+		{ev(4, history.MapIterationStarted, "M", `{"index":1}`), `{"id":4,"previousEventId":3,"timestamp":1767225600.000,"type":"MapIterationStarted","mapIterationStartedEventDetails":{"name":"M","index":1}}`},
+		{ev(5, history.MapIterationFailed, "M", `{"index":1}`), `{"id":5,"previousEventId":4,"timestamp":1767225600.000,"type":"MapIterationFailed","mapIterationFailedEventDetails":{"name":"M","index":1}}`},
+		{ev(6, history.TaskTimedOut, "T", `{"error":"States.Timeout","cause":""}`), `{"id":6,"previousEventId":5,"timestamp":1767225600.000,"type":"TaskTimedOut","taskTimedOutEventDetails":{"resourceType":"states","resource":"startExecution.sync:2","error":"States.Timeout"}}`},
+		{ev(7, history.ExecutionAborted, "", `{"error":"","cause":""}`), `{"id":7,"previousEventId":6,"timestamp":1767225600.000,"type":"ExecutionAborted","executionAbortedEventDetails":{}}`},
+		{ev(8, history.ExecutionTimedOut, "", `{"error":"States.Timeout","cause":"The execution timed out."}`), `{"id":8,"previousEventId":7,"timestamp":1767225600.000,"type":"ExecutionTimedOut","executionTimedOutEventDetails":{"error":"States.Timeout","cause":"The execution timed out."}}`},
+		{ev(9, history.TaskScheduled, "T", `{"resource":"arn:aws:lambda:us-west-2:1:function:f","parameters":"{}","timeoutInSeconds":99999999,"heartbeatInSeconds":0}`), `{"id":9,"previousEventId":8,"timestamp":1767225600.000,"type":"TaskScheduled","taskScheduledEventDetails":{"resourceType":"lambda","resource":"invoke","region":"us-west-2","parameters":"{}"}}`},
 	}
 	for _, tt := range tests {
 		got, err := h.event(tt.event)

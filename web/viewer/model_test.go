@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -49,7 +50,7 @@ func TestSummarize(t *testing.T) {
 		{
 			name:   "retried then succeeded",
 			status: store.StatusRunning,
-			events: []string{"ExecutionStarted", "TaskStateEntered T", "TaskScheduled T", "TaskFailed T Boom", "TaskScheduled T",
+			events: []string{history.ExecutionStarted, "TaskStateEntered T", "TaskScheduled T", "TaskFailed T Boom", "TaskScheduled T",
 				"TaskSucceeded T", "TaskStateExited T", "PassStateEntered P"},
 			want:        map[string]string{"T": stateSucceeded, "P": stateRunning},
 			retries:     map[string]int{"T": 1},
@@ -59,20 +60,20 @@ func TestSummarize(t *testing.T) {
 			name:   "caught is not failed",
 			status: store.StatusFailed,
 			events: []string{"TaskStateEntered T", "TaskScheduled T", "TaskFailed T Boom", "TaskStateExited T",
-				"PassStateEntered P", "PassStateExited P", "FailStateEntered F", "ExecutionFailed"},
+				"PassStateEntered P", "PassStateExited P", "FailStateEntered F", history.ExecutionFailed},
 			want:        map[string]string{"T": stateCaught, "P": stateSucceeded, "F": stateFailed},
 			transitions: [][2]string{{"T", "P"}, {"P", "F"}},
 		},
 		{
 			name:   "failed without catch",
 			status: store.StatusFailed,
-			events: []string{"TaskStateEntered T", "TaskScheduled T", "TaskTimedOut T States.Timeout", "ExecutionFailed"},
+			events: []string{"TaskStateEntered T", "TaskScheduled T", "TaskTimedOut T States.Timeout", history.ExecutionFailed},
 			want:   map[string]string{"T": stateFailed},
 		},
 		{
 			name:   "stopped while running",
 			status: store.StatusAborted,
-			events: []string{"TaskStateEntered T", "TaskScheduled T", "ExecutionAborted"},
+			events: []string{"TaskStateEntered T", "TaskScheduled T", history.ExecutionAborted},
 			want:   map[string]string{"T": stateCancelled},
 		},
 		{

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web/internal/webtest"
 )
@@ -64,8 +65,8 @@ func TestViewerSummaryOfFailedSaga(t *testing.T) {
 	for _, ev := range failures["events"].([]any) {
 		types = append(types, ev.(map[string]any)["type"].(string))
 	}
-	require.Equal(t, "TaskFailed", types[0])
-	require.Contains(t, types, "ExecutionFailed")
+	require.Equal(t, history.TaskFailed, types[0])
+	require.Contains(t, types, history.ExecutionFailed)
 	for _, typ := range types {
 		require.Regexp(t, `(Failed|TimedOut|Aborted)$`, typ)
 	}
