@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 
 	"github.com/stepwise-run/stepwise/engine"
@@ -39,7 +37,8 @@ func inProcess(ctx context.Context, url string) (c *client, close func(), err er
 	return c, pool.Close, nil
 }
 
-// handlerTransport answers requests by calling an http.Handler directly.
+// handlerTransport answers requests by calling an http.Handler directly,
+// recording its response.
 type handlerTransport struct{ h http.Handler }
 
 func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -49,34 +48,11 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r.Body == nil {
 		r.Body = http.NoBody
 	}
-	w := &responseBuffer{header: http.Header{}}
+	w := httptest.NewRecorder()
 	t.h.ServeHTTP(w, r)
-	w.WriteHeader(http.StatusOK) // when the handler wrote nothing
-	return &http.Response{
-		Status: fmt.Sprintf("%d %s", w.status, http.StatusText(w.status)), StatusCode: w.status,
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: w.header, Body: io.NopCloser(&w.body), ContentLength: int64(w.body.Len()), Request: req,
-	}, nil
-}
-
-// responseBuffer is the http.ResponseWriter of handlerTransport.
-type responseBuffer struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (w *responseBuffer) Header() http.Header { return w.header }
-
-func (w *responseBuffer) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-}
-
-func (w *responseBuffer) Write(p []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
-	return w.body.Write(p)
+	resp := w.Result()
+	resp.Request = req
+	return resp, nil
 }
 
 // lastError is a log handler that keeps the error of the server's last
