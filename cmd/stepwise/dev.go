@@ -271,7 +271,7 @@ func executionSuffix() string {
 // syncMachine creates the state machine, or adds a version when its
 // definition changed.
 func syncMachine(ctx context.Context, e *engine.Engine, name, definition string, out io.Writer) error {
-	sm, err := e.StateMachine(ctx, name)
+	latest, err := e.MachineVersion(ctx, name, 0)
 	if isNotExist(err) {
 		sm, v, err := e.CreateStateMachine(ctx, name, engine.MachineSpec{Definition: definition})
 		if err != nil {
@@ -280,10 +280,6 @@ func syncMachine(ctx context.Context, e *engine.Engine, name, definition string,
 		fmt.Fprintf(out, "created state machine %s (version %d)\n", sm.Name, v.Version)
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	latest, err := store.GetVersion(ctx, e.Pool(), sm.ID, sm.LatestVersion)
 	if err != nil {
 		return err
 	}
