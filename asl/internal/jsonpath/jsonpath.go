@@ -113,6 +113,9 @@ func bracketNames(src string) string {
 			n := quoted(&b, src[i:])
 			i += n - 1
 			continue
+		case ch == '.' && depth == 0 && i+1 < len(src) && src[i+1] == '[' && (i == 0 || src[i-1] != '.'):
+			// AWS reads "$.[0]" and "$.a.['b']" as "$[0]" and "$.a['b']".
+			continue
 		case ch == '.' && depth == 0 && i+1 < len(src) && src[i+1] != '.':
 			name := src[i+1:]
 			if end := strings.IndexAny(name, ".["); end >= 0 {
@@ -203,7 +206,7 @@ func needsBrackets(name string) bool {
 func isDefinite(expr jp.Expr) bool {
 	for _, f := range expr {
 		switch f.(type) {
-		case jp.Root, jp.At, jp.Child, jp.Nth, jp.Bracket:
+		case jp.Root, jp.At, jp.Child, jp.Nth, jp.Bracket, *jp.Proc:
 		default:
 			return false
 		}
@@ -288,6 +291,12 @@ func (p *Path) lookup(data any) (any, bool) {
 				return nil, false
 			}
 			cur = a[i]
+		case *jp.Proc:
+			found := t.Procedure.Get(cur)
+			if len(found) != 1 {
+				return nil, false
+			}
+			cur = found[0]
 		}
 	}
 	return cur, true
@@ -307,6 +316,8 @@ func (p *Path) Normalized() string {
 			b.WriteString("['" + string(t) + "']")
 		case jp.Nth:
 			b.WriteString("[" + strconv.Itoa(int(t)) + "]")
+		case *jp.Proc:
+			b.WriteString(t.String())
 		}
 	}
 	return b.String()

@@ -35,6 +35,21 @@ func TestSelect(t *testing.T) {
 		{path: "$['input-value']", want: `5`},
 		{path: `$['q\"\'s']`, want: `7`},
 		{path: `$.b\s`, want: `8`},
+		{path: "$.[0]", err: true},
+		{path: "$.a.[0]", err: true},
+		{path: "$.a.b.[0]", want: `1`},
+		{path: "$.users.[1].n", want: `"b"`},
+		{path: "$.users.[*].['n']", want: `["a","b"]`},
+		{path: "$.a..[0]", want: `[1]`},
+		{path: "$.a.b[(@.length-1)].c", want: `"x"`},
+		{path: "$.a.b[(@.length - 2)]", want: `2`},
+		{path: "$.a.b[(@.length+1)]", err: true},
+		{path: "$.a.b[(@.length-4)].c", want: `"x"`},
+		{path: "$.a.b[(2*(1+0)-2)]", want: `1`},
+		{path: "$.a.b.[(@.length-1)]", want: `{"c":"x"}`},
+		{path: "$.users[(@.length-1)].n", want: `"b"`},
+		{path: "$.users[*][(@.length)]", want: `[]`},
+		{path: "$[('a')].b[0]", want: `1`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -54,7 +69,7 @@ func TestSelect(t *testing.T) {
 
 func TestCompileErrors(t *testing.T) {
 	t.Parallel()
-	for _, src := range []string{"", "a.b", "$.a[", "$[?(@.x =="} {
+	for _, src := range []string{"", "a.b", "$.a[", "$[?(@.x ==", "$[(@.length-)]", "$[(@.length 1)]", "$[(@.x y)]", "$[('a)]"} {
 		_, err := Compile(src)
 		require.Error(t, err, src)
 	}

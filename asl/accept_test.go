@@ -1,0 +1,67 @@
+package asl_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/asl"
+)
+
+// acceptCase is a definition AWS accepts, an input, and AWS's result: the
+// output JSON, or the error name when err is set.
+type acceptCase struct {
+	name, def, input, want string
+	err                    bool
+}
+
+// runAccepted validates each case's definition, requires no diagnostic,
+// then runs it and checks AWS's result.
+func runAccepted(t *testing.T, cases []acceptCase) {
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Empty(t, asl.Validate([]byte(tt.def)))
+			res := runDef(t, tt.def, tt.input, nil)
+			if tt.err {
+				requireError(t, res, tt.want)
+				return
+			}
+			requireOutput(t, res, tt.want)
+		})
+	}
+}
+
+// TestDotBeforeBracket: AWS reads a dot before a bracket, as in $.[0] or
+// $.Items.[0].State, as the bracket alone.
+func TestDotBeforeBracket(t *testing.T) {
+	t.Parallel()
+	runAccepted(t, []acceptCase{
+		{name: "root index", def: single(`{"Type":"Pass","InputPath":"$.[0]","End":true}`),
+			input: `[{"a":1},2]`, want: `{"a":1}`},
+		{name: "inner index", def: single(`{"Type":"Pass","Parameters":{"s.$":"$.Items.[0].State"},"End":true}`),
+			input: `{"Items":[{"State":"ok"}]}`, want: `{"s":"ok"}`},
+		{name: "wildcard then names", def: single(`{"Type":"Pass","Parameters":{"k.$":"$.[*].['key']"},"End":true}`),
+			input: `[{"bucket":"b1","key":"k1"},{"bucket":"b2","key":"k2"}]`, want: `{"k":["k1","k2"]}`},
+		{name: "result path", def: single(`{"Type":"Pass","Result":"x","ResultPath":"$.a.[1]","End":true}`),
+			input: `{"a":[0,1]}`, want: `{"a":[0,"x"]}`},
+		{name: "choice variable", def: `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.[1]","NumericEquals":2,"Next":"Y"}],"Default":"N"},"Y":{"Type":"Pass","Result":"y","End":true},"N":{"Type":"Pass","Result":"n","End":true}}}`,
+			input: `[1,2]`, want: `"y"`},
+	})
+}
+
+// TestScriptExpression: AWS's JSONPath evaluates a script expression such
+// as [(@.length-1)] to the index it selects.
+func TestScriptExpression(t *testing.T) {
+	t.Parallel()
+	runAccepted(t, []acceptCase{
+		{name: "last element", def: single(`{"Type":"Pass","InputPath":"$[(@.length-1)]","End":true}`),
+			input: `[1,2,3]`, want: `3`},
+		{name: "inner last element", def: single(`{"Type":"Pass","Parameters":{"last.$":"$.items[(@.length-1)].id"},"End":true}`),
+			input: `{"items":[{"id":"a"},{"id":"b"}]}`, want: `{"last":"b"}`},
+		{name: "out of range", def: single(`{"Type":"Pass","InputPath":"$[(@.length)]","End":true}`),
+			input: `[1,2,3]`, want: asl.ErrorRuntime, err: true},
+		{name: "in each element", def: single(`{"Type":"Pass","Parameters":{"l.$":"$[*][(@.length-1)]"},"End":true}`),
+			input: `[[1,2],[3]]`, want: `{"l":[2,3]}`},
+	})
+}
