@@ -1,6 +1,7 @@
 package asl_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -64,4 +65,43 @@ func TestScriptExpression(t *testing.T) {
 		{name: "in each element", def: single(`{"Type":"Pass","Parameters":{"l.$":"$[*][(@.length-1)]"},"End":true}`),
 			input: `[[1,2],[3]]`, want: `{"l":[2,3]}`},
 	})
+}
+
+// TestCustomStatesErrors: AWS accepts error names that start with
+// "States." but are not predefined; a Fail state or a task may raise one,
+// and it matches only itself (and States.ALL).
+func TestCustomStatesErrors(t *testing.T) {
+	t.Parallel()
+	parallel := func(raise, catch string) string {
+		return `{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"` + raise + `","Cause":"c"}}}],
+			"Catch":[{"ErrorEquals":` + catch + `,"ResultPath":"$.err","Next":"Caught"}],"End":true},"Caught":{"Type":"Pass","End":true}}}`
+	}
+	runAccepted(t, []acceptCase{
+		{name: "caught by name", def: parallel("States.QuorumMet", `["States.QuorumMet"]`),
+			input: `{}`, want: `{"err":{"Error":"States.QuorumMet","Cause":"c"}}`},
+		{name: "caught by States.ALL", def: parallel("States.FauxFailure1", `["States.ALL"]`),
+			input: `{}`, want: `{"err":{"Error":"States.FauxFailure1","Cause":"c"}}`},
+		{name: "another custom name does not match", def: parallel("States.FauxFailure1", `["States.FauxFailure2","States.Timeout"]`),
+			input: `{}`, want: "States.FauxFailure1", err: true},
+		{name: "raised by a Fail state", def: single(`{"Type":"Fail","Error":"States.FauxFailure1"}`),
+			input: `{}`, want: "States.FauxFailure1", err: true},
+	})
+}
+
+// TestCustomStatesErrorRetried: a retrier naming a custom States. error
+// retries a task that raises it.
+func TestCustomStatesErrorRetried(t *testing.T) {
+	t.Parallel()
+	def := single(`{"Type":"Task","Resource":"arn:aws:states:::x","Retry":[{"ErrorEquals":["States.FauxFailure1"],"IntervalSeconds":1,"MaxAttempts":2}],"End":true}`)
+	require.Empty(t, asl.Validate([]byte(def)))
+	calls := 0
+	res := runDef(t, def, `{}`, func(context.Context, *asl.TaskCall, string) (any, error) {
+		calls++
+		if calls < 3 {
+			return nil, asl.NewError("States.FauxFailure1", "try %d", calls)
+		}
+		return "done", nil
+	})
+	requireOutput(t, res, `"done"`)
+	require.Equal(t, 3, calls)
 }

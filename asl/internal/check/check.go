@@ -46,9 +46,6 @@ const (
 	// CodeStatesAllNotLast is States.ALL in a retrier or catcher that is
 	// not the last one.
 	CodeStatesAllNotLast = "STATES_ALL_NOT_LAST"
-	// CodeUnknownError is an error name starting with "States." that is
-	// not a predefined error.
-	CodeUnknownError = "UNKNOWN_PREDEFINED_ERROR"
 	// CodeInvalidPath is a JSONPath that does not compile.
 	CodeInvalidPath = "INVALID_JSON_PATH"
 	// CodeInvalidReferencePath is a path that compiles but is not the

@@ -1,33 +1,12 @@
 package check
 
-import "strings"
-
 // statesAll is the wildcard error name.
 const statesAll = "States.ALL"
 
-// predefinedErrors are the error names of the States. namespace.
-var predefinedErrors = map[string]bool{
-	statesAll:                                true,
-	"States.HeartbeatTimeout":                true,
-	"States.Timeout":                         true,
-	"States.TaskFailed":                      true,
-	"States.Permissions":                     true,
-	"States.ResultPathMatchFailure":          true,
-	"States.ParameterPathFailure":            true,
-	"States.BranchFailed":                    true,
-	"States.NoChoiceMatched":                 true,
-	"States.IntrinsicFailure":                true,
-	"States.ExceedToleratedFailureThreshold": true,
-	"States.ItemReaderFailed":                true,
-	"States.ResultWriterFailed":              true,
-	"States.Runtime":                         true,
-	"States.DataLimitExceeded":               true,
-	"States.QueryEvaluationError":            true,
-}
-
 // errorNames checks the ErrorEquals lists of the retriers and catchers of
-// state s: States.ALL stands alone and only in the last one, and other
-// States. names are predefined.
+// state s: States.ALL stands alone and only in the last one. Other names,
+// including unknown ones that start with "States." (which AWS accepts and
+// a Fail state or a task may raise), match only themselves.
 func (c *checker) errorNames(s map[string]any, at string) {
 	for _, field := range []string{"Retry", "Catch"} {
 		list, _ := s[field].([]any)
@@ -50,8 +29,6 @@ func (c *checker) errorList(names []any, at string, last bool) {
 			c.report(CodeStatesAllNotAlone, p, "%s: %s must be the only error name in its ErrorEquals", describe(p), statesAll)
 		case name == statesAll && !last:
 			c.report(CodeStatesAllNotLast, p, "%s: %s may appear only in the last retrier or catcher", describe(p), statesAll)
-		case strings.HasPrefix(name, "States.") && !predefinedErrors[name]:
-			c.report(CodeUnknownError, p, "%s: %q is not a predefined error name", describe(p), name)
 		}
 	}
 }

@@ -18,14 +18,11 @@ func TestSemanticErrorNames(t *testing.T) {
 			[]string{CodeStatesAllNotLast + " /States/A/Retry/0/ErrorEquals/0"}},
 		{"States.ALL not last catcher", task("Catch", `{"ErrorEquals": ["States.ALL"], "Next": "B"}, {"ErrorEquals": ["E"], "Next": "B"}`),
 			[]string{CodeStatesAllNotLast + " /States/A/Catch/0/ErrorEquals/0"}},
-		{"unknown States error", task("Catch", `{"ErrorEquals": ["States.Nope", "Custom.Error"], "Next": "B"}`),
-			[]string{CodeUnknownError + " /States/A/Catch/0/ErrorEquals/0"}},
-		{"errors in a Map", machine(`"A": {"Type": "Map", "End": true, "Iterator": ` + branch + `,
-			"Retry": [{"ErrorEquals": ["States.Timeout", "States.TimeOut"]}]}`),
-			[]string{CodeUnknownError + " /States/A/Retry/0/ErrorEquals/1"}},
-	}
-	for name := range predefinedErrors {
-		cases = append(cases, ruleCase{name, task("Retry", fmt.Sprintf(`{"ErrorEquals": [%q]}`, name)), nil})
+		{"custom States error", task("Catch", `{"ErrorEquals": ["States.FauxFailure1", "Custom.Error"], "Next": "B"}`), nil},
+		{"custom States errors in a Map", machine(`"A": {"Type": "Map", "End": true, "Iterator": ` + branch + `,
+			"Retry": [{"ErrorEquals": ["States.Timeout", "States.QuorumMet"]}, {"ErrorEquals": ["States.ALL"]}]}`), nil},
+		{"States.ALL with a custom States error", task("Retry", `{"ErrorEquals": ["States.QuorumMet", "States.ALL"]}`),
+			[]string{CodeStatesAllNotAlone + " /States/A/Retry/0/ErrorEquals/1"}},
 	}
 	runRuleCases(t, Semantic, cases)
 }
