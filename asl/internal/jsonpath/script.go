@@ -212,24 +212,18 @@ func constant(v any) scriptExpr {
 // arithmetic applies op to two integer operands; + also joins strings.
 func arithmetic(op byte, left, right scriptExpr) scriptExpr {
 	return func(cur any) (any, bool) {
-		l, ok := left(cur)
-		if !ok {
-			return nil, false
-		}
-		r, ok := right(cur)
-		if !ok {
+		l, lok := left(cur)
+		r, rok := right(cur)
+		if !lok || !rok {
 			return nil, false
 		}
 		if ls, ok := l.(string); ok && op == '+' {
 			rs, ok := r.(string)
 			return ls + rs, ok
 		}
-		a, ok := toInt(l)
-		if !ok {
-			return nil, false
-		}
-		b, ok := toInt(r)
-		if !ok {
+		a, aok := toInt(l)
+		b, bok := toInt(r)
+		if !aok || !bok {
 			return nil, false
 		}
 		switch op {
