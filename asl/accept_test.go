@@ -105,3 +105,29 @@ func TestCustomStatesErrorRetried(t *testing.T) {
 	requireOutput(t, res, `"done"`)
 	require.Equal(t, 3, calls)
 }
+
+// TestQueryLanguageScopes: only a top-level JSONata machine refuses
+// JSONPath states. A JSONata state in a JSONPath machine makes JSONata the
+// default of the machines nested in it, whose states may declare JSONPath;
+// the item processor of a Distributed Map is a state machine of its own.
+func TestQueryLanguageScopes(t *testing.T) {
+	t.Parallel()
+	inner := `"StartAt":"B","States":{"B":{"Type":"Pass","QueryLanguage":"JSONPath","Parameters":{"v.$":"$.x"},"End":true}}`
+	runAccepted(t, []acceptCase{
+		{name: "JSONata distributed map in a JSONPath machine",
+			def:   `{"StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","Items":"{% $states.input.items %}","End":true,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},` + inner + `}}}}`,
+			input: `{"items":[{"x":1},{"x":2}]}`, want: `[{"v":1},{"v":2}]`},
+		{name: "JSONata inline map in a JSONPath machine",
+			def:   `{"StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","Items":"{% $states.input.items %}","End":true,"ItemProcessor":{` + inner + `}}}}`,
+			input: `{"items":[{"x":1}]}`, want: `[{"v":1}]`},
+		{name: "distributed map in a JSONata machine",
+			def:   `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% $states.input.items %}","End":true,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},` + inner + `}}}}`,
+			input: `{"items":[{"x":"a"}]}`, want: `[{"v":"a"}]`},
+	})
+	refused := `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":[1],"End":true,"ItemProcessor":{` + inner + `}}}}`
+	require.NotEmpty(t, asl.Validate([]byte(refused)))
+	_, err := asl.Parse([]byte(refused))
+	var pe *asl.ParseError
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, "/States/M/ItemProcessor/States/B/QueryLanguage", pe.Pointer)
+}

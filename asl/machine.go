@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/stepwise-run/stepwise/asl/internal/check"
 	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
 )
 
@@ -72,6 +73,10 @@ func ParseValue(raw any) (*StateMachine, error) {
 	obj, ok := raw.(map[string]any)
 	if !ok {
 		return nil, &ParseError{Message: "the definition must be a JSON object"}
+	}
+	if mixed := check.MixedQueryLanguage(obj); len(mixed) > 0 {
+		return nil, &ParseError{Pointer: mixed[0] + "/QueryLanguage",
+			Message: "a state cannot use JSONPath when its state machine's QueryLanguage is JSONata"}
 	}
 	return parseMachine(obj, "", JSONPath)
 }

@@ -189,9 +189,6 @@ func (r *reader) base(name, lang string) Base {
 		End:           r.boolean("End"),
 	}
 	b.QueryLanguage = r.queryLanguage(b.QueryLanguage, lang)
-	if lang == JSONata && b.QueryLanguage == JSONPath {
-		r.fail("QueryLanguage", "a state cannot use JSONPath when its state machine's QueryLanguage is JSONata")
-	}
 	if b.jsonata() {
 		r.rejectJSONPathFields("InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector")
 		b.Arguments = r.value("Arguments")

@@ -26,10 +26,14 @@ func Semantic(def any) []Diagnostic {
 		return nil
 	}
 	lang := queryLanguage(root, jsonPathMode)
-	c := &checker{names: map[string][]string{}, jsonataOnly: lang == jsonataMode}
+	c := &checker{names: map[string][]string{}}
 	c.collectNames(root, "")
 	c.stateNames()
 	c.machine(root, "", lang)
+	for _, at := range MixedQueryLanguage(root) {
+		c.report(CodeQueryLanguage, join(at, "QueryLanguage"),
+			"%s: a state cannot use JSONPath when the state machine's QueryLanguage is JSONata", describe(at))
+	}
 	return sortDiagnostics(c.diags)
 }
 
@@ -39,9 +43,6 @@ type checker struct {
 	// names maps every state name to the pointers of the states so named,
 	// in every scope.
 	names map[string][]string
-	// jsonataOnly is set when the top-level QueryLanguage is JSONata, which
-	// no state may override with JSONPath.
-	jsonataOnly bool
 }
 
 func (c *checker) report(code, at, format string, args ...any) {
@@ -63,10 +64,6 @@ func (c *checker) machine(m map[string]any, at string, lang string) {
 // state checks one state and the machines nested in it.
 func (c *checker) state(s map[string]any, at string, scopeLang string) {
 	lang := queryLanguage(s, scopeLang)
-	if c.jsonataOnly && lang == jsonPathMode {
-		c.report(CodeQueryLanguage, join(at, "QueryLanguage"),
-			"%s: a state cannot use JSONPath when the state machine's QueryLanguage is JSONata", describe(at))
-	}
 	c.errorNames(s, at)
 	c.heartbeat(s, at)
 	if lang == jsonataMode {
@@ -77,6 +74,48 @@ func (c *checker) state(s map[string]any, at string, scopeLang string) {
 	for _, sub := range nestedMachines(s, at) {
 		c.machine(sub.machine, sub.at, lang)
 	}
+}
+
+// MixedQueryLanguage returns the pointers of the states of def that use
+// JSONPath although def's top-level QueryLanguage is JSONata, which AWS
+// refuses. The rule is the top-level machine's: a JSONata state in a
+// JSONPath machine only changes the default of the machines nested in it,
+// whose states may still declare JSONPath; and the item processor of a
+// Distributed Map, which runs as child executions of a state machine of
+// its own, is not bound by its parent's rule.
+func MixedQueryLanguage(def any) []string {
+	root, ok := def.(map[string]any)
+	if !ok || queryLanguage(root, jsonPathMode) != jsonataMode {
+		return nil
+	}
+	var out []string
+	var walk func(m map[string]any, at string)
+	walk = func(m map[string]any, at string) {
+		states, _ := m["States"].(map[string]any)
+		for _, name := range jsonvalue.SortedKeys(states) {
+			s, ok := states[name].(map[string]any)
+			if !ok {
+				continue
+			}
+			sat := join(at, "States", name)
+			if queryLanguage(s, jsonataMode) == jsonPathMode {
+				out = append(out, sat)
+			}
+			for _, sub := range nestedMachines(s, sat) {
+				if !distributed(sub.machine) {
+					walk(sub.machine, sub.at)
+				}
+			}
+		}
+	}
+	walk(root, "")
+	return out
+}
+
+// distributed reports whether an item processor runs in DISTRIBUTED mode.
+func distributed(processor map[string]any) bool {
+	cfg, _ := processor["ProcessorConfig"].(map[string]any)
+	return cfg["Mode"] == "DISTRIBUTED"
 }
 
 // queryLanguage returns the QueryLanguage of obj, or dflt when it has none.

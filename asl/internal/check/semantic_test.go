@@ -57,6 +57,13 @@ func TestSemanticQueryLanguage(t *testing.T) {
 		{"nested JSONPath state in JSONata machine", jsonataMachine(`"A": {"Type": "Map", "Items": [], "End": true, "ItemProcessor":
 			{"StartAt": "B", "States": {"B": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}}}`),
 			[]string{CodeQueryLanguage + " /States/A/ItemProcessor/States/B/QueryLanguage"}},
+		{"JSONPath state in a JSONata Map of a JSONPath machine", machine(`"A": {"Type": "Map", "QueryLanguage": "JSONata", "Items": [], "End": true, "ItemProcessor":
+			{"StartAt": "B", "States": {"B": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}}}`), nil},
+		{"JSONPath state in a Distributed Map of a JSONata machine", jsonataMachine(`"A": {"Type": "Map", "Items": [], "End": true, "ItemProcessor":
+			{"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "B", "States": {"B": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}}}`), nil},
+		{"JSONPath state in a Parallel of a Distributed Map's processor", jsonataMachine(`"A": {"Type": "Map", "Items": [], "End": true, "ItemProcessor":
+			{"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "B", "States": {"B": {"Type": "Parallel", "End": true,
+			"Branches": [{"StartAt": "C", "States": {"C": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}}]}}}}`), nil},
 	})
 }
 
