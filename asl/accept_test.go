@@ -131,3 +131,17 @@ func TestQueryLanguageScopes(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	require.Equal(t, "/States/M/ItemProcessor/States/B/QueryLanguage", pe.Pointer)
 }
+
+// TestRangeSequence: AWS's $range gives a JSONata sequence, so a range of
+// one value is the value itself (AWS records $range(1, 9, 9) as 1).
+func TestRangeSequence(t *testing.T) {
+	t.Parallel()
+	def := single(`{"QueryLanguage":"JSONata","Type":"Pass","Output":"{% $range($states.input.a, $states.input.b, $states.input.c) %}","End":true}`)
+	runAccepted(t, []acceptCase{
+		{name: "one value", def: def, input: `{"a":1,"b":9,"c":9}`, want: `1`},
+		{name: "several values", def: def, input: `{"a":1,"b":9,"c":2}`, want: `[1,3,5,7,9]`},
+		{name: "descending one value", def: def, input: `{"a":0,"b":-1,"c":-2}`, want: `0`},
+		{name: "kept in an array constructor", def: single(`{"QueryLanguage":"JSONata","Type":"Pass","Output":{"r":"{% [$range(4, 4, 1)] %}"},"End":true}`),
+			input: `{}`, want: `{"r":[4]}`},
+	})
+}

@@ -23,6 +23,10 @@ var __stepwise = (function () {
       if (step > 0) { for (var v = start; v <= end; v += step) { out.push(v); } }
       else { for (var w = start; w >= end; w += step) { out.push(w); } }
       if (out.length > 1000) { fail('States.QueryEvaluationError', 'The $range function returns at most 1000 values'); }
+      // AWS's $range returns a JSONata sequence, not an array: a range of
+      // one value is that value (AWS records $range(1, 9, 9) as 1), while
+      // $partition's result stays an array. An empty range stays [].
+      if (out.length > 0) { out.sequence = true; }
       return out;
     },
     hash: function (data, algorithm) {
