@@ -24,6 +24,10 @@ type Path struct {
 	variable string
 	expr     jp.Expr
 	definite bool
+	// merge holds the names of a final bracket that lists several, as in
+	// $.a['b','c']: as in AWS's JSONPath (Jayway), it selects an object
+	// holding those of the members that exist, not their values.
+	merge []string
 }
 
 // Compile parses src, which must start with "$" (or "$$" for the context
@@ -59,6 +63,10 @@ func Compile(src string) (*Path, error) {
 	if _, ok := expr[0].(jp.Root); !ok {
 		return nil, fmt.Errorf("path %q must start with '$'", src)
 	}
+	if names, ok := mergedNames(expr[len(expr)-1]); ok {
+		p.merge = names
+		expr = expr[:len(expr)-1]
+	}
 	p.expr = expr
 	p.definite = isDefinite(expr)
 	return p, nil
@@ -73,6 +81,9 @@ func CompileReference(src string) (*Path, error) {
 	}
 	if !p.definite {
 		return nil, fmt.Errorf("%q is not a reference path: it may select more than one node", src)
+	}
+	if p.merge != nil {
+		return nil, fmt.Errorf("%q is not a reference path: it selects several members", src)
 	}
 	return p, nil
 }
@@ -243,7 +254,39 @@ func SplitVariable(src string) (name, rest string, ok bool) {
 func (p *Path) Definite() bool { return p.definite }
 
 // IsRoot reports whether the path is "$" (or "$$") alone.
-func (p *Path) IsRoot() bool { return len(p.expr) == 1 }
+func (p *Path) IsRoot() bool { return len(p.expr) == 1 && p.merge == nil }
+
+// mergedNames returns the names of f when it is a bracket listing more
+// than one name and nothing else.
+func mergedNames(f jp.Frag) ([]string, bool) {
+	u, ok := f.(jp.Union)
+	if !ok || len(u) < 2 {
+		return nil, false
+	}
+	names := make([]string, len(u))
+	for i, k := range u {
+		if names[i], ok = k.(string); !ok {
+			return nil, false
+		}
+	}
+	return names, true
+}
+
+// merged returns the object holding the members of v named by the
+// path's final bracket, or false when v is not an object.
+func (p *Path) merged(v any) (any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	out := make(map[string]any, len(p.merge))
+	for _, name := range p.merge {
+		if x, ok := m[name]; ok {
+			out[name] = x
+		}
+	}
+	return out, true
+}
 
 // Select evaluates the path against data. A definite path returns its node,
 // or an error wrapping ErrNotFound; an indefinite path returns the array of
@@ -254,12 +297,24 @@ func (p *Path) Select(data any) (any, error) {
 	}
 	if !p.definite {
 		found := p.expr.Get(data)
+		if p.merge != nil {
+			objects := found[:0:0]
+			for _, v := range found {
+				if m, ok := p.merged(v); ok {
+					objects = append(objects, m)
+				}
+			}
+			found = objects
+		}
 		if found == nil {
 			found = []any{}
 		}
 		return found, nil
 	}
 	v, ok := p.lookup(data)
+	if ok && p.merge != nil {
+		v, ok = p.merged(v)
+	}
 	if !ok {
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, p.Normalized())
 	}
@@ -320,6 +375,9 @@ func (p *Path) Normalized() string {
 			b.WriteString(t.String())
 		}
 	}
+	if p.merge != nil {
+		b.WriteString("['" + strings.Join(p.merge, "','") + "']")
+	}
 	return b.String()
 }
 
@@ -328,7 +386,7 @@ func (p *Path) Normalized() string {
 // are created. It fails when the path crosses a value that is not an
 // object, or an array index that does not exist.
 func (p *Path) Set(data, value any) (any, error) {
-	if !p.definite {
+	if !p.definite || p.merge != nil {
 		return nil, fmt.Errorf("%q is not a reference path", p.src)
 	}
 	return setAt(data, p.expr[1:], value, p)

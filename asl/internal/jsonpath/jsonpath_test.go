@@ -40,6 +40,13 @@ func TestSelect(t *testing.T) {
 		{path: "$.a.b.[0]", want: `1`},
 		{path: "$.users.[1].n", want: `"b"`},
 		{path: "$.users.[*].['n']", want: `["a","b"]`},
+		{path: "$.users.[*].['n','s']", want: `[{"n":"a","s":0},{"n":"b","s":1}]`},
+		{path: "$.users[*]['n','missing']", want: `[{"n":"a"},{"n":"b"}]`},
+		{path: "$['input-value','n','missing']", want: `{"input-value":5,"n":null}`},
+		{path: "$.a.b[2]['c','d']", want: `{"c":"x"}`},
+		{path: "$.a.b[0]['c','d']", err: true},
+		{path: "$.nothing['c','d']", err: true},
+		{path: "$.a.b[*]['c','d']", want: `[{"c":"x"}]`},
 		{path: "$.a..[0]", want: `[1]`},
 		{path: "$.a.b[(@.length-1)].c", want: `"x"`},
 		{path: "$.a.b[(@.length - 2)]", want: `2`},
@@ -74,6 +81,8 @@ func TestCompileErrors(t *testing.T) {
 		require.Error(t, err, src)
 	}
 	_, err := CompileReference("$.a[*]")
+	require.Error(t, err)
+	_, err = CompileReference("$['a','b']")
 	require.Error(t, err)
 	v, err := Compile("$order.items[0]")
 	require.NoError(t, err)
