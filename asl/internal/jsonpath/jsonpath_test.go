@@ -1,6 +1,7 @@
 package jsonpath
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -53,6 +54,7 @@ func TestSelect(t *testing.T) {
 		{path: "$.a.b[(@.length+1)]", err: true},
 		{path: "$.a.b[(@.length-4)].c", want: `"x"`},
 		{path: "$.a.b[(2*(1+0)-2)]", want: `1`},
+		{path: "$.a.b[((-(-1)))]", want: `2`},
 		{path: "$.a.b.[(@.length-1)]", want: `{"c":"x"}`},
 		{path: "$.users[(@.length-1)].n", want: `"b"`},
 		{path: "$.users[*][(@.length)]", want: `[]`},
@@ -76,7 +78,7 @@ func TestSelect(t *testing.T) {
 
 func TestCompileErrors(t *testing.T) {
 	t.Parallel()
-	for _, src := range []string{"", "a.b", "$.a[", "$[?(@.x ==", "$[(@.length-)]", "$[(@.length 1)]", "$[(@.x y)]", "$[('a)]"} {
+	for _, src := range []string{"", "a.b", "$.a[", "$[?(@.x ==", "$[(@.length-)]", "$[(@.length 1)]", "$[" + strings.Repeat("(", 100) + "1" + strings.Repeat(")", 100) + "]", "$[(@.x y)]", "$[('a)]"} {
 		_, err := Compile(src)
 		require.Error(t, err, src)
 	}

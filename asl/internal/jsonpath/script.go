@@ -86,9 +86,14 @@ type scriptExpr func(cur any) (any, bool)
 // @ paths (with .length for the size of an array or string), parentheses,
 // unary minus and the operators + - * / %.
 type scriptParser struct {
-	src string
-	pos int
+	src   string
+	pos   int
+	depth int
 }
+
+// maxScriptDepth bounds the nesting of parentheses and unary minus signs
+// in a script expression, and so the parser's recursion.
+const maxScriptDepth = 64
 
 func (s *scriptParser) space() {
 	for s.pos < len(s.src) && s.src[s.pos] == ' ' {
@@ -123,6 +128,11 @@ func (s *scriptParser) product() scriptExpr {
 }
 
 func (s *scriptParser) unary() scriptExpr {
+	s.depth++
+	defer func() { s.depth-- }()
+	if s.depth > maxScriptDepth {
+		panic(fmt.Errorf("script expression %s is nested too deeply", s.src))
+	}
 	switch ch := s.peek(); {
 	case ch == '-':
 		s.pos++
