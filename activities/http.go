@@ -504,8 +504,12 @@ func (h *httpInvoker) transportFailure(ctx context.Context, req *httpRequest, er
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) && netErr.Timeout() {
+		after := ""
+		if h.client.Timeout > 0 {
+			after = " after " + h.client.Timeout.String()
+		}
 		return &asl.Error{Name: ErrorHTTPSocket, Err: err,
-			Cause: fmt.Sprintf("%s %s timed out after %s: %v", req.method, redactedURL(req.endpoint), h.client.Timeout, unwrapURLError(err))}
+			Cause: fmt.Sprintf("%s %s timed out%s: %v", req.method, redactedURL(req.endpoint), after, unwrapURLError(err))}
 	}
 	return &asl.Error{Name: ErrorHTTPSocket, Err: err,
 		Cause: fmt.Sprintf("%s %s failed: %v", req.method, redactedURL(req.endpoint), unwrapURLError(err))}

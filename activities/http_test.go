@@ -53,6 +53,11 @@ func newHTTPServer(t *testing.T) (*httptest.Server, chan seen) {
 		w.WriteHeader(code)
 		_, _ = fmt.Fprintf(w, `{"message":"status %d"}`, code)
 	})
+	mux.HandleFunc("/status-big", func(w http.ResponseWriter, r *http.Request) {
+		record(r)
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = io.WriteString(w, strings.Repeat("z", 40000))
+	})
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
 		record(r)
 		select {
@@ -239,6 +244,20 @@ func TestHTTPStatusErrors(t *testing.T) {
 			require.Equal(t, map[string]any{"message": fmt.Sprintf("status %d", code)}, cause["ResponseBody"])
 		})
 	}
+}
+
+func TestHTTPStatusErrorLongBody(t *testing.T) {
+	t.Parallel()
+	srv, _ := newHTTPServer(t)
+	reg := httpRegistry(t, &HTTPConfig{Egress: loopbackOK})
+	_, err := callHTTP(t, reg, params(`{"ApiEndpoint":"%s/status-big","Method":"GET"}`, srv.URL))
+	require.NotNil(t, err)
+	require.Equal(t, "States.Http.StatusCode.502", err.Name)
+	require.LessOrEqual(t, len(err.Cause), maxCauseBytes)
+	var cause map[string]any
+	require.NoError(t, json.Unmarshal([]byte(err.Cause), &cause))
+	require.EqualValues(t, 502, cause["StatusCode"])
+	require.True(t, strings.HasSuffix(cause["ResponseBody"].(string), "zzz...(truncated)"))
 }
 
 func TestHTTPFailures(t *testing.T) {
