@@ -49,7 +49,8 @@ const (
 // zero HTTPConfig, that is all defaults.
 type HTTPConfig struct {
 	// Client sends the requests. Default: a client with a
-	// DefaultHTTPTimeout (60 s) timeout. Its Transport must be nil (the
+	// DefaultHTTPTimeout (60 s) timeout; a given Client's Timeout is used
+	// as is (0: none but the task's own). Its Transport must be nil (the
 	// default transport's settings are used) or an *http.Transport; either
 	// way it is cloned with its dialling replaced so the Egress policy
 	// checks every address, its DialTLSContext cleared and its Proxy
