@@ -120,4 +120,61 @@
 // with WithTask. Functions read it with Info (the idempotency key is stable
 // across redeliveries of the same attempt) and report progress with
 // Heartbeat.
+//
+// # HTTP Task
+//
+// RegisterHTTP registers the function "http:invoke", which runs HTTP
+// Tasks (arn:aws:states:::http:invoke) on the parameters AWS documents:
+//
+//	ApiEndpoint      required; an absolute https:// URL (http:// is accepted too)
+//	Method           required; GET, POST, PUT, DELETE, PATCH, OPTIONS or HEAD
+//	Headers          object of strings (numbers and booleans are written as JSON)
+//	QueryParameters  object, appended to the URL's query
+//	RequestBody      any JSON; sent as JSON (a string as is), Content-Type
+//	                 application/json unless Headers sets one
+//	Transform        {"RequestBodyEncoding": "NONE" | "URL_ENCODED",
+//	                  "RequestEncodingOptions": {"ArrayFormat": "INDICES" |
+//	                  "REPEAT" | "COMMAS" | "BRACKETS"}}
+//	Authentication   {"ConnectionArn": ...}: refused for now (States.Runtime),
+//	                 as EventBridge connections are not supported yet
+//
+// URL_ENCODED sends RequestBody, which must be an object, as
+// application/x-www-form-urlencoded; arrays in it and in QueryParameters
+// follow ArrayFormat (default INDICES): {"a": ["x","y"]} is a[0]=x&a[1]=y
+// (INDICES), a=x&a=y (REPEAT), a=x,y (COMMAS) or a[]=x&a[]=y (BRACKETS).
+// Unknown parameters, missing or mistyped ones, and the headers Host,
+// Content-Length, Transfer-Encoding, Connection, Upgrade, TE, Trailer,
+// Expect and X-Amz-*/X-Amzn-* are States.Runtime errors naming the
+// parameter. AWS requires a connection; Stepwise calls the endpoint with
+// the headers given.
+//
+// The result is AWS's:
+//
+//	{
+//	  "Headers": {"Content-Type": ["application/json"], ...},
+//	  "ResponseBody": <parsed JSON for application/json or +json, else the text>,
+//	  "StatusCode": 200,
+//	  "StatusText": "OK"
+//	}
+//
+// Errors, by AWS's names where AWS has one:
+//
+//   - a status outside 200-299 is States.Http.StatusCode.NNN (for example
+//     States.Http.StatusCode.404); its cause is the result above as JSON
+//     (read it in a Catch with States.StringToJson), the body cut short if
+//     the cause would pass AWS's 32768 characters;
+//   - no response (timeout of the client, 60 s by default, refused
+//     connection, DNS failure) is States.Http.Socket; the task's own
+//     TimeoutSeconds or HeartbeatSeconds still end it as usual;
+//   - a body over HTTPConfig.MaxResponseBytes (256 KiB, AWS's payload
+//     quota) is States.DataLimitExceeded, naming the size;
+//   - a destination the EgressPolicy refuses is States.Permissions.
+//
+// The EgressPolicy checks host names before dialling and the resolved IP
+// address of every connection (redirects included) in the dialer's
+// Control hook, so DNS rebinding cannot reach a denied address. By
+// default it refuses cloud metadata services (169.254.169.254,
+// fd00:ec2::254, 169.254.170.2, metadata.google.internal and the like),
+// loopback, link-local and unspecified addresses; Allow lifts a denial,
+// Deny adds one.
 package activities
