@@ -23,9 +23,9 @@ func TestServiceIntegrations(t *testing.T) {
 	published := make(chan map[string]any, 4)
 	queued := make(chan map[string]any, 4)
 	h := newHarness(t, func(reg *activities.Registry) {
-		activities.RegisterIntegration(reg, "sns:publish", func(_ context.Context, in map[string]any) (map[string]any, error) {
+		activities.RegisterIntegration(reg, "events:putEvents", func(_ context.Context, in map[string]any) (map[string]any, error) {
 			published <- in
-			return map[string]any{"MessageId": "m-1", "SequenceNumber": nil}, nil
+			return map[string]any{"Entries": []any{map[string]any{"EventId": "e-1"}}, "FailedEntryCount": 0}, nil
 		})
 		activities.RegisterIntegration(reg, "aws-sdk:s3:*", func(ctx context.Context, in map[string]any) (map[string]any, error) {
 			info, _ := activities.Info(ctx)
@@ -57,15 +57,15 @@ func TestServiceIntegrations(t *testing.T) {
 	t.Run("request-response", func(t *testing.T) {
 		t.Parallel()
 		h := h.with(t)
-		h.machine("publish", single(`{"Type":"Task","Resource":"arn:aws:states:::sns:publish",
-			"Parameters":{"TopicArn":"arn:aws:sns:us-east-1:123456789012:orders","Message.$":"$.message","MessageAttributes":{"kind":{"DataType":"String","StringValue":"order"}}},
-			"ResultSelector":{"id.$":"$.MessageId"},"End":true}`))
-		exec := h.run("publish", "p", `{"message":{"orderId":"o-1"}}`)
-		requireSucceeded(t, exec, `{"id":"m-1"}`)
-		got := testkit.Receive(t, published, 10*time.Second, "publish request")
-		require.Equal(t, decode(t, `{"TopicArn":"arn:aws:sns:us-east-1:123456789012:orders","Message":{"orderId":"o-1"},
-			"MessageAttributes":{"kind":{"DataType":"String","StringValue":"order"}}}`), any(got), "the function gets the effective parameters")
-		requireTaskDetails(t, h, exec, "arn:aws:states:::sns:publish")
+		h.machine("publish", single(`{"Type":"Task","Resource":"arn:aws:states:::events:putEvents",
+			"Parameters":{"Entries":[{"Source":"shop","DetailType":"OrderPlaced","Detail.$":"$.detail"}]},
+			"ResultSelector":{"id.$":"$.Entries[0].EventId"},"End":true}`))
+		exec := h.run("publish", "p", `{"detail":{"orderId":"o-1"}}`)
+		requireSucceeded(t, exec, `{"id":"e-1"}`)
+		got := testkit.Receive(t, published, 10*time.Second, "putEvents request")
+		require.Equal(t, decode(t, `{"Entries":[{"Source":"shop","DetailType":"OrderPlaced","Detail":{"orderId":"o-1"}}]}`), any(got),
+			"the function gets the effective parameters")
+		requireTaskDetails(t, h, exec, "arn:aws:states:::events:putEvents")
 	})
 
 	t.Run("aws-sdk", func(t *testing.T) {
@@ -117,12 +117,12 @@ func TestServiceIntegrations(t *testing.T) {
 	t.Run("unbound", func(t *testing.T) {
 		t.Parallel()
 		h := h.with(t)
-		h.machine("unbound", `{"StartAt":"S","States":{"S":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:putItem","Parameters":{"TableName":"t"},
+		h.machine("unbound", `{"StartAt":"S","States":{"S":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:deleteItem","Parameters":{"TableName":"t"},
 			"Catch":[{"ErrorEquals":["States.ALL"],"Next":"Caught"}],"End":true},"Caught":{"Type":"Succeed"}}}`)
 		exec := h.run("unbound", "u", `{}`)
 		requireFailed(t, exec, "States.Runtime") // States.ALL does not catch States.Runtime
-		require.Equal(t, `no worker has registered a function for resource arn:aws:states:::dynamodb:putItem: `+
-			`bind one with activities.RegisterIntegration(reg, "dynamodb:putItem", fn)`, *exec.Cause)
+		require.Equal(t, `no worker has registered a function for resource arn:aws:states:::dynamodb:deleteItem: `+
+			`bind one with activities.RegisterIntegration(reg, "dynamodb:deleteItem", fn)`, *exec.Cause)
 	})
 
 	t.Run("refused", func(t *testing.T) {
