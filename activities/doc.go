@@ -28,6 +28,13 @@
 //	arn:PARTITION:states:REGION:ACCOUNT:activity:NAME                KindActivity
 //	arn:PARTITION:states:::activity:NAME                             KindActivity (short form)
 //	stepwise:function:NAME[.waitForTaskToken]                        KindNative
+//	arn:PARTITION:states:::SERVICE:ACTION[SUFFIX]                    KindService
+//	arn:PARTITION:states:::aws-sdk:SERVICE:ACTION[.waitForTaskToken] KindService
+//	arn:PARTITION:states:::http:invoke                               KindHTTP
+//
+// SUFFIX is .sync, .sync:2 or .waitForTaskToken; AWS SDK integrations
+// take no .sync. arn:PARTITION:states:::states:startExecution (nested
+// executions) is refused: Stepwise does not run them yet.
 //
 // PARTITION is aws or aws-*, REGION looks like us-east-1, ACCOUNT has 12
 // digits. Lambda function names are 1 to 64 letters, digits, hyphens and
@@ -44,6 +51,33 @@
 // synchronously); LogType and ClientContext are accepted and ignored; any
 // other parameter is an error, so a misspelt Payload is not silently
 // dropped.
+//
+// # Service integrations
+//
+// A service integration (sns:publish, dynamodb:putItem, glue:startJobRun,
+// aws-sdk:s3:getObject, ...) is served by a Go function registered with
+// RegisterIntegration for the integration, for one of its patterns or for
+// every action of the service:
+//
+//	activities.RegisterIntegration(reg, "sns:publish", func(ctx context.Context, in PublishInput) (PublishOutput, error) {
+//		...
+//	})
+//	activities.RegisterIntegration(reg, "aws-sdk:s3:*", s3Handler)            // every S3 SDK action
+//	activities.RegisterIntegration(reg, "glue:startJobRun.sync", runGlueJob)  // only the .sync pattern
+//
+// The function receives the task's effective input (its Parameters or
+// Arguments), as AWS sends it to the service, and its output is the task's
+// result, unchanged. Binding.Names lists the registrations that may serve
+// a resource, most specific first. For a request-response resource the
+// function makes the call; for .sync and .sync:2 it runs the job and
+// returns when the job completes (calling Heartbeat meanwhile when the
+// state sets HeartbeatSeconds); for .waitForTaskToken it only starts the
+// work and the callback completes the task. TaskInfo.Resource tells the
+// function which pattern it serves. The HTTP Task, http:invoke, is served
+// by the function registered under HTTPInvoke.
+//
+// HistoryResource splits a resource into the resourceType and resource AWS
+// reports in history events.
 //
 // # Results
 //
@@ -102,9 +136,9 @@
 //     both Retry on States.TaskFailed and Catch on States.ALL match;
 //   - a panic is recovered and becomes States.TaskFailed with the panic
 //     value as cause; its Err is a *PanicError holding the stack;
-//   - an unregistered function is States.TaskFailed, cause "no worker has
-//     registered function NAME (resource RESOURCE)": a retry may reach a
-//     worker that has it;
+//   - a resource no registered function serves is States.Runtime (see
+//     Unbound), which no retrier or catcher handles, with a cause naming
+//     the resource and the registration that would serve it;
 //   - input that does not decode into the function's In type is
 //     Stepwise.InvalidInput (ErrorInvalidInput), output that cannot be
 //     marshalled is Stepwise.InvalidOutput (ErrorInvalidOutput). Both are

@@ -14,17 +14,17 @@ import (
 // Invoke runs the function bound to resource on input and returns the
 // task's result, shaped as AWS shapes it for the resource (see the package
 // documentation), in the asl JSON model. Every error is an *asl.Error: a
-// bad resource is States.Runtime, an unregistered function
-// States.TaskFailed, and function errors are mapped by the rules of the
-// package documentation.
+// bad resource and an unregistered function are States.Runtime (see
+// Unbound), and function errors are mapped by the rules of the package
+// documentation.
 func (r *Registry) Invoke(ctx context.Context, resource string, input any) (any, error) {
 	b, payload, err := Resolve(resource, input)
 	if err != nil {
 		return nil, err
 	}
-	fn, ok := r.lookup(b.Function)
+	fn, ok := r.serving(b)
 	if !ok {
-		return nil, asl.NewError(asl.ErrorTaskFailed, "no worker has registered function %s (resource %s)", b.Function, resource)
+		return nil, Unbound(b, resource)
 	}
 	out, err := fn(ctx, payload)
 	if err != nil {

@@ -262,17 +262,21 @@ func TestInvokeUnregistered(t *testing.T) {
 		input    any
 		cause    string
 	}{
-		{lambdaARN + "missing", nil, "no worker has registered function missing (resource " + lambdaARN + "missing)"},
+		{lambdaARN + "missing", nil, "no worker has registered a function for resource " + lambdaARN + `missing: bind one with activities.Register(reg, "missing", fn)`},
 		{invokeARN, map[string]any{"FunctionName": "123456789012:function:missing:3"},
-			"no worker has registered function missing (resource " + invokeARN + ")"},
-		{"arn:aws:states:::activity:missing", nil, "no worker has registered function missing (resource arn:aws:states:::activity:missing)"},
-		{"stepwise:function:missing", nil, "no worker has registered function missing (resource stepwise:function:missing)"},
+			"no worker has registered a function for resource " + invokeARN + `: bind one with activities.Register(reg, "missing", fn)`},
+		{"arn:aws:states:::activity:missing", nil, `no worker has registered a function for resource arn:aws:states:::activity:missing: bind one with activities.Register(reg, "missing", fn)`},
+		{"stepwise:function:missing", nil, `no worker has registered a function for resource stepwise:function:missing: bind one with activities.Register(reg, "missing", fn)`},
+		{"arn:aws:states:::sns:publish", nil, `no worker has registered a function for resource arn:aws:states:::sns:publish: bind one with activities.RegisterIntegration(reg, "sns:publish", fn)`},
+		{"arn:aws:states:::glue:startJobRun.sync", nil, `no worker has registered a function for resource arn:aws:states:::glue:startJobRun.sync: bind one with activities.RegisterIntegration(reg, "glue:startJobRun", fn)`},
+		{"arn:aws:states:::aws-sdk:s3:getObject", nil, `no worker has registered a function for resource arn:aws:states:::aws-sdk:s3:getObject: bind one with activities.RegisterIntegration(reg, "aws-sdk:s3:getObject", fn)`},
+		{"arn:aws:states:::http:invoke", nil, `no worker has registered a function for resource arn:aws:states:::http:invoke: bind one with activities.RegisterIntegration(reg, "http:invoke", fn)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.resource, func(t *testing.T) {
 			t.Parallel()
 			_, err := reg.Invoke(context.Background(), tt.resource, tt.input)
-			require.Equal(t, &asl.Error{Name: asl.ErrorTaskFailed, Cause: tt.cause}, err)
+			require.Equal(t, &asl.Error{Name: asl.ErrorRuntime, Cause: tt.cause}, err)
 		})
 	}
 }

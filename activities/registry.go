@@ -74,6 +74,26 @@ func (r *Registry) Has(name string) bool {
 	return ok
 }
 
+// Serves returns the registered name that serves binding b (the first of
+// b.Names that is registered), and false when none is.
+func (r *Registry) Serves(b Binding) (string, bool) {
+	for _, name := range b.Names() {
+		if _, ok := r.lookup(name); ok {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// serving returns the function that serves binding b.
+func (r *Registry) serving(b Binding) (function, bool) {
+	name, ok := r.Serves(b)
+	if !ok {
+		return nil, false
+	}
+	return r.lookup(name)
+}
+
 func (r *Registry) lookup(name string) (function, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()

@@ -25,9 +25,19 @@ const (
 	// KindNative is stepwise:function:NAME, optionally with
 	// .waitForTaskToken.
 	KindNative
+	// KindService is a service integration,
+	// arn:aws:states:::SERVICE:ACTION[.sync|.sync:2|.waitForTaskToken], or
+	// an AWS SDK integration,
+	// arn:aws:states:::aws-sdk:SERVICE:ACTION[.waitForTaskToken], served
+	// by a function registered with RegisterIntegration.
+	KindService
+	// KindHTTP is the HTTP Task, arn:aws:states:::http:invoke, served by
+	// the function registered under the name "http:invoke".
+	KindHTTP
 )
 
-// String names the kind: "lambda", "lambda:invoke", "activity" or "native".
+// String names the kind: "lambda", "lambda:invoke", "activity", "native",
+// "service" or "http".
 func (k Kind) String() string {
 	switch k {
 	case KindLambda:
@@ -38,6 +48,10 @@ func (k Kind) String() string {
 		return "activity"
 	case KindNative:
 		return "native"
+	case KindService:
+		return "service"
+	case KindHTTP:
+		return "http"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -52,6 +66,9 @@ type Binding struct {
 	Qualifier string
 	// WaitForToken is set when the resource ends with .waitForTaskToken.
 	WaitForToken bool
+	// Suffix is the integration pattern of a KindService resource as
+	// written: "", ".sync", ".sync:2" or ".waitForTaskToken".
+	Suffix string
 }
 
 // NativePrefix starts the resource of a Stepwise function that is not
@@ -108,7 +125,7 @@ func resolveARN(resource string, input any) (Binding, any, error) {
 		return resolveStates(resource, a, input)
 	}
 	return Binding{}, nil, resourceError(resource,
-		"service %q is not supported: Stepwise runs Lambda functions (lambda), lambda:invoke and activities (states)", a.Service)
+		"service %q is not supported: Stepwise runs Lambda functions (lambda), and activities and service integrations (states)", a.Service)
 }
 
 // lambdaBinding binds a plain Lambda function ARN.
@@ -166,24 +183,24 @@ func functionProblem(name, qualifier string) string {
 	return ""
 }
 
-// resolveStates handles arn:aws:states: resources: the lambda:invoke
-// service integration and activities.
+// resolveStates handles arn:aws:states: resources: activities, the
+// lambda:invoke integration, the HTTP Task and the other service and AWS
+// SDK integrations.
 func resolveStates(resource string, a arn.ARN, input any) (Binding, any, error) {
 	kind, rest, _ := strings.Cut(a.Resource, ":")
-	switch kind {
-	case "activity":
+	if kind == "activity" {
 		b, err := activityBinding(resource, a, rest)
 		return b, input, err
-	case "lambda":
-		if a.Region != "" || a.Account != "" {
-			return Binding{}, nil, resourceError(resource,
-				"a service integration has no region or account: write arn:%s:states:::lambda:invoke", a.Partition)
-		}
+	}
+	if a.Region != "" || a.Account != "" {
+		return Binding{}, nil, resourceError(resource,
+			"a service integration has no region or account: write arn:%s:states:::%s", a.Partition, a.Resource)
+	}
+	if kind == "lambda" {
 		return resolveLambdaInvoke(resource, rest, input)
 	}
-	return Binding{}, nil, resourceError(resource,
-		"%q is not supported: Stepwise runs arn:%s:states:::lambda:invoke and activities (arn:%s:states:REGION:ACCOUNT:activity:NAME)",
-		a.Resource, a.Partition, a.Partition)
+	b, err := serviceBinding(resource, a.Resource)
+	return b, input, err
 }
 
 func activityBinding(resource string, a arn.ARN, name string) (Binding, error) {

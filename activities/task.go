@@ -9,6 +9,9 @@ type TaskInfo struct {
 	ExecutionARN string
 	// StateName is the name of the Task state.
 	StateName string
+	// Resource is the Task state's resource as written, with its
+	// integration pattern suffix (".sync", ".waitForTaskToken", ...).
+	Resource string
 	// Attempt is 0 for the first try and grows by one with each retry.
 	Attempt int
 	// IdempotencyKey is stable per (execution, state, attempt): redeliveries

@@ -161,7 +161,7 @@ func TestUnknownFunctionFailsAtOnce(t *testing.T) {
 	h := newHarness(t)
 	h.machine("ghost", single(`{"Type":"Task","Resource":"`+lambda("nobody-serves-this")+`","End":true}`))
 	exec := h.run("ghost", "g", `{}`)
-	requireFailed(t, exec, "States.TaskFailed")
+	requireFailed(t, exec, "States.Runtime")
 	require.Contains(t, *exec.Cause, "nobody-serves-this")
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/examples"
 	"github.com/stepwise-run/stepwise/examples/orders"
 	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
@@ -80,4 +81,29 @@ func TestApprovalCallbacks(t *testing.T) {
 	_, err = h.e.StopExecution(ctx, pending.ARN, "Cancelled", "test over")
 	require.NoError(t, err)
 	require.True(t, errors.Is(h.e.SendTaskSuccess(ctx, tok, `{}`), engine.ErrTaskTimedOut))
+}
+
+func TestOrderNotify(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.machine("order-notify", testkit.Example(t, "order-notify"))
+	input, err := examples.Input("order-notify")
+	require.NoError(t, err)
+
+	exec := h.run("order-notify", "placed", input)
+	published := h.orders.Published()
+	require.Len(t, published, 1)
+	requireSucceeded(t, exec, `{"orderId":"order-4001","status":"PLACED","messageId":"`+published[0].MessageID+`"}`)
+	item, ok := h.orders.Order("order-4001")
+	require.True(t, ok)
+	require.Equal(t, map[string]any{"S": "PLACED"}, item["status"])
+	require.Equal(t, []string{history.ExecutionStarted,
+		history.TaskStateEntered, history.TaskScheduled, history.TaskStarted, history.TaskSucceeded, history.TaskStateExited,
+		history.TaskStateEntered, history.TaskScheduled, history.TaskStarted, history.TaskSucceeded, history.TaskStateExited,
+		history.PassStateEntered, history.PassStateExited, history.ExecutionSucceeded}, h.events(exec))
+
+	duplicate := h.run("order-notify", "duplicate", input)
+	requireFailed(t, duplicate, "DuplicateOrder")
+	require.Equal(t, "The conditional request failed", *duplicate.Cause)
+	require.Len(t, h.orders.Published(), 1, "a duplicate order notifies nobody")
 }

@@ -26,7 +26,7 @@ func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 	if err != nil {
 		return t.taskFailedNow(l, call, asl.AsError(err)), nil
 	}
-	known, err := t.functionKnown(binding.Function)
+	function, known, err := t.serving(binding)
 	if err != nil {
 		return nil, err
 	}
@@ -34,11 +34,10 @@ func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 		return t.parkActivity(l, call, binding.Function)
 	}
 	if !known {
-		return t.taskFailedNow(l, call, asl.NewError(asl.ErrorTaskFailed,
-			"no worker has registered function %s (resource %s)", binding.Function, call.Resource)), nil
+		return t.taskFailedNow(l, call, activities.Unbound(binding, call.Resource)), nil
 	}
-	args := t.taskArgs(l, call, binding)
-	if t.e.accept(binding.Function, len(args.Input)) {
+	args := t.taskArgs(l, call, function)
+	if t.e.accept(function, len(args.Input)) {
 		t.locals = append(t.locals, localTask{args: args})
 	} else {
 		t.jobs = append(t.jobs, taskJob(args))
@@ -63,17 +62,27 @@ func taskJob(args taskArgs) river.InsertManyParams {
 	return river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{Queue: queueFor(args.Function), MaxAttempts: 25}}
 }
 
-func (t *change) functionKnown(name string) (bool, error) {
-	if t.e.cfg.Functions != nil && t.e.cfg.Functions.Has(name) {
-		return true, nil
+// serving returns the registered function name that serves binding b:
+// the first of b.Names this process or any worker has registered.
+func (t *change) serving(b activities.Binding) (string, bool, error) {
+	if t.e.cfg.Functions != nil {
+		if name, ok := t.e.cfg.Functions.Serves(b); ok {
+			return name, true, nil
+		}
 	}
-	return store.FunctionKnown(t.ctx, t.pg, name)
+	for _, name := range b.Names() {
+		known, err := store.FunctionKnown(t.ctx, t.pg, name)
+		if known || err != nil {
+			return name, known, err
+		}
+	}
+	return "", false, nil
 }
 
-func (t *change) taskArgs(l *live, call *asl.TaskCall, b activities.Binding) taskArgs {
+func (t *change) taskArgs(l *live, call *asl.TaskCall, function string) taskArgs {
 	args := taskArgs{
 		ExecutionID: t.exec.ID, ExecutionARN: t.exec.ARN, RunID: l.run.ID, Seq: l.run.Seq,
-		State: l.run.State, Resource: call.Resource, Function: b.Function, Input: asl.EncodeJSON(call.Input),
+		State: l.run.State, Resource: call.Resource, Function: function, Input: asl.EncodeJSON(call.Input),
 		Attempt: t.context(l).StateRetryCount, EnteredEventID: l.run.EnteredEventID, TimeoutSeconds: call.TimeoutSeconds, HeartbeatSeconds: call.HeartbeatSeconds,
 	}
 	if call.WaitForToken && l.run.TaskToken != nil {
@@ -134,11 +143,12 @@ func (e *Engine) invoke(ctx context.Context, a taskArgs) (any, *asl.Error) {
 		return nil, asl.NewError(asl.ErrorRuntime, "task input: %v", err)
 	}
 	if e.cfg.Functions == nil {
-		return nil, asl.NewError(asl.ErrorTaskFailed, "no worker has registered function %s", a.Function)
+		return nil, asl.NewError(asl.ErrorRuntime, "no worker has registered function %s (resource %s)", a.Function, a.Resource)
 	}
 	info := activities.TaskInfo{
 		ExecutionARN:   a.ExecutionARN,
 		StateName:      a.State,
+		Resource:       a.Resource,
 		Attempt:        a.Attempt,
 		IdempotencyKey: fmt.Sprintf("%s:%s:%d:%d", a.ExecutionARN, a.State, a.EnteredEventID, a.Attempt),
 		TaskToken:      a.Token,

@@ -190,6 +190,7 @@ func TestDev(t *testing.T) {
 		"order-saga: SUCCEEDED",
 		"order-processing: SUCCEEDED",
 		"approval: SUCCEEDED",
+		"order-notify: SUCCEEDED",
 		"shipping-quote: RUNNING, waiting in Wait state WaitForRateWindow",
 		`"status":"FULFILLED"`,
 	} {

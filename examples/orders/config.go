@@ -10,8 +10,8 @@ import (
 )
 
 // Config holds the shared state of the example functions: call counters,
-// the call log, the payment ledger, approval requests and the steering
-// remembered per order. Its zero value is ready to use; it is safe for
+// the call log, the payment ledger, approval requests, the steering
+// remembered per order, the Orders table and the messages published to SNS. Its zero value is ready to use; it is safe for
 // concurrent use and must not be copied after first use.
 type Config struct {
 	// OnApprovalRequest, when set, is called with each new approval request
@@ -25,6 +25,10 @@ type Config struct {
 	steering  map[string]Steering
 	payments  []*Payment
 	approvals []ApprovalRequest
+	// orders is the in-memory DynamoDB Orders table, by orderId.
+	orders map[string]storedItem
+	// published are the messages published to SNS topics.
+	published []SNSMessage
 }
 
 // callKey counts the calls of one function for one order.

@@ -1,14 +1,30 @@
 // Package orders holds the Go functions behind the example state machines
 // in examples/: the order saga (examples/order-saga), order processing
 // with a Wait loop and Parallel fulfilment (examples/order-processing) and
-// human approval by callback (examples/approval). Register binds them to a
-// Registry under the names the definitions' Lambda ARNs use:
+// human approval by callback (examples/approval), and an order recorded
+// in DynamoDB and announced through SNS (examples/order-notify). Register
+// binds them to a Registry under the names the definitions' Lambda ARNs
+// use, and as the service integrations the definitions call:
 //
 //	saga:             reserve-inventory, process-payment, confirm-order,
 //	                  refund-payment, release-inventory
 //	order processing: validate-order, check-inventory, process-payment,
 //	                  ship-order, send-invoice, notify-customer
 //	approval:         request-approval
+//	order notify:     dynamodb:putItem, sns:publish (RegisterIntegration)
+//
+// # Service integrations
+//
+// dynamodb:putItem writes to an in-memory table named Orders, keyed by its
+// orderId attribute; it understands the ConditionExpression
+// attribute_not_exists(ATTRIBUTE) and fails a write that breaks it with
+// DynamoDB.ConditionalCheckFailedException, as DynamoDB does (other
+// tables are DynamoDB.ResourceNotFoundException). sns:publish publishes to
+// in-memory topics (any well-formed topic ARN) and returns a MessageId.
+// Both return the SdkHttpMetadata and SdkResponseMetadata AWS adds, and
+// both are idempotent per task attempt: a redelivered write does not fail
+// its own condition, and a redelivered publish sends one message. Config's
+// Order and Published show what they stored.
 //
 // # Steering
 //

@@ -39,8 +39,8 @@ type Item struct {
 	Quantity int    `json:"quantity"`
 }
 
-// Register binds every example function to reg under the names above,
-// sharing cfg; a nil cfg means a private Config nobody can inspect.
+// Register binds every example function to reg under the names above and
+// the service integrations DynamoDBPutItem and SNSPublish, sharing cfg; a nil cfg means a private Config nobody can inspect.
 func Register(reg *activities.Registry, cfg *Config) {
 	if cfg == nil {
 		cfg = &Config{}
@@ -56,4 +56,6 @@ func Register(reg *activities.Registry, cfg *Config) {
 	activities.Register(reg, SendInvoice, cfg.sendInvoice)
 	activities.Register(reg, NotifyCustomer, cfg.notifyCustomer)
 	activities.Register(reg, RequestApproval, cfg.requestApproval)
+	activities.RegisterIntegration(reg, DynamoDBPutItem, cfg.putItem)
+	activities.RegisterIntegration(reg, SNSPublish, cfg.publish)
 }

@@ -43,8 +43,8 @@ func TestRegister(t *testing.T) {
 	reg := activities.NewRegistry()
 	Register(reg, nil)
 	require.Equal(t, []string{
-		CheckInventory, ConfirmOrder, NotifyCustomer, ProcessPayment, RefundPayment, ReleaseInventory,
-		RequestApproval, ReserveInventory, SendInvoice, ShipOrder, ValidateOrder,
+		CheckInventory, ConfirmOrder, DynamoDBPutItem, NotifyCustomer, ProcessPayment, RefundPayment, ReleaseInventory,
+		RequestApproval, ReserveInventory, SendInvoice, ShipOrder, SNSPublish, ValidateOrder,
 	}, reg.Names())
 }
 

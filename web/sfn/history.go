@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
-	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
@@ -283,25 +283,11 @@ func failure(d storedDetails) failureDetails {
 	return failureDetails{Error: nonEmpty(orEmpty(d.Error)), Cause: nonEmpty(orEmpty(d.Cause))}
 }
 
-// resource splits a Task's Resource as AWS reports it: the service as the
-// resource type and the action as the resource, so
-// arn:aws:states:::lambda:invoke.waitForTaskToken is lambda and
-// invoke.waitForTaskToken. A Lambda function ARN is lambda invoke (AWS
-// records such a Task as LambdaFunction events, which Stepwise does not
-// have); any other ARN is its service and the whole ARN.
+// resource splits a Task's Resource as AWS reports it (see
+// activities.HistoryResource).
 func (h *historyMapper) resource(resource string) taskResource {
-	a, err := arn.Parse(resource)
-	if err != nil {
-		return taskResource{ResourceType: "unknown", Resource: resource}
-	}
-	service, action, _ := strings.Cut(a.Resource, ":")
-	switch {
-	case a.Service == "states" && a.Region == "" && a.Account == "" && action != "":
-		return taskResource{ResourceType: service, Resource: action}
-	case a.Service == "lambda" && service == "function":
-		return taskResource{ResourceType: "lambda", Resource: "invoke"}
-	}
-	return taskResource{ResourceType: a.Service, Resource: resource}
+	typ, name := activities.HistoryResource(resource)
+	return taskResource{ResourceType: typ, Resource: name}
 }
 
 // regionFor is the region of a Task's resource: the one in its ARN, or

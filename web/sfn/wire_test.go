@@ -121,21 +121,8 @@ func TestHistoryMapperMapAndParallel(t *testing.T) {
 		resources: taskResources([]byte(`{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[
 			{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"T","States":{
 				"T":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2","End":true}}},"End":true}}}],"End":true}}}`))}
-	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	ev := func(id int64, typ, state, details string) *store.Event {
-		e := &store.Event{ExecutionID: 1, ID: id, PreviousID: id - 1, Type: typ, Timestamp: at}
-		if state != "" {
-			e.State = &state
-		}
-		if details != "" {
-			e.Details = &details
-		}
-		return e
-	}
-	tests := []struct {
-		event *store.Event
-		want  string
-	}{
+	ev := mapperEvent
+	requireMapped(t, h, []mapped{
 		{ev(2, history.ParallelStateStarted, "P", ""), `{"id":2,"previousEventId":1,"timestamp":1767225600.000,"type":"ParallelStateStarted"}`},
 		{ev(3, history.MapStateStarted, "M", `{"length":2}`), `{"id":3,"previousEventId":2,"timestamp":1767225600.000,"type":"MapStateStarted","mapStateStartedEventDetails":{"length":2}}`},
 		{ev(4, history.MapIterationStarted, "M", `{"index":1}`), `{"id":4,"previousEventId":3,"timestamp":1767225600.000,"type":"MapIterationStarted","mapIterationStartedEventDetails":{"name":"M","index":1}}`},
@@ -144,7 +131,31 @@ func TestHistoryMapperMapAndParallel(t *testing.T) {
 		{ev(7, history.ExecutionAborted, "", `{"error":"","cause":""}`), `{"id":7,"previousEventId":6,"timestamp":1767225600.000,"type":"ExecutionAborted","executionAbortedEventDetails":{}}`},
 		{ev(8, history.ExecutionTimedOut, "", `{"error":"States.Timeout","cause":"The execution timed out."}`), `{"id":8,"previousEventId":7,"timestamp":1767225600.000,"type":"ExecutionTimedOut","executionTimedOutEventDetails":{"error":"States.Timeout","cause":"The execution timed out."}}`},
 		{ev(9, history.TaskScheduled, "T", `{"resource":"arn:aws:lambda:us-west-2:1:function:f","parameters":"{}","timeoutInSeconds":99999999,"heartbeatInSeconds":0}`), `{"id":9,"previousEventId":8,"timestamp":1767225600.000,"type":"TaskScheduled","taskScheduledEventDetails":{"resourceType":"lambda","resource":"invoke","region":"us-west-2","parameters":"{}"}}`},
+	})
+}
+
+// mapperEvent is a stored event of execution 1 at 2026-01-01, of state
+// state (none when empty) with details (none when empty).
+func mapperEvent(id int64, typ, state, details string) *store.Event {
+	e := &store.Event{ExecutionID: 1, ID: id, PreviousID: id - 1, Type: typ, Timestamp: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	if state != "" {
+		e.State = &state
 	}
+	if details != "" {
+		e.Details = &details
+	}
+	return e
+}
+
+// mapped is a stored event and the AWS history event it maps to.
+type mapped struct {
+	event *store.Event
+	want  string
+}
+
+// requireMapped checks that h maps each event to what the test wants.
+func requireMapped(t *testing.T, h *historyMapper, tests []mapped) {
+	t.Helper()
 	for _, tt := range tests {
 		got, err := h.event(tt.event)
 		require.NoError(t, err)
@@ -152,4 +163,24 @@ func TestHistoryMapperMapAndParallel(t *testing.T) {
 		require.NoError(t, err)
 		require.JSONEq(t, tt.want, string(data), tt.event.Type)
 	}
+}
+
+func TestHistoryMapperServiceResources(t *testing.T) {
+	t.Parallel()
+	exec := &store.Execution{ID: 1, ARN: "arn:aws:states:eu-west-1:123:execution:m:e"}
+	h := &historyMapper{exec: exec, region: "eu-west-1", withData: true,
+		resources: taskResources([]byte(`{"StartAt":"Get","States":{
+			"Get":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:s3:getObject","Next":"Run"},
+			"Run":{"Type":"Task","Resource":"arn:aws:states:::glue:startJobRun.sync","End":true}}}`))}
+	ev := mapperEvent
+	requireMapped(t, h, []mapped{
+		{ev(3, history.TaskScheduled, "Publish", `{"resource":"arn:aws:states:::sns:publish","parameters":"{\"Message\":\"hi\"}"}`),
+			`{"id":3,"previousEventId":2,"timestamp":1767225600.000,"type":"TaskScheduled","taskScheduledEventDetails":{"resourceType":"sns","resource":"publish","region":"eu-west-1","parameters":"{\"Message\":\"hi\"}"}}`},
+		{ev(4, history.TaskScheduled, "Get", `{"resource":"arn:aws:states:::aws-sdk:s3:getObject","parameters":"{}"}`),
+			`{"id":4,"previousEventId":3,"timestamp":1767225600.000,"type":"TaskScheduled","taskScheduledEventDetails":{"resourceType":"aws-sdk:s3","resource":"getObject","region":"eu-west-1","parameters":"{}"}}`},
+		{ev(5, history.TaskSucceeded, "Get", `{"output":{"Body":"x"}}`),
+			`{"id":5,"previousEventId":4,"timestamp":1767225600.000,"type":"TaskSucceeded","taskSucceededEventDetails":{"resourceType":"aws-sdk:s3","resource":"getObject","output":"{\"Body\":\"x\"}","outputDetails":{"truncated":false}}}`},
+		{ev(6, history.TaskFailed, "Run", `{"error":"Glue.JobFailed","cause":"boom"}`),
+			`{"id":6,"previousEventId":5,"timestamp":1767225600.000,"type":"TaskFailed","taskFailedEventDetails":{"resourceType":"glue","resource":"startJobRun.sync","error":"Glue.JobFailed","cause":"boom"}}`},
+	})
 }
