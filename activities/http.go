@@ -19,10 +19,6 @@ import (
 	"github.com/stepwise-run/stepwise/asl"
 )
 
-// HTTPFunction is the registry name of the function that runs
-// arn:aws:states:::http:invoke tasks.
-const HTTPFunction = "http:invoke"
-
 // Error names of the HTTP Task, as AWS names them.
 const (
 	// ErrorHTTPSocket names a request that got no response: a timeout
@@ -67,7 +63,7 @@ type HTTPConfig struct {
 	MaxResponseBytes int64
 }
 
-// RegisterHTTP registers the function HTTPFunction ("http:invoke"), which
+// RegisterHTTP registers the function HTTPInvoke ("http:invoke"), which
 // runs HTTP Tasks: it takes the task's parameters as AWS documents them
 // for arn:aws:states:::http:invoke and returns AWS's result (see the
 // package documentation). A configuration that cannot work (an invalid
@@ -78,7 +74,7 @@ func RegisterHTTP(reg *Registry, cfg *HTTPConfig) {
 	if err != nil {
 		panic("activities: RegisterHTTP: " + err.Error())
 	}
-	reg.add(HTTPFunction, h.invoke)
+	reg.add(HTTPInvoke, h.invoke)
 }
 
 // httpInvoker runs http:invoke tasks.

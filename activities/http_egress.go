@@ -71,6 +71,13 @@ type egressRules struct {
 	builtinHosts                 []string
 }
 
+// Validate reports the first entry of Allow or Deny that is not a host
+// name, *.suffix, IP address or CIDR network.
+func (p EgressPolicy) Validate() error {
+	_, err := p.compile()
+	return err
+}
+
 // compile parses the policy; an entry that is neither a host name, an
 // address nor a network is an error.
 func (p EgressPolicy) compile() (*egressRules, error) {

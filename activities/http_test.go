@@ -94,7 +94,7 @@ func httpRegistry(t *testing.T, cfg *HTTPConfig) *Registry {
 	t.Helper()
 	reg := NewRegistry()
 	RegisterHTTP(reg, cfg)
-	require.True(t, reg.Has(HTTPFunction))
+	require.True(t, reg.Has(HTTPInvoke))
 	return reg
 }
 
@@ -105,7 +105,7 @@ func callHTTP(t *testing.T, reg *Registry, params string) (any, *asl.Error) {
 	t.Helper()
 	payload, err := asl.DecodeJSON([]byte(params))
 	require.NoError(t, err)
-	fn, ok := reg.lookup(HTTPFunction)
+	fn, ok := reg.lookup(HTTPInvoke)
 	require.True(t, ok)
 	ctx := context.Background()
 	out, err := fn(ctx, payload)

@@ -37,6 +37,7 @@ type devOptions struct {
 	verbose      bool
 	api          apiOptions
 	keysFile     string
+	httpTasks    *httpTaskFlags
 }
 
 func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -54,8 +55,9 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.verbose, "verbose", false, "log the engine's informational messages too")
 	fs.StringVar(&o.api.listen, "listen", "127.0.0.1:8080", listenUsage+" (not served with --once; without --api-keys only a loopback address)")
 	fs.StringVar(&o.keysFile, "api-keys", keysFileDefault(), keysUsage+"; without it the API has no authentication")
+	o.httpTasks = addHTTPTaskFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s]")
+		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST]")
 		return 2
 	}
 	o.api.explicit = flagSet(fs, "listen")
@@ -117,14 +119,19 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 			}
 		}()
 	}
+	approveCtx, stopApproving := context.WithCancel(ctx)
+	defer stopApproving()
+	a := &approver{ctx: approveCtx, after: o.approveAfter, out: out}
+	functions, err := o.httpTasks.register(a.functions())
+	if err != nil {
+		return failed(stderr, err)
+	}
 	pool, err := prepareDatabase(ctx, url, out)
 	if err != nil {
 		return failed(stderr, err)
 	}
 	defer pool.Close()
-	approveCtx, stopApproving := context.WithCancel(ctx)
-	a := &approver{ctx: approveCtx, after: o.approveAfter, out: out}
-	cfg := &engine.Config{Drive: true, Functions: a.functions(), Logger: newLogger(stderr, o.verbose), Observer: web.NewObserver()}
+	cfg := &engine.Config{Drive: true, Functions: functions, Logger: newLogger(stderr, o.verbose), Observer: web.NewObserver()}
 	e, err := engine.New(pool, cfg)
 	if err == nil {
 		a.e = e // before the engine takes tasks

@@ -44,3 +44,18 @@ func TestParseFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTPTaskFlags: a bad --http-allow or --http-deny entry is refused
+// before anything starts, naming the flag and the entry.
+func TestHTTPTaskFlags(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"worker", "--http-allow", "10.0.0.0/33"},
+		{"serve", "--insecure-no-auth", "--http-deny", "bad host!"},
+	} {
+		code, _, stderr := cli(t, args...)
+		require.Equal(t, 1, code, "%v: %s", args, stderr)
+		require.Contains(t, stderr, "--http-allow or --http-deny")
+	}
+	require.Equal(t, []string{"a.example", "*.b.example", "10.0.0.0/8"}, splitList(" a.example,*.b.example ,,10.0.0.0/8"))
+}

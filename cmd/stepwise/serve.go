@@ -37,8 +37,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var auth authSettings
 	fs.StringVar(&auth.keysFile, "api-keys", keysFileDefault(), keysUsage)
 	fs.BoolVar(&auth.insecure, "insecure-no-auth", false, "serve the HTTP API without authentication (anyone who reaches it may do anything)")
+	httpTasks := addHTTPTaskFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	authorize, warning, err := serveAuthorize(auth, *listen)
@@ -50,15 +51,19 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		logger.Warn(warning)
 	}
 	out := &lockedWriter{w: stdout}
+	var functions *activities.Registry
+	if *examples {
+		functions = exampleFunctions(out)
+	}
+	if functions, err = httpTasks.register(functions); err != nil {
+		return failed(stderr, err)
+	}
 	pool, err := prepareDatabase(ctx, *db, out)
 	if err != nil {
 		return failed(stderr, err)
 	}
 	defer pool.Close()
-	cfg := &engine.Config{Drive: true, Logger: logger, Observer: web.NewObserver()}
-	if *examples {
-		cfg.Functions = exampleFunctions(out)
-	}
+	cfg := &engine.Config{Drive: true, Functions: functions, Logger: logger, Observer: web.NewObserver()}
 	api := apiOptions{listen: *listen, explicit: flagSet(fs, "listen"), authorize: authorize}
 	return runEngine(ctx, "serve", pool, cfg, api, *shutdown, out, stderr)
 }
@@ -71,11 +76,16 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	wait := fs.Duration("wait-migrated", time.Minute, "how long to wait for the database to be migrated (by serve or migrate up)")
 	shutdown := fs.Duration("shutdown-timeout", defaultShutdown, "how long to let running tasks finish on SIGINT/SIGTERM")
 	verbose := fs.Bool("verbose", false, "log the engine's informational messages too")
+	httpTasks := addHTTPTaskFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive] [--http-allow LIST] [--http-deny LIST] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	out := &lockedWriter{w: stdout}
+	functions, err := httpTasks.register(exampleFunctions(out))
+	if err != nil {
+		return failed(stderr, err)
+	}
 	pool, err := openPool(ctx, *db)
 	if err != nil {
 		return failed(stderr, err)
@@ -84,7 +94,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := waitMigrated(ctx, pool, *wait, out); err != nil {
 		return failed(stderr, err)
 	}
-	cfg := &engine.Config{Drive: *drive, Functions: exampleFunctions(out), Logger: newLogger(stderr, *verbose)}
+	cfg := &engine.Config{Drive: *drive, Functions: functions, Logger: newLogger(stderr, *verbose)}
 	return runEngine(ctx, "worker", pool, cfg, apiOptions{}, *shutdown, out, stderr)
 }
 
