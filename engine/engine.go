@@ -15,7 +15,6 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/internal/arn"
-	"github.com/stepwise-run/stepwise/store"
 )
 
 // engineQueue is the River queue of the jobs that drive executions.
@@ -198,20 +197,20 @@ func queueFor(function string) string {
 	return strings.TrimRight(q, "_")
 }
 
-// Start registers this process's functions and starts working jobs. It
+// Start registers this process's functions (refreshed every
+// FunctionRefresh while it runs) and starts working jobs. It
 // returns at once; Stop ends the work.
 func (e *Engine) Start(ctx context.Context) error {
-	if e.cfg.Functions != nil {
-		for _, name := range e.cfg.Functions.Names() {
-			if err := store.RegisterFunction(ctx, e.pool, name); err != nil {
-				return fmt.Errorf("register function %s: %w", name, err)
-			}
-		}
+	if err := e.registerFunctions(ctx); err != nil {
+		return fmt.Errorf("register functions: %w", err)
 	}
 	if e.queues() == nil {
 		return nil
 	}
 	go e.keepLeases()
+	if e.cfg.Functions != nil {
+		go e.keepFunctions()
+	}
 	return e.river.Start(ctx)
 }
 

@@ -20,6 +20,31 @@ func (q *Queries) FunctionKnown(ctx context.Context, name string) (bool, error) 
 	return exists, err
 }
 
+const functionsNamed = `-- name: FunctionsNamed :many
+SELECT name, last_seen FROM stepwise_functions
+WHERE name = ANY($1::text[]) ORDER BY name
+`
+
+func (q *Queries) FunctionsNamed(ctx context.Context, names []string) ([]StepwiseFunction, error) {
+	rows, err := q.db.Query(ctx, functionsNamed, names)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []StepwiseFunction
+	for rows.Next() {
+		var i StepwiseFunction
+		if err := rows.Scan(&i.Name, &i.LastSeen); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const registerFunction = `-- name: RegisterFunction :exec
 INSERT INTO stepwise_functions (name) VALUES ($1)
 ON CONFLICT (name) DO UPDATE SET last_seen = now()
@@ -27,5 +52,15 @@ ON CONFLICT (name) DO UPDATE SET last_seen = now()
 
 func (q *Queries) RegisterFunction(ctx context.Context, name string) error {
 	_, err := q.db.Exec(ctx, registerFunction, name)
+	return err
+}
+
+const touchFunctions = `-- name: TouchFunctions :exec
+INSERT INTO stepwise_functions (name) SELECT unnest($1::text[])
+ON CONFLICT (name) DO UPDATE SET last_seen = now()
+`
+
+func (q *Queries) TouchFunctions(ctx context.Context, names []string) error {
+	_, err := q.db.Exec(ctx, touchFunctions, names)
 	return err
 }
