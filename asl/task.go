@@ -108,3 +108,45 @@ func (t *Task) seconds(fixed int64, path *jsonpath.Path, expr *Value, field stri
 	}
 	return n, nil
 }
+
+// StaticArgument returns the top-level field key of the task's Parameters
+// (JSONPath) or Arguments (JSONata) when it is written as a literal, so it
+// is known before the task runs. dynamic is set when the field (or the
+// whole payload) comes from a path, an intrinsic function or a JSONata
+// expression; value and dynamic are both zero when the field is absent.
+func (t *Task) StaticArgument(key string) (value any, dynamic bool) {
+	switch {
+	case t.Parameters != nil:
+		return t.Parameters.root.staticField(key)
+	case t.Arguments != nil:
+		return t.Arguments.root.staticField(key)
+	}
+	return nil, false
+}
+
+// staticField reads the top-level field key of a compiled template or
+// JSONata-mode value: literal is its value when it is all literal, fields
+// its members otherwise, and leaf tells a member's literal value.
+func staticField[N any](literal any, isLiteral bool, fields []member[N], key string, leaf func(N) (any, bool)) (any, bool) {
+	if isLiteral {
+		obj, _ := literal.(map[string]any)
+		return obj[key], false
+	}
+	for _, f := range fields {
+		if f.name == key {
+			if v, ok := leaf(f.node); ok {
+				return v, false
+			}
+			return nil, true
+		}
+	}
+	return nil, fields == nil
+}
+
+func (n tnode) staticField(key string) (any, bool) {
+	return staticField(n.literal, n.isLiteral(), n.fields, key, func(c tnode) (any, bool) { return c.literal, c.isLiteral() })
+}
+
+func (n vnode) staticField(key string) (any, bool) {
+	return staticField(n.literal, n.isLiteral(), n.fields, key, func(c vnode) (any, bool) { return c.literal, c.isLiteral() })
+}
