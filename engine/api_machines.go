@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
+	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -123,4 +127,208 @@ func (e *Engine) MachineVersion(ctx context.Context, name string, version int) (
 		return nil, fmt.Errorf("%w: %s version %d", ErrStateMachineDoesNotExist, name, version)
 	}
 	return mv, err
+}
+
+// ResourceStatus is the verdict of CheckStateMachine on one Task resource.
+type ResourceStatus string
+
+// The verdicts on a Task resource.
+const (
+	// ResourceServed: a live function serves it (see FunctionLive), or,
+	// for an activity, the activity exists.
+	ResourceServed ResourceStatus = "served"
+	// ResourceStale: the function its tasks go to is registered, but no
+	// engine serving it has been seen within FunctionLive.
+	ResourceStale ResourceStatus = "stale"
+	// ResourceUnbound: no worker ever registered a function that serves
+	// it, or its activity does not exist.
+	ResourceUnbound ResourceStatus = "unbound"
+	// ResourceDynamic: what serves it is known only when the task runs (a
+	// JSONata resource, or lambda:invoke with FunctionName from a path or
+	// an expression).
+	ResourceDynamic ResourceStatus = "dynamic"
+	// ResourceInvalid: the resource cannot run as written.
+	ResourceInvalid ResourceStatus = "invalid"
+)
+
+// ResourceCheck is what CheckStateMachine says of one Task resource.
+type ResourceCheck struct {
+	Resource string
+	// Kind is the resource's form (activities.Kind's String); empty when
+	// the resource is invalid or dynamic.
+	Kind string
+	// Names are the registry names that may serve it, the most specific
+	// first (activities.Binding.Names); for an activity, its name.
+	Names []string
+	// ServedBy are the registered names among Names with when they were
+	// last seen.
+	ServedBy []FunctionSeen
+	Status   ResourceStatus
+	// Problem says what is wrong or unknown; empty when served with
+	// nothing to add.
+	Problem string
+}
+
+// FunctionSeen is a registered function and when an engine serving it
+// last said so.
+type FunctionSeen struct {
+	Name     string
+	LastSeen time.Time
+	// Live is set when LastSeen is within FunctionLive.
+	Live bool
+}
+
+// CheckStateMachine lists the distinct Task resources of a machine's
+// latest version, Parallel branches and Map item processors included, and
+// says for each which registered functions serve it and whether a live
+// worker does. It only reads. Activity workers poll and are not tracked:
+// an activity is served when it exists.
+func (e *Engine) CheckStateMachine(ctx context.Context, nameOrARN string) ([]ResourceCheck, error) {
+	sm, err := e.StateMachine(ctx, nameOrARN)
+	if err != nil {
+		return nil, err
+	}
+	m, err := e.machine(ctx, e.pool, sm.ID, sm.LatestVersion)
+	if err != nil {
+		return nil, err
+	}
+	var checks []ResourceCheck
+	var bindings []activities.Binding
+	seen := map[string]bool{}
+	var names []string
+	eachTask(m, func(task *asl.Task) {
+		c, b, key := resourceOf(task)
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		checks = append(checks, c)
+		bindings = append(bindings, b)
+		if c.Status == "" && b.Kind != activities.KindActivity {
+			names = append(names, c.Names...)
+		}
+	})
+	registered, err := store.FunctionsNamed(ctx, e.pool, names)
+	if err != nil {
+		return nil, err
+	}
+	byName := make(map[string]FunctionSeen, len(registered))
+	for _, f := range registered {
+		byName[f.Name] = FunctionSeen{Name: f.Name, LastSeen: f.LastSeen, Live: f.Age < FunctionLive}
+	}
+	for i := range checks {
+		c := &checks[i]
+		switch {
+		case c.Status != "":
+		case bindings[i].Kind == activities.KindActivity:
+			if err := e.checkActivity(ctx, c); err != nil {
+				return nil, err
+			}
+		default:
+			checkFunctions(c, byName)
+		}
+	}
+	return checks, nil
+}
+
+// eachTask calls visit with every Task state of m, in state name order,
+// descending into Parallel branches and Map item processors.
+func eachTask(m *asl.StateMachine, visit func(*asl.Task)) {
+	for _, name := range m.StateNames() {
+		switch st := m.States[name].(type) {
+		case *asl.Task:
+			visit(st)
+		case *asl.Parallel:
+			for _, b := range st.Branches {
+				eachTask(b, visit)
+			}
+		case *asl.Map:
+			if st.Processor != nil {
+				eachTask(st.Processor, visit)
+			}
+		}
+	}
+}
+
+// resourceOf resolves a Task's resource as far as the definition tells:
+// the check is left without a Status when the binding must still be
+// looked up. key tells distinct resources apart: lambda:invoke resources
+// by their function too.
+func resourceOf(task *asl.Task) (c ResourceCheck, b activities.Binding, key string) {
+	c.Resource = task.Resource
+	if strings.Contains(task.Resource, "{%") {
+		c.Status, c.Problem = ResourceDynamic, "the resource is a JSONata expression, known only when the task runs"
+		return c, b, task.Resource
+	}
+	input := map[string]any{}
+	if isLambdaInvoke(task.Resource) {
+		fn, dynamic := task.StaticArgument("FunctionName")
+		if dynamic {
+			c.Status, c.Problem = ResourceDynamic, "lambda:invoke takes its FunctionName from a path or an expression, known only when the task runs"
+			return c, b, task.Resource + "\x00$"
+		}
+		if fn != nil {
+			input["FunctionName"] = fn
+		}
+		if q, dynamic := task.StaticArgument("Qualifier"); q != nil && !dynamic {
+			input["Qualifier"] = q
+		}
+		key = fmt.Sprintf("%s\x00%v\x00%v", task.Resource, fn, input["Qualifier"])
+	} else {
+		key = task.Resource
+	}
+	b, _, err := activities.Resolve(task.Resource, input)
+	if err != nil {
+		c.Status, c.Problem = ResourceInvalid, err.Error()
+		var ae *asl.Error
+		if errors.As(err, &ae) {
+			c.Problem = ae.Cause
+		}
+		return c, b, key
+	}
+	c.Kind, c.Names = b.Kind.String(), b.Names()
+	return c, b, key
+}
+
+// isLambdaInvoke reports whether resource is arn:PARTITION:states:::lambda:….
+func isLambdaInvoke(resource string) bool {
+	a, err := arn.Parse(resource)
+	return err == nil && a.Service == "states" && strings.HasPrefix(a.Resource, "lambda:")
+}
+
+// checkActivity judges an activity resource: served when it exists.
+func (e *Engine) checkActivity(ctx context.Context, c *ResourceCheck) error {
+	_, err := e.DescribeActivity(ctx, c.Names[0])
+	switch {
+	case errors.Is(err, ErrActivityDoesNotExist):
+		c.Status, c.Problem = ResourceUnbound, fmt.Sprintf("activity %s does not exist: its tasks fail at once", c.Names[0])
+	case err != nil:
+		return err
+	default:
+		c.Status, c.Problem = ResourceServed, "the activity exists; activity workers poll and are not tracked"
+	}
+	return nil
+}
+
+// checkFunctions judges a function resource as dispatch would route it:
+// its tasks go to the first of its names any worker registered, which
+// serves them when it is live.
+func checkFunctions(c *ResourceCheck, registered map[string]FunctionSeen) {
+	for _, name := range c.Names {
+		if f, ok := registered[name]; ok {
+			c.ServedBy = append(c.ServedBy, f)
+		}
+	}
+	if len(c.ServedBy) == 0 {
+		c.Status, c.Problem = ResourceUnbound, fmt.Sprintf("no worker has registered %s: its tasks fail with States.Runtime", strings.Join(c.Names, " or "))
+		return
+	}
+	first := c.ServedBy[0]
+	if first.Live {
+		c.Status = ResourceServed
+		return
+	}
+	c.Status = ResourceStale
+	c.Problem = fmt.Sprintf("%s was last seen at %s, more than %s ago: its tasks wait in its queue until a worker serving it starts",
+		first.Name, first.LastSeen.UTC().Format(time.RFC3339), FunctionLive)
 }

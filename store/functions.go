@@ -23,10 +23,11 @@ func FunctionKnown(ctx context.Context, q Querier, name string) (bool, error) {
 }
 
 // Function is a registered function and when a worker last said it
-// serves it.
+// serves it; Age is how long ago that was by the database's clock.
 type Function struct {
 	Name     string
 	LastSeen time.Time
+	Age      time.Duration
 }
 
 // FunctionsNamed returns the registered functions among names, in name
@@ -38,7 +39,7 @@ func FunctionsNamed(ctx context.Context, q Querier, names []string) ([]Function,
 	}
 	out := make([]Function, len(rows))
 	for i, r := range rows {
-		out[i] = Function(r)
+		out[i] = Function{Name: r.Name, LastSeen: r.LastSeen, Age: time.Duration(r.AgeSeconds * float64(time.Second))}
 	}
 	return out, nil
 }

@@ -10,5 +10,6 @@ INSERT INTO stepwise_functions (name) SELECT unnest(@names::text[])
 ON CONFLICT (name) DO UPDATE SET last_seen = now();
 
 -- name: FunctionsNamed :many
-SELECT name, last_seen FROM stepwise_functions
+SELECT name, last_seen, EXTRACT(EPOCH FROM now() - last_seen)::float8 AS age_seconds
+FROM stepwise_functions
 WHERE name = ANY(@names::text[]) ORDER BY name;

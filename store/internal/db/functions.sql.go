@@ -7,6 +7,7 @@ package db
 
 import (
 	"context"
+	"time"
 )
 
 const functionKnown = `-- name: FunctionKnown :one
@@ -21,20 +22,27 @@ func (q *Queries) FunctionKnown(ctx context.Context, name string) (bool, error) 
 }
 
 const functionsNamed = `-- name: FunctionsNamed :many
-SELECT name, last_seen FROM stepwise_functions
+SELECT name, last_seen, EXTRACT(EPOCH FROM now() - last_seen)::float8 AS age_seconds
+FROM stepwise_functions
 WHERE name = ANY($1::text[]) ORDER BY name
 `
 
-func (q *Queries) FunctionsNamed(ctx context.Context, names []string) ([]StepwiseFunction, error) {
+type FunctionsNamedRow struct {
+	Name       string
+	LastSeen   time.Time
+	AgeSeconds float64
+}
+
+func (q *Queries) FunctionsNamed(ctx context.Context, names []string) ([]FunctionsNamedRow, error) {
 	rows, err := q.db.Query(ctx, functionsNamed, names)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []StepwiseFunction
+	var items []FunctionsNamedRow
 	for rows.Next() {
-		var i StepwiseFunction
-		if err := rows.Scan(&i.Name, &i.LastSeen); err != nil {
+		var i FunctionsNamedRow
+		if err := rows.Scan(&i.Name, &i.LastSeen, &i.AgeSeconds); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
