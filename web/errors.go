@@ -21,6 +21,7 @@ type (
 	Execution    = rest.Execution
 	Event        = rest.Event
 	History      = rest.History
+	Resources    = rest.Resources
 )
 
 // ViewerPath is where the viewer is served.

@@ -15,7 +15,7 @@
 //     and name-ordered pages;
 //   - machines.go, executions.go, activities.go, tasks.go: the endpoints
 //     and their response types (StateMachine, Version, Execution, Event,
-//     History, which the web package re-exports).
+//     History, Resources, which the web package re-exports).
 //
 // The viewer (web/viewer) builds on ExecutionARN, LimitParam, BoolParam,
 // ExecutionDetail, EventOf and RawJSON.

@@ -234,3 +234,56 @@ func (a *API) validateDefinition(c echo.Context) error {
 	ds := engine.ValidateMachineSpec(spec)
 	return c.JSON(http.StatusOK, validation{Valid: len(ds) == 0, Diagnostics: apierror.Diagnostics(ds)})
 }
+
+// Resources is the response of GET /v1/state-machines/{name}/resources.
+type Resources struct {
+	Resources []Resource `json:"resources"`
+}
+
+// Resource is one Task resource of a machine and what serves it (see
+// engine.CheckStateMachine).
+type Resource struct {
+	Resource string `json:"resource"`
+	// Kind is lambda, lambda:invoke, activity, native, service or http;
+	// empty when the resource is invalid or dynamic.
+	Kind     string     `json:"kind,omitempty"`
+	Names    []string   `json:"names"`
+	ServedBy []ServedBy `json:"servedBy"`
+	// Status is served, stale, unbound, dynamic or invalid.
+	Status  string `json:"status"`
+	Problem string `json:"problem,omitempty"`
+}
+
+// ServedBy is a registered function name and when a worker serving it
+// was last seen; live when that is within engine.FunctionLive.
+type ServedBy struct {
+	Name     string    `json:"name"`
+	LastSeen time.Time `json:"lastSeen"`
+	Live     bool      `json:"live"`
+}
+
+// stateMachineResources is GET /v1/state-machines/{name}/resources: the
+// Task resources of the latest version and which live workers serve them.
+func (a *API) stateMachineResources(c echo.Context) error {
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	checks, err := a.e.CheckStateMachine(c.Request().Context(), name)
+	if err != nil {
+		return err
+	}
+	out := Resources{Resources: make([]Resource, 0, len(checks))}
+	for _, rc := range checks {
+		r := Resource{Resource: rc.Resource, Kind: rc.Kind, Names: rc.Names, ServedBy: make([]ServedBy, 0, len(rc.ServedBy)),
+			Status: string(rc.Status), Problem: rc.Problem}
+		if r.Names == nil {
+			r.Names = []string{}
+		}
+		for _, f := range rc.ServedBy {
+			r.ServedBy = append(r.ServedBy, ServedBy{Name: f.Name, LastSeen: f.LastSeen.UTC(), Live: f.Live})
+		}
+		out.Resources = append(out.Resources, r)
+	}
+	return c.JSON(http.StatusOK, out)
+}

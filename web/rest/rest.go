@@ -40,6 +40,7 @@ func Register(v1 *echo.Group, e *engine.Engine, cfg Config, mw ...echo.Middlewar
 	v1.DELETE("/state-machines/:name", a.deleteStateMachine, mw...)
 	v1.POST("/state-machines/:name/executions", a.startExecution, mw...)
 	v1.POST("/state-machines/:name/start-sync", a.startSyncExecution, mw...)
+	v1.GET("/state-machines/:name/resources", a.stateMachineResources, mw...)
 
 	v1.GET("/executions", a.listExecutions, mw...)
 	v1.GET("/executions/:arn", a.describeExecution, mw...)
