@@ -154,7 +154,7 @@ func TestRemoteErrors(t *testing.T) {
 func TestHelpShowsExample(t *testing.T) {
 	t.Parallel()
 	for _, cmd := range [][]string{
-		{"sm", "create"}, {"sm", "update"}, {"sm", "get"}, {"sm", "list"}, {"sm", "validate"},
+		{"sm", "create"}, {"sm", "update"}, {"sm", "get"}, {"sm", "list"}, {"sm", "validate"}, {"sm", "check"},
 		{"exec", "start"}, {"exec", "describe"}, {"exec", "history"}, {"exec", "list"}, {"exec", "stop"}, {"exec", "redrive"},
 		{"task", "success"}, {"task", "failure"}, {"task", "heartbeat"},
 	} {

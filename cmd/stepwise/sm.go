@@ -6,6 +6,9 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
@@ -18,6 +21,7 @@ func smCmd() command {
 		"get":      smGetCmd,
 		"list":     smListCmd,
 		"validate": smValidateCmd,
+		"check":    smCheckCmd,
 	})
 }
 
@@ -224,4 +228,95 @@ func printDiagnostics(out io.Writer, file string, diags []diagnostic) error {
 	}
 	fmt.Fprintf(out, "%s: valid\n", file)
 	return nil
+}
+
+func smCheckCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("sm check", "NAME "+endpointHint,
+		"stepwise sm check greet --endpoint http://localhost:8080", stderr)
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(stderr, "\nLists the Task resources of the machine's latest version and the live workers\n"+
+			"serving each (a worker is live when seen within "+engine.FunctionLive.String()+").\n"+
+			"exit status: 0 when every resource is served (a live worker serves its function,\n"+
+			"or its activity exists), 1 otherwise\n")
+	}
+	t := targetFlags(fs)
+	if code, ok := parseArgs(fs, args, 1, t); !ok {
+		return code
+	}
+	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.checkMachine(ctx, fs.Arg(0)) })
+}
+
+// machineResource is one Task resource of GET
+// /v1/state-machines/{name}/resources.
+type machineResource struct {
+	Resource string   `json:"resource"`
+	Kind     string   `json:"kind"`
+	Names    []string `json:"names"`
+	ServedBy []struct {
+		Name     string    `json:"name"`
+		LastSeen time.Time `json:"lastSeen"`
+		Live     bool      `json:"live"`
+	} `json:"servedBy"`
+	Status  string `json:"status"`
+	Problem string `json:"problem"`
+}
+
+// checkMachine prints the Task resources of a machine and what serves
+// them; it returns errReported unless every one is served.
+func (c *client) checkMachine(ctx context.Context, name string) error {
+	var answer struct {
+		Resources []machineResource `json:"resources"`
+	}
+	if err := c.get(ctx, "GET", machinePath(name, "/resources"), nil, nil, &answer); err != nil {
+		return err
+	}
+	served := true
+	for _, r := range answer.Resources {
+		served = served && r.Status == "served"
+	}
+	if !c.json {
+		if err := printResources(c.out, answer.Resources); err != nil {
+			return err
+		}
+	}
+	if !served {
+		return errReported
+	}
+	return nil
+}
+
+// printResources prints the table of sm check, then each problem.
+func printResources(out io.Writer, resources []machineResource) error {
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "RESOURCE\tKIND\tSTATUS\tSERVED BY")
+	for _, r := range resources {
+		by := make([]string, 0, len(r.ServedBy))
+		for _, f := range r.ServedBy {
+			if f.Live {
+				by = append(by, f.Name+" (live)")
+			} else {
+				by = append(by, f.Name+" (last seen "+timestamp(f.LastSeen)+")")
+			}
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.Resource, orDash(r.Kind), r.Status, orDash(strings.Join(by, ", ")))
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	for _, r := range resources {
+		if r.Problem != "" {
+			fmt.Fprintf(out, "%s: %s\n", r.Resource, r.Problem)
+		}
+	}
+	return nil
+}
+
+// orDash is s, or "-" when s is empty.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
