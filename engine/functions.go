@@ -37,18 +37,11 @@ func (e *Engine) registerFunctions(ctx context.Context) error {
 // keepFunctions refreshes the functions this process serves every
 // FunctionRefresh until the engine closes.
 func (e *Engine) keepFunctions() {
-	tick := time.NewTicker(FunctionRefresh)
-	defer tick.Stop()
-	for {
-		select {
-		case <-e.closed:
-			return
-		case <-tick.C:
-		}
+	e.every(FunctionRefresh, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), FunctionRefresh)
+		defer cancel()
 		if err := e.registerFunctions(ctx); err != nil {
 			e.log.Warn("refresh served functions", "error", err)
 		}
-		cancel()
-	}
+	})
 }

@@ -34,14 +34,7 @@ func (t *change) leases() []store.TaskLease {
 // gone) and hands the tasks of leases that ran out, any process's, to
 // River.
 func (e *Engine) keepLeases() {
-	tick := time.NewTicker(e.cfg.LocalTaskLease / 3)
-	defer tick.Stop()
-	for {
-		select {
-		case <-e.closed:
-			return
-		case <-tick.C:
-		}
+	e.every(e.cfg.LocalTaskLease/3, func() {
 		if keys := e.localKeys(); len(keys) > 0 {
 			if err := e.extendLeases(keys); err != nil {
 				e.log.Warn("extend local task leases", "error", err)
@@ -50,6 +43,20 @@ func (e *Engine) keepLeases() {
 		if err := e.takeExpiredLeases(); err != nil {
 			e.log.Warn("take over expired task leases", "error", err)
 		}
+	})
+}
+
+// every calls fn every d until the engine closes.
+func (e *Engine) every(d time.Duration, fn func()) {
+	tick := time.NewTicker(d)
+	defer tick.Stop()
+	for {
+		select {
+		case <-e.closed:
+			return
+		case <-tick.C:
+		}
+		fn()
 	}
 }
 
