@@ -39,8 +39,9 @@ type Item struct {
 	Quantity int    `json:"quantity"`
 }
 
-// Register binds every example function to reg under the names above and
-// the service integrations DynamoDBPutItem and SNSPublish, sharing cfg; a nil cfg means a private Config nobody can inspect.
+// Register binds every example function to reg under the names above, and
+// the service integrations DynamoDBPutItem and SNSPublish, sharing cfg; a
+// nil cfg means a private Config nobody can inspect.
 func Register(reg *activities.Registry, cfg *Config) {
 	if cfg == nil {
 		cfg = &Config{}
