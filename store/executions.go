@@ -36,6 +36,15 @@ type Execution struct {
 	StoppedAt      *time.Time `db:"stopped_at"`
 	LastEventID    int64      `db:"last_event_id"`
 	RedriveCount   int        `db:"redrive_count"`
+	// ParentID, ParentRunID and ParentSeq are the execution, run and
+	// sequence number of the Task that started this one as a nested
+	// execution, and ParentPattern its integration pattern ("", ".sync",
+	// ".sync:2" or ".waitForTaskToken"); nil for an execution started
+	// through the API.
+	ParentID      *int64  `db:"parent_id"`
+	ParentRunID   *int64  `db:"parent_run_id"`
+	ParentSeq     *int64  `db:"parent_seq"`
+	ParentPattern *string `db:"parent_pattern"`
 }
 
 func asExecution(r *db.StepwiseExecution) *Execution { return (*Execution)(r) }
@@ -292,10 +301,12 @@ type NewExecution struct {
 const insertExecutionsAndRuns = `
 WITH e AS (
     INSERT INTO stepwise_executions (id, arn, state_machine_id, version, name, status, input, output,
-                                     error, cause, started_at, stopped_at, last_event_id)
+                                     error, cause, started_at, stopped_at, last_event_id,
+                                     parent_id, parent_run_id, parent_seq, parent_pattern)
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::integer[], $5::text[], $6::text[],
                          $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
-                         $12::timestamptz[], $13::bigint[])
+                         $12::timestamptz[], $13::bigint[], $30::bigint[], $31::bigint[], $32::bigint[],
+                         $33::text[])
 )
 INSERT INTO stepwise_runs (id, execution_id, machine_path, status, state, state_input, state_entered_at,
                            entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
@@ -322,7 +333,8 @@ func InsertExecutionsAndRuns(ctx context.Context, q Querier, news []NewExecution
 	_, err := q.Exec(ctx, insertExecutionsAndRuns, x.ids, x.arns, x.machines, x.versions, x.names,
 		x.status, x.inputs, x.outputs, x.errs, x.causes, x.started, x.stopped, x.last,
 		r.ids, r.execs, r.status, r.state, r.input, r.enteredAt, r.entered, r.retries, r.seq,
-		r.waiting, r.fork, r.token, r.heartbeat, r.output, r.errs, r.causes)
+		r.waiting, r.fork, r.token, r.heartbeat, r.output, r.errs, r.causes,
+		x.parents, x.parentRuns, x.parentSeqs, x.patterns)
 	return conflict(err)
 }
 
@@ -334,6 +346,9 @@ type executionColumns struct {
 	outputs, errs, causes       []*string
 	started                     []time.Time
 	stopped                     []*time.Time
+	parents, parentRuns         []*int64
+	parentSeqs                  []*int64
+	patterns                    []*string
 }
 
 func (c *executionColumns) add(e *Execution) {
@@ -342,6 +357,8 @@ func (c *executionColumns) add(e *Execution) {
 	c.arns, c.names, c.status, c.inputs = append(c.arns, e.ARN), append(c.names, e.Name), append(c.status, e.Status), append(c.inputs, e.Input)
 	c.outputs, c.errs, c.causes = append(c.outputs, e.Output), append(c.errs, e.Error), append(c.causes, e.Cause)
 	c.started, c.stopped = append(c.started, e.StartedAt), append(c.stopped, e.StoppedAt)
+	c.parents, c.parentRuns = append(c.parents, e.ParentID), append(c.parentRuns, e.ParentRunID)
+	c.parentSeqs, c.patterns = append(c.parentSeqs, e.ParentSeq), append(c.patterns, e.ParentPattern)
 }
 
 // ExecutionProgress returns an execution's last event id and status, a
@@ -349,4 +366,11 @@ func (c *executionColumns) add(e *Execution) {
 func ExecutionProgress(ctx context.Context, q Querier, executionID int64) (lastEventID int64, status string, err error) {
 	r, err := queries(q).ExecutionProgress(ctx, executionID)
 	return r.LastEventID, r.Status, notFound(err)
+}
+
+// NestedToStop returns the running executions that runs started with
+// .sync or .sync:2, which stop when the task that waits on them ends
+// otherwise.
+func NestedToStop(ctx context.Context, q Querier, runIDs []int64) ([]int64, error) {
+	return queries(q).NestedToStop(ctx, runIDs)
 }

@@ -4,21 +4,25 @@ INSERT INTO stepwise_executions (arn, state_machine_id, version, name, status, i
 VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)
 ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
-          started_at, stopped_at, last_event_id, redrive_count;
+          started_at, stopped_at, last_event_id, redrive_count,
+          parent_id, parent_run_id, parent_seq, parent_pattern;
 
 -- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
-       started_at, stopped_at, last_event_id, redrive_count
+       started_at, stopped_at, last_event_id, redrive_count,
+       parent_id, parent_run_id, parent_seq, parent_pattern
 FROM stepwise_executions WHERE id = $1;
 
 -- name: GetExecutionByName :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
-       started_at, stopped_at, last_event_id, redrive_count
+       started_at, stopped_at, last_event_id, redrive_count,
+       parent_id, parent_run_id, parent_seq, parent_pattern
 FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2;
 
 -- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
-       started_at, stopped_at, last_event_id, redrive_count
+       started_at, stopped_at, last_event_id, redrive_count,
+       parent_id, parent_run_id, parent_seq, parent_pattern
 FROM stepwise_executions WHERE arn = $1;
 
 -- name: RedriveExecution :exec
@@ -32,7 +36,8 @@ WHERE id = $1;
 -- matches every one; started_at lies in [started_after, started_before);
 -- the page holds the executions older than (at_start, at_id).
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
-       started_at, stopped_at, last_event_id, redrive_count
+       started_at, stopped_at, last_event_id, redrive_count,
+       parent_id, parent_run_id, parent_seq, parent_pattern
 FROM stepwise_executions
 WHERE (sqlc.arg(state_machine_id)::bigint = 0 OR state_machine_id = sqlc.arg(state_machine_id))
   AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status))
@@ -45,7 +50,8 @@ LIMIT sqlc.arg(max_rows);
 
 -- name: LockExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
-       started_at, stopped_at, last_event_id, redrive_count
+       started_at, stopped_at, last_event_id, redrive_count,
+       parent_id, parent_run_id, parent_seq, parent_pattern
 FROM stepwise_executions WHERE id = ANY(sqlc.arg(ids)::bigint[]) ORDER BY id FOR UPDATE;
 
 -- name: ListRunningExecutions :many
@@ -66,3 +72,10 @@ FROM generate_series(1, sqlc.arg(n)::integer);
 
 -- name: ExecutionProgress :one
 SELECT last_event_id, status FROM stepwise_executions WHERE id = $1;
+
+-- name: NestedToStop :many
+-- The running executions that runs started with .sync or .sync:2, which
+-- stop with them.
+SELECT id FROM stepwise_executions
+WHERE parent_run_id = ANY(sqlc.arg(run_ids)::bigint[]) AND status = 'RUNNING'
+  AND parent_pattern IN ('.sync', '.sync:2');

@@ -68,7 +68,8 @@ func (q *Queries) ExecutionProgress(ctx context.Context, id int64) (ExecutionPro
 
 const getExecution = `-- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
-       started_at, stopped_at, last_event_id, redrive_count
+       started_at, stopped_at, last_event_id, redrive_count,
+       parent_id, parent_run_id, parent_seq, parent_pattern
 FROM stepwise_executions WHERE id = $1
 `
 
@@ -90,13 +91,18 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 		&i.StoppedAt,
 		&i.LastEventID,
 		&i.RedriveCount,
+		&i.ParentID,
+		&i.ParentRunID,
+		&i.ParentSeq,
+		&i.ParentPattern,
 	)
 	return i, err
 }
 
 const getExecutionByARN = `-- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
-       started_at, stopped_at, last_event_id, redrive_count
+       started_at, stopped_at, last_event_id, redrive_count,
+       parent_id, parent_run_id, parent_seq, parent_pattern
 FROM stepwise_executions WHERE arn = $1
 `
 
@@ -118,13 +124,18 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 		&i.StoppedAt,
 		&i.LastEventID,
 		&i.RedriveCount,
+		&i.ParentID,
+		&i.ParentRunID,
+		&i.ParentSeq,
+		&i.ParentPattern,
 	)
 	return i, err
 }
 
 const getExecutionByName = `-- name: GetExecutionByName :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
-       started_at, stopped_at, last_event_id, redrive_count
+       started_at, stopped_at, last_event_id, redrive_count,
+       parent_id, parent_run_id, parent_seq, parent_pattern
 FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2
 `
 
@@ -151,6 +162,10 @@ func (q *Queries) GetExecutionByName(ctx context.Context, arg GetExecutionByName
 		&i.StoppedAt,
 		&i.LastEventID,
 		&i.RedriveCount,
+		&i.ParentID,
+		&i.ParentRunID,
+		&i.ParentSeq,
+		&i.ParentPattern,
 	)
 	return i, err
 }
@@ -160,7 +175,8 @@ INSERT INTO stepwise_executions (arn, state_machine_id, version, name, status, i
 VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)
 ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
-          started_at, stopped_at, last_event_id, redrive_count
+          started_at, stopped_at, last_event_id, redrive_count,
+          parent_id, parent_run_id, parent_seq, parent_pattern
 `
 
 type InsertExecutionParams struct {
@@ -198,13 +214,18 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		&i.StoppedAt,
 		&i.LastEventID,
 		&i.RedriveCount,
+		&i.ParentID,
+		&i.ParentRunID,
+		&i.ParentSeq,
+		&i.ParentPattern,
 	)
 	return i, err
 }
 
 const listExecutions = `-- name: ListExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
-       started_at, stopped_at, last_event_id, redrive_count
+       started_at, stopped_at, last_event_id, redrive_count,
+       parent_id, parent_run_id, parent_seq, parent_pattern
 FROM stepwise_executions
 WHERE ($1::bigint = 0 OR state_machine_id = $1)
   AND ($2::text = '' OR status = $2)
@@ -263,6 +284,10 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.StoppedAt,
 			&i.LastEventID,
 			&i.RedriveCount,
+			&i.ParentID,
+			&i.ParentRunID,
+			&i.ParentSeq,
+			&i.ParentPattern,
 		); err != nil {
 			return nil, err
 		}
@@ -313,7 +338,8 @@ func (q *Queries) ListRunningExecutions(ctx context.Context, arg ListRunningExec
 
 const lockExecutions = `-- name: LockExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
-       started_at, stopped_at, last_event_id, redrive_count
+       started_at, stopped_at, last_event_id, redrive_count,
+       parent_id, parent_run_id, parent_seq, parent_pattern
 FROM stepwise_executions WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
 `
 
@@ -341,10 +367,42 @@ func (q *Queries) LockExecutions(ctx context.Context, ids []int64) ([]StepwiseEx
 			&i.StoppedAt,
 			&i.LastEventID,
 			&i.RedriveCount,
+			&i.ParentID,
+			&i.ParentRunID,
+			&i.ParentSeq,
+			&i.ParentPattern,
 		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const nestedToStop = `-- name: NestedToStop :many
+SELECT id FROM stepwise_executions
+WHERE parent_run_id = ANY($1::bigint[]) AND status = 'RUNNING'
+  AND parent_pattern IN ('.sync', '.sync:2')
+`
+
+// The running executions that runs started with .sync or .sync:2, which
+// stop with them.
+func (q *Queries) NestedToStop(ctx context.Context, runIds []int64) ([]int64, error) {
+	rows, err := q.db.Query(ctx, nestedToStop, runIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -52,6 +52,10 @@ type StepwiseExecution struct {
 	StoppedAt      *time.Time
 	LastEventID    int64
 	RedriveCount   int
+	ParentID       *int64
+	ParentRunID    *int64
+	ParentSeq      *int64
+	ParentPattern  *string
 }
 
 type StepwiseFunction struct {
