@@ -95,7 +95,8 @@ func resourceDiagnostics(definition string) []asl.Diagnostic {
 				}
 				if err := activities.CheckResource(resource); err != nil {
 					diags = append(diags, asl.Diagnostic{Code: "SCHEMA_VALIDATION_FAILED", Pointer: at + "/Resource",
-						Message: fmt.Sprintf("The resource provided %s is not recognized: %s", resource, causeOf(err))})
+						Message: fmt.Sprintf("The resource provided %s is not recognized. The value is not a valid resource ARN, "+
+							"or the resource is not available in this region (%s)", resource, causeOf(err))})
 				}
 			case "Parallel":
 				branches, _ := state["Branches"].([]any)
