@@ -36,6 +36,11 @@
 // take no .sync. arn:PARTITION:states:::states:startExecution (nested
 // executions) is refused: Stepwise does not run them yet.
 //
+// CheckResource judges the string alone, as CreateStateMachine does: it
+// accepts every form above whatever the task's parameters, and the nested
+// execution forms too (states:startExecution with or without .sync, .sync:2
+// or .waitForTaskToken), which a definition may name before they run.
+//
 // PARTITION is aws or aws-*, REGION looks like us-east-1, ACCOUNT has 12
 // digits. Lambda function names are 1 to 64 letters, digits, hyphens and
 // underscores; a QUALIFIER is $LATEST, a version number or an alias.

@@ -88,14 +88,40 @@ var (
 // error is an *asl.Error named States.Runtime whose cause says exactly what
 // is wrong with the resource or the parameters.
 func Resolve(resource string, input any) (Binding, any, error) {
+	b, err := parseResource(resource)
+	if err != nil {
+		return Binding{}, nil, err
+	}
+	if b.Kind == KindLambdaInvoke {
+		return resolveLambdaInvoke(resource, b.WaitForToken, input)
+	}
+	return b, input, nil
+}
+
+// CheckResource judges a Task resource as written, as CreateStateMachine
+// does: nil when it is one of the forms listed in the package
+// documentation, whatever the task's parameters. Unlike Resolve it accepts
+// the nested execution integrations, arn:PARTITION:states:::states:startExecution
+// with or without .sync, .sync:2 or .waitForTaskToken. An error is an
+// *asl.Error whose cause says what is wrong with the string.
+func CheckResource(resource string) error {
+	if nestedExecution(resource) {
+		return nil
+	}
+	_, err := parseResource(resource)
+	return err
+}
+
+// parseResource binds a resource from the string alone; a lambda:invoke
+// binding has no Function yet (it comes from the parameters).
+func parseResource(resource string) (Binding, error) {
 	switch {
 	case strings.HasPrefix(resource, NativePrefix):
-		b, err := parseNative(resource)
-		return b, input, err
+		return parseNative(resource)
 	case arn.Is(resource):
-		return resolveARN(resource, input)
+		return parseARN(resource)
 	}
-	return Binding{}, nil, resourceError(resource,
+	return Binding{}, resourceError(resource,
 		"it is neither an ARN (arn:aws:lambda:..., arn:aws:states:...) nor a Stepwise function (%sNAME)", NativePrefix)
 }
 
@@ -112,19 +138,18 @@ func parseNative(resource string) (Binding, error) {
 	return Binding{Kind: KindNative, Function: name, WaitForToken: wait}, nil
 }
 
-func resolveARN(resource string, input any) (Binding, any, error) {
+func parseARN(resource string) (Binding, error) {
 	a, err := arn.Parse(resource)
 	if err != nil {
-		return Binding{}, nil, resourceError(resource, "%v", err)
+		return Binding{}, resourceError(resource, "%v", err)
 	}
 	switch a.Service {
 	case "lambda":
-		b, err := lambdaBinding(resource, a)
-		return b, input, err
+		return lambdaBinding(resource, a)
 	case "states":
-		return resolveStates(resource, a, input)
+		return parseStates(resource, a)
 	}
-	return Binding{}, nil, resourceError(resource,
+	return Binding{}, resourceError(resource,
 		"service %q is not supported: Stepwise runs Lambda functions (lambda), and activities and service integrations (states)", a.Service)
 }
 
@@ -183,24 +208,27 @@ func functionProblem(name, qualifier string) string {
 	return ""
 }
 
-// resolveStates handles arn:aws:states: resources: activities, the
+// parseStates handles arn:aws:states: resources: activities, the
 // lambda:invoke integration, the HTTP Task and the other service and AWS
 // SDK integrations.
-func resolveStates(resource string, a arn.ARN, input any) (Binding, any, error) {
+func parseStates(resource string, a arn.ARN) (Binding, error) {
 	kind, rest, _ := strings.Cut(a.Resource, ":")
 	if kind == "activity" {
-		b, err := activityBinding(resource, a, rest)
-		return b, input, err
+		return activityBinding(resource, a, rest)
 	}
 	if a.Region != "" || a.Account != "" {
-		return Binding{}, nil, resourceError(resource,
+		return Binding{}, resourceError(resource,
 			"a service integration has no region or account: write arn:%s:states:::%s", a.Partition, a.Resource)
 	}
 	if kind == "lambda" {
-		return resolveLambdaInvoke(resource, rest, input)
+		op, wait := strings.CutSuffix(rest, asl.WaitForTaskTokenSuffix)
+		if op != "invoke" {
+			return Binding{}, resourceError(resource,
+				"lambda:%s is not supported: Stepwise runs lambda:invoke and lambda:invoke%s", rest, asl.WaitForTaskTokenSuffix)
+		}
+		return Binding{Kind: KindLambdaInvoke, WaitForToken: wait}, nil
 	}
-	b, err := serviceBinding(resource, a.Resource)
-	return b, input, err
+	return serviceBinding(resource, a.Resource)
 }
 
 func activityBinding(resource string, a arn.ARN, name string) (Binding, error) {
@@ -230,13 +258,8 @@ func nameProblem(name string) string {
 	return ""
 }
 
-// resolveLambdaInvoke binds lambda:invoke; api is what follows "lambda:".
-func resolveLambdaInvoke(resource, api string, input any) (Binding, any, error) {
-	op, wait := strings.CutSuffix(api, asl.WaitForTaskTokenSuffix)
-	if op != "invoke" {
-		return Binding{}, nil, resourceError(resource,
-			"lambda:%s is not supported: Stepwise runs lambda:invoke and lambda:invoke%s", api, asl.WaitForTaskTokenSuffix)
-	}
+// resolveLambdaInvoke binds lambda:invoke from its parameters, input.
+func resolveLambdaInvoke(resource string, wait bool, input any) (Binding, any, error) {
 	params, ok := input.(map[string]any)
 	if !ok {
 		return Binding{}, nil, paramError(resource, "the task's Parameters must be an object with FunctionName, not %s", jsonType(input))

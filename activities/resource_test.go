@@ -202,3 +202,59 @@ func TestKindString(t *testing.T) {
 		require.Equal(t, tt.want, tt.kind.String())
 	}
 }
+
+// TestCheckResource judges resources without parameters: lambda:invoke
+// passes whatever its FunctionName, nested executions pass though Resolve
+// refuses them, and every form Resolve refuses as written is refused.
+func TestCheckResource(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		resource string
+		cause    string // empty when accepted
+	}{
+		{lambdaARN + "f", ""},
+		{lambdaARN + "f:prod", ""},
+		{invokeARN, ""},
+		{invokeARN + ".waitForTaskToken", ""},
+		{"arn:aws:states:us-east-1:123456789012:activity:approve", ""},
+		{"arn:aws:states:::activity:approve", ""},
+		{"stepwise:function:f", ""},
+		{"stepwise:function:f.waitForTaskToken", ""},
+		{"arn:aws:states:::sns:publish", ""},
+		{"arn:aws:states:::glue:startJobRun.sync", ""},
+		{"arn:aws:states:::glue:startJobRun.sync:2", ""},
+		{"arn:aws:states:::sqs:sendMessage.waitForTaskToken", ""},
+		{"arn:aws:states:::aws-sdk:s3:getObject", ""},
+		{"arn:aws:states:::aws-sdk:sfn:startExecution", ""},
+		{"arn:aws:states:::aws-sdk:sqs:sendMessage.waitForTaskToken", ""},
+		{"arn:aws:states:::http:invoke", ""},
+		{"arn:aws:states:::states:startExecution", ""},
+		{"arn:aws:states:::states:startExecution.sync", ""},
+		{"arn:aws:states:::states:startExecution.sync:2", ""},
+		{"arn:aws-cn:states:::states:startExecution.waitForTaskToken", ""},
+		{"foo:bar", "neither an ARN"},
+		{"arn:aws:swf:us-east-1:123456789012:task:X", `service "swf" is not supported`},
+		{"arn:aws:lambda:region-1:1234567890:function:f", `region "region-1"`},
+		{invokeARN + ".sync", "lambda:invoke.sync is not supported"},
+		{"arn:aws:states:::aws-sdk:s3:getObject.sync", "AWS SDK integrations do not support .sync"},
+		{"arn:aws:states:::http:invoke.sync", "request-response only"},
+		{"arn:aws:states:::states:describeExecution", "nested executions (states:startExecution)"},
+		{"arn:aws:states:::states:startExecution.async", `action "startExecution.async"`},
+		{"arn:aws:states:us-east-1:123456789012:states:startExecution", "no region or account"},
+		{"arn:aws:states:::activity:a.waitForTaskToken", "takes no .waitForTaskToken suffix"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.resource, func(t *testing.T) {
+			t.Parallel()
+			err := CheckResource(tt.resource)
+			if tt.cause == "" {
+				require.NoError(t, err)
+				return
+			}
+			var e *asl.Error
+			require.ErrorAs(t, err, &e)
+			require.Contains(t, e.Cause, tt.cause)
+			require.Contains(t, e.Cause, tt.resource)
+		})
+	}
+}

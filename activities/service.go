@@ -98,6 +98,17 @@ func serviceBinding(resource, s string) (Binding, error) {
 	return Binding{Kind: KindService, Function: i.name(), Suffix: i.suffix, WaitForToken: i.suffix == asl.WaitForTaskTokenSuffix}, nil
 }
 
+// nestedExecution reports whether resource is a nested execution,
+// arn:PARTITION:states:::states:startExecution with or without a suffix.
+func nestedExecution(resource string) bool {
+	a, err := arn.Parse(resource)
+	if err != nil || a.Service != "states" || a.Region != "" || a.Account != "" {
+		return false
+	}
+	i, problem := parseIntegration(a.Resource, false)
+	return problem == "" && i.service == "states" && i.action == "startExecution"
+}
+
 // builtinProblem says why an integration cannot be a bound service: the
 // services Stepwise runs itself and the patterns AWS refuses.
 func builtinProblem(i integration) string {

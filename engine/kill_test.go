@@ -45,22 +45,8 @@ func registerStateless(reg *activities.Registry) {
 
 // runKillChild runs an engine with the example functions until killed.
 func runKillChild(url string) {
-	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		panic(err)
-	}
-	reg := activities.NewRegistry()
-	registerStateless(reg)
-	e, err := engine.New(pool, &engine.Config{Functions: reg, Drive: true, RescueStuckJobsAfter: 4 * time.Second, TaskJobTimeout: 3 * time.Second,
-		FetchPollInterval: 50 * time.Millisecond})
-	if err != nil {
-		panic(err)
-	}
-	if err := e.Start(ctx); err != nil {
-		panic(err)
-	}
-	select {}
+	serveUntilKilled(url, func(reg *activities.Registry, _ *pgxpool.Pool) { registerStateless(reg) },
+		engine.Config{Drive: true, RescueStuckJobsAfter: 4 * time.Second, TaskJobTimeout: 3 * time.Second, FetchPollInterval: 50 * time.Millisecond})
 }
 
 // sagaWithPause is the order saga with a one-second Wait first, so
@@ -100,22 +86,12 @@ func TestKillEngine(t *testing.T) {
 		t.Skip("kills processes; skipped with -short")
 	}
 	t.Parallel()
-	url := testkit.NewDatabase(t)
-	pool, err := pgxpool.New(context.Background(), url)
-	require.NoError(t, err)
-	defer pool.Close()
-	api, err := engine.New(pool, nil)
-	require.NoError(t, err)
+	url, pool, api := newKillDatabase(t, "", func(reg *activities.Registry, _ *pgxpool.Pool) { registerStateless(reg) })
 	ctx := context.Background()
 	definitions := map[string]string{"saga": testkit.Example(t, "order-saga"), "paused": sagaWithPause(t)}
 	for name, def := range definitions {
-		_, _, err = api.CreateStateMachine(ctx, name, engine.MachineSpec{Definition: def})
+		_, _, err := api.CreateStateMachine(ctx, name, engine.MachineSpec{Definition: def})
 		require.NoError(t, err)
-	}
-	reg := activities.NewRegistry()
-	registerStateless(reg)
-	for _, name := range reg.Names() {
-		require.NoError(t, store.RegisterFunction(ctx, pool, name), "workers have run before")
 	}
 	failAts := []string{"", "ReserveInventory", "ProcessPayment", "ConfirmOrder"}
 	want := map[string]*runner.Result{}
@@ -173,6 +149,31 @@ func TestKillEngine(t *testing.T) {
 		}
 		require.Equal(t, eventTypes(w), types, "history of %s", arn)
 	}
+}
+
+// newKillDatabase makes a fresh database for a kill test with schema (if
+// any) applied and the functions register adds marked as served by
+// workers that ran before (so tasks wait for a restarted process instead
+// of failing unbound), and an engine that drives nothing, for the test's
+// own calls.
+func newKillDatabase(t *testing.T, schema string, register func(*activities.Registry, *pgxpool.Pool)) (string, *pgxpool.Pool, *engine.Engine) {
+	ctx := context.Background()
+	url := testkit.NewDatabase(t)
+	pool, err := pgxpool.New(ctx, url)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	if schema != "" {
+		_, err = pool.Exec(ctx, schema)
+		require.NoError(t, err)
+	}
+	reg := activities.NewRegistry()
+	register(reg, nil)
+	for _, name := range reg.Names() {
+		require.NoError(t, store.RegisterFunction(ctx, pool, name), "workers have run before")
+	}
+	api, err := engine.New(pool, nil)
+	require.NoError(t, err)
+	return url, pool, api
 }
 
 func running(t *testing.T, pool *pgxpool.Pool) int {

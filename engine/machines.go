@@ -2,12 +2,16 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/store"
@@ -45,7 +49,8 @@ type MachineSpec struct {
 	InputSchema string
 }
 
-// checkSpec validates a definition and compiles its input schema.
+// checkSpec validates a definition, judges its Task resources and compiles
+// its input schema.
 func checkSpec(spec MachineSpec) error {
 	if diags := asl.Validate([]byte(spec.Definition)); len(diags) > 0 {
 		return &InvalidDefinitionError{Diagnostics: diags}
@@ -53,12 +58,76 @@ func checkSpec(spec MachineSpec) error {
 	if _, err := asl.Parse([]byte(spec.Definition)); err != nil {
 		return &InvalidDefinitionError{Diagnostics: []asl.Diagnostic{{Code: "UNSUPPORTED_FEATURE", Message: err.Error()}}}
 	}
+	if diags := resourceDiagnostics(spec.Definition); len(diags) > 0 {
+		return &InvalidDefinitionError{Diagnostics: diags}
+	}
 	if spec.InputSchema != "" {
 		if _, err := compileSchema(spec.InputSchema); err != nil {
 			return fmt.Errorf("%w: input schema: %v", ErrInvalidDefinition, err)
 		}
 	}
 	return nil
+}
+
+// resourceDiagnostics judges the Resource of every Task state of a valid
+// definition, Parallel branches and Map item processors (or iterators)
+// included, with activities.CheckResource: AWS refuses at
+// CreateStateMachine a resource it does not recognise, where Stepwise
+// would otherwise fail only when the task runs. A JSONata resource
+// ({% ... %}) is known only at run time and is not judged.
+func resourceDiagnostics(definition string) []asl.Diagnostic {
+	var raw map[string]any
+	if json.Unmarshal([]byte(definition), &raw) != nil {
+		return nil // asl.Validate has said why
+	}
+	var diags []asl.Diagnostic
+	var walk func(machine map[string]any, pointer string)
+	walk = func(machine map[string]any, pointer string) {
+		states, _ := machine["States"].(map[string]any)
+		for _, name := range slices.Sorted(maps.Keys(states)) {
+			state, _ := states[name].(map[string]any)
+			at := pointer + "/States/" + pointerEscaper.Replace(name)
+			switch state["Type"] {
+			case "Task":
+				resource, _ := state["Resource"].(string)
+				if strings.Contains(resource, "{%") {
+					continue
+				}
+				if err := activities.CheckResource(resource); err != nil {
+					diags = append(diags, asl.Diagnostic{Code: "SCHEMA_VALIDATION_FAILED", Pointer: at + "/Resource",
+						Message: fmt.Sprintf("The resource provided %s is not recognized. The value is not a valid resource ARN, "+
+							"or the resource is not available in this region (%s)", resource, causeOf(err))})
+				}
+			case "Parallel":
+				branches, _ := state["Branches"].([]any)
+				for i, b := range branches {
+					if branch, ok := b.(map[string]any); ok {
+						walk(branch, fmt.Sprintf("%s/Branches/%d", at, i))
+					}
+				}
+			case "Map":
+				for _, key := range []string{"ItemProcessor", "Iterator"} {
+					if processor, ok := state[key].(map[string]any); ok {
+						walk(processor, at+"/"+key)
+					}
+				}
+			}
+		}
+	}
+	walk(raw, "")
+	return diags
+}
+
+// pointerEscaper escapes a key for a JSON Pointer (RFC 6901).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// causeOf is the cause of an *asl.Error, else the error's text.
+func causeOf(err error) string {
+	var e *asl.Error
+	if errors.As(err, &e) {
+		return e.Cause
+	}
+	return err.Error()
 }
 
 func compileSchema(text string) (*jsonschema.Schema, error) {

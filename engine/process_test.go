@@ -1,13 +1,18 @@
 package engine_test
 
 import (
+	"context"
 	"io"
 	"os"
 	"os/exec"
 	"syscall"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/activities"
+	"github.com/stepwise-run/stepwise/engine"
 )
 
 // Child processes. Tests that kill engines re-execute the test binary:
@@ -49,6 +54,28 @@ func startChild(t testing.TB, url, role string, log io.Writer, env ...string) *e
 	}
 	require.NoError(t, cmd.Start())
 	return cmd
+}
+
+// serveUntilKilled runs an engine on the database url with cfg, serving
+// the functions register adds (it gets the engine's pool, for functions
+// that record what they did), until the process is killed.
+func serveUntilKilled(url string, register func(*activities.Registry, *pgxpool.Pool), cfg engine.Config) {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		panic(err)
+	}
+	reg := activities.NewRegistry()
+	register(reg, pool)
+	cfg.Functions = reg
+	e, err := engine.New(pool, &cfg)
+	if err != nil {
+		panic(err)
+	}
+	if err := e.Start(ctx); err != nil {
+		panic(err)
+	}
+	select {}
 }
 
 // kill SIGKILLs a child process and reaps it.

@@ -128,15 +128,13 @@ func TestServiceIntegrations(t *testing.T) {
 	t.Run("refused", func(t *testing.T) {
 		t.Parallel()
 		h := h.with(t)
-		for name, resource := range map[string]string{
-			"sdk-sync": "arn:aws:states:::aws-sdk:s3:getObject.sync",
-			"nested":   "arn:aws:states:::states:startExecution.sync:2",
-		} {
-			h.machine(name, single(`{"Type":"Task","Resource":"`+resource+`","End":true}`))
-			exec := h.run(name, name, `{}`)
-			requireFailed(t, exec, "States.Runtime")
-			require.Contains(t, *exec.Cause, resource)
-		}
+		// CreateStateMachine accepts nested executions; running them is not
+		// supported yet.
+		const resource = "arn:aws:states:::states:startExecution.sync:2"
+		h.machine("nested", single(`{"Type":"Task","Resource":"`+resource+`","End":true}`))
+		exec := h.run("nested", "nested", `{}`)
+		requireFailed(t, exec, "States.Runtime")
+		require.Contains(t, *exec.Cause, resource)
 	})
 }
 

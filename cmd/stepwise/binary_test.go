@@ -133,6 +133,7 @@ func TestBinary(t *testing.T) {
 	fail := writeFile(t, dir, "fail.json", `{"StartAt":"No","States":{"No":{"Type":"Fail","Error":"Nope","Cause":"it always fails"}}}`)
 	waits := writeFile(t, dir, "waits.json", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}`)
 	bad := writeFile(t, dir, "bad.json", `{"StartAt":"Missing","States":{"W":{"Type":"Succeed"}}}`)
+	badResource := writeFile(t, dir, "resource.json", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"foo:bar","End":true}}}`)
 
 	// Usage errors exit 2; validate exits 1 on an invalid definition.
 	code, _, stderr := runBinary(t)
@@ -143,6 +144,8 @@ func TestBinary(t *testing.T) {
 	require.Contains(t, stderr, "flag provided but not defined: -bogus")
 	require.Contains(t, requireBinary(t, exitOK, "validate", greet), "greet.json: valid")
 	require.Contains(t, requireBinary(t, exitFailed, "validate", bad), "Missing")
+	require.Contains(t, requireBinary(t, exitFailed, "validate", badResource),
+		"resource.json: SCHEMA_VALIDATION_FAILED /States/T/Resource: The resource provided foo:bar is not recognized")
 
 	// migrate on a database that does not exist yet.
 	code, _, stderr = runBinary(t, "migrate", "status", db)

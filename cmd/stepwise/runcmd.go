@@ -11,6 +11,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/asl/runner"
+	"github.com/stepwise-run/stepwise/engine"
 )
 
 // taskResults maps a Task state name to the JSON its task returns in a
@@ -65,7 +66,7 @@ func loadRun(file, input, inputFile string) (*asl.StateMachine, any, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if diags := asl.Validate(def); len(diags) > 0 {
+	if diags := engine.ValidateMachineSpec(engine.MachineSpec{Definition: string(def)}); len(diags) > 0 {
 		var b strings.Builder
 		for _, d := range diags {
 			fmt.Fprintf(&b, "\n  %s %s: %s", d.Code, pointerOrRoot(d.Pointer), d.Message)

@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
 )
 
@@ -189,11 +188,11 @@ type diagnostic struct {
 	Message string `json:"message"`
 }
 
-// validateLocally checks a definition in this process (the input schema
-// is checked only by the API).
+// validateLocally checks a definition and its input schema in this
+// process, as CreateStateMachine would.
 func validateLocally(file string, spec engine.MachineSpec, out io.Writer) error {
 	var diags []diagnostic
-	for _, d := range asl.Validate([]byte(spec.Definition)) {
+	for _, d := range engine.ValidateMachineSpec(spec) {
 		diags = append(diags, diagnostic{Code: d.Code, Pointer: d.Pointer, Message: d.Message})
 	}
 	return printDiagnostics(out, file, diags)

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/engine"
 )
 
 func validateCmd(_ context.Context, args []string, stdout, stderr io.Writer) int {
@@ -24,7 +24,7 @@ func validateCmd(_ context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "stepwise: %v\n", err)
 		return 1
 	}
-	diags := asl.Validate(data)
+	diags := engine.ValidateMachineSpec(engine.MachineSpec{Definition: string(data)})
 	for _, d := range diags {
 		fmt.Fprintf(stdout, "%s: %s %s: %s\n", fs.Arg(0), d.Code, pointerOrRoot(d.Pointer), d.Message)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/store"
@@ -324,12 +323,7 @@ func (a *api) validateStateMachineDefinition(_ context.Context, in *validateStat
 	if err != nil {
 		return nil, err
 	}
-	diags := asl.Validate([]byte(*in.Definition))
-	if len(diags) == 0 {
-		if _, err := asl.Parse([]byte(*in.Definition)); err != nil {
-			diags = []asl.Diagnostic{{Code: "UNSUPPORTED_FEATURE", Message: err.Error()}}
-		}
-	}
+	diags := engine.ValidateMachineSpec(engine.MachineSpec{Definition: *in.Definition})
 	out := &validateStateMachineDefinitionOutput{Result: "OK", Diagnostics: []validationDiagnostic{}}
 	if len(diags) > 0 {
 		out.Result = "FAIL"

@@ -230,6 +230,14 @@ func TestAWSStateMachines(t *testing.T) {
 	}
 	require.Contains(t, codes, "MISSING_TRANSITION_TARGET")
 	require.Equal(t, "/States/A/Next", *codes["MISSING_TRANSITION_TARGET"].Location)
+	unknown, err := h.client.ValidateStateMachineDefinition(ctx, &sfn.ValidateStateMachineDefinitionInput{
+		Definition: aws.String(`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.sync","End":true}}}`),
+	})
+	require.NoError(t, err)
+	require.Equal(t, types.ValidateStateMachineDefinitionResultCodeFail, unknown.Result)
+	require.Len(t, unknown.Diagnostics, 1)
+	require.Equal(t, "SCHEMA_VALIDATION_FAILED", *unknown.Diagnostics[0].Code)
+	require.Equal(t, "/States/T/Resource", *unknown.Diagnostics[0].Location)
 
 	_, err = h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
 		Name: aws.String("bad"), Definition: aws.String(`{"StartAt":"A"}`), RoleArn: aws.String("r"),
