@@ -81,6 +81,20 @@
 // function which pattern it serves. The HTTP Task, http:invoke, is served
 // by the function registered under HTTPInvoke.
 //
+// A service integration can also be served by activity workers in any
+// language, through the activity protocol: the engine's
+// Config.ActivityBindings (the --bind-activity flag of serve, dev and
+// worker --drive) maps a name RegisterIntegration takes to an activity
+// (CheckIntegration validates the name; http:invoke cannot be bound).
+// The worker polls the activity, gets the same effective input a function
+// would, and its SendTaskSuccess output is the task's result;
+// SendTaskFailure fails the task and SendTaskHeartbeat keeps it alive.
+// For .waitForTaskToken the worker's task token is $$.Task.Token, so
+// whoever receives it may complete the task. Of Binding.Names, the first
+// that a function is registered under or that is bound serves the
+// resource, a registered function first at the same name. History events
+// stay Task events naming the service.
+//
 // HistoryResource splits a resource into the resourceType and resource AWS
 // reports in history events.
 //

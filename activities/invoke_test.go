@@ -267,9 +267,9 @@ func TestInvokeUnregistered(t *testing.T) {
 			"no worker has registered a function for resource " + invokeARN + `: bind one with activities.Register(reg, "missing", fn)`},
 		{"arn:aws:states:::activity:missing", nil, `no worker has registered a function for resource arn:aws:states:::activity:missing: bind one with activities.Register(reg, "missing", fn)`},
 		{"stepwise:function:missing", nil, `no worker has registered a function for resource stepwise:function:missing: bind one with activities.Register(reg, "missing", fn)`},
-		{"arn:aws:states:::sns:publish", nil, `no worker has registered a function for resource arn:aws:states:::sns:publish: bind one with activities.RegisterIntegration(reg, "sns:publish", fn)`},
-		{"arn:aws:states:::glue:startJobRun.sync", nil, `no worker has registered a function for resource arn:aws:states:::glue:startJobRun.sync: bind one with activities.RegisterIntegration(reg, "glue:startJobRun", fn)`},
-		{"arn:aws:states:::aws-sdk:s3:getObject", nil, `no worker has registered a function for resource arn:aws:states:::aws-sdk:s3:getObject: bind one with activities.RegisterIntegration(reg, "aws-sdk:s3:getObject", fn)`},
+		{"arn:aws:states:::sns:publish", nil, `no worker has registered a function for resource arn:aws:states:::sns:publish: bind one with activities.RegisterIntegration(reg, "sns:publish", fn), or serve it with activity workers (--bind-activity sns:publish=ACTIVITY)`},
+		{"arn:aws:states:::glue:startJobRun.sync", nil, `no worker has registered a function for resource arn:aws:states:::glue:startJobRun.sync: bind one with activities.RegisterIntegration(reg, "glue:startJobRun", fn), or serve it with activity workers (--bind-activity glue:startJobRun=ACTIVITY)`},
+		{"arn:aws:states:::aws-sdk:s3:getObject", nil, `no worker has registered a function for resource arn:aws:states:::aws-sdk:s3:getObject: bind one with activities.RegisterIntegration(reg, "aws-sdk:s3:getObject", fn), or serve it with activity workers (--bind-activity aws-sdk:s3:getObject=ACTIVITY)`},
 		{"arn:aws:states:::http:invoke", nil, `no worker has registered a function for resource arn:aws:states:::http:invoke: bind one with activities.RegisterIntegration(reg, "http:invoke", fn)`},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -159,25 +160,40 @@ func RegisterIntegration[In, Out any](reg *Registry, name string, fn func(ctx co
 	if fn == nil {
 		panic(fmt.Sprintf("activities: RegisterIntegration %q: nil function", name))
 	}
-	i, problem := parseIntegration(name, true)
-	if problem == "" {
-		problem = builtinProblem(i)
-	}
-	if arn.Is(name) {
-		problem = "name the integration without arn:PARTITION:states:::, as in sns:publish"
-	}
-	if problem != "" {
-		panic(fmt.Sprintf("activities: RegisterIntegration %q: %s", name, problem))
+	if err := CheckIntegration(name); err != nil {
+		panic(fmt.Sprintf("activities: RegisterIntegration %q: %v", name, err))
 	}
 	reg.add(name, adapt(name, fn))
 }
 
+// CheckIntegration returns an error saying what is wrong with name as a
+// service integration name that RegisterIntegration takes
+// (SERVICE:ACTION, aws-sdk:SERVICE:ACTION, either with ACTION "*", or
+// SERVICE:ACTION with a pattern suffix), and nil when it is one.
+func CheckIntegration(name string) error {
+	if arn.Is(name) {
+		return errors.New("name the integration without arn:PARTITION:states:::, as in sns:publish")
+	}
+	i, problem := parseIntegration(name, true)
+	if problem == "" {
+		problem = builtinProblem(i)
+	}
+	if problem != "" {
+		return errors.New(problem)
+	}
+	return nil
+}
+
 // Unbound is the error of a task whose resource no registered function
 // serves: States.Runtime, which no retrier or catcher handles, with the
-// registration that would serve it.
+// registration that would serve it (or, for a service integration, the
+// activity binding).
 func Unbound(b Binding, resource string) *asl.Error {
 	how := fmt.Sprintf("activities.Register(reg, %q, fn)", b.Function)
-	if b.Kind == KindService || b.Kind == KindHTTP {
+	switch b.Kind {
+	case KindService:
+		how = fmt.Sprintf("activities.RegisterIntegration(reg, %q, fn), or serve it with activity workers (--bind-activity %s=ACTIVITY)", b.Function, b.Function)
+	case KindHTTP:
 		how = fmt.Sprintf("activities.RegisterIntegration(reg, %q, fn)", b.Function)
 	}
 	return asl.NewError(asl.ErrorRuntime, "no worker has registered a function for resource %s: bind one with %s", resource, how)

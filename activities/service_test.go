@@ -114,7 +114,7 @@ func TestInvokeIntegration(t *testing.T) {
 	}
 	_, err := reg.Invoke(context.Background(), "arn:aws:states:::glue:startJobRun", params)
 	require.Equal(t, &asl.Error{Name: asl.ErrorRuntime, Cause: "no worker has registered a function for resource arn:aws:states:::glue:startJobRun: " +
-		`bind one with activities.RegisterIntegration(reg, "glue:startJobRun", fn)`}, err, "glue:startJobRun.sync serves only .sync")
+		`bind one with activities.RegisterIntegration(reg, "glue:startJobRun", fn), or serve it with activity workers (--bind-activity glue:startJobRun=ACTIVITY)`}, err, "glue:startJobRun.sync serves only .sync")
 }
 
 func TestHistoryResource(t *testing.T) {

@@ -52,7 +52,9 @@ func (e *Engine) DeleteActivity(ctx context.Context, nameOrARN string) error {
 }
 
 // parkActivity queues a Task on an activity for polling workers, with its
-// token and its durable timeout and heartbeat checks.
+// token and its durable timeout and heartbeat checks: an activity
+// resource, or a service integration bound to the activity
+// (Config.ActivityBindings), whose history events stay Task events.
 func (t *change) parkActivity(l *live, call *asl.TaskCall, activity string) (*asl.Decision, error) {
 	if _, err := store.GetActivity(t.ctx, t.pg, activity); errors.Is(err, store.ErrNotFound) {
 		return t.taskFailedNow(l, call, asl.NewError(asl.ErrorTaskFailed, "activity %s does not exist", activity)), nil
@@ -70,10 +72,7 @@ func (t *change) parkActivity(l *live, call *asl.TaskCall, activity string) (*as
 		return nil, err
 	}
 	t.scheduleChecks(l, call)
-	t.runEvent(l, history.ActivityScheduled, map[string]any{
-		"resource": call.Resource, "input": asl.EncodeJSON(call.Input),
-		"timeoutInSeconds": call.TimeoutSeconds, "heartbeatInSeconds": call.HeartbeatSeconds,
-	})
+	t.scheduled(l, call)
 	t.save(l)
 	return nil, nil
 }
@@ -102,7 +101,8 @@ func (e *Engine) GetActivityTask(ctx context.Context, nameOrARN, worker string, 
 	}
 }
 
-// claimActivityTask takes one waiting task and records ActivityStarted;
+// claimActivityTask takes one waiting task and records ActivityStarted
+// (TaskStarted for a service integration bound to the activity);
 // tasks whose state moved on meanwhile are dropped.
 func (e *Engine) claimActivityTask(ctx context.Context, activity, worker string) (*ActivityTask, error) {
 	for {
@@ -120,7 +120,7 @@ func (e *Engine) claimActivityTask(ctx context.Context, activity, worker string)
 				stale = errors.Is(err, errStale)
 				return err
 			}
-			t.runEvent(l, history.ActivityStarted, map[string]any{"workerName": worker})
+			t.runEvent(l, taskEvent(l, history.TaskStarted, history.ActivityStarted), map[string]any{"workerName": worker})
 			return nil
 		})
 		if stale {

@@ -135,13 +135,14 @@ type ResourceStatus string
 // The verdicts on a Task resource.
 const (
 	// ResourceServed: a live function serves it (see FunctionLive), or,
-	// for an activity, the activity exists.
+	// for an activity resource or a service integration bound to an
+	// activity (Config.ActivityBindings), the activity exists.
 	ResourceServed ResourceStatus = "served"
 	// ResourceStale: the function its tasks go to is registered, but no
 	// engine serving it has been seen within FunctionLive.
 	ResourceStale ResourceStatus = "stale"
 	// ResourceUnbound: no worker ever registered a function that serves
-	// it, or its activity does not exist.
+	// it, or the activity it goes to does not exist.
 	ResourceUnbound ResourceStatus = "unbound"
 	// ResourceDynamic: what serves it is known only when the task runs (a
 	// JSONata resource, or lambda:invoke with FunctionName from a path or
@@ -161,8 +162,13 @@ type ResourceCheck struct {
 	// first (activities.Binding.Names); for an activity, its name.
 	Names []string
 	// ServedBy are the registered names among Names with when they were
-	// last seen.
+	// last seen; empty when an activity serves the resource.
 	ServedBy []FunctionSeen
+	// Activity is the activity its tasks go to: an activity resource's
+	// own, or the activity its first bound name is bound to when no
+	// function registered under an earlier or equal name serves it
+	// (Config.ActivityBindings); empty otherwise.
+	Activity string
 	Status   ResourceStatus
 	// Problem says what is wrong or unknown; empty when served with
 	// nothing to add.
@@ -181,7 +187,8 @@ type FunctionSeen struct {
 // CheckStateMachine lists the distinct Task resources of a machine's
 // latest version, Parallel branches and Map item processors included, and
 // says for each which registered functions serve it and whether a live
-// worker does. It only reads. Activity workers poll and are not tracked:
+// worker does, as dispatch routes them (Config.ActivityBindings
+// included). It only reads. Activity workers poll and are not tracked:
 // an activity is served when it exists.
 func (e *Engine) CheckStateMachine(ctx context.Context, nameOrARN string) ([]ResourceCheck, error) {
 	sm, err := e.StateMachine(ctx, nameOrARN)
@@ -221,11 +228,13 @@ func (e *Engine) CheckStateMachine(ctx context.Context, nameOrARN string) ([]Res
 		switch {
 		case c.Status != "":
 		case bindings[i].Kind == activities.KindActivity:
-			if err := e.checkActivity(ctx, c); err != nil {
+			if err := e.checkActivity(ctx, c, c.Names[0], ""); err != nil {
 				return nil, err
 			}
 		default:
-			checkFunctions(c, byName)
+			if err := e.checkFunctionsOrBound(ctx, c, bindings[i], byName); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return checks, nil
@@ -296,17 +305,39 @@ func isLambdaInvoke(resource string) bool {
 	return err == nil && a.Service == "states" && strings.HasPrefix(a.Resource, "lambda:")
 }
 
-// checkActivity judges an activity resource: served when it exists.
-func (e *Engine) checkActivity(ctx context.Context, c *ResourceCheck) error {
-	_, err := e.DescribeActivity(ctx, c.Names[0])
+// checkActivity judges a resource whose tasks go to activity (through
+// binding name, when not empty): served when the activity exists.
+func (e *Engine) checkActivity(ctx context.Context, c *ResourceCheck, activity, name string) error {
+	c.Activity = activity
+	bound := ""
+	if name != "" {
+		bound = fmt.Sprintf("%s is bound to activity %s: ", name, activity)
+	}
+	_, err := e.DescribeActivity(ctx, activity)
 	switch {
 	case errors.Is(err, ErrActivityDoesNotExist):
-		c.Status, c.Problem = ResourceUnbound, fmt.Sprintf("activity %s does not exist: its tasks fail at once", c.Names[0])
+		c.Status, c.Problem = ResourceUnbound, fmt.Sprintf("%sactivity %s does not exist: its tasks fail at once", bound, activity)
 	case err != nil:
 		return err
 	default:
-		c.Status, c.Problem = ResourceServed, "the activity exists; activity workers poll and are not tracked"
+		c.Status, c.Problem = ResourceServed, bound+"the activity exists; activity workers poll and are not tracked"
 	}
+	return nil
+}
+
+// checkFunctionsOrBound judges a function resource as dispatch routes it
+// (see change.serving): to the function registered under the first of
+// its names, or to the activity that name is bound to.
+func (e *Engine) checkFunctionsOrBound(ctx context.Context, c *ResourceCheck, b activities.Binding, registered map[string]FunctionSeen) error {
+	for _, name := range c.Names {
+		if _, ok := registered[name]; ok {
+			break
+		}
+		if activity, ok := e.boundActivity(b, name); ok {
+			return e.checkActivity(ctx, c, activity, name)
+		}
+	}
+	checkFunctions(c, registered)
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 )
 
@@ -113,4 +114,57 @@ func TestCheckStateMachine(t *testing.T) {
 	}
 	_, err = e.CheckStateMachine(ctx, "nope")
 	require.ErrorIs(t, err, engine.ErrStateMachineDoesNotExist)
+}
+
+// TestCheckStateMachineBindings: a service integration bound to an
+// activity (Config.ActivityBindings) is served when the activity exists,
+// unless a function registered under a more specific or equal name
+// serves it.
+func TestCheckStateMachineBindings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg := activities.NewRegistry()
+	activities.RegisterIntegration(reg, "glue:startJobRun", func(_ context.Context, in map[string]any) (map[string]any, error) { return in, nil })
+	e := testengine.Start(t, testkit.NewPool(t), &engine.Config{Functions: reg, ActivityBindings: map[string]string{
+		"sqs:*": "sqs-workers", "glue:startJobRun.sync": "glue-jobs", "glue:*": "never", "events:putEvents": "missing",
+	}})
+	_, err := e.CreateActivity(ctx, "sqs-workers")
+	require.NoError(t, err)
+	_, err = e.CreateActivity(ctx, "glue-jobs")
+	require.NoError(t, err)
+	_, _, err = e.CreateStateMachine(ctx, "bound", engine.MachineSpec{Definition: `{"StartAt":"Send","States":{
+	  "Send":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Next":"Job"},
+	  "Job":{"Type":"Task","Resource":"arn:aws:states:::glue:startJobRun.sync","Next":"Start"},
+	  "Start":{"Type":"Task","Resource":"arn:aws:states:::glue:startJobRun","Next":"Put"},
+	  "Put":{"Type":"Task","Resource":"arn:aws:states:::events:putEvents","End":true}}}`})
+	require.NoError(t, err)
+
+	checks, err := e.CheckStateMachine(ctx, "bound")
+	require.NoError(t, err)
+	got := map[string]engine.ResourceCheck{}
+	for _, c := range checks {
+		got[strings.TrimPrefix(c.Resource, "arn:aws:states:::")] = c
+	}
+	require.Len(t, got, 4)
+
+	send := got["sqs:sendMessage.waitForTaskToken"]
+	require.Equal(t, engine.ResourceServed, send.Status)
+	require.Equal(t, "service", send.Kind)
+	require.Equal(t, "sqs-workers", send.Activity)
+	require.Empty(t, send.ServedBy)
+	require.Contains(t, send.Problem, "sqs:* is bound to activity sqs-workers: the activity exists")
+
+	job := got["glue:startJobRun.sync"]
+	require.Equal(t, engine.ResourceServed, job.Status)
+	require.Equal(t, "glue-jobs", job.Activity, "the binding is more specific than the function")
+
+	start := got["glue:startJobRun"]
+	require.Equal(t, engine.ResourceServed, start.Status)
+	require.Empty(t, start.Activity, "the function is more specific than the binding glue:*")
+	require.Equal(t, "glue:startJobRun", start.ServedBy[0].Name)
+
+	put := got["events:putEvents"]
+	require.Equal(t, engine.ResourceUnbound, put.Status)
+	require.Equal(t, "missing", put.Activity)
+	require.Contains(t, put.Problem, "events:putEvents is bound to activity missing: activity missing does not exist")
 }

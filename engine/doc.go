@@ -25,7 +25,9 @@
 // Other stages: Wait states, retries, task timeouts and heartbeat checks
 // are drive jobs scheduled for later (timers.go), worked by drive
 // (jobs.go); Parallel branches and Map iterations are child runs
-// (children.go); callbacks (.waitForTaskToken) answer in callback.go;
+// (children.go); activity tasks, and service integrations bound to an
+// activity (bindings.go), wait for a poll (activity.go); callbacks
+// (.waitForTaskToken) and activity workers answer in callback.go;
 // StopExecution, execution timeouts and aborted children end in stop.go;
 // redrive.go restarts a stopped execution. Underneath, pipeline.go sends a
 // transaction's writes in few round trips, batcher.go shares transactions

@@ -28,6 +28,20 @@ type Config struct {
 	// Functions are the Go functions this process serves as Task resources;
 	// nil serves none (a pure engine or API process).
 	Functions *activities.Registry
+	// ActivityBindings maps service integrations to activities, so that
+	// activity workers in any language serve them through the activity
+	// protocol (GetActivityTask, SendTaskSuccess, SendTaskFailure,
+	// SendTaskHeartbeat). A key is a name activities.RegisterIntegration
+	// takes ("sqs:sendMessage", "glue:startJobRun.sync", "aws-sdk:s3:*";
+	// not "http:invoke"), a value an activity name or ARN. A resource goes
+	// to the first of its names (activities.Binding.Names, most specific
+	// first) that a function is registered under or that is bound here; at
+	// the same name a registered function wins. A task bound to an activity
+	// that does not exist fails with States.TaskFailed. Only processes that
+	// drive executions (Drive) dispatch tasks, and CheckStateMachine
+	// reports the bindings of the engine it runs in, so give every process
+	// the same bindings. nil binds none; New rejects an invalid binding.
+	ActivityBindings map[string]string
 	// Drive makes this process work the jobs that drive executions (serve,
 	// dev); a worker-only process leaves it false. Default false.
 	Drive bool
@@ -91,6 +105,11 @@ type Engine struct {
 // New builds an engine on pool; call Start to work jobs.
 func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	c := withDefaults(cfg)
+	bindings, err := checkActivityBindings(c.ActivityBindings)
+	if err != nil {
+		return nil, err
+	}
+	c.ActivityBindings = bindings
 	e := &Engine{pool: pool, cfg: c, log: c.Logger, arns: arn.Space{Region: c.Region, Account: c.Account},
 		rand: newLockedRand(), closed: make(chan struct{}), local: newLocals()}
 	workers := river.NewWorkers()

@@ -27,6 +27,12 @@ type harness struct {
 
 func newHarness(t *testing.T, register ...func(*activities.Registry)) *harness {
 	t.Helper()
+	return newBoundHarness(t, nil, register...)
+}
+
+// newBoundHarness is newHarness with Config.ActivityBindings.
+func newBoundHarness(t *testing.T, bindings map[string]string, register ...func(*activities.Registry)) *harness {
+	t.Helper()
 	pool := testkit.NewPool(t)
 	reg := activities.NewRegistry()
 	cfg := &orders.Config{}
@@ -34,7 +40,8 @@ func newHarness(t *testing.T, register ...func(*activities.Registry)) *harness {
 	for _, r := range register {
 		r(reg)
 	}
-	e := testengine.Start(t, pool, &engine.Config{Functions: reg, Drive: true, FetchPollInterval: testengine.FetchPollInterval})
+	e := testengine.Start(t, pool, &engine.Config{Functions: reg, Drive: true, FetchPollInterval: testengine.FetchPollInterval,
+		ActivityBindings: bindings})
 	return &harness{t: t, e: e, orders: cfg, reg: reg}
 }
 

@@ -122,7 +122,7 @@ func TestServiceIntegrations(t *testing.T) {
 		exec := h.run("unbound", "u", `{}`)
 		requireFailed(t, exec, "States.Runtime") // States.ALL does not catch States.Runtime
 		require.Equal(t, `no worker has registered a function for resource arn:aws:states:::dynamodb:deleteItem: `+
-			`bind one with activities.RegisterIntegration(reg, "dynamodb:deleteItem", fn)`, *exec.Cause)
+			`bind one with activities.RegisterIntegration(reg, "dynamodb:deleteItem", fn), or serve it with activity workers (--bind-activity dynamodb:deleteItem=ACTIVITY)`, *exec.Cause)
 	})
 
 	t.Run("refused", func(t *testing.T) {

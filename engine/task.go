@@ -26,14 +26,14 @@ func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 	if err != nil {
 		return t.taskFailedNow(l, call, asl.AsError(err)), nil
 	}
-	function, known, err := t.serving(binding)
+	function, activity, err := t.serving(binding)
 	if err != nil {
 		return nil, err
 	}
-	if !known && binding.Kind == activities.KindActivity {
-		return t.parkActivity(l, call, binding.Function)
+	if activity != "" {
+		return t.parkActivity(l, call, activity)
 	}
-	if !known {
+	if function == "" {
 		return t.taskFailedNow(l, call, activities.Unbound(binding, call.Resource)), nil
 	}
 	args := t.taskArgs(l, call, function)
@@ -49,12 +49,24 @@ func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 		}
 	}
 	t.scheduleChecks(l, call)
-	t.runEvent(l, taskEvent(l, history.TaskScheduled, history.ActivityScheduled), map[string]any{
-		"resource": call.Resource, "parameters": asl.EncodeJSON(call.Input),
-		"timeoutInSeconds": call.TimeoutSeconds, "heartbeatInSeconds": call.HeartbeatSeconds,
-	})
+	t.scheduled(l, call)
 	t.save(l)
 	return nil, nil
+}
+
+// scheduled records that a task went to its worker or activity: for an
+// activity resource ActivityScheduled with its input, for any other
+// resource (a service integration bound to an activity too)
+// TaskScheduled with its parameters.
+func (t *change) scheduled(l *live, call *asl.TaskCall) {
+	typ, input := history.TaskScheduled, "parameters"
+	if taskEvent(l, typ, history.ActivityScheduled) == history.ActivityScheduled {
+		typ, input = history.ActivityScheduled, "input"
+	}
+	t.runEvent(l, typ, map[string]any{
+		"resource": call.Resource, input: asl.EncodeJSON(call.Input),
+		"timeoutInSeconds": call.TimeoutSeconds, "heartbeatInSeconds": call.HeartbeatSeconds,
+	})
 }
 
 // taskJob is the River job of a task, for any worker of its function.
@@ -62,21 +74,30 @@ func taskJob(args taskArgs) river.InsertManyParams {
 	return river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{Queue: queueFor(args.Function), MaxAttempts: 25}}
 }
 
-// serving returns the registered function name that serves binding b:
-// the first of b.Names this process or any worker has registered.
-func (t *change) serving(b activities.Binding) (string, bool, error) {
-	if t.e.cfg.Functions != nil {
-		if name, ok := t.e.cfg.Functions.Serves(b); ok {
-			return name, true, nil
-		}
-	}
+// serving returns what serves binding b: the function registered (by
+// this process or any worker) under the first of b.Names, or the activity
+// that name is bound to (Config.ActivityBindings), a function first at the
+// same name; failing those, an activity resource's own activity. Both are
+// empty when nothing serves b.
+func (t *change) serving(b activities.Binding) (function, activity string, err error) {
 	for _, name := range b.Names() {
-		known, err := store.FunctionKnown(t.ctx, t.pg, name)
-		if known || err != nil {
-			return name, known, err
+		known := t.e.cfg.Functions != nil && t.e.cfg.Functions.Has(name)
+		if !known {
+			if known, err = store.FunctionKnown(t.ctx, t.pg, name); err != nil {
+				return "", "", err
+			}
+		}
+		if known {
+			return name, "", nil
+		}
+		if activity, ok := t.e.boundActivity(b, name); ok {
+			return "", activity, nil
 		}
 	}
-	return "", false, nil
+	if b.Kind == activities.KindActivity {
+		return "", b.Function, nil
+	}
+	return "", "", nil
 }
 
 func (t *change) taskArgs(l *live, call *asl.TaskCall, function string) taskArgs {

@@ -48,7 +48,7 @@
 //	DELETE /v1/state-machines/{name}               ?force=true → 200 {name, abortedExecutions}
 //	POST   /v1/state-machines/{name}/executions    {name?, input?, version?} → 201 execution (200: the same name and input ran already)
 //	POST   /v1/state-machines/{name}/start-sync    ?timeout=30s, body as above → 200 finished execution, 202 if still RUNNING at the timeout
-//	GET    /v1/state-machines/{name}/resources     → {resources: [{resource, kind, names, servedBy: [{name, lastSeen, live}], status, problem?}]}
+//	GET    /v1/state-machines/{name}/resources     → {resources: [{resource, kind, names, servedBy: [{name, lastSeen, live}], activity?, status, problem?}]}
 //	                                               the latest version's Task resources, status served, stale, unbound, dynamic or invalid (engine.CheckStateMachine)
 //	GET    /v1/executions                          ?stateMachine&status&namePrefix&startedAfter&startedBefore&limit&cursor → {executions, nextCursor?}
 //	GET    /v1/executions/{arn}                    → execution (also GET /v1/executions?arn=ARN)

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 )
 
 // TestSmCheck lists a machine's Task resources through the REST API and
@@ -53,6 +56,15 @@ func TestSmCheck(t *testing.T) {
 			require.Equal(t, "unbound", r.Status)
 		}
 	}
+
+	// An API process whose engine binds sqs:sendMessage to an existing
+	// activity reports the activity as serving it.
+	bound := testengine.Start(t, a.engine.Pool(), &engine.Config{ActivityBindings: map[string]string{"sqs:sendMessage": "sqs-workers"}})
+	_, err := bound.CreateActivity(context.Background(), "sqs-workers")
+	require.NoError(t, err)
+	out = requireCLI(t, "sm", "check", "shop", "--endpoint="+serveREST(t, bound), key)
+	require.Regexp(t, `arn:aws:states:::sqs:sendMessage\s+service\s+served\s+activity sqs-workers\n`, out)
+	require.Contains(t, out, "arn:aws:states:::sqs:sendMessage: sqs:sendMessage is bound to activity sqs-workers: the activity exists")
 
 	code, _, stderr = cli(t, "sm", "check", "nope", ep, key)
 	require.Equal(t, 1, code)

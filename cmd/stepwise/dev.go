@@ -38,6 +38,7 @@ type devOptions struct {
 	api          apiOptions
 	keysFile     string
 	httpTasks    *httpTaskFlags
+	bindings     activityBindings
 }
 
 func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -56,8 +57,9 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.api.listen, "listen", "127.0.0.1:8080", listenUsage+" (not served with --once; without --api-keys only a loopback address)")
 	fs.StringVar(&o.keysFile, "api-keys", keysFileDefault(), keysUsage+"; without it the API has no authentication")
 	o.httpTasks = addHTTPTaskFlags(fs)
+	o.bindings = addBindActivityFlag(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST]")
+		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]...")
 		return 2
 	}
 	o.api.explicit = flagSet(fs, "listen")
@@ -131,7 +133,7 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 		return failed(stderr, err)
 	}
 	defer pool.Close()
-	cfg := &engine.Config{Drive: true, Functions: functions, Logger: newLogger(stderr, o.verbose), Observer: web.NewObserver()}
+	cfg := &engine.Config{Drive: true, Functions: functions, ActivityBindings: o.bindings.config(), Logger: newLogger(stderr, o.verbose), Observer: web.NewObserver()}
 	e, err := engine.New(pool, cfg)
 	if err == nil {
 		a.e = e // before the engine takes tasks

@@ -59,3 +59,30 @@ func TestHTTPTaskFlags(t *testing.T) {
 	}
 	require.Equal(t, []string{"a.example", "*.b.example", "10.0.0.0/8"}, splitList(" a.example,*.b.example ,,10.0.0.0/8"))
 }
+
+// TestBindActivityFlag: --bind-activity takes repeated NAME=ACTIVITY
+// bindings and refuses a bad one before anything starts, as does worker
+// without --drive.
+func TestBindActivityFlag(t *testing.T) {
+	t.Parallel()
+	b := activityBindings{}
+	require.NoError(t, b.Set("sqs:sendMessage=sqs-workers"))
+	require.NoError(t, b.Set("aws-sdk:s3:*=arn:aws:states:us-east-1:000000000000:activity:s3"))
+	require.Equal(t, "aws-sdk:s3:*=arn:aws:states:us-east-1:000000000000:activity:s3,sqs:sendMessage=sqs-workers", b.String())
+	require.Nil(t, activityBindings{}.config())
+	for _, tt := range []struct{ args []string }{
+		{[]string{"serve", "--insecure-no-auth", "--bind-activity", "sqs:sendMessage"}},
+		{[]string{"serve", "--insecure-no-auth", "--bind-activity", "http:invoke=web"}},
+		{[]string{"serve", "--insecure-no-auth", "--bind-activity", "lambda:invoke=fns"}},
+		{[]string{"serve", "--insecure-no-auth", "--bind-activity", "sqs:sendMessage=a/b"}},
+		{[]string{"dev", "--bind-activity", "sqs:sendMessage=a", "--bind-activity", "sqs:sendMessage=b"}},
+		{[]string{"worker", "--bind-activity", "sqs:sendMessage=a"}},
+	} {
+		code, _, stderr := cli(t, tt.args...)
+		require.Equal(t, 2, code, "%v: %s", tt.args, stderr)
+	}
+	_, _, stderr := cli(t, "worker", "--bind-activity", "sqs:sendMessage=a")
+	require.Contains(t, stderr, "--bind-activity needs --drive")
+	_, _, stderr = cli(t, "serve", "--insecure-no-auth", "--bind-activity", "http:invoke=web")
+	require.Contains(t, stderr, "cannot be bound to an activity")
+}

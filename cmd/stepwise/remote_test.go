@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
@@ -33,6 +34,13 @@ type remoteAPI struct {
 func newRemoteAPI(t *testing.T) *remoteAPI {
 	t.Helper()
 	e := testengine.NewOrders(t, nil)
+	return &remoteAPI{endpoint: serveREST(t, e.Engine), engine: e}
+}
+
+// serveREST serves the REST API of e over HTTP, requiring testKey as the
+// bearer token, and returns its endpoint.
+func serveREST(t *testing.T, e *engine.Engine) string {
+	t.Helper()
 	// Like web.Keys.Authorize: task callbacks need no key.
 	authorize := func(r *http.Request) error {
 		if !strings.HasPrefix(r.URL.Path, "/v1/tasks/") && r.Header.Get("Authorization") != "Bearer "+testKey {
@@ -40,9 +48,9 @@ func newRemoteAPI(t *testing.T) *remoteAPI {
 		}
 		return nil
 	}
-	srv := httptest.NewServer(web.New(e.Engine, &web.Config{Authorize: authorize}).Handler())
+	srv := httptest.NewServer(web.New(e, &web.Config{Authorize: authorize}).Handler())
 	t.Cleanup(srv.Close)
-	return &remoteAPI{endpoint: srv.URL, engine: e}
+	return srv.URL
 }
 
 // TestRemote drives the sm, exec and task commands through the REST API.

@@ -38,8 +38,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&auth.keysFile, "api-keys", keysFileDefault(), keysUsage)
 	fs.BoolVar(&auth.insecure, "insecure-no-auth", false, "serve the HTTP API without authentication (anyone who reaches it may do anything)")
 	httpTasks := addHTTPTaskFlags(fs)
+	bindings := addBindActivityFlag(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	authorize, warning, err := serveAuthorize(auth, *listen)
@@ -63,7 +64,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return failed(stderr, err)
 	}
 	defer pool.Close()
-	cfg := &engine.Config{Drive: true, Functions: functions, Logger: logger, Observer: web.NewObserver()}
+	cfg := &engine.Config{Drive: true, Functions: functions, ActivityBindings: bindings.config(), Logger: logger, Observer: web.NewObserver()}
 	api := apiOptions{listen: *listen, explicit: flagSet(fs, "listen"), authorize: authorize}
 	return runEngine(ctx, "serve", pool, cfg, api, *shutdown, out, stderr)
 }
@@ -77,8 +78,13 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	shutdown := fs.Duration("shutdown-timeout", defaultShutdown, "how long to let running tasks finish on SIGINT/SIGTERM")
 	verbose := fs.Bool("verbose", false, "log the engine's informational messages too")
 	httpTasks := addHTTPTaskFlags(fs)
+	bindings := addBindActivityFlag(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive] [--http-allow LIST] [--http-deny LIST] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive [--bind-activity NAME=ACTIVITY]...] [--http-allow LIST] [--http-deny LIST] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
+		return 2
+	}
+	if len(bindings) > 0 && !*drive {
+		fmt.Fprintln(stderr, "stepwise worker: --bind-activity needs --drive: only processes that drive executions send tasks to activities")
 		return 2
 	}
 	out := &lockedWriter{w: stdout}
@@ -94,7 +100,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := waitMigrated(ctx, pool, *wait, out); err != nil {
 		return failed(stderr, err)
 	}
-	cfg := &engine.Config{Drive: *drive, Functions: functions, Logger: newLogger(stderr, *verbose)}
+	cfg := &engine.Config{Drive: *drive, Functions: functions, ActivityBindings: bindings.config(), Logger: newLogger(stderr, *verbose)}
 	return runEngine(ctx, "worker", pool, cfg, apiOptions{}, *shutdown, out, stderr)
 }
 
@@ -293,6 +299,9 @@ func describeEngine(pool *pgxpool.Pool, cfg *engine.Config) string {
 	}
 	if cfg.Functions != nil {
 		parts = append(parts, "running functions "+strings.Join(cfg.Functions.Names(), ", "))
+	}
+	if len(cfg.ActivityBindings) > 0 {
+		parts = append(parts, "binding "+activityBindings(cfg.ActivityBindings).String())
 	}
 	if len(parts) == 0 {
 		parts = append(parts, "idle (no --drive and no functions)")

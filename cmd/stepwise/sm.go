@@ -237,6 +237,8 @@ func smCheckCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		usage()
 		fmt.Fprint(stderr, "\nLists the Task resources of the machine's latest version and the live workers\n"+
 			"serving each (a worker is live when seen within "+engine.FunctionLive.String()+").\n"+
+			"A service integration bound to an activity (serve --bind-activity) is served\n"+
+			"by the activity, as bound by the process serving the API (with --database: none).\n"+
 			"exit status: 0 when every resource is served (a live worker serves its function,\n"+
 			"or its activity exists), 1 otherwise\n")
 	}
@@ -258,8 +260,9 @@ type machineResource struct {
 		LastSeen time.Time `json:"lastSeen"`
 		Live     bool      `json:"live"`
 	} `json:"servedBy"`
-	Status  string `json:"status"`
-	Problem string `json:"problem"`
+	Activity string `json:"activity"`
+	Status   string `json:"status"`
+	Problem  string `json:"problem"`
 }
 
 // checkMachine prints the Task resources of a machine and what serves
@@ -291,7 +294,10 @@ func printResources(out io.Writer, resources []machineResource) error {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "RESOURCE\tKIND\tSTATUS\tSERVED BY")
 	for _, r := range resources {
-		by := make([]string, 0, len(r.ServedBy))
+		by := make([]string, 0, len(r.ServedBy)+1)
+		if r.Activity != "" {
+			by = append(by, "activity "+r.Activity)
+		}
 		for _, f := range r.ServedBy {
 			if f.Live {
 				by = append(by, f.Name+" (live)")

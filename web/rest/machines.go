@@ -249,6 +249,9 @@ type Resource struct {
 	Kind     string     `json:"kind,omitempty"`
 	Names    []string   `json:"names"`
 	ServedBy []ServedBy `json:"servedBy"`
+	// Activity is the activity its tasks go to: an activity resource's,
+	// or the one a service integration is bound to; omitted otherwise.
+	Activity string `json:"activity,omitempty"`
 	// Status is served, stale, unbound, dynamic or invalid.
 	Status  string `json:"status"`
 	Problem string `json:"problem,omitempty"`
@@ -276,7 +279,7 @@ func (a *API) stateMachineResources(c echo.Context) error {
 	out := Resources{Resources: make([]Resource, 0, len(checks))}
 	for _, rc := range checks {
 		r := Resource{Resource: rc.Resource, Kind: rc.Kind, Names: rc.Names, ServedBy: make([]ServedBy, 0, len(rc.ServedBy)),
-			Status: string(rc.Status), Problem: rc.Problem}
+			Activity: rc.Activity, Status: string(rc.Status), Problem: rc.Problem}
 		if r.Names == nil {
 			r.Names = []string{}
 		}

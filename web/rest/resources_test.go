@@ -1,12 +1,14 @@
 package rest_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/web/internal/webtest"
 )
 
@@ -47,4 +49,24 @@ func TestStateMachineResources(t *testing.T) {
 	require.Contains(t, queue["problem"], "no worker has registered")
 
 	a.ExpectError(http.StatusNotFound, "StateMachineDoesNotExist", http.MethodGet, "/v1/state-machines/nope/resources", nil)
+}
+
+// TestStateMachineResourcesBound: a service integration bound to an
+// activity (engine.Config.ActivityBindings) names the activity.
+func TestStateMachineResourcesBound(t *testing.T) {
+	t.Parallel()
+	a := webtest.New(t, nil).Beside(&engine.Config{ActivityBindings: map[string]string{"sqs:sendMessage": "sqs-workers"}})
+	a.Machine("queue", `{"StartAt":"Queue","States":{"Queue":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage","End":true}}}`)
+
+	queue := a.Expect(http.StatusOK, http.MethodGet, "/v1/state-machines/queue/resources", nil)["resources"].([]any)[0].(map[string]any)
+	require.Equal(t, "unbound", queue["status"])
+	require.Equal(t, "sqs-workers", queue["activity"])
+	require.Contains(t, queue["problem"], "sqs:sendMessage is bound to activity sqs-workers: activity sqs-workers does not exist")
+
+	_, err := a.E.CreateActivity(context.Background(), "sqs-workers")
+	require.NoError(t, err)
+	queue = a.Expect(http.StatusOK, http.MethodGet, "/v1/state-machines/queue/resources", nil)["resources"].([]any)[0].(map[string]any)
+	require.Equal(t, "served", queue["status"])
+	require.Equal(t, "sqs-workers", queue["activity"])
+	require.Equal(t, []any{}, queue["servedBy"])
 }

@@ -43,7 +43,15 @@ func newAWSHarness(t *testing.T) *awsHarness {
 func newAWSHarnessWith(t *testing.T, timeout time.Duration) *awsHarness {
 	t.Helper()
 	o := testengine.NewOrders(t, nil)
-	eng := o.Engine
+	h := serveAWS(t, o.Engine, timeout)
+	h.orders = o
+	return h
+}
+
+// serveAWS serves the protocol of eng, with a StartSyncExecution timeout,
+// to an SDK client; the harness has no order functions.
+func serveAWS(t *testing.T, eng *engine.Engine, timeout time.Duration) *awsHarness {
+	t.Helper()
 	e := echo.New()
 	register(e, &api{eng: eng, syncTimeout: timeout}, nil)
 	srv := httptest.NewServer(e)
@@ -57,7 +65,7 @@ func newAWSHarnessWith(t *testing.T, timeout time.Duration) *awsHarness {
 		// endpoint has no such host.
 		APIOptions: []func(*middleware.Stack) error{noHostPrefix},
 	})
-	return &awsHarness{t: t, client: client, url: srv.URL, eng: eng, orders: o}
+	return &awsHarness{t: t, client: client, url: srv.URL, eng: eng}
 }
 
 func noHostPrefix(stack *middleware.Stack) error {

@@ -46,9 +46,24 @@ func New(t *testing.T, cfg *web.Config) *API {
 		c = *cfg
 	}
 	c.Logger = slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := httptest.NewServer(web.New(o.Engine, &c).Handler())
+	return &API{t: t, URL: serve(t, o.Engine, &c), E: o.Engine, orders: o, Log: log}
+}
+
+// Beside starts another engine with cfg on a's database and returns its
+// server, without authentication, logging to a's Log: an API process
+// configured apart from a's (its engine.Config.ActivityBindings, say).
+func (a *API) Beside(cfg *engine.Config) *API {
+	a.t.Helper()
+	e := testengine.Start(a.t, a.E.Pool(), cfg)
+	c := &web.Config{Logger: slog.New(slog.NewTextHandler(a.Log, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	return &API{t: a.t, URL: serve(a.t, e, c), E: e, orders: a.orders, Log: a.Log}
+}
+
+// serve serves web.New(e, cfg) until the test ends and returns its URL.
+func serve(t *testing.T, e *engine.Engine, cfg *web.Config) string {
+	srv := httptest.NewServer(web.New(e, cfg).Handler())
 	t.Cleanup(srv.Close)
-	return &API{t: t, URL: srv.URL, E: o.Engine, orders: o, Log: log}
+	return srv.URL
 }
 
 // API keys of NewKeyed: Keys is the keys file, with an admin and a read
