@@ -39,7 +39,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.BoolVar(&auth.insecure, "insecure-no-auth", false, "serve the HTTP API without authentication (anyone who reaches it may do anything)")
 	httpTasks := addHTTPTaskFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--secret-key-file FILE] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	authorize, warning, err := serveAuthorize(auth, *listen)
@@ -55,7 +55,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *examples {
 		functions = exampleFunctions(out)
 	}
-	if functions, err = httpTasks.register(functions); err != nil {
+	tasks, err := httpTasks.check()
+	if err != nil {
 		return failed(stderr, err)
 	}
 	pool, err := prepareDatabase(ctx, *db, out)
@@ -63,7 +64,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return failed(stderr, err)
 	}
 	defer pool.Close()
-	cfg := &engine.Config{Drive: true, Functions: functions, Logger: logger, Observer: web.NewObserver()}
+	if functions, err = tasks.register(functions, pool); err != nil {
+		return failed(stderr, err)
+	}
+	cfg := &engine.Config{Drive: true, Functions: functions, Logger: logger, Observer: web.NewObserver(), SecretKey: tasks.key}
 	api := apiOptions{listen: *listen, explicit: flagSet(fs, "listen"), authorize: authorize}
 	return runEngine(ctx, "serve", pool, cfg, api, *shutdown, out, stderr)
 }
@@ -78,11 +82,11 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	verbose := fs.Bool("verbose", false, "log the engine's informational messages too")
 	httpTasks := addHTTPTaskFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive] [--http-allow LIST] [--http-deny LIST] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive] [--http-allow LIST] [--http-deny LIST] [--secret-key-file FILE] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	out := &lockedWriter{w: stdout}
-	functions, err := httpTasks.register(exampleFunctions(out))
+	tasks, err := httpTasks.check()
 	if err != nil {
 		return failed(stderr, err)
 	}
@@ -94,7 +98,11 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := waitMigrated(ctx, pool, *wait, out); err != nil {
 		return failed(stderr, err)
 	}
-	cfg := &engine.Config{Drive: *drive, Functions: functions, Logger: newLogger(stderr, *verbose)}
+	functions, err := tasks.register(exampleFunctions(out), pool)
+	if err != nil {
+		return failed(stderr, err)
+	}
+	cfg := &engine.Config{Drive: *drive, Functions: functions, Logger: newLogger(stderr, *verbose), SecretKey: tasks.key}
 	return runEngine(ctx, "worker", pool, cfg, apiOptions{}, *shutdown, out, stderr)
 }
 
