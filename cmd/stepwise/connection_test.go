@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -53,4 +55,34 @@ func TestConnectionCommands(t *testing.T) {
 	code, _, stderr = cli(t, "connection", "describe", "keyed", db)
 	require.Equal(t, 1, code)
 	require.Contains(t, stderr, "ConnectionDoesNotExist")
+}
+
+// TestConnectionServe runs an HTTP Task naming a connection on stepwise
+// serve: the connection created in process with the same key reaches the
+// server's HTTP Task, whose request carries the API key.
+func TestConnectionServe(t *testing.T) {
+	t.Parallel()
+	const apiKey = "serve-api-key-secret-3"
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Api-Key") != apiKey {
+			http.Error(w, "no key", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"paid":true}`))
+	}))
+	t.Cleanup(api.Close)
+	db := "--database=" + testkit.NewDatabase(t)
+	dir := t.TempDir()
+	keyFile := "--secret-key-file=" + writeFile(t, dir, "key", base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{5}, 32)))
+	startBackground(t, "press Ctrl-C", "serve", "--insecure-no-auth", "--http-allow", "127.0.0.1", keyFile, db)
+
+	requireCLI(t, "connection", "create", "payments", "--auth", "api-key", "--api-key-name", "X-Api-Key", "--secret", apiKey, keyFile, db)
+	machine := writeFile(t, dir, "pay.json", `{"StartAt":"Pay","States":{"Pay":{"Type":"Task","Resource":"arn:aws:states:::http:invoke",
+		"Parameters":{"ApiEndpoint":"`+api.URL+`/pay","Method":"POST","Authentication":{"ConnectionArn":"payments"}},
+		"ResultSelector":{"body.$":"$.ResponseBody"},"End":true}}}`)
+	requireCLI(t, "sm", "create", "pay", machine, db)
+	out := requireCLI(t, "exec", "start", "pay", "--wait", db)
+	require.Contains(t, out, `output: {"body":{"paid":true}}`)
+	require.NotContains(t, requireCLI(t, "exec", "history", field(t, out, "arn"), "--details", db), apiKey)
 }
