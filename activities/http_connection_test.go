@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -132,6 +133,15 @@ func TestHTTPConnectionOAuth(t *testing.T) {
 	call("/reject")
 	call("/d")
 	require.Equal(t, int32(3), fetched.Load(), "a rejected token is replaced")
+
+	later = now.Add(time.Hour)
+	clock.Store(&later)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() { call("/e") })
+	}
+	wg.Wait()
+	require.Equal(t, int32(4), fetched.Load(), "tasks needing a token at once wait for one request")
 }
 
 // TestConnectionAuthValidate checks the shapes each authorization type

@@ -25,7 +25,8 @@ const oauthExpiryMargin = 10 * time.Second
 const maxTokenResponseBytes = 64 * 1024
 
 // oauthTokens gets OAuth client-credentials tokens and keeps each until
-// it expires or an endpoint rejects it.
+// it expires or an endpoint rejects it. Tasks of one connection that need
+// a token at once wait for a single request.
 //
 // It is written here rather than with golang.org/x/oauth2/clientcredentials,
 // which always POSTs and cannot send header parameters: AWS's connections
@@ -34,7 +35,14 @@ type oauthTokens struct {
 	client *http.Client
 	now    func() time.Time
 	mu     sync.Mutex
-	tokens map[string]oauthToken
+	tokens map[string]*tokenSlot
+}
+
+// tokenSlot holds the token of one connection; mu is held while it is
+// fetched.
+type tokenSlot struct {
+	mu  sync.Mutex
+	tok oauthToken
 }
 
 // oauthToken is an access token; a zero expires means it does not say.
@@ -44,7 +52,7 @@ type oauthToken struct {
 }
 
 func newOAuthTokens(client *http.Client, now func() time.Time) *oauthTokens {
-	return &oauthTokens{client: client, now: now, tokens: map[string]oauthToken{}}
+	return &oauthTokens{client: client, now: now, tokens: map[string]*tokenSlot{}}
 }
 
 // tokenKey names the cached token of a connection: its ARN and a digest
@@ -56,30 +64,41 @@ func tokenKey(conn *Connection) string {
 	return conn.ARN + "#" + hex.EncodeToString(sum[:])
 }
 
-// get returns a token of the connection, the cached one while it lasts.
-func (t *oauthTokens) get(ctx context.Context, conn *Connection) (string, error) {
+// slot returns the token slot of a connection.
+func (t *oauthTokens) slot(conn *Connection) *tokenSlot {
 	key := tokenKey(conn)
 	t.mu.Lock()
-	tok, ok := t.tokens[key]
-	t.mu.Unlock()
-	if ok && (tok.expires.IsZero() || t.now().Before(tok.expires.Add(-oauthExpiryMargin))) {
-		return tok.access, nil
+	defer t.mu.Unlock()
+	s, ok := t.tokens[key]
+	if !ok {
+		s = &tokenSlot{}
+		t.tokens[key] = s
+	}
+	return s
+}
+
+// get returns a token of the connection, the cached one while it lasts.
+func (t *oauthTokens) get(ctx context.Context, conn *Connection) (string, error) {
+	s := t.slot(conn)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tok.access != "" && (s.tok.expires.IsZero() || t.now().Before(s.tok.expires.Add(-oauthExpiryMargin))) {
+		return s.tok.access, nil
 	}
 	tok, err := t.fetch(ctx, conn)
 	if err != nil {
 		return "", err
 	}
-	t.mu.Lock()
-	t.tokens[key] = tok
-	t.mu.Unlock()
+	s.tok = tok
 	return tok.access, nil
 }
 
 // forget drops the connection's token.
 func (t *oauthTokens) forget(conn *Connection) {
-	t.mu.Lock()
-	delete(t.tokens, tokenKey(conn))
-	t.mu.Unlock()
+	s := t.slot(conn)
+	s.mu.Lock()
+	s.tok = oauthToken{}
+	s.mu.Unlock()
 }
 
 // fetch asks the connection's AuthorizationEndpoint for a token with the
