@@ -188,8 +188,8 @@
 //	Transform        {"RequestBodyEncoding": "NONE" | "URL_ENCODED",
 //	                  "RequestEncodingOptions": {"ArrayFormat": "INDICES" |
 //	                  "REPEAT" | "COMMAS" | "BRACKETS"}}
-//	Authentication   {"ConnectionArn": ...}: refused for now (States.Runtime),
-//	                 as EventBridge connections are not supported yet
+//	Authentication   {"ConnectionArn": ARN or name}: the connection whose
+//	                 credentials and parameters are added (see below)
 //
 // URL_ENCODED sends RequestBody, which must be an object, as
 // application/x-www-form-urlencoded; arrays in it and in QueryParameters
@@ -198,8 +198,47 @@
 // Unknown parameters, missing or mistyped ones, and the headers Host,
 // Content-Length, Transfer-Encoding, Connection, Upgrade, TE, Trailer,
 // Expect and X-Amz-*/X-Amzn-* are States.Runtime errors naming the
-// parameter. AWS requires a connection; Stepwise calls the endpoint with
-// the headers given.
+// parameter. AWS requires a connection; Stepwise also calls the endpoint
+// without one, with the headers given.
+//
+// # Connections
+//
+// A connection (Connection) holds credentials in the shapes of AWS
+// EventBridge's CreateConnection; HTTPConfig.Connections finds it by the
+// task's Authentication.ConnectionArn, a full ARN
+// arn:aws:events:REGION:ACCOUNT:connection/NAME/UUID (the UUID must be the
+// connection's) or NAME alone. Its AuthorizationType decides the header
+// added to the request:
+//
+//	API_KEY                   ApiKeyName: ApiKeyValue
+//	BASIC                     Authorization: Basic base64(Username:Password)
+//	OAUTH_CLIENT_CREDENTIALS  Authorization: Bearer TOKEN
+//
+// The OAuth token comes from AuthorizationEndpoint with the client
+// credentials grant: HttpMethod (GET, POST or PUT), the ClientID and
+// ClientSecret as HTTP Basic credentials, grant_type=client_credentials
+// and the OAuthHttpParameters' BodyParameters in a form body (in the
+// query for GET), with its HeaderParameters and QueryStringParameters. The
+// token is kept, per connection, until 10 seconds before its expires_in
+// (HTTPConfig.Now is the clock), or until an endpoint answers 401 or 407
+// to it, as AWS refreshes it then. A failed token request is
+// States.Http.Socket (no answer) or States.TaskFailed (an error status).
+//
+// The connection's InvocationHttpParameters go into every request, merged
+// as AWS merges them: a header or query parameter the task also sets
+// takes the connection's value; BodyParameters are added to an object
+// RequestBody (the connection's value winning), or make the body when the
+// task has none; with a string RequestBody they are a States.Runtime
+// error.
+//
+// A connection the source does not know, one it cannot decrypt, or a
+// task naming one when HTTPConfig.Connections is nil fails with
+// States.Runtime. The secrets (ApiKeyValue, Password, ClientSecret, every
+// parameter with IsValueSecret, the Basic credentials and the OAuth token
+// sent) are replaced by **** in any error cause, including a
+// States.Http.StatusCode cause whose response body echoes them; the
+// request's parameters are recorded in the history as the task wrote
+// them, without the connection's.
 //
 // The result is AWS's:
 //

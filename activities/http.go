@@ -57,6 +57,12 @@ type HTTPConfig struct {
 	// EgressPolicy, which refuses cloud metadata services, loopback,
 	// link-local and unspecified addresses and permits the rest.
 	Egress EgressPolicy
+	// Connections finds the connections tasks name in
+	// Authentication.ConnectionArn. Default (nil): none, and a task that
+	// names one fails with States.Runtime.
+	Connections ConnectionSource
+	// Now is the clock that OAuth tokens expire by. Default: time.Now.
+	Now func() time.Time
 	// MaxResponseBytes bounds the response body. Default (0):
 	// DefaultMaxResponseBytes, 256 KiB. A longer body fails the task with
 	// States.DataLimitExceeded.
@@ -82,6 +88,8 @@ type httpInvoker struct {
 	client   *http.Client
 	rules    *egressRules
 	maxBytes int64
+	conns    ConnectionSource
+	tokens   *oauthTokens
 }
 
 func newHTTPInvoker(cfg *HTTPConfig) (*httpInvoker, error) {
@@ -133,15 +141,37 @@ func newHTTPInvoker(cfg *HTTPConfig) (*httpInvoker, error) {
 		}
 		return nil
 	}
-	return &httpInvoker{client: &client, rules: rules, maxBytes: maxBytes}, nil
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &httpInvoker{client: &client, rules: rules, maxBytes: maxBytes, conns: cfg.Connections,
+		tokens: newOAuthTokens(&client, now)}, nil
 }
 
 // httpRequest is the parsed parameters of an HTTP Task.
 type httpRequest struct {
+	// endpoint is the task's URL, the one errors name; the request goes
+	// to endpoint with the connection's query parameters (sendURL).
 	endpoint *url.URL
 	method   string
 	headers  http.Header
-	body     []byte
+	// body is RequestBody, hasBody whether the task gave one; encoded is
+	// what encodeBody made of it.
+	body        any
+	hasBody     bool
+	encoded     []byte
+	urlEncoded  bool
+	arrayFormat string
+	// connection is Authentication.ConnectionArn ("" for none); conn is
+	// the connection it names, once found.
+	connection string
+	conn       *Connection
+	// query is the connection's query string parameters (see sendURL).
+	query []HTTPParameter
+	// secrets are the values no error cause may show: the connection's
+	// secrets and the credentials sent.
+	secrets []string
 }
 
 // httpParamError reports parameters that cannot be run as written.
@@ -190,18 +220,14 @@ func parseHTTPParams(payload any) (*httpRequest, error) {
 		sort.Strings(unknown)
 		return nil, httpParamError("unknown parameter %s (the HTTP Task takes ApiEndpoint, Method, Authentication, Headers, QueryParameters, RequestBody and Transform)", strings.Join(unknown, ", "))
 	}
-	if auth, ok := params["Authentication"]; ok {
-		a, isObj := auth.(map[string]any)
-		if !isObj {
-			return nil, httpParamError("Authentication must be an object holding ConnectionArn, got %s", asl.JSONType(auth))
-		}
-		if arn, ok := a["ConnectionArn"]; ok {
-			return nil, asl.NewError(asl.ErrorRuntime,
-				"http:invoke: Authentication.ConnectionArn %s: EventBridge connections are not supported yet by Stepwise; remove Authentication and pass credentials in Headers", asl.EncodeJSON(arn))
-		}
-		return nil, httpParamError("Authentication must hold ConnectionArn")
-	}
 	req := &httpRequest{headers: http.Header{}}
+	if auth, ok := params["Authentication"]; ok {
+		ref, err := parseAuthentication(auth)
+		if err != nil {
+			return nil, err
+		}
+		req.connection = ref
+	}
 
 	raw, ok := params["ApiEndpoint"]
 	if !ok {
@@ -263,29 +289,53 @@ func parseHTTPParams(payload any) (*httpRequest, error) {
 		}
 	}
 
-	if body, ok := params["RequestBody"]; ok {
-		switch {
-		case urlEncoded:
-			encoded, err := formObject("RequestBody", " when Transform.RequestBodyEncoding is URL_ENCODED", body, arrayFormat)
-			if err != nil {
-				return nil, err
-			}
-			req.body = []byte(encoded)
-			if req.headers.Get("Content-Type") == "" {
-				req.headers.Set("Content-Type", "application/x-www-form-urlencoded")
-			}
-		default:
-			if s, isStr := body.(string); isStr {
-				req.body = []byte(s)
-			} else {
-				req.body = []byte(asl.EncodeJSON(body))
-			}
-			if req.headers.Get("Content-Type") == "" {
-				req.headers.Set("Content-Type", "application/json")
-			}
+	req.body, req.hasBody = params["RequestBody"]
+	req.arrayFormat, req.urlEncoded = arrayFormat, urlEncoded
+	return req, nil
+}
+
+// parseAuthentication reads Authentication: {"ConnectionArn": ARN or name}.
+func parseAuthentication(auth any) (string, error) {
+	a, isObj := auth.(map[string]any)
+	if !isObj {
+		return "", httpParamError("Authentication must be an object holding ConnectionArn, got %s", asl.JSONType(auth))
+	}
+	for k := range a {
+		if k != "ConnectionArn" {
+			return "", httpParamError("unknown parameter Authentication.%s (Authentication takes ConnectionArn)", k)
 		}
 	}
-	return req, nil
+	ref, isStr := a["ConnectionArn"].(string)
+	if !isStr || ref == "" {
+		return "", httpParamError("Authentication.ConnectionArn must be a connection ARN or name, got %s", asl.EncodeJSON(a["ConnectionArn"]))
+	}
+	return ref, nil
+}
+
+// encodeBody renders RequestBody, as merged with the connection's body
+// parameters, into the bytes sent, and sets the Content-Type unless the
+// task set one.
+func (req *httpRequest) encodeBody() error {
+	if !req.hasBody {
+		return nil
+	}
+	contentType := "application/json"
+	if req.urlEncoded {
+		encoded, err := formObject("RequestBody", " when Transform.RequestBodyEncoding is URL_ENCODED", req.body, req.arrayFormat)
+		if err != nil {
+			return err
+		}
+		req.encoded = []byte(encoded)
+		contentType = "application/x-www-form-urlencoded"
+	} else if s, isStr := req.body.(string); isStr {
+		req.encoded = []byte(s)
+	} else {
+		req.encoded = []byte(asl.EncodeJSON(req.body))
+	}
+	if req.headers.Get("Content-Type") == "" {
+		req.headers.Set("Content-Type", contentType)
+	}
+	return nil
 }
 
 // parseTransform reads Transform: RequestBodyEncoding NONE (default) or
@@ -428,32 +478,64 @@ func formEncode(where string, obj map[string]any, arrayFormat string) (string, e
 	return strings.Join(pairs, "&"), nil
 }
 
-// invoke is the registered function: it runs one HTTP Task.
+// invoke is the registered function: it runs one HTTP Task. The causes
+// of its errors never hold the connection's secret values.
 func (h *httpInvoker) invoke(ctx context.Context, payload any) (any, error) {
 	req, err := parseHTTPParams(payload)
 	if err != nil {
 		return nil, err
 	}
+	out, err := h.send(ctx, req)
+	if err != nil {
+		err = scrubCause(err, req.secrets)
+	}
+	return out, err
+}
+
+// send checks the destination, applies the connection, sends the request
+// and reads the response.
+func (h *httpInvoker) send(ctx context.Context, req *httpRequest) (any, error) {
 	if err := h.rules.checkHost(req.endpoint.Hostname()); err != nil {
 		return nil, egressFailure(err)
 	}
-	var body io.Reader
-	if req.body != nil {
-		body = bytes.NewReader(req.body)
+	if err := h.connect(ctx, req); err != nil {
+		return nil, err
 	}
-	httpReq, err := http.NewRequestWithContext(ctx, req.method, req.endpoint.String(), body)
+	if err := req.encodeBody(); err != nil {
+		return nil, err
+	}
+	httpReq, err := req.build(ctx)
 	if err != nil {
-		return nil, httpParamError("cannot build the request: %v", err)
-	}
-	for k, v := range req.headers {
-		httpReq.Header[k] = v
+		return nil, err
 	}
 	resp, err := h.client.Do(httpReq)
 	if err != nil {
 		return nil, h.transportFailure(ctx, req, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
+	h.rejected(req, resp.StatusCode)
+	return h.result(ctx, req, resp)
+}
 
+// build makes the http.Request of req.
+func (req *httpRequest) build(ctx context.Context) (*http.Request, error) {
+	var body io.Reader
+	if req.encoded != nil {
+		body = bytes.NewReader(req.encoded)
+	}
+	httpReq, err := http.NewRequestWithContext(ctx, req.method, req.sendURL(), body)
+	if err != nil {
+		return nil, httpParamError("cannot build the request: %v", err)
+	}
+	for k, v := range req.headers {
+		httpReq.Header[k] = v
+	}
+	return httpReq, nil
+}
+
+// result reads the response into AWS's result, or the error of a non-2xx
+// status.
+func (h *httpInvoker) result(ctx context.Context, req *httpRequest, resp *http.Response) (any, error) {
 	if resp.ContentLength > h.maxBytes {
 		return nil, h.tooLarge(req, resp.ContentLength)
 	}

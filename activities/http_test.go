@@ -307,9 +307,9 @@ func TestHTTPFailures(t *testing.T) {
 		{"chunked response over the limit", &HTTPConfig{Egress: loopbackOK, MaxResponseBytes: 1024},
 			`{"ApiEndpoint":"{URL}/big-chunked","Method":"GET"}`, "States.DataLimitExceeded",
 			[]string{"longer than the limit of 1024 bytes"}, true},
-		{"ConnectionArn refused", nil,
+		{"ConnectionArn without HTTPConfig.Connections", &HTTPConfig{Egress: loopbackOK},
 			`{"ApiEndpoint":"{URL}/json","Method":"GET","Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/x/1"}}`,
-			"States.Runtime", []string{"Authentication.ConnectionArn", "connections are not supported yet"}, false},
+			"States.Runtime", []string{"Authentication.ConnectionArn", "HTTPConfig.Connections is nil"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -360,7 +360,7 @@ func TestHTTPInvalidParameters(t *testing.T) {
 		{`{"ApiEndpoint":"https://example.com","Method":"GET","Transform":{"RequestEncodingOptions":{"ArrayFormat":"SEMICOLONS"}}}`, `ArrayFormat "SEMICOLONS" is not INDICES, REPEAT, COMMAS or BRACKETS`},
 		{`{"ApiEndpoint":"https://example.com","Method":"POST","RequestBody":[1],"Transform":{"RequestBodyEncoding":"URL_ENCODED"}}`, "RequestBody must be an object when Transform.RequestBodyEncoding is URL_ENCODED, got array"},
 		{`{"ApiEndpoint":"https://example.com","Method":"POST","RequestBody":{"a":[{"b":1}]},"Transform":{"RequestBodyEncoding":"URL_ENCODED","RequestEncodingOptions":{"ArrayFormat":"COMMAS"}}}`, "RequestBody.a[0] is an object"},
-		{`{"ApiEndpoint":"https://example.com","Method":"GET","Authentication":{}}`, "Authentication must hold ConnectionArn"},
+		{`{"ApiEndpoint":"https://example.com","Method":"GET","Authentication":{}}`, "Authentication.ConnectionArn must be a connection ARN or name"},
 		{`{"ApiEndpoint":"https://example.com","Method":"GET","Authentication":"arn"}`, "Authentication must be an object"},
 	}
 	for _, tt := range tests {

@@ -51,4 +51,15 @@
 // process that dispatched them under a lease (task_local.go,
 // task_lease.go); their
 // delivery is at least once, with an idempotency key per attempt.
+//
+// # Connections
+//
+// Connections are the credentials of HTTP Tasks, in AWS EventBridge's
+// shapes (api_connections.go: CreateConnection, DescribeConnection,
+// ListConnections, DeleteConnection). Their secrets are sealed with
+// AES-256-GCM under Config.SecretKey, bound to the connection's ARN, next
+// to the key's fingerprint (engine/internal/secret), so a wrong key is
+// named as such. Connections (connections.go) reads and opens them for
+// the HTTP Task: it is the activities.ConnectionSource a process gives to
+// activities.RegisterHTTP.
 package engine

@@ -81,6 +81,10 @@ type Config struct {
 	Observer Observer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// SecretKey is the 32-byte AES-256 key that encrypts the secrets of
+	// connections (see CreateConnection). Nil means none: creating a
+	// connection fails with ErrNoSecretKey.
+	SecretKey []byte
 }
 
 // Engine drives executions stored in PostgreSQL. Any number of engines may
@@ -92,6 +96,7 @@ type Engine struct {
 	log   *slog.Logger
 	// arns names the resources of Config.Region and Config.Account.
 	arns     arn.Space
+	conns    *Connections
 	machines machineCache
 	rand     *lockedRand
 	closed   chan struct{}
@@ -112,6 +117,11 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	c.ActivityBindings = bindings
 	e := &Engine{pool: pool, cfg: c, log: c.Logger, arns: arn.Space{Region: c.Region, Account: c.Account},
 		rand: newLockedRand(), closed: make(chan struct{}), local: newLocals()}
+	conns, err := NewConnections(pool, c.SecretKey)
+	if err != nil {
+		return nil, err
+	}
+	e.conns = conns
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &driveWorker{e: e})
 	river.AddWorker(workers, &taskWorker{e: e})

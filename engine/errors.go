@@ -1,6 +1,10 @@
 package engine
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/stepwise-run/stepwise/activities"
+)
 
 // Errors the engine's API returns; each maps to one AWS error type.
 var (
@@ -18,4 +22,12 @@ var (
 	ErrInvalidToken             = errors.New("invalid task token")
 	ErrTaskTimedOut             = errors.New("task timed out or already closed")
 	ErrInvalidOutput            = errors.New("invalid task output")
+	ErrConnectionDoesNotExist   = errors.New("connection does not exist")
+	ErrConnectionExists         = errors.New("connection already exists")
+	// ErrInvalidConnection is activities.ErrInvalidConnection: parameters
+	// that do not fit the connection's authorization type.
+	ErrInvalidConnection = activities.ErrInvalidConnection
+	// ErrNoSecretKey is returned when a connection is created by an engine
+	// without Config.SecretKey.
+	ErrNoSecretKey = errors.New("no secret key is configured to encrypt connections (set STEPWISE_SECRET_KEY to the base64 of 32 random bytes, or pass --secret-key-file)")
 )

@@ -55,6 +55,10 @@
 //	GET    /v1/executions/{arn}/history            ?limit&cursor&reverse=true&includeData=false → {events, nextCursor?}
 //	POST   /v1/executions/{arn}/stop               {error?, cause?} → 200 execution (ABORTED)
 //	POST   /v1/executions/{arn}/redrive            → 200 execution (RUNNING again)
+//	POST   /v1/connections                         {name, description?, authorizationType, authParameters} → 201 connection
+//	GET    /v1/connections                         ?limit&cursor → {connections, nextCursor?}, by name
+//	GET    /v1/connections/{name}                  → connection ({name} may be its ARN, slashes escaped as %2F)
+//	DELETE /v1/connections/{name}                  → 204
 //	POST   /v1/tasks/success                       {taskToken, output} → 204
 //	POST   /v1/tasks/failure                       {taskToken, error?, cause?} → 204
 //	POST   /v1/tasks/heartbeat                     {taskToken} → 204
@@ -75,6 +79,17 @@
 // (absent means {}), not a string of JSON as in the AWS API; it may be at
 // most 256 KiB. start-sync's timeout is a duration ("45s") or a number of
 // seconds, at most Config.MaxSyncWait (5 minutes).
+//
+// A connection holds the credentials of HTTP Tasks (Authentication:
+// {ConnectionArn}): {name, arn, description?, authorizationType,
+// authParameters, createdAt}. authorizationType is API_KEY, BASIC or
+// OAUTH_CLIENT_CREDENTIALS and authParameters is AWS EventBridge's
+// AuthParameters as CreateConnection takes it (ApiKeyAuthParameters,
+// BasicAuthParameters or OAuthParameters, and InvocationHttpParameters).
+// The server encrypts the secrets with its key (engine.Config.SecretKey);
+// no answer ever holds them: ApiKeyValue, Password, ClientSecret and the
+// Value of a parameter with IsValueSecret are left out, as AWS's
+// DescribeConnection leaves them out.
 //
 // Executions are listed newest first. status is RUNNING, SUCCEEDED,
 // FAILED, TIMED_OUT or ABORTED; stateMachine is a name or ARN;
@@ -102,15 +117,18 @@
 //	400 InvalidExecutionInput      not JSON, over 256 KiB or against the input schema (engine.ErrInvalidExecutionInput)
 //	400 InvalidToken               engine.ErrInvalidToken
 //	400 InvalidOutput              engine.ErrInvalidOutput
+//	400 InvalidConnection          parameters that do not fit the authorization type (engine.ErrInvalidConnection)
 //	401 Unauthorized               Config.Authorize refused: a missing or unknown API key
 //	403 Forbidden                  Config.Authorize refused with ErrForbidden: a read key on a request that needs admin
 //	404 StateMachineDoesNotExist   engine.ErrStateMachineDoesNotExist (also a missing version)
 //	404 ExecutionDoesNotExist      engine.ErrExecutionDoesNotExist
 //	404 TaskDoesNotExist           engine.ErrTaskDoesNotExist
+//	404 ConnectionDoesNotExist     engine.ErrConnectionDoesNotExist
 //	404 NotFound                   no such route
 //	405 MethodNotAllowed           the route takes other methods
 //	409 StateMachineAlreadyExists  engine.ErrStateMachineExists
 //	409 StateMachineInUse          delete without force while executions run (engine.ErrStateMachineInUse; AWS protocol: 409 ConflictException)
+//	409 ConnectionAlreadyExists    engine.ErrConnectionExists
 //	409 ExecutionAlreadyExists     the name was started with another input (engine.ErrExecutionAlreadyExists)
 //	409 ExecutionNotRunning        stop of a finished execution (engine.ErrExecutionNotRunning)
 //	409 ExecutionNotRedrivable     redrive of a RUNNING or SUCCEEDED one (engine.ErrExecutionNotRedrivable)
@@ -118,6 +136,7 @@
 //	413 RequestTooLarge            the body is over Config.BodyLimit (1 MiB); details {limit}
 //	500 InternalError              anything else
 //	503 NotReady                   /readyz: the database does not answer
+//	503 SecretKeyNotConfigured     a connection to create, and the server has no key (engine.ErrNoSecretKey)
 //
 // # Limits
 //

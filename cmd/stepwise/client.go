@@ -55,7 +55,11 @@ func withClient(ctx context.Context, t *target, stdout, stderr io.Writer, fn fun
 		c := &client{base: strings.TrimRight(*t.endpoint, "/"), key: t.key(), http: &http.Client{Timeout: time.Minute}}
 		return exitCode(stderr, fn(c.printing(t, stdout)))
 	}
-	c, closeDB, err := inProcess(ctx, *t.db)
+	key, err := t.secretKey()
+	if err != nil {
+		return failed(stderr, err)
+	}
+	c, closeDB, err := inProcess(ctx, *t.db, key)
 	if err != nil {
 		return failed(stderr, err)
 	}

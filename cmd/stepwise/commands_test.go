@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,8 +27,8 @@ func TestMigrate(t *testing.T) {
 	db := "--database=" + freshDatabase(t)
 	names := migrationNames()
 	all := make([]string, 0, len(names))
-	for v := 1; names[v] != ""; v++ {
-		all = append(all, names[v]) // 0001_init, 0002_activities, …
+	for _, v := range slices.Sorted(maps.Keys(names)) {
+		all = append(all, names[v]) // 0001_init, 0002_activities, … (numbers may skip)
 	}
 	require.GreaterOrEqual(t, len(all), 2)
 

@@ -59,7 +59,7 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o.httpTasks = addHTTPTaskFlags(fs)
 	o.bindings = addBindActivityFlag(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]...")
+		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--secret-key-file FILE]")
 		return 2
 	}
 	o.api.explicit = flagSet(fs, "listen")
@@ -110,6 +110,15 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 	if err := loadExamples(o.examplesDir, examples); err != nil {
 		return failed(stderr, err)
 	}
+	tasks, err := o.httpTasks.check()
+	if err != nil {
+		return failed(stderr, err)
+	}
+	if tasks.key == nil {
+		tasks.key = ephemeralKey()
+		fmt.Fprintln(out, "stepwise dev: no "+secretKeyEnv+" or --secret-key-file: connections are encrypted with an ephemeral key, "+
+			"so those created now cannot be decrypted after dev stops")
+	}
 	url, pg, err := devDatabase(ctx, o, out)
 	if err != nil {
 		return failed(stderr, err)
@@ -124,16 +133,16 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 	approveCtx, stopApproving := context.WithCancel(ctx)
 	defer stopApproving()
 	a := &approver{ctx: approveCtx, after: o.approveAfter, out: out}
-	functions, err := o.httpTasks.register(a.functions())
-	if err != nil {
-		return failed(stderr, err)
-	}
 	pool, err := prepareDatabase(ctx, url, out)
 	if err != nil {
 		return failed(stderr, err)
 	}
 	defer pool.Close()
-	cfg := &engine.Config{Drive: true, Functions: functions, ActivityBindings: o.bindings.config(), Logger: newLogger(stderr, o.verbose), Observer: web.NewObserver()}
+	functions, err := tasks.register(a.functions(), pool)
+	if err != nil {
+		return failed(stderr, err)
+	}
+	cfg := &engine.Config{Drive: true, Functions: functions, Logger: newLogger(stderr, o.verbose), ActivityBindings: o.bindings.config(), Observer: web.NewObserver(), SecretKey: tasks.key}
 	e, err := engine.New(pool, cfg)
 	if err == nil {
 		a.e = e // before the engine takes tasks

@@ -15,13 +15,14 @@ import (
 // inProcess returns a client of the REST API served in this process on
 // the database at url, by an engine that does not drive executions: the
 // commands start executions and answer tasks, and the serve, dev or
-// worker processes run them. close closes the database pool.
-func inProcess(ctx context.Context, url string) (c *client, close func(), err error) {
+// worker processes run them. key encrypts the connections it creates
+// (nil: none; creating one fails). close closes the database pool.
+func inProcess(ctx context.Context, url string, key []byte) (c *client, close func(), err error) {
 	pool, err := openPool(ctx, url)
 	if err != nil {
 		return nil, nil, err
 	}
-	e, err := engine.New(pool, nil)
+	e, err := engine.New(pool, &engine.Config{SecretKey: key})
 	if err != nil {
 		pool.Close()
 		return nil, nil, err

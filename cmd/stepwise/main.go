@@ -40,10 +40,13 @@ commands:
   task success TOKEN --output JSON     answer a callback (.waitForTaskToken) task
   task failure TOKEN [--error E] [--cause C]
   task heartbeat TOKEN                 tell a callback task it is still being worked on
+  connection create NAME --auth api-key|basic|oauth [--secret-file FILE]
+                                       store credentials for HTTP Tasks (Authentication.ConnectionArn)
+  connection list | describe NAME | delete NAME
 
 Run "stepwise COMMAND SUB --help" for a command's flags and an example.
 
-The sm, exec and task commands talk to the REST API of a stepwise serve
+The sm, exec, task and connection commands talk to the REST API of a stepwise serve
 process when --endpoint URL (or STEPWISE_ENDPOINT) is set, sending --api-key
 SECRET (or STEPWISE_API_KEY) as a bearer token; without an endpoint, to the
 same API served in the command's own process on the database. Either way
@@ -83,6 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"sm":          smCmd(),
 		"exec":        execCmd(),
 		"task":        taskCmd(),
+		"connection":  connectionCmd(),
 		"keys":        keysCmd(),
 		"bench":       benchCmd,
 	}

@@ -40,7 +40,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	httpTasks := addHTTPTaskFlags(fs)
 	bindings := addBindActivityFlag(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--secret-key-file FILE] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	authorize, warning, err := serveAuthorize(auth, *listen)
@@ -56,7 +56,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *examples {
 		functions = exampleFunctions(out)
 	}
-	if functions, err = httpTasks.register(functions); err != nil {
+	tasks, err := httpTasks.check()
+	if err != nil {
 		return failed(stderr, err)
 	}
 	pool, err := prepareDatabase(ctx, *db, out)
@@ -64,7 +65,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return failed(stderr, err)
 	}
 	defer pool.Close()
-	cfg := &engine.Config{Drive: true, Functions: functions, ActivityBindings: bindings.config(), Logger: logger, Observer: web.NewObserver()}
+	if functions, err = tasks.register(functions, pool); err != nil {
+		return failed(stderr, err)
+	}
+	cfg := &engine.Config{Drive: true, Functions: functions, Logger: logger, ActivityBindings: bindings.config(), Observer: web.NewObserver(), SecretKey: tasks.key}
 	api := apiOptions{listen: *listen, explicit: flagSet(fs, "listen"), authorize: authorize}
 	return runEngine(ctx, "serve", pool, cfg, api, *shutdown, out, stderr)
 }
@@ -80,7 +84,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	httpTasks := addHTTPTaskFlags(fs)
 	bindings := addBindActivityFlag(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive [--bind-activity NAME=ACTIVITY]...] [--http-allow LIST] [--http-deny LIST] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive [--bind-activity NAME=ACTIVITY]...] [--secret-key-file FILE] [--http-allow LIST] [--http-deny LIST] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	if len(bindings) > 0 && !*drive {
@@ -88,7 +92,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 2
 	}
 	out := &lockedWriter{w: stdout}
-	functions, err := httpTasks.register(exampleFunctions(out))
+	tasks, err := httpTasks.check()
 	if err != nil {
 		return failed(stderr, err)
 	}
@@ -100,7 +104,11 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := waitMigrated(ctx, pool, *wait, out); err != nil {
 		return failed(stderr, err)
 	}
-	cfg := &engine.Config{Drive: *drive, Functions: functions, ActivityBindings: bindings.config(), Logger: newLogger(stderr, *verbose)}
+	functions, err := tasks.register(exampleFunctions(out), pool)
+	if err != nil {
+		return failed(stderr, err)
+	}
+	cfg := &engine.Config{Drive: *drive, Functions: functions, ActivityBindings: bindings.config(), Logger: newLogger(stderr, *verbose), SecretKey: tasks.key}
 	return runEngine(ctx, "worker", pool, cfg, apiOptions{}, *shutdown, out, stderr)
 }
 

@@ -28,6 +28,9 @@ type target struct {
 	endpoint *string
 	apiKey   *string
 	output   *string
+	// keyFile is --secret-key-file of the commands that encrypt secrets
+	// in process; nil for the others.
+	keyFile *string
 }
 
 // targetFlags adds --database, --endpoint, --api-key and -o to fs.
@@ -50,6 +53,16 @@ func (t *target) key() string {
 		return *t.apiKey
 	}
 	return os.Getenv("STEPWISE_API_KEY")
+}
+
+// secretKey is the key that encrypts connections when the command works
+// in process: --secret-key-file, else STEPWISE_SECRET_KEY; nil for a
+// command without --secret-key-file.
+func (t *target) secretKey() ([]byte, error) {
+	if t.keyFile == nil {
+		return nil, nil
+	}
+	return loadSecretKey(*t.keyFile)
 }
 
 // json reports whether the output is JSON.

@@ -110,3 +110,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestConnection(t *testing.T) {
+	t.Parallel()
+	s := arn.Space{Region: "eu-west-1", Account: "123456789012"}
+	full := s.Connection("stripe", "81210c42")
+	require.Equal(t, "arn:aws:events:eu-west-1:123456789012:connection/stripe/81210c42", full)
+	ref, err := arn.ParseConnection(full)
+	require.NoError(t, err)
+	require.Equal(t, arn.ConnectionRef{Name: "stripe", ID: "81210c42"}, ref)
+	require.Equal(t, "81210c42", arn.ConnectionID(full))
+	ref, err = arn.ParseConnection("stripe")
+	require.NoError(t, err)
+	require.Equal(t, arn.ConnectionRef{Name: "stripe"}, ref)
+	for _, bad := range []string{"arn:aws:states:us-east-1:1:connection/x/y", "arn:aws:events:us-east-1:1:rule/x", "arn:aws:events:us-east-1:1:connection//y", "arn:aws:events:us-east-1:1:connection/x/y/z"} {
+		_, err := arn.ParseConnection(bad)
+		require.Error(t, err, bad)
+	}
+}

@@ -4,6 +4,7 @@
 package testengine
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -37,13 +38,18 @@ func Start(t testing.TB, pool *pgxpool.Pool, cfg *engine.Config) *engine.Engine 
 	return e
 }
 
+// SecretKey returns the fixed key that engines of New encrypt
+// connections with.
+func SecretKey() []byte { return bytes.Repeat([]byte{7}, 32) }
+
 // New starts an engine that drives executions, on a fresh database, with
-// the functions of reg (nil means none) and the observer obs (nil means
-// none).
+// the functions of reg (nil means none), the observer obs (nil means
+// none) and SecretKey.
 func New(t testing.TB, reg *activities.Registry, obs engine.Observer) *engine.Engine {
 	t.Helper()
 	if reg == nil {
 		reg = activities.NewRegistry()
 	}
-	return Start(t, testkit.NewPool(t), &engine.Config{Functions: reg, Drive: true, FetchPollInterval: FetchPollInterval, Observer: obs})
+	return Start(t, testkit.NewPool(t), &engine.Config{Functions: reg, Drive: true, FetchPollInterval: FetchPollInterval, Observer: obs,
+		SecretKey: SecretKey()})
 }

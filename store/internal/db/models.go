@@ -27,6 +27,17 @@ type StepwiseActivityTask struct {
 	Worker      *string
 }
 
+type StepwiseConnection struct {
+	Name              string
+	ARN               string
+	Description       string
+	AuthorizationType string
+	AuthParameters    []byte
+	Sealed            []byte
+	KeyID             string
+	CreatedAt         time.Time
+}
+
 type StepwiseEvent struct {
 	ExecutionID int64
 	ID          int64

@@ -54,6 +54,12 @@ var Table = []Entry{
 	{engine.ErrInvalidToken, http.StatusBadRequest, "InvalidToken", "InvalidToken", http.StatusBadRequest},
 	{engine.ErrTaskTimedOut, http.StatusGone, "TaskTimedOut", "TaskTimedOut", http.StatusBadRequest},
 	{engine.ErrInvalidOutput, http.StatusBadRequest, "InvalidOutput", "InvalidOutput", http.StatusBadRequest},
+	// Connections are EventBridge's; the AWS types are EventBridge's.
+	{engine.ErrConnectionDoesNotExist, http.StatusNotFound, "ConnectionDoesNotExist", "ResourceNotFoundException", http.StatusBadRequest},
+	{engine.ErrConnectionExists, http.StatusConflict, "ConnectionAlreadyExists", "ResourceAlreadyExistsException", http.StatusBadRequest},
+	{engine.ErrInvalidConnection, http.StatusBadRequest, "InvalidConnection", "ValidationException", http.StatusBadRequest},
+	// A server without a key cannot store secrets: the request was fine.
+	{engine.ErrNoSecretKey, http.StatusServiceUnavailable, "SecretKeyNotConfigured", "ValidationException", http.StatusBadRequest},
 }
 
 // Lookup returns the entry of the engine error err wraps.

@@ -16,10 +16,11 @@ import (
 
 // Kinds of listing.
 const (
-	Machines   = "sm"
-	Executions = "ex"
-	History    = "ev"
-	Activities = "ac"
+	Machines    = "sm"
+	Executions  = "ex"
+	History     = "ev"
+	Activities  = "ac"
+	Connections = "cn"
 )
 
 // Token is a position in a listing.
