@@ -31,10 +31,13 @@
 //	arn:PARTITION:states:::SERVICE:ACTION[SUFFIX]                    KindService
 //	arn:PARTITION:states:::aws-sdk:SERVICE:ACTION[.waitForTaskToken] KindService
 //	arn:PARTITION:states:::http:invoke                               KindHTTP
+//	arn:PARTITION:states:::states:startExecution[SUFFIX]             KindNested
 //
 // SUFFIX is .sync, .sync:2 or .waitForTaskToken; AWS SDK integrations
-// take no .sync. arn:PARTITION:states:::states:startExecution (nested
-// executions) is refused: Stepwise does not run them yet.
+// take no .sync. Nested executions, arn:PARTITION:states:::states:startExecution[SUFFIX]
+// and arn:PARTITION:states:::aws-sdk:sfn:startExecution[.waitForTaskToken],
+// resolve to KindNested: the engine starts the child execution itself and
+// no function can be registered for them.
 //
 // CheckResource judges the string alone, as CreateStateMachine does: it
 // accepts every form above whatever the task's parameters, and the nested

@@ -31,6 +31,11 @@ const (
 	// arn:aws:states:::aws-sdk:SERVICE:ACTION[.waitForTaskToken], served
 	// by a function registered with RegisterIntegration.
 	KindService
+	// KindNested starts a nested execution:
+	// arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]
+	// or arn:aws:states:::aws-sdk:sfn:startExecution[.waitForTaskToken].
+	// The engine runs it; no function is registered for it.
+	KindNested
 	// KindHTTP is the HTTP Task, arn:aws:states:::http:invoke, served by
 	// the function registered under the name "http:invoke".
 	KindHTTP
@@ -52,6 +57,8 @@ func (k Kind) String() string {
 		return "service"
 	case KindHTTP:
 		return "http"
+	case KindNested:
+		return "nested"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -105,9 +112,6 @@ func Resolve(resource string, input any) (Binding, any, error) {
 // with or without .sync, .sync:2 or .waitForTaskToken. An error is an
 // *asl.Error whose cause says what is wrong with the string.
 func CheckResource(resource string) error {
-	if nestedExecution(resource) {
-		return nil
-	}
 	_, err := parseResource(resource)
 	return err
 }

@@ -36,6 +36,14 @@ func TestResolve(t *testing.T) {
 			Binding{Kind: KindLambda, Function: "f"}, "x"},
 		{"lambda govcloud", "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f", int64(1),
 			Binding{Kind: KindLambda, Function: "f"}, int64(1)},
+		{"nested", "arn:aws:states:::states:startExecution", order,
+			Binding{Kind: KindNested, Function: NestedStart}, order},
+		{"nested sync:2", "arn:aws:states:::states:startExecution.sync:2", order,
+			Binding{Kind: KindNested, Function: NestedStart, Suffix: Sync2Suffix}, order},
+		{"nested token", "arn:aws:states:::states:startExecution.waitForTaskToken", order,
+			Binding{Kind: KindNested, Function: NestedStart, Suffix: asl.WaitForTaskTokenSuffix, WaitForToken: true}, order},
+		{"nested sdk", "arn:aws:states:::aws-sdk:sfn:startExecution", order,
+			Binding{Kind: KindNested, Function: NestedStart}, order},
 		{"invoke name", invokeARN, map[string]any{"FunctionName": "f", "Payload": order},
 			Binding{Kind: KindLambdaInvoke, Function: "f"}, order},
 		{"invoke name and qualifier", invokeARN, map[string]any{"FunctionName": "f:prod", "Payload": "p"},
@@ -140,8 +148,8 @@ func TestResolveErrors(t *testing.T) {
 		{"sdk sync:2", "arn:aws:states:::aws-sdk:s3:getObject.sync:2", nil, "AWS SDK integrations do not support .sync:2"},
 		{"sdk without action", "arn:aws:states:::aws-sdk:s3", nil, `"aws-sdk:s3" is not SERVICE:ACTION`},
 		{"sdk bad action", "arn:aws:states:::aws-sdk:s3:get:Object", nil, `action "get:Object"`},
-		{"nested execution", "arn:aws:states:::states:startExecution", nil, "nested executions (states:startExecution) are not supported yet"},
-		{"nested execution sync", "arn:aws:states:::states:startExecution.sync:2", nil, "nested executions (states:startExecution) are not supported yet"},
+		{"states other action", "arn:aws:states:::states:describeExecution", nil, "states:describeExecution is not an integration"},
+		{"nested sdk sync", "arn:aws:states:::aws-sdk:sfn:startExecution.sync", nil, "AWS SDK integrations do not support .sync"},
 		{"http other action", "arn:aws:states:::http:get", nil, "the HTTP Task is http:invoke"},
 		{"http wait for token", "arn:aws:states:::http:invoke.waitForTaskToken", nil, "request-response only"},
 		{"activity as integration", "arn:aws:states:::activity", nil, `activity name ""`},
@@ -196,6 +204,7 @@ func TestKindString(t *testing.T) {
 		{KindNative, "native"},
 		{KindService, "service"},
 		{KindHTTP, "http"},
+		{KindNested, "nested"},
 		{Kind(0), "Kind(0)"},
 	}
 	for _, tt := range tests {
@@ -204,8 +213,8 @@ func TestKindString(t *testing.T) {
 }
 
 // TestCheckResource judges resources without parameters: lambda:invoke
-// passes whatever its FunctionName, nested executions pass though Resolve
-// refuses them, and every form Resolve refuses as written is refused.
+// passes whatever its FunctionName, and every form Resolve refuses as
+// written is refused.
 func TestCheckResource(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -238,7 +247,7 @@ func TestCheckResource(t *testing.T) {
 		{invokeARN + ".sync", "lambda:invoke.sync is not supported"},
 		{"arn:aws:states:::aws-sdk:s3:getObject.sync", "AWS SDK integrations do not support .sync"},
 		{"arn:aws:states:::http:invoke.sync", "request-response only"},
-		{"arn:aws:states:::states:describeExecution", "nested executions (states:startExecution)"},
+		{"arn:aws:states:::states:describeExecution", "is not an integration"},
 		{"arn:aws:states:::states:startExecution.async", `action "startExecution.async"`},
 		{"arn:aws:states:us-east-1:123456789012:states:startExecution", "no region or account"},
 		{"arn:aws:states:::activity:a.waitForTaskToken", "takes no .waitForTaskToken suffix"},

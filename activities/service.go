@@ -25,6 +25,10 @@ const (
 // Task, arn:aws:states:::http:invoke.
 const HTTPInvoke = "http:invoke"
 
+// NestedStart is the Function of a KindNested binding: the engine starts
+// the nested execution itself, no registered function serves it.
+const NestedStart = "states:startExecution"
+
 // SDKPrefix starts the name of an AWS SDK integration:
 // aws-sdk:SERVICE:ACTION.
 const SDKPrefix = "aws-sdk:"
@@ -42,6 +46,12 @@ type integration struct {
 	service string
 	action  string
 	suffix  string
+}
+
+// nested reports whether the integration starts a nested execution:
+// states:startExecution (any pattern) or aws-sdk:sfn:startExecution.
+func (i integration) nested() bool {
+	return (i.service == "states" || i.service == SDKPrefix+"sfn") && i.action == "startExecution"
 }
 
 // name is the registry name of the integration without its suffix.
@@ -90,6 +100,9 @@ func serviceBinding(resource, s string) (Binding, error) {
 	if problem != "" {
 		return Binding{}, resourceError(resource, "%s", problem)
 	}
+	if i.nested() && (i.service == "states" || !strings.HasPrefix(i.suffix, SyncSuffix)) {
+		return Binding{Kind: KindNested, Function: NestedStart, Suffix: i.suffix, WaitForToken: i.suffix == asl.WaitForTaskTokenSuffix}, nil
+	}
 	if problem := builtinProblem(i); problem != "" {
 		return Binding{}, resourceError(resource, "%s", problem)
 	}
@@ -99,29 +112,22 @@ func serviceBinding(resource, s string) (Binding, error) {
 	return Binding{Kind: KindService, Function: i.name(), Suffix: i.suffix, WaitForToken: i.suffix == asl.WaitForTaskTokenSuffix}, nil
 }
 
-// nestedExecution reports whether resource is a nested execution,
-// arn:PARTITION:states:::states:startExecution with or without a suffix.
-func nestedExecution(resource string) bool {
-	a, err := arn.Parse(resource)
-	if err != nil || a.Service != "states" || a.Region != "" || a.Account != "" {
-		return false
-	}
-	i, problem := parseIntegration(a.Resource, false)
-	return problem == "" && i.service == "states" && i.action == "startExecution"
-}
-
 // builtinProblem says why an integration cannot be a bound service: the
 // services Stepwise runs itself and the patterns AWS refuses.
 func builtinProblem(i integration) string {
 	switch {
+	case i.nested() && i.service == "states":
+		return fmt.Sprintf("%s starts a nested execution, which Stepwise runs itself", i.name())
 	case i.service == "states":
-		return "nested executions (states:startExecution) are not supported yet"
+		return fmt.Sprintf("states:%s is not an integration: the one of Step Functions itself is states:startExecution", i.action)
 	case i.service == "http" && (i.action != "invoke" || i.suffix != ""):
 		return fmt.Sprintf("the HTTP Task is http:invoke, request-response only, not http:%s%s", i.action, i.suffix)
 	case i.service == "lambda" || i.service == "activity":
 		return fmt.Sprintf("%s is not a service integration Stepwise binds to functions: use lambda:invoke or an activity ARN", i.name())
 	case strings.HasPrefix(i.service, SDKPrefix) && strings.HasPrefix(i.suffix, SyncSuffix):
 		return fmt.Sprintf("AWS SDK integrations do not support %s: use request-response (no suffix) or %s", i.suffix, asl.WaitForTaskTokenSuffix)
+	case i.nested():
+		return fmt.Sprintf("%s starts a nested execution, which Stepwise runs itself", i.name())
 	}
 	return ""
 }

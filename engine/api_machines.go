@@ -211,7 +211,7 @@ func (e *Engine) CheckStateMachine(ctx context.Context, nameOrARN string) ([]Res
 		seen[key] = true
 		checks = append(checks, c)
 		bindings = append(bindings, b)
-		if c.Status == "" && b.Kind != activities.KindActivity {
+		if c.Status == "" && b.Kind != activities.KindActivity && b.Kind != activities.KindNested {
 			names = append(names, c.Names...)
 		}
 	})
@@ -227,6 +227,8 @@ func (e *Engine) CheckStateMachine(ctx context.Context, nameOrARN string) ([]Res
 		c := &checks[i]
 		switch {
 		case c.Status != "":
+		case bindings[i].Kind == activities.KindNested:
+			c.Status, c.Problem = ResourceServed, "built in: Stepwise starts the nested execution itself"
 		case bindings[i].Kind == activities.KindActivity:
 			if err := e.checkActivity(ctx, c, c.Names[0], ""); err != nil {
 				return nil, err

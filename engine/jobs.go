@@ -21,6 +21,13 @@ const (
 	reasonTaskTimeout = "taskTimeout" // a task's TimeoutSeconds passed
 	reasonHeartbeat   = "heartbeat"   // check a task's heartbeat
 	reasonExecTimeout = "execTimeout" // the execution's TimeoutSeconds passed
+	// reasonBegin begins a nested execution a parent's Task created.
+	reasonBegin = "begin"
+	// reasonNested completes a .sync Task with its ended child, Child.
+	reasonNested = "nested"
+	// reasonParentStopped stops a .sync child whose parent's task ended
+	// otherwise; Child holds the parent execution's id.
+	reasonParentStopped = "parentStopped"
 )
 
 // driveArgs moves run RunID on, if it is still at Seq.
@@ -31,6 +38,9 @@ type driveArgs struct {
 	Reason      string `json:"reason"`
 	// Seconds is the heartbeat interval of a heartbeat check.
 	Seconds int64 `json:"seconds,omitempty"`
+	// Child is the ended child of a nested Task (reasonNested), or the
+	// parent of a child to stop (reasonParentStopped).
+	Child int64 `json:"child,omitempty"`
 }
 
 // Kind names the job kind in River.
@@ -126,8 +136,11 @@ func (l *lockedRand) derive() *mrand.Rand {
 func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
 	a := job.Args
 	return e.completions.submit(ctx, &work{execution: a.ExecutionID, run: a.RunID, job: job.ID, apply: func(t *change) error {
-		if a.Reason == reasonExecTimeout {
+		switch a.Reason {
+		case reasonExecTimeout:
 			return t.executionTimedOut(a.Seq)
+		case reasonParentStopped:
+			return t.parentStopped(a.Child)
 		}
 		if t.exec.Status != store.StatusRunning {
 			return errStale
@@ -149,6 +162,8 @@ func (t *change) resume(l *live, a driveArgs) error {
 	switch a.Reason {
 	case reasonStart:
 		return t.startChild(l)
+	case reasonBegin:
+		return t.beginNested(l)
 	}
 	if l.run.Status != store.RunRunning {
 		return errStale
@@ -163,6 +178,8 @@ func (t *change) resume(l *live, a driveArgs) error {
 		return t.taskTimedOut(l)
 	case reasonHeartbeat:
 		return t.checkHeartbeat(l, a.Seconds)
+	case reasonNested:
+		return t.nestedEnded(l, a.Child)
 	}
 	return errStale
 }

@@ -124,18 +124,6 @@ func TestServiceIntegrations(t *testing.T) {
 		require.Equal(t, `no worker has registered a function for resource arn:aws:states:::dynamodb:deleteItem: `+
 			`bind one with activities.RegisterIntegration(reg, "dynamodb:deleteItem", fn), or serve it with activity workers (--bind-activity dynamodb:deleteItem=ACTIVITY)`, *exec.Cause)
 	})
-
-	t.Run("refused", func(t *testing.T) {
-		t.Parallel()
-		h := h.with(t)
-		// CreateStateMachine accepts nested executions; running them is not
-		// supported yet.
-		const resource = "arn:aws:states:::states:startExecution.sync:2"
-		h.machine("nested", single(`{"Type":"Task","Resource":"`+resource+`","End":true}`))
-		exec := h.run("nested", "nested", `{}`)
-		requireFailed(t, exec, "States.Runtime")
-		require.Contains(t, *exec.Cause, resource)
-	})
 }
 
 // requireTaskDetails checks that the execution's TaskScheduled event

@@ -121,13 +121,19 @@ func (e *Engine) begin(ctx context.Context, pg *pipeline, exec *store.Execution,
 	t.input = input
 	run := &store.Run{ID: runID, ExecutionID: exec.ID, MachinePath: "[]", Status: store.RunRunning, State: m.StartAt}
 	pg.create(exec, run)
-	t.emitRaw(history.ExecutionStarted, "", `{"input":`+exec.Input+`,"stateMachineArn":`+quote(e.arns.StateMachine(t.machineName()))+`}`)
-	if m.TimeoutSeconds > 0 {
-		t.scheduleDrive(driveArgs{Seq: int64(exec.RedriveCount), Reason: reasonExecTimeout}, exec.StartedAt.Add(secondsOf(m.TimeoutSeconds)))
-	}
 	l := &live{run: run, m: m, varsRead: true} // a new run has no variables yet
-	t.enterState(l, m.StartAt, input)
-	return t, t.advance(l, t.enter(l))
+	return t, t.started(l, input)
+}
+
+// started records ExecutionStarted and runs the execution's top-level run
+// l from StartAt up to its first effect.
+func (t *change) started(l *live, input any) error {
+	t.emitRaw(history.ExecutionStarted, "", `{"input":`+t.exec.Input+`,"stateMachineArn":`+quote(t.e.arns.StateMachine(t.machineName()))+`}`)
+	if l.m.TimeoutSeconds > 0 {
+		t.scheduleDrive(driveArgs{Seq: int64(t.exec.RedriveCount), Reason: reasonExecTimeout}, t.now.Add(secondsOf(l.m.TimeoutSeconds)))
+	}
+	t.enterState(l, l.m.StartAt, input)
+	return t.advance(l, t.enter(l))
 }
 
 func quote(s string) string {

@@ -117,6 +117,7 @@ func (t *change) endExecution(l *live, failure *asl.Error) {
 	now := t.now
 	t.exec.StoppedAt = &now
 	t.ended = true
+	t.notifyParent()
 	if failure == nil {
 		t.exec.Status = store.StatusSucceeded
 		t.exec.Output = l.run.Output

@@ -48,6 +48,7 @@ func (t *change) stopExecution(status, event string, failure *asl.Error) error {
 	}
 	now := t.now
 	t.exec.Status, t.exec.StoppedAt, t.ended = status, &now, true
+	t.notifyParent()
 	t.exec.Error, t.exec.Cause = &failure.Name, &failure.Cause
 	t.emit(event, "", map[string]any{"error": failure.Name, "cause": failure.Cause})
 	return nil
@@ -83,6 +84,9 @@ func (t *change) cancelTasksOf(runs []int64) error {
 		return nil
 	}
 	if err := store.DeleteRunLeases(t.ctx, t.pg, runs); err != nil {
+		return err
+	}
+	if err := t.stopNestedOf(runs); err != nil {
 		return err
 	}
 	t.cancelRuns = append(t.cancelRuns, runs...)

@@ -26,6 +26,9 @@ func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 	if err != nil {
 		return t.taskFailedNow(l, call, asl.AsError(err)), nil
 	}
+	if binding.Kind == activities.KindNested {
+		return t.startNested(l, call, binding)
+	}
 	function, activity, err := t.serving(binding)
 	if err != nil {
 		return nil, err
