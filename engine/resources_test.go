@@ -70,6 +70,10 @@ func TestResourceForms(t *testing.T) {
 		return echo(ctx, in)
 	})
 	activities.RegisterIntegration(reg, "sqs:sendMessage", asker)
+	activities.Register(reg, "relay", func(_ context.Context, in struct{ Token string }) (map[string]any, error) {
+		asks <- ask{token: in.Token, resource: nestedToken} // the parent's token, sent on by its child
+		return map[string]any{}, nil
+	})
 	activities.RegisterIntegration(reg, "aws-sdk:s3:getObject", echo)
 	activities.RegisterIntegration(reg, "aws-sdk:sqs:sendMessage", asker)
 	activities.RegisterIntegration(reg, "aws-sdk:dynamodb:*", echo)
@@ -81,6 +85,9 @@ func TestResourceForms(t *testing.T) {
 	_, err := h.e.CreateActivity(ctx, "approve")
 	require.NoError(t, err)
 	go workActivity(ctx, h.e, "approve")
+	h.machine("nested-child", `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"got.$":"$"},"End":true}}}`)
+	h.machine("relay-child", `{"StartAt":"R","States":{"R":{"Type":"Task","Resource":"stepwise:function:relay","End":true}}}`)
+	const executions = "arn:aws:states:us-east-1:000000000000:execution:"
 
 	const lambda = "arn:aws:lambda:us-east-1:123456789012:function:echo"
 	in := `"in":{"a":1}`
@@ -132,9 +139,23 @@ func TestResourceForms(t *testing.T) {
 			fields: `"Parameters":{"ApiEndpoint":"` + srv.URL + `/orders","Method":"GET"},"ResultSelector":{"status.$":"$.StatusCode","body.$":"$.ResponseBody"},`,
 			output: `{"status":200,"body":{"path":"/orders"}}`, resourceType: "http", historyName: "invoke"},
 
-		// Nested executions (states:startExecution, .sync, .sync:2,
-		// .waitForTaskToken and aws-sdk:sfn:startExecution): rows go here
-		// once they run.
+		{name: "nested request-response", resource: "arn:aws:states:::states:startExecution",
+			fields: `"Parameters":{"StateMachineArn":"nested-child","Name":"rr","Input.$":"$"},"ResultSelector":{"arn.$":"$.ExecutionArn"},`,
+			output: `{"arn":"` + executions + `nested-child:rr"}`, resourceType: "states", historyName: "startExecution"},
+		{name: "nested sync", resource: "arn:aws:states:::states:startExecution.sync",
+			fields:       `"Parameters":{"StateMachineArn":"nested-child","Input.$":"$"},"ResultSelector":{"status.$":"$.Status","out.$":"States.StringToJson($.Output)"},`,
+			output:       `{"status":"SUCCEEDED","out":{"got":{"a":1}}}`,
+			resourceType: "states", historyName: "startExecution.sync"},
+		{name: "nested sync:2", resource: "arn:aws:states:::states:startExecution.sync:2",
+			fields:       `"Parameters":{"StateMachineArn":"nested-child","Input.$":"$"},"ResultSelector":{"status.$":"$.Status","out.$":"$.Output"},`,
+			output:       `{"status":"SUCCEEDED","out":{"got":{"a":1}}}`,
+			resourceType: "states", historyName: "startExecution.sync:2"},
+		{name: "nested waitForTaskToken", resource: nestedToken,
+			fields: `"Parameters":{"StateMachineArn":"relay-child","Input":{"Token.$":"$$.Task.Token"}},`,
+			output: answer(nestedToken), resourceType: "states", historyName: "startExecution.waitForTaskToken"},
+		{name: "nested aws-sdk", resource: "arn:aws:states:::aws-sdk:sfn:startExecution",
+			fields: `"Parameters":{"StateMachineArn":"nested-child","Name":"sdk"},"ResultSelector":{"arn.$":"$.ExecutionArn"},`,
+			output: `{"arn":"` + executions + `nested-child:sdk"}`, resourceType: "aws-sdk:sfn", historyName: "startExecution"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -167,6 +188,9 @@ func TestResourceForms(t *testing.T) {
 		})
 	}
 }
+
+// nestedToken is the resource of a nested execution that calls back.
+const nestedToken = "arn:aws:states:::states:startExecution.waitForTaskToken"
 
 // answer is the result answerAsks sends for a task of resource.
 func answer(resource string) string {
