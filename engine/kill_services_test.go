@@ -43,8 +43,9 @@ CREATE TABLE kill_asks (
 
 // killServicesMachine runs one Task of each integration pattern: a
 // request-response sns:publish, a glue:startJobRun.sync that takes a
-// while and heartbeats, an sqs:sendMessage.waitForTaskToken and an HTTP
-// Task, each adding its result to the input.
+// while and heartbeats, an sqs:sendMessage.waitForTaskToken, an HTTP
+// Task and a nested execution (.sync:2), each adding its result to the
+// input.
 const killServicesMachine = `{"StartAt":"Publish","States":{
   "Publish":{"Type":"Task","Resource":"arn:aws:states:::sns:publish","Parameters":{"order.$":"$.order"},
     "ResultSelector":{"id.$":"$.MessageId"},"ResultPath":"$.published","Next":"Job"},
@@ -54,7 +55,16 @@ const killServicesMachine = `{"StartAt":"Publish","States":{
     "Parameters":{"QueueUrl":"q","MessageBody":{"token.$":"$$.Task.Token"}},"ResultPath":"$.answer","Next":"Call"},
   "Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke",
     "Parameters":{"ApiEndpoint.$":"$.url","Method":"GET","QueryParameters":{"order.$":"$.order"}},
-    "ResultSelector":{"body.$":"$.ResponseBody"},"ResultPath":"$.http","End":true}}}`
+    "ResultSelector":{"body.$":"$.ResponseBody"},"ResultPath":"$.http","Next":"Nested"},
+  "Nested":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
+    "Parameters":{"StateMachineArn":"services-child","Name.$":"States.Format('{}-child', $$.Execution.Name)","Input":{"order.$":"$.order"}},
+    "ResultSelector":{"out.$":"$.Output"},"ResultPath":"$.nested","End":true}}}`
+
+// killServicesChild is the machine the Nested state starts: a .sync job
+// of its own, so that kills land in children too.
+const killServicesChild = `{"StartAt":"Job","States":{
+  "Job":{"Type":"Task","Resource":"arn:aws:states:::glue:startJobRun.sync","Parameters":{"JobName":"child"},
+    "ResultSelector":{"state.$":"$.JobRunState"},"ResultPath":"$.job","End":true}}}`
 
 // registerKillServices registers the functions of killServicesMachine;
 // they keep nothing in the process, so a killed one loses nothing.
@@ -102,7 +112,9 @@ func TestKillServices(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	url, pool, api := newKillDatabase(t, killServicesSchema, registerKillServices)
-	_, _, err := api.CreateStateMachine(ctx, "services", engine.MachineSpec{Definition: killServicesMachine})
+	_, _, err := api.CreateStateMachine(ctx, "services-child", engine.MachineSpec{Definition: killServicesChild})
+	require.NoError(t, err)
+	_, _, err = api.CreateStateMachine(ctx, "services", engine.MachineSpec{Definition: killServicesMachine})
 	require.NoError(t, err)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -156,13 +168,17 @@ func TestKillServices(t *testing.T) {
 		require.NoError(t, err)
 		order := fmt.Sprintf("o-%d", i)
 		requireSucceeded(t, exec, fmt.Sprintf(`{"order":%q,"url":%q,"published":{"id":"m-%s"},"job":{"state":"SUCCEEDED"},
-			"answer":{"answeredFor":%q},"http":{"body":{"order":%q}}}`, order, srv.URL, order, arn, order))
+			"answer":{"answeredFor":%q},"http":{"body":{"order":%q}},"nested":{"out":{"order":%q,"job":{"state":"SUCCEEDED"}}}}`,
+			order, srv.URL, order, arn, order, order))
 		requireOneResultPerTask(t, api, exec.ID)
 	}
 	var executions, keys, calls int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(DISTINCT execution_arn), count(*), sum(calls) FROM kill_effects`).Scan(&executions, &keys, &calls))
 	require.Equal(t, len(arns), executions, "every execution published")
 	require.Equal(t, len(arns), keys, "one idempotency key per execution: redeliveries keep the key")
+	var children int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM stepwise_executions WHERE parent_id IS NOT NULL`).Scan(&children))
+	require.Equal(t, len(arns), children, "one nested execution per execution")
 	t.Logf("%d executions, 3 kills; sns:publish called %d times for %d effects", len(arns), calls, keys)
 }
 
@@ -223,7 +239,7 @@ func requireOneResultPerTask(t *testing.T, api *engine.Engine, id int64) {
 			entries[len(entries)-1][e.Type]++
 		}
 	}
-	require.Len(t, entries, 4, "four Task states entered once each")
+	require.Len(t, entries, 5, "five Task states entered once each")
 	for _, counts := range entries {
 		require.Equal(t, 1, counts[history.TaskScheduled], "%v", counts)
 		require.Equal(t, 1, counts[history.TaskSucceeded], "%v", counts)

@@ -37,8 +37,8 @@ func newNestedHarness(t *testing.T) *harness {
 	return h
 }
 
-// outputOf decodes an execution's output.
-func outputOf(t *testing.T, exec *store.Execution) map[string]any {
+// outputObject decodes an execution's output.
+func outputObject(t *testing.T, exec *store.Execution) map[string]any {
 	t.Helper()
 	var out map[string]any
 	require.NoError(t, json.Unmarshal([]byte(*exec.Output), &out))
@@ -59,7 +59,7 @@ func TestNestedExecutions(t *testing.T) {
 		h.machine("p-sync2", nestedTask("arn:aws:states:::states:startExecution.sync:2", params, ""))
 		exec := h.run("p-sync2", "", `{"n":7}`)
 		requireSucceeded(t, exec, "")
-		out := outputOf(t, exec)
+		out := outputObject(t, exec)
 		require.Equal(t, "SUCCEEDED", out["Status"])
 		require.Equal(t, map[string]any{"got": map[string]any{"n": float64(7), "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID": exec.ARN}}, out["Output"])
 		require.True(t, strings.HasSuffix(out["StateMachineArn"].(string), ":stateMachine:child-echo"))
@@ -78,7 +78,7 @@ func TestNestedExecutions(t *testing.T) {
 		h.machine("p-sync", nestedTask("arn:aws:states:::states:startExecution.sync", params, ""))
 		exec := h.run("p-sync", "", `{"n":8}`)
 		requireSucceeded(t, exec, "")
-		out := outputOf(t, exec)
+		out := outputObject(t, exec)
 		require.IsType(t, "", out["Output"], ".sync reports Output as JSON text")
 		require.IsType(t, "", out["Input"])
 		require.JSONEq(t, `{"got":{"n":8,"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID":"`+exec.ARN+`"}}`, out["Output"].(string))
@@ -90,7 +90,7 @@ func TestNestedExecutions(t *testing.T) {
 		h.machine("p-rr", nestedTask("arn:aws:states:::states:startExecution", `{"StateMachineArn":"child-echo","Name.$":"$.name"}`, ""))
 		exec := h.run("p-rr", "", `{"name":"rr-child"}`)
 		requireSucceeded(t, exec, "")
-		out := outputOf(t, exec)
+		out := outputObject(t, exec)
 		require.Len(t, out, 2)
 		require.True(t, strings.HasSuffix(out["ExecutionArn"].(string), ":execution:child-echo:rr-child"))
 		child := h.wait(out["ExecutionArn"].(string))
@@ -105,7 +105,7 @@ func TestNestedExecutions(t *testing.T) {
 		h.machine("p-sdk", nestedTask("arn:aws:states:::aws-sdk:sfn:startExecution", `{"StateMachineArn":"child-echo","Input":"{\"s\":1}"}`, ""))
 		exec := h.run("p-sdk", "", `{}`)
 		requireSucceeded(t, exec, "")
-		child := h.wait(outputOf(t, exec)["ExecutionArn"].(string))
+		child := h.wait(outputObject(t, exec)["ExecutionArn"].(string))
 		requireSucceeded(t, child, `{"got":{"s":1}}`)
 	})
 
