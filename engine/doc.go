@@ -28,6 +28,8 @@
 // (children.go); activity tasks, and service integrations bound to an
 // activity (bindings.go), wait for a poll (activity.go); callbacks
 // (.waitForTaskToken) and activity workers answer in callback.go;
+// Tasks that start nested executions (states:startExecution) create the
+// child in the parent's transaction and wait for it in nested.go;
 // StopExecution, execution timeouts and aborted children end in stop.go;
 // redrive.go restarts a stopped execution. Underneath, pipeline.go sends a
 // transaction's writes in few round trips, batcher.go shares transactions
