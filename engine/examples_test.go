@@ -83,6 +83,28 @@ func TestApprovalCallbacks(t *testing.T) {
 	require.True(t, errors.Is(h.e.SendTaskSuccess(ctx, tok, `{}`), engine.ErrTaskTimedOut))
 }
 
+// TestOrderBatch runs order-notify as a nested execution per order; the
+// duplicate order's child fails and the batch reports its error.
+func TestOrderBatch(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.machine("order-notify", testkit.Example(t, "order-notify"))
+	h.machine("order-batch", testkit.Example(t, "order-batch"))
+	input, err := examples.Input("order-batch")
+	require.NoError(t, err)
+	exec := h.run("order-batch", "batch", input)
+	requireSucceeded(t, exec, `[{"orderId":"order-5001","status":"PLACED"},{"orderId":"order-5002","status":"PLACED"},
+		{"orderId":"order-5001","status":"REFUSED","reason":"DuplicateOrder"}]`)
+	require.Len(t, h.orders.Published(), 2, "one notice per placed order")
+	children, _, err := h.e.ListExecutions(context.Background(), engine.ExecutionQuery{StateMachine: "order-notify"})
+	require.NoError(t, err)
+	require.Len(t, children, 3)
+	for _, c := range children {
+		require.Equal(t, exec.ID, *c.ParentID)
+		require.Contains(t, c.Input, exec.ARN, "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID")
+	}
+}
+
 func TestOrderNotify(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)

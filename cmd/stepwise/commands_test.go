@@ -193,6 +193,7 @@ func TestDev(t *testing.T) {
 		"order-processing: SUCCEEDED",
 		"approval: SUCCEEDED",
 		"order-notify: SUCCEEDED",
+		"order-batch: SUCCEEDED",
 		"shipping-quote: RUNNING, waiting in Wait state WaitForRateWindow",
 		`"status":"FULFILLED"`,
 	} {

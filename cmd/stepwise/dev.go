@@ -98,6 +98,7 @@ func devExamples() []*devExample {
 		{name: "order-processing", want: store.StatusSucceeded},
 		{name: "approval", want: store.StatusSucceeded},
 		{name: "order-notify", want: store.StatusSucceeded},
+		{name: "order-batch", want: store.StatusSucceeded},
 		{name: "shipping-quote", want: store.StatusRunning, parkedIn: "WaitForRateWindow"},
 	}
 }
