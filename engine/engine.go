@@ -42,6 +42,12 @@ type Config struct {
 	// reports the bindings of the engine it runs in, so give every process
 	// the same bindings. nil binds none; New rejects an invalid binding.
 	ActivityBindings map[string]string
+	// UnboundGrace is how long a task whose resource no worker has ever
+	// registered (and no activity binding serves) waits for one to
+	// register, checking every second, before it fails with
+	// States.Runtime: time to start a worker after a deploy. 0, the
+	// default, fails it at once.
+	UnboundGrace time.Duration
 	// Drive makes this process work the jobs that drive executions (serve,
 	// dev); a worker-only process leaves it false. Default false.
 	Drive bool

@@ -17,6 +17,7 @@ import (
 const (
 	reasonStart       = "start"       // a child run begins
 	reasonRetry       = "retry"       // a retried state is entered again
+	reasonUnbound     = "unbound"     // a task looks again for a worker
 	reasonTimer       = "timer"       // a Wait state's time has come
 	reasonTaskTimeout = "taskTimeout" // a task's TimeoutSeconds passed
 	reasonHeartbeat   = "heartbeat"   // check a task's heartbeat
@@ -169,7 +170,7 @@ func (t *change) resume(l *live, a driveArgs) error {
 		return errStale
 	}
 	switch a.Reason {
-	case reasonRetry:
+	case reasonRetry, reasonUnbound:
 		t.touch(l)
 		return t.advance(l, t.enter(l))
 	case reasonTimer:

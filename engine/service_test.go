@@ -3,15 +3,18 @@ package engine_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/activities"
+	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -141,4 +144,32 @@ func requireTaskDetails(t *testing.T, h *harness, exec *store.Execution, resourc
 		}
 	}
 	t.Fatal("no TaskScheduled event")
+}
+
+// TestUnboundGrace: with Config.UnboundGrace a task whose resource no
+// worker registered waits for one to start, and fails with States.Runtime
+// once the grace has passed without one.
+func TestUnboundGrace(t *testing.T) {
+	t.Parallel()
+	pool := testkit.NewPool(t)
+	e := testengine.Start(t, pool, &engine.Config{Drive: true, FetchPollInterval: testengine.FetchPollInterval, UnboundGrace: 2 * time.Second})
+	h := &harness{t: t, e: e}
+	h.machine("late", single(`{"Type":"Task","Resource":"arn:aws:states:::sns:publish","Parameters":{"Message":"hi"},"End":true}`))
+
+	failed := h.run("late", "nobody", `{}`)
+	requireFailed(t, failed, asl.ErrorRuntime)
+	require.GreaterOrEqual(t, failed.StoppedAt.Sub(failed.StartedAt), 2*time.Second, "it waited for the grace")
+
+	exec, _, err := e.StartExecution(context.Background(), engine.StartInput{StateMachine: "late", Name: "served"})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { // the task waits: entered, not scheduled
+		return slices.Contains(h.events(exec), history.TaskStateEntered)
+	}, 5*time.Second, 10*time.Millisecond)
+	require.NotContains(t, h.events(exec), history.TaskScheduled)
+	reg := activities.NewRegistry()
+	activities.RegisterIntegration(reg, "sns:publish", func(_ context.Context, in map[string]any) (map[string]any, error) {
+		return map[string]any{"MessageId": "m-1", "got": in["Message"]}, nil
+	})
+	testengine.Start(t, pool, &engine.Config{Functions: reg, FetchPollInterval: testengine.FetchPollInterval})
+	requireSucceeded(t, h.wait(exec.ARN), `{"MessageId":"m-1","got":"hi"}`)
 }

@@ -37,7 +37,7 @@ func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 		return t.parkActivity(l, call, activity)
 	}
 	if function == "" {
-		return t.taskFailedNow(l, call, activities.Unbound(binding, call.Resource)), nil
+		return t.unbound(l, call, binding)
 	}
 	args := t.taskArgs(l, call, function)
 	if t.e.accept(function, len(args.Input)) {
@@ -56,6 +56,22 @@ func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 	t.save(l)
 	return nil, nil
 }
+
+// unbound fails a task no worker serves, or, within Config.UnboundGrace
+// of entering its state, enters the state again a second later to look
+// for one.
+func (t *change) unbound(l *live, call *asl.TaskCall, b activities.Binding) (*asl.Decision, error) {
+	grace := t.e.cfg.UnboundGrace
+	if grace <= 0 || l.run.StateEnteredAt == nil || t.now.Sub(*l.run.StateEnteredAt) >= grace {
+		return t.taskFailedNow(l, call, activities.Unbound(b, call.Resource)), nil
+	}
+	t.schedule(l, reasonUnbound, t.now.Add(unboundPoll))
+	t.save(l)
+	return nil, nil
+}
+
+// unboundPoll is how often a task waiting for a worker looks again.
+const unboundPoll = time.Second
 
 // scheduled records that a task went to its worker or activity: for an
 // activity resource ActivityScheduled with its input, for any other

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
 )
@@ -19,11 +20,26 @@ const bindActivityUsage = "serve a service integration with the workers of an ac
 	"`NAME=ACTIVITY`, NAME an integration as Go functions register it (sqs:sendMessage, glue:startJobRun.sync, aws-sdk:s3:*; not http:invoke); " +
 	"a Go function registered under the same or a more specific name wins; repeatable"
 
-// addBindActivityFlag adds --bind-activity to fs.
-func addBindActivityFlag(fs *flag.FlagSet) activityBindings {
-	b := activityBindings{}
-	fs.Var(b, "bind-activity", bindActivityUsage)
-	return b
+// routingFlags are the flags of serve, worker and dev that decide where
+// tasks go: --bind-activity and --unbound-grace.
+type routingFlags struct {
+	bindings activityBindings
+	grace    time.Duration
+}
+
+// addRoutingFlags adds --bind-activity and --unbound-grace to fs.
+func addRoutingFlags(fs *flag.FlagSet) *routingFlags {
+	r := &routingFlags{bindings: activityBindings{}}
+	fs.Var(r.bindings, "bind-activity", bindActivityUsage)
+	fs.DurationVar(&r.grace, "unbound-grace", 0, "how long a task whose resource no worker has registered waits for one to start "+
+		"before it fails with States.Runtime (0: it fails at once)")
+	return r
+}
+
+// apply sets the engine's routing from the flags.
+func (r *routingFlags) apply(cfg *engine.Config) *engine.Config {
+	cfg.ActivityBindings, cfg.UnboundGrace = r.bindings.config(), r.grace
+	return cfg
 }
 
 // String lists the bindings as given.

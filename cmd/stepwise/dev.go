@@ -38,7 +38,7 @@ type devOptions struct {
 	api          apiOptions
 	keysFile     string
 	httpTasks    *httpTaskFlags
-	bindings     activityBindings
+	routing      *routingFlags
 }
 
 func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -57,9 +57,9 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.api.listen, "listen", "127.0.0.1:8080", listenUsage+" (not served with --once; without --api-keys only a loopback address)")
 	fs.StringVar(&o.keysFile, "api-keys", keysFileDefault(), keysUsage+"; without it the API has no authentication")
 	o.httpTasks = addHTTPTaskFlags(fs)
-	o.bindings = addBindActivityFlag(fs)
+	o.routing = addRoutingFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--secret-key-file FILE]")
+		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--secret-key-file FILE]")
 		return 2
 	}
 	o.api.explicit = flagSet(fs, "listen")
@@ -143,7 +143,7 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 	if err != nil {
 		return failed(stderr, err)
 	}
-	cfg := &engine.Config{Drive: true, Functions: functions, Logger: newLogger(stderr, o.verbose), ActivityBindings: o.bindings.config(), Observer: web.NewObserver(), SecretKey: tasks.key}
+	cfg := o.routing.apply(&engine.Config{Drive: true, Functions: functions, Logger: newLogger(stderr, o.verbose), Observer: web.NewObserver(), SecretKey: tasks.key})
 	e, err := engine.New(pool, cfg)
 	if err == nil {
 		a.e = e // before the engine takes tasks

@@ -38,9 +38,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&auth.keysFile, "api-keys", keysFileDefault(), keysUsage)
 	fs.BoolVar(&auth.insecure, "insecure-no-auth", false, "serve the HTTP API without authentication (anyone who reaches it may do anything)")
 	httpTasks := addHTTPTaskFlags(fs)
-	bindings := addBindActivityFlag(fs)
+	routing := addRoutingFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--secret-key-file FILE] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--secret-key-file FILE] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	authorize, warning, err := serveAuthorize(auth, *listen)
@@ -68,7 +68,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if functions, err = tasks.register(functions, pool); err != nil {
 		return failed(stderr, err)
 	}
-	cfg := &engine.Config{Drive: true, Functions: functions, Logger: logger, ActivityBindings: bindings.config(), Observer: web.NewObserver(), SecretKey: tasks.key}
+	cfg := routing.apply(&engine.Config{Drive: true, Functions: functions, Logger: logger, Observer: web.NewObserver(), SecretKey: tasks.key})
 	api := apiOptions{listen: *listen, explicit: flagSet(fs, "listen"), authorize: authorize}
 	return runEngine(ctx, "serve", pool, cfg, api, *shutdown, out, stderr)
 }
@@ -82,12 +82,12 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	shutdown := fs.Duration("shutdown-timeout", defaultShutdown, "how long to let running tasks finish on SIGINT/SIGTERM")
 	verbose := fs.Bool("verbose", false, "log the engine's informational messages too")
 	httpTasks := addHTTPTaskFlags(fs)
-	bindings := addBindActivityFlag(fs)
+	routing := addRoutingFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive [--bind-activity NAME=ACTIVITY]...] [--secret-key-file FILE] [--http-allow LIST] [--http-deny LIST] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s]] [--secret-key-file FILE] [--http-allow LIST] [--http-deny LIST] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
-	if len(bindings) > 0 && !*drive {
+	if len(routing.bindings) > 0 && !*drive {
 		fmt.Fprintln(stderr, "stepwise worker: --bind-activity needs --drive: only processes that drive executions send tasks to activities")
 		return 2
 	}
@@ -108,7 +108,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return failed(stderr, err)
 	}
-	cfg := &engine.Config{Drive: *drive, Functions: functions, ActivityBindings: bindings.config(), Logger: newLogger(stderr, *verbose), SecretKey: tasks.key}
+	cfg := routing.apply(&engine.Config{Drive: *drive, Functions: functions, Logger: newLogger(stderr, *verbose), SecretKey: tasks.key})
 	return runEngine(ctx, "worker", pool, cfg, apiOptions{}, *shutdown, out, stderr)
 }
 
