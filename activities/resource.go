@@ -116,6 +116,13 @@ func CheckResource(resource string) error {
 	return err
 }
 
+// Nested reports whether a Task resource starts a nested execution
+// (KindNested), whose history carries the child's ExecutionArn.
+func Nested(resource string) bool {
+	b, err := parseResource(resource)
+	return err == nil && b.Kind == KindNested
+}
+
 // parseResource binds a resource from the string alone; a lambda:invoke
 // binding has no Function yet (it comes from the parameters).
 func parseResource(resource string) (Binding, error) {

@@ -267,3 +267,25 @@ func TestCheckResource(t *testing.T) {
 		})
 	}
 }
+
+func TestNested(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		resource string
+		want     bool
+	}{
+		{"arn:aws:states:::states:startExecution", true},
+		{"arn:aws:states:::states:startExecution.sync", true},
+		{"arn:aws:states:::states:startExecution.sync:2", true},
+		{"arn:aws:states:::states:startExecution.waitForTaskToken", true},
+		{"arn:aws:states:::aws-sdk:sfn:startExecution", true},
+		{"arn:aws:states:::aws-sdk:sfn:describeExecution", false},
+		{"arn:aws:states:::glue:startJobRun.sync", false},
+		{lambdaARN + "f", false},
+		{"stepwise:function:f", false},
+		{"nonsense", false},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, Nested(tt.resource), tt.resource)
+	}
+}

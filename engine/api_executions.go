@@ -89,3 +89,31 @@ func (e *Engine) ExecutionVersion(ctx context.Context, exec *store.Execution) (*
 	}
 	return nil, nil, err
 }
+
+// ParentExecution returns the execution whose Task started exec as a
+// nested execution; nil when exec was started through the API or its
+// parent has since been deleted.
+func (e *Engine) ParentExecution(ctx context.Context, exec *store.Execution) (*store.Execution, error) {
+	if exec.ParentID == nil {
+		return nil, nil
+	}
+	parent, err := store.GetExecution(ctx, e.pool, *exec.ParentID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return parent, err
+}
+
+// ChildExecutions returns a page of the executions that Tasks of exec
+// started, oldest first, after the child with id afterID (0 is the first
+// page), and the afterID of the next page (0 when this page is the last).
+// The limit is 100 when 0, at most MaxPage.
+func (e *Engine) ChildExecutions(ctx context.Context, exec *store.Execution, afterID int64, limit int) ([]*store.Execution, int64, error) {
+	limit = min(orInt(limit, 100), MaxPage)
+	children, err := store.ListChildExecutions(ctx, e.pool, exec.ID, afterID, limit+1)
+	if err != nil || len(children) <= limit {
+		return children, 0, err
+	}
+	children = children[:limit]
+	return children, children[limit-1].ID, nil
+}

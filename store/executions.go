@@ -374,3 +374,11 @@ func ExecutionProgress(ctx context.Context, q Querier, executionID int64) (lastE
 func NestedToStop(ctx context.Context, q Querier, runIDs []int64) ([]int64, error) {
 	return queries(q).NestedToStop(ctx, runIDs)
 }
+
+// ListChildExecutions returns up to limit of the executions that Tasks of
+// the execution parentID started (see Execution.ParentID), with ids above
+// afterID, in id order.
+func ListChildExecutions(ctx context.Context, q Querier, parentID, afterID int64, limit int) ([]*Execution, error) {
+	return executions(queries(q).ListChildExecutions(ctx, db.ListChildExecutionsParams{ParentID: parentID,
+		AfterID: afterID, MaxRows: int32(limit)}))
+}

@@ -79,3 +79,13 @@ SELECT last_event_id, status FROM stepwise_executions WHERE id = $1;
 SELECT id FROM stepwise_executions
 WHERE parent_run_id = ANY(sqlc.arg(run_ids)::bigint[]) AND status = 'RUNNING'
   AND parent_pattern IN ('.sync', '.sync:2');
+
+-- name: ListChildExecutions :many
+-- The executions a Task of the parent started, oldest first, after the
+-- id after_id.
+SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
+       started_at, stopped_at, last_event_id, redrive_count,
+       parent_id, parent_run_id, parent_seq, parent_pattern
+FROM stepwise_executions
+WHERE parent_id = sqlc.arg(parent_id)::bigint AND id > sqlc.arg(after_id)::bigint
+ORDER BY id LIMIT sqlc.arg(max_rows);

@@ -19,5 +19,5 @@
 //     History, Resources, which the web package re-exports).
 //
 // The viewer (web/viewer) builds on ExecutionARN, LimitParam, BoolParam,
-// ExecutionDetail, EventOf and RawJSON.
+// ExecutionDescription, EventOf and RawJSON.
 package rest

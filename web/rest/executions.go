@@ -44,6 +44,10 @@ type Execution struct {
 	StartedAt       time.Time       `json:"startedAt"`
 	StoppedAt       *time.Time      `json:"stoppedAt,omitempty"`
 	RedriveCount    int             `json:"redriveCount"`
+	// ParentExecutionARN is the execution whose Task started this one as a
+	// nested execution (see ExecutionDescription); empty for one started
+	// through the API, and in lists.
+	ParentExecutionARN string `json:"parentExecutionArn,omitempty"`
 }
 
 // ExecutionSummary is an execution in lists.
@@ -62,6 +66,17 @@ func ExecutionDetail(exec *store.Execution) Execution {
 	}
 	out.Error, out.Cause = exec.Error, exec.Cause
 	return out
+}
+
+// ExecutionDescription is ExecutionDetail with the ARN of the execution's
+// parent, read through e, when a Task of another execution started it.
+func ExecutionDescription(ctx context.Context, e *engine.Engine, exec *store.Execution) (Execution, error) {
+	out := ExecutionDetail(exec)
+	parent, err := e.ParentExecution(ctx, exec)
+	if parent != nil {
+		out.ParentExecutionARN = parent.ARN
+	}
+	return out, err
 }
 
 func executionLocation(arn string) string { return "/v1/executions/" + url.PathEscape(arn) }
@@ -139,12 +154,12 @@ func (a *API) startSyncExecution(c echo.Context) error {
 
 // describeExecution is GET /v1/executions/{arn} (or /v1/executions/-?arn=ARN).
 func (a *API) describeExecution(c echo.Context) error {
-	return onExecution(c, a.e.Execution)
+	return a.onExecution(c, a.e.Execution)
 }
 
 // onExecution answers a request on the execution its path names with
-// what op, given that ARN, makes of the execution, in detail.
-func onExecution(c echo.Context, op func(ctx context.Context, arn string) (*store.Execution, error)) error {
+// what op, given that ARN, makes of the execution, described.
+func (a *API) onExecution(c echo.Context, op func(ctx context.Context, arn string) (*store.Execution, error)) error {
 	arn, err := ExecutionARN(c)
 	if err != nil {
 		return err
@@ -153,7 +168,11 @@ func onExecution(c echo.Context, op func(ctx context.Context, arn string) (*stor
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, ExecutionDetail(exec))
+	out, err := ExecutionDescription(c.Request().Context(), a.e, exec)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // executionList is the response of GET /v1/executions.
@@ -208,6 +227,54 @@ func (a *API) listExecutions(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
+// childExecutions is GET /v1/executions/{arn}/children: the executions
+// that Tasks of the execution started, oldest first, paged by limit and
+// cursor.
+func (a *API) childExecutions(c echo.Context) error {
+	exec, limit, cur, err := a.executionPage(c, pagetoken.Children)
+	if err != nil {
+		return err
+	}
+	var after int64
+	if cur != nil {
+		if cur.Of != exec.ID {
+			return badCursor()
+		}
+		after = cur.ID
+	}
+	children, next, err := a.e.ChildExecutions(c.Request().Context(), exec, after, limit)
+	if err != nil {
+		return err
+	}
+	out := executionList{Executions: make([]Execution, len(children))}
+	for i, child := range children {
+		out.Executions[i] = ExecutionSummary(child)
+	}
+	if next != 0 {
+		out.NextCursor = pagetoken.Token{Kind: pagetoken.Children, Of: exec.ID, ID: next}.String()
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// executionPage reads a request for a page of a listing of kind about the
+// execution its path names: the execution, the limit and the cursor.
+func (a *API) executionPage(c echo.Context, kind string) (*store.Execution, int, *pagetoken.Token, error) {
+	arn, err := ExecutionARN(c)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	limit, err := LimitParam(c)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	cur, err := cursorParam(c, kind)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	exec, err := a.e.Execution(c.Request().Context(), arn)
+	return exec, limit, cur, err
+}
+
 // Event is one history event in responses.
 type Event struct {
 	ID              int64           `json:"id"`
@@ -237,14 +304,6 @@ type History struct {
 // (newest first with reverse=true), paged by limit and cursor; with
 // includeData=false the events carry no details.
 func (a *API) executionHistory(c echo.Context) error {
-	arn, err := ExecutionARN(c)
-	if err != nil {
-		return err
-	}
-	limit, err := LimitParam(c)
-	if err != nil {
-		return err
-	}
 	reverse, err := BoolParam(c, "reverse", false)
 	if err != nil {
 		return err
@@ -253,7 +312,7 @@ func (a *API) executionHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cur, err := cursorParam(c, pagetoken.History)
+	exec, limit, cur, err := a.executionPage(c, pagetoken.History)
 	if err != nil {
 		return err
 	}
@@ -264,12 +323,7 @@ func (a *API) executionHistory(c echo.Context) error {
 		}
 		after = cur.ID
 	}
-	ctx := c.Request().Context()
-	exec, err := a.e.Execution(ctx, arn)
-	if err != nil {
-		return err
-	}
-	events, err := a.e.History(ctx, exec.ID, after, limit+1, reverse)
+	events, err := a.e.History(c.Request().Context(), exec.ID, after, limit+1, reverse)
 	if err != nil {
 		return err
 	}
@@ -292,7 +346,7 @@ type stopRequest struct {
 
 // stopExecution is POST /v1/executions/{arn}/stop.
 func (a *API) stopExecution(c echo.Context) error {
-	return onExecution(c, func(ctx context.Context, arn string) (*store.Execution, error) {
+	return a.onExecution(c, func(ctx context.Context, arn string) (*store.Execution, error) {
 		var req stopRequest
 		if err := decodeBody(c, &req, true); err != nil {
 			return nil, err
@@ -307,7 +361,7 @@ func (a *API) stopExecution(c echo.Context) error {
 // redriveExecution is POST /v1/executions/{arn}/redrive; the body, if
 // any, is an empty object.
 func (a *API) redriveExecution(c echo.Context) error {
-	return onExecution(c, func(ctx context.Context, arn string) (*store.Execution, error) {
+	return a.onExecution(c, func(ctx context.Context, arn string) (*store.Execution, error) {
 		var req struct{}
 		if err := decodeBody(c, &req, true); err != nil {
 			return nil, err

@@ -295,3 +295,36 @@ func TestStartSyncOrderSaga(t *testing.T) {
 	a.ExpectError(400, "InvalidParameter", http.MethodPost, "/v1/state-machines/waits/start-sync?timeout=soon", nil)
 	a.ExpectError(404, "StateMachineDoesNotExist", http.MethodPost, "/v1/state-machines/nope/start-sync", nil)
 }
+
+// TestNestedExecutionLinks: a child execution names its parent, and the
+// parent lists its children, page by page.
+func TestNestedExecutionLinks(t *testing.T) {
+	t.Parallel()
+	a := webtest.New(t, nil)
+	a.Machine("echo", webtest.PassMachine)
+	a.Machine("parent", webtest.NestedMachine)
+	parent := a.Start("parent", "p", map[string]any{"names": []string{"c1", "c2", "c3"}})
+	described := a.Wait(parent)
+	require.Equal(t, "SUCCEEDED", described["status"])
+	require.NotContains(t, described, "parentExecutionArn", "started through the API")
+
+	children := listAll(t, a, "/v1/executions/"+url.PathEscape(parent)+"/children?limit=2")
+	require.Equal(t, []int{2, 1}, children.pages)
+	child := func(name string) string { return "arn:aws:states:us-east-1:000000000000:execution:echo:" + name }
+	require.Equal(t, []string{child("c1"), child("c2"), child("c3")}, children.arns)
+	for _, arn := range children.arns {
+		got := a.Expect(http.StatusOK, http.MethodGet, "/v1/executions/"+arn, nil)
+		require.Equal(t, parent, got["parentExecutionArn"])
+	}
+	empty := a.Expect(http.StatusOK, http.MethodGet, "/v1/executions/-/children?arn="+url.QueryEscape(child("c1")), nil)
+	require.Equal(t, []any{}, empty["executions"])
+	require.NotContains(t, empty, "nextCursor")
+
+	// A cursor of another execution's children, or of another listing.
+	other := a.Start("parent", "q", map[string]any{"names": []string{"d1", "d2"}})
+	a.Wait(other)
+	page := a.Expect(http.StatusOK, http.MethodGet, "/v1/executions/"+other+"/children?limit=1", nil)
+	a.ExpectError(400, "InvalidParameter", http.MethodGet, "/v1/executions/"+parent+"/children?cursor="+page["nextCursor"].(string), nil)
+	a.ExpectError(400, "InvalidParameter", http.MethodGet, "/v1/executions/"+parent+"/children?cursor="+url.QueryEscape(machineCursor(t, a)), nil)
+	a.ExpectError(404, "ExecutionDoesNotExist", http.MethodGet, "/v1/executions/arn:aws:states:us-east-1:000000000000:execution:echo:nope/children", nil)
+}

@@ -168,7 +168,8 @@ type taskScheduledDetails struct {
 	HeartbeatInSeconds *int64 `json:"heartbeatInSeconds,omitempty"`
 }
 
-type taskSucceededDetails struct {
+// taskOutputDetails are the details of TaskSubmitted and TaskSucceeded.
+type taskOutputDetails struct {
 	taskResource
 	outputDetails
 }
@@ -238,7 +239,7 @@ func (h *historyMapper) event(ev *store.Event) (historyEvent, error) {
 			details.HeartbeatInSeconds = &d.HeartbeatInSeconds
 		}
 		set("taskScheduledEventDetails", details)
-	case typ == history.TaskStarted, typ == history.TaskSucceeded, typ == history.TaskFailed, typ == history.TaskTimedOut:
+	case typ == history.TaskStarted, typ == history.TaskSubmitted, typ == history.TaskSucceeded, typ == history.TaskFailed, typ == history.TaskTimedOut:
 		r, err := h.stateResource(state)
 		if err != nil {
 			return out, err
@@ -246,8 +247,10 @@ func (h *historyMapper) event(ev *store.Event) (historyEvent, error) {
 		switch typ {
 		case history.TaskStarted:
 			set("taskStartedEventDetails", r)
+		case history.TaskSubmitted:
+			set("taskSubmittedEventDetails", taskOutputDetails{taskResource: r, outputDetails: h.output(d.Output)})
 		case history.TaskSucceeded:
-			set("taskSucceededEventDetails", taskSucceededDetails{taskResource: r, outputDetails: h.output(d.Output)})
+			set("taskSucceededEventDetails", taskOutputDetails{taskResource: r, outputDetails: h.output(d.Output)})
 		case history.TaskFailed:
 			set("taskFailedEventDetails", taskFailedDetails{taskResource: r, failureDetails: failure(d)})
 		default:

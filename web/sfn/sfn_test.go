@@ -2,8 +2,10 @@ package sfn
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,8 +80,14 @@ func noHostPrefix(stack *middleware.Stack) error {
 // machine creates a state machine from an example and returns its ARN.
 func (h *awsHarness) machine(name, exampleName string) string {
 	h.t.Helper()
+	return h.machineOf(name, testkit.Example(h.t, exampleName))
+}
+
+// machineOf creates a state machine of a definition and returns its ARN.
+func (h *awsHarness) machineOf(name, definition string) string {
+	h.t.Helper()
 	out, err := h.client.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{
-		Name: aws.String(name), Definition: aws.String(testkit.Example(h.t, exampleName)),
+		Name: aws.String(name), Definition: aws.String(definition),
 		RoleArn: aws.String("arn:aws:iam::123456789012:role/ignored"),
 	})
 	require.NoError(h.t, err)
@@ -379,6 +387,34 @@ func TestAWSExecutionHistory(t *testing.T) {
 	requireAWSError[*types.InvalidToken](t, err)
 	_, err = h.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1001})
 	require.Equal(t, "ValidationException", requireAWSError[smithy.APIError](t, err).ErrorCode())
+}
+
+// TestAWSNestedExecutionHistory: a parent's .sync Task that starts a
+// child execution reports it in TaskSubmitted, whose details carry the
+// child's ARN as AWS's taskSubmittedEventDetails do.
+func TestAWSNestedExecutionHistory(t *testing.T) {
+	t.Parallel()
+	h := newAWSHarness(t)
+	h.machineOf("nested-child", `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)
+	parent := h.machineOf("nested-parent", `{"StartAt":"Run","States":{"Run":{"Type":"Task",
+		"Resource":"arn:aws:states:::states:startExecution.sync:2","Parameters":{"StateMachineArn":"nested-child","Name":"kid"},"End":true}}}`)
+	arn := h.start(parent, "p", `{}`)
+	require.Equal(t, types.ExecutionStatusSucceeded, h.wait(arn).Status)
+
+	var submitted *types.TaskSubmittedEventDetails
+	for _, ev := range h.history(arn) {
+		if ev.Type == types.HistoryEventTypeTaskSubmitted {
+			submitted = ev.TaskSubmittedEventDetails
+		}
+	}
+	require.NotNil(t, submitted, "TaskSubmitted has details")
+	require.Equal(t, "states", *submitted.ResourceType)
+	require.Equal(t, "startExecution.sync:2", *submitted.Resource)
+	require.False(t, submitted.OutputDetails.Truncated)
+	var out struct{ ExecutionArn string }
+	require.NoError(t, json.Unmarshal([]byte(*submitted.Output), &out))
+	require.True(t, strings.HasSuffix(out.ExecutionArn, ":execution:nested-child:kid"), out.ExecutionArn)
+	require.Equal(t, types.ExecutionStatusSucceeded, h.wait(out.ExecutionArn).Status)
 }
 
 func ids(events []types.HistoryEvent) []int64 {

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/history"
@@ -26,7 +28,8 @@ import (
 // as ?arn= with "-" in the path, and need a key of read scope.
 //
 //	GET /v1/executions/{arn}/viewer
-//	    the execution, its version's definition, and per state: status
+//	    the execution (with parentExecutionArn when a Task of another
+//	    started it), its version's definition, and per state: status
 //	    (running, succeeded, failed, caught, cancelled), visit and retry
 //	    counts, visits with their failed attempts; the transitions taken;
 //	    each Map state's iterations; the tasks waiting for a callback with
@@ -37,7 +40,8 @@ import (
 //	GET /v1/executions/{arn}/viewer/state?state=NAME
 //	    every visit of a state (its first 600 events) with input, output,
 //	    result, error, attempts and the payload stages replayed from the
-//	    definition (asl.Stages), and its waiting callback tokens
+//	    definition (asl.Stages), the nested executions it started, and
+//	    its waiting callback tokens
 //	GET /v1/executions/{arn}/viewer/iteration?run=ID
 //	    one Map iteration (run ID from the summary): its state, that
 //	    state's input, its output or error
@@ -90,7 +94,11 @@ func (vw *Viewer) viewerSummary(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := viewerSummary{Execution: rest.ExecutionDetail(exec), Definition: rest.RawJSON(version.Definition), EventCount: len(events)}
+	described, err := rest.ExecutionDescription(ctx, vw.e, exec)
+	if err != nil {
+		return err
+	}
+	out := viewerSummary{Execution: described, Definition: rest.RawJSON(version.Definition), EventCount: len(events)}
 	if n := len(events); n > 0 {
 		out.LastEventID = events[n-1].ID
 	}
@@ -172,6 +180,10 @@ type stateVisit struct {
 	Attempts []attempt    `json:"attempts"`
 	Stages   []stageView  `json:"stages"`
 	Events   []rest.Event `json:"events"`
+	// Children are the ARNs of the nested executions a Task that starts
+	// them (activities.Nested) started in this visit, read from the
+	// output of its TaskSubmitted and TaskSucceeded events.
+	Children []string `json:"children,omitempty"`
 }
 
 // attempt is one try of a state's work: when it was scheduled, started
@@ -244,6 +256,8 @@ func visitsOf(events []*store.Event, st asl.State, exec *store.Execution, name s
 	var visits []stateVisit
 	var cur *stateVisit
 	var hasResult bool
+	task, _ := st.(*asl.Task)
+	nested := task != nil && activities.Nested(task.Resource)
 	finish := func() {
 		if cur == nil {
 			return
@@ -283,6 +297,9 @@ func visitsOf(events []*store.Event, st asl.State, exec *store.Execution, name s
 			cur.Error, cur.Cause = e, cause
 			endAttempt(cur, ev.Timestamp, e, cause)
 		}
+		if child := childARN(ev.Type, details); nested && child != "" && !slices.Contains(cur.Children, child) {
+			cur.Children = append(cur.Children, child)
+		}
 		cur.Events = append(cur.Events, rest.EventOf(ev, true))
 	}
 	finish()
@@ -290,6 +307,17 @@ func visitsOf(events []*store.Event, st asl.State, exec *store.Execution, name s
 		visits = []stateVisit{}
 	}
 	return visits
+}
+
+// childARN is the ExecutionArn in the output of a nested execution's
+// TaskSubmitted or TaskSucceeded event; "" for any other event.
+func childARN(typ string, details map[string]any) string {
+	if typ != history.TaskSubmitted && typ != history.TaskSucceeded {
+		return ""
+	}
+	out, _ := details["output"].(map[string]any)
+	arn, _ := out["ExecutionArn"].(string)
+	return arn
 }
 
 func endAttempt(v *stateVisit, at time.Time, e, cause string) {

@@ -506,3 +506,32 @@ func TestViewerBrowserStopAndRedrive(t *testing.T) {
 	b.run(10*time.Second, chromedp.WaitVisible(node("ConfirmOrder", "failed")), chromedp.Click(`#btn-redrive`),
 		chromedp.WaitVisible(`#exec-header .badge-succeeded`), chromedp.WaitVisible(node("ConfirmOrder", "succeeded")))
 }
+
+// TestViewerBrowserNestedLinks: a child execution's header links to its
+// parent, and the parent's Task that started it links to the child.
+func TestViewerBrowserNestedLinks(t *testing.T) {
+	a := webtest.New(t, nil)
+	a.Machine("echo", webtest.PassMachine)
+	a.Machine("parent", webtest.NestedMachine)
+	parent := a.Start("parent", "p", map[string]any{"names": []string{"kid"}})
+	require.Equal(t, "SUCCEEDED", a.Wait(parent)["status"])
+	child := "arn:aws:states:us-east-1:000000000000:execution:echo:kid"
+	b := newBrowser(t, a, 1280, 900)
+
+	b.execution(child)
+	require.Equal(t, parent, b.text(`#exec-parent a`))
+	b.run(20*time.Second, chromedp.Click(`#exec-parent a`),
+		chromedp.Poll(`document.querySelector('#exec-name')?.textContent === 'p'`, nil))
+	var none bool
+	b.eval(`document.querySelector('#exec-parent') === null`, &none)
+	require.True(t, none, "the parent was started through the API")
+
+	b.execution(parent, "state", "StartChild")
+	require.Equal(t, child, b.text(`#state-children a`))
+	b.shot("nested-parent")
+	b.run(20*time.Second, chromedp.Click(`#state-children a`),
+		chromedp.Poll(`document.querySelector('#exec-name')?.textContent === 'kid'`, nil), chromedp.WaitVisible(`#exec-parent a`))
+	var hash string
+	b.eval(`location.hash`, &hash)
+	require.Contains(t, hash, url.QueryEscape(child))
+}

@@ -80,6 +80,40 @@ func TestViewerSummaryOfFailedSaga(t *testing.T) {
 	a.ExpectError(http.StatusNotFound, "NotFound", http.MethodGet, viewerPath(arn, "/iteration", "run", "999999"), nil)
 }
 
+// TestViewerNestedLinks: the summary names a child's parent, and each
+// visit of a Task that started a nested execution names the child, from
+// TaskSubmitted (.sync:2) or TaskSucceeded (request-response).
+func TestViewerNestedLinks(t *testing.T) {
+	t.Parallel()
+	a := webtest.New(t, nil)
+	a.Machine("echo", webtest.PassMachine)
+	a.Machine("parent", webtest.NestedMachine)
+	a.Machine("fire", `{"StartAt":"Fire","States":{"Fire":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution",
+		"Parameters":{"StateMachineArn":"echo","Name":"forgotten"},"End":true}}}`)
+	parent := a.Start("parent", "p", map[string]any{"names": []string{"k1", "k2"}})
+	require.Equal(t, "SUCCEEDED", a.Wait(parent)["status"])
+	child := func(name string) string { return "arn:aws:states:us-east-1:000000000000:execution:echo:" + name }
+
+	sum := a.Expect(http.StatusOK, http.MethodGet, viewerPath(child("k2"), ""), nil)
+	require.Equal(t, parent, sum["execution"].(map[string]any)["parentExecutionArn"])
+	sum = a.Expect(http.StatusOK, http.MethodGet, viewerPath(parent, ""), nil)
+	require.NotContains(t, sum["execution"], "parentExecutionArn")
+
+	children := func(arn, state string) []any {
+		var out []any
+		for _, v := range a.Expect(http.StatusOK, http.MethodGet, viewerPath(arn, "/state", "state", state), nil)["visits"].([]any) {
+			out = append(out, v.(map[string]any)["children"])
+		}
+		return out
+	}
+	require.Equal(t, []any{[]any{child("k1")}, []any{child("k2")}}, children(parent, "StartChild"))
+	require.Equal(t, []any{nil}, children(parent, "Children"), "only the Task links to children")
+
+	fire := a.Start("fire", "f", map[string]any{})
+	require.Equal(t, "SUCCEEDED", a.Wait(fire)["status"])
+	require.Equal(t, []any{[]any{child("forgotten")}}, children(fire, "Fire"))
+}
+
 func TestViewerMapIterationsAndCallbacks(t *testing.T) {
 	t.Parallel()
 	a := webtest.New(t, nil)

@@ -222,6 +222,62 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 	return i, err
 }
 
+const listChildExecutions = `-- name: ListChildExecutions :many
+SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
+       started_at, stopped_at, last_event_id, redrive_count,
+       parent_id, parent_run_id, parent_seq, parent_pattern
+FROM stepwise_executions
+WHERE parent_id = $1::bigint AND id > $2::bigint
+ORDER BY id LIMIT $3
+`
+
+type ListChildExecutionsParams struct {
+	ParentID int64
+	AfterID  int64
+	MaxRows  int32
+}
+
+// The executions a Task of the parent started, oldest first, after the
+// id after_id.
+func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutionsParams) ([]StepwiseExecution, error) {
+	rows, err := q.db.Query(ctx, listChildExecutions, arg.ParentID, arg.AfterID, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []StepwiseExecution
+	for rows.Next() {
+		var i StepwiseExecution
+		if err := rows.Scan(
+			&i.ID,
+			&i.ARN,
+			&i.StateMachineID,
+			&i.Version,
+			&i.Name,
+			&i.Status,
+			&i.Input,
+			&i.Output,
+			&i.Error,
+			&i.Cause,
+			&i.StartedAt,
+			&i.StoppedAt,
+			&i.LastEventID,
+			&i.RedriveCount,
+			&i.ParentID,
+			&i.ParentRunID,
+			&i.ParentSeq,
+			&i.ParentPattern,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listExecutions = `-- name: ListExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,

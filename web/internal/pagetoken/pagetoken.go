@@ -21,6 +21,7 @@ const (
 	History     = "ev"
 	Activities  = "ac"
 	Connections = "cn"
+	Children    = "ch"
 )
 
 // Token is a position in a listing.
@@ -30,7 +31,8 @@ type Token struct {
 	Name string `json:"n,omitempty"`
 	// Micros and ID are the position of the last execution of a page (its
 	// start time in microseconds and its id); ID alone is the last event
-	// of a page of history.
+	// of a page of history, or the last child of a page of an execution's
+	// children.
 	Micros int64 `json:"t,omitempty"`
 	ID     int64 `json:"i,omitempty"`
 	// Reverse says which way a history token pages.

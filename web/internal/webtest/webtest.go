@@ -231,6 +231,13 @@ const WaitMachine = `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,
 // PassMachine is a machine that returns its input.
 const PassMachine = `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`
 
+// NestedMachine starts, one after the other, a nested execution of the
+// state machine "echo" for each name in its input's "names" and waits for
+// it (states:startExecution.sync:2); the Task is "StartChild".
+const NestedMachine = `{"StartAt":"Children","States":{"Children":{"Type":"Map","ItemsPath":"$.names","MaxConcurrency":1,"End":true,
+	"Iterator":{"StartAt":"StartChild","States":{"StartChild":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
+	"Parameters":{"StateMachineArn":"echo","Name.$":"$"},"End":true}}}}}}`
+
 // BenchServer is a driving engine and its HTTP API on a fresh database
 // with a pool of 32 connections, with a one-Pass machine named "pass"; it
 // returns the server's URL.

@@ -8,6 +8,7 @@ import { Graph, pathTo, mapProcessor } from './graph.js';
 import { jsonBlock, jsonTree } from './json.js';
 import { timeline } from './timeline.js';
 import { historyView } from './history.js';
+import { executionLink } from './list.js';
 
 const TABS = [['graph', 'Graph'], ['timeline', 'Timeline'], ['history', 'History']];
 const RUN_STATUS = { RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', ABORTED: 'cancelled', PENDING: undefined };
@@ -119,6 +120,7 @@ export async function executionPage(main, params) {
       msg,
       h('dl', { class: 'facts' },
         fact('State machine', h('a', { href: `#/machines/${encodeURIComponent(e.stateMachine)}?version=${e.version}` }, `${e.stateMachine} (v${e.version})`)),
+        e.parentExecutionArn ? fact('Started by', h('span', { id: 'exec-parent', class: 'arn' }, executionLink(e.parentExecutionArn, e.parentExecutionArn)), 'wide') : null,
         fact('Started', fmtTime(e.startedAt)),
         fact('Stopped', fmtTime(e.stoppedAt)),
         fact('Duration', fmtDuration(duration(e.startedAt, e.stoppedAt))),
@@ -187,6 +189,10 @@ export async function executionPage(main, params) {
         fact('Entered', fmtTime(v.entered)),
         fact('Exited', fmtTime(v.exited)),
         fact('Duration', fmtDuration(v.exited ? new Date(v.exited) - new Date(v.entered) : duration(v.entered)))));
+    if (v.children?.length) {
+      out.append(h('div', { class: 'children', id: 'state-children' }, h('h4', {}, v.children.length > 1 ? 'Started executions' : 'Started execution'),
+        h('ul', {}, v.children.map((c) => h('li', { class: 'arn' }, executionLink(c, c))))));
+    }
     if (v.error || v.cause) {
       out.append(h('div', { class: 'failure' }, h('div', {}, h('strong', {}, 'Error: '), h('code', {}, v.error || '')), h('div', { class: 'cause' }, h('strong', {}, 'Cause: '), v.cause || '')));
     }

@@ -1,0 +1,1 @@
+DROP INDEX stepwise_executions_parent;
