@@ -1,3 +1,4 @@
+DROP INDEX stepwise_executions_parent;
 DROP INDEX stepwise_executions_parent_run;
 ALTER TABLE stepwise_executions
     DROP COLUMN parent_id,

@@ -13,3 +13,8 @@ ALTER TABLE stepwise_executions
 -- Finds the children a run started, to stop them with it.
 CREATE INDEX stepwise_executions_parent_run ON stepwise_executions (parent_run_id)
     WHERE parent_run_id IS NOT NULL;
+
+-- Finds the executions an execution started, for its describe and the
+-- viewer's links from parent to child.
+CREATE INDEX stepwise_executions_parent ON stepwise_executions (parent_id, id)
+    WHERE parent_id IS NOT NULL;

@@ -36,8 +36,12 @@ func addRoutingFlags(fs *flag.FlagSet) *routingFlags {
 	return r
 }
 
-// apply sets the engine's routing from the flags.
+// apply sets the engine's routing from the flags; nil flags (options
+// built without a flag set) leave the defaults.
 func (r *routingFlags) apply(cfg *engine.Config) *engine.Config {
+	if r == nil {
+		return cfg
+	}
 	cfg.ActivityBindings, cfg.UnboundGrace = r.bindings.config(), r.grace
 	return cfg
 }

@@ -1,1 +1,0 @@
-DROP INDEX stepwise_executions_parent;
