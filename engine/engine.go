@@ -15,6 +15,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/internal/arn"
+	"github.com/stepwise-run/stepwise/internal/mockconfig"
 )
 
 // engineQueue is the River queue of the jobs that drive executions.
@@ -48,6 +49,11 @@ type Config struct {
 	// States.Runtime: time to start a worker after a deploy. 0, the
 	// default, fails it at once.
 	UnboundGrace time.Duration
+	// Mocks is Step Functions Local's mock configuration: an execution
+	// started with StateMachineArn#TestCase answers the Task states its
+	// test case mocks from it. nil serves none, and such starts fail with
+	// ErrTestCaseDoesNotExist.
+	Mocks *mockconfig.Source
 	// Drive makes this process work the jobs that drive executions (serve,
 	// dev); a worker-only process leaves it false. Default false.
 	Drive bool

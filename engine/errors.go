@@ -23,6 +23,7 @@ var (
 	ErrTaskTimedOut             = errors.New("task timed out or already closed")
 	ErrInvalidOutput            = errors.New("invalid task output")
 	ErrConnectionDoesNotExist   = errors.New("connection does not exist")
+	ErrTestCaseDoesNotExist     = errors.New("test case does not exist")
 	ErrConnectionExists         = errors.New("connection already exists")
 	// ErrInvalidConnection is activities.ErrInvalidConnection: parameters
 	// that do not fit the connection's authorization type.

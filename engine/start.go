@@ -24,6 +24,11 @@ type StartInput struct {
 	Input string
 	// Version pins a version; 0 means the latest.
 	Version int
+	// TestCase runs the execution with that test case of the mock
+	// configuration (Config.Mocks), as Step Functions Local does for
+	// StateMachineArn#TestCase; StateMachine may also end with
+	// #TESTCASE. Empty runs every Task for real.
+	TestCase string
 }
 
 // StartExecution starts an execution, or returns the one of the same name
@@ -98,6 +103,9 @@ func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
 		for i, s := range batch {
 			exec := &store.Execution{ID: execIDs[i], ARN: e.arns.Execution(s.mv.Name, s.in.Name), StateMachineID: s.mv.ID,
 				Version: s.mv.Version, Name: s.in.Name, Status: store.StatusRunning, Input: s.in.Input, StartedAt: e.now()}
+			if s.in.TestCase != "" {
+				exec.TestCase = &s.in.TestCase
+			}
 			if changes[i], err = e.begin(ctx, pg, exec, runIDs[i], s.m, s.input); err != nil {
 				return nil, err
 			}
@@ -144,7 +152,13 @@ func quote(s string) string {
 // prepareStart checks a start request, fills its defaults and reads the
 // machine version it will run.
 func (e *Engine) prepareStart(ctx context.Context, in *StartInput) (*store.MachineVersion, any, error) {
+	if machine, testCase, ok := arn.CutTestCase(in.StateMachine); ok {
+		in.StateMachine, in.TestCase = machine, testCase
+	}
 	name := arn.Name(in.StateMachine)
+	if err := e.checkTestCase(name, in.TestCase); err != nil {
+		return nil, nil, err
+	}
 	if in.Name == "" {
 		in.Name = newExecutionName()
 	}

@@ -22,6 +22,9 @@ import (
 // heartbeat checks. A resource nothing can serve fails the task at once.
 func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 	t.touch(l)
+	if d, ok, err := t.mocked(l, call); ok || err != nil {
+		return d, err
+	}
 	binding, _, err := activities.Resolve(call.Resource, call.Input)
 	if err != nil {
 		return t.taskFailedNow(l, call, asl.AsError(err)), nil

@@ -45,6 +45,9 @@ type Execution struct {
 	ParentRunID   *int64  `db:"parent_run_id"`
 	ParentSeq     *int64  `db:"parent_seq"`
 	ParentPattern *string `db:"parent_pattern"`
+	// TestCase is the mock configuration's test case the execution runs
+	// (started as StateMachineArn#TestCase); nil for none.
+	TestCase *string `db:"test_case"`
 }
 
 func asExecution(r *db.StepwiseExecution) *Execution { return (*Execution)(r) }
@@ -302,11 +305,11 @@ const insertExecutionsAndRuns = `
 WITH e AS (
     INSERT INTO stepwise_executions (id, arn, state_machine_id, version, name, status, input, output,
                                      error, cause, started_at, stopped_at, last_event_id,
-                                     parent_id, parent_run_id, parent_seq, parent_pattern)
+                                     parent_id, parent_run_id, parent_seq, parent_pattern, test_case)
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::integer[], $5::text[], $6::text[],
                          $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
                          $12::timestamptz[], $13::bigint[], $30::bigint[], $31::bigint[], $32::bigint[],
-                         $33::text[])
+                         $33::text[], $34::text[])
 )
 INSERT INTO stepwise_runs (id, execution_id, machine_path, status, state, state_input, state_entered_at,
                            entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
@@ -334,7 +337,7 @@ func InsertExecutionsAndRuns(ctx context.Context, q Querier, news []NewExecution
 		x.status, x.inputs, x.outputs, x.errs, x.causes, x.started, x.stopped, x.last,
 		r.ids, r.execs, r.status, r.state, r.input, r.enteredAt, r.entered, r.retries, r.seq,
 		r.waiting, r.fork, r.token, r.heartbeat, r.output, r.errs, r.causes,
-		x.parents, x.parentRuns, x.parentSeqs, x.patterns)
+		x.parents, x.parentRuns, x.parentSeqs, x.patterns, x.testCases)
 	return conflict(err)
 }
 
@@ -348,7 +351,7 @@ type executionColumns struct {
 	stopped                     []*time.Time
 	parents, parentRuns         []*int64
 	parentSeqs                  []*int64
-	patterns                    []*string
+	patterns, testCases         []*string
 }
 
 func (c *executionColumns) add(e *Execution) {
@@ -359,6 +362,7 @@ func (c *executionColumns) add(e *Execution) {
 	c.started, c.stopped = append(c.started, e.StartedAt), append(c.stopped, e.StoppedAt)
 	c.parents, c.parentRuns = append(c.parents, e.ParentID), append(c.parentRuns, e.ParentRunID)
 	c.parentSeqs, c.patterns = append(c.parentSeqs, e.ParentSeq), append(c.patterns, e.ParentPattern)
+	c.testCases = append(c.testCases, e.TestCase)
 }
 
 // ExecutionProgress returns an execution's last event id and status, a

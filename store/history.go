@@ -121,3 +121,9 @@ func ListEventOutlines(ctx context.Context, q Querier, executionID int64) ([]Eve
 	})
 	return out, err
 }
+
+// CountScheduled returns how many times state's task was scheduled in an
+// execution (TaskScheduled or ActivityScheduled events).
+func CountScheduled(ctx context.Context, q Querier, executionID int64, state string) (int64, error) {
+	return queries(q).CountScheduled(ctx, db.CountScheduledParams{ExecutionID: executionID, State: state})
+}

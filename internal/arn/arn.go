@@ -279,3 +279,15 @@ func layout(typ string) string {
 	}
 	return "MACHINE:NAME"
 }
+
+// CutTestCase splits a state machine name or ARN written as Step
+// Functions Local selects a mock configuration's test case,
+// MACHINE#TESTCASE, into the machine and the test case; found is false
+// when s has no '#'.
+func CutTestCase(s string) (machine, testCase string, found bool) {
+	i := strings.LastIndexByte(s, '#')
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+1:], true
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
@@ -33,12 +34,17 @@ type startExecutionOutput struct {
 
 // start starts an execution, or finds the one of the same name and input.
 func (a *api) start(ctx context.Context, in *startExecutionInput) (*store.Execution, bool, error) {
-	ref, err := parseMachineARN("stateMachineArn", in.StateMachineArn)
+	machine, testCase := in.StateMachineArn, ""
+	if machine != nil { // MACHINE#TESTCASE runs a test case of the mock configuration
+		m, c, _ := arn.CutTestCase(*machine)
+		machine, testCase = &m, c
+	}
+	ref, err := parseMachineARN("stateMachineArn", machine)
 	if err != nil {
 		return nil, false, err
 	}
 	exec, created, err := a.eng.StartExecution(ctx, engine.StartInput{
-		StateMachine: ref.Name, Version: ref.Version, Name: orEmpty(in.Name), Input: orEmpty(in.Input),
+		StateMachine: ref.Name, Version: ref.Version, Name: orEmpty(in.Name), Input: orEmpty(in.Input), TestCase: testCase,
 	})
 	if err != nil {
 		return nil, false, err

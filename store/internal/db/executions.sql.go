@@ -69,7 +69,7 @@ func (q *Queries) ExecutionProgress(ctx context.Context, id int64) (ExecutionPro
 const getExecution = `-- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case
 FROM stepwise_executions WHERE id = $1
 `
 
@@ -95,6 +95,7 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 		&i.ParentRunID,
 		&i.ParentSeq,
 		&i.ParentPattern,
+		&i.TestCase,
 	)
 	return i, err
 }
@@ -102,7 +103,7 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 const getExecutionByARN = `-- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case
 FROM stepwise_executions WHERE arn = $1
 `
 
@@ -128,6 +129,7 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 		&i.ParentRunID,
 		&i.ParentSeq,
 		&i.ParentPattern,
+		&i.TestCase,
 	)
 	return i, err
 }
@@ -135,7 +137,7 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 const getExecutionByName = `-- name: GetExecutionByName :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case
 FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2
 `
 
@@ -166,6 +168,7 @@ func (q *Queries) GetExecutionByName(ctx context.Context, arg GetExecutionByName
 		&i.ParentRunID,
 		&i.ParentSeq,
 		&i.ParentPattern,
+		&i.TestCase,
 	)
 	return i, err
 }
@@ -176,7 +179,7 @@ VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)
 ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
           started_at, stopped_at, last_event_id, redrive_count,
-          parent_id, parent_run_id, parent_seq, parent_pattern
+          parent_id, parent_run_id, parent_seq, parent_pattern, test_case
 `
 
 type InsertExecutionParams struct {
@@ -218,6 +221,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		&i.ParentRunID,
 		&i.ParentSeq,
 		&i.ParentPattern,
+		&i.TestCase,
 	)
 	return i, err
 }
@@ -225,7 +229,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 const listChildExecutions = `-- name: ListChildExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case
 FROM stepwise_executions
 WHERE parent_id = $1::bigint AND id > $2::bigint
 ORDER BY id LIMIT $3
@@ -267,6 +271,7 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 			&i.ParentRunID,
 			&i.ParentSeq,
 			&i.ParentPattern,
+			&i.TestCase,
 		); err != nil {
 			return nil, err
 		}
@@ -281,7 +286,7 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 const listExecutions = `-- name: ListExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case
 FROM stepwise_executions
 WHERE ($1::bigint = 0 OR state_machine_id = $1)
   AND ($2::text = '' OR status = $2)
@@ -344,6 +349,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.ParentRunID,
 			&i.ParentSeq,
 			&i.ParentPattern,
+			&i.TestCase,
 		); err != nil {
 			return nil, err
 		}
@@ -395,7 +401,7 @@ func (q *Queries) ListRunningExecutions(ctx context.Context, arg ListRunningExec
 const lockExecutions = `-- name: LockExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case
 FROM stepwise_executions WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
 `
 
@@ -427,6 +433,7 @@ func (q *Queries) LockExecutions(ctx context.Context, ids []int64) ([]StepwiseEx
 			&i.ParentRunID,
 			&i.ParentSeq,
 			&i.ParentPattern,
+			&i.TestCase,
 		); err != nil {
 			return nil, err
 		}

@@ -9,6 +9,25 @@ import (
 	"context"
 )
 
+const countScheduled = `-- name: CountScheduled :one
+SELECT count(*) FROM stepwise_events
+WHERE execution_id = $1 AND state = $2::text AND type IN ('TaskScheduled', 'ActivityScheduled')
+`
+
+type CountScheduledParams struct {
+	ExecutionID int64
+	State       string
+}
+
+// How many times a state's task was scheduled in an execution: the
+// invocation count a mock configuration's responses are indexed by.
+func (q *Queries) CountScheduled(ctx context.Context, arg CountScheduledParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countScheduled, arg.ExecutionID, arg.State)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const listEvents = `-- name: ListEvents :many
 SELECT execution_id, id, previous_id, type, timestamp, state, details
 FROM stepwise_events WHERE execution_id = $1 AND id > $2 ORDER BY id LIMIT $3

@@ -67,6 +67,7 @@ type StepwiseExecution struct {
 	ParentRunID    *int64
 	ParentSeq      *int64
 	ParentPattern  *string
+	TestCase       *string
 }
 
 type StepwiseFunction struct {

@@ -54,6 +54,9 @@ var Table = []Entry{
 	{engine.ErrInvalidToken, http.StatusBadRequest, "InvalidToken", "InvalidToken", http.StatusBadRequest},
 	{engine.ErrTaskTimedOut, http.StatusGone, "TaskTimedOut", "TaskTimedOut", http.StatusBadRequest},
 	{engine.ErrInvalidOutput, http.StatusBadRequest, "InvalidOutput", "InvalidOutput", http.StatusBadRequest},
+	// Step Functions Local answers an unknown test case with a validation
+	// error.
+	{engine.ErrTestCaseDoesNotExist, http.StatusNotFound, "TestCaseDoesNotExist", "ValidationException", http.StatusBadRequest},
 	// Connections are EventBridge's; the AWS types are EventBridge's.
 	{engine.ErrConnectionDoesNotExist, http.StatusNotFound, "ConnectionDoesNotExist", "ResourceNotFoundException", http.StatusBadRequest},
 	{engine.ErrConnectionExists, http.StatusConflict, "ConnectionAlreadyExists", "ResourceAlreadyExistsException", http.StatusBadRequest},

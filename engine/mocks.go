@@ -1,0 +1,88 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/history"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// Mock configuration (Step Functions Local's): an execution started with
+// StateMachineArn#TestCase answers every Task state its test case mocks
+// from Config.Mocks, never reaching a worker, and writes the events a
+// real run of the task writes.
+
+// checkTestCase refuses a start whose test case the mock configuration
+// does not define for the machine.
+func (e *Engine) checkTestCase(machine, testCase string) error {
+	if testCase == "" {
+		return nil
+	}
+	cfg := e.cfg.Mocks.Current()
+	if cfg == nil {
+		return fmt.Errorf("%w: %s#%s: this server has no mock configuration (start it with --mock-config FILE or SFN_MOCK_CONFIG)", ErrTestCaseDoesNotExist, machine, testCase)
+	}
+	if !cfg.HasCase(machine, testCase) {
+		return fmt.Errorf("%w: the mock configuration %s defines no test case %q for state machine %s (it defines %v)",
+			ErrTestCaseDoesNotExist, e.cfg.Mocks.Path(), testCase, machine, cfg.Cases(machine))
+	}
+	return nil
+}
+
+// mocked answers run l's task from the execution's test case, if it mocks
+// the state: it records the task's events and returns the decision the
+// answer leads to. ok is false when the task runs for real.
+func (t *change) mocked(l *live, call *asl.TaskCall) (d *asl.Decision, ok bool, err error) {
+	if t.exec.TestCase == nil {
+		return nil, false, nil
+	}
+	invocation, err := t.invocations(l.run.State)
+	if err != nil {
+		return nil, false, err
+	}
+	answer, ok, err := t.e.cfg.Mocks.Current().Response(t.machineName(), *t.exec.TestCase, l.run.State, invocation)
+	if !ok {
+		return nil, false, nil
+	}
+	t.scheduled(l, call)
+	t.runEvent(l, taskEvent(l, history.TaskStarted, history.ActivityStarted), nil)
+	failure := answer.Throw
+	if err != nil {
+		failure = asl.NewError(asl.ErrorRuntime, "%v", err)
+	}
+	next := t.answered(l, answer.Return, failure)
+	return &next, true, nil
+}
+
+// answered records a mocked task's result or failure and applies it.
+func (t *change) answered(l *live, result any, failure *asl.Error) asl.Decision {
+	if failure == nil && asl.TooLarge(result) {
+		failure = asl.ResultTooLarge(l.run.State)
+	}
+	if failure == nil {
+		t.runEvent(l, taskEvent(l, history.TaskSucceeded, history.ActivitySucceeded), map[string]any{"output": result})
+		return l.m.Complete(l.run.State, l.in(), result, t.context(l))
+	}
+	typ := taskEvent(l, history.TaskFailed, history.ActivityFailed)
+	if failure.Name == asl.ErrorTimeout || failure.Name == asl.ErrorHeartbeatTimeout {
+		typ = taskEvent(l, history.TaskTimedOut, history.ActivityTimedOut)
+	}
+	t.runEvent(l, typ, map[string]any{"error": failure.Name, "cause": failure.Cause})
+	return l.m.Failed(l.run.State, l.in(), failure, t.context(l))
+}
+
+// invocations counts the times state's task was scheduled in this
+// execution before now: the committed events and this change's own.
+func (t *change) invocations(state string) (int, error) {
+	n, err := store.CountScheduled(t.ctx, t.pg, t.exec.ID, state)
+	if err != nil {
+		return 0, err
+	}
+	for _, ev := range t.events {
+		if ev.State != nil && *ev.State == state && (ev.Type == history.TaskScheduled || ev.Type == history.ActivityScheduled) {
+			n++
+		}
+	}
+	return int(n), nil
+}
