@@ -54,6 +54,12 @@ type Config struct {
 	// test case mocks from it. nil serves none, and such starts fail with
 	// ErrTestCaseDoesNotExist.
 	Mocks *mockconfig.Source
+	// WaitTimeScale multiplies the time Wait states and retry intervals
+	// take, for test runs, as Step Functions Local's WAIT_TIME_SCALE does:
+	// 0 ends them at once, 0.01 makes a minute 0.6 s. The history still
+	// records the waits the definition asked for. nil means 1 (real time);
+	// New rejects a negative scale.
+	WaitTimeScale *float64
 	// Drive makes this process work the jobs that drive executions (serve,
 	// dev); a worker-only process leaves it false. Default false.
 	Drive bool
@@ -122,6 +128,9 @@ type Engine struct {
 // New builds an engine on pool; call Start to work jobs.
 func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	c := withDefaults(cfg)
+	if c.WaitTimeScale != nil && !(*c.WaitTimeScale >= 0) {
+		return nil, fmt.Errorf("engine: WaitTimeScale %v: want a factor of 0 or more", *c.WaitTimeScale)
+	}
 	bindings, err := checkActivityBindings(c.ActivityBindings)
 	if err != nil {
 		return nil, err

@@ -78,7 +78,7 @@ func (t *change) retry(l *live, d asl.Decision) error {
 		l.run.Retries = append(l.run.Retries, 0)
 	}
 	l.run.Retries[d.Retrier]++
-	t.schedule(l, reasonRetry, t.now.Add(d.Delay))
+	t.schedule(l, reasonRetry, t.scaled(t.now.Add(d.Delay)))
 	t.save(l)
 	return nil
 }
@@ -88,7 +88,7 @@ func (t *change) wait(l *live, d asl.Decision) error {
 	t.touch(l)
 	w := asl.EncodeJSON(map[string]any{"next": d.Next, "output": d.Output})
 	l.run.Waiting = &w
-	t.schedule(l, reasonTimer, d.Until)
+	t.schedule(l, reasonTimer, t.scaled(d.Until))
 	t.save(l)
 	return nil
 }
@@ -154,4 +154,15 @@ func (t *change) taskTimedOut(l *live) error {
 		return err
 	}
 	return t.taskDone(l, nil, asl.NewError(asl.ErrorTimeout, "The task did not finish within %s.", t.now.Sub(*l.run.StateEnteredAt).Round(time.Second)))
+}
+
+// scaled is when a Wait or retry interval that ends at ends under
+// Config.WaitTimeScale: its time from now multiplied by the scale. The
+// history keeps the times the definition asked for.
+func (t *change) scaled(at time.Time) time.Time {
+	scale := t.e.cfg.WaitTimeScale
+	if scale == nil || *scale == 1 || !at.After(t.now) {
+		return at
+	}
+	return t.now.Add(time.Duration(float64(at.Sub(t.now)) * *scale))
 }

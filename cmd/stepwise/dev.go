@@ -39,6 +39,7 @@ type devOptions struct {
 	keysFile     string
 	httpTasks    *httpTaskFlags
 	routing      *routingFlags
+	testing      *testingFlags
 }
 
 func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -58,8 +59,9 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.keysFile, "api-keys", keysFileDefault(), keysUsage+"; without it the API has no authentication")
 	o.httpTasks = addHTTPTaskFlags(fs)
 	o.routing = addRoutingFlags(fs)
+	o.testing = addTestingFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--secret-key-file FILE]")
+		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE]")
 		return 2
 	}
 	o.api.explicit = flagSet(fs, "listen")
@@ -144,6 +146,9 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 		return failed(stderr, err)
 	}
 	cfg := o.routing.apply(&engine.Config{Drive: true, Functions: functions, Logger: newLogger(stderr, o.verbose), Observer: web.NewObserver(), SecretKey: tasks.key})
+	if err := o.testing.apply(ctx, cfg, out, stderr); err != nil {
+		return failed(stderr, err)
+	}
 	e, err := engine.New(pool, cfg)
 	if err == nil {
 		a.e = e // before the engine takes tasks

@@ -39,8 +39,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.BoolVar(&auth.insecure, "insecure-no-auth", false, "serve the HTTP API without authentication (anyone who reaches it may do anything)")
 	httpTasks := addHTTPTaskFlags(fs)
 	routing := addRoutingFlags(fs)
+	testFlags := addTestingFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--secret-key-file FILE] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	authorize, warning, err := serveAuthorize(auth, *listen)
@@ -69,6 +70,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return failed(stderr, err)
 	}
 	cfg := routing.apply(&engine.Config{Drive: true, Functions: functions, Logger: logger, Observer: web.NewObserver(), SecretKey: tasks.key})
+	if err := testFlags.apply(ctx, cfg, out, stderr); err != nil {
+		return failed(stderr, err)
+	}
 	api := apiOptions{listen: *listen, explicit: flagSet(fs, "listen"), authorize: authorize}
 	return runEngine(ctx, "serve", pool, cfg, api, *shutdown, out, stderr)
 }
@@ -83,8 +87,9 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	verbose := fs.Bool("verbose", false, "log the engine's informational messages too")
 	httpTasks := addHTTPTaskFlags(fs)
 	routing := addRoutingFlags(fs)
+	testFlags := addTestingFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s]] [--secret-key-file FILE] [--http-allow LIST] [--http-deny LIST] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR]] [--secret-key-file FILE] [--http-allow LIST] [--http-deny LIST] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	if len(routing.bindings) > 0 && !*drive {
@@ -109,6 +114,9 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return failed(stderr, err)
 	}
 	cfg := routing.apply(&engine.Config{Drive: *drive, Functions: functions, Logger: newLogger(stderr, *verbose), SecretKey: tasks.key})
+	if err := testFlags.apply(ctx, cfg, out, stderr); err != nil {
+		return failed(stderr, err)
+	}
 	return runEngine(ctx, "worker", pool, cfg, apiOptions{}, *shutdown, out, stderr)
 }
 

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -53,12 +54,27 @@ func Receive[T any](t testing.TB, ch <-chan T, d time.Duration, what string) T {
 // Corpus returns the path of the conformance corpus, shared/conformance
 // beside the repository, joined with elem ("cases", "validation").
 func Corpus(elem ...string) string {
+	return filepath.Join(append([]string{repository(), "..", "shared", "conformance"}, elem...)...)
+}
+
+// Testdata returns the content of the file at elem under the
+// repository's testdata folder ("mocks", "MockConfigFile.json").
+func Testdata(t testing.TB, elem ...string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(append([]string{repository(), "testdata"}, elem...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// repository is the folder of the repository's go.mod.
+func repository() string {
 	_, file, _, ok := runtime.Caller(0)
 	if !ok {
 		panic("testkit: no caller information")
 	}
-	root := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "conformance")
-	return filepath.Join(append([]string{root}, elem...)...)
+	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
 // SyncBuffer is a bytes.Buffer safe for concurrent use: a command or a
