@@ -150,6 +150,13 @@ func TestMockConfigTestCases(t *testing.T) {
 		require.Len(t, puts.items, 1, "the state the case does not mock runs for real")
 		require.Equal(t, "stock", puts.items[0]["TableName"])
 	})
+	t.Run("StartSyncExecution", func(t *testing.T) {
+		out, err := h.client.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{
+			StateMachineArn: aws.String(machine + "#ShipFails"), Input: aws.String(input)})
+		require.NoError(t, err)
+		require.Equal(t, types.SyncExecutionStatusFailed, out.Status)
+		require.Equal(t, "Carrier.Unavailable", aws.ToString(out.Error))
+	})
 	t.Run("without a test case every task runs for real", func(t *testing.T) {
 		arn := h.start(machine, "real", input)
 		out := h.wait(arn)
