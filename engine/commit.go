@@ -151,7 +151,11 @@ func (e *Engine) flush(ctx context.Context, pg *pipeline, changes []*change) err
 	var events []store.Event
 	var execs []*store.Execution
 	var leases []store.TaskLease
+	var notify []int64
 	for _, t := range changes {
+		if t.ended && t.exec.Waited {
+			notify = append(notify, t.exec.ID)
+		}
 		events = append(events, t.events...)
 		leases = append(leases, t.leases()...)
 		if (t.ended || len(t.events) > 0) && !pg.creating(t.exec.ID) {
@@ -167,6 +171,11 @@ func (e *Engine) flush(ctx context.Context, pg *pipeline, changes []*change) err
 	}
 	if err := store.InsertTaskLeases(ctx, pg, leases); err != nil {
 		return fmt.Errorf("insert task leases: %w", err)
+	}
+	if len(notify) > 0 {
+		if err := store.NotifyEnded(ctx, pg, notify); err != nil {
+			return fmt.Errorf("notify ended: %w", err)
+		}
 	}
 	raw, err := pg.raw(ctx)
 	if err != nil {
@@ -203,6 +212,9 @@ func (t *change) cancelJobs(raw pgx.Tx) error {
 // arms its timers, tells the Observer, cancels the local tasks of the
 // runs whose tasks it cancelled and launches its local tasks.
 func (e *Engine) committed(t *change) {
+	if t.ended {
+		e.waiters.wake(t.exec.ID)
+	}
 	e.arm(t.timers)
 	e.observe(t)
 	if len(t.cancelRuns) > 0 {

@@ -123,6 +123,7 @@ type Engine struct {
 	completions *batcher[*work]
 	starts      *batcher[*start]
 	local       *locals
+	waiters     *waiters
 }
 
 // New builds an engine on pool; call Start to work jobs.
@@ -137,7 +138,7 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	}
 	c.ActivityBindings = bindings
 	e := &Engine{pool: pool, cfg: c, log: c.Logger, arns: arn.Space{Region: c.Region, Account: c.Account},
-		rand: newLockedRand(), closed: make(chan struct{}), local: newLocals()}
+		rand: newLockedRand(), closed: make(chan struct{}), local: newLocals(), waiters: newWaiters()}
 	conns, err := NewConnections(pool, c.SecretKey)
 	if err != nil {
 		return nil, err

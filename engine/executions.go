@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -16,21 +15,6 @@ func (e *Engine) Execution(ctx context.Context, arn string) (*store.Execution, e
 		return nil, fmt.Errorf("%w: %s", ErrExecutionDoesNotExist, arn)
 	}
 	return exec, err
-}
-
-// Wait polls until the execution is no longer RUNNING or ctx ends.
-func (e *Engine) Wait(ctx context.Context, arn string) (*store.Execution, error) {
-	for {
-		exec, err := e.Execution(ctx, arn)
-		if err != nil || exec.Status != store.StatusRunning {
-			return exec, err
-		}
-		select {
-		case <-ctx.Done():
-			return exec, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
 }
 
 // History returns up to limit events after event id after (before it,

@@ -29,6 +29,9 @@ type StartInput struct {
 	// StateMachineArn#TestCase; StateMachine may also end with
 	// #TESTCASE. Empty runs every Task for real.
 	TestCase string
+	// Waited says the caller will Wait for the execution's end: it is
+	// created marked so (see Wait), saving Wait a write. Default false.
+	Waited bool
 }
 
 // StartExecution starts an execution, or returns the one of the same name
@@ -106,6 +109,7 @@ func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
 			if s.in.TestCase != "" {
 				exec.TestCase = &s.in.TestCase
 			}
+			exec.Waited = s.in.Waited
 			if changes[i], err = e.begin(ctx, pg, exec, runIDs[i], s.m, s.input); err != nil {
 				return nil, err
 			}

@@ -48,6 +48,10 @@ type Execution struct {
 	// TestCase is the mock configuration's test case the execution runs
 	// (started as StateMachineArn#TestCase); nil for none.
 	TestCase *string `db:"test_case"`
+	// Waited says a caller waits for the execution's end, so the
+	// transaction that ends it notifies (NotifyEnded). Set at creation by
+	// a start that waits, later by MarkWaited.
+	Waited bool `db:"waited"`
 }
 
 func asExecution(r *db.StepwiseExecution) *Execution { return (*Execution)(r) }
@@ -305,11 +309,11 @@ const insertExecutionsAndRuns = `
 WITH e AS (
     INSERT INTO stepwise_executions (id, arn, state_machine_id, version, name, status, input, output,
                                      error, cause, started_at, stopped_at, last_event_id,
-                                     parent_id, parent_run_id, parent_seq, parent_pattern, test_case)
+                                     parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited)
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::integer[], $5::text[], $6::text[],
                          $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
                          $12::timestamptz[], $13::bigint[], $30::bigint[], $31::bigint[], $32::bigint[],
-                         $33::text[], $34::text[])
+                         $33::text[], $34::text[], $35::boolean[])
 )
 INSERT INTO stepwise_runs (id, execution_id, machine_path, status, state, state_input, state_entered_at,
                            entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
@@ -337,7 +341,7 @@ func InsertExecutionsAndRuns(ctx context.Context, q Querier, news []NewExecution
 		x.status, x.inputs, x.outputs, x.errs, x.causes, x.started, x.stopped, x.last,
 		r.ids, r.execs, r.status, r.state, r.input, r.enteredAt, r.entered, r.retries, r.seq,
 		r.waiting, r.fork, r.token, r.heartbeat, r.output, r.errs, r.causes,
-		x.parents, x.parentRuns, x.parentSeqs, x.patterns, x.testCases)
+		x.parents, x.parentRuns, x.parentSeqs, x.patterns, x.testCases, x.waited)
 	return conflict(err)
 }
 
@@ -352,6 +356,7 @@ type executionColumns struct {
 	parents, parentRuns         []*int64
 	parentSeqs                  []*int64
 	patterns, testCases         []*string
+	waited                      []bool
 }
 
 func (c *executionColumns) add(e *Execution) {
@@ -362,7 +367,27 @@ func (c *executionColumns) add(e *Execution) {
 	c.started, c.stopped = append(c.started, e.StartedAt), append(c.stopped, e.StoppedAt)
 	c.parents, c.parentRuns = append(c.parents, e.ParentID), append(c.parentRuns, e.ParentRunID)
 	c.parentSeqs, c.patterns = append(c.parentSeqs, e.ParentSeq), append(c.patterns, e.ParentPattern)
-	c.testCases = append(c.testCases, e.TestCase)
+	c.testCases, c.waited = append(c.testCases, e.TestCase), append(c.waited, e.Waited)
+}
+
+// MarkWaited records that a caller waits for an execution's end, so that
+// the transaction ending it notifies, and returns its status then. It
+// waits for a transaction holding the execution's lock, so a status of
+// RUNNING means the end is yet to commit and will notify.
+func MarkWaited(ctx context.Context, q Querier, id int64) (string, error) {
+	status, err := queries(q).MarkWaited(ctx, id)
+	return status, notFound(err)
+}
+
+// EndedChannel is the channel NotifyEnded notifies, with an execution id
+// as payload.
+const EndedChannel = "stepwise_ended"
+
+// NotifyEnded tells the processes listening on EndedChannel that the
+// executions ids end when this transaction commits.
+func NotifyEnded(ctx context.Context, q Querier, ids []int64) error {
+	_, err := q.Exec(ctx, "SELECT pg_notify('"+EndedChannel+"', id::text) FROM unnest($1::bigint[]) AS id", ids)
+	return err
 }
 
 // ExecutionProgress returns an execution's last event id and status, a

@@ -81,8 +81,9 @@ func ExecutionDescription(ctx context.Context, e *engine.Engine, exec *store.Exe
 
 func executionLocation(arn string) string { return "/v1/executions/" + url.PathEscape(arn) }
 
-// start starts the execution a start request asks for.
-func (a *API) start(c echo.Context) (*store.Execution, bool, error) {
+// start starts the execution a start request asks for; waited says the
+// caller will wait for its end (engine.StartInput.Waited).
+func (a *API) start(c echo.Context, waited bool) (*store.Execution, bool, error) {
 	machine, err := pathParam(c, "name")
 	if err != nil {
 		return nil, false, err
@@ -92,7 +93,7 @@ func (a *API) start(c echo.Context) (*store.Execution, bool, error) {
 		return nil, false, err
 	}
 	exec, created, err := a.e.StartExecution(c.Request().Context(),
-		engine.StartInput{StateMachine: machine, Name: req.Name, Input: string(req.Input), Version: req.Version})
+		engine.StartInput{StateMachine: machine, Name: req.Name, Input: string(req.Input), Version: req.Version, Waited: waited})
 	if err != nil {
 		return nil, false, err
 	}
@@ -113,7 +114,7 @@ func (a *API) start(c echo.Context) (*store.Execution, bool, error) {
 // the new execution, or 200 with the existing one of the same name and
 // input.
 func (a *API) startExecution(c echo.Context) error {
-	exec, created, err := a.start(c)
+	exec, created, err := a.start(c, false)
 	if err != nil {
 		return err
 	}
@@ -133,7 +134,7 @@ func (a *API) startSyncExecution(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	exec, _, err := a.start(c)
+	exec, _, err := a.start(c, true)
 	if err != nil {
 		return err
 	}

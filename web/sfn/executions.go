@@ -33,7 +33,8 @@ type startExecutionOutput struct {
 }
 
 // start starts an execution, or finds the one of the same name and input.
-func (a *api) start(ctx context.Context, in *startExecutionInput) (*store.Execution, bool, error) {
+// waited says the caller will wait for the end (engine.StartInput.Waited).
+func (a *api) start(ctx context.Context, in *startExecutionInput, waited bool) (*store.Execution, bool, error) {
 	machine, testCase := in.StateMachineArn, ""
 	if machine != nil { // MACHINE#TESTCASE runs a test case of the mock configuration
 		m, c, _ := arn.CutTestCase(*machine)
@@ -44,7 +45,7 @@ func (a *api) start(ctx context.Context, in *startExecutionInput) (*store.Execut
 		return nil, false, err
 	}
 	exec, created, err := a.eng.StartExecution(ctx, engine.StartInput{
-		StateMachine: ref.Name, Version: ref.Version, Name: orEmpty(in.Name), Input: orEmpty(in.Input), TestCase: testCase,
+		StateMachine: ref.Name, Version: ref.Version, Name: orEmpty(in.Name), Input: orEmpty(in.Input), TestCase: testCase, Waited: waited,
 	})
 	if err != nil {
 		return nil, false, err
@@ -59,7 +60,7 @@ func (a *api) start(ctx context.Context, in *startExecutionInput) (*store.Execut
 // the same name and input returns it while it runs; once it has ended, or
 // with a different input, the name is ExecutionAlreadyExists.
 func (a *api) startExecution(ctx context.Context, in *startExecutionInput) (*startExecutionOutput, error) {
-	exec, created, err := a.start(ctx, in)
+	exec, created, err := a.start(ctx, in, false)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +138,7 @@ func (a *api) startSyncExecution(ctx context.Context, in *startSyncExecutionInpu
 	if err != nil {
 		return nil, err
 	}
-	exec, _, err := a.start(ctx, &in.startExecutionInput)
+	exec, _, err := a.start(ctx, &in.startExecutionInput, true)
 	if err != nil {
 		return nil, err
 	}

@@ -69,7 +69,7 @@ func (q *Queries) ExecutionProgress(ctx context.Context, id int64) (ExecutionPro
 const getExecution = `-- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
 FROM stepwise_executions WHERE id = $1
 `
 
@@ -96,6 +96,7 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 		&i.ParentSeq,
 		&i.ParentPattern,
 		&i.TestCase,
+		&i.Waited,
 	)
 	return i, err
 }
@@ -103,7 +104,7 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 const getExecutionByARN = `-- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
 FROM stepwise_executions WHERE arn = $1
 `
 
@@ -130,6 +131,7 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 		&i.ParentSeq,
 		&i.ParentPattern,
 		&i.TestCase,
+		&i.Waited,
 	)
 	return i, err
 }
@@ -137,7 +139,7 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 const getExecutionByName = `-- name: GetExecutionByName :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
 FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2
 `
 
@@ -169,6 +171,7 @@ func (q *Queries) GetExecutionByName(ctx context.Context, arg GetExecutionByName
 		&i.ParentSeq,
 		&i.ParentPattern,
 		&i.TestCase,
+		&i.Waited,
 	)
 	return i, err
 }
@@ -179,7 +182,7 @@ VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)
 ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
           started_at, stopped_at, last_event_id, redrive_count,
-          parent_id, parent_run_id, parent_seq, parent_pattern, test_case
+          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
 `
 
 type InsertExecutionParams struct {
@@ -222,6 +225,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		&i.ParentSeq,
 		&i.ParentPattern,
 		&i.TestCase,
+		&i.Waited,
 	)
 	return i, err
 }
@@ -229,7 +233,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 const listChildExecutions = `-- name: ListChildExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
 FROM stepwise_executions
 WHERE parent_id = $1::bigint AND id > $2::bigint
 ORDER BY id LIMIT $3
@@ -272,6 +276,7 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 			&i.ParentSeq,
 			&i.ParentPattern,
 			&i.TestCase,
+			&i.Waited,
 		); err != nil {
 			return nil, err
 		}
@@ -286,7 +291,7 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 const listExecutions = `-- name: ListExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
 FROM stepwise_executions
 WHERE ($1::bigint = 0 OR state_machine_id = $1)
   AND ($2::text = '' OR status = $2)
@@ -350,6 +355,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.ParentSeq,
 			&i.ParentPattern,
 			&i.TestCase,
+			&i.Waited,
 		); err != nil {
 			return nil, err
 		}
@@ -401,7 +407,7 @@ func (q *Queries) ListRunningExecutions(ctx context.Context, arg ListRunningExec
 const lockExecutions = `-- name: LockExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
 FROM stepwise_executions WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
 `
 
@@ -434,6 +440,7 @@ func (q *Queries) LockExecutions(ctx context.Context, ids []int64) ([]StepwiseEx
 			&i.ParentSeq,
 			&i.ParentPattern,
 			&i.TestCase,
+			&i.Waited,
 		); err != nil {
 			return nil, err
 		}
@@ -443,6 +450,20 @@ func (q *Queries) LockExecutions(ctx context.Context, ids []int64) ([]StepwiseEx
 		return nil, err
 	}
 	return items, nil
+}
+
+const markWaited = `-- name: MarkWaited :one
+UPDATE stepwise_executions SET waited = true WHERE id = $1 RETURNING status
+`
+
+// A caller waits for the execution's end: the transaction that ends it
+// will notify. Blocks while a transaction holds the execution's lock, so
+// the status returned is the one that transaction left.
+func (q *Queries) MarkWaited(ctx context.Context, id int64) (string, error) {
+	row := q.db.QueryRow(ctx, markWaited, id)
+	var status string
+	err := row.Scan(&status)
+	return status, err
 }
 
 const nestedToStop = `-- name: NestedToStop :many

@@ -68,6 +68,7 @@ type StepwiseExecution struct {
 	ParentSeq      *int64
 	ParentPattern  *string
 	TestCase       *string
+	Waited         bool
 }
 
 type StepwiseFunction struct {

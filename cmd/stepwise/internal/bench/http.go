@@ -35,7 +35,8 @@ func httpStart(ctx context.Context, r *runner, n int) (*Result, error) {
 	if err := v.begin(ctx); err != nil {
 		return nil, err
 	}
-	latencies, err := postAll(ctx, url, n)
+	body := func(i int) string { return fmt.Sprintf(`{"name":"e-%d","input":{"n":%d}}`, i, i) }
+	latencies, err := postAll(ctx, request{url: url, body: body, want: http.StatusCreated}, n, httpClients)
 	if err != nil {
 		return nil, err
 	}
@@ -46,21 +47,30 @@ func httpStart(ctx context.Context, r *runner, n int) (*Result, error) {
 	return res, nil
 }
 
-// postAll sends n start requests from httpClients clients and returns
+// request is a POST a workload sends: its URL, its body for request i,
+// its headers and the status it must answer.
+type request struct {
+	url    string
+	body   func(i int) string
+	header map[string]string
+	want   int
+}
+
+// postAll sends n requests from clients keep-alive clients and returns
 // each request's latency.
-func postAll(ctx context.Context, url string, n int) ([]time.Duration, error) {
+func postAll(ctx context.Context, r request, n, clients int) ([]time.Duration, error) {
 	var mu sync.Mutex
 	var latencies []time.Duration
 	var firstErr error
 	var wg sync.WaitGroup
-	for c := 0; c < httpClients; c++ {
+	for c := 0; c < clients; c++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
-			for i := c; i < n; i += httpClients {
+			for i := c; i < n; i += clients {
 				began := time.Now()
-				err := post(ctx, client, url, fmt.Sprintf(`{"name":"e-%d","input":{"n":%d}}`, i, i))
+				err := post(ctx, client, r, i)
 				mu.Lock()
 				latencies = append(latencies, time.Since(began))
 				if err != nil && firstErr == nil {
@@ -77,20 +87,74 @@ func postAll(ctx context.Context, url string, n int) ([]time.Duration, error) {
 	return latencies, firstErr
 }
 
-func post(ctx context.Context, client *http.Client, url, body string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewBufferString(body))
+func post(ctx context.Context, client *http.Client, r request, i int) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewBufferString(r.body(i)))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	for k, v := range r.header {
+		req.Header.Set(k, v)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode != http.StatusCreated {
-		return fmt.Errorf("POST %s: status %d", url, resp.StatusCode)
+	if resp.StatusCode != r.want {
+		return fmt.Errorf("POST %s: status %d", r.url, resp.StatusCode)
 	}
 	return nil
+}
+
+// syncOneTask sends n StartSyncExecution requests (AWS protocol) for a
+// one-Task machine, one at a time, and measures each.
+func syncOneTask(ctx context.Context, r *runner, n int) (*Result, error) {
+	return startSync(ctx, r, n, 1, oneTaskMachine)
+}
+
+// syncThreeTasks sends n StartSyncExecution requests for a three-Task
+// machine from 100 keep-alive clients.
+func syncThreeTasks(ctx context.Context, r *runner, n int) (*Result, error) {
+	task := `{"Type":"Task","Resource":"` + noopARN + `","Next":"%s"}`
+	def := `{"StartAt":"A","States":{"A":` + fmt.Sprintf(task, "B") + `,"B":` + fmt.Sprintf(task, "C") +
+		`,"C":{"Type":"Task","Resource":"` + noopARN + `","End":true}}}`
+	return startSync(ctx, r, n, 100, def)
+}
+
+// startSync runs n StartSyncExecution requests of definition from clients
+// keep-alive clients; each answers when its execution has ended.
+func startSync(ctx context.Context, r *runner, n, clients int, definition string) (*Result, error) {
+	v, err := r.open(ctx, noopFunctions())
+	if err != nil {
+		return nil, err
+	}
+	defer v.close()
+	sm, _, err := v.e.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: definition})
+	if err != nil {
+		return nil, err
+	}
+	srv := httptest.NewServer(web.New(v.e, nil).Handler())
+	defer srv.Close()
+	req := request{url: srv.URL + "/", want: http.StatusOK,
+		header: map[string]string{"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AWSStepFunctions.StartSyncExecution"},
+		body:   func(i int) string { return fmt.Sprintf(`{"stateMachineArn":%q,"name":"s-%d","input":"{}"}`, sm.ARN, i) }}
+	if _, err := postAll(ctx, request{url: req.url, want: req.want, header: req.header,
+		body: func(i int) string { return req.body(n + i) }}, min(n/10, 200), clients); err != nil {
+		return nil, err // warm-up
+	}
+	res := &Result{Count: n, Unit: "executions", Note: fmt.Sprintf("StartSyncExecution, %d keep-alive clients", clients)}
+	if err := v.begin(ctx); err != nil {
+		return nil, err
+	}
+	latencies, err := postAll(ctx, req, n, clients)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.end(ctx, res); err != nil {
+		return nil, err
+	}
+	setLatency(res, "request", latencies)
+	return res, nil
 }

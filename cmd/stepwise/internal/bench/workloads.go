@@ -24,6 +24,8 @@ var workloads = []workload{
 	{"parallel-10", 500, parallel},
 	{"parked", 1000, parked},
 	{"http-start", 10000, httpStart},
+	{"sync-one-task", 1000, syncOneTask},
+	{"sync-three-tasks", 5000, syncThreeTasks},
 	{"dispatch-latency", 1000, dispatchLatency},
 }
 

@@ -1,0 +1,183 @@
+package engine
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// Waiting for an execution's end without polling. A caller registers
+// with this process's waiters, then marks the execution waited in the
+// database (store.MarkWaited): the transaction that ends it, in any
+// process, sends NOTIFY on store.EndedChannel. The process that commits
+// the end wakes its own waiters directly; one LISTEN connection per
+// process wakes the others. An execution nobody waits for costs nothing.
+
+// waiters are the callers of this process waiting for executions to end.
+type waiters struct {
+	mu    sync.Mutex
+	byID  map[int64]map[chan struct{}]struct{}
+	once  sync.Once
+	ready chan struct{} // closed once LISTEN first succeeds
+}
+
+func newWaiters() *waiters {
+	return &waiters{byID: map[int64]map[chan struct{}]struct{}{}, ready: make(chan struct{})}
+}
+
+// add registers a waiter for execution id; remove unregisters it.
+func (w *waiters) add(id int64) (wake chan struct{}, remove func()) {
+	wake = make(chan struct{}, 1)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.byID[id] == nil {
+		w.byID[id] = map[chan struct{}]struct{}{}
+	}
+	w.byID[id][wake] = struct{}{}
+	return wake, func() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		delete(w.byID[id], wake)
+		if len(w.byID[id]) == 0 {
+			delete(w.byID, id)
+		}
+	}
+}
+
+// wake wakes the waiters of execution id.
+func (w *waiters) wake(id int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for ch := range w.byID[id] {
+		signal(ch)
+	}
+}
+
+// wakeAll wakes every waiter, to look again after notifications may have
+// been missed.
+func (w *waiters) wakeAll() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, chans := range w.byID {
+		for ch := range chans {
+			signal(ch)
+		}
+	}
+}
+
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// Wait returns the execution once it is no longer RUNNING, or when ctx
+// ends. It is woken by the commit that ends the execution, in this
+// process or another, never by polling.
+func (e *Engine) Wait(ctx context.Context, arn string) (*store.Execution, error) {
+	if err := e.listening(ctx); err != nil {
+		return nil, err
+	}
+	exec, err := e.Execution(ctx, arn)
+	if err != nil || exec.Status != store.StatusRunning {
+		return exec, err
+	}
+	wake, remove := e.waiters.add(exec.ID)
+	defer remove()
+	if !exec.Waited {
+		if status, err := store.MarkWaited(ctx, e.pool, exec.ID); err != nil || status != store.StatusRunning {
+			return e.Execution(ctx, arn)
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return exec, ctx.Err()
+		case <-wake:
+		}
+		if exec, err = e.Execution(ctx, arn); err != nil || exec.Status != store.StatusRunning {
+			return exec, err
+		}
+	}
+}
+
+// listening starts this process's LISTEN connection on first use and
+// waits until it listens (or ctx ends).
+func (e *Engine) listening(ctx context.Context) error {
+	e.waiters.once.Do(func() { go e.listen() })
+	select {
+	case <-e.waiters.ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// listen keeps one connection listening on store.EndedChannel until the
+// engine closes, reconnecting after a failure; every (re)connection wakes
+// all waiters, since notifications sent meanwhile were lost.
+func (e *Engine) listen() {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-e.closed
+		cancel()
+	}()
+	first := true
+	for ctx.Err() == nil {
+		conn, err := e.listenConn(ctx)
+		if err != nil {
+			e.cfg.Logger.Warn("waiters: cannot listen for execution ends; trying again", "error", err)
+			sleep(ctx, time.Second)
+			continue
+		}
+		if first {
+			close(e.waiters.ready)
+			first = false
+		}
+		e.waiters.wakeAll()
+		e.relay(ctx, conn)
+		_ = conn.Close(context.Background())
+	}
+}
+
+// listenConn opens a connection of its own (not the pool's) that listens
+// on store.EndedChannel.
+func (e *Engine) listenConn(ctx context.Context) (*pgx.Conn, error) {
+	conn, err := pgx.ConnectConfig(ctx, e.pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.Exec(ctx, "LISTEN "+store.EndedChannel); err != nil {
+		_ = conn.Close(context.Background())
+		return nil, err
+	}
+	return conn, nil
+}
+
+// relay wakes the waiters of each execution notified on conn until the
+// connection fails or ctx ends.
+func (e *Engine) relay(ctx context.Context, conn *pgx.Conn) {
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return
+		}
+		if id, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
+			e.waiters.wake(id)
+		}
+	}
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
