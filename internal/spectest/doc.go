@@ -1,0 +1,19 @@
+// Package spectest runs test specs: JSON files that name a state machine
+// definition, mocks for its Task states and cases, each an input with the
+// expected status, output, error, states entered, per-state input and
+// output, and Task invocation counts. `stepwise test SPEC` is its command.
+//
+// A spec's path through the package:
+//
+//   - Load (spec.go, fields.go, mocks.go) reads the spec, the definition
+//     and the mock configuration, and turns each case's inline mocks into
+//     a test case of one mock configuration (mockconfig.Parse validates
+//     them); a bad spec is a *SpecError naming the file and JSON pointer.
+//   - Run (run.go) runs each case in memory on asl/runner's virtual clock
+//     (memory.go) or, with Options.Engine, durably on the engine
+//     (durable.go), and turns what happened into an Outcome (outcome.go).
+//   - check.go compares an Outcome with the case's expectations, using the
+//     JSON subset match of match.go.
+//   - report.go writes the readable report, with expected-versus-got
+//     diffs of indented JSON (diff.go); junit.go writes JUnit XML.
+package spectest
