@@ -134,7 +134,11 @@ func grouped(got []string, like [][]string) [][]string {
 		if n == 0 {
 			break
 		}
-		out = append(out, got[:n])
+		if sameSteps([][]string{group}, got[:n]) {
+			out = append(out, group) // the same names: shown in the expected order
+		} else {
+			out = append(out, got[:n])
+		}
 		got = got[n:]
 	}
 	for _, name := range got {

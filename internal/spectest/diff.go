@@ -33,7 +33,8 @@ type op struct {
 }
 
 // diff returns a unified-looking diff of two texts, "--- expected" and
-// "+++ got", showing diffContext lines around each change.
+// "+++ got", showing diffContext lines around each change; "@@ …" stands
+// for unchanged lines left out.
 func diff(expected, got string) []string {
 	ops := diffLines(strings.Split(expected, "\n"), strings.Split(got, "\n"))
 	out := []string{"--- expected", "+++ got"}
@@ -42,7 +43,7 @@ func diff(expected, got string) []string {
 		if !nearChange(ops, i) {
 			continue
 		}
-		if last >= 0 && i > last+1 {
+		if i > last+1 {
 			out = append(out, "@@ …")
 		}
 		out = append(out, string(o.kind)+" "+o.line)

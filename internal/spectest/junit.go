@@ -43,7 +43,7 @@ type junitSkipped struct {
 type junitProblem struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
+	Text    string `xml:",cdata"`
 }
 
 // JUnit writes r as JUnit XML: a testsuite with a testcase per case, a
