@@ -12,7 +12,7 @@ import (
 func TestIncludes(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		want, got     string
+		want, got    string
 		includes, eq bool
 	}{
 		{`{"a": 1}`, `{"a": 1.0, "b": 2}`, true, false},
