@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/internal/mockconfig"
 )
@@ -93,8 +95,8 @@ type StateIO struct {
 	Input, Output *any
 }
 
-// Load reads the spec at path, its definition and its mock
-// configuration. A bad spec is a *SpecError naming the file and the JSON
+// Load reads the spec at path (JSON, or YAML when it ends in .yaml or
+// .yml), its definition and its mock configuration. A bad spec is a *SpecError naming the file and the JSON
 // pointer of the problem.
 func Load(path string) (*Spec, error) {
 	f := fields{file: path}
@@ -102,9 +104,9 @@ func Load(path string) (*Spec, error) {
 	if err != nil {
 		return nil, &SpecError{File: path, Problem: err.Error()}
 	}
-	raw, err := asl.DecodeJSON(data)
+	raw, err := decodeSpec(path, data)
 	if err != nil {
-		return nil, f.fail("", "not valid JSON: %v", err)
+		return nil, f.fail("", "%v", err)
 	}
 	top, err := f.object(raw, "", "definition", "stateMachine", "mockConfig", "realCalls", "cases")
 	if err != nil {
@@ -125,6 +127,23 @@ func Load(path string) (*Spec, error) {
 		return nil, f.fail("", "%v", err)
 	}
 	return s, nil
+}
+
+// decodeSpec reads a spec's JSON, or its YAML for a .yaml or .yml file (the
+// JSON pointers of errors then name the same keys).
+func decodeSpec(path string, data []byte) (any, error) {
+	if ext := filepath.Ext(path); ext == ".yaml" || ext == ".yml" {
+		converted, err := yaml.YAMLToJSON(data)
+		if err != nil {
+			return nil, fmt.Errorf("not valid YAML: %w", err)
+		}
+		data = converted
+	}
+	v, err := asl.DecodeJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("not valid JSON: %w", err)
+	}
+	return v, nil
 }
 
 // loadDefinition reads and checks the definition file and names the

@@ -1,6 +1,7 @@
 package spectest_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -92,6 +93,35 @@ func TestLoadErrors(t *testing.T) {
 			require.Contains(t, e.Problem, tc.problem)
 		})
 	}
+}
+
+// TestLoadYAML reads a spec written in YAML; errors name the same
+// pointers as in JSON.
+func TestLoadYAML(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Dir(writeSpec(t, `{}`))
+	good := filepath.Join(dir, "good.spec.yaml")
+	require.NoError(t, os.WriteFile(good, []byte(`definition: definition.asl.json
+cases:
+  - name: mocked
+    mocks:
+      T: {Return: {n: 1}}
+    expect:
+      outputIncludes: [{n: 1}]
+      invocations: {T: 1}
+`), 0o600))
+	s, err := spectest.Load(good)
+	require.NoError(t, err)
+	r := spectest.Run(context.Background(), s, spectest.Options{})
+	require.True(t, r.Passed(), "%+v", r.Cases)
+
+	bad := filepath.Join(dir, "bad.spec.yml")
+	require.NoError(t, os.WriteFile(bad, []byte("definition: definition.asl.json\ncases:\n  - name: a\n    expect: {status: DONE}\n"), 0o600))
+	_, err = spectest.Load(bad)
+	require.ErrorContains(t, err, bad+": /cases/0/expect/status: must be one of")
+	require.NoError(t, os.WriteFile(bad, []byte("cases: [\n"), 0o600))
+	_, err = spectest.Load(bad)
+	require.ErrorContains(t, err, "not valid YAML")
 }
 
 // TestLoadBadMockConfig names the mock configuration file, not the spec.

@@ -23,7 +23,7 @@ func TestSpecs(t *testing.T) {
 	var specs []string
 	for _, root := range []string{"../../examples", "../../testdata"} {
 		require.NoError(t, filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && strings.HasSuffix(path, ".spec.json") {
+			if err == nil && isSpec(path) {
 				specs = append(specs, path)
 			}
 			return err
@@ -41,4 +41,14 @@ func TestSpecs(t *testing.T) {
 			require.True(t, r.Passed(), text.String())
 		})
 	}
+}
+
+// isSpec reports whether path names a spec file.
+func isSpec(path string) bool {
+	for _, ext := range []string{".spec.json", ".spec.yaml", ".spec.yml"} {
+		if strings.HasSuffix(path, ext) {
+			return true
+		}
+	}
+	return false
 }
