@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -36,7 +35,7 @@ func (s *Spec) loadMockConfig(f fields, top map[string]any) (*mockSet, error) {
 	if err != nil || rel == "" {
 		return m, err
 	}
-	path := filepath.Join(filepath.Dir(s.Path), rel)
+	path := s.resolve(rel)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, f.fail("/mockConfig", "%v", err)

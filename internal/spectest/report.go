@@ -72,7 +72,7 @@ func (r *Report) Write(w io.Writer) error {
 	for _, c := range r.Cases {
 		writeCase(b, c)
 	}
-	fmt.Fprintf(b, "%d cases: %d passed, %d failed, %d skipped\n", len(r.Cases), len(r.Cases)-r.Failed()-r.skipped(), r.Failed(), r.skipped())
+	fmt.Fprintf(b, "%d %s: %d passed, %d failed, %d skipped\n", len(r.Cases), plural(len(r.Cases), "case"), len(r.Cases)-r.Failed()-r.skipped(), r.Failed(), r.skipped())
 	return b.Flush()
 }
 
@@ -110,4 +110,12 @@ func (f Failure) text() string {
 		s += line + "\n"
 	}
 	return s
+}
+
+// plural is noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }

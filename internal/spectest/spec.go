@@ -153,7 +153,7 @@ func (s *Spec) loadDefinition(f fields, top map[string]any) error {
 	if err != nil {
 		return err
 	}
-	s.DefinitionPath = filepath.Join(filepath.Dir(s.Path), rel)
+	s.DefinitionPath = s.resolve(rel)
 	if s.StateMachine, err = f.text(top, "stateMachine", "", false); err != nil {
 		return err
 	}
@@ -170,6 +170,15 @@ func (s *Spec) loadDefinition(f fields, top map[string]any) error {
 		return f.fail("/definition", "%s is not a valid definition: %v", s.DefinitionPath, err)
 	}
 	return nil
+}
+
+// resolve is the path of a file the spec names: relative to the spec's
+// folder unless absolute.
+func (s *Spec) resolve(path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(filepath.Dir(s.Path), path)
 }
 
 // loadCases reads the cases, adding their inline mocks to mocks.
