@@ -5,10 +5,13 @@
 //
 // A spec's path through the package:
 //
-//   - Load (spec.go, fields.go, mocks.go) reads the spec, the definition
-//     and the mock configuration, and turns each case's inline mocks into
-//     a test case of one mock configuration (mockconfig.Parse validates
-//     them); a bad spec is a *SpecError naming the file and JSON pointer.
+//   - Load (spec.go, with fields.go for reading JSON fields and expect.go
+//     for a case's expectations) reads the spec, checks the definition
+//     (definition.go) and reads the mock configuration; mocks.go turns
+//     each case's inline mocks into a test case of one mock configuration
+//     (mockconfig.Parse validates them) and makes the Tasks a case does
+//     not mock fail unless it allows real calls. A bad spec is a
+//     *SpecError naming the file and JSON pointer.
 //   - Run (run.go) runs each case in memory on asl/runner's virtual clock
 //     (memory.go) or, with Options.Engine, durably on the engine
 //     (durable.go), and turns what happened into an Outcome (outcome.go).

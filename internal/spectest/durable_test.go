@@ -42,3 +42,21 @@ func TestDurableMockedOrders(t *testing.T) {
 	require.Contains(t, text.String(), "5 cases: 5 passed, 0 failed, 0 skipped")
 	require.Equal(t, int32(1), stored.Load(), "HybridPath's Reserve ran the registered function once")
 }
+
+// TestDurableCannotRun reports every case as one that could not run when
+// the durable run cannot be prepared (here: no mock configuration source),
+// in the text and as JUnit errors.
+func TestDurableCannotRun(t *testing.T) {
+	t.Parallel()
+	s, err := spectest.Load(mockedOrders)
+	require.NoError(t, err)
+	r := spectest.Run(context.Background(), s, spectest.Options{Engine: testengine.New(t, nil, nil)})
+	require.Equal(t, 5, r.Failed())
+
+	var text, junit bytes.Buffer
+	require.NoError(t, r.Write(&text))
+	require.Contains(t, text.String(), "  FAIL  HappyPath\n        could not run: a durable run needs Options.Mocks")
+	require.NoError(t, r.JUnit(&junit))
+	require.Contains(t, junit.String(), `<testsuites tests="5" failures="0" errors="5">`)
+	require.Contains(t, junit.String(), `<error message="a durable run needs Options.Mocks, the engine&#39;s mock configuration source" type="error">`)
+}
