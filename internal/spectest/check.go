@@ -20,7 +20,7 @@ type Failure struct {
 }
 
 // check compares what an execution did with what its case expects.
-func check(e Expect, o *Outcome) []Failure {
+func check(e Expect, o *outcome) []Failure {
 	var fs []Failure
 	fs = append(fs, checkStatus(e, o)...)
 	fs = append(fs, checkOutput(e, o)...)
@@ -36,7 +36,7 @@ func check(e Expect, o *Outcome) []Failure {
 	return append(fs, checkInvocations(e.Invocations, o)...)
 }
 
-func checkStatus(e Expect, o *Outcome) []Failure {
+func checkStatus(e Expect, o *outcome) []Failure {
 	if e.Status == o.Status {
 		return nil
 	}
@@ -47,7 +47,7 @@ func checkStatus(e Expect, o *Outcome) []Failure {
 	return []Failure{{Expectation: "status", Message: msg}}
 }
 
-func checkOutput(e Expect, o *Outcome) []Failure {
+func checkOutput(e Expect, o *outcome) []Failure {
 	var fs []Failure
 	if e.Output != nil && !equal(*e.Output, o.Output) {
 		fs = append(fs, diffFailure("output", "the output differs", *e.Output, o.Output))
@@ -67,7 +67,7 @@ func checkText(name string, want *string, got string) []Failure {
 }
 
 // checkStateIO checks the input and output of one visit of state.
-func checkStateIO(state string, want StateIO, o *Outcome) []Failure {
+func checkStateIO(state string, want StateIO, o *outcome) []Failure {
 	at := "stateIO." + state
 	v, ok := o.visit(state, want.Visit)
 	if !ok {
@@ -90,7 +90,7 @@ func checkStateIO(state string, want StateIO, o *Outcome) []Failure {
 
 // checkInvocations compares the Task invocation counts expected with
 // those of the same states.
-func checkInvocations(want map[string]int, o *Outcome) []Failure {
+func checkInvocations(want map[string]int, o *outcome) []Failure {
 	if len(want) == 0 {
 		return nil
 	}

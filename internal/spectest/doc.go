@@ -14,8 +14,8 @@
 //     *SpecError naming the file and JSON pointer.
 //   - Run (run.go) runs each case in memory on asl/runner's virtual clock
 //     (memory.go) or, with Options.Engine, durably on the engine
-//     (durable.go), and turns what happened into an Outcome (outcome.go).
-//   - check.go compares an Outcome with the case's expectations, using the
+//     (durable.go), and turns what happened into an outcome (outcome.go).
+//   - check.go compares an outcome with the case's expectations, using the
 //     JSON subset match of match.go.
 //   - report.go writes the readable report, with expected-versus-got
 //     diffs of indented JSON (diff.go); junit.go writes JUnit XML.

@@ -35,7 +35,7 @@ func prepareDurable(ctx context.Context, s *Spec, o Options) error {
 
 // runDurable starts c on the engine, waits until it ends (stopping it at
 // o.Timeout) and reads its outcome from the stored history.
-func runDurable(ctx context.Context, s *Spec, c *Case, o Options) (*Outcome, error) {
+func runDurable(ctx context.Context, s *Spec, c *Case, o Options) (*outcome, error) {
 	exec, _, err := o.Engine.StartExecution(ctx, engine.StartInput{
 		StateMachine: s.StateMachine, Input: asl.EncodeJSON(c.Input), TestCase: c.TestCase})
 	if err != nil {
@@ -55,8 +55,8 @@ func runDurable(ctx context.Context, s *Spec, c *Case, o Options) (*Outcome, err
 }
 
 // storedOutcome reads an ended execution and its history.
-func storedOutcome(ctx context.Context, e *engine.Engine, exec *store.Execution) (*Outcome, error) {
-	out := &Outcome{Status: exec.Status, Error: deref(exec.Error), Cause: deref(exec.Cause)}
+func storedOutcome(ctx context.Context, e *engine.Engine, exec *store.Execution) (*outcome, error) {
+	out := &outcome{Status: exec.Status, Error: deref(exec.Error), Cause: deref(exec.Cause)}
 	if exec.Output != nil {
 		v, err := asl.DecodeJSON([]byte(*exec.Output))
 		if err != nil {
@@ -81,7 +81,7 @@ func storedOutcome(ctx context.Context, e *engine.Engine, exec *store.Execution)
 }
 
 // record adds a stored event to out.
-func record(out *Outcome, ev *store.Event) {
+func record(out *outcome, ev *store.Event) {
 	state := deref(ev.State)
 	switch {
 	case history.IsStateEntered(ev.Type):

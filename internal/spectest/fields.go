@@ -59,8 +59,11 @@ func (f fields) text(obj map[string]any, key, at string, required bool) (string,
 		return "", nil
 	}
 	s, isText := raw.(string)
-	if !isText || (required && s == "") {
+	switch {
+	case !ok:
 		return "", f.fail(at+"/"+key, "required: a non-empty string")
+	case !isText || (required && s == ""):
+		return "", f.fail(at+"/"+key, "must be a non-empty string, not %s", asl.EncodeJSON(raw))
 	}
 	return s, nil
 }

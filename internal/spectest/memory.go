@@ -10,7 +10,7 @@ import (
 
 // runMemory runs c in memory on a virtual clock: mocked Tasks answer from
 // the spec's mocks, others from o.Tasks when the case allows real calls.
-func runMemory(ctx context.Context, s *Spec, c *Case, o Options) (*Outcome, error) {
+func runMemory(ctx context.Context, s *Spec, c *Case, o Options) (*outcome, error) {
 	res, err := runner.Run(ctx, s.Machine, c.Input, &runner.Config{
 		Tasks:            mockedTasks(s, c, o.Tasks),
 		ExecutionName:    "spectest",
@@ -19,7 +19,7 @@ func runMemory(ctx context.Context, s *Spec, c *Case, o Options) (*Outcome, erro
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Status: res.Status, Output: res.Output}
+	out := &outcome{Status: res.Status, Output: res.Output}
 	if res.Error != nil {
 		out.Error, out.Cause = res.Error.Name, res.Error.Cause
 	}

@@ -1,21 +1,21 @@
 package spectest
 
-// Outcome is what one execution of a case did, in memory or durably.
-type Outcome struct {
+// outcome is what one execution of a case did, in memory or durably.
+type outcome struct {
 	// Status is the execution's final status.
 	Status string
 	// Output is its output; nil unless it succeeded.
 	Output any
 	// Error and Cause say why it did not succeed.
 	Error, Cause string
-	// Visits are the states entered, in history order.
-	Visits []Visit
+	// visits are the states entered, in history order.
+	visits []stateVisit
 	// Invocations counts the TaskScheduled events of each Task state.
 	Invocations map[string]int
 }
 
-// Visit is one entry into a state.
-type Visit struct {
+// stateVisit is one entry into a state.
+type stateVisit struct {
 	State string
 	// Input is the state's input; Output its output when it exited.
 	Input, Output any
@@ -24,14 +24,14 @@ type Visit struct {
 }
 
 // entered records that state was entered with input.
-func (o *Outcome) entered(state string, input any) {
-	o.Visits = append(o.Visits, Visit{State: state, Input: input})
+func (o *outcome) entered(state string, input any) {
+	o.visits = append(o.visits, stateVisit{State: state, Input: input})
 }
 
 // exited records that the latest open visit of state exited with output.
-func (o *Outcome) exited(state string, output any) {
-	for i := len(o.Visits) - 1; i >= 0; i-- {
-		if v := &o.Visits[i]; v.State == state && !v.Exited {
+func (o *outcome) exited(state string, output any) {
+	for i := len(o.visits) - 1; i >= 0; i-- {
+		if v := &o.visits[i]; v.State == state && !v.Exited {
 			v.Output, v.Exited = output, true
 			return
 		}
@@ -39,7 +39,7 @@ func (o *Outcome) exited(state string, output any) {
 }
 
 // scheduled counts one invocation of state's task.
-func (o *Outcome) scheduled(state string) {
+func (o *outcome) scheduled(state string) {
 	if o.Invocations == nil {
 		o.Invocations = map[string]int{}
 	}
@@ -47,17 +47,17 @@ func (o *Outcome) scheduled(state string) {
 }
 
 // states lists the names of the states entered, in order.
-func (o *Outcome) states() []string {
-	names := make([]string, len(o.Visits))
-	for i, v := range o.Visits {
+func (o *outcome) states() []string {
+	names := make([]string, len(o.visits))
+	for i, v := range o.visits {
 		names[i] = v.State
 	}
 	return names
 }
 
 // visit returns the n-th visit (from 1) of state.
-func (o *Outcome) visit(state string, n int) (Visit, bool) {
-	for _, v := range o.Visits {
+func (o *outcome) visit(state string, n int) (stateVisit, bool) {
+	for _, v := range o.visits {
 		if v.State != state {
 			continue
 		}
@@ -65,13 +65,13 @@ func (o *Outcome) visit(state string, n int) (Visit, bool) {
 			return v, true
 		}
 	}
-	return Visit{}, false
+	return stateVisit{}, false
 }
 
 // count is how many times state was entered.
-func (o *Outcome) count(state string) int {
+func (o *outcome) count(state string) int {
 	n := 0
-	for _, v := range o.Visits {
+	for _, v := range o.visits {
 		if v.State == state {
 			n++
 		}

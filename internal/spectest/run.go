@@ -58,7 +58,7 @@ func runCase(ctx context.Context, s *Spec, c *Case, o Options, setup error) Case
 		return res
 	}
 	start := time.Now()
-	var out *Outcome
+	var out *outcome
 	if o.Engine != nil {
 		out, res.Err = runDurable(ctx, s, c, o)
 	} else {
