@@ -1,4 +1,4 @@
-// Package spectest runs test specs: JSON files that name a state machine
+// Package spectest runs test specs: JSON (or YAML) files that name a state machine
 // definition, mocks for its Task states and cases, each an input with the
 // expected status, output, error, states entered, per-state input and
 // output, and Task invocation counts. `stepwise test SPEC` is its command.
