@@ -125,6 +125,26 @@ func (m *StateMachine) StateNames() []string {
 	return names
 }
 
+// EachState calls visit with every state of m in state name order,
+// descending into Parallel branches and Map item processors after the
+// state that holds them.
+func (m *StateMachine) EachState(visit func(name string, s State)) {
+	for _, name := range m.StateNames() {
+		st := m.States[name]
+		visit(name, st)
+		switch t := st.(type) {
+		case *Parallel:
+			for _, b := range t.Branches {
+				b.EachState(visit)
+			}
+		case *Map:
+			if t.Processor != nil {
+				t.Processor.EachState(visit)
+			}
+		}
+	}
+}
+
 func parseState(name string, raw any, pointer, lang string) (State, error) {
 	obj, ok := raw.(map[string]any)
 	if !ok {

@@ -245,20 +245,11 @@ func (e *Engine) CheckStateMachine(ctx context.Context, nameOrARN string) ([]Res
 // eachTask calls visit with every Task state of m, in state name order,
 // descending into Parallel branches and Map item processors.
 func eachTask(m *asl.StateMachine, visit func(*asl.Task)) {
-	for _, name := range m.StateNames() {
-		switch st := m.States[name].(type) {
-		case *asl.Task:
-			visit(st)
-		case *asl.Parallel:
-			for _, b := range st.Branches {
-				eachTask(b, visit)
-			}
-		case *asl.Map:
-			if st.Processor != nil {
-				eachTask(st.Processor, visit)
-			}
+	m.EachState(func(_ string, s asl.State) {
+		if t, ok := s.(*asl.Task); ok {
+			visit(t)
 		}
-	}
+	})
 }
 
 // resourceOf resolves a Task's resource as far as the definition tells:

@@ -22,6 +22,9 @@ func (r *run) machine(m *asl.StateMachine, input any, vars map[string]any, now t
 		typ := m.States[name].Common().Type
 		r.now = now
 		entered := r.emit(history.StateEntered(typ), name, nil)
+		if entered != 0 {
+			r.events[len(r.events)-1].Input = in
+		}
 		var d asl.Decision
 		c := r.context(name, now, entered)
 		c.Variables = vars
@@ -29,11 +32,11 @@ func (r *run) machine(m *asl.StateMachine, input any, vars map[string]any, now t
 		r.now = now
 		switch d.Kind {
 		case asl.KindNext:
-			r.exited(typ, name, d.Assign)
+			r.exited(typ, name, d.Output, d.Assign)
 			name, in = d.Next, d.Output
 			vars = asl.Merge(vars, d.Assign)
 		case asl.KindSucceed:
-			r.exited(typ, name, d.Assign)
+			r.exited(typ, name, d.Output, d.Assign)
 			return d.Output, nil, now
 		default:
 			return nil, d.Error, now
@@ -54,12 +57,17 @@ func (r *run) evaluationFailed(typ, name string, e *asl.Error) {
 	}
 }
 
-// exited records a state's exit with the variables it assigned.
-func (r *run) exited(typ, name string, assign map[string]any) {
-	if r.emit(history.StateExited(typ), name, nil) == 0 || len(assign) == 0 {
+// exited records a state's exit with its output and the variables it
+// assigned.
+func (r *run) exited(typ, name string, output any, assign map[string]any) {
+	if r.emit(history.StateExited(typ), name, nil) == 0 {
 		return
 	}
 	ev := &r.events[len(r.events)-1]
+	ev.Output = output
+	if len(assign) == 0 {
+		return
+	}
 	ev.AssignedVariables = make(map[string]string, len(assign))
 	for k, v := range assign {
 		ev.AssignedVariables[k] = asl.EncodeJSON(v)

@@ -76,6 +76,10 @@ type Event struct {
 	// AssignedVariables are the variables a StateExited event's state set,
 	// each rendered as JSON (AWS's assignedVariables); nil when none.
 	AssignedVariables map[string]string
+	// Input is a StateEntered event's state input and Output a
+	// StateExited event's state output, as decoded JSON values (never
+	// encoded per event); nil for other events.
+	Input, Output any
 }
 
 // ErrTooManyTransitions ends a run that passed Config.MaxTransitions.

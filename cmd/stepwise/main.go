@@ -16,6 +16,8 @@ commands:
   validate FILE                        check a definition; prints every problem
   run FILE [--input JSON]              run a definition in memory (virtual clock)
   conformance DIR [--validation DIR]   score the ASL conformance corpus (--durable: on PostgreSQL)
+  test SPEC... [--junit FILE]          run test specs: cases with mocked Tasks and expectations
+                                       (in memory; --durable: on PostgreSQL); exit 1 if one fails, 2 for a bad spec
 
   dev [--once] [--pg-dir DIR]          try Stepwise: migrate, run the examples with their functions
                                        (no PostgreSQL on 127.0.0.1:5432: starts a private one in DIR)
@@ -79,6 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"validate":    validateCmd,
 		"run":         runCmd,
 		"conformance": conformanceCmd,
+		"test":        testCmd,
 		"dev":         devCmd,
 		"migrate":     migrateCmd,
 		"serve":       serveCmd,

@@ -122,6 +122,11 @@ func TestSourceReload(t *testing.T) {
 	require.True(t, s.Current().HasCase("M", "C"))
 	require.False(t, s.Current().HasCase("LambdaSQSIntegration", "HappyPath"))
 
+	static := mockconfig.Static(nil)
+	require.Nil(t, static.Current())
+	static.Set(s.Current())
+	require.True(t, static.Current().HasCase("M", "C"))
+
 	var none *mockconfig.Source
 	require.Nil(t, none.Current())
 	require.NoError(t, none.Reload())

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/internal/jsonpointer"
 )
 
 // Parse reads a mock configuration. A malformed one is an *Error naming
@@ -39,7 +40,7 @@ func (c *Config) parseMachines(raw any) error {
 		return err
 	}
 	for _, machine := range sortedKeys(machines) {
-		at := "/StateMachines/" + escape(machine)
+		at := "/StateMachines/" + jsonpointer.Escape(machine)
 		body, err := object(machines[machine], at)
 		if err != nil {
 			return err
@@ -66,13 +67,13 @@ func (c *Config) parseCases(raw any, at string) (map[string]map[string]string, e
 	}
 	out := make(map[string]map[string]string, len(cases))
 	for _, name := range sortedKeys(cases) {
-		states, err := object(cases[name], at+"/"+escape(name))
+		states, err := object(cases[name], at+"/"+jsonpointer.Escape(name))
 		if err != nil {
 			return nil, err
 		}
 		out[name] = make(map[string]string, len(states))
 		for _, state := range sortedKeys(states) {
-			p := at + "/" + escape(name) + "/" + escape(state)
+			p := at + "/" + jsonpointer.Escape(name) + "/" + jsonpointer.Escape(state)
 			response, ok := states[state].(string)
 			if !ok {
 				return nil, &Error{Pointer: p, Problem: fmt.Sprintf("must be the name of a mocked response, not %s", asl.JSONType(states[state]))}
@@ -100,7 +101,7 @@ func (c *Config) parseResponses(raw any) error {
 		return err
 	}
 	for _, name := range sortedKeys(responses) {
-		spans, err := parseSpans(responses[name], "/MockedResponses/"+escape(name))
+		spans, err := parseSpans(responses[name], "/MockedResponses/"+jsonpointer.Escape(name))
 		if err != nil {
 			return err
 		}
@@ -120,7 +121,7 @@ func parseSpans(raw any, at string) ([]span, error) {
 	}
 	spans := make([]span, 0, len(keys))
 	for _, key := range sortedKeys(keys) {
-		p := at + "/" + escape(key)
+		p := at + "/" + jsonpointer.Escape(key)
 		from, to, err := invocations(key, p)
 		if err != nil {
 			return nil, err
@@ -215,7 +216,7 @@ func onlyKeys(obj map[string]any, at string, allowed ...string) error {
 			known = known || k == a
 		}
 		if !known {
-			return &Error{Pointer: at + "/" + escape(k), Problem: fmt.Sprintf("unknown field (expected %s)", strings.Join(allowed, ", "))}
+			return &Error{Pointer: at + "/" + jsonpointer.Escape(k), Problem: fmt.Sprintf("unknown field (expected %s)", strings.Join(allowed, ", "))}
 		}
 	}
 	return nil
@@ -235,9 +236,4 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// escape makes a key a JSON pointer token (RFC 6901).
-func escape(key string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
 }

@@ -25,6 +25,14 @@ func Static(c *Config) *Source {
 	return s
 }
 
+// Set serves c from now on, in place of the configuration in use (a
+// file source's next Reload replaces it again). Programs that build their
+// configuration, such as stepwise test --durable, give it to a running
+// engine this way.
+func (s *Source) Set(c *Config) {
+	s.cur.Store(c)
+}
+
 // Path is the file the configuration is read from; empty for Static.
 func (s *Source) Path() string {
 	if s == nil {
