@@ -38,7 +38,9 @@ func newEvaluation(ctx context.Context, req *Request) *evaluation {
 		c = *req.Context
 	}
 	c.StateName = name
-	c.StateRetryCount = req.Settings.RetrierRetryCount
+	if req.Settings.RetrierRetryCount > 0 {
+		c.StateRetryCount = req.Settings.RetrierRetryCount
+	}
 	// Whichever retrier handles the error has retried this often: the
 	// step function consults only the first retrier that matches.
 	c.Retries = make([]int, len(st.Common().Retry))

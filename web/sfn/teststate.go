@@ -1,0 +1,16 @@
+package sfn
+
+import (
+	"context"
+
+	"github.com/stepwise-run/stepwise/engine"
+)
+
+// testState evaluates one state on its own (AWS's TestState); the request
+// and response bodies are the engine's, which has AWS's shape.
+func (a *api) testState(ctx context.Context, in *engine.TestStateInput) (*engine.TestStateResult, error) {
+	if err := required("definition", &in.Definition); err != nil {
+		return nil, err
+	}
+	return a.eng.TestState(ctx, in)
+}
