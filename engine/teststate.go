@@ -231,9 +231,10 @@ func testMock(in *TestStateMock) (*teststate.Mock, error) {
 func (e *Engine) testTasks(trace *activities.HTTPTrace) runner.TaskHandler {
 	return func(ctx context.Context, call *asl.TaskCall, _ string) (any, error) {
 		b, _, err := activities.Resolve(call.Resource, call.Input)
-		if err != nil {
+		if err != nil && !call.WaitForToken {
 			return nil, err
 		}
+		b.WaitForToken = b.WaitForToken || call.WaitForToken
 		if reason := e.unservable(b); reason != "" {
 			return nil, fmt.Errorf("%w: state %q calls %s, which %s; give mock.result or mock.errorOutput",
 				teststate.ErrMockRequired, call.State, call.Resource, reason)

@@ -19,6 +19,7 @@ func (e *Engine) testContext(in *TestStateInput, input any) (*asl.Context, error
 		StateMachineID:   e.arns.StateMachine(machine),
 		StateMachineName: machine,
 		StateEnteredTime: now,
+		TaskToken:        newToken(),
 		Now:              now,
 		Rand:             e.rand.derive(),
 	}
