@@ -19,7 +19,7 @@ type testStateFlags struct {
 func testStateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("test-state", "--definition FILE|JSON [--state NAME] [--input JSON] [--mock-result JSON | --mock-error E [--mock-cause C]] [--endpoint URL | --database URL]",
 		`stepwise test-state --definition machine.asl.json --state Charge --input '{"amount":5}' --mock-result '{"ok":true}' --inspection-level DEBUG --endpoint http://localhost:8080`, stderr)
-	t := targetFlags(fs)
+	t := jsonTargetFlags(fs)
 	f := testStateFlags{
 		definition: fs.String("definition", "", "the definition: a file, or JSON text; one state, or a whole machine with --state (required)"),
 		state:      fs.String("state", "", "the state of a whole machine to test"),
@@ -44,7 +44,6 @@ func testStateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return failed(stderr, err)
 	}
-	*t.output = "json"
 	return withClient(ctx, t, stdout, stderr, func(c *client) error {
 		return c.get(ctx, "POST", "/v1/test-state", nil, body, nil)
 	})
