@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/asl"
@@ -90,6 +91,10 @@ type TestStateResult = teststate.Result
 // testStateName names the state of a one-state definition.
 const testStateName = "TestState"
 
+// TestStateTimeout is how long a TestState may run, as on AWS: a Task
+// still running then fails with States.Timeout.
+const TestStateTimeout = 5 * time.Minute
+
 // TestState evaluates one state on its own, as AWS's TestState does: no
 // execution is stored and nothing is written. A Task without a mock runs
 // in this process when a function of Config.Functions serves it (an HTTP
@@ -103,6 +108,8 @@ func (e *Engine) TestState(ctx context.Context, in *TestStateInput) (*TestStateR
 	}
 	trace := &activities.HTTPTrace{Reveal: in.RevealSecrets}
 	req.Tasks = e.testTasks(trace)
+	ctx, cancel := context.WithTimeout(ctx, TestStateTimeout)
+	defer cancel()
 	res, err := teststate.Evaluate(ctx, req)
 	if err != nil {
 		return nil, err
@@ -118,6 +125,9 @@ func (e *Engine) testRequest(in *TestStateInput) (*teststate.Request, error) {
 	st, err := testedState(in.Definition, in.StateName)
 	if err != nil {
 		return nil, err
+	}
+	if in.Input != nil && len(*in.Input) > asl.PayloadLimit {
+		return nil, fmt.Errorf("%w: input is %d bytes, over the limit of %d", ErrInvalidExecutionInput, len(*in.Input), asl.PayloadLimit)
 	}
 	input, err := jsonField(in.Input, "{}", "input")
 	if err != nil {

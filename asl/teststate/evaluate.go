@@ -109,7 +109,12 @@ func (ev *evaluation) task(call *asl.TaskCall) (any, *asl.Error, error) {
 	if err == nil {
 		return result, nil, nil
 	}
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) && ev.ctx.Err() == nil {
+	switch {
+	case errors.Is(ev.ctx.Err(), context.Canceled):
+		return nil, nil, ev.ctx.Err()
+	case errors.Is(ev.ctx.Err(), context.DeadlineExceeded):
+		return nil, asl.NewError(asl.ErrorTimeout, "The state ran longer than the TestState run may last"), nil
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return nil, asl.NewError(asl.ErrorTimeout, "Task timed out after %d seconds", call.TimeoutSeconds), nil
 	}
 	return nil, asl.AsError(err), nil
