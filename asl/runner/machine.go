@@ -101,6 +101,9 @@ func (r *run) state(m *asl.StateMachine, name string, in any, c *asl.Context, no
 			}
 			return asl.Decision{Kind: asl.KindNext, Next: d.Next, Output: d.Output, Assign: d.Assign}, now
 		case asl.KindRetry:
+			if err := r.ctx.Err(); err != nil {
+				return asl.Decision{Kind: asl.KindFail, Error: r.abort(err)}, now
+			}
 			now = now.Add(d.Delay)
 			c = retried(c, d.Retrier, now)
 			d = m.Enter(name, in, c)

@@ -3,6 +3,7 @@ package teststate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/stepwise-run/stepwise/asl"
@@ -26,8 +27,10 @@ type evaluation struct {
 	// res is the work's result, set when hasRes.
 	res    any
 	hasRes bool
-	// blocked is the error of an inner Task that needs a mock.
+	// blocked is the error of an inner Task that needs a mock; stop ends
+	// the inner run then.
 	blocked error
+	stop    context.CancelFunc
 }
 
 func newEvaluation(ctx context.Context, req *Request) *evaluation {
@@ -49,7 +52,7 @@ func newEvaluation(ctx context.Context, req *Request) *evaluation {
 	}
 	c.Invalidate()
 	m := &asl.StateMachine{StartAt: name, States: map[string]asl.State{name: st}, QueryLanguage: st.Common().QueryLanguage}
-	return &evaluation{ctx: ctx, req: req, m: m, name: name, c: &c}
+	return &evaluation{ctx: ctx, req: req, m: m, name: name, c: &c, stop: func() {}}
 }
 
 // decide enters the state, obtains the result of its work if it has any,
@@ -132,15 +135,30 @@ func (ev *evaluation) taskContext(call *asl.TaskCall) (context.Context, context.
 func (ev *evaluation) tasks() runner.TaskHandler {
 	return func(ctx context.Context, call *asl.TaskCall, token string) (any, error) {
 		if ev.req.Tasks == nil {
-			ev.blocked = invalid("%v: state %q calls %s, which this server cannot run here", ErrMockRequired, call.State, call.Resource)
+			ev.block(fmt.Errorf("%w: state %q calls %s, which this server cannot run here", ErrMockRequired, call.State, call.Resource))
 			return nil, ev.blocked
 		}
 		out, err := ev.req.Tasks(ctx, call, token)
-		if errors.Is(err, ErrMockRequired) && ev.blocked == nil {
-			ev.blocked = err
+		if errors.Is(err, ErrMockRequired) {
+			ev.block(err)
 		}
 		return out, err
 	}
+}
+
+// block records the first Task that needs a mock and stops the inner run.
+func (ev *evaluation) block(err error) {
+	if ev.blocked == nil {
+		ev.blocked = err
+	}
+	ev.stop()
+}
+
+// innerContext is the context of an inner run, which block stops.
+func (ev *evaluation) innerContext() context.Context {
+	ctx, cancel := context.WithCancel(ev.ctx)
+	ev.stop = cancel
+	return ctx
 }
 
 // parallel runs a Parallel's branches in memory, or takes its mock.
@@ -149,7 +167,8 @@ func (ev *evaluation) parallel(d asl.Decision) (any, *asl.Error, error) {
 		result, failure := ev.mocked()
 		return result, failure, nil
 	}
-	results, failure, err := runner.Branches(ev.ctx, d, ev.c, &runner.Config{Tasks: ev.tasks()})
+	results, failure, err := runner.Branches(ev.innerContext(), d, ev.c, &runner.Config{Tasks: ev.tasks()})
+	ev.stop()
 	return ev.inner(results, failure, err)
 }
 
@@ -157,7 +176,8 @@ func (ev *evaluation) parallel(d asl.Decision) (any, *asl.Error, error) {
 // against the Map's tolerated failures.
 func (ev *evaluation) mapState(run *asl.MapRun) (any, *asl.Error, error) {
 	if ev.req.Mock == nil {
-		results, failure, err := runner.Iterations(ev.ctx, run, ev.c, &runner.Config{Tasks: ev.tasks()})
+		results, failure, err := runner.Iterations(ev.innerContext(), run, ev.c, &runner.Config{Tasks: ev.tasks()})
+		ev.stop()
 		return ev.inner(results, failure, err)
 	}
 	if run.Err != nil {

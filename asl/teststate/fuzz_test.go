@@ -3,7 +3,9 @@ package teststate_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/asl/teststate"
@@ -36,7 +38,17 @@ func FuzzEvaluate(f *testing.F) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		res, err := teststate.Evaluate(ctx, req)
+		var res *teststate.Result
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			res, err = teststate.Evaluate(ctx, req)
+		}()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			panic(fmt.Sprintf("Evaluate took over 5 s on state %q of %q, input %q", state, def, input))
+		}
 		if err != nil {
 			if !errors.Is(err, teststate.ErrInvalidRequest) && ctx.Err() == nil {
 				t.Fatalf("unexpected error %v", err)

@@ -3,6 +3,7 @@ package teststate_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -186,4 +187,21 @@ func TestInvalidRequests(t *testing.T) {
 	_, err := teststate.Evaluate(context.Background(), req)
 	require.NoError(t, err, "PRESENT does not require fields")
 	require.False(t, errors.Is(err, teststate.ErrMockRequired))
+}
+
+// TestInnerTaskNeedsMock checks that a branch's Task that needs a mock
+// ends the evaluation at once, even when its Retry would try it forever.
+func TestInnerTaskNeedsMock(t *testing.T) {
+	t.Parallel()
+	def := `{"StartAt":"Par","States":{"Par":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"T","States":{"T":{"Type":"Task",
+		"Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":99999999,"IntervalSeconds":1}],"End":true}}}]}}}`
+	req := request(t, def, "Par", `{}`)
+	req.Tasks = func(context.Context, *asl.TaskCall, string) (any, error) {
+		return nil, fmt.Errorf("%w: it waits for a callback", teststate.ErrMockRequired)
+	}
+	start := time.Now()
+	_, err := teststate.Evaluate(context.Background(), req)
+	require.ErrorIs(t, err, teststate.ErrMockRequired)
+	require.Contains(t, err.Error(), "callback")
+	require.Less(t, time.Since(start), 5*time.Second)
 }
