@@ -205,3 +205,30 @@ func TestInnerTaskNeedsMock(t *testing.T) {
 	require.Contains(t, err.Error(), "callback")
 	require.Less(t, time.Since(start), 5*time.Second)
 }
+
+// TestJSONata checks a JSONata Task: its arguments and result at DEBUG,
+// its Output and the variables its Assign sets.
+func TestJSONata(t *testing.T) {
+	t.Parallel()
+	def := `{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+		"Arguments":{"FunctionName":"f","Payload":{"n":"{% $states.input.n + $base %}"}},
+		"Output":"{% $states.result.Payload %}","Assign":{"last":"{% $states.result.Payload %}"},"Next":"Done"},
+		"Done":{"Type":"Succeed"}}}`
+	req := request(t, def, "T", `{"n":2}`)
+	req.Level = teststate.LevelDebug
+	req.Context.Variables = map[string]any{"base": int64(10)}
+	req.Tasks = func(_ context.Context, call *asl.TaskCall, _ string) (any, error) {
+		return map[string]any{"Payload": call.Input.(map[string]any)["Payload"], "StatusCode": int64(200)}, nil
+	}
+	res, err := teststate.Evaluate(context.Background(), req)
+	require.NoError(t, err)
+	require.Equal(t, teststate.StatusSucceeded, res.Status, str(res.Cause))
+	require.Equal(t, "Done", str(res.NextState))
+	require.JSONEq(t, `{"n":12}`, str(res.Output))
+	in := res.InspectionData
+	require.JSONEq(t, `{"FunctionName":"f","Payload":{"n":12}}`, str(in.AfterArguments))
+	require.JSONEq(t, `{"Payload":{"n":12},"StatusCode":200}`, str(in.Result))
+	require.JSONEq(t, `{"base":10,"last":{"n":12}}`, str(in.Variables))
+	require.Nil(t, in.AfterInputPath, "JSONata states have no InputPath")
+	require.Nil(t, in.AfterParameters)
+}
