@@ -207,6 +207,7 @@ func TestAWSTestStateErrors(t *testing.T) {
 		want  string
 	}{
 		{"no definition", sfn.TestStateInput{Definition: aws.String("")}, wantAWSError[*types.ValidationException], "definition"},
+		{"bad role", sfn.TestStateInput{Definition: aws.String(`{"Type":"Succeed"}`), RoleArn: aws.String("not-an-arn")}, wantAWSError[*types.InvalidArn], "not-an-arn"},
 		{"definition not JSON", sfn.TestStateInput{Definition: aws.String(`{"Type":`)}, wantAWSError[*types.InvalidDefinition], "not valid JSON"},
 		{"bad state", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","InputPath":"$.a[","End":true}`)}, wantAWSError[*types.InvalidDefinition], "/InputPath"},
 		{"whole machine without stateName", sfn.TestStateInput{Definition: aws.String(processing)}, wantAWSError[*types.InvalidDefinition], "stateName"},
