@@ -79,10 +79,10 @@ func (ev *evaluation) mapStages(in *Inspection) {
 	}
 	in.AfterItemSelector = jsonText(inputs)
 	in.MaxConcurrency = &run.MaxConcurrency
-	if run.State.ToleratedFailureCount != nil || run.State.ToleratedFailureCountPath != nil || run.State.ToleratedFailureCountExpr != nil {
+	if run.State.TolerationCount() {
 		in.ToleratedFailureCount = &run.ToleratedFailureCount
 	}
-	if run.State.ToleratedFailurePercentage != nil || run.State.ToleratedFailurePercentagePath != nil || run.State.ToleratedFailurePercentageExpr != nil {
+	if run.State.TolerationPercentage() {
 		in.ToleratedFailurePercentage = &run.ToleratedFailurePercentage
 	}
 }
