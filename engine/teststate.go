@@ -172,6 +172,9 @@ func testedState(definition, stateName string) (asl.State, error) {
 
 // oneState parses the definition of one state.
 func oneState(definition string) (asl.State, error) {
+	if diags := asl.CheckLimits([]byte(definition)); len(diags) > 0 {
+		return nil, &InvalidDefinitionError{Diagnostics: diags}
+	}
 	raw, err := asl.DecodeJSON([]byte(definition))
 	if err != nil {
 		return nil, invalidDefinition("", "the definition is not valid JSON: "+err.Error())

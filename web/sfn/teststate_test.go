@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -208,6 +209,8 @@ func TestAWSTestStateErrors(t *testing.T) {
 	}{
 		{"no definition", sfn.TestStateInput{Definition: aws.String("")}, wantAWSError[*types.ValidationException], "definition"},
 		{"bad role", sfn.TestStateInput{Definition: aws.String(`{"Type":"Succeed"}`), RoleArn: aws.String("not-an-arn")}, wantAWSError[*types.InvalidArn], "not-an-arn"},
+		{"definition too deep", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","Result":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `,"End":true}`)},
+			wantAWSError[*types.InvalidDefinition], "DEFINITION_TOO_DEEP"},
 		{"definition not JSON", sfn.TestStateInput{Definition: aws.String(`{"Type":`)}, wantAWSError[*types.InvalidDefinition], "not valid JSON"},
 		{"bad state", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","InputPath":"$.a[","End":true}`)}, wantAWSError[*types.InvalidDefinition], "/InputPath"},
 		{"whole machine without stateName", sfn.TestStateInput{Definition: aws.String(processing)}, wantAWSError[*types.InvalidDefinition], "stateName"},
