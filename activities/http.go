@@ -508,6 +508,7 @@ func (h *httpInvoker) send(ctx context.Context, req *httpRequest) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	traceRequest(ctx, req, httpReq)
 	resp, err := h.client.Do(httpReq)
 	if err != nil {
 		return nil, h.transportFailure(ctx, req, err)
@@ -546,6 +547,7 @@ func (h *httpInvoker) result(ctx context.Context, req *httpRequest, resp *http.R
 	if int64(len(data)) > h.maxBytes {
 		return nil, h.tooLarge(req, -1)
 	}
+	traceResponse(ctx, req, resp, data)
 	out := httpResult(resp, data)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, &asl.Error{
@@ -629,15 +631,11 @@ func httpResult(resp *http.Response, data []byte) map[string]any {
 			body = v
 		}
 	}
-	text := strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)))
-	if text == "" {
-		text = http.StatusText(resp.StatusCode)
-	}
 	return map[string]any{
 		"Headers":      headers,
 		"ResponseBody": body,
 		"StatusCode":   int64(resp.StatusCode),
-		"StatusText":   text,
+		"StatusText":   reasonPhrase(resp),
 	}
 }
 
@@ -681,4 +679,14 @@ func statusCause(out map[string]any) string {
 		cause = string(raw)
 	}
 	return cause
+}
+
+// reasonPhrase is the reason phrase of the response's status line, or
+// the standard one when the server sent none.
+func reasonPhrase(resp *http.Response) string {
+	text := strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)))
+	if text == "" {
+		text = http.StatusText(resp.StatusCode)
+	}
+	return text
 }

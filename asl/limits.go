@@ -21,10 +21,10 @@ const (
 	CodeDefinitionTooDeep  = "DEFINITION_TOO_DEEP"
 )
 
-// checkLimits reports a definition over MaxDefinitionSize or
+// CheckLimits reports a definition over MaxDefinitionSize or
 // MaxDefinitionDepth, reading it once without decoding it; nil means
 // within the limits.
-func checkLimits(definition []byte) []Diagnostic {
+func CheckLimits(definition []byte) []Diagnostic {
 	if len(definition) > MaxDefinitionSize {
 		return []Diagnostic{{Code: CodeDefinitionTooLarge, Message: fmt.Sprintf(
 			"the definition has %d bytes, more than the limit of %d", len(definition), MaxDefinitionSize)}}

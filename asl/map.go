@@ -272,10 +272,10 @@ func (m *Map) toleranceJSONata(run *MapRun, st *states, c *Context) *Error {
 }
 
 func (m *Map) checkTolerance(run *MapRun, c *Context) *Error {
-	if m.toleratesCount() && run.ToleratedFailureCount < 0 {
+	if m.TolerationCount() && run.ToleratedFailureCount < 0 {
 		return runtimeError(c, "ToleratedFailureCount cannot be negative.")
 	}
-	if m.toleratesPercentage() && (run.ToleratedFailurePercentage < 0 || run.ToleratedFailurePercentage > 100) {
+	if m.TolerationPercentage() && (run.ToleratedFailurePercentage < 0 || run.ToleratedFailurePercentage > 100) {
 		return runtimeError(c, "ToleratedFailurePercentage must be between 0 and 100.")
 	}
 	return nil
@@ -321,11 +321,15 @@ func numberOrNumericString(v any) (float64, bool) {
 	return jsonvalue.Number(v)
 }
 
-func (m *Map) toleratesCount() bool {
+// TolerationCount reports whether the Map sets ToleratedFailureCount, as
+// a number, a path or a JSONata expression.
+func (m *Map) TolerationCount() bool {
 	return m.ToleratedFailureCount != nil || m.ToleratedFailureCountPath != nil || m.ToleratedFailureCountExpr != nil
 }
 
-func (m *Map) toleratesPercentage() bool {
+// TolerationPercentage reports whether the Map sets
+// ToleratedFailurePercentage, as a number, a path or a JSONata expression.
+func (m *Map) TolerationPercentage() bool {
 	return m.ToleratedFailurePercentage != nil || m.ToleratedFailurePercentagePath != nil || m.ToleratedFailurePercentageExpr != nil
 }
 
@@ -336,8 +340,8 @@ func (r *MapRun) Exceeded(failed, total int) bool {
 	if failed == 0 {
 		return false
 	}
-	countSet := r.State.toleratesCount()
-	pctSet := r.State.toleratesPercentage()
+	countSet := r.State.TolerationCount()
+	pctSet := r.State.TolerationPercentage()
 	if !countSet && !pctSet {
 		return true
 	}
@@ -350,5 +354,5 @@ func (r *MapRun) Exceeded(failed, total int) bool {
 // ToleratesNone reports whether the run tolerates no failure at all
 // because neither tolerance field is set.
 func (r *MapRun) ToleratesNone() bool {
-	return !r.State.toleratesCount() && !r.State.toleratesPercentage()
+	return !r.State.TolerationCount() && !r.State.TolerationPercentage()
 }

@@ -20,7 +20,7 @@ type Diagnostic = check.Diagnostic
 // feature Stepwise does not run yet (JSONata) passes validation; Parse
 // reports it.
 func Validate(definition []byte) []Diagnostic {
-	if diags := checkLimits(definition); len(diags) > 0 {
+	if diags := CheckLimits(definition); len(diags) > 0 {
 		return diags
 	}
 	raw, err := jsonvalue.Decode(definition)

@@ -31,7 +31,9 @@
 // Tasks that start nested executions (states:startExecution) create the
 // child in the parent's transaction and wait for it in nested.go;
 // StopExecution, execution timeouts and aborted children end in stop.go;
-// redrive.go restarts a stopped execution. Underneath, pipeline.go sends a
+// redrive.go restarts a stopped execution. TestState (teststate.go,
+// teststate_context.go) evaluates one state with asl/teststate and writes
+// nothing. Underneath, pipeline.go sends a
 // transaction's writes in few round trips, batcher.go shares transactions
 // under load, and cache.go keeps parsed state machines.
 //

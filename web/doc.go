@@ -64,6 +64,8 @@
 //	POST   /v1/tasks/success                       {taskToken, output} → 204
 //	POST   /v1/tasks/failure                       {taskToken, error?, cause?} → 204
 //	POST   /v1/tasks/heartbeat                     {taskToken} → 204
+//	POST   /v1/test-state                          {definition, stateName?, input?, inspectionLevel?, variables?, context?, mock?,
+//	                                               stateConfiguration?, revealSecrets?, roleArn?} → 200 AWS's TestState answer (docs/teststate.md)
 //	GET    /healthz                                → 200 while the process serves
 //	GET    /readyz                                 → 200 when the database answers, else 503
 //	GET    /metrics                                → Prometheus text format (needs a read key when keys are on)
@@ -120,6 +122,7 @@
 //	400 InvalidToken               engine.ErrInvalidToken
 //	400 InvalidOutput              engine.ErrInvalidOutput
 //	400 InvalidConnection          parameters that do not fit the authorization type (engine.ErrInvalidConnection)
+//	400 ValidationException        a test-state request that cannot be evaluated as given (engine.ErrInvalidRequest)
 //	401 Unauthorized               Config.Authorize refused: a missing or unknown API key
 //	403 Forbidden                  Config.Authorize refused with ErrForbidden: a read key on a request that needs admin
 //	404 StateMachineDoesNotExist   engine.ErrStateMachineDoesNotExist (also a missing version)

@@ -109,6 +109,9 @@ func (r *run) state(m *asl.StateMachine, name string, in any, c *asl.Context, no
 			}
 			return asl.Decision{Kind: asl.KindNext, Next: d.Next, Output: d.Output, Assign: d.Assign}, now
 		case asl.KindRetry:
+			if err := r.ctx.Err(); err != nil {
+				return asl.Decision{Kind: asl.KindFail, Error: r.abort(err)}, now
+			}
 			now = now.Add(d.Delay)
 			c = retried(c, d.Retrier, now)
 			d = m.Enter(name, in, c)
@@ -164,20 +167,30 @@ func (r *run) callTask(call *asl.TaskCall, token string) (any, error) {
 func (r *run) parallel(m *asl.StateMachine, name string, in any, c *asl.Context, d asl.Decision, now time.Time) (asl.Decision, time.Time) {
 	r.now = now
 	r.emit(history.ParallelStateStarted, name, nil)
+	results, failure, end := r.branches(d, c.Variables, now)
+	r.now = end
+	if failure != nil {
+		return r.failed(m, name, in, c, failure, history.ParallelStateFailed), end
+	}
+	r.emit(history.ParallelStateSucceeded, name, nil)
+	return m.Complete(name, in, results, c), end
+}
+
+// branches runs a Parallel decision's branches from now, each seeing the
+// variables vars, and returns their outputs in branch order, or the first
+// failure, with the virtual time they ended.
+func (r *run) branches(d asl.Decision, vars map[string]any, now time.Time) ([]any, *asl.Error, time.Time) {
 	results := make([]any, len(d.Branches))
 	end := now
 	for i, branch := range d.Branches {
-		out, failure, t := r.machine(branch, d.Input, c.Variables, now)
+		out, failure, t := r.machine(branch, d.Input, vars, now)
 		if failure != nil {
-			r.now = t
-			return r.failed(m, name, in, c, failure, history.ParallelStateFailed), t
+			return nil, failure, t
 		}
 		results[i] = out
 		end = later(end, t)
 	}
-	r.now = end
-	r.emit(history.ParallelStateSucceeded, name, nil)
-	return m.Complete(name, in, results, c), end
+	return results, nil, end
 }
 
 func later(a, b time.Time) time.Time {

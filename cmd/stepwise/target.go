@@ -35,11 +35,20 @@ type target struct {
 
 // targetFlags adds --database, --endpoint, --api-key and -o to fs.
 func targetFlags(fs *flag.FlagSet) *target {
+	t := jsonTargetFlags(fs)
+	t.output = fs.String("o", "table", "output format: table or json (json: the REST API's JSON as is)")
+	return t
+}
+
+// jsonTargetFlags adds --database, --endpoint and --api-key to fs, for a
+// command that always prints the API's JSON.
+func jsonTargetFlags(fs *flag.FlagSet) *target {
+	output := "json"
 	return &target{
 		db:       databaseFlag(fs),
 		endpoint: fs.String("endpoint", os.Getenv("STEPWISE_ENDPOINT"), "REST API base URL, e.g. http://localhost:8080 (default from STEPWISE_ENDPOINT); unset: use the database"),
 		apiKey:   fs.String("api-key", "", "API key secret sent as a bearer token (default from STEPWISE_API_KEY)"),
-		output:   fs.String("o", "table", "output format: table or json (json: the REST API's JSON as is)"),
+		output:   &output,
 	}
 }
 

@@ -61,6 +61,7 @@ func Register(v1 *echo.Group, e *engine.Engine, cfg Config, mw ...echo.Middlewar
 	v1.POST("/tasks/success", a.sendTaskSuccess, mw...)
 	v1.POST("/tasks/failure", a.sendTaskFailure, mw...)
 	v1.POST("/tasks/heartbeat", a.sendTaskHeartbeat, mw...)
+	v1.POST("/test-state", a.testState, mw...)
 }
 
 // LimitBody caps request bodies at limit bytes: a larger declared length

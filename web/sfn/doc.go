@@ -17,7 +17,9 @@
 //     InvalidToken when bad) and ARNs (internal/arn, InvalidArn when bad);
 //   - machines.go, executions.go, history.go, activities.go: the
 //     operations. History events are mapped with internal/history's
-//     constants.
+//     constants;
+//   - teststate.go: TestState, whose request and answer are the engine's
+//     (engine.TestStateInput, engine.TestStateResult), in AWS's shape.
 //
 // Every read and write goes through the engine's public API.
 package sfn

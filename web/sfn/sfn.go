@@ -32,9 +32,9 @@ const (
 // backed by eng, behind authorize (nil lets every request through:
 // requests may then carry any AWS Signature Version 4 signature, or none).
 // It serves the state machine, execution, history, task-token and
-// activity operations; the others of the API (aliases, version and Map
-// run operations, tags, TestState) answer UnknownOperationException with
-// a message saying why.
+// activity operations and TestState; the others of the API (aliases,
+// version and Map run operations, tags) answer UnknownOperationException
+// with a message saying why.
 func Register(e *echo.Echo, eng *engine.Engine, authorize auth.Func) {
 	register(e, &api{eng: eng, syncTimeout: syncTimeout}, authorize)
 }
@@ -118,6 +118,8 @@ func (a *api) operation(name string) awsOperation {
 		return handle(a.deleteActivity)
 	case "GetActivityTask":
 		return handle(a.getActivityTask)
+	case "TestState":
+		return handle(a.testState)
 	}
 	if reason, ok := unsupported(name); ok {
 		return func(context.Context, []byte) (any, error) {
@@ -143,8 +145,6 @@ func unsupported(name string) (reason string, ok bool) {
 		return "Map runs are not exposed through the AWS protocol", true
 	case "TagResource", "UntagResource", "ListTagsForResource":
 		return "tags are not stored", true
-	case "TestState":
-		return "testing a single state is not implemented", true
 	}
 	return "", false
 }

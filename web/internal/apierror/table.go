@@ -63,6 +63,9 @@ var Table = []Entry{
 	{engine.ErrInvalidConnection, http.StatusBadRequest, "InvalidConnection", "ValidationException", http.StatusBadRequest},
 	// A server without a key cannot store secrets: the request was fine.
 	{engine.ErrNoSecretKey, http.StatusServiceUnavailable, "SecretKeyNotConfigured", "ValidationException", http.StatusBadRequest},
+	// A TestState request that cannot be evaluated as given (a mock the
+	// state takes none of, a Task that needs a mock, ...).
+	{engine.ErrInvalidRequest, http.StatusBadRequest, "ValidationException", "ValidationException", http.StatusBadRequest},
 }
 
 // Lookup returns the entry of the engine error err wraps.

@@ -40,6 +40,7 @@ func TestRESTErrorMapping(t *testing.T) {
 		{engine.ErrConnectionExists, 409, "ConnectionAlreadyExists"},
 		{engine.ErrInvalidConnection, 400, "InvalidConnection"},
 		{engine.ErrNoSecretKey, 503, "SecretKeyNotConfigured"},
+		{engine.ErrInvalidRequest, 400, "ValidationException"},
 		{&http.MaxBytesError{Limit: 10}, 413, "RequestTooLarge"},
 		{echo.ErrNotFound, 404, "NotFound"},
 		{echo.ErrMethodNotAllowed, 405, "MethodNotAllowed"},
