@@ -213,7 +213,7 @@ func (t *change) cancelJobs(raw pgx.Tx) error {
 // runs whose tasks it cancelled and launches its local tasks.
 func (e *Engine) committed(t *change) {
 	if t.ended {
-		e.waiters.wake(t.exec.ID)
+		e.waiters.wake(t.exec.ID, t.exec)
 	}
 	e.arm(t.timers)
 	e.observe(t)

@@ -29,15 +29,18 @@ type StartInput struct {
 	// StateMachineArn#TestCase; StateMachine may also end with
 	// #TESTCASE. Empty runs every Task for real.
 	TestCase string
-	// Waited says the caller will Wait for the execution's end: it is
-	// created marked so (see Wait), saving Wait a write. Default false.
-	Waited bool
 }
 
 // StartExecution starts an execution, or returns the one of the same name
 // if its input is the same (created is then false). A different input
 // under a taken name is ErrExecutionAlreadyExists.
 func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store.Execution, created bool, err error) {
+	return e.startExecution(ctx, in, nil)
+}
+
+// startExecution is StartExecution; w, when set, is registered for the
+// new execution before it commits (StartSync).
+func (e *Engine) startExecution(ctx context.Context, in StartInput, w *watch) (exec *store.Execution, created bool, err error) {
 	mv, input, err := e.prepareStart(ctx, &in)
 	if err != nil {
 		return nil, false, err
@@ -46,7 +49,7 @@ func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store
 	if err != nil {
 		return nil, false, err
 	}
-	s := &start{mv: mv, m: m, in: in, input: input}
+	s := &start{mv: mv, m: m, in: in, input: input, watch: w}
 	err = e.starts.submit(ctx, s)
 	if err == nil {
 		return s.exec, true, nil
@@ -74,6 +77,7 @@ type start struct {
 	in    StartInput
 	input any
 	exec  *store.Execution
+	watch *watch // nil unless the caller waits for the end
 }
 
 // commitStarts creates executions together; if that fails, each is tried
@@ -109,7 +113,10 @@ func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
 			if s.in.TestCase != "" {
 				exec.TestCase = &s.in.TestCase
 			}
-			exec.Waited = s.in.Waited
+			exec.Waited = s.watch != nil // its end notifies other processes' waiters too
+			if s.watch != nil {
+				s.watch.on(exec.ID)
+			}
 			if changes[i], err = e.begin(ctx, pg, exec, runIDs[i], s.m, s.input); err != nil {
 				return nil, err
 			}

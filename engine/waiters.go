@@ -21,22 +21,24 @@ import (
 // waiters are the callers of this process waiting for executions to end.
 type waiters struct {
 	mu    sync.Mutex
-	byID  map[int64]map[chan struct{}]struct{}
+	byID  map[int64]map[chan *store.Execution]struct{}
 	once  sync.Once
 	ready chan struct{} // closed once LISTEN first succeeds
 }
 
 func newWaiters() *waiters {
-	return &waiters{byID: map[int64]map[chan struct{}]struct{}{}, ready: make(chan struct{})}
+	return &waiters{byID: map[int64]map[chan *store.Execution]struct{}{}, ready: make(chan struct{})}
 }
 
-// add registers a waiter for execution id; remove unregisters it.
-func (w *waiters) add(id int64) (wake chan struct{}, remove func()) {
-	wake = make(chan struct{}, 1)
+// add registers a waiter for execution id; remove unregisters it. The
+// waiter receives the ended execution when this process ended it, nil
+// when it must read the execution to know.
+func (w *waiters) add(id int64) (wake chan *store.Execution, remove func()) {
+	wake = make(chan *store.Execution, 1)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.byID[id] == nil {
-		w.byID[id] = map[chan struct{}]struct{}{}
+		w.byID[id] = map[chan *store.Execution]struct{}{}
 	}
 	w.byID[id][wake] = struct{}{}
 	return wake, func() {
@@ -49,12 +51,18 @@ func (w *waiters) add(id int64) (wake chan struct{}, remove func()) {
 	}
 }
 
-// wake wakes the waiters of execution id.
-func (w *waiters) wake(id int64) {
+// wake wakes the waiters of execution id, giving them ended (a copy)
+// when it is the execution as it ended, nil when they must read it.
+func (w *waiters) wake(id int64, ended *store.Execution) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for ch := range w.byID[id] {
-		signal(ch)
+		var snapshot *store.Execution
+		if ended != nil {
+			c := *ended
+			snapshot = &c
+		}
+		signal(ch, snapshot)
 	}
 }
 
@@ -65,14 +73,15 @@ func (w *waiters) wakeAll() {
 	defer w.mu.Unlock()
 	for _, chans := range w.byID {
 		for ch := range chans {
-			signal(ch)
+			signal(ch, nil)
 		}
 	}
 }
 
-func signal(ch chan struct{}) {
+// signal sends v unless a wake is already pending.
+func signal(ch chan *store.Execution, v *store.Execution) {
 	select {
-	case ch <- struct{}{}:
+	case ch <- v:
 	default:
 	}
 }
@@ -95,15 +104,72 @@ func (e *Engine) Wait(ctx context.Context, arn string) (*store.Execution, error)
 			return e.Execution(ctx, arn)
 		}
 	}
-	for {
+	return e.await(ctx, exec, wake)
+}
+
+// StartSync starts an execution as StartExecution does and waits for its
+// end (or ctx's) as Wait does, without reading the execution when this
+// process ends it: the waiter is registered in the transaction that
+// creates the execution, marked waited. An execution of the same name
+// that already exists is waited for by Wait.
+func (e *Engine) StartSync(ctx context.Context, in StartInput) (exec *store.Execution, created bool, err error) {
+	if err := e.listening(ctx); err != nil {
+		return nil, false, err
+	}
+	w := &watch{waiters: e.waiters}
+	defer w.stop()
+	exec, created, err = e.startExecution(ctx, in, w)
+	if err != nil {
+		return nil, false, err
+	}
+	if !created {
+		exec, err = e.Wait(ctx, exec.ARN)
+		return exec, false, err
+	}
+	exec, err = e.await(ctx, exec, w.wake)
+	return exec, true, err
+}
+
+// await waits until exec is no longer RUNNING, woken through wake.
+func (e *Engine) await(ctx context.Context, exec *store.Execution, wake <-chan *store.Execution) (*store.Execution, error) {
+	for exec.Status == store.StatusRunning {
 		select {
 		case <-ctx.Done():
 			return exec, ctx.Err()
-		case <-wake:
+		case ended := <-wake:
+			if ended == nil {
+				latest, err := e.Execution(ctx, exec.ARN)
+				if err != nil {
+					return exec, err
+				}
+				ended = latest
+			}
+			exec = ended
 		}
-		if exec, err = e.Execution(ctx, arn); err != nil || exec.Status != store.StatusRunning {
-			return exec, err
-		}
+	}
+	return exec, nil
+}
+
+// watch registers a starting execution's waiter once its id is known,
+// before the transaction that creates it commits.
+type watch struct {
+	waiters *waiters
+	wake    chan *store.Execution
+	remove  func()
+}
+
+// on (re)registers the waiter for execution id: a start retried on its
+// own gets a new id.
+func (w *watch) on(id int64) {
+	w.stop()
+	w.wake, w.remove = w.waiters.add(id)
+}
+
+// stop unregisters the waiter; nil-safe.
+func (w *watch) stop() {
+	if w != nil && w.remove != nil {
+		w.remove()
+		w.remove = nil
 	}
 }
 
@@ -169,7 +235,7 @@ func (e *Engine) relay(ctx context.Context, conn *pgx.Conn) {
 			return
 		}
 		if id, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
-			e.waiters.wake(id)
+			e.waiters.wake(id, nil)
 		}
 	}
 }

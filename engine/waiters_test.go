@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -44,7 +45,7 @@ func TestWaitAcrossEngines(t *testing.T) {
 		err  error
 	}
 	var arns []string
-	done := make(chan result, 2)
+	done := make(chan result, 3)
 	for _, name := range []string{"a", "b"} {
 		exec, _, err := waiter.StartExecution(ctx, engine.StartInput{StateMachine: "gated", Name: name})
 		require.NoError(t, err)
@@ -56,11 +57,21 @@ func TestWaitAcrossEngines(t *testing.T) {
 			done <- result{exec, err}
 		}()
 	}
+	go func() { // created marked waited, with its waiter registered before its commit
+		syncCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		exec, created, err := waiter.StartSync(syncCtx, engine.StartInput{StateMachine: "gated", Name: "c"})
+		if err == nil && !created {
+			err = errors.New("StartSync did not create c")
+		}
+		done <- result{exec, err}
+	}()
+	arns = append(arns, "c")
 	pool := h.e.Pool()
 	require.Eventually(t, func() bool {
 		var n int
 		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM stepwise_executions WHERE waited`).Scan(&n))
-		return n == 2
+		return n == 3
 	}, 10*time.Second, 5*time.Millisecond, "each waiter marks its execution")
 
 	// Cut every LISTEN connection: the waiter reconnects and looks again.
@@ -89,4 +100,26 @@ func TestWaitForEndedExecution(t *testing.T) {
 	done := h.wait(exec.ARN)
 	require.Equal(t, store.StatusSucceeded, done.Status)
 	require.False(t, done.Waited)
+}
+
+// TestStartSync starts and awaits executions in the engine that runs them:
+// woken with the ended execution by its own commit; a name already taken
+// with the same input waits for that execution.
+func TestStartSync(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.machine("echo", single(`{"Type":"Task","Resource":"`+lambda("reserve-inventory")+`","End":true}`))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	in := engine.StartInput{StateMachine: "echo", Name: "once", Input: `{"orderId":"o-1","amount":5}`}
+	first, created, err := h.e.StartSync(ctx, in)
+	require.NoError(t, err)
+	require.True(t, created)
+	require.Equal(t, store.StatusSucceeded, first.Status)
+	require.True(t, first.Waited)
+	again, created, err := h.e.StartSync(ctx, in)
+	require.NoError(t, err)
+	require.False(t, created)
+	require.Equal(t, first.ARN, again.ARN)
+	require.Equal(t, *first.Output, *again.Output)
 }

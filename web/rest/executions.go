@@ -81,9 +81,10 @@ func ExecutionDescription(ctx context.Context, e *engine.Engine, exec *store.Exe
 
 func executionLocation(arn string) string { return "/v1/executions/" + url.PathEscape(arn) }
 
-// start starts the execution a start request asks for; waited says the
-// caller will wait for its end (engine.StartInput.Waited).
-func (a *API) start(c echo.Context, waited bool) (*store.Execution, bool, error) {
+// start starts the execution a start request asks for; with wait > 0 it
+// then waits up to that long for the end (engine.StartSync), returning
+// the execution still RUNNING when it has not ended.
+func (a *API) start(c echo.Context, wait time.Duration) (*store.Execution, bool, error) {
 	machine, err := pathParam(c, "name")
 	if err != nil {
 		return nil, false, err
@@ -92,8 +93,8 @@ func (a *API) start(c echo.Context, waited bool) (*store.Execution, bool, error)
 	if err := decodeBody(c, &req, true); err != nil {
 		return nil, false, err
 	}
-	exec, created, err := a.e.StartExecution(c.Request().Context(),
-		engine.StartInput{StateMachine: machine, Name: req.Name, Input: string(req.Input), Version: req.Version, Waited: waited})
+	exec, created, err := a.startOrSync(c.Request().Context(),
+		engine.StartInput{StateMachine: machine, Name: req.Name, Input: string(req.Input), Version: req.Version}, wait)
 	if err != nil {
 		return nil, false, err
 	}
@@ -114,7 +115,7 @@ func (a *API) start(c echo.Context, waited bool) (*store.Execution, bool, error)
 // the new execution, or 200 with the existing one of the same name and
 // input.
 func (a *API) startExecution(c echo.Context) error {
-	exec, created, err := a.start(c, false)
+	exec, created, err := a.start(c, 0)
 	if err != nil {
 		return err
 	}
@@ -134,23 +135,29 @@ func (a *API) startSyncExecution(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	exec, _, err := a.start(c, true)
+	exec, _, err := a.start(c, wait)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(c.Request().Context(), wait)
-	defer cancel()
-	done, err := a.e.Wait(ctx, exec.ARN)
-	switch {
-	case errors.Is(err, context.DeadlineExceeded) && c.Request().Context().Err() == nil:
-		if done != nil {
-			exec = done
-		}
+	if exec.Status == store.StatusRunning {
 		return c.JSON(http.StatusAccepted, ExecutionDetail(exec))
-	case err != nil:
-		return err
 	}
-	return c.JSON(http.StatusOK, ExecutionDetail(done))
+	return c.JSON(http.StatusOK, ExecutionDetail(exec))
+}
+
+// startOrSync starts an execution, and with wait > 0 waits up to that
+// long for its end.
+func (a *API) startOrSync(ctx context.Context, in engine.StartInput, wait time.Duration) (*store.Execution, bool, error) {
+	if wait <= 0 {
+		return a.e.StartExecution(ctx, in)
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	exec, created, err := a.e.StartSync(waitCtx, in)
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil && exec != nil {
+		err = nil // still running: answered 202
+	}
+	return exec, created, err
 }
 
 // describeExecution is GET /v1/executions/{arn} (or /v1/executions/-?arn=ARN).

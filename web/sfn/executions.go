@@ -32,9 +32,10 @@ type startExecutionOutput struct {
 	StartDate    epoch  `json:"startDate"`
 }
 
-// start starts an execution, or finds the one of the same name and input.
-// waited says the caller will wait for the end (engine.StartInput.Waited).
-func (a *api) start(ctx context.Context, in *startExecutionInput, waited bool) (*store.Execution, bool, error) {
+// start starts an execution, or finds the one of the same name and input;
+// with sync it then waits for its end (engine.StartSync) until ctx ends,
+// returning the execution still running with ctx's error.
+func (a *api) start(ctx context.Context, in *startExecutionInput, sync bool) (*store.Execution, bool, error) {
 	machine, testCase := in.StateMachineArn, ""
 	if machine != nil { // MACHINE#TESTCASE runs a test case of the mock configuration
 		m, c, _ := arn.CutTestCase(*machine)
@@ -44,16 +45,18 @@ func (a *api) start(ctx context.Context, in *startExecutionInput, waited bool) (
 	if err != nil {
 		return nil, false, err
 	}
-	exec, created, err := a.eng.StartExecution(ctx, engine.StartInput{
-		StateMachine: ref.Name, Version: ref.Version, Name: orEmpty(in.Name), Input: orEmpty(in.Input), TestCase: testCase, Waited: waited,
-	})
-	if err != nil {
-		return nil, false, err
+	startIn := engine.StartInput{
+		StateMachine: ref.Name, Version: ref.Version, Name: orEmpty(in.Name), Input: orEmpty(in.Input), TestCase: testCase,
 	}
-	if exec == nil {
-		return nil, false, fmt.Errorf("execution %q of %s vanished while it was started again", orEmpty(in.Name), ref.Unqualified())
+	starter := a.eng.StartExecution
+	if sync {
+		starter = a.eng.StartSync
 	}
-	return exec, created, nil
+	exec, created, err := starter(ctx, startIn)
+	if exec == nil && err == nil {
+		err = fmt.Errorf("execution %q of %s vanished while it was started again", orEmpty(in.Name), ref.Unqualified())
+	}
+	return exec, created, err
 }
 
 // startExecution starts an execution. As on AWS, starting one again with
@@ -138,18 +141,13 @@ func (a *api) startSyncExecution(ctx context.Context, in *startSyncExecutionInpu
 	if err != nil {
 		return nil, err
 	}
-	exec, _, err := a.start(ctx, &in.startExecutionInput, true)
-	if err != nil {
-		return nil, err
-	}
-	arn := exec.ARN
 	waitCtx, cancel := context.WithTimeout(ctx, a.syncTimeout)
 	defer cancel()
-	exec, err = a.eng.Wait(waitCtx, arn)
-	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+	exec, _, err := a.start(waitCtx, &in.startExecutionInput, true)
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil && exec != nil {
 		cause := fmt.Sprintf("StartSyncExecution waits at most %s; the execution was stopped", a.syncTimeout)
 		var stopped bool
-		if exec, stopped, err = a.stop(ctx, arn, "States.Timeout", cause); stopped {
+		if exec, stopped, err = a.stop(ctx, exec.ARN, "States.Timeout", cause); stopped {
 			exec.Status = store.StatusTimedOut
 		}
 	}
