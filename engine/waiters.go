@@ -99,12 +99,23 @@ func (e *Engine) Wait(ctx context.Context, arn string) (*store.Execution, error)
 	}
 	wake, remove := e.waiters.add(exec.ID)
 	defer remove()
-	if !exec.Waited {
-		if status, err := store.MarkWaited(ctx, e.pool, exec.ID); err != nil || status != store.StatusRunning {
-			return e.Execution(ctx, arn)
-		}
+	// Look again now that the waiter is registered: the end may have
+	// committed since the read, before anyone was there to wake.
+	if status, err := e.watchStatus(ctx, exec); err != nil || status != store.StatusRunning {
+		return e.Execution(ctx, arn)
 	}
 	return e.await(ctx, exec, wake)
+}
+
+// watchStatus returns exec's status as of now, marking it waited first
+// when it is not: once it says RUNNING, the commit that ends exec will
+// notify.
+func (e *Engine) watchStatus(ctx context.Context, exec *store.Execution) (string, error) {
+	if !exec.Waited {
+		return store.MarkWaited(ctx, e.pool, exec.ID)
+	}
+	_, status, err := store.ExecutionProgress(ctx, e.pool, exec.ID)
+	return status, err
 }
 
 // StartSync starts an execution as StartExecution does and waits for its

@@ -123,3 +123,29 @@ func TestStartSync(t *testing.T) {
 	require.Equal(t, first.ARN, again.ARN)
 	require.Equal(t, *first.Output, *again.Output)
 }
+
+// TestManyWaiters starts executions that end within milliseconds and
+// waits for each from several goroutines at once (the first marks the
+// execution waited, the others find it marked): every waiter is woken.
+func TestManyWaiters(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.machine("quick-task", single(`{"Type":"Task","Resource":"`+lambda("reserve-inventory")+`","End":true}`))
+	ctx := context.Background()
+	for i := 0; i < 50; i++ {
+		exec, _, err := h.e.StartExecution(ctx, engine.StartInput{StateMachine: "quick-task", Input: `{"orderId":"o","amount":1}`})
+		require.NoError(t, err)
+		errs := make(chan error, 3)
+		for w := 0; w < 3; w++ {
+			go func() {
+				waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				defer cancel()
+				_, err := h.e.Wait(waitCtx, exec.ARN)
+				errs <- err
+			}()
+		}
+		for w := 0; w < 3; w++ {
+			require.NoError(t, <-errs, "execution %d: a waiter was never woken", i)
+		}
+	}
+}
