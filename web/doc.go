@@ -51,7 +51,7 @@
 //	GET    /v1/state-machines/{name}/resources     → {resources: [{resource, kind, names, servedBy: [{name, lastSeen, live}], activity?, status, problem?}]}
 //	                                               the latest version's Task resources, status served, stale, unbound, dynamic or invalid (engine.CheckStateMachine)
 //	GET    /v1/executions                          ?stateMachine&status&namePrefix&startedAfter&startedBefore&limit&cursor → {executions, nextCursor?}
-//	GET    /v1/executions/{arn}                    → execution (also GET /v1/executions?arn=ARN), with parentExecutionArn
+//	GET    /v1/executions/{arn}                    ?wait=30s → execution (also GET /v1/executions?arn=ARN), with parentExecutionArn; with wait, answered when it ends (woken by the commit) or, still RUNNING, after wait (at most MaxSyncWait)
 //	                                               when a Task of another execution started it (states:startExecution)
 //	GET    /v1/executions/{arn}/children           ?limit&cursor → {executions, nextCursor?}, the executions its Tasks started, oldest first
 //	GET    /v1/executions/{arn}/history            ?limit&cursor&reverse=true&includeData=false → {events, nextCursor?}

@@ -125,7 +125,11 @@ func (c *client) await(ctx context.Context, arn string, opts startOptions) error
 	stillRunning := fmt.Errorf("%s is still RUNNING after %s%s", arn, opts.timeout, c.stillRunning)
 	var last int64
 	for {
-		data, exec, err := c.execution(waitCtx, arn)
+		var wait time.Duration // following prints events as they come: no long wait
+		if !opts.follow {
+			wait = longWait
+		}
+		data, exec, err := c.awaitExecution(waitCtx, arn, wait)
 		if err == nil && opts.follow {
 			last, err = c.printNewEvents(waitCtx, arn, exec.StartedAt, last)
 		}
@@ -144,7 +148,7 @@ func (c *client) await(ctx context.Context, arn string, opts startOptions) error
 	}
 }
 
-// pollInterval is how often --wait and --follow look for news.
+// pollInterval is how often --follow looks for news.
 const pollInterval = 100 * time.Millisecond
 
 // sleep waits for d or the end of ctx.
@@ -172,7 +176,25 @@ func (c *client) printEnd(data []byte, exec *execution) error {
 
 // execution reads an execution: the API's JSON and its decoding.
 func (c *client) execution(ctx context.Context, arn string) ([]byte, *execution, error) {
+	return c.awaitExecution(ctx, arn, 0)
+}
+
+// longWait is how long one request of --wait waits for the end; the
+// server answers at once when the execution ends.
+const longWait = 30 * time.Second
+
+// awaitExecution reads an execution, first waiting up to wait for it to
+// end (the API's ?wait, woken by the commit that ends it); 0 reads at once.
+func (c *client) awaitExecution(ctx context.Context, arn string, wait time.Duration) ([]byte, *execution, error) {
 	path, query := executionPath("", arn)
+	if wait > 0 {
+		if deadline, ok := ctx.Deadline(); ok {
+			wait = min(wait, time.Until(deadline))
+		}
+		if wait > time.Millisecond {
+			query.Set("wait", wait.String())
+		}
+	}
 	data, _, err := c.call(ctx, "GET", path, query, nil)
 	if err != nil {
 		return nil, nil, err

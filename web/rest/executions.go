@@ -162,7 +162,22 @@ func (a *API) startOrSync(ctx context.Context, in engine.StartInput, wait time.D
 
 // describeExecution is GET /v1/executions/{arn} (or /v1/executions/-?arn=ARN).
 func (a *API) describeExecution(c echo.Context) error {
-	return a.onExecution(c, a.e.Execution)
+	if c.QueryParam("wait") == "" {
+		return a.onExecution(c, a.e.Execution)
+	}
+	wait, err := durationParam(c, "wait", 0, a.cfg.MaxSyncWait)
+	if err != nil {
+		return err
+	}
+	return a.onExecution(c, func(ctx context.Context, arn string) (*store.Execution, error) {
+		waitCtx, cancel := context.WithTimeout(ctx, wait)
+		defer cancel()
+		exec, err := a.e.Wait(waitCtx, arn)
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return a.e.Execution(ctx, arn) // still running after the wait
+		}
+		return exec, err
+	})
 }
 
 // onExecution answers a request on the execution its path names with

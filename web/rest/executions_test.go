@@ -328,3 +328,18 @@ func TestNestedExecutionLinks(t *testing.T) {
 	a.ExpectError(400, "InvalidParameter", http.MethodGet, "/v1/executions/"+parent+"/children?cursor="+url.QueryEscape(machineCursor(t, a)), nil)
 	a.ExpectError(404, "ExecutionDoesNotExist", http.MethodGet, "/v1/executions/arn:aws:states:us-east-1:000000000000:execution:echo:nope/children", nil)
 }
+
+// TestDescribeExecutionWait long-polls an execution: ?wait answers when
+// it ends, or still RUNNING once the wait is over.
+func TestDescribeExecutionWait(t *testing.T) {
+	t.Parallel()
+	a := webtest.New(t, nil)
+	a.Machine("pause", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}`)
+	arn := a.Start("pause", "p", map[string]any{})
+	path := "/v1/executions/-?arn=" + url.QueryEscape(arn)
+	require.Equal(t, "RUNNING", a.Expect(http.StatusOK, http.MethodGet, path+"&wait=10ms", nil)["status"])
+	require.Equal(t, "SUCCEEDED", a.Expect(http.StatusOK, http.MethodGet, path+"&wait=30s", nil)["status"])
+	r := a.ExpectError(http.StatusBadRequest, "InvalidParameter", http.MethodGet, path+"&wait=forever", nil)
+	require.Contains(t, string(r.Body), "wait")
+	a.ExpectError(http.StatusBadRequest, "InvalidParameter", http.MethodGet, path+"&wait=6m", nil)
+}

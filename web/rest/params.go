@@ -95,7 +95,13 @@ func versionParam(c echo.Context) (int, error) {
 // waitParam reads start-sync's timeout: a Go duration ("45s", "2m") or
 // a number of seconds, at most max; absent is def.
 func waitParam(c echo.Context, def, limit time.Duration) (time.Duration, error) {
-	s := c.QueryParam("timeout")
+	return durationParam(c, "timeout", def, limit)
+}
+
+// durationParam reads query parameter name as a duration ("45s") or a
+// number of seconds, between 0 (excluded) and limit; absent is def.
+func durationParam(c echo.Context, name string, def, limit time.Duration) (time.Duration, error) {
+	s := c.QueryParam(name)
 	if s == "" {
 		return def, nil
 	}
@@ -103,12 +109,12 @@ func waitParam(c echo.Context, def, limit time.Duration) (time.Duration, error) 
 	if err != nil {
 		secs, numErr := strconv.ParseFloat(s, 64)
 		if numErr != nil {
-			return 0, apierror.BadParameter("timeout", "%q is neither a duration such as 45s nor a number of seconds", s)
+			return 0, apierror.BadParameter(name, "%q is neither a duration such as 45s nor a number of seconds", s)
 		}
 		d = time.Duration(secs * float64(time.Second))
 	}
 	if d <= 0 || d > limit {
-		return 0, apierror.BadParameter("timeout", "%s is not between 0 and %s", d, limit)
+		return 0, apierror.BadParameter(name, "%s is not between 0 and %s", d, limit)
 	}
 	return d, nil
 }

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
@@ -189,18 +188,13 @@ func (a *API) Start(machine, name string, input any) string {
 	return out["arn"].(string)
 }
 
-// Wait polls the execution until it is no longer RUNNING.
+// Wait waits up to 30 s for the execution to end (GET ?wait) and
+// returns it.
 func (a *API) Wait(arn string) map[string]any {
 	a.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		out := a.Expect(http.StatusOK, http.MethodGet, "/v1/executions/"+url.PathEscape(arn), nil)
-		if out["status"] != "RUNNING" {
-			return out
-		}
-		require.True(a.t, time.Now().Before(deadline), "execution %s did not finish", arn)
-		time.Sleep(20 * time.Millisecond)
-	}
+	out := a.Expect(http.StatusOK, http.MethodGet, "/v1/executions/"+url.PathEscape(arn)+"?wait=30s", nil)
+	require.NotEqual(a.t, "RUNNING", out["status"], "execution %s did not finish", arn)
+	return out
 }
 
 // Token waits for the next approval request and returns its task token.
