@@ -209,14 +209,16 @@ func (t *change) cancelJobs(raw pgx.Tx) error {
 }
 
 // committed takes up what a committed change handed to this process: it
-// arms its timers, tells the Observer, cancels the local tasks of the
-// runs whose tasks it cancelled and launches its local tasks.
+// arms its timers, tells the Observer, logs its events (execution_logs.go),
+// cancels the local tasks of the runs whose tasks it cancelled and
+// launches its local tasks.
 func (e *Engine) committed(t *change) {
 	if t.ended {
 		e.waiters.wake(t.exec.ID)
 	}
 	e.arm(t.timers)
 	e.observe(t)
+	e.logCommitted(t)
 	if len(t.cancelRuns) > 0 {
 		e.cancelLocalRuns(t.cancelRuns)
 	}
