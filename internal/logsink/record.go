@@ -42,8 +42,9 @@ type Record struct {
 }
 
 // dataDetails are the detail fields that carry execution data, left out
-// of records unless the stream includes it.
-var dataDetails = map[string]bool{"input": true, "inputDetails": true, "output": true, "outputDetails": true, "parameters": true}
+// of records unless the stream includes it (the variables a state
+// assigned are data too).
+var dataDetails = map[string]bool{"input": true, "inputDetails": true, "output": true, "outputDetails": true, "parameters": true, "assignedVariables": true}
 
 // Stream is where one state machine's records go and what they carry: its
 // loggingConfiguration.
