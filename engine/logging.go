@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/stepwise-run/stepwise/internal/logsink"
 	"github.com/stepwise-run/stepwise/store"
@@ -51,6 +52,12 @@ func (l LoggingConfiguration) check() error {
 		}
 	}
 	return nil
+}
+
+// Same reports whether l and o configure the same logging; an empty
+// Level is OFF.
+func (l LoggingConfiguration) Same(o LoggingConfiguration) bool {
+	return l.level() == o.level() && l.IncludeExecutionData == o.IncludeExecutionData && slices.Equal(l.Destinations, o.Destinations)
 }
 
 // level is the configuration's level, "" when it names none.

@@ -54,6 +54,16 @@ func TestAWSLoggingConfiguration(t *testing.T) {
 	require.NoError(t, err)
 	arn := *created.StateMachineArn
 	requireLogging(logTo(types.LogLevelError, true), describe(arn))
+	again, err := h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("logged"), Definition: aws.String(passMachine),
+		RoleArn: aws.String("arn:aws:iam::1:role/r"), LoggingConfiguration: logTo(types.LogLevelError, true)})
+	require.NoError(t, err, "the same machine with the same configuration again is idempotent")
+	require.Equal(t, arn, *again.StateMachineArn)
+	_, err = h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("logged"), Definition: aws.String(passMachine),
+		RoleArn: aws.String("arn:aws:iam::1:role/r"), LoggingConfiguration: logTo(types.LogLevelAll, true)})
+	requireAWSError[*types.StateMachineAlreadyExists](t, err)
+	_, err = h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("plain"), Definition: aws.String(passMachine),
+		RoleArn: aws.String("arn:aws:iam::1:role/r")})
+	require.NoError(t, err, "no configuration is the same as OFF")
 
 	_, err = h.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), LoggingConfiguration: logTo(types.LogLevelFatal, false)})
 	require.NoError(t, err, "a loggingConfiguration alone updates")

@@ -158,9 +158,9 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 	}
 	sm, v, err := a.eng.CreateStateMachine(ctx, *in.Name, engine.MachineSpec{Definition: *in.Definition, Logging: logging})
 	if errors.Is(err, engine.ErrStateMachineExists) {
-		mv, lookErr := a.eng.MachineVersion(ctx, *in.Name, 0)
-		if lookErr != nil || mv.Definition != *in.Definition {
-			return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different definition", engine.ErrStateMachineExists, *in.Name)
+		mv, err := a.existing(ctx, *in.Name, *in.Definition, logging)
+		if err != nil {
+			return nil, err
 		}
 		sm, v = &mv.StateMachine, &store.Version{Version: mv.Version, CreatedAt: mv.VersionCreatedAt}
 	} else if err != nil {
@@ -169,6 +169,27 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 	return &createStateMachineOutput{
 		StateMachineArn: sm.ARN, CreationDate: epoch(sm.CreatedAt), publishedVersion: publishedAs(in.Publish, sm.ARN, v.Version),
 	}, nil
+}
+
+// existing answers a CreateStateMachine of a machine that exists: its
+// latest version when its definition and logging configuration are the
+// ones asked for, else StateMachineAlreadyExists.
+func (a *api) existing(ctx context.Context, name, definition string, logging *engine.LoggingConfiguration) (*store.MachineVersion, error) {
+	mv, err := a.eng.MachineVersion(ctx, name, 0)
+	if err != nil || mv.Definition != definition {
+		return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different definition", engine.ErrStateMachineExists, name)
+	}
+	have, err := a.eng.Logging(ctx, mv.ID)
+	if err != nil {
+		return nil, err
+	}
+	if logging == nil {
+		logging = &engine.LoggingConfiguration{}
+	}
+	if !have.Same(*logging) {
+		return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different loggingConfiguration", engine.ErrStateMachineExists, name)
+	}
+	return mv, nil
 }
 
 type updateStateMachineInput struct {
