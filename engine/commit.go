@@ -210,7 +210,8 @@ func (t *change) cancelJobs(raw pgx.Tx) error {
 
 // committed takes up what a committed change handed to this process: it
 // arms its timers, tells the Observer, cancels the local tasks of the
-// runs whose tasks it cancelled and launches its local tasks.
+// runs whose tasks it cancelled, launches its local tasks and, last, logs
+// its events (execution_logs.go).
 func (e *Engine) committed(t *change) {
 	if t.ended {
 		e.waiters.wake(t.exec.ID, t.exec)
@@ -221,6 +222,7 @@ func (e *Engine) committed(t *change) {
 		e.cancelLocalRuns(t.cancelRuns)
 	}
 	e.launch(t.locals)
+	e.logCommitted(t)
 }
 
 // work is one job's change to one execution, waiting to be committed.

@@ -12,7 +12,11 @@
 //	advance           step.go        applies decisions until an effect
 //	dispatch          task.go        writes the Task's job or local task
 //	commit            commit.go      flushes, finishes the transaction, then
-//	committed         commit.go      arms timers, launches local tasks
+//	committed         commit.go      arms timers, launches local tasks,
+//	                                 then (logCommitted, execution_logs.go)
+//	                                 hands the events' log records to
+//	                                 Config.LogSink (loggingConfiguration:
+//	                                 logging.go)
 //	runLocal, runTask task_local.go, task.go
 //	                                 run the task here or on any worker
 //	perform           task.go        calls the function

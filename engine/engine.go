@@ -15,6 +15,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/internal/arn"
+	"github.com/stepwise-run/stepwise/internal/logsink"
 	"github.com/stepwise-run/stepwise/internal/mockconfig"
 )
 
@@ -97,6 +98,18 @@ type Config struct {
 	// Observer is told what the engine commits (executions started and
 	// finished, transitions, task results), for metrics; nil means none.
 	Observer Observer
+	// LogSink receives the log records of executions whose state machine
+	// has a loggingConfiguration level other than OFF (see
+	// LoggingConfiguration), after the transaction that wrote their events
+	// commits; Stop closes it. nil means none: no records are built, and
+	// loggingConfiguration is only stored and described.
+	LogSink logsink.Sink
+	// LogRetention is how long a LogSink that keeps records (a
+	// logsink.Pruner, such as logsink.Postgres) keeps them: a process
+	// started with Start deletes older ones every LogRetention/10 (at
+	// least every second, at most every hour). 0, the default, keeps them
+	// for ever; New rejects a negative retention.
+	LogRetention time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// SecretKey is the 32-byte AES-256 key that encrypts the secrets of
@@ -116,6 +129,7 @@ type Engine struct {
 	arns     arn.Space
 	conns    *Connections
 	machines machineCache
+	logging  loggingCache
 	rand     *lockedRand
 	closed   chan struct{}
 	// completions commits jobs' work and starts commits new executions,
@@ -131,6 +145,9 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	c := withDefaults(cfg)
 	if c.WaitTimeScale != nil && !(*c.WaitTimeScale >= 0) {
 		return nil, fmt.Errorf("engine: WaitTimeScale %v: want a factor of 0 or more", *c.WaitTimeScale)
+	}
+	if c.LogRetention < 0 {
+		return nil, fmt.Errorf("engine: LogRetention %v: want 0 (keep for ever) or more", c.LogRetention)
 	}
 	bindings, err := checkActivityBindings(c.ActivityBindings)
 	if err != nil {
@@ -255,6 +272,7 @@ func (e *Engine) Start(ctx context.Context) error {
 	if err := e.registerFunctions(ctx); err != nil {
 		return fmt.Errorf("register functions: %w", err)
 	}
+	e.startLogRetention()
 	if e.queues() == nil {
 		return nil
 	}
@@ -269,6 +287,7 @@ func (e *Engine) Start(ctx context.Context) error {
 // then cancelling them.
 func (e *Engine) Stop(ctx context.Context) error {
 	defer e.closeOnce()
+	defer e.closeLogSink(ctx)
 	if e.queues() == nil {
 		return nil
 	}

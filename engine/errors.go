@@ -25,6 +25,9 @@ var (
 	ErrConnectionDoesNotExist   = errors.New("connection does not exist")
 	ErrTestCaseDoesNotExist     = errors.New("test case does not exist")
 	ErrConnectionExists         = errors.New("connection already exists")
+	// ErrInvalidLoggingConfiguration is a loggingConfiguration AWS would
+	// refuse (see LoggingConfiguration); the message names the field.
+	ErrInvalidLoggingConfiguration = errors.New("invalid logging configuration")
 	// ErrInvalidConnection is activities.ErrInvalidConnection: parameters
 	// that do not fit the connection's authorization type.
 	ErrInvalidConnection = activities.ErrInvalidConnection

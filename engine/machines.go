@@ -47,6 +47,10 @@ type MachineSpec struct {
 	// InputSchema is a JSON Schema every execution input must satisfy;
 	// empty means none.
 	InputSchema string
+	// Logging is the machine's loggingConfiguration, which AWS keeps per
+	// machine: nil creates a machine with level OFF, and leaves an updated
+	// machine's as it was.
+	Logging *LoggingConfiguration
 }
 
 // checkSpec validates a definition, judges its Task resources and compiles
@@ -147,6 +151,9 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec Machi
 	if err := checkSpec(spec); err != nil {
 		return nil, nil, err
 	}
+	if err := checkLogging(spec.Logging); err != nil {
+		return nil, nil, err
+	}
 	tx, err := e.pool.Begin(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -163,13 +170,21 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec Machi
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := setLogging(ctx, tx, sm.ID, spec.Logging); err != nil {
+		return nil, nil, err
+	}
 	sm.LatestVersion = v.Version
 	return sm, v, tx.Commit(ctx)
 }
 
 // UpdateStateMachine adds a new version; running executions keep theirs.
+// A spec with Logging also replaces the machine's logging configuration,
+// in the same transaction.
 func (e *Engine) UpdateStateMachine(ctx context.Context, name string, spec MachineSpec) (*store.Version, error) {
 	if err := checkSpec(spec); err != nil {
+		return nil, err
+	}
+	if err := checkLogging(spec.Logging); err != nil {
 		return nil, err
 	}
 	sm, err := e.StateMachine(ctx, name)
@@ -177,7 +192,20 @@ func (e *Engine) UpdateStateMachine(ctx context.Context, name string, spec Machi
 		return nil, err
 	}
 	defer e.forgetMachine(sm.Name)
-	return store.InsertVersion(ctx, e.pool, sm.ID, spec.Definition, optional(spec.InputSchema))
+	defer e.forgetLogging(sm.ID)
+	tx, err := e.pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
+	v, err := store.InsertVersion(ctx, tx, sm.ID, spec.Definition, optional(spec.InputSchema))
+	if err != nil {
+		return nil, err
+	}
+	if err := setLogging(ctx, tx, sm.ID, spec.Logging); err != nil {
+		return nil, err
+	}
+	return v, tx.Commit(ctx)
 }
 
 // StateMachine finds a machine by name or ARN.

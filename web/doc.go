@@ -40,11 +40,12 @@
 // (colons are fine in a path) or URL-escaped; every /v1/executions/{arn}
 // route also takes it as ?arn=ARN, with "-" as the path segment.
 //
-//	POST   /v1/state-machines                      {name, definition, inputSchema?} → 201 state machine
+//	POST   /v1/state-machines                      {name, definition, inputSchema?, loggingConfiguration?} → 201 state machine
 //	GET    /v1/state-machines                      ?limit&cursor → {stateMachines, nextCursor?}, by name
 //	POST   /v1/state-machines/validate             {definition, inputSchema?} → 200 {valid, diagnostics: [{code, pointer, message}]}
 //	GET    /v1/state-machines/{name}               ?version (default latest) → state machine with versions
-//	PUT    /v1/state-machines/{name}               {definition, inputSchema?} → 200 state machine at its new version
+//	PUT    /v1/state-machines/{name}               {definition, inputSchema?, loggingConfiguration?} → 200 state machine at its new version
+//	PUT    /v1/state-machines/{name}/logging       {level, includeExecutionData, destinations: [logGroupArn]} → 200 state machine (no new version)
 //	DELETE /v1/state-machines/{name}               ?force=true → 200 {name, abortedExecutions}
 //	POST   /v1/state-machines/{name}/executions    {name?, input?, version?} → 201 execution (200: the same name and input ran already)
 //	POST   /v1/state-machines/{name}/start-sync    ?timeout=30s, body as above → 200 finished execution, 202 if still RUNNING at the timeout

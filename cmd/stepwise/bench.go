@@ -31,15 +31,17 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	scale := fs.Float64("scale", 1, "multiply every workload's count (1 = full size)")
 	only := fs.String("only", "", "comma-separated workloads to run: "+strings.Join(bench.Workloads(), ", "))
 	asJSON := fs.Bool("json", false, "print the results as JSON")
+	logSink := fs.String("log-sink", "", "measure execution logs: give the engine this log sink (postgres, or stdout writing nowhere)")
+	logLevel := fs.String("log-level", "OFF", "with --log-sink, the loggingConfiguration level of the measured machines (ALL, ERROR, FATAL, OFF)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stepwise bench [--scale F] [--only W1,W2] [--json] [--database URL]")
+		fmt.Fprintln(stderr, "usage: stepwise bench [--scale F] [--only W1,W2] [--json] [--database URL] [--log-sink postgres|stdout [--log-level OFF]]")
 		fs.PrintDefaults()
 		fmt.Fprint(stderr, benchExample)
 	}
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
 		return 2
 	}
-	cfg := bench.Config{ServerURL: *database, Scale: *scale, Progress: stderr}
+	cfg := bench.Config{ServerURL: *database, Scale: *scale, Progress: stderr, LogSink: *logSink, LogLevel: *logLevel}
 	if *only != "" {
 		cfg.Only = strings.Split(*only, ",")
 	}

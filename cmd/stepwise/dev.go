@@ -40,6 +40,7 @@ type devOptions struct {
 	httpTasks    *httpTaskFlags
 	routing      *routingFlags
 	testing      *testingFlags
+	logs         *logFlags
 }
 
 func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -60,8 +61,9 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o.httpTasks = addHTTPTaskFlags(fs)
 	o.routing = addRoutingFlags(fs)
 	o.testing = addTestingFlags(fs)
+	o.logs = addLogFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE]")
+		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE] [--log-sink postgres|stdout|none] [--log-retention 720h]")
 		return 2
 	}
 	o.api.explicit = flagSet(fs, "listen")
@@ -147,6 +149,9 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 	}
 	cfg := o.routing.apply(&engine.Config{Drive: true, Functions: functions, Logger: newLogger(stderr, o.verbose), Observer: web.NewObserver(), SecretKey: tasks.key})
 	if err := o.testing.apply(ctx, cfg, out, stderr); err != nil {
+		return failed(stderr, err)
+	}
+	if err := o.logs.apply(cfg, pool, out, cfg.Logger); err != nil {
 		return failed(stderr, err)
 	}
 	e, err := engine.New(pool, cfg)

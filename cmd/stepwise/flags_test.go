@@ -4,6 +4,7 @@ import (
 	"flag"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -85,4 +86,24 @@ func TestBindActivityFlag(t *testing.T) {
 	require.Contains(t, stderr, "--bind-activity needs --drive")
 	_, _, stderr = cli(t, "serve", "--insecure-no-auth", "--bind-activity", "http:invoke=web")
 	require.Contains(t, stderr, "cannot be bound to an activity")
+}
+
+// TestLogFlags: an unknown --log-sink or a negative --log-retention is
+// refused before anything starts, naming the flag.
+func TestLogFlags(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"worker", "--log-sink", "cloudwatch"}, `--log-sink "cloudwatch": want postgres, stdout or none`},
+		{[]string{"serve", "--insecure-no-auth", "--log-sink", "bogus"}, `--log-sink "bogus"`},
+		{[]string{"dev", "--log-sink", "files"}, `--log-sink "files"`},
+	} {
+		code, _, stderr := cli(t, tc.args...)
+		require.Equal(t, 2, code, "%v: %s", tc.args, stderr)
+		require.Contains(t, stderr, tc.want)
+	}
+	f := &logFlags{sink: "none", retention: -time.Hour}
+	require.ErrorContains(t, f.check(), "--log-retention -1h0m0s")
 }

@@ -40,8 +40,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	httpTasks := addHTTPTaskFlags(fs)
 	routing := addRoutingFlags(fs)
 	testFlags := addTestingFlags(fs)
+	logs := addLogFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE] [--log-sink postgres|stdout|none] [--log-retention 720h] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	authorize, warning, err := serveAuthorize(auth, *listen)
@@ -73,6 +74,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := testFlags.apply(ctx, cfg, out, stderr); err != nil {
 		return failed(stderr, err)
 	}
+	if err := logs.apply(cfg, pool, out, logger); err != nil {
+		return failed(stderr, err)
+	}
 	api := apiOptions{listen: *listen, explicit: flagSet(fs, "listen"), authorize: authorize}
 	return runEngine(ctx, "serve", pool, cfg, api, *shutdown, out, stderr)
 }
@@ -88,8 +92,9 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	httpTasks := addHTTPTaskFlags(fs)
 	routing := addRoutingFlags(fs)
 	testFlags := addTestingFlags(fs)
+	logs := addLogFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR]] [--secret-key-file FILE] [--http-allow LIST] [--http-deny LIST] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR]] [--secret-key-file FILE] [--http-allow LIST] [--http-deny LIST] [--log-sink postgres|stdout|none] [--log-retention 720h] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	if len(routing.bindings) > 0 && !*drive {
@@ -115,6 +120,9 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	cfg := routing.apply(&engine.Config{Drive: *drive, Functions: functions, Logger: newLogger(stderr, *verbose), SecretKey: tasks.key})
 	if err := testFlags.apply(ctx, cfg, out, stderr); err != nil {
+		return failed(stderr, err)
+	}
+	if err := logs.apply(cfg, pool, out, cfg.Logger); err != nil {
 		return failed(stderr, err)
 	}
 	return runEngine(ctx, "worker", pool, cfg, apiOptions{}, *shutdown, out, stderr)

@@ -26,6 +26,31 @@ type machineRequest struct {
 type specRequest struct {
 	Definition  json.RawMessage `json:"definition"`
 	InputSchema json.RawMessage `json:"inputSchema"`
+	// Logging is optional: absent creates a machine at level OFF and
+	// leaves an updated machine's configuration as it was.
+	Logging *Logging `json:"loggingConfiguration"`
+}
+
+// Logging is a machine's loggingConfiguration in REST requests and
+// responses (see engine.LoggingConfiguration): AWS's fields, with the
+// destinations as log group ARNs.
+type Logging struct {
+	Level                string   `json:"level"`
+	IncludeExecutionData bool     `json:"includeExecutionData"`
+	Destinations         []string `json:"destinations,omitempty"`
+}
+
+// engine is the configuration l describes; nil stays nil.
+func (l *Logging) engine() *engine.LoggingConfiguration {
+	if l == nil {
+		return nil
+	}
+	return &engine.LoggingConfiguration{Level: l.Level, IncludeExecutionData: l.IncludeExecutionData, Destinations: l.Destinations}
+}
+
+// loggingView is a machine's configuration as REST answers it.
+func loggingView(l engine.LoggingConfiguration) *Logging {
+	return &Logging{Level: l.Level, IncludeExecutionData: l.IncludeExecutionData, Destinations: l.Destinations}
 }
 
 // spec reads the definition (required) and input schema (optional).
@@ -38,7 +63,7 @@ func (r specRequest) spec() (engine.MachineSpec, error) {
 		return engine.MachineSpec{}, apierror.BadRequest("definition", "field \"definition\" is required: the state machine's ASL definition, as a JSON object or a string")
 	}
 	schema, err := documentText("inputSchema", r.InputSchema)
-	return engine.MachineSpec{Definition: def, InputSchema: schema}, err
+	return engine.MachineSpec{Definition: def, InputSchema: schema, Logging: r.Logging.engine()}, err
 }
 
 // decodeSpec reads a body of definition and input schema.
@@ -82,6 +107,9 @@ type StateMachine struct {
 	Definition       json.RawMessage `json:"definition,omitempty"`
 	InputSchema      json.RawMessage `json:"inputSchema,omitempty"`
 	Versions         []Version       `json:"versions,omitempty"`
+	// LoggingConfiguration is the machine's (not the version's); lists
+	// leave it out.
+	LoggingConfiguration *Logging `json:"loggingConfiguration,omitempty"`
 }
 
 // Version is one version of a state machine in REST responses.
@@ -136,8 +164,12 @@ func (a *API) createStateMachine(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	out := machineView(sm, v, []store.VersionInfo{{Version: v.Version, CreatedAt: v.CreatedAt, HasInputSchema: v.InputSchema != nil}})
+	if out.LoggingConfiguration, err = a.logging(c, sm.ID); err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderLocation, machineLocation(sm.Name))
-	return c.JSON(http.StatusCreated, machineView(sm, v, []store.VersionInfo{{Version: v.Version, CreatedAt: v.CreatedAt, HasInputSchema: v.InputSchema != nil}}))
+	return c.JSON(http.StatusCreated, out)
 }
 
 // updateStateMachine is PUT /v1/state-machines/{name}: a new version.
@@ -177,7 +209,37 @@ func (a *API) answerMachine(c echo.Context, name string, version int) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, machineView(d.StateMachine, d.Version, d.Versions))
+	out := machineView(d.StateMachine, d.Version, d.Versions)
+	if out.LoggingConfiguration, err = a.logging(c, d.StateMachine.ID); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// logging reads machine machineID's logging configuration.
+func (a *API) logging(c echo.Context, machineID int64) (*Logging, error) {
+	l, err := a.e.Logging(c.Request().Context(), machineID)
+	if err != nil {
+		return nil, err
+	}
+	return loggingView(l), nil
+}
+
+// setLogging is PUT /v1/state-machines/{name}/logging: the body is a
+// Logging, which replaces the machine's without making a version.
+func (a *API) setLogging(c echo.Context) error {
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	var req Logging
+	if err := decodeBody(c, &req, false); err != nil {
+		return err
+	}
+	if err := a.e.SetLogging(c.Request().Context(), name, *req.engine()); err != nil {
+		return err
+	}
+	return a.answerMachine(c, name, 0)
 }
 
 // machineList is the response of GET /v1/state-machines.

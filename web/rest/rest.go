@@ -38,6 +38,7 @@ func Register(v1 *echo.Group, e *engine.Engine, cfg Config, mw ...echo.Middlewar
 	v1.GET("/state-machines/:name", a.describeStateMachine, mw...)
 	v1.PUT("/state-machines/:name", a.updateStateMachine, mw...)
 	v1.DELETE("/state-machines/:name", a.deleteStateMachine, mw...)
+	v1.PUT("/state-machines/:name/logging", a.setLogging, mw...)
 	v1.POST("/state-machines/:name/executions", a.startExecution, mw...)
 	v1.POST("/state-machines/:name/start-sync", a.startSyncExecution, mw...)
 	v1.GET("/state-machines/:name/resources", a.stateMachineResources, mw...)

@@ -21,15 +21,62 @@ const (
 	typeExpress  = "EXPRESS"
 )
 
-// awsLogging and awsTracing are the configurations AWS reports for a
-// machine created without them; Stepwise has neither.
+// awsLogging is AWS's loggingConfiguration (see
+// engine.LoggingConfiguration); awsTracing is the tracing configuration
+// AWS reports for a machine created without one, which Stepwise has not.
 type awsLogging struct {
-	Level                string `json:"level"`
-	IncludeExecutionData bool   `json:"includeExecutionData"`
+	Level                string           `json:"level"`
+	IncludeExecutionData bool             `json:"includeExecutionData"`
+	Destinations         []logDestination `json:"destinations,omitempty"`
+}
+
+type logDestination struct {
+	CloudWatchLogsLogGroup *logGroup `json:"cloudWatchLogsLogGroup,omitempty"`
+}
+
+type logGroup struct {
+	LogGroupArn string `json:"logGroupArn"`
 }
 
 type awsTracing struct {
 	Enabled bool `json:"enabled"`
+}
+
+// logging reads an optional loggingConfiguration; nil stays nil. A level
+// outside AWS's enum is a ValidationException, as AWS answers; the
+// engine judges the rest (InvalidLoggingConfiguration).
+func (l *awsLogging) logging() (*engine.LoggingConfiguration, error) {
+	if l == nil {
+		return nil, nil
+	}
+	switch l.Level {
+	case "", "ALL", "ERROR", "FATAL", "OFF":
+	default:
+		return nil, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'loggingConfiguration.level' failed to satisfy constraint: "+
+			"Member must satisfy enum value set: [ALL, ERROR, FATAL, OFF]", l.Level)
+	}
+	out := &engine.LoggingConfiguration{Level: l.Level, IncludeExecutionData: l.IncludeExecutionData}
+	for _, d := range l.Destinations {
+		arn := ""
+		if d.CloudWatchLogsLogGroup != nil {
+			arn = d.CloudWatchLogsLogGroup.LogGroupArn
+		}
+		out.Destinations = append(out.Destinations, arn)
+	}
+	return out, nil
+}
+
+// loggingOut is a machine's configuration as AWS describes it.
+func (a *api) loggingOut(ctx context.Context, machineID int64) (awsLogging, error) {
+	l, err := a.eng.Logging(ctx, machineID)
+	if err != nil {
+		return awsLogging{}, err
+	}
+	out := awsLogging{Level: l.Level, IncludeExecutionData: l.IncludeExecutionData}
+	for _, arn := range l.Destinations {
+		out.Destinations = append(out.Destinations, logDestination{CloudWatchLogsLogGroup: &logGroup{LogGroupArn: arn}})
+	}
+	return out, nil
 }
 
 // machineVersion reads a machine with one of its versions (0 means the
@@ -64,11 +111,12 @@ func checkType(typ string) error {
 }
 
 type createStateMachineInput struct {
-	Name       *string `json:"name"`
-	Definition *string `json:"definition"`
-	RoleArn    *string `json:"roleArn"`
-	Type       string  `json:"type"`
-	Publish    bool    `json:"publish"`
+	Name                 *string     `json:"name"`
+	Definition           *string     `json:"definition"`
+	RoleArn              *string     `json:"roleArn"`
+	Type                 string      `json:"type"`
+	Publish              bool        `json:"publish"`
+	LoggingConfiguration *awsLogging `json:"loggingConfiguration"`
 }
 
 type createStateMachineOutput struct {
@@ -104,11 +152,15 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 	if err := checkType(in.Type); err != nil {
 		return nil, err
 	}
-	sm, v, err := a.eng.CreateStateMachine(ctx, *in.Name, engine.MachineSpec{Definition: *in.Definition})
+	logging, err := in.LoggingConfiguration.logging()
+	if err != nil {
+		return nil, err
+	}
+	sm, v, err := a.eng.CreateStateMachine(ctx, *in.Name, engine.MachineSpec{Definition: *in.Definition, Logging: logging})
 	if errors.Is(err, engine.ErrStateMachineExists) {
-		mv, lookErr := a.eng.MachineVersion(ctx, *in.Name, 0)
-		if lookErr != nil || mv.Definition != *in.Definition {
-			return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different definition", engine.ErrStateMachineExists, *in.Name)
+		mv, err := a.existing(ctx, *in.Name, *in.Definition, logging)
+		if err != nil {
+			return nil, err
 		}
 		sm, v = &mv.StateMachine, &store.Version{Version: mv.Version, CreatedAt: mv.VersionCreatedAt}
 	} else if err != nil {
@@ -117,6 +169,27 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 	return &createStateMachineOutput{
 		StateMachineArn: sm.ARN, CreationDate: epoch(sm.CreatedAt), publishedVersion: publishedAs(in.Publish, sm.ARN, v.Version),
 	}, nil
+}
+
+// existing answers a CreateStateMachine of a machine that exists: its
+// latest version when its definition and logging configuration are the
+// ones asked for, else StateMachineAlreadyExists.
+func (a *api) existing(ctx context.Context, name, definition string, logging *engine.LoggingConfiguration) (*store.MachineVersion, error) {
+	mv, err := a.eng.MachineVersion(ctx, name, 0)
+	if err != nil || mv.Definition != definition {
+		return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different definition", engine.ErrStateMachineExists, name)
+	}
+	have, err := a.eng.Logging(ctx, mv.ID)
+	if err != nil {
+		return nil, err
+	}
+	if logging == nil {
+		logging = &engine.LoggingConfiguration{}
+	}
+	if !have.Same(*logging) {
+		return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different loggingConfiguration", engine.ErrStateMachineExists, name)
+	}
+	return mv, nil
 }
 
 type updateStateMachineInput struct {
@@ -136,7 +209,8 @@ type updateStateMachineOutput struct {
 
 // updateStateMachine adds a version with the new definition; running
 // executions keep theirs. The latest version's input schema (set through
-// the REST API) carries over.
+// the REST API) carries over. A loggingConfiguration replaces the
+// machine's (AWS keeps it per machine), with or without a definition.
 func (a *api) updateStateMachine(ctx context.Context, in *updateStateMachineInput) (*updateStateMachineOutput, error) {
 	ref, err := parseWholeMachineARN(in.StateMachineArn, ", which cannot change; update the state machine")
 	if err != nil {
@@ -145,14 +219,23 @@ func (a *api) updateStateMachine(ctx context.Context, in *updateStateMachineInpu
 	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
 		return nil, awsErrorf(awsMissingParameter, "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified")
 	}
+	logging, err := in.LoggingConfiguration.logging()
+	if err != nil {
+		return nil, err
+	}
 	latest, err := a.machineVersion(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
 	v := &store.Version{Version: latest.Version, CreatedAt: latest.VersionCreatedAt}
-	if in.Definition != nil {
-		spec := engine.MachineSpec{Definition: *in.Definition, InputSchema: orEmpty(latest.InputSchema)}
+	switch {
+	case in.Definition != nil:
+		spec := engine.MachineSpec{Definition: *in.Definition, InputSchema: orEmpty(latest.InputSchema), Logging: logging}
 		if v, err = a.eng.UpdateStateMachine(ctx, ref.Name, spec); err != nil {
+			return nil, err
+		}
+	case logging != nil:
+		if err := a.eng.SetLogging(ctx, ref.Name, *logging); err != nil {
 			return nil, err
 		}
 	}
@@ -189,10 +272,14 @@ func (a *api) describeStateMachine(ctx context.Context, in *describeStateMachine
 	if err != nil {
 		return nil, err
 	}
+	logging, err := a.loggingOut(ctx, mv.ID)
+	if err != nil {
+		return nil, err
+	}
 	out := &describeStateMachineOutput{
 		StateMachineArn: mv.ARN, Name: mv.Name, Status: "ACTIVE", Definition: mv.Definition,
 		RoleArn: roleARN(mv.ARN), Type: typeStandard, CreationDate: epoch(mv.CreatedAt),
-		RevisionID: strconv.Itoa(mv.Version), LoggingConfiguration: awsLogging{Level: "OFF"}, TracingConfiguration: awsTracing{},
+		RevisionID: strconv.Itoa(mv.Version), LoggingConfiguration: logging, TracingConfiguration: awsTracing{},
 	}
 	if ref.Version != 0 {
 		out.StateMachineArn, out.CreationDate = versionARN(mv.ARN, mv.Version), epoch(mv.VersionCreatedAt)
@@ -226,10 +313,14 @@ func (a *api) describeStateMachineForExecution(ctx context.Context, in *describe
 	if err != nil {
 		return nil, err
 	}
+	logging, err := a.loggingOut(ctx, sm.ID)
+	if err != nil {
+		return nil, err
+	}
 	return &describeStateMachineForExecutionOutput{
 		StateMachineArn: sm.ARN, Name: sm.Name, Definition: v.Definition, RoleArn: roleARN(sm.ARN),
 		UpdateDate: epoch(v.CreatedAt), RevisionID: strconv.Itoa(v.Version),
-		LoggingConfiguration: awsLogging{Level: "OFF"}, TracingConfiguration: awsTracing{},
+		LoggingConfiguration: logging, TracingConfiguration: awsTracing{},
 	}, nil
 }
 

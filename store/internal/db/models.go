@@ -76,6 +76,24 @@ type StepwiseFunction struct {
 	LastSeen time.Time
 }
 
+type StepwiseLogRecord struct {
+	ID              int64
+	StateMachineArn string
+	ExecutionArn    string
+	LogGroup        string
+	Type            string
+	EventTimestamp  time.Time
+	Record          []byte
+}
+
+type StepwiseMachineLogging struct {
+	StateMachineID       int64
+	Level                string
+	IncludeExecutionData bool
+	LogGroupArn          *string
+	UpdatedAt            time.Time
+}
+
 type StepwiseRun struct {
 	ID             int64
 	ExecutionID    int64

@@ -42,6 +42,7 @@ var Table = []Entry{
 	{engine.ErrStateMachineInUse, http.StatusConflict, "StateMachineInUse", "ConflictException", http.StatusConflict},
 	{engine.ErrInvalidDefinition, http.StatusBadRequest, "InvalidDefinition", "InvalidDefinition", http.StatusBadRequest},
 	{engine.ErrInvalidName, http.StatusBadRequest, "InvalidName", "InvalidName", http.StatusBadRequest},
+	{engine.ErrInvalidLoggingConfiguration, http.StatusBadRequest, "InvalidLoggingConfiguration", "InvalidLoggingConfiguration", http.StatusBadRequest},
 	{engine.ErrExecutionDoesNotExist, http.StatusNotFound, "ExecutionDoesNotExist", "ExecutionDoesNotExist", http.StatusBadRequest},
 	{engine.ErrExecutionAlreadyExists, http.StatusConflict, "ExecutionAlreadyExists", "ExecutionAlreadyExists", http.StatusBadRequest},
 	{engine.ErrInvalidExecutionInput, http.StatusBadRequest, "InvalidExecutionInput", "InvalidExecutionInput", http.StatusBadRequest},

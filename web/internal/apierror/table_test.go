@@ -27,6 +27,7 @@ func TestRESTErrorMapping(t *testing.T) {
 		{engine.ErrStateMachineInUse, 409, "StateMachineInUse"},
 		{engine.ErrInvalidDefinition, 400, "InvalidDefinition"},
 		{engine.ErrInvalidName, 400, "InvalidName"},
+		{engine.ErrInvalidLoggingConfiguration, 400, "InvalidLoggingConfiguration"},
 		{engine.ErrExecutionDoesNotExist, 404, "ExecutionDoesNotExist"},
 		{engine.ErrExecutionAlreadyExists, 409, "ExecutionAlreadyExists"},
 		{engine.ErrInvalidExecutionInput, 400, "InvalidExecutionInput"},

@@ -21,6 +21,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/logsink"
 	"github.com/stepwise-run/stepwise/migrations"
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -40,6 +41,12 @@ type Config struct {
 	PoolSize int32
 	// Progress receives a line per workload; nil discards them.
 	Progress io.Writer
+	// LogSink, when "postgres" or "stdout", gives the engine that log
+	// sink (stdout writing to io.Discard), and LogLevel is the level of
+	// the machines that runExecutions creates ("" means OFF, with a
+	// log group); both measure what execution logs cost. "" means none.
+	LogSink  string
+	LogLevel string
 }
 
 // Result is what one workload measured.
@@ -231,6 +238,15 @@ type env struct {
 	count   *executionCounter // of the engine's executions
 }
 
+// logging is the loggingConfiguration of the machines runExecutions
+// creates: Config.LogLevel to a log group, nil when no sink is set.
+func (r *runner) logging() *engine.LoggingConfiguration {
+	if r.cfg.LogSink == "" {
+		return nil
+	}
+	return &engine.LoggingConfiguration{Level: r.cfg.LogLevel, Destinations: []string{"arn:aws:logs:us-east-1:000000000000:log-group:bench:*"}}
+}
+
 // executionCounter counts the executions the engine started and finished,
 // as the metrics of `stepwise serve` do.
 type executionCounter struct {
@@ -253,7 +269,14 @@ func (r *runner) open(ctx context.Context, fns *activities.Registry) (*env, erro
 		return nil, err
 	}
 	v.count = &executionCounter{}
-	if v.e, err = engine.New(v.pool, &engine.Config{Drive: true, Functions: fns, Observer: v.count}); err != nil {
+	cfg := &engine.Config{Drive: true, Functions: fns, Observer: v.count}
+	switch r.cfg.LogSink {
+	case "postgres":
+		cfg.LogSink = logsink.NewPostgres(v.pool, nil)
+	case "stdout":
+		cfg.LogSink = logsink.NewStdout(io.Discard)
+	}
+	if v.e, err = engine.New(v.pool, cfg); err != nil {
 		v.close()
 		return nil, err
 	}

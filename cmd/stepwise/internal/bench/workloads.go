@@ -68,7 +68,7 @@ func (r *runner) runExecutions(ctx context.Context, fns *activities.Registry, de
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, _, err := v.e.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: definition}); err != nil {
+	if _, _, err := v.e.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: definition, Logging: r.logging()}); err != nil {
 		v.close()
 		return nil, nil, err
 	}
