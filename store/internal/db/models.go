@@ -105,6 +105,7 @@ type StepwiseStateMachine struct {
 	ARN           string
 	LatestVersion int
 	CreatedAt     time.Time
+	Type          string
 }
 
 type StepwiseStateMachineVersion struct {
