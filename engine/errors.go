@@ -25,6 +25,12 @@ var (
 	ErrConnectionDoesNotExist   = errors.New("connection does not exist")
 	ErrTestCaseDoesNotExist     = errors.New("test case does not exist")
 	ErrConnectionExists         = errors.New("connection already exists")
+	// ErrStateMachineTypeNotSupported is an operation that a machine of
+	// its type does not support (ListExecutions of an EXPRESS machine,
+	// StartSyncExecution of an EXPRESS machine run elsewhere, an
+	// asynchronous start of an EXPRESS machine, which Stepwise does not
+	// run yet).
+	ErrStateMachineTypeNotSupported = errors.New("operation not supported by this type of state machine")
 	// ErrInvalidConnection is activities.ErrInvalidConnection: parameters
 	// that do not fit the connection's authorization type.
 	ErrInvalidConnection = activities.ErrInvalidConnection

@@ -46,6 +46,11 @@ type Config struct {
 	// "local" and "local".
 	ExecutionName    string
 	StateMachineName string
+	// ExecutionARN and StateMachineARN fill $$.Execution.Id and
+	// $$.StateMachine.Id; empty means ARNs of region "local" built from
+	// the names.
+	ExecutionARN    string
+	StateMachineARN string
 	// MaxTransitions stops a run that loops forever; 0 means 100,000.
 	MaxTransitions int
 	// NoEvents skips recording history events (for benchmarks).
@@ -185,10 +190,10 @@ func newRun(ctx context.Context, m *asl.StateMachine, input any, cfg *Config) *r
 	name := orDefault(cfg.ExecutionName, "local")
 	machine := orDefault(cfg.StateMachineName, "local")
 	space := arn.Space{Region: "local", Account: "000000000000"}
-	smArn := space.StateMachine(machine)
+	smArn := orDefault(cfg.StateMachineARN, space.StateMachine(machine))
 	r.base = asl.Context{
 		Execution: asl.ExecutionInfo{
-			ID:        space.Execution(machine, name),
+			ID:        orDefault(cfg.ExecutionARN, space.Execution(machine, name)),
 			Name:      name,
 			RoleArn:   space.Role("stepwise"),
 			StartTime: start,

@@ -48,6 +48,9 @@ type Execution struct {
 	// nested execution (see ExecutionDescription); empty for one started
 	// through the API, and in lists.
 	ParentExecutionARN string `json:"parentExecutionArn,omitempty"`
+	// Billing is what AWS would bill an EXPRESS execution; nil for
+	// STANDARD ones.
+	Billing *Billing `json:"billing,omitempty"`
 }
 
 // ExecutionSummary is an execution in lists.
@@ -81,19 +84,35 @@ func ExecutionDescription(ctx context.Context, e *engine.Engine, exec *store.Exe
 
 func executionLocation(arn string) string { return "/v1/executions/" + url.PathEscape(arn) }
 
-// start starts the execution a start request asks for; waited says the
-// caller will wait for its end (engine.StartInput.Waited).
-func (a *API) start(c echo.Context, waited bool) (*store.Execution, bool, error) {
+// startInput reads a start request: the machine named in the path, with
+// the body.
+func startInput(c echo.Context) (engine.StartInput, error) {
 	machine, err := pathParam(c, "name")
 	if err != nil {
-		return nil, false, err
+		return engine.StartInput{}, err
 	}
 	var req startRequest
 	if err := decodeBody(c, &req, true); err != nil {
+		return engine.StartInput{}, err
+	}
+	return engine.StartInput{StateMachine: machine, Name: req.Name, Input: string(req.Input), Version: req.Version}, nil
+}
+
+// start starts the execution a start request asks for; waited says the
+// caller will wait for its end (engine.StartInput.Waited).
+func (a *API) start(c echo.Context, waited bool) (*store.Execution, bool, error) {
+	in, err := startInput(c)
+	if err != nil {
 		return nil, false, err
 	}
-	exec, created, err := a.e.StartExecution(c.Request().Context(),
-		engine.StartInput{StateMachine: machine, Name: req.Name, Input: string(req.Input), Version: req.Version, Waited: waited})
+	return a.startWith(c, in, waited)
+}
+
+// startWith starts the execution in asks for; waited says the caller will
+// wait for its end.
+func (a *API) startWith(c echo.Context, in engine.StartInput, waited bool) (*store.Execution, bool, error) {
+	in.Waited = waited
+	exec, created, err := a.e.StartExecution(c.Request().Context(), in)
 	if err != nil {
 		return nil, false, err
 	}
@@ -128,13 +147,23 @@ func (a *API) startExecution(c echo.Context) error {
 // startSyncExecution is POST /v1/state-machines/{name}/start-sync
 // [?timeout=30s]: it starts the execution and waits for it to end, then
 // answers 200 with its status, output, error and cause; if the timeout
-// passes first, 202 with the execution still RUNNING.
+// passes first, 202 with the execution still RUNNING. An EXPRESS
+// machine's execution runs in this process (see startSyncExpress) and
+// ignores the timeout: it ends within the engine's Express limit.
 func (a *API) startSyncExecution(c echo.Context) error {
 	wait, err := waitParam(c, a.cfg.SyncWait, a.cfg.MaxSyncWait)
 	if err != nil {
 		return err
 	}
-	exec, _, err := a.start(c, true)
+	in, err := startInput(c)
+	if err != nil {
+		return err
+	}
+	typ, err := a.e.MachineType(c.Request().Context(), in.StateMachine, in.Version)
+	if err == nil && typ == store.TypeExpress {
+		return a.startSyncExpress(c, in)
+	}
+	exec, _, err := a.startWith(c, in, true)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,9 @@ type machineRequest struct {
 type specRequest struct {
 	Definition  json.RawMessage `json:"definition"`
 	InputSchema json.RawMessage `json:"inputSchema"`
+	// Type is STANDARD or EXPRESS; absent means STANDARD at creation and
+	// the machine's own type at update (it cannot change).
+	Type string `json:"type"`
 }
 
 // spec reads the definition (required) and input schema (optional).
@@ -38,7 +41,7 @@ func (r specRequest) spec() (engine.MachineSpec, error) {
 		return engine.MachineSpec{}, apierror.BadRequest("definition", "field \"definition\" is required: the state machine's ASL definition, as a JSON object or a string")
 	}
 	schema, err := documentText("inputSchema", r.InputSchema)
-	return engine.MachineSpec{Definition: def, InputSchema: schema}, err
+	return engine.MachineSpec{Definition: def, InputSchema: schema, Type: r.Type}, err
 }
 
 // decodeSpec reads a body of definition and input schema.
@@ -76,6 +79,8 @@ type StateMachine struct {
 	ARN           string    `json:"arn"`
 	CreatedAt     time.Time `json:"createdAt"`
 	LatestVersion int       `json:"latestVersion"`
+	// Type is STANDARD or EXPRESS.
+	Type string `json:"type"`
 	// Version is the version whose definition is shown.
 	Version          int             `json:"version,omitempty"`
 	VersionCreatedAt *time.Time      `json:"versionCreatedAt,omitempty"`
@@ -92,7 +97,7 @@ type Version struct {
 }
 
 func machineSummary(sm *store.StateMachine) StateMachine {
-	return StateMachine{Name: sm.Name, ARN: sm.ARN, CreatedAt: sm.CreatedAt, LatestVersion: sm.LatestVersion}
+	return StateMachine{Name: sm.Name, ARN: sm.ARN, CreatedAt: sm.CreatedAt, LatestVersion: sm.LatestVersion, Type: sm.Type}
 }
 
 func machineView(sm *store.StateMachine, v *store.Version, versions []store.VersionInfo) StateMachine {

@@ -12,14 +12,9 @@ import (
 	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
 )
 
-// State machine operations. Stepwise machines are all of type STANDARD;
-// every CreateStateMachine and UpdateStateMachine with a definition makes
+// State machine operations. A machine is of type STANDARD (the default)
+// or EXPRESS, fixed at creation; every CreateStateMachine and UpdateStateMachine with a definition makes
 // a numbered version, whose ARN is the machine's with ":N" appended.
-
-const (
-	typeStandard = "STANDARD"
-	typeExpress  = "EXPRESS"
-)
 
 // awsLogging and awsTracing are the configurations AWS reports for a
 // machine created without them; Stepwise has neither.
@@ -52,13 +47,11 @@ func parseWholeMachineARN(s *string, why string) (arn.StateMachine, error) {
 	return ref, err
 }
 
-// checkType accepts the STANDARD type (or none).
+// checkType accepts STANDARD and EXPRESS (or none: STANDARD).
 func checkType(typ string) error {
 	switch typ {
-	case "", typeStandard:
+	case "", store.TypeStandard, store.TypeExpress:
 		return nil
-	case typeExpress:
-		return awsErrorf(awsTypeNotSupported, "Stepwise runs STANDARD state machines only; EXPRESS is not supported (StartSyncExecution works on STANDARD machines)")
 	}
 	return awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", typ)
 }
@@ -92,8 +85,8 @@ func publishedAs(publish bool, machineARN string, version int) publishedVersion 
 }
 
 // createStateMachine creates a machine. As on AWS, creating a machine
-// that exists with the same definition returns it; a different definition
-// is StateMachineAlreadyExists.
+// that exists with the same definition and type returns it; a different
+// definition or type is StateMachineAlreadyExists.
 func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInput) (*createStateMachineOutput, error) {
 	if err := required("name", in.Name); err != nil {
 		return nil, err
@@ -104,11 +97,15 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 	if err := checkType(in.Type); err != nil {
 		return nil, err
 	}
-	sm, v, err := a.eng.CreateStateMachine(ctx, *in.Name, engine.MachineSpec{Definition: *in.Definition})
+	typ := in.Type
+	if typ == "" {
+		typ = store.TypeStandard
+	}
+	sm, v, err := a.eng.CreateStateMachine(ctx, *in.Name, engine.MachineSpec{Definition: *in.Definition, Type: typ})
 	if errors.Is(err, engine.ErrStateMachineExists) {
 		mv, lookErr := a.eng.MachineVersion(ctx, *in.Name, 0)
-		if lookErr != nil || mv.Definition != *in.Definition {
-			return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different definition", engine.ErrStateMachineExists, *in.Name)
+		if lookErr != nil || mv.Definition != *in.Definition || mv.Type != typ {
+			return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different definition or type", engine.ErrStateMachineExists, *in.Name)
 		}
 		sm, v = &mv.StateMachine, &store.Version{Version: mv.Version, CreatedAt: mv.VersionCreatedAt}
 	} else if err != nil {
@@ -191,7 +188,7 @@ func (a *api) describeStateMachine(ctx context.Context, in *describeStateMachine
 	}
 	out := &describeStateMachineOutput{
 		StateMachineArn: mv.ARN, Name: mv.Name, Status: "ACTIVE", Definition: mv.Definition,
-		RoleArn: roleARN(mv.ARN), Type: typeStandard, CreationDate: epoch(mv.CreatedAt),
+		RoleArn: roleARN(mv.ARN), Type: mv.Type, CreationDate: epoch(mv.CreatedAt),
 		RevisionID: strconv.Itoa(mv.Version), LoggingConfiguration: awsLogging{Level: "OFF"}, TracingConfiguration: awsTracing{},
 	}
 	if ref.Version != 0 {
@@ -254,7 +251,7 @@ func (a *api) listStateMachines(ctx context.Context, in *listStateMachinesInput)
 	machines, next, err := byName(ctx, pagetoken.Machines, in.pageRequest, a.eng.ListStateMachines,
 		func(sm *store.StateMachine) string { return sm.Name },
 		func(sm *store.StateMachine) stateMachineListItem {
-			return stateMachineListItem{StateMachineArn: sm.ARN, Name: sm.Name, Type: typeStandard, CreationDate: epoch(sm.CreatedAt)}
+			return stateMachineListItem{StateMachineArn: sm.ARN, Name: sm.Name, Type: sm.Type, CreationDate: epoch(sm.CreatedAt)}
 		})
 	if err != nil {
 		return nil, err
@@ -311,8 +308,8 @@ func (a *api) validateStateMachineDefinition(_ context.Context, in *validateStat
 	if err := required("definition", in.Definition); err != nil {
 		return nil, err
 	}
-	if in.Type != "" && in.Type != typeStandard && in.Type != typeExpress {
-		return nil, checkType(in.Type)
+	if err := checkType(in.Type); err != nil {
+		return nil, err
 	}
 	switch in.Severity {
 	case "", "ERROR", "WARNING":
@@ -323,7 +320,7 @@ func (a *api) validateStateMachineDefinition(_ context.Context, in *validateStat
 	if err != nil {
 		return nil, err
 	}
-	diags := engine.ValidateMachineSpec(engine.MachineSpec{Definition: *in.Definition})
+	diags := engine.ValidateMachineSpec(engine.MachineSpec{Definition: *in.Definition, Type: in.Type})
 	out := &validateStateMachineDefinitionOutput{Result: "OK", Diagnostics: []validationDiagnostic{}}
 	if len(diags) > 0 {
 		out.Result = "FAIL"
