@@ -22,7 +22,8 @@ import (
 const expressLimit = 1500 * time.Millisecond
 
 // newExpress starts an engine whose process serves the functions double
-// ({"n": N} to {"n": 2N}) and boom (fails with Boom), with a short
+// ({"n": N} to {"n": 2N}) and boom (fails with Boom) and the integration
+// sqs:sendMessage (answers MessageId m-1 and the body), with a short
 // Express time limit, and returns it with its database.
 func newExpress(t *testing.T) (*engine.Engine, *pgxpool.Pool) {
 	t.Helper()
@@ -32,6 +33,9 @@ func newExpress(t *testing.T) (*engine.Engine, *pgxpool.Pool) {
 	})
 	activities.Register(reg, "boom", func(context.Context, map[string]any) (map[string]any, error) {
 		return nil, activities.NewError("Boom", "it went off")
+	})
+	activities.RegisterIntegration(reg, "sqs:sendMessage", func(_ context.Context, in map[string]any) (map[string]any, error) {
+		return map[string]any{"MessageId": "m-1", "Body": in["MessageBody"]}, nil
 	})
 	pool := testkit.NewPool(t)
 	return testengine.Start(t, pool, &engine.Config{Functions: reg, ExpressTimeout: expressLimit,
@@ -136,6 +140,8 @@ func TestExpressSyncRuns(t *testing.T) {
 		{name: "caught", definition: `{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"` + lambda("boom") + `",
 			"Catch":[{"ErrorEquals":["Boom"],"ResultPath":"$.error","Next":"Done"}],"End":true},"Done":{"Type":"Pass","End":true}}}`,
 			input: `{"n":1}`, status: "SUCCEEDED", output: `{"error":{"Cause":"it went off","Error":"Boom"},"n":1}`},
+		{name: "integration", definition: `{"StartAt":"Send","States":{"Send":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage",
+			"Parameters":{"QueueUrl":"q","MessageBody.$":"$.n"},"End":true}}}`, input: `{"n":7}`, status: "SUCCEEDED", output: `{"MessageId":"m-1","Body":7}`},
 		{name: "unserved", definition: oneTask(lambda("elsewhere")), status: "FAILED", errName: asl.ErrorRuntime, causeHas: `state "Work" calls ` + lambda("elsewhere")},
 		{name: "parallel", definition: `{"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
 			{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambda("double") + `","End":true}}},
