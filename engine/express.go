@@ -100,7 +100,10 @@ func (e *Engine) StartSyncExpress(ctx context.Context, in StartInput) (*ExpressR
 	}
 	res.StopDate = e.now()
 	res.BilledDuration = billed(res.StopDate.Sub(res.StartDate))
-	expressEnded(res, out, err, runCtx.Err() != nil)
+	// A run that reached its end before the limit stands, even if the
+	// limit passed as it returned.
+	timedOut := runCtx.Err() != nil && (err != nil || out.Status != runner.StatusSucceeded)
+	expressEnded(res, out, err, timedOut)
 	return res, nil
 }
 

@@ -22,7 +22,8 @@ import (
 const expressLimit = 1500 * time.Millisecond
 
 // newExpress starts an engine whose process serves the functions double
-// ({"n": N} to {"n": 2N}) and boom (fails with Boom) and the integration
+// ({"n": N} to {"n": 2N}), boom (fails with Boom) and stall (returns when
+// its context ends), and the integration
 // sqs:sendMessage (answers MessageId m-1 and the body), with a short
 // Express time limit, and returns it with its database.
 func newExpress(t *testing.T) (*engine.Engine, *pgxpool.Pool) {
@@ -36,6 +37,10 @@ func newExpress(t *testing.T) (*engine.Engine, *pgxpool.Pool) {
 	})
 	activities.RegisterIntegration(reg, "sqs:sendMessage", func(_ context.Context, in map[string]any) (map[string]any, error) {
 		return map[string]any{"MessageId": "m-1", "Body": in["MessageBody"]}, nil
+	})
+	activities.Register(reg, "stall", func(ctx context.Context, _ map[string]any) (map[string]any, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
 	})
 	pool := testkit.NewPool(t)
 	return testengine.Start(t, pool, &engine.Config{Functions: reg, ExpressTimeout: expressLimit,
@@ -153,6 +158,9 @@ func TestExpressSyncRuns(t *testing.T) {
 		{name: "wait waits", definition: `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}`,
 			input: `{"x":1}`, status: "SUCCEEDED", output: `{"x":1}`, minTaken: time.Second},
 		{name: "times out", definition: `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":30,"End":true}}}`,
+			status: "TIMED_OUT", errName: asl.ErrorTimeout, minTaken: expressLimit},
+		{name: "task past the limit", definition: `{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"` + lambda("stall") + `",
+			"Catch":[{"ErrorEquals":["States.ALL"],"Next":"Done"}],"End":true},"Done":{"Type":"Pass","End":true}}}`,
 			status: "TIMED_OUT", errName: asl.ErrorTimeout, minTaken: expressLimit},
 		{name: "machine timeout", definition: `{"TimeoutSeconds":1,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":30,"End":true}}}`,
 			status: "TIMED_OUT", errName: asl.ErrorTimeout, minTaken: time.Second},
