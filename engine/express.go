@@ -104,7 +104,23 @@ func (e *Engine) StartSyncExpress(ctx context.Context, in StartInput) (*ExpressR
 	// limit passed as it returned.
 	timedOut := runCtx.Err() != nil && (err != nil || out.Status != runner.StatusSucceeded)
 	expressEnded(res, out, err, timedOut)
+	e.observeExpress(mv.Name, res.Status, out)
 	return res, nil
+}
+
+// observeExpress tells the Observer of an EXPRESS execution of machine
+// that ended with status, and of its transitions (none known when the
+// run could not be carried out, out nil).
+func (e *Engine) observeExpress(machine, status string, out *runner.Result) {
+	obs := e.cfg.Observer
+	if obs == nil {
+		return
+	}
+	obs.ExecutionStarted(machine)
+	if out != nil {
+		obs.Transitions(out.Transitions)
+	}
+	obs.ExecutionFinished(machine, status)
 }
 
 // expressLimit is how long an EXPRESS execution of m may run.

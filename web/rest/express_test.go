@@ -45,6 +45,13 @@ func TestExpressREST(t *testing.T) {
 			}
 		})
 	}
+	// Express executions are counted in the engine's metrics, though never
+	// stored.
+	a.Expect(http.StatusCreated, http.MethodPost, "/v1/state-machines", map[string]any{"name": "counted", "definition": pass, "type": "EXPRESS"})
+	a.Expect(http.StatusOK, http.MethodPost, "/v1/state-machines/counted/start-sync", map[string]any{})
+	metrics := a.Call(http.MethodGet, "/metrics", "")
+	require.Contains(t, string(metrics.Body), `stepwise_engine_executions_finished_total{state_machine="counted",status="SUCCEEDED"} 1`)
+
 	described := a.Expect(http.StatusOK, http.MethodGet, "/v1/state-machines/quick", nil)
 	require.Equal(t, "EXPRESS", described["type"])
 	a.ExpectError(400, "ValidationException", http.MethodPut, "/v1/state-machines/quick", map[string]any{"definition": pass, "type": "STANDARD"})
