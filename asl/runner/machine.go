@@ -187,6 +187,9 @@ func (r *run) parallel(m *asl.StateMachine, name string, in any, c *asl.Context,
 // variables vars, and returns their outputs in branch order, or the first
 // failure, with the virtual time they ended.
 func (r *run) branches(d asl.Decision, vars map[string]any, now time.Time) ([]any, *asl.Error, time.Time) {
+	if r.concurrent() {
+		return r.branchesAtOnce(d, vars, now)
+	}
 	results := make([]any, len(d.Branches))
 	end := now
 	for i, branch := range d.Branches {

@@ -57,8 +57,9 @@ type Config struct {
 	NoEvents bool
 	// RealTime runs on the wall clock instead of the virtual one: Wait
 	// states and retry intervals really sleep (ending early, as a failure,
-	// when ctx ends), and state times are read from the clock. Parallel
-	// branches and Map iterations still run one after another, so their
+	// when ctx ends), and state times are read from the clock. With
+	// NoEvents too, Parallel branches and Map iterations run at once (see
+	// concurrent.go); with events they run one after another, so their
 	// waits add up. Default false: the virtual clock.
 	RealTime bool
 }
