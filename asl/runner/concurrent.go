@@ -115,7 +115,7 @@ func (r *run) iterationsAtOnce(name string, c *asl.Context, mr *asl.MapRun, now 
 	results := make([]any, n)
 	failures := make([]*asl.Error, n)
 	failed := 0
-	forks, cancelled := r.forked(n, mr.MaxConcurrency, func(f *run, i int) bool {
+	forks, cancelled := r.forked(n, atOnce(mr, distributed), func(f *run, i int) bool {
 		results[i], failures[i], _ = f.iteration(name, c, mr, i, now, distributed)
 		return failures[i] != nil
 	}, func() bool {
@@ -138,4 +138,25 @@ func (r *run) iterationsAtOnce(name string, c *asl.Context, mr *asl.MapRun, now 
 		return nil, r.abort(err), r.clock(now)
 	}
 	return results, nil, r.clock(now)
+}
+
+// Most iterations a Map runs at once: AWS runs an inline Map's iterations
+// up to 40 at a time; a distributed Map's children are bounded here to
+// keep goroutines in check.
+const (
+	inlineAtOnce      = 40
+	distributedAtOnce = 1000
+)
+
+// atOnce is how many iterations of mr run at once: its MaxConcurrency,
+// within the bound of its mode.
+func atOnce(mr *asl.MapRun, distributed bool) int {
+	bound := inlineAtOnce
+	if distributed {
+		bound = distributedAtOnce
+	}
+	if mr.MaxConcurrency <= 0 {
+		return bound
+	}
+	return min(mr.MaxConcurrency, bound)
 }
