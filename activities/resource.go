@@ -116,6 +116,15 @@ func CheckResource(resource string) error {
 	return err
 }
 
+// ParseResource binds a Task resource from the string alone, as
+// CheckResource judges it: the Kind, WaitForToken and Suffix of the
+// integration pattern written. A lambda:invoke binding has no Function
+// yet (it comes from the task's parameters). An error is an *asl.Error
+// whose cause says what is wrong with the string.
+func ParseResource(resource string) (Binding, error) {
+	return parseResource(resource)
+}
+
 // Nested reports whether a Task resource starts a nested execution
 // (KindNested), whose history carries the child's ExecutionArn.
 func Nested(resource string) bool {

@@ -37,7 +37,10 @@
 // StopExecution, execution timeouts and aborted children end in stop.go;
 // redrive.go restarts a stopped execution. TestState (teststate.go,
 // teststate_context.go) evaluates one state with asl/teststate and writes
-// nothing. Underneath, pipeline.go sends a
+// nothing. An EXPRESS machine's StartSyncExpress (express.go) runs the
+// whole execution in memory with asl/runner on the wall clock and writes
+// nothing either; machine_type.go holds what an EXPRESS definition may
+// not use. Underneath, pipeline.go sends a
 // transaction's writes in few round trips, batcher.go shares transactions
 // under load, and cache.go keeps parsed state machines.
 //

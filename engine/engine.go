@@ -83,6 +83,9 @@ type Config struct {
 	// after a crash River hands the task to another worker); default 10
 	// minutes. A Task with TimeoutSeconds runs for that long instead.
 	TaskJobTimeout time.Duration
+	// ExpressTimeout is how long an EXPRESS execution may run before it
+	// ends TIMED_OUT; default 5 minutes, AWS's limit.
+	ExpressTimeout time.Duration
 	// DisableLocalTasks leaves every Task to River's fetch. By default a
 	// Task of a function this process serves runs right here as soon as
 	// the transaction that dispatched it commits, under a lease written
@@ -196,6 +199,7 @@ func withDefaults(cfg *Config) Config {
 	c.RescueStuckJobsAfter = orDuration(c.RescueStuckJobsAfter, time.Minute)
 	c.TaskJobTimeout = orDuration(c.TaskJobTimeout, 10*time.Minute)
 	c.LocalTaskLease = orDuration(c.LocalTaskLease, 15*time.Second)
+	c.ExpressTimeout = orDuration(c.ExpressTimeout, 5*time.Minute)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}

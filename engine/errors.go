@@ -28,6 +28,12 @@ var (
 	// ErrInvalidLoggingConfiguration is a loggingConfiguration AWS would
 	// refuse (see LoggingConfiguration); the message names the field.
 	ErrInvalidLoggingConfiguration = errors.New("invalid logging configuration")
+	// ErrStateMachineTypeNotSupported is an operation that a machine of
+	// its type does not support (ListExecutions of an EXPRESS machine,
+	// StartSyncExecution of an EXPRESS machine run elsewhere, an
+	// asynchronous start of an EXPRESS machine, which Stepwise does not
+	// run yet).
+	ErrStateMachineTypeNotSupported = errors.New("operation not supported by this type of state machine")
 	// ErrInvalidConnection is activities.ErrInvalidConnection: parameters
 	// that do not fit the connection's authorization type.
 	ErrInvalidConnection = activities.ErrInvalidConnection

@@ -41,7 +41,8 @@ func pointerOrRoot(p string) string {
 	return p
 }
 
-// MachineSpec is a state machine definition with its optional input schema.
+// MachineSpec is a state machine definition with its optional input
+// schema and type.
 type MachineSpec struct {
 	Definition string
 	// InputSchema is a JSON Schema every execution input must satisfy;
@@ -51,10 +52,15 @@ type MachineSpec struct {
 	// machine: nil creates a machine with level OFF, and leaves an updated
 	// machine's as it was.
 	Logging *LoggingConfiguration
+	// Type is store.TypeStandard or store.TypeExpress; empty means
+	// STANDARD at creation and the machine's own type at update (a
+	// machine's type is fixed at creation).
+	Type string
 }
 
-// checkSpec validates a definition, judges its Task resources and compiles
-// its input schema.
+// checkSpec validates a definition, judges its Task resources (and, for
+// an EXPRESS machine, what Express workflows refuse) and compiles its
+// input schema.
 func checkSpec(spec MachineSpec) error {
 	if diags := asl.Validate([]byte(spec.Definition)); len(diags) > 0 {
 		return &InvalidDefinitionError{Diagnostics: diags}
@@ -64,6 +70,11 @@ func checkSpec(spec MachineSpec) error {
 	}
 	if diags := resourceDiagnostics(spec.Definition); len(diags) > 0 {
 		return &InvalidDefinitionError{Diagnostics: diags}
+	}
+	if spec.Type == store.TypeExpress {
+		if diags := expressDiagnostics(spec.Definition); len(diags) > 0 {
+			return &InvalidDefinitionError{Diagnostics: diags}
+		}
 	}
 	if spec.InputSchema != "" {
 		if _, err := compileSchema(spec.InputSchema); err != nil {
@@ -80,28 +91,49 @@ func checkSpec(spec MachineSpec) error {
 // would otherwise fail only when the task runs. A JSONata resource
 // ({% ... %}) is known only at run time and is not judged.
 func resourceDiagnostics(definition string) []asl.Diagnostic {
+	var diags []asl.Diagnostic
+	eachRawState(definition, func(_ string, state map[string]any, at string) {
+		resource, ok := staticResource(state)
+		if !ok {
+			return
+		}
+		if err := activities.CheckResource(resource); err != nil {
+			diags = append(diags, asl.Diagnostic{Code: "SCHEMA_VALIDATION_FAILED", Pointer: at + "/Resource",
+				Message: fmt.Sprintf("The resource provided %s is not recognized. The value is not a valid resource ARN, "+
+					"or the resource is not available in this region (%s)", resource, causeOf(err))})
+		}
+	})
+	return diags
+}
+
+// staticResource is the Resource of a Task state, unless it is a JSONata
+// expression, known only at run time; ok is false for other states and
+// for such resources.
+func staticResource(state map[string]any) (resource string, ok bool) {
+	if state["Type"] != "Task" {
+		return "", false
+	}
+	resource, _ = state["Resource"].(string)
+	return resource, !strings.Contains(resource, "{%")
+}
+
+// eachRawState calls visit with every state of a definition as decoded
+// JSON, in state name order, Parallel branches and Map item processors
+// (or iterators) included, with the JSON Pointer of the state. A
+// definition that is not a JSON object has no states.
+func eachRawState(definition string, visit func(name string, state map[string]any, at string)) {
 	var raw map[string]any
 	if json.Unmarshal([]byte(definition), &raw) != nil {
-		return nil // asl.Validate has said why
+		return // asl.Validate has said why
 	}
-	var diags []asl.Diagnostic
 	var walk func(machine map[string]any, pointer string)
 	walk = func(machine map[string]any, pointer string) {
 		states, _ := machine["States"].(map[string]any)
 		for _, name := range slices.Sorted(maps.Keys(states)) {
 			state, _ := states[name].(map[string]any)
 			at := pointer + "/States/" + pointerEscaper.Replace(name)
+			visit(name, state, at)
 			switch state["Type"] {
-			case "Task":
-				resource, _ := state["Resource"].(string)
-				if strings.Contains(resource, "{%") {
-					continue
-				}
-				if err := activities.CheckResource(resource); err != nil {
-					diags = append(diags, asl.Diagnostic{Code: "SCHEMA_VALIDATION_FAILED", Pointer: at + "/Resource",
-						Message: fmt.Sprintf("The resource provided %s is not recognized. The value is not a valid resource ARN, "+
-							"or the resource is not available in this region (%s)", resource, causeOf(err))})
-				}
 			case "Parallel":
 				branches, _ := state["Branches"].([]any)
 				for i, b := range branches {
@@ -119,7 +151,6 @@ func resourceDiagnostics(definition string) []asl.Diagnostic {
 		}
 	}
 	walk(raw, "")
-	return diags
 }
 
 // pointerEscaper escapes a key for a JSON Pointer (RFC 6901).
@@ -148,6 +179,9 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec Machi
 	if err := checkName(name); err != nil {
 		return nil, nil, err
 	}
+	if err := checkType(spec.Type); err != nil {
+		return nil, nil, err
+	}
 	if err := checkSpec(spec); err != nil {
 		return nil, nil, err
 	}
@@ -159,7 +193,7 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec Machi
 		return nil, nil, err
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
-	sm, err := store.InsertStateMachine(ctx, tx, name, e.arns.StateMachine(name))
+	sm, err := store.InsertStateMachine(ctx, tx, name, e.arns.StateMachine(name), spec.Type)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, nil, fmt.Errorf("%w: %s", ErrStateMachineExists, name)
 	}
@@ -179,16 +213,22 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec Machi
 
 // UpdateStateMachine adds a new version; running executions keep theirs.
 // A spec with Logging also replaces the machine's logging configuration,
-// in the same transaction.
+// in the same transaction. The definition is checked against the
+// machine's type; a spec.Type other than it is ErrInvalidRequest (the
+// type is fixed at creation).
 func (e *Engine) UpdateStateMachine(ctx context.Context, name string, spec MachineSpec) (*store.Version, error) {
-	if err := checkSpec(spec); err != nil {
-		return nil, err
-	}
 	if err := checkLogging(spec.Logging); err != nil {
 		return nil, err
 	}
 	sm, err := e.StateMachine(ctx, name)
 	if err != nil {
+		return nil, err
+	}
+	if err := sameType(sm, spec.Type); err != nil {
+		return nil, err
+	}
+	spec.Type = sm.Type
+	if err := checkSpec(spec); err != nil {
 		return nil, err
 	}
 	defer e.forgetMachine(sm.Name)

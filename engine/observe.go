@@ -14,12 +14,13 @@ import (
 // calls into Prometheus metrics.
 type Observer interface {
 	// ExecutionStarted is told of each execution this engine created (not
-	// of an idempotent repeat of a start, nor of a redrive).
+	// of an idempotent repeat of a start, nor of a redrive); of an EXPRESS
+	// execution, once it has ended, just before ExecutionFinished.
 	ExecutionStarted(stateMachine string)
 	// ExecutionFinished is told of each execution that ended in one of
-	// this engine's transactions, with its status: SUCCEEDED, FAILED,
-	// TIMED_OUT or ABORTED. A redriven execution that ends again is told
-	// again.
+	// this engine's transactions (or, EXPRESS, in this process), with its
+	// status: SUCCEEDED, FAILED, TIMED_OUT or ABORTED. A redriven
+	// execution that ends again is told again.
 	ExecutionFinished(stateMachine, status string)
 	// Transitions is told how many states one transaction entered (each
 	// state entered is a transition, as AWS counts them). The iterations

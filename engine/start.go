@@ -45,6 +45,10 @@ func (e *Engine) startExecution(ctx context.Context, in StartInput, w *watch) (e
 	if err != nil {
 		return nil, false, err
 	}
+	if mv.Type == store.TypeExpress {
+		return nil, false, fmt.Errorf("%w: %s is an EXPRESS state machine: Stepwise runs EXPRESS executions with StartSyncExecution only; "+
+			"asynchronous EXPRESS starts (StartExecution) are not implemented yet", ErrStateMachineTypeNotSupported, mv.ARN)
+	}
 	m, err := e.machine(ctx, e.pool, mv.ID, mv.Version)
 	if err != nil {
 		return nil, false, err

@@ -272,13 +272,8 @@ func (e *Engine) unservable(b activities.Binding) string {
 		return "starts a nested execution"
 	case b.Kind == activities.KindActivity:
 		return "is an activity"
-	case e.cfg.Functions == nil:
-		return "no function of this server serves"
 	}
-	if _, ok := e.cfg.Functions.Serves(b); !ok {
-		return "no function of this server serves"
-	}
-	return ""
+	return e.notServedHere(b)
 }
 
 // traced adds an HTTP Task's request and response to the inspection data.

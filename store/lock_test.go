@@ -62,7 +62,7 @@ func TestLockExecutionWithRunAfterWait(t *testing.T) {
 // and the execution's RUNNING top-level run.
 func newRun(t testing.TB, pool *pgxpool.Pool) (*store.Execution, int64) {
 	ctx := context.Background()
-	sm, err := store.InsertStateMachine(ctx, pool, "m", "arn:m")
+	sm, err := store.InsertStateMachine(ctx, pool, "m", "arn:m", "")
 	require.NoError(t, err)
 	_, err = store.InsertVersion(ctx, pool, sm.ID, `{"StartAt":"A"}`, nil)
 	require.NoError(t, err)

@@ -15,7 +15,17 @@ type StateMachine struct {
 	ARN           string    `db:"arn"`
 	LatestVersion int       `db:"latest_version"`
 	CreatedAt     time.Time `db:"created_at"`
+	// Type is TypeStandard or TypeExpress, fixed at creation.
+	Type string `db:"type"`
 }
+
+// The types of a state machine (AWS's StateMachineType).
+const (
+	// TypeStandard machines commit every transition (the default).
+	TypeStandard = "STANDARD"
+	// TypeExpress machines run in memory and write nothing per transition.
+	TypeExpress = "EXPRESS"
+)
 
 // Version is one immutable definition of a state machine. Its fields are
 // db.StepwiseStateMachineVersion's.
@@ -39,9 +49,13 @@ func oneVersion(row db.StepwiseStateMachineVersion, err error) (*Version, error)
 	return onePtr(row, err, asVersion)
 }
 
-// InsertStateMachine creates a state machine with no version yet.
-func InsertStateMachine(ctx context.Context, q Querier, name, arn string) (*StateMachine, error) {
-	sm, err := oneMachine(queries(q).InsertStateMachine(ctx, db.InsertStateMachineParams{Name: name, ARN: arn}))
+// InsertStateMachine creates a state machine of type typ (TypeStandard
+// or TypeExpress; "" means TypeStandard) with no version yet.
+func InsertStateMachine(ctx context.Context, q Querier, name, arn, typ string) (*StateMachine, error) {
+	if typ == "" {
+		typ = TypeStandard
+	}
+	sm, err := oneMachine(queries(q).InsertStateMachine(ctx, db.InsertStateMachineParams{Name: name, ARN: arn, Type: typ}))
 	return sm, conflict(err)
 }
 
@@ -121,7 +135,7 @@ func GetMachineVersion(ctx context.Context, q Querier, name string, version int)
 		return nil, notFound(err)
 	}
 	return &MachineVersion{
-		StateMachine: StateMachine{ID: r.ID, Name: r.Name, ARN: r.ARN, LatestVersion: r.LatestVersion, CreatedAt: r.CreatedAt},
+		StateMachine: StateMachine{ID: r.ID, Name: r.Name, ARN: r.ARN, LatestVersion: r.LatestVersion, CreatedAt: r.CreatedAt, Type: r.Type},
 		Version:      r.Version, Definition: r.Definition, InputSchema: r.InputSchema, VersionCreatedAt: r.VersionCreatedAt,
 	}, nil
 }

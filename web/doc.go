@@ -40,15 +40,17 @@
 // (colons are fine in a path) or URL-escaped; every /v1/executions/{arn}
 // route also takes it as ?arn=ARN, with "-" as the path segment.
 //
-//	POST   /v1/state-machines                      {name, definition, inputSchema?, loggingConfiguration?} → 201 state machine
+//	POST   /v1/state-machines                      {name, definition, inputSchema?, type?, loggingConfiguration?} → 201 state machine (type STANDARD, the default, or EXPRESS)
 //	GET    /v1/state-machines                      ?limit&cursor → {stateMachines, nextCursor?}, by name
 //	POST   /v1/state-machines/validate             {definition, inputSchema?} → 200 {valid, diagnostics: [{code, pointer, message}]}
 //	GET    /v1/state-machines/{name}               ?version (default latest) → state machine with versions
-//	PUT    /v1/state-machines/{name}               {definition, inputSchema?, loggingConfiguration?} → 200 state machine at its new version
+//	PUT    /v1/state-machines/{name}               {definition, inputSchema?, type?, loggingConfiguration?} → 200 state machine at its new version (type cannot change)
 //	PUT    /v1/state-machines/{name}/logging       {level, includeExecutionData, destinations: [logGroupArn]} → 200 state machine (no new version)
 //	DELETE /v1/state-machines/{name}               ?force=true → 200 {name, abortedExecutions}
 //	POST   /v1/state-machines/{name}/executions    {name?, input?, version?} → 201 execution (200: the same name and input ran already)
-//	POST   /v1/state-machines/{name}/start-sync    ?timeout=30s, body as above → 200 finished execution, 202 if still RUNNING at the timeout
+//	POST   /v1/state-machines/{name}/start-sync    ?timeout=30s, body as above → 200 finished execution, 202 if still RUNNING at the timeout;
+//	                                               an EXPRESS machine's runs in memory in this process, unrecorded, and answers 200 with billing
+//	                                               {billedMemoryMB, billedDurationInMilliseconds} (timeout ignored; the Express limit is 5 minutes)
 //	GET    /v1/state-machines/{name}/resources     → {resources: [{resource, kind, names, servedBy: [{name, lastSeen, live}], activity?, status, problem?}]}
 //	                                               the latest version's Task resources, status served, stale, unbound, dynamic or invalid (engine.CheckStateMachine)
 //	GET    /v1/executions                          ?stateMachine&status&namePrefix&startedAfter&startedBefore&limit&cursor → {executions, nextCursor?}
@@ -123,7 +125,8 @@
 //	400 InvalidToken               engine.ErrInvalidToken
 //	400 InvalidOutput              engine.ErrInvalidOutput
 //	400 InvalidConnection          parameters that do not fit the authorization type (engine.ErrInvalidConnection)
-//	400 ValidationException        a test-state request that cannot be evaluated as given (engine.ErrInvalidRequest)
+//	400 ValidationException        a test-state request that cannot be evaluated as given, or an update that changes a machine's type (engine.ErrInvalidRequest)
+//	400 StateMachineTypeNotSupported  starting an EXPRESS machine asynchronously, not implemented yet (engine.ErrStateMachineTypeNotSupported)
 //	401 Unauthorized               Config.Authorize refused: a missing or unknown API key
 //	403 Forbidden                  Config.Authorize refused with ErrForbidden: a read key on a request that needs admin
 //	404 StateMachineDoesNotExist   engine.ErrStateMachineDoesNotExist (also a missing version)

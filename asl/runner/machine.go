@@ -16,6 +16,7 @@ import (
 func (r *run) machine(m *asl.StateMachine, input any, vars map[string]any, now time.Time) (any, *asl.Error, time.Time) {
 	name, in := m.StartAt, input
 	for {
+		now = r.clock(now)
 		if err := r.check(now); err != nil {
 			return nil, err, now
 		}
@@ -101,8 +102,9 @@ func (r *run) state(m *asl.StateMachine, name string, in any, c *asl.Context, no
 		case asl.KindMap:
 			d, now = r.mapState(m, name, in, c, d.Map, now)
 		case asl.KindWait:
-			if d.Until.After(now) {
-				now = d.Until
+			var failure *asl.Error
+			if now, failure = r.sleepUntil(now, d.Until); failure != nil {
+				return asl.Decision{Kind: asl.KindFail, Error: failure}, now
 			}
 			if d.Next == "" {
 				return asl.Decision{Kind: asl.KindSucceed, Output: d.Output, Assign: d.Assign}, now
@@ -112,7 +114,10 @@ func (r *run) state(m *asl.StateMachine, name string, in any, c *asl.Context, no
 			if err := r.ctx.Err(); err != nil {
 				return asl.Decision{Kind: asl.KindFail, Error: r.abort(err)}, now
 			}
-			now = now.Add(d.Delay)
+			var failure *asl.Error
+			if now, failure = r.sleepUntil(now, now.Add(d.Delay)); failure != nil {
+				return asl.Decision{Kind: asl.KindFail, Error: failure}, now
+			}
 			c = retried(c, d.Retrier, now)
 			d = m.Enter(name, in, c)
 		default:
@@ -138,6 +143,8 @@ func (r *run) task(m *asl.StateMachine, name string, in any, c *asl.Context, cal
 	r.emit(history.TaskScheduled, name, nil)
 	r.emit(history.TaskStarted, name, nil)
 	result, err := r.callTask(call, c.TaskToken)
+	now = r.clock(now)
+	r.now = now
 	if err != nil {
 		e := asl.AsError(err)
 		typ := history.TaskFailed
@@ -180,6 +187,9 @@ func (r *run) parallel(m *asl.StateMachine, name string, in any, c *asl.Context,
 // variables vars, and returns their outputs in branch order, or the first
 // failure, with the virtual time they ended.
 func (r *run) branches(d asl.Decision, vars map[string]any, now time.Time) ([]any, *asl.Error, time.Time) {
+	if r.concurrent() {
+		return r.branchesAtOnce(d, vars, now)
+	}
 	results := make([]any, len(d.Branches))
 	end := now
 	for i, branch := range d.Branches {

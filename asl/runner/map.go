@@ -36,6 +36,9 @@ func (r *run) mapState(m *asl.StateMachine, name string, in any, c *asl.Context,
 }
 
 func (r *run) iterations(name string, c *asl.Context, run *asl.MapRun, now time.Time, distributed bool) ([]any, *asl.Error, time.Time) {
+	if r.concurrent() {
+		return r.iterationsAtOnce(name, c, run, now, distributed)
+	}
 	n := len(run.Items)
 	results := make([]any, n)
 	slots := newSlots(run.MaxConcurrency, n, now)

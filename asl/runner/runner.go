@@ -1,5 +1,6 @@
-// Package runner executes ASL state machines in memory on a virtual clock:
-// a Wait of a year takes no real time. It drives the pure step function of
+// Package runner executes ASL state machines in memory, by default on a
+// virtual clock: a Wait of a year takes no real time (Config.RealTime runs
+// on the wall clock instead, as Express executions do). It drives the pure step function of
 // package asl, runs Task states through an injected handler, and records
 // the history events AWS would. Parallel branches and Map iterations run
 // one after another, each on its own branch of the virtual clock, so a run
@@ -45,10 +46,22 @@ type Config struct {
 	// "local" and "local".
 	ExecutionName    string
 	StateMachineName string
+	// ExecutionARN and StateMachineARN fill $$.Execution.Id and
+	// $$.StateMachine.Id; empty means ARNs of region "local" built from
+	// the names.
+	ExecutionARN    string
+	StateMachineARN string
 	// MaxTransitions stops a run that loops forever; 0 means 100,000.
 	MaxTransitions int
 	// NoEvents skips recording history events (for benchmarks).
 	NoEvents bool
+	// RealTime runs on the wall clock instead of the virtual one: Wait
+	// states and retry intervals really sleep (ending early, as a failure,
+	// when ctx ends), and state times are read from the clock. With
+	// NoEvents too, Parallel branches and Map iterations run at once (see
+	// concurrent.go); with events they run one after another, so their
+	// waits add up. Default false: the virtual clock.
+	RealTime bool
 }
 
 // Result is how a run ended.
@@ -80,6 +93,34 @@ type Event struct {
 	// StateExited event's state output, as decoded JSON values (never
 	// encoded per event); nil for other events.
 	Input, Output any
+}
+
+// clock is the time now: the wall clock's in real time, else now, the
+// virtual clock's.
+func (r *run) clock(now time.Time) time.Time {
+	if r.cfg.RealTime {
+		return time.Now().UTC()
+	}
+	return now
+}
+
+// sleepUntil moves the clock from now to until: at once on the virtual
+// clock, by sleeping in real time. A sleep cut short by the run's context
+// is a failure that ends the run.
+func (r *run) sleepUntil(now, until time.Time) (time.Time, *asl.Error) {
+	if !r.cfg.RealTime {
+		return later(now, until), nil
+	}
+	if d := time.Until(until); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.ctx.Done():
+			return r.clock(now), r.abort(r.ctx.Err())
+		}
+	}
+	return r.clock(now), nil
 }
 
 // ErrTooManyTransitions ends a run that passed Config.MaxTransitions.
@@ -150,10 +191,10 @@ func newRun(ctx context.Context, m *asl.StateMachine, input any, cfg *Config) *r
 	name := orDefault(cfg.ExecutionName, "local")
 	machine := orDefault(cfg.StateMachineName, "local")
 	space := arn.Space{Region: "local", Account: "000000000000"}
-	smArn := space.StateMachine(machine)
+	smArn := orDefault(cfg.StateMachineARN, space.StateMachine(machine))
 	r.base = asl.Context{
 		Execution: asl.ExecutionInfo{
-			ID:        space.Execution(machine, name),
+			ID:        orDefault(cfg.ExecutionARN, space.Execution(machine, name)),
 			Name:      name,
 			RoleArn:   space.Role("stepwise"),
 			StartTime: start,

@@ -35,10 +35,18 @@ func smUpdateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 // smWrite parses "NAME FILE [--input-schema FILE]" and creates (verb
 // create) or updates the state machine with the definition read from FILE.
 func smWrite(ctx context.Context, verb string, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sm "+verb, "NAME FILE [--input-schema FILE] "+endpointHint+"",
+	usage := "NAME FILE [--input-schema FILE] "
+	if verb == "create" {
+		usage += "[--type STANDARD|EXPRESS] "
+	}
+	fs := newFlagSet("sm "+verb, usage+endpointHint+"",
 		"stepwise sm "+verb+" greet greet.asl.json --endpoint http://localhost:8080", stderr)
 	t := targetFlags(fs)
 	schema := fs.String("input-schema", "", "a JSON Schema file every execution input must satisfy")
+	typ := new(string)
+	if verb == "create" {
+		typ = fs.String("type", "", "STANDARD (the default) or EXPRESS, fixed at creation")
+	}
 	if code, ok := parseArgs(fs, args, 2, t); !ok {
 		return code
 	}
@@ -46,6 +54,7 @@ func smWrite(ctx context.Context, verb string, args []string, stdout, stderr io.
 	if err != nil {
 		return failed(stderr, err)
 	}
+	spec.Type = *typ
 	name := fs.Arg(0)
 	return withClient(ctx, t, stdout, stderr, func(c *client) error {
 		if verb == "create" {
@@ -63,6 +72,9 @@ func machineBody(name string, spec engine.MachineSpec) map[string]any {
 	}
 	if spec.InputSchema != "" {
 		body["inputSchema"] = jsonValue(spec.InputSchema)
+	}
+	if spec.Type != "" {
+		body["type"] = spec.Type
 	}
 	return body
 }

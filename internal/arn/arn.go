@@ -111,6 +111,15 @@ func (s Space) Alias(name, alias string) string { return s.states("stateMachine"
 // machine.
 func (s Space) Execution(machine, name string) string { return s.states("execution", machine, name) }
 
+// Express returns the ARN of an Express execution:
+// arn:P:states:R:A:express:MACHINE:NAME:ID, without ":ID" when id is empty.
+func (s Space) Express(machine, name, id string) string {
+	if id == "" {
+		return s.states("express", machine, name)
+	}
+	return s.states("express", machine, name, id)
+}
+
 // Activity returns the ARN of the activity name.
 func (s Space) Activity(name string) string { return s.states("activity", name) }
 
@@ -172,17 +181,21 @@ func ParseStateMachine(s string) (StateMachine, error) {
 }
 
 // Execution is a parsed execution ARN. Express executions have the
-// resource type "express" instead of "execution".
+// resource type "express" instead of "execution", and AWS adds an
+// execution id after the name: express:MACHINE:NAME:ID.
 type Execution struct {
 	Space
 	Machine, Name string
 	Express       bool
+	// ID is an Express execution's id; empty in a Standard execution's
+	// ARN (and in an Express one written without it).
+	ID string
 }
 
 // String formats the execution ARN.
 func (e Execution) String() string {
 	if e.Express {
-		return e.Space.states("express", e.Machine, e.Name)
+		return e.Space.Express(e.Machine, e.Name, e.ID)
 	}
 	return e.Space.Execution(e.Machine, e.Name)
 }
@@ -190,18 +203,22 @@ func (e Execution) String() string {
 // StateMachine returns the ARN of the execution's state machine.
 func (e Execution) StateMachine() string { return e.Space.StateMachine(e.Machine) }
 
-// ParseExecution parses arn:P:states:R:A:execution:MACHINE:NAME (or
-// express:MACHINE:NAME).
+// ParseExecution parses arn:P:states:R:A:execution:MACHINE:NAME, or an
+// Express execution's express:MACHINE:NAME:ID (or express:MACHINE:NAME).
 func ParseExecution(s string) (Execution, error) {
-	typ := "execution"
+	typ, most := "execution", 2
 	if a, err := Parse(s); err == nil && strings.HasPrefix(a.Resource, "express:") {
-		typ = "express"
+		typ, most = "express", 3
 	}
-	a, fields, err := parseStates(s, typ, 2, 2)
+	a, fields, err := parseStates(s, typ, 2, most)
 	if err != nil {
 		return Execution{}, err
 	}
-	return Execution{Space: a, Machine: fields[0], Name: fields[1], Express: typ == "express"}, nil
+	e := Execution{Space: a, Machine: fields[0], Name: fields[1], Express: typ == "express"}
+	if len(fields) == 3 {
+		e.ID = fields[2]
+	}
+	return e, nil
 }
 
 // Activity is a parsed activity ARN.

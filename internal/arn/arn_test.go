@@ -67,7 +67,11 @@ func TestExecution(t *testing.T) {
 	require.Equal(t, "first", arn.Name(s))
 
 	x, err := arn.ParseExecution("arn:aws:states:us-east-1:000000000000:express:greet:run:1")
-	require.Error(t, err, "an express ARN has a machine and a name")
+	require.NoError(t, err, "an express ARN has a machine, a name and an id")
+	require.Equal(t, arn.Execution{Space: sp, Machine: "greet", Name: "run", Express: true, ID: "1"}, x)
+	require.Equal(t, "arn:aws:states:us-east-1:000000000000:express:greet:run:1", x.String())
+	_, err = arn.ParseExecution("arn:aws:states:us-east-1:000000000000:express:greet:run:1:2")
+	require.Error(t, err)
 	x, err = arn.ParseExecution("arn:aws:states:us-east-1:000000000000:express:greet:run")
 	require.NoError(t, err)
 	require.True(t, x.Express)

@@ -1,18 +1,18 @@
 -- name: InsertStateMachine :one
-INSERT INTO stepwise_state_machines (name, arn) VALUES ($1, $2)
-RETURNING id, name, arn, latest_version, created_at;
+INSERT INTO stepwise_state_machines (name, arn, type) VALUES ($1, $2, $3)
+RETURNING id, name, arn, latest_version, created_at, type;
 
 -- name: GetStateMachineByName :one
-SELECT id, name, arn, latest_version, created_at FROM stepwise_state_machines WHERE name = $1;
+SELECT id, name, arn, latest_version, created_at, type FROM stepwise_state_machines WHERE name = $1;
 
 -- name: GetStateMachine :one
-SELECT id, name, arn, latest_version, created_at FROM stepwise_state_machines WHERE id = $1;
+SELECT id, name, arn, latest_version, created_at, type FROM stepwise_state_machines WHERE id = $1;
 
 -- name: LockStateMachine :one
-SELECT id, name, arn, latest_version, created_at FROM stepwise_state_machines WHERE id = $1 FOR UPDATE;
+SELECT id, name, arn, latest_version, created_at, type FROM stepwise_state_machines WHERE id = $1 FOR UPDATE;
 
 -- name: ListStateMachines :many
-SELECT id, name, arn, latest_version, created_at FROM stepwise_state_machines
+SELECT id, name, arn, latest_version, created_at, type FROM stepwise_state_machines
 WHERE name > sqlc.arg(after) ORDER BY name LIMIT sqlc.arg(max_rows);
 
 -- name: DeleteStateMachine :exec
@@ -41,7 +41,7 @@ FROM stepwise_state_machine_versions WHERE state_machine_id = $1 ORDER BY versio
 
 -- name: GetMachineVersion :one
 -- A machine by name with one of its versions; version 0 is the latest.
-SELECT m.id, m.name, m.arn, m.latest_version, m.created_at,
+SELECT m.id, m.name, m.arn, m.latest_version, m.created_at, m.type,
        v.version, v.definition, v.input_schema, v.created_at AS version_created_at
 FROM stepwise_state_machines m
 JOIN stepwise_state_machine_versions v

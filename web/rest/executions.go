@@ -48,6 +48,9 @@ type Execution struct {
 	// nested execution (see ExecutionDescription); empty for one started
 	// through the API, and in lists.
 	ParentExecutionARN string `json:"parentExecutionArn,omitempty"`
+	// Billing is what AWS would bill an EXPRESS execution; nil for
+	// STANDARD ones.
+	Billing *Billing `json:"billing,omitempty"`
 }
 
 // ExecutionSummary is an execution in lists.
@@ -81,20 +84,34 @@ func ExecutionDescription(ctx context.Context, e *engine.Engine, exec *store.Exe
 
 func executionLocation(arn string) string { return "/v1/executions/" + url.PathEscape(arn) }
 
-// start starts the execution a start request asks for; with wait > 0 it
-// then waits up to that long for the end (engine.StartSync), returning
-// the execution still RUNNING when it has not ended.
-func (a *API) start(c echo.Context, wait time.Duration) (*store.Execution, bool, error) {
+// startInput reads a start request: the machine named in the path, with
+// the body.
+func startInput(c echo.Context) (engine.StartInput, error) {
 	machine, err := pathParam(c, "name")
 	if err != nil {
-		return nil, false, err
+		return engine.StartInput{}, err
 	}
 	var req startRequest
 	if err := decodeBody(c, &req, true); err != nil {
+		return engine.StartInput{}, err
+	}
+	return engine.StartInput{StateMachine: machine, Name: req.Name, Input: string(req.Input), Version: req.Version}, nil
+}
+
+// start starts the execution a start request asks for (see startWith).
+func (a *API) start(c echo.Context, wait time.Duration) (*store.Execution, bool, error) {
+	in, err := startInput(c)
+	if err != nil {
 		return nil, false, err
 	}
-	exec, created, err := a.startOrSync(c.Request().Context(),
-		engine.StartInput{StateMachine: machine, Name: req.Name, Input: string(req.Input), Version: req.Version}, wait)
+	return a.startWith(c, in, wait)
+}
+
+// startWith starts the execution in asks for; with wait > 0 it then waits
+// up to that long for the end (engine.StartSync), returning the execution
+// still RUNNING when it has not ended.
+func (a *API) startWith(c echo.Context, in engine.StartInput, wait time.Duration) (*store.Execution, bool, error) {
+	exec, created, err := a.startOrSync(c.Request().Context(), in, wait)
 	if err != nil {
 		return nil, false, err
 	}
@@ -129,13 +146,23 @@ func (a *API) startExecution(c echo.Context) error {
 // startSyncExecution is POST /v1/state-machines/{name}/start-sync
 // [?timeout=30s]: it starts the execution and waits for it to end, then
 // answers 200 with its status, output, error and cause; if the timeout
-// passes first, 202 with the execution still RUNNING.
+// passes first, 202 with the execution still RUNNING. An EXPRESS
+// machine's execution runs in this process (see startSyncExpress) and
+// ignores the timeout: it ends within the engine's Express limit.
 func (a *API) startSyncExecution(c echo.Context) error {
 	wait, err := waitParam(c, a.cfg.SyncWait, a.cfg.MaxSyncWait)
 	if err != nil {
 		return err
 	}
-	exec, _, err := a.start(c, wait)
+	in, err := startInput(c)
+	if err != nil {
+		return err
+	}
+	typ, err := a.e.MachineType(c.Request().Context(), in.StateMachine, in.Version)
+	if err == nil && typ == store.TypeExpress {
+		return a.startSyncExpress(c, in)
+	}
+	exec, _, err := a.startWith(c, in, wait)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,9 @@ type specRequest struct {
 	// Logging is optional: absent creates a machine at level OFF and
 	// leaves an updated machine's configuration as it was.
 	Logging *Logging `json:"loggingConfiguration"`
+	// Type is STANDARD or EXPRESS; absent means STANDARD at creation and
+	// the machine's own type at update (it cannot change).
+	Type string `json:"type"`
 }
 
 // Logging is a machine's loggingConfiguration in REST requests and
@@ -63,7 +66,7 @@ func (r specRequest) spec() (engine.MachineSpec, error) {
 		return engine.MachineSpec{}, apierror.BadRequest("definition", "field \"definition\" is required: the state machine's ASL definition, as a JSON object or a string")
 	}
 	schema, err := documentText("inputSchema", r.InputSchema)
-	return engine.MachineSpec{Definition: def, InputSchema: schema, Logging: r.Logging.engine()}, err
+	return engine.MachineSpec{Definition: def, InputSchema: schema, Logging: r.Logging.engine(), Type: r.Type}, err
 }
 
 // decodeSpec reads a body of definition and input schema.
@@ -101,6 +104,8 @@ type StateMachine struct {
 	ARN           string    `json:"arn"`
 	CreatedAt     time.Time `json:"createdAt"`
 	LatestVersion int       `json:"latestVersion"`
+	// Type is STANDARD or EXPRESS.
+	Type string `json:"type"`
 	// Version is the version whose definition is shown.
 	Version          int             `json:"version,omitempty"`
 	VersionCreatedAt *time.Time      `json:"versionCreatedAt,omitempty"`
@@ -120,7 +125,7 @@ type Version struct {
 }
 
 func machineSummary(sm *store.StateMachine) StateMachine {
-	return StateMachine{Name: sm.Name, ARN: sm.ARN, CreatedAt: sm.CreatedAt, LatestVersion: sm.LatestVersion}
+	return StateMachine{Name: sm.Name, ARN: sm.ARN, CreatedAt: sm.CreatedAt, LatestVersion: sm.LatestVersion, Type: sm.Type}
 }
 
 func machineView(sm *store.StateMachine, v *store.Version, versions []store.VersionInfo) StateMachine {

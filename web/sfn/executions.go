@@ -128,18 +128,25 @@ func resultOf(exec *store.Execution, included bool) executionResult {
 	return out
 }
 
-type startSyncExecutionOutput = executionResult
+type startSyncExecutionOutput struct {
+	executionResult
+	BillingDetails *billingDetails `json:"billingDetails,omitempty"`
+}
 
-// startSyncExecution starts an execution and answers when it ends. AWS
-// runs only EXPRESS machines this way; Stepwise runs its STANDARD ones.
-// An execution still running after the sync timeout is stopped and
-// reported TIMED_OUT, as AWS ends an Express execution after 5 minutes;
-// one stopped by someone else is reported FAILED (a sync execution has no
-// ABORTED status).
+// startSyncExecution starts an execution and answers when it ends. An
+// EXPRESS machine's runs in memory in this process (startSyncExpress).
+// AWS runs only EXPRESS machines this way; Stepwise runs its STANDARD ones
+// too, durably. A STANDARD execution still running after the sync timeout
+// is stopped and reported TIMED_OUT, as AWS ends an Express execution
+// after 5 minutes; one stopped by someone else is reported FAILED (a sync
+// execution has no ABORTED status).
 func (a *api) startSyncExecution(ctx context.Context, in *startSyncExecutionInput) (*startSyncExecutionOutput, error) {
 	included, err := includedData(in.IncludedData)
 	if err != nil {
 		return nil, err
+	}
+	if a.express(ctx, in.StateMachineArn) {
+		return a.startSyncExpress(ctx, &in.startExecutionInput, included)
 	}
 	waitCtx, cancel := context.WithTimeout(ctx, a.syncTimeout)
 	defer cancel()
@@ -158,7 +165,7 @@ func (a *api) startSyncExecution(ctx context.Context, in *startSyncExecutionInpu
 	if exec.Status == store.StatusAborted {
 		out.Status = store.StatusFailed
 	}
-	return &out, nil
+	return &startSyncExecutionOutput{executionResult: out}, nil
 }
 
 // includedData reads an includedData field: whether input and output are
@@ -295,6 +302,10 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 	sm, err := a.eng.StateMachine(ctx, ref.Name)
 	if err != nil {
 		return nil, err
+	}
+	if sm.Type == store.TypeExpress {
+		return nil, fmt.Errorf("%w: This operation is not supported by this type of state machine: %s is EXPRESS, whose executions are not recorded",
+			engine.ErrStateMachineTypeNotSupported, sm.ARN)
 	}
 	q := engine.ExecutionQuery{StateMachine: sm.Name, Status: in.StatusFilter, Limit: limit}
 	pos, err := pageToken(in.NextToken, pagetoken.Executions)

@@ -12,14 +12,9 @@ import (
 	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
 )
 
-// State machine operations. Stepwise machines are all of type STANDARD;
-// every CreateStateMachine and UpdateStateMachine with a definition makes
+// State machine operations. A machine is of type STANDARD (the default)
+// or EXPRESS, fixed at creation; every CreateStateMachine and UpdateStateMachine with a definition makes
 // a numbered version, whose ARN is the machine's with ":N" appended.
-
-const (
-	typeStandard = "STANDARD"
-	typeExpress  = "EXPRESS"
-)
 
 // awsLogging is AWS's loggingConfiguration (see
 // engine.LoggingConfiguration); awsTracing is the tracing configuration
@@ -99,13 +94,11 @@ func parseWholeMachineARN(s *string, why string) (arn.StateMachine, error) {
 	return ref, err
 }
 
-// checkType accepts the STANDARD type (or none).
+// checkType accepts STANDARD and EXPRESS (or none: STANDARD).
 func checkType(typ string) error {
 	switch typ {
-	case "", typeStandard:
+	case "", store.TypeStandard, store.TypeExpress:
 		return nil
-	case typeExpress:
-		return awsErrorf(awsTypeNotSupported, "Stepwise runs STANDARD state machines only; EXPRESS is not supported (StartSyncExecution works on STANDARD machines)")
 	}
 	return awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", typ)
 }
@@ -140,8 +133,8 @@ func publishedAs(publish bool, machineARN string, version int) publishedVersion 
 }
 
 // createStateMachine creates a machine. As on AWS, creating a machine
-// that exists with the same definition returns it; a different definition
-// is StateMachineAlreadyExists.
+// that exists with the same definition and type returns it; a different
+// definition or type is StateMachineAlreadyExists.
 func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInput) (*createStateMachineOutput, error) {
 	if err := required("name", in.Name); err != nil {
 		return nil, err
@@ -156,9 +149,13 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 	if err != nil {
 		return nil, err
 	}
-	sm, v, err := a.eng.CreateStateMachine(ctx, *in.Name, engine.MachineSpec{Definition: *in.Definition, Logging: logging})
+	typ := in.Type
+	if typ == "" {
+		typ = store.TypeStandard
+	}
+	sm, v, err := a.eng.CreateStateMachine(ctx, *in.Name, engine.MachineSpec{Definition: *in.Definition, Type: typ, Logging: logging})
 	if errors.Is(err, engine.ErrStateMachineExists) {
-		mv, err := a.existing(ctx, *in.Name, *in.Definition, logging)
+		mv, err := a.existing(ctx, *in.Name, *in.Definition, typ, logging)
 		if err != nil {
 			return nil, err
 		}
@@ -172,12 +169,12 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 }
 
 // existing answers a CreateStateMachine of a machine that exists: its
-// latest version when its definition and logging configuration are the
-// ones asked for, else StateMachineAlreadyExists.
-func (a *api) existing(ctx context.Context, name, definition string, logging *engine.LoggingConfiguration) (*store.MachineVersion, error) {
+// latest version when its definition, type and logging configuration are
+// the ones asked for, else StateMachineAlreadyExists.
+func (a *api) existing(ctx context.Context, name, definition, typ string, logging *engine.LoggingConfiguration) (*store.MachineVersion, error) {
 	mv, err := a.eng.MachineVersion(ctx, name, 0)
-	if err != nil || mv.Definition != definition {
-		return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different definition", engine.ErrStateMachineExists, name)
+	if err != nil || mv.Definition != definition || mv.Type != typ {
+		return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different definition or type", engine.ErrStateMachineExists, name)
 	}
 	have, err := a.eng.Logging(ctx, mv.ID)
 	if err != nil {
@@ -278,7 +275,7 @@ func (a *api) describeStateMachine(ctx context.Context, in *describeStateMachine
 	}
 	out := &describeStateMachineOutput{
 		StateMachineArn: mv.ARN, Name: mv.Name, Status: "ACTIVE", Definition: mv.Definition,
-		RoleArn: roleARN(mv.ARN), Type: typeStandard, CreationDate: epoch(mv.CreatedAt),
+		RoleArn: roleARN(mv.ARN), Type: mv.Type, CreationDate: epoch(mv.CreatedAt),
 		RevisionID: strconv.Itoa(mv.Version), LoggingConfiguration: logging, TracingConfiguration: awsTracing{},
 	}
 	if ref.Version != 0 {
@@ -345,7 +342,7 @@ func (a *api) listStateMachines(ctx context.Context, in *listStateMachinesInput)
 	machines, next, err := byName(ctx, pagetoken.Machines, in.pageRequest, a.eng.ListStateMachines,
 		func(sm *store.StateMachine) string { return sm.Name },
 		func(sm *store.StateMachine) stateMachineListItem {
-			return stateMachineListItem{StateMachineArn: sm.ARN, Name: sm.Name, Type: typeStandard, CreationDate: epoch(sm.CreatedAt)}
+			return stateMachineListItem{StateMachineArn: sm.ARN, Name: sm.Name, Type: sm.Type, CreationDate: epoch(sm.CreatedAt)}
 		})
 	if err != nil {
 		return nil, err
@@ -402,8 +399,8 @@ func (a *api) validateStateMachineDefinition(_ context.Context, in *validateStat
 	if err := required("definition", in.Definition); err != nil {
 		return nil, err
 	}
-	if in.Type != "" && in.Type != typeStandard && in.Type != typeExpress {
-		return nil, checkType(in.Type)
+	if err := checkType(in.Type); err != nil {
+		return nil, err
 	}
 	switch in.Severity {
 	case "", "ERROR", "WARNING":
@@ -414,7 +411,7 @@ func (a *api) validateStateMachineDefinition(_ context.Context, in *validateStat
 	if err != nil {
 		return nil, err
 	}
-	diags := engine.ValidateMachineSpec(engine.MachineSpec{Definition: *in.Definition})
+	diags := engine.ValidateMachineSpec(engine.MachineSpec{Definition: *in.Definition, Type: in.Type})
 	out := &validateStateMachineDefinitionOutput{Result: "OK", Diagnostics: []validationDiagnostic{}}
 	if len(diags) > 0 {
 		out.Result = "FAIL"

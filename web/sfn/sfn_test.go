@@ -263,10 +263,6 @@ func TestAWSStateMachines(t *testing.T) {
 		Name: aws.String("bad name"), Definition: aws.String(saga), RoleArn: aws.String("r"),
 	})
 	requireAWSError[*types.InvalidName](t, err)
-	_, err = h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-		Name: aws.String("fast"), Definition: aws.String(saga), RoleArn: aws.String("r"), Type: types.StateMachineTypeExpress,
-	})
-	requireAWSError[*types.StateMachineTypeNotSupported](t, err)
 
 	_, err = h.client.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(arn)})
 	require.NoError(t, err)

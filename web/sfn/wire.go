@@ -146,8 +146,20 @@ type executionRef struct {
 	ExecutionArn *string `json:"executionArn"`
 }
 
-// arn checks and returns the executionArn.
-func (r executionRef) arn() (string, error) { return parseExecutionARN("executionArn", r.ExecutionArn) }
+// arn checks and returns the executionArn. As on AWS, an Express
+// execution's ARN is InvalidArn: no operation on one execution
+// (DescribeExecution, GetExecutionHistory, StopExecution,
+// RedriveExecution, DescribeStateMachineForExecution) supports them.
+func (r executionRef) arn() (string, error) {
+	s, err := parseExecutionARN("executionArn", r.ExecutionArn)
+	if err != nil {
+		return "", err
+	}
+	if e, _ := arn.ParseExecution(s); e.Express {
+		return "", awsErrorf(awsInvalidArn, "Invalid Arn: 'Resource type not valid in this context: express'")
+	}
+	return s, nil
+}
 
 // pageRequest is the paging fields of a list request.
 type pageRequest struct {

@@ -20,7 +20,7 @@ func (q *Queries) DeleteStateMachine(ctx context.Context, id int64) error {
 }
 
 const getMachineVersion = `-- name: GetMachineVersion :one
-SELECT m.id, m.name, m.arn, m.latest_version, m.created_at,
+SELECT m.id, m.name, m.arn, m.latest_version, m.created_at, m.type,
        v.version, v.definition, v.input_schema, v.created_at AS version_created_at
 FROM stepwise_state_machines m
 JOIN stepwise_state_machine_versions v
@@ -40,6 +40,7 @@ type GetMachineVersionRow struct {
 	ARN              string
 	LatestVersion    int
 	CreatedAt        time.Time
+	Type             string
 	Version          int
 	Definition       string
 	InputSchema      *string
@@ -56,6 +57,7 @@ func (q *Queries) GetMachineVersion(ctx context.Context, arg GetMachineVersionPa
 		&i.ARN,
 		&i.LatestVersion,
 		&i.CreatedAt,
+		&i.Type,
 		&i.Version,
 		&i.Definition,
 		&i.InputSchema,
@@ -65,7 +67,7 @@ func (q *Queries) GetMachineVersion(ctx context.Context, arg GetMachineVersionPa
 }
 
 const getStateMachine = `-- name: GetStateMachine :one
-SELECT id, name, arn, latest_version, created_at FROM stepwise_state_machines WHERE id = $1
+SELECT id, name, arn, latest_version, created_at, type FROM stepwise_state_machines WHERE id = $1
 `
 
 func (q *Queries) GetStateMachine(ctx context.Context, id int64) (StepwiseStateMachine, error) {
@@ -77,12 +79,13 @@ func (q *Queries) GetStateMachine(ctx context.Context, id int64) (StepwiseStateM
 		&i.ARN,
 		&i.LatestVersion,
 		&i.CreatedAt,
+		&i.Type,
 	)
 	return i, err
 }
 
 const getStateMachineByName = `-- name: GetStateMachineByName :one
-SELECT id, name, arn, latest_version, created_at FROM stepwise_state_machines WHERE name = $1
+SELECT id, name, arn, latest_version, created_at, type FROM stepwise_state_machines WHERE name = $1
 `
 
 func (q *Queries) GetStateMachineByName(ctx context.Context, name string) (StepwiseStateMachine, error) {
@@ -94,6 +97,7 @@ func (q *Queries) GetStateMachineByName(ctx context.Context, name string) (Stepw
 		&i.ARN,
 		&i.LatestVersion,
 		&i.CreatedAt,
+		&i.Type,
 	)
 	return i, err
 }
@@ -122,17 +126,18 @@ func (q *Queries) GetVersion(ctx context.Context, arg GetVersionParams) (Stepwis
 }
 
 const insertStateMachine = `-- name: InsertStateMachine :one
-INSERT INTO stepwise_state_machines (name, arn) VALUES ($1, $2)
-RETURNING id, name, arn, latest_version, created_at
+INSERT INTO stepwise_state_machines (name, arn, type) VALUES ($1, $2, $3)
+RETURNING id, name, arn, latest_version, created_at, type
 `
 
 type InsertStateMachineParams struct {
 	Name string
 	ARN  string
+	Type string
 }
 
 func (q *Queries) InsertStateMachine(ctx context.Context, arg InsertStateMachineParams) (StepwiseStateMachine, error) {
-	row := q.db.QueryRow(ctx, insertStateMachine, arg.Name, arg.ARN)
+	row := q.db.QueryRow(ctx, insertStateMachine, arg.Name, arg.ARN, arg.Type)
 	var i StepwiseStateMachine
 	err := row.Scan(
 		&i.ID,
@@ -140,6 +145,7 @@ func (q *Queries) InsertStateMachine(ctx context.Context, arg InsertStateMachine
 		&i.ARN,
 		&i.LatestVersion,
 		&i.CreatedAt,
+		&i.Type,
 	)
 	return i, err
 }
@@ -174,7 +180,7 @@ func (q *Queries) InsertVersion(ctx context.Context, arg InsertVersionParams) (S
 }
 
 const listStateMachines = `-- name: ListStateMachines :many
-SELECT id, name, arn, latest_version, created_at FROM stepwise_state_machines
+SELECT id, name, arn, latest_version, created_at, type FROM stepwise_state_machines
 WHERE name > $1 ORDER BY name LIMIT $2
 `
 
@@ -198,6 +204,7 @@ func (q *Queries) ListStateMachines(ctx context.Context, arg ListStateMachinesPa
 			&i.ARN,
 			&i.LatestVersion,
 			&i.CreatedAt,
+			&i.Type,
 		); err != nil {
 			return nil, err
 		}
@@ -272,7 +279,7 @@ func (q *Queries) ListVersions(ctx context.Context, stateMachineID int64) ([]Ste
 }
 
 const lockStateMachine = `-- name: LockStateMachine :one
-SELECT id, name, arn, latest_version, created_at FROM stepwise_state_machines WHERE id = $1 FOR UPDATE
+SELECT id, name, arn, latest_version, created_at, type FROM stepwise_state_machines WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) LockStateMachine(ctx context.Context, id int64) (StepwiseStateMachine, error) {
@@ -284,6 +291,7 @@ func (q *Queries) LockStateMachine(ctx context.Context, id int64) (StepwiseState
 		&i.ARN,
 		&i.LatestVersion,
 		&i.CreatedAt,
+		&i.Type,
 	)
 	return i, err
 }

@@ -123,6 +123,7 @@ type StepwiseStateMachine struct {
 	ARN           string
 	LatestVersion int
 	CreatedAt     time.Time
+	Type          string
 }
 
 type StepwiseStateMachineVersion struct {

@@ -64,6 +64,10 @@ var Table = []Entry{
 	{engine.ErrInvalidConnection, http.StatusBadRequest, "InvalidConnection", "ValidationException", http.StatusBadRequest},
 	// A server without a key cannot store secrets: the request was fine.
 	{engine.ErrNoSecretKey, http.StatusServiceUnavailable, "SecretKeyNotConfigured", "ValidationException", http.StatusBadRequest},
+	// ListExecutions of an EXPRESS machine is AWS's
+	// StateMachineTypeNotSupported; Stepwise also answers it to the
+	// asynchronous start of an EXPRESS machine, which it does not run yet.
+	{engine.ErrStateMachineTypeNotSupported, http.StatusBadRequest, "StateMachineTypeNotSupported", "StateMachineTypeNotSupported", http.StatusBadRequest},
 	// A TestState request that cannot be evaluated as given (a mock the
 	// state takes none of, a Task that needs a mock, ...).
 	{engine.ErrInvalidRequest, http.StatusBadRequest, "ValidationException", "ValidationException", http.StatusBadRequest},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -111,7 +112,13 @@ func post(ctx context.Context, client *http.Client, r request, i int) error {
 // syncOneTask sends n StartSyncExecution requests (AWS protocol) for a
 // one-Task machine, one at a time, and measures each.
 func syncOneTask(ctx context.Context, r *runner, n int) (*Result, error) {
-	return startSync(ctx, r, n, 1, oneTaskMachine)
+	return startSync(ctx, r, n, 1, engine.MachineSpec{Definition: oneTaskMachine})
+}
+
+// expressSync is syncOneTask for an EXPRESS machine: each execution runs
+// in memory in the process that took the request and writes nothing.
+func expressSync(ctx context.Context, r *runner, n int) (*Result, error) {
+	return startSync(ctx, r, n, 1, engine.MachineSpec{Definition: oneTaskMachine, Type: store.TypeExpress})
 }
 
 // syncThreeTasks sends n StartSyncExecution requests for a three-Task
@@ -120,18 +127,18 @@ func syncThreeTasks(ctx context.Context, r *runner, n int) (*Result, error) {
 	task := `{"Type":"Task","Resource":"` + noopARN + `","Next":"%s"}`
 	def := `{"StartAt":"A","States":{"A":` + fmt.Sprintf(task, "B") + `,"B":` + fmt.Sprintf(task, "C") +
 		`,"C":{"Type":"Task","Resource":"` + noopARN + `","End":true}}}`
-	return startSync(ctx, r, n, 100, def)
+	return startSync(ctx, r, n, 100, engine.MachineSpec{Definition: def})
 }
 
-// startSync runs n StartSyncExecution requests of definition from clients
-// keep-alive clients; each answers when its execution has ended.
-func startSync(ctx context.Context, r *runner, n, clients int, definition string) (*Result, error) {
+// startSync runs n StartSyncExecution requests of a machine of spec from
+// clients keep-alive clients; each answers when its execution has ended.
+func startSync(ctx context.Context, r *runner, n, clients int, spec engine.MachineSpec) (*Result, error) {
 	v, err := r.open(ctx, noopFunctions())
 	if err != nil {
 		return nil, err
 	}
 	defer v.close()
-	sm, _, err := v.e.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: definition})
+	sm, _, err := v.e.CreateStateMachine(ctx, "m", spec)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ var workloads = []workload{
 	{"parked", 1000, parked},
 	{"http-start", 10000, httpStart},
 	{"sync-one-task", 1000, syncOneTask},
+	{"express-sync", 1000, expressSync},
 	{"sync-three-tasks", 5000, syncThreeTasks},
 	{"dispatch-latency", 1000, dispatchLatency},
 }

@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/stepwise-run/stepwise/activities"
+	"github.com/stepwise-run/stepwise/asl"
+	"github.com/stepwise-run/stepwise/asl/runner"
+	"github.com/stepwise-run/stepwise/internal/arn"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// An EXPRESS execution started by StartSyncExpress runs in memory in this
+// process, on the wall clock, with the asl/runner package: nothing is
+// written to the database for it (no execution row, no history), so it
+// cannot be described, listed, stopped or redriven afterwards, as on AWS.
+// Its Task states call the functions this process serves
+// (Config.Functions); dispatching them to workers in other processes is
+// not implemented yet.
+
+// ExpressResult is how an EXPRESS execution ended: AWS's
+// StartSyncExecution answer.
+type ExpressResult struct {
+	// ExecutionARN is arn:PARTITION:states:REGION:ACCOUNT:express:MACHINE:NAME:ID.
+	ExecutionARN    string
+	StateMachineARN string
+	Name            string
+	// Version is the machine version it ran.
+	Version int
+	// Status is SUCCEEDED, FAILED or TIMED_OUT.
+	Status string
+	// Input is the execution's input; Output its output, nil unless it
+	// succeeded.
+	Input  string
+	Output *string
+	// Error and Cause say why it did not succeed; empty when it did.
+	Error, Cause        string
+	StartDate, StopDate time.Time
+	// BilledDuration is the run time rounded up to the next 100 ms, as
+	// AWS bills Express executions; BilledMemoryMB is 64, AWS's smallest
+	// billed memory (Stepwise does not measure an execution's memory).
+	BilledDuration time.Duration
+	BilledMemoryMB int
+}
+
+// MachineType returns the type of machine nameOrARN (store.TypeStandard
+// or store.TypeExpress), read through the cache StartExecution uses. A
+// missing machine or version (0 means the latest) is
+// ErrStateMachineDoesNotExist.
+func (e *Engine) MachineType(ctx context.Context, nameOrARN string, version int) (string, error) {
+	mv, err := e.machineVersion(ctx, arn.Name(nameOrARN), version)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", fmt.Errorf("%w: %s (version %d)", ErrStateMachineDoesNotExist, nameOrARN, version)
+	}
+	if err != nil {
+		return "", err
+	}
+	return mv.Type, nil
+}
+
+// StartSyncExpress runs an execution of an EXPRESS machine to its end in
+// this process and returns how it ended; it writes nothing to the
+// database. An execution still running after Config.ExpressTimeout (or
+// the machine's TimeoutSeconds, if shorter) ends TIMED_OUT. A STANDARD
+// machine is ErrStateMachineTypeNotSupported; a bad input is
+// ErrInvalidExecutionInput. It returns an error only when the execution
+// could not run, or when ctx ended first.
+func (e *Engine) StartSyncExpress(ctx context.Context, in StartInput) (*ExpressResult, error) {
+	mv, input, err := e.prepareStart(ctx, &in)
+	if err != nil {
+		return nil, err
+	}
+	if mv.Type != store.TypeExpress {
+		return nil, fmt.Errorf("%w: %s is a %s state machine; StartSyncExpress runs EXPRESS ones", ErrStateMachineTypeNotSupported, mv.ARN, mv.Type)
+	}
+	if in.TestCase != "" {
+		return nil, fmt.Errorf("%w: test cases of the mock configuration run STANDARD state machines only", ErrInvalidRequest)
+	}
+	m, err := e.machine(ctx, e.pool, mv.ID, mv.Version)
+	if err != nil {
+		return nil, err
+	}
+	res := &ExpressResult{
+		ExecutionARN: e.arns.Express(mv.Name, in.Name, newExecutionName()), StateMachineARN: mv.ARN,
+		Name: in.Name, Version: mv.Version, Input: in.Input, StartDate: e.now(), BilledMemoryMB: 64,
+	}
+	runCtx, cancel := context.WithTimeout(ctx, e.expressLimit(m))
+	defer cancel()
+	out, err := runner.Run(runCtx, m, input, &runner.Config{
+		Tasks: e.expressTasks(res.ExecutionARN), Start: res.StartDate, Seed: rand.Uint64(),
+		ExecutionName: in.Name, StateMachineName: mv.Name, ExecutionARN: res.ExecutionARN, StateMachineARN: mv.ARN,
+		NoEvents: true, RealTime: true,
+	})
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	res.StopDate = e.now()
+	res.BilledDuration = billed(res.StopDate.Sub(res.StartDate))
+	// A run that reached its end before the limit stands, even if the
+	// limit passed as it returned.
+	timedOut := runCtx.Err() != nil && (err != nil || out.Status != runner.StatusSucceeded)
+	expressEnded(res, out, err, timedOut)
+	e.observeExpress(mv.Name, res.Status, out)
+	return res, nil
+}
+
+// observeExpress tells the Observer of an EXPRESS execution of machine
+// that ended with status, and of its transitions (none known when the
+// run could not be carried out, out nil).
+func (e *Engine) observeExpress(machine, status string, out *runner.Result) {
+	obs := e.cfg.Observer
+	if obs == nil {
+		return
+	}
+	obs.ExecutionStarted(machine)
+	if out != nil {
+		obs.Transitions(out.Transitions)
+	}
+	obs.ExecutionFinished(machine, status)
+}
+
+// expressLimit is how long an EXPRESS execution of m may run.
+func (e *Engine) expressLimit(m *asl.StateMachine) time.Duration {
+	limit := e.cfg.ExpressTimeout
+	if m.TimeoutSeconds > 0 {
+		limit = min(limit, time.Duration(m.TimeoutSeconds)*time.Second)
+	}
+	return limit
+}
+
+// expressEnded fills res from the run's result out or its error err;
+// timedOut says the run's time limit had passed.
+func expressEnded(res *ExpressResult, out *runner.Result, err error, timedOut bool) {
+	switch {
+	case timedOut:
+		res.Status, res.Error, res.Cause = runner.StatusTimedOut, asl.ErrorTimeout, "The execution ran past its time limit."
+	case err != nil:
+		res.Status, res.Error, res.Cause = runner.StatusFailed, asl.ErrorRuntime, err.Error()
+	case out.Status == runner.StatusSucceeded:
+		output := asl.EncodeJSON(out.Output)
+		if len(output) > asl.PayloadLimit {
+			res.Status, res.Error = runner.StatusFailed, asl.ErrorDataLimitExceeded
+			res.Cause = fmt.Sprintf("The execution output is %d bytes, over the limit of %d.", len(output), asl.PayloadLimit)
+			return
+		}
+		res.Status, res.Output = runner.StatusSucceeded, &output
+	default:
+		res.Status = out.Status
+		if out.Error != nil {
+			res.Error, res.Cause = out.Error.Name, out.Error.Cause
+		}
+	}
+}
+
+// billed rounds a run time up to the next 100 ms.
+func billed(d time.Duration) time.Duration {
+	const unit = 100 * time.Millisecond
+	return max(unit, (d+unit-1)/unit*unit)
+}
+
+// expressTasks runs the Task states of the EXPRESS execution execARN with
+// the functions this process serves. A task that no function here
+// serves, or that Express workflows do not allow (a resource known only
+// at run time may be one), fails with States.Runtime.
+func (e *Engine) expressTasks(execARN string) runner.TaskHandler {
+	return func(ctx context.Context, call *asl.TaskCall, _ string) (any, error) {
+		b, _, err := activities.Resolve(call.Resource, call.Input)
+		if err != nil {
+			return nil, err
+		}
+		if problem := expressBindingProblem(b, call.Resource); problem != "" {
+			return nil, asl.NewError(asl.ErrorRuntime, "Express executions do not support %s: state %q", problem, call.State)
+		}
+		if reason := e.notServedHere(b); reason != "" {
+			return nil, asl.NewError(asl.ErrorRuntime, "state %q calls %s, which %s: an Express execution runs its tasks in the process "+
+				"that started it, and dispatching them to workers elsewhere is not implemented yet", call.State, call.Resource, reason)
+		}
+		info := activities.TaskInfo{ExecutionARN: execARN, StateName: call.State, Resource: call.Resource, Attempt: 1,
+			IdempotencyKey: execARN + ":" + call.State}
+		ctx = activities.WithTask(ctx, info, func(context.Context) error { return nil })
+		result, err := e.cfg.Functions.Invoke(ctx, call.Resource, call.Input)
+		if err != nil {
+			return nil, asl.AsError(err)
+		}
+		return result, nil
+	}
+}
+
+// notServedHere says why no function of this process runs a task of
+// binding b; empty when one does.
+func (e *Engine) notServedHere(b activities.Binding) string {
+	if b.Kind == activities.KindNested {
+		return "starts a nested execution, which Express executions do not run yet"
+	}
+	if e.cfg.Functions == nil {
+		return "no function of this process serves"
+	}
+	if _, ok := e.cfg.Functions.Serves(b); !ok {
+		return "no function of this process serves"
+	}
+	return ""
+}

@@ -1,0 +1,1 @@
+ALTER TABLE stepwise_state_machines DROP COLUMN type;
