@@ -33,11 +33,17 @@ func httpStart(ctx context.Context, r *runner, n int) (*Result, error) {
 	defer srv.Close()
 	url := srv.URL + "/v1/state-machines/pass/executions"
 	res := &Result{Count: n, Unit: "requests", Note: fmt.Sprintf("%d keep-alive clients, no-Task machine", httpClients)}
+	body := func(i int) string { return fmt.Sprintf(`{"name":"e-%d","input":{"n":%d}}`, i, i) }
+	return measureRequests(ctx, v, res, request{url: url, body: body, want: http.StatusCreated}, httpClients)
+}
+
+// measureRequests measures res.Count requests r from clients keep-alive
+// clients in environment v: the rate, and each request's latency.
+func measureRequests(ctx context.Context, v *env, res *Result, r request, clients int) (*Result, error) {
 	if err := v.begin(ctx); err != nil {
 		return nil, err
 	}
-	body := func(i int) string { return fmt.Sprintf(`{"name":"e-%d","input":{"n":%d}}`, i, i) }
-	latencies, err := postAll(ctx, request{url: url, body: body, want: http.StatusCreated}, n, httpClients)
+	latencies, err := postAll(ctx, r, res.Count, clients)
 	if err != nil {
 		return nil, err
 	}
@@ -152,16 +158,5 @@ func startSync(ctx context.Context, r *runner, n, clients int, spec engine.Machi
 		return nil, err // warm-up
 	}
 	res := &Result{Count: n, Unit: "executions", Note: fmt.Sprintf("StartSyncExecution, %d keep-alive clients", clients)}
-	if err := v.begin(ctx); err != nil {
-		return nil, err
-	}
-	latencies, err := postAll(ctx, req, n, clients)
-	if err != nil {
-		return nil, err
-	}
-	if err := v.end(ctx, res); err != nil {
-		return nil, err
-	}
-	setLatency(res, "request", latencies)
-	return res, nil
+	return measureRequests(ctx, v, res, req, clients)
 }
