@@ -26,6 +26,8 @@ var workloads = []workload{
 	{"http-start", 10000, httpStart},
 	{"sync-one-task", 1000, syncOneTask},
 	{"express-sync", 1000, expressSync},
+	{"express-sync-100", 20000, expressSyncMany},
+	{"express-waiting", 10000, expressWaiting},
 	{"sync-three-tasks", 5000, syncThreeTasks},
 	{"dispatch-latency", 1000, dispatchLatency},
 }
