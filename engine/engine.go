@@ -57,9 +57,9 @@ type Config struct {
 	Mocks *mockconfig.Source
 	// WaitTimeScale multiplies the time Wait states and retry intervals
 	// take, for test runs, as Step Functions Local's WAIT_TIME_SCALE does:
-	// 0 ends them at once, 0.01 makes a minute 0.6 s. The history still
-	// records the waits the definition asked for. nil means 1 (real time);
-	// New rejects a negative scale.
+	// 0 ends them at once, 0.01 makes a minute 0.6 s. Only the timers
+	// change: the definition and the events written are those of a real
+	// run. nil means 1 (real time); New rejects a negative scale.
 	WaitTimeScale *float64
 	// Drive makes this process work the jobs that drive executions (serve,
 	// dev); a worker-only process leaves it false. Default false.

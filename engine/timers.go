@@ -157,8 +157,8 @@ func (t *change) taskTimedOut(l *live) error {
 }
 
 // scaled is when a Wait or retry interval that ends at ends under
-// Config.WaitTimeScale: its time from now multiplied by the scale. The
-// history keeps the times the definition asked for.
+// Config.WaitTimeScale: its time from now multiplied by the scale. Only
+// the timer changes; the events written are a real run's.
 func (t *change) scaled(at time.Time) time.Time {
 	scale := t.e.cfg.WaitTimeScale
 	if scale == nil || *scale == 1 || !at.After(t.now) {

@@ -34,7 +34,7 @@ func addTestingFlags(fs *flag.FlagSet) *testingFlags {
 	fs.StringVar(&f.mockConfig, "mock-config", os.Getenv(mockConfigEnv), "Step Functions Local's mock configuration `FILE` (default $"+mockConfigEnv+"): "+
 		"executions started with STATE_MACHINE_ARN#TEST_CASE answer the Task states that test case mocks from it; reloaded on SIGHUP")
 	fs.StringVar(&f.waitScale, "wait-time-scale", os.Getenv(waitTimeScaleEnv), "multiply the time Wait states and retry intervals take by this `FACTOR` "+
-		"(default $"+waitTimeScaleEnv+", else 1): 0 ends them at once; the history keeps the times the definition asked for")
+		"(default $"+waitTimeScaleEnv+", else 1): 0 ends them at once; definitions and the events they write are unchanged")
 	return f
 }
 
