@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -112,4 +113,26 @@ func (e *Engine) machineARN(ctx context.Context, nameOrARN string) (string, erro
 		return "", err
 	}
 	return sm.ARN, nil
+}
+
+// MaxExpressRecords is how many log records of one Express execution
+// ExpressExecution reads at most.
+const MaxExpressRecords = 25000
+
+// ExpressExecution returns the Express execution executionARN as its
+// log records tell it, with its records oldest first (at most
+// MaxExpressRecords); ErrExecutionDoesNotExist when no record names it.
+func (e *Engine) ExpressExecution(ctx context.Context, executionARN string) (*store.ExpressExecution, []store.LogRecord, error) {
+	execs, err := store.ListExpressExecutions(ctx, e.pool, store.ExpressFilter{ExecutionARN: executionARN, Limit: 1})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(execs) == 0 {
+		return nil, nil, fmt.Errorf("%w: no log records of %s", ErrExecutionDoesNotExist, executionARN)
+	}
+	records, err := store.ExecutionLogRecords(ctx, e.pool, executionARN, MaxExpressRecords)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &execs[0], records, nil
 }

@@ -65,10 +65,7 @@ func InsertLogRecords(ctx context.Context, q Querier, records []LogRecord) error
 // machineARN whose events happened at since or later, oldest first.
 func ListLogRecords(ctx context.Context, q Querier, machineARN string, since time.Time, limit int) ([]LogRecord, error) {
 	rows, err := queries(q).ListLogRecords(ctx, db.ListLogRecordsParams{StateMachineArn: machineARN, Since: since, MaxRows: int32(limit)})
-	return vals(rows, err, func(r *db.ListLogRecordsRow) *LogRecord {
-		return &LogRecord{ID: r.ID, StateMachineARN: r.StateMachineArn, ExecutionARN: r.ExecutionArn, LogGroup: r.LogGroup,
-			Type: r.Type, EventTimestamp: r.EventTimestamp, Record: r.Record}
-	})
+	return vals(rows, err, func(r *db.ListLogRecordsRow) *LogRecord { return logRecord((*db.PageLogRecordsRow)(r)) })
 }
 
 // DeleteLogRecordsBefore deletes the log records of events that happened
@@ -100,10 +97,21 @@ func PageLogRecords(ctx context.Context, q Querier, f LogRecordFilter) ([]LogRec
 	}
 	rows, err := queries(q).PageLogRecords(ctx, db.PageLogRecordsParams{StateMachineArn: f.StateMachineARN, ExecutionArn: f.ExecutionARN,
 		Since: orTime(f.Since, startOfTime), Until: orTime(f.Until, endOfTime), AtTime: atTime, AtID: atID, MaxRows: int32(f.Limit)})
-	return vals(rows, err, func(r *db.PageLogRecordsRow) *LogRecord {
-		return &LogRecord{ID: r.ID, StateMachineARN: r.StateMachineArn, ExecutionARN: r.ExecutionArn, LogGroup: r.LogGroup,
-			Type: r.Type, EventTimestamp: r.EventTimestamp, Record: r.Record}
-	})
+	return vals(rows, err, logRecord)
+}
+
+// logRecord is a row of a log record query as a LogRecord (every such
+// query reads the same columns).
+func logRecord(r *db.PageLogRecordsRow) *LogRecord {
+	return &LogRecord{ID: r.ID, StateMachineARN: r.StateMachineArn, ExecutionARN: r.ExecutionArn, LogGroup: r.LogGroup,
+		Type: r.Type, EventTimestamp: r.EventTimestamp, Record: r.Record}
+}
+
+// ExecutionLogRecords returns up to limit log records of the execution
+// executionARN, oldest first.
+func ExecutionLogRecords(ctx context.Context, q Querier, executionARN string, limit int) ([]LogRecord, error) {
+	rows, err := queries(q).ListExecutionLogRecords(ctx, db.ListExecutionLogRecordsParams{ExecutionArn: executionARN, MaxRows: int32(limit)})
+	return vals(rows, err, func(r *db.ListExecutionLogRecordsRow) *LogRecord { return logRecord((*db.PageLogRecordsRow)(r)) })
 }
 
 // orTime is t, or def when t is zero.
@@ -135,6 +143,7 @@ type ExpressExecution struct {
 // ListExpressExecutions. Zero fields match everything.
 type ExpressFilter struct {
 	StateMachineARN string
+	ExecutionARN    string
 	Status          string
 	// Since and Until bound the start time to [Since, Until).
 	Since, Until time.Time
@@ -153,7 +162,7 @@ func ListExpressExecutions(ctx context.Context, q Querier, f ExpressFilter) ([]E
 	if atTime.IsZero() {
 		atTime, atARN = endOfTime, ""
 	}
-	rows, err := queries(q).ListExpressExecutions(ctx, db.ListExpressExecutionsParams{StateMachineArn: f.StateMachineARN, Status: f.Status,
+	rows, err := queries(q).ListExpressExecutions(ctx, db.ListExpressExecutionsParams{StateMachineArn: f.StateMachineARN, ExecutionArn: f.ExecutionARN, Status: f.Status,
 		Since: orTime(f.Since, startOfTime), Until: orTime(f.Until, endOfTime), AtTime: atTime, AtArn: atARN, MaxRows: int32(f.Limit)})
 	return vals(rows, err, expressExecution)
 }

@@ -55,7 +55,8 @@ LIMIT sqlc.arg(max_rows);
 -- the time of their first record, then ARN). An execution's status comes
 -- from its last end record (RUNNING without one), its error and cause
 -- from that record's details (stopped_at is started_at while RUNNING,
--- error and cause '' when the record has none). An empty machine ARN or status matches
+-- error and cause '' when the record has none). An empty machine or
+-- execution ARN or status matches
 -- every one; started_at lies in [since, until); the page holds the
 -- executions older than (at_time, at_arn). Records of an execution are
 -- never older than its start, so since also bounds the records read.
@@ -70,6 +71,7 @@ WITH execs AS (
     FROM stepwise_log_records r
     WHERE r.execution_arn LIKE 'arn:%:states:%:%:express:%'
       AND (sqlc.arg(state_machine_arn)::text = '' OR r.state_machine_arn = sqlc.arg(state_machine_arn))
+      AND (sqlc.arg(execution_arn)::text = '' OR r.execution_arn = sqlc.arg(execution_arn))
       AND r.event_timestamp >= sqlc.arg(since)::timestamptz
     GROUP BY r.execution_arn
 ), statused AS (
@@ -87,4 +89,12 @@ WHERE (sqlc.arg(status)::text = '' OR status = sqlc.arg(status))
   AND started_at < sqlc.arg(until)::timestamptz
   AND (started_at, execution_arn) < (sqlc.arg(at_time)::timestamptz, sqlc.arg(at_arn)::text)
 ORDER BY started_at DESC, execution_arn DESC
+LIMIT sqlc.arg(max_rows);
+
+-- name: ListExecutionLogRecords :many
+-- One execution's log records, oldest first.
+SELECT id, state_machine_arn, execution_arn, log_group, type, event_timestamp, record::text AS record
+FROM stepwise_log_records
+WHERE execution_arn = sqlc.arg(execution_arn)
+ORDER BY event_timestamp, id
 LIMIT sqlc.arg(max_rows);

@@ -30,13 +30,12 @@ func newLogged(t *testing.T) *logged {
 	l := &logged{API: a, t0: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	l.stdMachine = a.Expect(http.StatusCreated, http.MethodPost, "/v1/state-machines",
 		map[string]any{"name": "std", "definition": json.RawMessage(webtest.PassMachine)})["arn"].(string)
-	l.fastMachine = a.Expect(http.StatusCreated, http.MethodPost, "/v1/state-machines",
-		map[string]any{"name": "fast", "type": "EXPRESS", "definition": json.RawMessage(webtest.PassMachine)})["arn"].(string)
-	m, err := arn.ParseStateMachine(l.fastMachine)
+	var express func(string) string
+	l.fastMachine, express = a.ExpressMachine("fast")
+	m, err := arn.ParseStateMachine(l.stdMachine)
 	require.NoError(t, err)
 	l.std = m.Space.Execution("std", "s1")
-	l.ok, l.bad = m.Space.Express("fast", "ok", "id-1"), m.Space.Express("fast", "bad", "id-2")
-	l.run, l.late = m.Space.Express("fast", "run", "id-3"), m.Space.Express("fast", "late", "id-4")
+	l.ok, l.bad, l.run, l.late = express("ok"), express("bad"), express("run"), express("late")
 	a.LogRun(l.stdMachine, l.std, l.t0, webtest.PassRun("ExecutionSucceeded", "", "")...)
 	a.LogRun(l.fastMachine, l.ok, l.at(1), webtest.PassRun("ExecutionSucceeded", "", "")...)
 	a.LogRun(l.fastMachine, l.bad, l.at(2), webtest.PassRun("ExecutionFailed", "Boom", "it broke")...)

@@ -84,6 +84,58 @@ func (q *Queries) InsertLogRecords(ctx context.Context, arg InsertLogRecordsPara
 	return err
 }
 
+const listExecutionLogRecords = `-- name: ListExecutionLogRecords :many
+SELECT id, state_machine_arn, execution_arn, log_group, type, event_timestamp, record::text AS record
+FROM stepwise_log_records
+WHERE execution_arn = $1
+ORDER BY event_timestamp, id
+LIMIT $2
+`
+
+type ListExecutionLogRecordsParams struct {
+	ExecutionArn string
+	MaxRows      int32
+}
+
+type ListExecutionLogRecordsRow struct {
+	ID              int64
+	StateMachineArn string
+	ExecutionArn    string
+	LogGroup        string
+	Type            string
+	EventTimestamp  time.Time
+	Record          string
+}
+
+// One execution's log records, oldest first.
+func (q *Queries) ListExecutionLogRecords(ctx context.Context, arg ListExecutionLogRecordsParams) ([]ListExecutionLogRecordsRow, error) {
+	rows, err := q.db.Query(ctx, listExecutionLogRecords, arg.ExecutionArn, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListExecutionLogRecordsRow
+	for rows.Next() {
+		var i ListExecutionLogRecordsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.StateMachineArn,
+			&i.ExecutionArn,
+			&i.LogGroup,
+			&i.Type,
+			&i.EventTimestamp,
+			&i.Record,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listExpressExecutions = `-- name: ListExpressExecutions :many
 WITH execs AS (
     SELECT r.execution_arn, min(r.state_machine_arn)::text AS state_machine_arn,
@@ -96,7 +148,8 @@ WITH execs AS (
     FROM stepwise_log_records r
     WHERE r.execution_arn LIKE 'arn:%:states:%:%:express:%'
       AND ($6::text = '' OR r.state_machine_arn = $6)
-      AND r.event_timestamp >= $7::timestamptz
+      AND ($7::text = '' OR r.execution_arn = $7)
+      AND r.event_timestamp >= $8::timestamptz
     GROUP BY r.execution_arn
 ), statused AS (
     SELECT execution_arn, state_machine_arn, started_at, stopped_at, end_record,
@@ -123,6 +176,7 @@ type ListExpressExecutionsParams struct {
 	AtArn           string
 	MaxRows         int32
 	StateMachineArn string
+	ExecutionArn    string
 	Since           time.Time
 }
 
@@ -140,7 +194,8 @@ type ListExpressExecutionsRow struct {
 // the time of their first record, then ARN). An execution's status comes
 // from its last end record (RUNNING without one), its error and cause
 // from that record's details (stopped_at is started_at while RUNNING,
-// error and cause ” when the record has none). An empty machine ARN or status matches
+// error and cause ” when the record has none). An empty machine or
+// execution ARN or status matches
 // every one; started_at lies in [since, until); the page holds the
 // executions older than (at_time, at_arn). Records of an execution are
 // never older than its start, so since also bounds the records read.
@@ -152,6 +207,7 @@ func (q *Queries) ListExpressExecutions(ctx context.Context, arg ListExpressExec
 		arg.AtArn,
 		arg.MaxRows,
 		arg.StateMachineArn,
+		arg.ExecutionArn,
 		arg.Since,
 	)
 	if err != nil {

@@ -2,11 +2,14 @@ package webtest
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/asl/runner"
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/logsink"
 )
 
@@ -53,4 +56,16 @@ func PassRun(end, error, cause string) []runner.Event {
 		events = append(events, runner.Event{Type: "PassStateExited", State: "P", Output: in})
 	}
 	return append(events, runner.Event{Type: end, Output: in, Error: error, Cause: cause})
+}
+
+// ExpressMachine creates the EXPRESS machine name running PassMachine and
+// returns its ARN with a function making the ARNs of its executions
+// (express:NAME:EXEC:id-EXEC).
+func (a *API) ExpressMachine(name string) (string, func(execution string) string) {
+	a.t.Helper()
+	machine := a.Expect(http.StatusCreated, http.MethodPost, "/v1/state-machines",
+		map[string]any{"name": name, "type": "EXPRESS", "definition": json.RawMessage(PassMachine)})["arn"].(string)
+	m, err := arn.ParseStateMachine(machine)
+	require.NoError(a.t, err)
+	return machine, func(execution string) string { return m.Space.Express(name, execution, "id-"+execution) }
 }
