@@ -41,6 +41,9 @@ func TestViewerBrowserExpress(t *testing.T) {
 	b.open("/express?status=RUNNING")
 	b.run(20*time.Second, chromedp.Poll(`document.querySelectorAll('#express-executions tr[data-arn]').length === 1 && document.querySelector('#express-executions td.name').textContent === 'elsewhere'`, nil))
 
+	b.open("/express?" + url.Values{"to": {start.Add(time.Second).Format(time.RFC3339Nano)}}.Encode())
+	b.run(20*time.Second, chromedp.Poll(`document.querySelectorAll('#express-executions tr[data-arn]').length === 1 && document.querySelector('#express-executions td.name').textContent === 'ok'`, nil))
+
 	b.open("/express")
 	b.run(20*time.Second, chromedp.WaitVisible(`#express-executions tr[data-arn]`))
 	b.run(20*time.Second, chromedp.Click(`//td[@class="name"]/a[text()="ok"]`, chromedp.BySearch),
