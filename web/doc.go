@@ -60,6 +60,10 @@
 //	GET    /v1/executions/{arn}/history            ?limit&cursor&reverse=true&includeData=false → {events, nextCursor?}
 //	POST   /v1/executions/{arn}/stop               {error?, cause?} → 200 execution (ABORTED)
 //	POST   /v1/executions/{arn}/redrive            → 200 execution (RUNNING again)
+//	GET    /v1/log-records                         ?stateMachine&execution&from&to&limit&cursor → {records, nextCursor?}, newest first: the PostgreSQL
+//	                                               log sink's records in AWS's form, with state_machine_arn and state_machine added
+//	GET    /v1/express-executions                  ?stateMachine&status&from&to&limit&cursor → {executions, nextCursor?}, newest first: Express
+//	                                               executions rebuilt from their log records (status from the last end record, RUNNING without one)
 //	POST   /v1/connections                         {name, description?, authorizationType, authParameters} → 201 connection
 //	GET    /v1/connections                         ?limit&cursor → {connections, nextCursor?}, by name
 //	GET    /v1/connections/{name}                  → connection ({name} may be its ARN, slashes escaped as %2F)

@@ -49,6 +49,8 @@ func Register(v1 *echo.Group, e *engine.Engine, cfg Config, mw ...echo.Middlewar
 	v1.GET("/executions/:arn/children", a.childExecutions, mw...)
 	v1.POST("/executions/:arn/stop", a.stopExecution, mw...)
 	v1.POST("/executions/:arn/redrive", a.redriveExecution, mw...)
+	v1.GET("/express-executions", a.listExpressExecutions, mw...)
+	v1.GET("/log-records", a.listLogRecords, mw...)
 
 	v1.POST("/activities", a.createActivity, mw...)
 	v1.GET("/activities", a.listActivities, mw...)

@@ -47,6 +47,12 @@ import (
 //	    state's input, its output or error
 //	GET /v1/executions/{arn}/events/stream
 //	    Server-Sent Events (see stream.go)
+//	GET /v1/express-executions/{arn}/viewer
+//	    an Express execution rebuilt from its log records (express.go):
+//	    the execution, its machine's latest definition and, when the
+//	    records hold every event (level ALL), the per-state summary and
+//	    transitions of the Standard summary; its events are read from
+//	    GET /v1/log-records?execution=ARN
 //
 // History events do not name the run (Map iteration or Parallel branch)
 // they belong to, so the summary pairs a state's concurrent visits first
@@ -461,4 +467,5 @@ func Register(e *echo.Echo, v1 *echo.Group, eng *engine.Engine, authorize auth.F
 	v1.GET("/executions/:arn/viewer/state", vw.viewerState, mw...)
 	v1.GET("/executions/:arn/viewer/iteration", vw.viewerIteration, mw...)
 	v1.GET("/executions/:arn/events/stream", vw.streamExecution, mw...)
+	v1.GET("/express-executions/:arn/viewer", vw.expressViewerSummary, mw...)
 }

@@ -10,6 +10,9 @@
 //     one state's visits, one Map iteration), which hide task tokens from
 //     keys that may not answer tasks;
 //   - model.go: the summary of an execution replayed from its history;
+//   - express.go: an Express execution's summary, the same summary
+//     replayed from its log records (Express executions are never
+//     stored), read by the UI's Express pages (ui/src/express.js);
 //   - stream.go: Server-Sent Events of an execution's progress.
 //
 // The endpoints sit beside the REST API, behind the same middleware, and

@@ -84,6 +84,158 @@ func (q *Queries) InsertLogRecords(ctx context.Context, arg InsertLogRecordsPara
 	return err
 }
 
+const listExecutionLogRecords = `-- name: ListExecutionLogRecords :many
+SELECT id, state_machine_arn, execution_arn, log_group, type, event_timestamp, record::text AS record
+FROM stepwise_log_records
+WHERE execution_arn = $1
+ORDER BY event_timestamp, id
+LIMIT $2
+`
+
+type ListExecutionLogRecordsParams struct {
+	ExecutionArn string
+	MaxRows      int32
+}
+
+type ListExecutionLogRecordsRow struct {
+	ID              int64
+	StateMachineArn string
+	ExecutionArn    string
+	LogGroup        string
+	Type            string
+	EventTimestamp  time.Time
+	Record          string
+}
+
+// One execution's log records, oldest first.
+func (q *Queries) ListExecutionLogRecords(ctx context.Context, arg ListExecutionLogRecordsParams) ([]ListExecutionLogRecordsRow, error) {
+	rows, err := q.db.Query(ctx, listExecutionLogRecords, arg.ExecutionArn, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListExecutionLogRecordsRow
+	for rows.Next() {
+		var i ListExecutionLogRecordsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.StateMachineArn,
+			&i.ExecutionArn,
+			&i.LogGroup,
+			&i.Type,
+			&i.EventTimestamp,
+			&i.Record,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listExpressExecutions = `-- name: ListExpressExecutions :many
+WITH execs AS (
+    SELECT r.execution_arn, min(r.state_machine_arn)::text AS state_machine_arn,
+           min(r.event_timestamp)::timestamptz AS started_at,
+           (array_agg(r.type ORDER BY r.event_timestamp DESC, r.id DESC)
+               FILTER (WHERE r.type IN ('ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted')))[1]::text AS end_type,
+           (array_agg(r.record ORDER BY r.event_timestamp DESC, r.id DESC)
+               FILTER (WHERE r.type IN ('ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted')))[1]::jsonb AS end_record,
+           max(r.event_timestamp) FILTER (WHERE r.type IN ('ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'))::timestamptz AS stopped_at
+    FROM stepwise_log_records r
+    WHERE r.execution_arn LIKE 'arn:%:states:%:%:express:%'
+      AND ($6::text = '' OR r.state_machine_arn = $6)
+      AND ($7::text = '' OR r.execution_arn = $7)
+      AND r.event_timestamp >= $8::timestamptz
+    GROUP BY r.execution_arn
+), statused AS (
+    SELECT execution_arn, state_machine_arn, started_at, stopped_at, end_record,
+           (CASE end_type WHEN 'ExecutionSucceeded' THEN 'SUCCEEDED' WHEN 'ExecutionFailed' THEN 'FAILED'
+                          WHEN 'ExecutionTimedOut' THEN 'TIMED_OUT' WHEN 'ExecutionAborted' THEN 'ABORTED'
+                          ELSE 'RUNNING' END)::text AS status
+    FROM execs
+)
+SELECT execution_arn, state_machine_arn, status, started_at, COALESCE(stopped_at, started_at)::timestamptz AS stopped_at,
+       COALESCE(end_record -> 'details' ->> 'error', '')::text AS error,
+       COALESCE(end_record -> 'details' ->> 'cause', '')::text AS cause
+FROM statused
+WHERE ($1::text = '' OR status = $1)
+  AND started_at < $2::timestamptz
+  AND (started_at, execution_arn) < ($3::timestamptz, $4::text)
+ORDER BY started_at DESC, execution_arn DESC
+LIMIT $5
+`
+
+type ListExpressExecutionsParams struct {
+	Status          string
+	Until           time.Time
+	AtTime          time.Time
+	AtArn           string
+	MaxRows         int32
+	StateMachineArn string
+	ExecutionArn    string
+	Since           time.Time
+}
+
+type ListExpressExecutionsRow struct {
+	ExecutionArn    string
+	StateMachineArn string
+	Status          string
+	StartedAt       time.Time
+	StoppedAt       time.Time
+	Error           string
+	Cause           string
+}
+
+// Express executions as their log records tell them, newest first (by
+// the time of their first record, then ARN). An execution's status comes
+// from its last end record (RUNNING without one), its error and cause
+// from that record's details (stopped_at is started_at while RUNNING,
+// error and cause ” when the record has none). An empty machine or
+// execution ARN or status matches
+// every one; started_at lies in [since, until); the page holds the
+// executions older than (at_time, at_arn). Records of an execution are
+// never older than its start, so since also bounds the records read.
+func (q *Queries) ListExpressExecutions(ctx context.Context, arg ListExpressExecutionsParams) ([]ListExpressExecutionsRow, error) {
+	rows, err := q.db.Query(ctx, listExpressExecutions,
+		arg.Status,
+		arg.Until,
+		arg.AtTime,
+		arg.AtArn,
+		arg.MaxRows,
+		arg.StateMachineArn,
+		arg.ExecutionArn,
+		arg.Since,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListExpressExecutionsRow
+	for rows.Next() {
+		var i ListExpressExecutionsRow
+		if err := rows.Scan(
+			&i.ExecutionArn,
+			&i.StateMachineArn,
+			&i.Status,
+			&i.StartedAt,
+			&i.StoppedAt,
+			&i.Error,
+			&i.Cause,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listLogRecords = `-- name: ListLogRecords :many
 SELECT id, state_machine_arn, execution_arn, log_group, type, event_timestamp, record::text AS record
 FROM stepwise_log_records
@@ -118,6 +270,77 @@ func (q *Queries) ListLogRecords(ctx context.Context, arg ListLogRecordsParams) 
 	var items []ListLogRecordsRow
 	for rows.Next() {
 		var i ListLogRecordsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.StateMachineArn,
+			&i.ExecutionArn,
+			&i.LogGroup,
+			&i.Type,
+			&i.EventTimestamp,
+			&i.Record,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const pageLogRecords = `-- name: PageLogRecords :many
+SELECT id, state_machine_arn, execution_arn, log_group, type, event_timestamp, record::text AS record
+FROM stepwise_log_records
+WHERE ($1::text = '' OR state_machine_arn = $1)
+  AND ($2::text = '' OR execution_arn = $2)
+  AND event_timestamp >= $3::timestamptz
+  AND event_timestamp < $4::timestamptz
+  AND (event_timestamp, id) < ($5::timestamptz, $6::bigint)
+ORDER BY event_timestamp DESC, id DESC
+LIMIT $7
+`
+
+type PageLogRecordsParams struct {
+	StateMachineArn string
+	ExecutionArn    string
+	Since           time.Time
+	Until           time.Time
+	AtTime          time.Time
+	AtID            int64
+	MaxRows         int32
+}
+
+type PageLogRecordsRow struct {
+	ID              int64
+	StateMachineArn string
+	ExecutionArn    string
+	LogGroup        string
+	Type            string
+	EventTimestamp  time.Time
+	Record          string
+}
+
+// Log records newest first (by event time, then id). An empty machine or
+// execution ARN matches every one; event_timestamp lies in [since,
+// until); the page holds the records older than (at_time, at_id).
+func (q *Queries) PageLogRecords(ctx context.Context, arg PageLogRecordsParams) ([]PageLogRecordsRow, error) {
+	rows, err := q.db.Query(ctx, pageLogRecords,
+		arg.StateMachineArn,
+		arg.ExecutionArn,
+		arg.Since,
+		arg.Until,
+		arg.AtTime,
+		arg.AtID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PageLogRecordsRow
+	for rows.Next() {
+		var i PageLogRecordsRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.StateMachineArn,

@@ -22,12 +22,19 @@ const (
 	Activities  = "ac"
 	Connections = "cn"
 	Children    = "ch"
+	// LogRecords pages log records (Micros and ID: the last record's
+	// event time and id).
+	LogRecords = "lr"
+	// ExpressExecutions pages Express executions (Micros and Name: the
+	// last one's start time and ARN).
+	ExpressExecutions = "xe"
 )
 
 // Token is a position in a listing.
 type Token struct {
 	Kind string `json:"k"`
-	// Name is the last name of a page of state machines or activities.
+	// Name is the last name of a page of state machines or activities,
+	// or the ARN of the last Express execution of a page.
 	Name string `json:"n,omitempty"`
 	// Micros and ID are the position of the last execution of a page (its
 	// start time in microseconds and its id); ID alone is the last event

@@ -312,7 +312,7 @@ export async function executionPage(main, params) {
   return () => stop();
 }
 
-function fact(label, value, cls = '') {
+export function fact(label, value, cls = '') {
   return h('div', { class: `fact ${cls}` }, h('dt', {}, label), h('dd', {}, value));
 }
 
@@ -321,7 +321,7 @@ function stageLabel(name) {
     ResultSelector: 'After ResultSelector', ResultPath: 'After ResultPath', OutputPath: 'After OutputPath (state output)' }[name] || name;
 }
 
-function legend() {
+export function legend() {
   return h('div', { class: 'legend' }, [['notreached', 'not reached'], ['running', 'in progress'], ['succeeded', 'succeeded'], ['failed', 'failed'], ['caught', 'caught error'], ['cancelled', 'cancelled']]
     .map(([c, l]) => h('span', { class: 'leg' }, h('i', { class: `sw st-${c}` }), l)));
 }

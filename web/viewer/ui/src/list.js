@@ -9,21 +9,22 @@ export function executionLink(arn, text) {
   return h('a', { href: `#/execution?${new URLSearchParams({ arn })}` }, text);
 }
 
-// executionsTable renders executions; machine names link to their page.
-export function executionsTable(execs) {
+// executionsTable renders executions, each name linked by link (an
+// execution's page by default); machine names link to their page.
+export function executionsTable(execs, link = executionLink) {
   if (!execs.length) return h('p', { class: 'muted empty' }, 'No executions match.');
   return h('table', { class: 'list executions' },
     h('thead', {}, h('tr', {}, ['Status', 'Name', 'State machine', 'Started', 'Stopped', 'Duration'].map((t) => h('th', {}, t)))),
     h('tbody', {}, execs.map((e) => h('tr', { dataset: { arn: e.arn } },
       h('td', {}, statusBadge(e.status)),
-      h('td', { class: 'name' }, executionLink(e.arn, e.name)),
+      h('td', { class: 'name' }, link(e.arn, e.name)),
       h('td', {}, h('a', { href: `#/machines/${encodeURIComponent(e.stateMachine)}` }, e.stateMachine)),
       h('td', {}, fmtTime(e.startedAt)),
       h('td', {}, fmtTime(e.stoppedAt)),
       h('td', {}, fmtDuration(duration(e.startedAt, e.stoppedAt)))))));
 }
 
-function toLocalInput(iso) {
+export function toLocalInput(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);

@@ -3,11 +3,14 @@
 //   #/machines                  state machines
 //   #/machines/NAME?version=N   one state machine
 //   #/execution?arn=ARN&state=S&iter=MAP:INDEX&tab=graph|timeline|history
+//   #/express?…filters         Express executions (from log records)
+//   #/express-execution?arn=ARN one Express execution
 import { h, replace, errorBox } from './dom.js';
 import { apiKey, setApiKey } from './api.js';
 import { executionsPage } from './list.js';
 import { machinesPage, machinePage } from './machines.js';
 import { executionPage } from './execution.js';
+import { expressListPage, expressPage } from './express.js';
 import { parseHash } from './nav.js';
 import './style.css';
 
@@ -25,6 +28,8 @@ async function route() {
     else if (path === '/machines') cleanup = await machinesPage(main, params);
     else if (path.startsWith('/machines/')) cleanup = await machinePage(main, decodeURIComponent(path.slice(10)), params);
     else if (path === '/execution') cleanup = await executionPage(main, params);
+    else if (path === '/express') cleanup = await expressListPage(main, params);
+    else if (path === '/express-execution') cleanup = await expressPage(main, params);
     else replace(main, h('h2', {}, 'Not found'));
   } catch (e) {
     main.append(errorBox(e));
@@ -68,6 +73,7 @@ function header() {
     h('a', { href: '#/executions', class: 'brand' }, 'Stepwise'),
     h('nav', {},
       h('a', { href: '#/executions', dataset: { section: '/execution' } }, 'Executions'),
+      h('a', { href: '#/express', id: 'nav-express', dataset: { section: '/express' } }, 'Express'),
       h('a', { href: '#/machines', dataset: { section: '/machines' } }, 'State machines')),
     h('div', { class: 'spacer' }),
     h('button', { type: 'button', id: 'key', class: 'secondary', on: { click: () => keyDialog() } }, 'API key'),

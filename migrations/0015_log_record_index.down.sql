@@ -1,0 +1,1 @@
+DROP INDEX stepwise_log_records_execution_time;
