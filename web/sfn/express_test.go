@@ -18,11 +18,17 @@ import (
 // serves the function double ({"n": N} to {"n": 2N}).
 func newExpressHarness(t *testing.T) *awsHarness {
 	t.Helper()
+	return serveAWS(t, testengine.New(t, doubleFunctions(), nil), syncTimeout)
+}
+
+// doubleFunctions registers the function double ({"n": N} to
+// {"n": 2N}).
+func doubleFunctions() *activities.Registry {
 	reg := activities.NewRegistry()
 	activities.Register(reg, "double", func(_ context.Context, in struct{ N int }) (map[string]int, error) {
 		return map[string]int{"n": 2 * in.N}, nil
 	})
-	return serveAWS(t, testengine.New(t, reg, nil), syncTimeout)
+	return reg
 }
 
 // expressDouble is an EXPRESS-ready machine of one Task of double.
