@@ -97,6 +97,13 @@ func (e *Engine) acceptExpress(ctx context.Context, in StartInput) (*expressRun,
 	if err != nil {
 		return nil, err
 	}
+	return e.newExpressRun(ctx, mv, input, in)
+}
+
+// newExpressRun is the execution that start in of version mv, on input
+// (checked already), makes, named now; a STANDARD machine or a test case
+// is refused.
+func (e *Engine) newExpressRun(ctx context.Context, mv *store.MachineVersion, input any, in StartInput) (*expressRun, error) {
 	if mv.Type != store.TypeExpress {
 		return nil, fmt.Errorf("%w: %s is a %s state machine; StartSyncExpress runs EXPRESS ones", ErrStateMachineTypeNotSupported, mv.ARN, mv.Type)
 	}
@@ -115,11 +122,13 @@ func (e *Engine) acceptExpress(ctx context.Context, in StartInput) (*expressRun,
 }
 
 // runExpress runs x to its end, filling x.res, logs its events and tells
-// the Observer. It returns an error only when ctx ended first.
+// the Observer. Its time limit counts from x.res.StartDate (a start run
+// again after a crash has less time left). It returns an error only when
+// ctx ended first.
 func (e *Engine) runExpress(ctx context.Context, x *expressRun) error {
 	mv, res := x.mv, x.res
 	stream, logs := e.expressStream(mv.ID)
-	runCtx, cancel := context.WithTimeout(ctx, e.expressLimit(x.m))
+	runCtx, cancel := context.WithTimeout(ctx, e.expressLimit(x.m)-e.now().Sub(res.StartDate))
 	defer cancel()
 	out, err := runner.Run(runCtx, x.m, x.input, &runner.Config{
 		Tasks: e.expressTasks(res.ExecutionARN), Start: res.StartDate, Seed: rand.Uint64(),
