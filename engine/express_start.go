@@ -75,14 +75,20 @@ type expressRuns struct {
 }
 
 // runAsync runs x in its own goroutine and deletes its record when it
-// ends; a run cut short by Stop keeps its record, for another engine.
+// ends; a run cut short by Stop keeps its record, for another engine. An
+// execution this engine runs already (its lease ran out while it ran,
+// and this engine claimed it back) is left to that run.
 func (e *Engine) runAsync(x *expressRun) {
-	ctx, cancel := context.WithCancel(context.Background())
 	r := &e.expressRuns
 	r.mu.Lock()
+	if _, running := r.cancels[x.res.ExecutionARN]; running {
+		r.mu.Unlock()
+		return
+	}
 	if r.cancels == nil {
 		r.cancels = map[string]context.CancelFunc{}
 	}
+	ctx, cancel := context.WithCancel(context.Background())
 	r.cancels[x.res.ExecutionARN] = cancel
 	r.wg.Add(1)
 	r.mu.Unlock()
