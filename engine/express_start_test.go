@@ -2,6 +2,8 @@ package engine_test
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/logsink"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/store"
@@ -146,4 +149,27 @@ func TestExpressAsyncRecovery(t *testing.T) {
 			require.Eventually(t, func() bool { return expressStarts(t, pool) == 0 }, 10*time.Second, 10*time.Millisecond)
 		})
 	}
+}
+
+// TestExpressAsyncLogs: an asynchronous EXPRESS execution is logged as
+// a synchronous one is, under the ARN StartExecution answered.
+func TestExpressAsyncLogs(t *testing.T) {
+	t.Parallel()
+	var buf testkit.SyncBuffer
+	e := testengine.Start(t, testkit.NewPool(t), &engine.Config{LogSink: logsink.NewStdout(&buf)})
+	tc := logCase{"ALL", true, []string{"ExecutionStarted", "PassStateEntered", "PassStateExited", "FailStateEntered", "ExecutionFailed"}}
+	sm := createLogged(t, e, "async-logged", store.TypeExpress, tc)
+	exec, _, err := e.StartExecution(context.Background(), engine.StartInput{StateMachine: "async-logged", Input: `{"secret":42}`})
+	require.NoError(t, err)
+	read := func(t *testing.T, _ string) []logsink.Record {
+		var out []logsink.Record
+		for _, line := range strings.Split(buf.String(), "\n") {
+			var r logsink.Record
+			if json.Unmarshal([]byte(line), &r) == nil && r.ExecutionARN == exec.ARN {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	requireSinkRecords(t, read, sm.ARN, exec.ARN, tc)
 }
