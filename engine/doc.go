@@ -39,8 +39,11 @@
 // teststate_context.go) evaluates one state with asl/teststate and writes
 // nothing. An EXPRESS machine's StartSyncExpress (express.go) runs the
 // whole execution in memory with asl/runner on the wall clock and writes
-// nothing either; machine_type.go holds what an EXPRESS definition may
-// not use. Underneath, pipeline.go sends a
+// nothing either but its log records (express_logs.go); StartExecution of
+// an EXPRESS machine records the start, runs it the same way and deletes
+// the record at the end (express_start.go), and express_lease.go renews
+// the records' leases and claims those whose engine died, to run them
+// again; machine_type.go holds what an EXPRESS definition may not use. Underneath, pipeline.go sends a
 // transaction's writes in few round trips, batcher.go shares transactions
 // under load, and cache.go keeps parsed state machines.
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -86,6 +87,11 @@ type Config struct {
 	// ExpressTimeout is how long an EXPRESS execution may run before it
 	// ends TIMED_OUT; default 5 minutes, AWS's limit.
 	ExpressTimeout time.Duration
+	// ExpressStartLease is how long the lease of an asynchronous EXPRESS
+	// start lasts: the engine running it renews it a third as often, and
+	// once it runs out (the engine died) another engine runs the
+	// execution again. Default 15 seconds.
+	ExpressStartLease time.Duration
 	// DisableLocalTasks leaves every Task to River's fetch. By default a
 	// Task of a function this process serves runs right here as soon as
 	// the transaction that dispatched it commits, under a lease written
@@ -139,8 +145,17 @@ type Engine struct {
 	// both batched under load.
 	completions *batcher[*work]
 	starts      *batcher[*start]
-	local       *locals
-	waiters     *waiters
+	// expressStarts records accepted EXPRESS starts and expressEnds
+	// deletes the records of ended ones, both batched; expressInserts
+	// counts the inserts (for tests). owner names this engine in the
+	// records' leases.
+	expressStarts  *batcher[*expressRun]
+	expressEnds    *batcher[string]
+	expressInserts atomic.Int64
+	expressRuns    expressRuns
+	owner          string
+	local          *locals
+	waiters        *waiters
 }
 
 // New builds an engine on pool; call Start to work jobs.
@@ -182,6 +197,9 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	e.river = client
 	e.completions = newBatcher(2, e.closed, e.commitWork)
 	e.starts = newBatcher(2, e.closed, e.commitStarts)
+	e.expressStarts = newBatcher(2, e.closed, e.commitExpressStarts)
+	e.expressEnds = newBatcher(2, e.closed, e.commitExpressEnds)
+	e.owner = expressOwner()
 	return e, nil
 }
 
@@ -200,6 +218,7 @@ func withDefaults(cfg *Config) Config {
 	c.TaskJobTimeout = orDuration(c.TaskJobTimeout, 10*time.Minute)
 	c.LocalTaskLease = orDuration(c.LocalTaskLease, 15*time.Second)
 	c.ExpressTimeout = orDuration(c.ExpressTimeout, 5*time.Minute)
+	c.ExpressStartLease = orDuration(c.ExpressStartLease, 15*time.Second)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -277,6 +296,7 @@ func (e *Engine) Start(ctx context.Context) error {
 		return fmt.Errorf("register functions: %w", err)
 	}
 	e.startLogRetention()
+	go e.keepExpressStarts()
 	if e.queues() == nil {
 		return nil
 	}
@@ -292,6 +312,7 @@ func (e *Engine) Start(ctx context.Context) error {
 func (e *Engine) Stop(ctx context.Context) error {
 	defer e.closeOnce()
 	defer e.closeLogSink(ctx)
+	e.stopExpress(ctx)
 	if e.queues() == nil {
 		return nil
 	}

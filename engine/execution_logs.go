@@ -39,22 +39,30 @@ type cachedStream struct {
 // logCommitted hands the records of committed change t's events to the
 // log sink.
 func (e *Engine) logCommitted(t *change) {
-	sink := e.cfg.LogSink
-	if sink == nil || len(t.events) == 0 {
+	if e.cfg.LogSink == nil || len(t.events) == 0 {
 		return
 	}
 	s := e.logStream(t.exec.StateMachineID)
 	if s.Level == logsink.LevelOff {
 		return
 	}
+	e.logEvents(s, t.exec.ARN, len(t.events),
+		func(i int) string { return t.events[i].Type },
+		func(i int) logsink.Event { return logEvent(&t.events[i]) })
+}
+
+// logEvents hands the sink the records of those of n events of the
+// execution executionARN that stream s logs: typeOf(i) is the type of
+// event i, eventOf(i) the event itself, built only when it is logged.
+func (e *Engine) logEvents(s logsink.Stream, executionARN string, n int, typeOf func(int) string, eventOf func(int) logsink.Event) {
 	var records []logsink.Record
-	for i := range t.events {
-		if ev := &t.events[i]; s.Logs(ev.Type) {
-			records = append(records, s.Record(t.exec.ARN, logEvent(ev)))
+	for i := range n {
+		if s.Logs(typeOf(i)) {
+			records = append(records, s.Record(executionARN, eventOf(i)))
 		}
 	}
 	if len(records) > 0 {
-		sink.Log(records)
+		e.cfg.LogSink.Log(records)
 	}
 }
 

@@ -46,74 +46,119 @@ var logCases = []logCase{
 	{"OFF", false, nil},
 }
 
-// TestExecutionLogs runs a failing machine at each level, with and
-// without execution data, on an engine with each sink, and checks the
-// records each sink got: their types, AWS's fields and the data.
+// TestExecutionLogs runs a failing machine, STANDARD and EXPRESS, at
+// each level, with and without execution data, on an engine with each
+// sink, and checks the records each sink got: their types, AWS's fields
+// and the data, under the execution's ARN (an express ARN for EXPRESS
+// executions, run by StartSyncExpress).
 func TestExecutionLogs(t *testing.T) {
 	t.Parallel()
-	sinks := map[string]func(t *testing.T, e *engine.Engine, machineARN string) []logsink.Record{}
-	engines := map[string]*engine.Engine{}
-
-	pool := testkit.NewPool(t)
-	engines["postgres"] = testengine.Start(t, pool, &engine.Config{Drive: true, FetchPollInterval: testengine.FetchPollInterval,
-		LogSink: logsink.NewPostgres(pool, &logsink.PostgresConfig{FlushInterval: 10 * time.Millisecond})})
-	sinks["postgres"] = func(t *testing.T, _ *engine.Engine, machineARN string) []logsink.Record {
-		rows, err := store.ListLogRecords(context.Background(), pool, machineARN, time.Time{}, 100)
-		require.NoError(t, err)
-		out := make([]logsink.Record, len(rows))
-		for i, r := range rows {
-			require.Equal(t, "/stepwise/tests", r.LogGroup)
-			require.Equal(t, r.Type, recordType(t, r.Record))
-			require.NoError(t, json.Unmarshal([]byte(r.Record), &out[i]))
-		}
-		return out
-	}
-
-	var buf testkit.SyncBuffer
-	engines["stdout"] = testengine.Start(t, testkit.NewPool(t), &engine.Config{Drive: true, FetchPollInterval: testengine.FetchPollInterval,
-		LogSink: logsink.NewStdout(&buf)})
-	sinks["stdout"] = func(t *testing.T, _ *engine.Engine, machineARN string) []logsink.Record {
-		var out []logsink.Record
-		for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
-			if line == "" {
-				continue
-			}
-			var r logsink.Record
-			require.NoError(t, json.Unmarshal([]byte(line), &r), "each line is one JSON record: %s", line)
-			if machine := machineARN[strings.LastIndex(machineARN, ":")+1:]; strings.Contains(r.ExecutionARN, ":execution:"+machine+":") {
-				out = append(out, r)
-			}
-		}
-		return out
-	}
-
+	engines, sinks := logSinks(t, &engine.Config{Drive: true, FetchPollInterval: testengine.FetchPollInterval})
 	for sinkName, e := range engines {
-		for _, tc := range logCases {
-			name := fmt.Sprintf("%s-%s-data-%t", sinkName, tc.level, tc.withData)
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				logging := &engine.LoggingConfiguration{Level: tc.level, IncludeExecutionData: tc.withData}
-				if tc.level != "OFF" {
-					logging.Destinations = []string{logGroup}
-				}
-				sm, _, err := e.CreateStateMachine(context.Background(), name, engine.MachineSpec{Definition: passThenFail, Logging: logging})
-				require.NoError(t, err)
-				exec := runToEnd(t, e, name, `{"secret":42}`)
-
-				var records []logsink.Record
-				require.Eventually(t, func() bool {
-					records = sinks[sinkName](t, e, sm.ARN)
-					return len(records) >= len(tc.types)
-				}, 10*time.Second, 20*time.Millisecond)
-				if tc.level == "OFF" {
-					time.Sleep(100 * time.Millisecond) // nothing may arrive late either
-					require.Empty(t, sinks[sinkName](t, e, sm.ARN))
-					return
-				}
-				requireRecords(t, records, exec.ARN, tc)
-			})
+		for _, typ := range []string{store.TypeStandard, store.TypeExpress} {
+			for _, tc := range logCases {
+				name := fmt.Sprintf("%s-%s-%s-data-%t", typ, sinkName, tc.level, tc.withData)
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					sm := createLogged(t, e, name, typ, tc)
+					requireSinkRecords(t, sinks[sinkName], sm.ARN, runLogged(t, e, name, typ), tc)
+				})
+			}
 		}
 	}
+}
+
+// runLogged runs an execution of machine name of type typ on input
+// {"secret":42} to its end, and returns its ARN: a Standard one started
+// and waited for, an Express one run by StartSyncExpress.
+func runLogged(t *testing.T, e *engine.Engine, name, typ string) string {
+	const input = `{"secret":42}`
+	if typ == store.TypeStandard {
+		return runToEnd(t, e, name, input).ARN
+	}
+	res, err := e.StartSyncExpress(context.Background(), engine.StartInput{StateMachine: name, Input: input})
+	require.NoError(t, err)
+	require.Equal(t, "FAILED", res.Status)
+	require.Contains(t, res.ExecutionARN, ":express:")
+	return res.ExecutionARN
+}
+
+// sinkReader reads the records a sink got for the executions of the
+// machine machineARN.
+type sinkReader func(t *testing.T, machineARN string) []logsink.Record
+
+// logSinks starts an engine with cfg and the PostgreSQL sink and another
+// with the stdout sink, each on its own database, and returns them with
+// readers of their records, by sink name.
+func logSinks(t *testing.T, cfg *engine.Config) (map[string]*engine.Engine, map[string]sinkReader) {
+	pool := testkit.NewPool(t)
+	pgCfg, stdoutCfg := *cfg, *cfg
+	pgCfg.LogSink = logsink.NewPostgres(pool, &logsink.PostgresConfig{FlushInterval: 10 * time.Millisecond})
+	var buf testkit.SyncBuffer
+	stdoutCfg.LogSink = logsink.NewStdout(&buf)
+	engines := map[string]*engine.Engine{
+		"postgres": testengine.Start(t, pool, &pgCfg),
+		"stdout":   testengine.Start(t, testkit.NewPool(t), &stdoutCfg),
+	}
+	sinks := map[string]sinkReader{
+		"postgres": func(t *testing.T, machineARN string) []logsink.Record {
+			rows, err := store.ListLogRecords(context.Background(), pool, machineARN, time.Time{}, 100)
+			require.NoError(t, err)
+			out := make([]logsink.Record, len(rows))
+			for i, r := range rows {
+				require.Equal(t, "/stepwise/tests", r.LogGroup)
+				require.Equal(t, r.Type, recordType(t, r.Record))
+				require.NoError(t, json.Unmarshal([]byte(r.Record), &out[i]))
+			}
+			return out
+		},
+		"stdout": func(t *testing.T, machineARN string) []logsink.Record {
+			var out []logsink.Record
+			for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+				if line == "" {
+					continue
+				}
+				var r logsink.Record
+				require.NoError(t, json.Unmarshal([]byte(line), &r), "each line is one JSON record: %s", line)
+				if machine := machineARN[strings.LastIndex(machineARN, ":")+1:]; strings.Contains(r.ExecutionARN, ":"+machine+":") {
+					out = append(out, r)
+				}
+			}
+			return out
+		},
+	}
+	return engines, sinks
+}
+
+// createLogged creates machine name (passThenFail) of type typ logging
+// as tc says.
+func createLogged(t *testing.T, e *engine.Engine, name, typ string, tc logCase) *store.StateMachine {
+	t.Helper()
+	logging := &engine.LoggingConfiguration{Level: tc.level, IncludeExecutionData: tc.withData}
+	if tc.level != "OFF" {
+		logging.Destinations = []string{logGroup}
+	}
+	sm, _, err := e.CreateStateMachine(context.Background(), name, engine.MachineSpec{Definition: passThenFail, Type: typ, Logging: logging})
+	require.NoError(t, err)
+	return sm
+}
+
+// requireSinkRecords waits for the records of the execution executionARN
+// of machine machineARN that read returns and checks them against tc;
+// at level OFF it requires none, even a little later.
+func requireSinkRecords(t *testing.T, read sinkReader, machineARN, executionARN string, tc logCase) {
+	t.Helper()
+	var records []logsink.Record
+	require.Eventually(t, func() bool {
+		records = read(t, machineARN)
+		return len(records) >= len(tc.types)
+	}, 10*time.Second, 20*time.Millisecond)
+	if tc.level == "OFF" {
+		time.Sleep(100 * time.Millisecond) // nothing may arrive late either
+		require.Empty(t, read(t, machineARN))
+		return
+	}
+	requireRecords(t, records, executionARN, tc)
 }
 
 // recordType reads the type field of a stored record.

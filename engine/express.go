@@ -15,8 +15,8 @@ import (
 )
 
 // An EXPRESS execution started by StartSyncExpress runs in memory in this
-// process, on the wall clock, with the asl/runner package: nothing is
-// written to the database for it (no execution row, no history), so it
+// process, on the wall clock, with the asl/runner package: nothing but
+// its log records is written for it (no execution row, no history), so it
 // cannot be described, listed, stopped or redriven afterwards, as on AWS.
 // Its Task states call the functions this process serves
 // (Config.Functions); dispatching them to workers in other processes is
@@ -64,16 +64,46 @@ func (e *Engine) MachineType(ctx context.Context, nameOrARN string, version int)
 
 // StartSyncExpress runs an execution of an EXPRESS machine to its end in
 // this process and returns how it ended; it writes nothing to the
-// database. An execution still running after Config.ExpressTimeout (or
-// the machine's TimeoutSeconds, if shorter) ends TIMED_OUT. A STANDARD
-// machine is ErrStateMachineTypeNotSupported; a bad input is
+// database but its log records (see express_logs.go). An execution still
+// running after Config.ExpressTimeout (or the machine's TimeoutSeconds,
+// if shorter) ends TIMED_OUT. A STANDARD machine is
+// ErrStateMachineTypeNotSupported; a bad input is
 // ErrInvalidExecutionInput. It returns an error only when the execution
 // could not run, or when ctx ended first.
 func (e *Engine) StartSyncExpress(ctx context.Context, in StartInput) (*ExpressResult, error) {
+	x, err := e.acceptExpress(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.runExpress(ctx, x); err != nil {
+		return nil, err
+	}
+	return x.res, nil
+}
+
+// expressRun is an accepted EXPRESS execution: its machine version, its
+// parsed definition and input, and the result it fills as it runs.
+type expressRun struct {
+	mv    *store.MachineVersion
+	m     *asl.StateMachine
+	input any
+	res   *ExpressResult
+}
+
+// acceptExpress checks a start of an EXPRESS execution and names it; it
+// runs nothing.
+func (e *Engine) acceptExpress(ctx context.Context, in StartInput) (*expressRun, error) {
 	mv, input, err := e.prepareStart(ctx, &in)
 	if err != nil {
 		return nil, err
 	}
+	return e.newExpressRun(ctx, mv, input, in)
+}
+
+// newExpressRun is the execution that start in of version mv, on input
+// (checked already), makes, named now; a STANDARD machine or a test case
+// is refused.
+func (e *Engine) newExpressRun(ctx context.Context, mv *store.MachineVersion, input any, in StartInput) (*expressRun, error) {
 	if mv.Type != store.TypeExpress {
 		return nil, fmt.Errorf("%w: %s is a %s state machine; StartSyncExpress runs EXPRESS ones", ErrStateMachineTypeNotSupported, mv.ARN, mv.Type)
 	}
@@ -88,15 +118,25 @@ func (e *Engine) StartSyncExpress(ctx context.Context, in StartInput) (*ExpressR
 		ExecutionARN: e.arns.Express(mv.Name, in.Name, newExecutionName()), StateMachineARN: mv.ARN,
 		Name: in.Name, Version: mv.Version, Input: in.Input, StartDate: e.now(), BilledMemoryMB: 64,
 	}
-	runCtx, cancel := context.WithTimeout(ctx, e.expressLimit(m))
+	return &expressRun{mv: mv, m: m, input: input, res: res}, nil
+}
+
+// runExpress runs x to its end, filling x.res, logs its events and tells
+// the Observer. Its time limit counts from x.res.StartDate (a start run
+// again after a crash has less time left). It returns an error only when
+// ctx ended first.
+func (e *Engine) runExpress(ctx context.Context, x *expressRun) error {
+	mv, res := x.mv, x.res
+	stream, logs := e.expressStream(mv.ID)
+	runCtx, cancel := context.WithTimeout(ctx, e.expressLimit(x.m)-e.now().Sub(res.StartDate))
 	defer cancel()
-	out, err := runner.Run(runCtx, m, input, &runner.Config{
+	out, err := runner.Run(runCtx, x.m, x.input, &runner.Config{
 		Tasks: e.expressTasks(res.ExecutionARN), Start: res.StartDate, Seed: rand.Uint64(),
-		ExecutionName: in.Name, StateMachineName: mv.Name, ExecutionARN: res.ExecutionARN, StateMachineARN: mv.ARN,
-		NoEvents: true, RealTime: true,
+		ExecutionName: res.Name, StateMachineName: mv.Name, ExecutionARN: res.ExecutionARN, StateMachineARN: mv.ARN,
+		NoEvents: !logs, RealTime: true,
 	})
 	if ctx.Err() != nil {
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
 	res.StopDate = e.now()
 	res.BilledDuration = billed(res.StopDate.Sub(res.StartDate))
@@ -104,8 +144,11 @@ func (e *Engine) StartSyncExpress(ctx context.Context, in StartInput) (*ExpressR
 	// limit passed as it returned.
 	timedOut := runCtx.Err() != nil && (err != nil || out.Status != runner.StatusSucceeded)
 	expressEnded(res, out, err, timedOut)
+	if logs {
+		e.logExpress(stream, res, out)
+	}
 	e.observeExpress(mv.Name, res.Status, out)
-	return res, nil
+	return nil
 }
 
 // observeExpress tells the Observer of an EXPRESS execution of machine

@@ -221,10 +221,10 @@ func TestExpressUnsupported(t *testing.T) {
 		want error
 		has  string
 	}{
-		{"async start", func() error {
-			_, _, err := e.StartExecution(ctx, engine.StartInput{StateMachine: "fast"})
+		{"durable StartSync of an express machine", func() error {
+			_, _, err := e.StartSync(ctx, engine.StartInput{StateMachine: "fast"})
 			return err
-		}, engine.ErrStateMachineTypeNotSupported, "not implemented yet"},
+		}, engine.ErrStateMachineTypeNotSupported, "StartSyncExpress"},
 		{"express run of a standard machine", func() error {
 			_, err := e.StartSyncExpress(ctx, engine.StartInput{StateMachine: "slow"})
 			return err

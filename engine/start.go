@@ -33,7 +33,10 @@ type StartInput struct {
 
 // StartExecution starts an execution, or returns the one of the same name
 // if its input is the same (created is then false). A different input
-// under a taken name is ErrExecutionAlreadyExists.
+// under a taken name is ErrExecutionAlreadyExists. An execution of an
+// EXPRESS machine is started asynchronously (see express_start.go): the
+// execution returned is RUNNING, under its express ARN, is never
+// stored, and every start is a new one, whatever its name.
 func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store.Execution, created bool, err error) {
 	return e.startExecution(ctx, in, nil)
 }
@@ -45,9 +48,12 @@ func (e *Engine) startExecution(ctx context.Context, in StartInput, w *watch) (e
 	if err != nil {
 		return nil, false, err
 	}
+	if mv.Type == store.TypeExpress && w != nil {
+		return nil, false, fmt.Errorf("%w: %s is an EXPRESS state machine: StartSyncExpress runs its executions to their end", ErrStateMachineTypeNotSupported, mv.ARN)
+	}
 	if mv.Type == store.TypeExpress {
-		return nil, false, fmt.Errorf("%w: %s is an EXPRESS state machine: Stepwise runs EXPRESS executions with StartSyncExecution only; "+
-			"asynchronous EXPRESS starts (StartExecution) are not implemented yet", ErrStateMachineTypeNotSupported, mv.ARN)
+		exec, err := e.startExpress(ctx, mv, input, in)
+		return exec, err == nil, err
 	}
 	m, err := e.machine(ctx, e.pool, mv.ID, mv.Version)
 	if err != nil {

@@ -128,17 +128,23 @@ var ErrTooManyTransitions = errors.New("the execution made too many state transi
 
 // Run executes m on input and returns how it ended. It returns an error
 // only when the run could not be carried out (context cancelled, too many
-// transitions); a failed execution is a Result with Status FAILED.
+// transitions), with a Result that holds no Status but the events and
+// transitions recorded until then; a failed execution is a Result with
+// Status FAILED. ExecutionStarted carries the input, ExecutionSucceeded
+// the output.
 func Run(ctx context.Context, m *asl.StateMachine, input any, cfg *Config) (*Result, error) {
 	if cfg == nil {
 		cfg = &Config{}
 	}
 	r := newRun(ctx, m, input, cfg)
-	r.emit(history.ExecutionStarted, "", nil)
+	if r.emit(history.ExecutionStarted, "", nil) != 0 {
+		r.events[0].Input = input
+	}
 	out, failure, end := r.machine(m, input, nil, r.start)
 	res := &Result{Output: out, Events: r.events, Transitions: r.transitions, Duration: end.Sub(r.start)}
 	if r.err != nil {
-		return nil, r.err
+		res.Output = nil
+		return res, r.err
 	}
 	r.now = end
 	switch {
@@ -150,7 +156,9 @@ func Run(ctx context.Context, m *asl.StateMachine, input any, cfg *Config) (*Res
 		r.emit(history.ExecutionFailed, "", failure)
 	default:
 		res.Status = StatusSucceeded
-		r.emit(history.ExecutionSucceeded, "", nil)
+		if r.emit(history.ExecutionSucceeded, "", nil) != 0 {
+			r.events[len(r.events)-1].Output = out
+		}
 	}
 	res.Events = r.events
 	return res, nil

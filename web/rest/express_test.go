@@ -55,7 +55,9 @@ func TestExpressREST(t *testing.T) {
 	described := a.Expect(http.StatusOK, http.MethodGet, "/v1/state-machines/quick", nil)
 	require.Equal(t, "EXPRESS", described["type"])
 	a.ExpectError(400, "ValidationException", http.MethodPut, "/v1/state-machines/quick", map[string]any{"definition": pass, "type": "STANDARD"})
-	a.ExpectError(400, "StateMachineTypeNotSupported", http.MethodPost, "/v1/state-machines/quick/executions", map[string]any{})
+	started := a.Expect(http.StatusCreated, http.MethodPost, "/v1/state-machines/quick/executions", map[string]any{})
+	require.Contains(t, started["arn"], ":express:")
+	require.Equal(t, "RUNNING", started["status"])
 	a.ExpectError(400, "InvalidDefinition", http.MethodPost, "/v1/state-machines",
 		map[string]any{"name": "callback", "type": "EXPRESS",
 			"definition": `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","End":true}}}`})

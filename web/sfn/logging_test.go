@@ -2,13 +2,19 @@ package sfn
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/logsink"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 )
 
@@ -126,4 +132,41 @@ func TestAWSLoggingValidation(t *testing.T) {
 			require.ErrorContains(t, err, tc.field)
 		})
 	}
+}
+
+// TestAWSExpressLogs: an EXPRESS machine created with a
+// loggingConfiguration through the SDK logs the events of a
+// StartSyncExecution under the execution's ARN, with its data.
+func TestAWSExpressLogs(t *testing.T) {
+	t.Parallel()
+	var buf testkit.SyncBuffer
+	eng := testengine.Start(t, testkit.NewPool(t), &engine.Config{Functions: doubleFunctions(), LogSink: logsink.NewStdout(&buf)})
+	h := serveAWS(t, eng, syncTimeout)
+	ctx := context.Background()
+	created, err := h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("logged-express"),
+		Definition: aws.String(expressDouble), Type: types.StateMachineTypeExpress,
+		RoleArn: aws.String("arn:aws:iam::1:role/r"), LoggingConfiguration: logTo(types.LogLevelAll, true)})
+	require.NoError(t, err)
+	out, err := h.client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: created.StateMachineArn, Input: aws.String(`{"n":21}`)})
+	require.NoError(t, err)
+	require.Equal(t, types.SyncExecutionStatusSucceeded, out.Status)
+
+	var records []logsink.Record
+	require.Eventually(t, func() bool {
+		records = nil
+		for _, line := range strings.Split(buf.String(), "\n") {
+			var r logsink.Record
+			if json.Unmarshal([]byte(line), &r) == nil && r.ExecutionARN == *out.ExecutionArn {
+				records = append(records, r)
+			}
+		}
+		return len(records) > 0 && records[len(records)-1].Type == "ExecutionSucceeded"
+	}, 10*time.Second, 20*time.Millisecond)
+	got := make([]string, len(records))
+	for i, r := range records {
+		got[i] = r.Type
+	}
+	require.Equal(t, []string{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"}, got)
+	require.JSONEq(t, `{"n":21}`, records[0].Details["input"].(string))
+	require.JSONEq(t, `{"n":42}`, records[len(records)-1].Details["output"].(string))
 }

@@ -71,6 +71,17 @@ type StepwiseExecution struct {
 	Waited         bool
 }
 
+type StepwiseExpressStart struct {
+	ARN          string
+	StateMachine string
+	Version      int32
+	Name         string
+	Input        string
+	StartedAt    time.Time
+	Owner        string
+	Until        time.Time
+}
+
 type StepwiseFunction struct {
 	Name     string
 	LastSeen time.Time

@@ -236,6 +236,7 @@ type env struct {
 	started time.Time
 	heap    *heapWatch
 	count   *executionCounter // of the engine's executions
+	onClose func()            // run first by close; nil means nothing
 }
 
 // logging is the loggingConfiguration of the machines runExecutions
@@ -336,6 +337,9 @@ func (v *env) end(ctx context.Context, res *Result) error {
 }
 
 func (v *env) close() {
+	if v.onClose != nil {
+		v.onClose()
+	}
 	if v.e != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_ = v.e.Stop(ctx)

@@ -139,24 +139,80 @@ func syncThreeTasks(ctx context.Context, r *runner, n int) (*Result, error) {
 // startSync runs n StartSyncExecution requests of a machine of spec from
 // clients keep-alive clients; each answers when its execution has ended.
 func startSync(ctx context.Context, r *runner, n, clients int, spec engine.MachineSpec) (*Result, error) {
-	v, err := r.open(ctx, noopFunctions())
+	v, req, err := serveMachine(ctx, r, spec, "StartSyncExecution")
 	if err != nil {
 		return nil, err
 	}
 	defer v.close()
-	sm, _, err := v.e.CreateStateMachine(ctx, "m", spec)
-	if err != nil {
+	if err := warmUpRequests(ctx, req, n, clients); err != nil {
 		return nil, err
-	}
-	srv := httptest.NewServer(web.New(v.e, nil).Handler())
-	defer srv.Close()
-	req := request{url: srv.URL + "/", want: http.StatusOK,
-		header: map[string]string{"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AWSStepFunctions.StartSyncExecution"},
-		body:   func(i int) string { return fmt.Sprintf(`{"stateMachineArn":%q,"name":"s-%d","input":"{}"}`, sm.ARN, i) }}
-	if _, err := postAll(ctx, request{url: req.url, want: req.want, header: req.header,
-		body: func(i int) string { return req.body(n + i) }}, min(n/10, 200), clients); err != nil {
-		return nil, err // warm-up
 	}
 	res := &Result{Count: n, Unit: "executions", Note: fmt.Sprintf("StartSyncExecution, %d keep-alive clients", clients)}
 	return measureRequests(ctx, v, res, req, clients)
+}
+
+// expressAsync sends n StartExecution requests (AWS protocol) of an
+// EXPRESS one-Task machine from 32 keep-alive clients and waits until
+// every execution has finished (the engine's counts): each start is
+// recorded (batched) before it is answered, runs in memory, and its
+// record is deleted at its end.
+func expressAsync(ctx context.Context, r *runner, n int) (*Result, error) {
+	v, req, err := serveMachine(ctx, r, engine.MachineSpec{Definition: oneTaskMachine, Type: store.TypeExpress}, "StartExecution")
+	if err != nil {
+		return nil, err
+	}
+	defer v.close()
+	if err := warmUpRequests(ctx, req, n, starters); err != nil {
+		return nil, err
+	}
+	if err := v.waitFinished(ctx, int64(min(n/10, 200))); err != nil {
+		return nil, err
+	}
+	if err := v.begin(ctx); err != nil {
+		return nil, err
+	}
+	target := v.count.finished.Load() + int64(n)
+	latencies, err := postAll(ctx, req, n, starters)
+	if err == nil {
+		err = v.waitFinished(ctx, target)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Count: n, Unit: "executions", Note: fmt.Sprintf("StartExecution of EXPRESS, %d keep-alive clients, until all finished", starters)}
+	if err := v.end(ctx, res); err != nil {
+		return nil, err
+	}
+	setLatency(res, "request", latencies)
+	return res, nil
+}
+
+// serveMachine opens an environment whose engine serves noop, creates
+// machine "m" of spec in it, serves its HTTP API, and returns the
+// request of the AWS protocol's operation (StartExecution,
+// StartSyncExecution) on that machine, named s-i. Closing the
+// environment stops the server.
+func serveMachine(ctx context.Context, r *runner, spec engine.MachineSpec, operation string) (*env, request, error) {
+	v, err := r.open(ctx, noopFunctions())
+	if err != nil {
+		return nil, request{}, err
+	}
+	sm, _, err := v.e.CreateStateMachine(ctx, "m", spec)
+	if err != nil {
+		v.close()
+		return nil, request{}, err
+	}
+	srv := httptest.NewServer(web.New(v.e, nil).Handler())
+	v.onClose = srv.Close
+	return v, request{url: srv.URL + "/", want: http.StatusOK,
+		header: map[string]string{"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AWSStepFunctions." + operation},
+		body:   func(i int) string { return fmt.Sprintf(`{"stateMachineArn":%q,"name":"s-%d","input":"{}"}`, sm.ARN, i) }}, nil
+}
+
+// warmUpRequests sends a tenth of n requests (at most 200) like req,
+// named after the n measured ones.
+func warmUpRequests(ctx context.Context, req request, n, clients int) error {
+	_, err := postAll(ctx, request{url: req.url, want: req.want, header: req.header,
+		body: func(i int) string { return req.body(n + i) }}, min(n/10, 200), clients)
+	return err
 }

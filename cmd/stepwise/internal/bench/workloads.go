@@ -28,6 +28,7 @@ var workloads = []workload{
 	{"express-sync", 1000, expressSync},
 	{"express-sync-100", 20000, expressSyncMany},
 	{"express-waiting", 10000, expressWaiting},
+	{"express-async", 5000, expressAsync},
 	{"sync-three-tasks", 5000, syncThreeTasks},
 	{"dispatch-latency", 1000, dispatchLatency},
 }
@@ -155,6 +156,18 @@ func (res *Result) rescale(k int, unit string) {
 // that polling costs the database nothing.
 func (v *env) waitStopped(ctx context.Context, running int64) error {
 	for v.count.running() > running {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// waitFinished waits until the engine has finished total executions.
+func (v *env) waitFinished(ctx context.Context, total int64) error {
+	for v.count.finished.Load() < total {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

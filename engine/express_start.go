@@ -1,0 +1,144 @@
+package engine
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// Asynchronous EXPRESS starts, run at least once: StartExecution of an
+// EXPRESS machine records the accepted start (stepwise_express_starts;
+// the starts that arrive together share one insert, expressStarts)
+// before it answers, then runs the execution in memory in this process,
+// as StartSyncExpress does, logging included, and deletes the record
+// when it ends (expressEnds, batched too). While it runs, this engine
+// renews the lease of its records; a record whose lease ran out (its
+// engine died) is claimed by another engine, which runs the execution
+// again from the beginning, under the same ARN and start date (see
+// express_lease.go).
+
+// startExpress records the start in of the EXPRESS machine version mv,
+// on input (checked already), starts running it, and returns the
+// execution, RUNNING, as StartExecution answers it.
+func (e *Engine) startExpress(ctx context.Context, mv *store.MachineVersion, input any, in StartInput) (*store.Execution, error) {
+	x, err := e.newExpressRun(ctx, mv, input, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.expressStarts.submit(ctx, x); err != nil {
+		return nil, err
+	}
+	e.runAsync(x)
+	res := x.res
+	return &store.Execution{ARN: res.ExecutionARN, StateMachineID: mv.ID, Version: mv.Version, Name: res.Name,
+		Status: store.StatusRunning, Input: res.Input, StartedAt: res.StartDate}, nil
+}
+
+// commitExpressStarts records accepted starts in one insert, owned by
+// this engine.
+func (e *Engine) commitExpressStarts(batch []*expressRun) []error {
+	starts := make([]store.ExpressStart, len(batch))
+	for i, x := range batch {
+		r := x.res
+		starts[i] = store.ExpressStart{ARN: r.ExecutionARN, StateMachine: x.mv.Name, Version: r.Version, Name: r.Name,
+			Input: r.Input, StartedAt: r.StartDate}
+	}
+	e.expressInserts.Add(1)
+	err := store.InsertExpressStarts(context.Background(), e.pool, starts, e.owner, e.now().Add(e.cfg.ExpressStartLease))
+	return sameError(len(batch), err)
+}
+
+// commitExpressEnds deletes the records of ended executions in one
+// statement.
+func (e *Engine) commitExpressEnds(arns []string) []error {
+	return sameError(len(arns), store.DeleteExpressStarts(context.Background(), e.pool, arns))
+}
+
+// sameError is err n times over: the outcome of each item of a batch
+// committed in one statement.
+func sameError(n int, err error) []error {
+	errs := make([]error, n)
+	for i := range errs {
+		errs[i] = err
+	}
+	return errs
+}
+
+// expressRuns are the asynchronous EXPRESS executions this engine runs,
+// by ARN, each with the cancellation of its run.
+type expressRuns struct {
+	mu      sync.Mutex
+	cancels map[string]context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+// runAsync runs x in its own goroutine and deletes its record when it
+// ends; a run cut short by Stop keeps its record, for another engine. An
+// execution this engine runs already (its lease ran out while it ran,
+// and this engine claimed it back) is left to that run.
+func (e *Engine) runAsync(x *expressRun) {
+	r := &e.expressRuns
+	r.mu.Lock()
+	if _, running := r.cancels[x.res.ExecutionARN]; running {
+		r.mu.Unlock()
+		return
+	}
+	if r.cancels == nil {
+		r.cancels = map[string]context.CancelFunc{}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancels[x.res.ExecutionARN] = cancel
+	r.wg.Add(1)
+	r.mu.Unlock()
+	go func() {
+		defer r.wg.Done()
+		defer e.forgetAsync(x.res.ExecutionARN)
+		if err := e.runExpress(ctx, x); err != nil {
+			return
+		}
+		if err := e.expressEnds.submit(context.Background(), x.res.ExecutionARN); err != nil {
+			e.log.Warn("record of an ended EXPRESS execution not deleted; it may run again", "execution_arn", x.res.ExecutionARN, "error", err)
+		}
+	}()
+}
+
+// forgetAsync drops the run of arn from those this engine runs.
+func (e *Engine) forgetAsync(arn string) {
+	r := &e.expressRuns
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if cancel, ok := r.cancels[arn]; ok {
+		cancel()
+		delete(r.cancels, arn)
+	}
+}
+
+// stopExpress cancels the asynchronous EXPRESS executions still running,
+// waits for their goroutines up to ctx's deadline, and lets their
+// records' leases run out at once, so that another engine runs them.
+func (e *Engine) stopExpress(ctx context.Context) {
+	r := &e.expressRuns
+	r.mu.Lock()
+	arns := make([]string, 0, len(r.cancels))
+	for arn, cancel := range r.cancels {
+		arns = append(arns, arn)
+		cancel()
+	}
+	r.mu.Unlock()
+	done := make(chan struct{})
+	go func() { r.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	if len(arns) == 0 {
+		return
+	}
+	release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := store.ReleaseExpressStarts(release, e.pool, e.owner, arns); err != nil {
+		e.log.Warn("leases of unfinished EXPRESS executions not released; another engine runs them once they run out", "error", err)
+	}
+}
