@@ -224,8 +224,7 @@ func (e *Engine) expressTasks(execARN string) runner.TaskHandler {
 		}
 		info := activities.TaskInfo{ExecutionARN: execARN, StateName: call.State, Resource: call.Resource, Attempt: 1,
 			IdempotencyKey: execARN + ":" + call.State}
-		ctx = activities.WithTask(ctx, info, func(context.Context) error { return nil })
-		result, err := e.cfg.Functions.Invoke(ctx, call.Resource, call.Input)
+		result, err := e.invokeHere(ctx, call, info)
 		if err != nil {
 			return nil, asl.AsError(err)
 		}
@@ -246,4 +245,12 @@ func (e *Engine) notServedHere(b activities.Binding) string {
 		return "no function of this process serves"
 	}
 	return ""
+}
+
+// invokeHere runs call with the function of this process that serves it
+// (one notServedHere found), for a task that runs in memory (Express,
+// TestState): no lease, so heartbeats have nothing to renew.
+func (e *Engine) invokeHere(ctx context.Context, call *asl.TaskCall, info activities.TaskInfo) (any, error) {
+	ctx = activities.WithTask(ctx, info, func(context.Context) error { return nil })
+	return e.cfg.Functions.Invoke(ctx, call.Resource, call.Input)
 }

@@ -257,8 +257,7 @@ func (e *Engine) testTasks(trace *activities.HTTPTrace) runner.TaskHandler {
 		}
 		info := activities.TaskInfo{StateName: call.State, Resource: call.Resource, Attempt: 1,
 			IdempotencyKey: "teststate:" + call.State}
-		ctx = activities.WithTask(ctx, info, func(context.Context) error { return nil })
-		return e.cfg.Functions.Invoke(ctx, call.Resource, call.Input)
+		return e.invokeHere(ctx, call, info)
 	}
 }
 
