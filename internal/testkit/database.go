@@ -9,6 +9,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -61,9 +62,21 @@ func NewDatabase(t testing.TB) string {
 }
 
 // NewPool is NewDatabase with a pool on it, closed when the test ends.
+//
+// The pool is kept small and closes idle connections within a second: a
+// package runs many tests at once, parallel parents hold their pools while
+// their subtests run, and two packages share the server's max_connections
+// (100 by default).
 func NewPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	pool, err := pgxpool.New(context.Background(), NewDatabase(t))
+	cfg, err := pgxpool.ParseConfig(NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 4
+	cfg.MaxConnIdleTime = time.Second
+	cfg.HealthCheckPeriod = 250 * time.Millisecond
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
