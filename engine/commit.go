@@ -177,6 +177,9 @@ func (e *Engine) flush(ctx context.Context, pg *pipeline, changes []*change) err
 			return fmt.Errorf("notify ended: %w", err)
 		}
 	}
+	if len(jobs) == 0 && !cancelling(changes) {
+		return nil // the writes go with the commit's round trip
+	}
 	raw, err := pg.raw(ctx)
 	if err != nil {
 		return err
@@ -197,6 +200,16 @@ func (e *Engine) flush(ctx context.Context, pg *pipeline, changes []*change) err
 		}
 	}
 	return nil
+}
+
+// cancelling reports whether any of changes cancels River jobs.
+func cancelling(changes []*change) bool {
+	for _, t := range changes {
+		if len(t.cancels) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *change) cancelJobs(raw pgx.Tx) error {

@@ -153,6 +153,7 @@ type Engine struct {
 	expressEnds    *batcher[string]
 	expressInserts atomic.Int64
 	expressRuns    expressRuns
+	ids            executionIDs
 	owner          string
 	local          *locals
 	waiters        *waiters

@@ -167,7 +167,7 @@ func (t *change) createNested(l *live, req *nestedRequest, pattern, prefix strin
 	if err != nil {
 		return nil, nil, err
 	}
-	execIDs, runIDs, err := store.NewExecutionIDs(t.ctx, t.pg, 1)
+	execIDs, runIDs, err := t.e.ids.take(t.ctx, t.pg, 1)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -112,7 +112,9 @@ func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
 	defer pg.rollback(ctx)
 	var changes []*change
 	err := e.commit(ctx, pg, func() ([]*change, error) {
-		execIDs, runIDs, err := store.NewExecutionIDs(ctx, pg, len(batch))
+		// The pipeline has not begun: the ids come before its first round
+		// trip, which carries the inserts.
+		execIDs, runIDs, err := e.ids.take(ctx, e.pool, len(batch))
 		if err != nil {
 			return nil, err
 		}
