@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/history"
@@ -23,12 +25,27 @@ type ActivityTask struct {
 	Input string
 }
 
-// CreateActivity creates an activity, or returns the one of that name.
-func (e *Engine) CreateActivity(ctx context.Context, name string) (*store.Activity, error) {
+// CreateActivity creates an activity with tags, or returns the one of
+// that name.
+func (e *Engine) CreateActivity(ctx context.Context, name string, tags ...Tag) (*store.Activity, error) {
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
-	return store.InsertActivity(ctx, e.pool, name, e.arns.Activity(name))
+	tags, err := checkTags(tags)
+	if err != nil {
+		return nil, err
+	}
+	var act *store.Activity
+	err = pgx.BeginFunc(ctx, e.pool, func(tx pgx.Tx) error {
+		if act, err = store.GetActivity(ctx, tx, name); err == nil || !errors.Is(err, store.ErrNotFound) {
+			return err // as on AWS, creating an existing activity leaves its tags as they are
+		}
+		if act, err = store.InsertActivity(ctx, tx, name, e.arns.Activity(name)); err != nil {
+			return err
+		}
+		return addTags(ctx, tx, store.TagOwner{ActivityID: &act.ID}, tags, act.ARN)
+	})
+	return act, err
 }
 
 // DescribeActivity finds an activity by name or ARN.

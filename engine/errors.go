@@ -25,6 +25,15 @@ var (
 	ErrConnectionDoesNotExist   = errors.New("connection does not exist")
 	ErrTestCaseDoesNotExist     = errors.New("test case does not exist")
 	ErrConnectionExists         = errors.New("connection already exists")
+	// ErrInvalidArn is an ARN of the wrong form or kind for the request.
+	ErrInvalidArn = errors.New("invalid ARN")
+	// ErrResourceNotFound is a tagged resource (state machine or
+	// activity) that does not exist.
+	ErrResourceNotFound = errors.New("resource not found")
+	// ErrTooManyTags is a resource that would hold more than MaxTags.
+	ErrTooManyTags = errors.New("too many tags")
+	// ErrInvalidTag is a tag key or value AWS would refuse.
+	ErrInvalidTag = errors.New("invalid tag")
 	// ErrInvalidLoggingConfiguration is a loggingConfiguration AWS would
 	// refuse (see LoggingConfiguration); the message names the field.
 	ErrInvalidLoggingConfiguration = errors.New("invalid logging configuration")

@@ -56,6 +56,8 @@ type MachineSpec struct {
 	// STANDARD at creation and the machine's own type at update (a
 	// machine's type is fixed at creation).
 	Type string
+	// Tags are set at creation (see TagResource); an update ignores them.
+	Tags []Tag
 }
 
 // checkSpec validates a definition, judges its Task resources (and, for
@@ -188,6 +190,10 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec Machi
 	if err := checkLogging(spec.Logging); err != nil {
 		return nil, nil, err
 	}
+	tags, err := checkTags(spec.Tags)
+	if err != nil {
+		return nil, nil, err
+	}
 	tx, err := e.pool.Begin(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -205,6 +211,9 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec Machi
 		return nil, nil, err
 	}
 	if err := setLogging(ctx, tx, sm.ID, spec.Logging); err != nil {
+		return nil, nil, err
+	}
+	if err := addTags(ctx, tx, store.TagOwner{StateMachineID: &sm.ID}, tags, sm.ARN); err != nil {
 		return nil, nil, err
 	}
 	sm.LatestVersion = v.Version

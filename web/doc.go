@@ -40,7 +40,7 @@
 // (colons are fine in a path) or URL-escaped; every /v1/executions/{arn}
 // route also takes it as ?arn=ARN, with "-" as the path segment.
 //
-//	POST   /v1/state-machines                      {name, definition, inputSchema?, type?, loggingConfiguration?} → 201 state machine (type STANDARD, the default, or EXPRESS)
+//	POST   /v1/state-machines                      {name, definition, inputSchema?, type?, loggingConfiguration?, tags?} → 201 state machine (type STANDARD, the default, or EXPRESS)
 //	GET    /v1/state-machines                      ?limit&cursor → {stateMachines, nextCursor?}, by name
 //	POST   /v1/state-machines/validate             {definition, inputSchema?} → 200 {valid, diagnostics: [{code, pointer, message}]}
 //	GET    /v1/state-machines/{name}               ?version (default latest) → state machine with versions
@@ -53,6 +53,10 @@
 //	                                               {billedMemoryMB, billedDurationInMilliseconds} (timeout ignored; the Express limit is 5 minutes)
 //	GET    /v1/state-machines/{name}/resources     → {resources: [{resource, kind, names, servedBy: [{name, lastSeen, live}], activity?, status, problem?}]}
 //	                                               the latest version's Task resources, status served, stale, unbound, dynamic or invalid (engine.CheckStateMachine)
+//	GET    /v1/state-machines/{name}/tags          → {tags: {KEY: VALUE}}; the same three routes under /v1/activities/{name}/tags
+//	POST   /v1/state-machines/{name}/tags          {tags: {KEY: VALUE}} → 200 {tags}, all of them: adds keys, replaces values (at most 50;
+//	                                               AWS's rules: InvalidTag, TooManyTags, ResourceNotFound); POST /v1/activities takes tags? too
+//	DELETE /v1/state-machines/{name}/tags/{key}    → 204, also when the key was not there
 //	GET    /v1/executions                          ?stateMachine&status&namePrefix&startedAfter&startedBefore&limit&cursor → {executions, nextCursor?}
 //	GET    /v1/executions/{arn}                    ?wait=30s → execution (also GET /v1/executions?arn=ARN), with parentExecutionArn; with wait, answered when it ends (woken by the commit) or, still RUNNING, after wait (at most MaxSyncWait)
 //	                                               when a Task of another execution started it (states:startExecution)

@@ -45,12 +45,14 @@ commands:
   connection create NAME --auth api-key|basic|oauth [--secret-file FILE]
                                        store credentials for HTTP Tasks (Authentication.ConnectionArn)
   connection list | describe NAME | delete NAME
+  tag list|add|remove NAME [KEY=VALUE,...|KEY,...] [--activity]
+                                       show, add or remove the tags of a state machine or an activity
   test-state --definition FILE|JSON [--state NAME] [--input JSON] [--mock-result JSON | --mock-error E]
                                        evaluate one state on its own (AWS TestState); prints the JSON answer
 
 Run "stepwise COMMAND SUB --help" for a command's flags and an example.
 
-The sm, exec, task, connection and test-state commands talk to the REST API of a stepwise serve
+The sm, exec, task, connection, tag and test-state commands talk to the REST API of a stepwise serve
 process when --endpoint URL (or STEPWISE_ENDPOINT) is set, sending --api-key
 SECRET (or STEPWISE_API_KEY) as a bearer token; without an endpoint, to the
 same API served in the command's own process on the database. Either way
@@ -92,6 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"exec":        execCmd(),
 		"task":        taskCmd(),
 		"connection":  connectionCmd(),
+		"tag":         tagCmd(),
 		"keys":        keysCmd(),
 		"bench":       benchCmd,
 		"test-state":  testStateCmd,

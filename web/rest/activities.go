@@ -36,15 +36,17 @@ type activityTaskView struct {
 	Input     json.RawMessage `json:"input,omitempty"`
 }
 
-// createActivity is POST /v1/activities {name}: 201 (200 when it exists).
+// createActivity is POST /v1/activities {name, tags}: 201 (200 when it
+// exists; its tags stay as they are).
 func (a *API) createActivity(c echo.Context) error {
 	var req struct {
-		Name string `json:"name"`
+		Name string            `json:"name"`
+		Tags map[string]string `json:"tags"`
 	}
 	if err := decodeBody(c, &req, false); err != nil {
 		return err
 	}
-	act, err := a.e.CreateActivity(c.Request().Context(), req.Name)
+	act, err := a.e.CreateActivity(c.Request().Context(), req.Name, tagList(req.Tags)...)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,8 @@ import (
 // Definition and InputSchema are JSON objects, or strings holding one.
 type machineRequest struct {
 	Name string `json:"name"`
+	// Tags are set at creation; PUT does not take them (see …/tags).
+	Tags map[string]string `json:"tags"`
 	specRequest
 }
 
@@ -165,6 +167,7 @@ func (a *API) createStateMachine(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	spec.Tags = tagList(req.Tags)
 	sm, v, err := a.e.CreateStateMachine(c.Request().Context(), req.Name, spec)
 	if err != nil {
 		return err

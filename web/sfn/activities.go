@@ -26,8 +26,8 @@ func activityOf(a *store.Activity) activityItem {
 }
 
 type createActivityInput struct {
-	Name *string `json:"name"`
-	Tags []any   `json:"tags"`
+	Name *string  `json:"name"`
+	Tags []awsTag `json:"tags"`
 }
 
 type createActivityOutput struct {
@@ -40,7 +40,11 @@ func (a *api) createActivity(ctx context.Context, in *createActivityInput) (*cre
 	if err := required("name", in.Name); err != nil {
 		return nil, err
 	}
-	act, err := a.eng.CreateActivity(ctx, *in.Name)
+	tags, err := tagsIn("tags", in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	act, err := a.eng.CreateActivity(ctx, *in.Name, tags...)
 	if err != nil {
 		return nil, err
 	}

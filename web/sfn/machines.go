@@ -110,6 +110,7 @@ type createStateMachineInput struct {
 	Type                 string      `json:"type"`
 	Publish              bool        `json:"publish"`
 	LoggingConfiguration *awsLogging `json:"loggingConfiguration"`
+	Tags                 []awsTag    `json:"tags"`
 }
 
 type createStateMachineOutput struct {
@@ -149,11 +150,15 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 	if err != nil {
 		return nil, err
 	}
+	tags, err := tagsIn("tags", in.Tags)
+	if err != nil {
+		return nil, err
+	}
 	typ := in.Type
 	if typ == "" {
 		typ = store.TypeStandard
 	}
-	sm, v, err := a.eng.CreateStateMachine(ctx, *in.Name, engine.MachineSpec{Definition: *in.Definition, Type: typ, Logging: logging})
+	sm, v, err := a.eng.CreateStateMachine(ctx, *in.Name, engine.MachineSpec{Definition: *in.Definition, Type: typ, Logging: logging, Tags: tags})
 	if errors.Is(err, engine.ErrStateMachineExists) {
 		mv, err := a.existing(ctx, *in.Name, *in.Definition, typ, logging)
 		if err != nil {

@@ -120,6 +120,12 @@ func (a *api) operation(name string) awsOperation {
 		return handle(a.getActivityTask)
 	case "TestState":
 		return handle(a.testState)
+	case "TagResource":
+		return handle(a.tagResource)
+	case "UntagResource":
+		return handle(a.untagResource)
+	case "ListTagsForResource":
+		return handle(a.listTagsForResource)
 	}
 	if reason, ok := unsupported(name); ok {
 		return func(context.Context, []byte) (any, error) {
@@ -143,8 +149,6 @@ func unsupported(name string) (reason string, ok bool) {
 		return "versions are kept for the executions that ran them and listed by the REST API", true
 	case "DescribeMapRun", "ListMapRuns", "UpdateMapRun", "DescribeStateMachineForMapRun":
 		return "Map runs are not exposed through the AWS protocol", true
-	case "TagResource", "UntagResource", "ListTagsForResource":
-		return "tags are not stored", true
 	}
 	return "", false
 }

@@ -145,6 +145,13 @@ type StepwiseStateMachineVersion struct {
 	CreatedAt      time.Time
 }
 
+type StepwiseTag struct {
+	StateMachineID *int64
+	ActivityID     *int64
+	Key            string
+	Value          string
+}
+
 type StepwiseTaskLease struct {
 	RunID int64
 	Seq   int64

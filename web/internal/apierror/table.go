@@ -58,6 +58,10 @@ var Table = []Entry{
 	// Step Functions Local answers an unknown test case with a validation
 	// error.
 	{engine.ErrTestCaseDoesNotExist, http.StatusNotFound, "TestCaseDoesNotExist", "ValidationException", http.StatusBadRequest},
+	{engine.ErrInvalidArn, http.StatusBadRequest, "InvalidArn", "InvalidArn", http.StatusBadRequest},
+	{engine.ErrResourceNotFound, http.StatusNotFound, "ResourceNotFound", "ResourceNotFound", http.StatusBadRequest},
+	{engine.ErrTooManyTags, http.StatusBadRequest, "TooManyTags", "TooManyTags", http.StatusBadRequest},
+	{engine.ErrInvalidTag, http.StatusBadRequest, "InvalidTag", "ValidationException", http.StatusBadRequest},
 	// Connections are EventBridge's; the AWS types are EventBridge's.
 	{engine.ErrConnectionDoesNotExist, http.StatusNotFound, "ConnectionDoesNotExist", "ResourceNotFoundException", http.StatusBadRequest},
 	{engine.ErrConnectionExists, http.StatusConflict, "ConnectionAlreadyExists", "ResourceAlreadyExistsException", http.StatusBadRequest},

@@ -10,9 +10,14 @@ import (
 	"github.com/stepwise-run/stepwise/store"
 )
 
-// expressSyncMany is expressSync from 100 keep-alive clients.
+// manyClients is how many keep-alive clients the workloads that measure
+// throughput through the API use, as the issue that set their targets
+// says.
+const manyClients = 100
+
+// expressSyncMany is expressSync from manyClients keep-alive clients.
 func expressSyncMany(ctx context.Context, r *runner, n int) (*Result, error) {
-	return startSync(ctx, r, n, 100, engine.MachineSpec{Definition: oneTaskMachine, Type: store.TypeExpress})
+	return startSync(ctx, r, n, manyClients, engine.MachineSpec{Definition: oneTaskMachine, Type: store.TypeExpress})
 }
 
 // expressWait is how long each execution of expressWaiting waits.

@@ -128,12 +128,12 @@ func expressSync(ctx context.Context, r *runner, n int) (*Result, error) {
 }
 
 // syncThreeTasks sends n StartSyncExecution requests for a three-Task
-// machine from 100 keep-alive clients.
+// machine from manyClients keep-alive clients.
 func syncThreeTasks(ctx context.Context, r *runner, n int) (*Result, error) {
 	task := `{"Type":"Task","Resource":"` + noopARN + `","Next":"%s"}`
 	def := `{"StartAt":"A","States":{"A":` + fmt.Sprintf(task, "B") + `,"B":` + fmt.Sprintf(task, "C") +
 		`,"C":{"Type":"Task","Resource":"` + noopARN + `","End":true}}}`
-	return startSync(ctx, r, n, 100, engine.MachineSpec{Definition: def})
+	return startSync(ctx, r, n, manyClients, engine.MachineSpec{Definition: def})
 }
 
 // startSync runs n StartSyncExecution requests of a machine of spec from
@@ -152,7 +152,7 @@ func startSync(ctx context.Context, r *runner, n, clients int, spec engine.Machi
 }
 
 // expressAsync sends n StartExecution requests (AWS protocol) of an
-// EXPRESS one-Task machine from 32 keep-alive clients and waits until
+// EXPRESS one-Task machine from manyClients keep-alive clients and waits until
 // every execution has finished (the engine's counts): each start is
 // recorded (batched) before it is answered, runs in memory, and its
 // record is deleted at its end.
@@ -162,7 +162,7 @@ func expressAsync(ctx context.Context, r *runner, n int) (*Result, error) {
 		return nil, err
 	}
 	defer v.close()
-	if err := warmUpRequests(ctx, req, n, starters); err != nil {
+	if err := warmUpRequests(ctx, req, n, manyClients); err != nil {
 		return nil, err
 	}
 	if err := v.waitFinished(ctx, int64(min(n/10, 200))); err != nil {
@@ -172,14 +172,14 @@ func expressAsync(ctx context.Context, r *runner, n int) (*Result, error) {
 		return nil, err
 	}
 	target := v.count.finished.Load() + int64(n)
-	latencies, err := postAll(ctx, req, n, starters)
+	latencies, err := postAll(ctx, req, n, manyClients)
 	if err == nil {
 		err = v.waitFinished(ctx, target)
 	}
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Count: n, Unit: "executions", Note: fmt.Sprintf("StartExecution of EXPRESS, %d keep-alive clients, until all finished", starters)}
+	res := &Result{Count: n, Unit: "executions", Note: fmt.Sprintf("StartExecution of EXPRESS, %d keep-alive clients, until all finished", manyClients)}
 	if err := v.end(ctx, res); err != nil {
 		return nil, err
 	}
