@@ -173,3 +173,21 @@ func TestExpressAsyncLogs(t *testing.T) {
 	}
 	requireSinkRecords(t, read, sm.ARN, exec.ARN, tc)
 }
+
+// TestExpressAsyncLoggedBeforeForgotten: the log records of an
+// asynchronous EXPRESS execution are written before its start's record
+// is deleted, even by a sink that would wait an hour to write them, so
+// that a crash between the two cannot lose the execution's result.
+func TestExpressAsyncLoggedBeforeForgotten(t *testing.T) {
+	t.Parallel()
+	pool := testkit.NewPool(t)
+	e := testengine.Start(t, pool, &engine.Config{LogSink: logsink.NewPostgres(pool, &logsink.PostgresConfig{FlushInterval: time.Hour})})
+	tc := logCases[0]
+	sm := createLogged(t, e, "async-flushed", store.TypeExpress, tc)
+	exec, _, err := e.StartExecution(context.Background(), engine.StartInput{StateMachine: "async-flushed"})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return expressStarts(t, pool) == 0 }, 10*time.Second, 10*time.Millisecond)
+	rows, err := store.ListLogRecords(context.Background(), pool, sm.ARN, time.Time{}, 100)
+	require.NoError(t, err)
+	require.Len(t, rows, len(tc.types), "written before the record of %s was deleted", exec.ARN)
+}
