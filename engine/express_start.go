@@ -111,6 +111,19 @@ func (e *Engine) runAsync(x *expressRun) {
 	}()
 }
 
+// runningExpress lists the ARNs of the asynchronous EXPRESS executions
+// this engine runs.
+func (e *Engine) runningExpress() []string {
+	r := &e.expressRuns
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	arns := make([]string, 0, len(r.cancels))
+	for arn := range r.cancels {
+		arns = append(arns, arn)
+	}
+	return arns
+}
+
 // forgetAsync drops the run of arn from those this engine runs.
 func (e *Engine) forgetAsync(arn string) {
 	r := &e.expressRuns
