@@ -12,7 +12,10 @@ import (
 // (task_lease.go): every ExpressStartLease/3, an engine pushes the leases
 // of the starts it runs forward (one statement for all) and claims the
 // records whose leases ran out, whatever engine accepted them, to run
-// them again from the beginning.
+// them again from the beginning. It renews only the starts it runs: a
+// record it owns but does not run (its delete failed at the end, its
+// insert committed after StartExecution gave up, its claimed run could
+// not start) runs out, and is run again.
 
 // claimBatch is the most expired starts one sweep claims.
 const claimBatch = 100
@@ -23,7 +26,7 @@ func (e *Engine) keepExpressStarts() {
 	e.every(e.cfg.ExpressStartLease/3, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), e.cfg.ExpressStartLease)
 		defer cancel()
-		if _, err := store.RenewExpressStarts(ctx, e.pool, e.owner, e.now().Add(e.cfg.ExpressStartLease)); err != nil {
+		if _, err := store.RenewExpressStarts(ctx, e.pool, e.owner, e.runningExpress(), e.now().Add(e.cfg.ExpressStartLease)); err != nil {
 			e.log.Warn("renew the leases of EXPRESS starts", "error", err)
 		}
 		if err := e.claimExpressStarts(ctx); err != nil {

@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"context"
+	"time"
+
 	"github.com/stepwise-run/stepwise/asl/runner"
 	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/logsink"
@@ -10,7 +13,10 @@ import (
 // runner only when its machine logs at a level other than OFF and a sink
 // is set (else the run records none, the fast path), become log records
 // built as a Standard execution's are (logsink.Stream.Record), under the
-// execution's express ARN, once it ends.
+// execution's express ARN, once it ends. An asynchronous execution's
+// records are written before its start's record is deleted
+// (commitExpressEnds): its log is its only result, and a crash must run
+// it again rather than lose it.
 
 // expressStream returns the log stream of machine machineID's EXPRESS
 // executions, and whether they log anything.
@@ -29,6 +35,19 @@ func (e *Engine) logExpress(s logsink.Stream, res *ExpressResult, out *runner.Re
 	e.logEvents(s, res.ExecutionARN, len(events),
 		func(i int) string { return events[i].Type },
 		func(i int) logsink.Event { return events[i] })
+}
+
+// flushLogSink waits until the records handed to the log sink so far
+// are written, when the sink buffers them (a logsink.Flusher), for up
+// to half a minute.
+func (e *Engine) flushLogSink() error {
+	f, ok := e.cfg.LogSink.(logsink.Flusher)
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return f.Flush(ctx)
 }
 
 // expressEvents are the events of run out as records are built from

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -13,7 +14,8 @@ import (
 // the starts that arrive together share one insert, expressStarts)
 // before it answers, then runs the execution in memory in this process,
 // as StartSyncExpress does, logging included, and deletes the record
-// when it ends (expressEnds, batched too). While it runs, this engine
+// when it ends and its log records are written (expressEnds, batched
+// too). While it runs, this engine
 // renews the lease of its records; a record whose lease ran out (its
 // engine died) is claimed by another engine, which runs the execution
 // again from the beginning, under the same ARN and start date (see
@@ -51,8 +53,13 @@ func (e *Engine) commitExpressStarts(batch []*expressRun) []error {
 }
 
 // commitExpressEnds deletes the records of ended executions in one
-// statement.
+// statement, once their log records are written (flushLogSink): were
+// they deleted first, a crash before the sink wrote would lose the
+// executions' results; this way the executions run again.
 func (e *Engine) commitExpressEnds(arns []string) []error {
+	if err := e.flushLogSink(); err != nil {
+		return sameError(len(arns), fmt.Errorf("log records not written: %w", err))
+	}
 	return sameError(len(arns), store.DeleteExpressStarts(context.Background(), e.pool, arns))
 }
 
@@ -102,6 +109,19 @@ func (e *Engine) runAsync(x *expressRun) {
 			e.log.Warn("record of an ended EXPRESS execution not deleted; it may run again", "execution_arn", x.res.ExecutionARN, "error", err)
 		}
 	}()
+}
+
+// runningExpress lists the ARNs of the asynchronous EXPRESS executions
+// this engine runs.
+func (e *Engine) runningExpress() []string {
+	r := &e.expressRuns
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	arns := make([]string, 0, len(r.cancels))
+	for arn := range r.cancels {
+		arns = append(arns, arn)
+	}
+	return arns
 }
 
 // forgetAsync drops the run of arn from those this engine runs.

@@ -173,3 +173,41 @@ func TestExpressAsyncLogs(t *testing.T) {
 	}
 	requireSinkRecords(t, read, sm.ARN, exec.ARN, tc)
 }
+
+// TestExpressAsyncLoggedBeforeForgotten: the log records of an
+// asynchronous EXPRESS execution are written before its start's record
+// is deleted, even by a sink that would wait an hour to write them, so
+// that a crash between the two cannot lose the execution's result.
+func TestExpressAsyncLoggedBeforeForgotten(t *testing.T) {
+	t.Parallel()
+	pool := testkit.NewPool(t)
+	e := testengine.Start(t, pool, &engine.Config{LogSink: logsink.NewPostgres(pool, &logsink.PostgresConfig{FlushInterval: time.Hour})})
+	tc := logCases[0]
+	sm := createLogged(t, e, "async-flushed", store.TypeExpress, tc)
+	exec, _, err := e.StartExecution(context.Background(), engine.StartInput{StateMachine: "async-flushed"})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return expressStarts(t, pool) == 0 }, 10*time.Second, 10*time.Millisecond)
+	rows, err := store.ListLogRecords(context.Background(), pool, sm.ARN, time.Time{}, 100)
+	require.NoError(t, err)
+	require.Len(t, rows, len(tc.types), "written before the record of %s was deleted", exec.ARN)
+}
+
+// TestExpressAsyncOwnedNotRun: a start an engine owns but does not run
+// (its end's record could not be deleted, or its caller gave up while
+// it was inserted) is not kept alive by that engine's renewals: its
+// lease runs out and the execution runs again.
+func TestExpressAsyncOwnedNotRun(t *testing.T) {
+	t.Parallel()
+	pool := testkit.NewPool(t)
+	calls := make(chan string, 1)
+	e := reporter(t, pool, 300*time.Millisecond, func(arn string) { calls <- arn }, nil)
+	ctx := context.Background()
+	sm, _, err := e.CreateStateMachine(ctx, "owned", engine.MachineSpec{Definition: reportArn, Type: store.TypeExpress})
+	require.NoError(t, err)
+	arn := "arn:aws:states:us-east-1:000000000000:express:owned:orphan:0b8c3c2e-5f7e-4a51-9b0e-3c9d4f1a2b6c"
+	_, err = pool.Exec(ctx, `INSERT INTO stepwise_express_starts (arn, state_machine, version, name, input, started_at, owner, until)
+		VALUES ($1, 'owned', $2, 'orphan', '{}', now(), $3, now() + interval '300 milliseconds')`, arn, sm.LatestVersion, engine.ExpressOwner(e))
+	require.NoError(t, err)
+	require.Equal(t, arn, testkit.Receive(t, calls, 10*time.Second, "the run of the start its owner does not run"))
+	require.Eventually(t, func() bool { return expressStarts(t, pool) == 0 }, 10*time.Second, 10*time.Millisecond)
+}

@@ -41,10 +41,19 @@ func runChild(url string) {
 }
 
 // startChild starts the test binary as a child process of role on the
-// database url, with its stderr going to log (nil means this process's
-// stderr) and env added to its environment.
+// database url (see childCommand).
 func startChild(t testing.TB, url, role string, log io.Writer, env ...string) *exec.Cmd {
 	t.Helper()
+	cmd := childCommand(url, role, log, env...)
+	require.NoError(t, cmd.Start())
+	return cmd
+}
+
+// childCommand is the test binary as a child process of role on the
+// database url, with its stderr going to log (nil means this process's
+// stderr) and env added to its environment, not started yet: a test
+// that reads the child's standard output takes its pipe first.
+func childCommand(url, role string, log io.Writer, env ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"="+url, childRoleEnv+"="+role)
 	cmd.Env = append(cmd.Env, env...)
@@ -52,19 +61,23 @@ func startChild(t testing.TB, url, role string, log io.Writer, env ...string) *e
 	if log == nil {
 		cmd.Stderr = os.Stderr
 	}
-	require.NoError(t, cmd.Start())
 	return cmd
 }
 
 // serveUntilKilled runs an engine on the database url with cfg, serving
-// the functions register adds (it gets the engine's pool, for functions
-// that record what they did), until the process is killed.
+// the functions register adds (see serveChild), until the process is
+// killed.
 func serveUntilKilled(url string, register func(*activities.Registry, *pgxpool.Pool), cfg engine.Config) {
-	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		panic(err)
-	}
+	serveChild(url, register, cfg)
+	select {}
+}
+
+// serveChild starts an engine on the database url with cfg, serving the
+// functions register adds (it gets the engine's pool, for functions that
+// record what they did), and returns it; it panics when it cannot, as a
+// child process has no test to fail.
+func serveChild(url string, register func(*activities.Registry, *pgxpool.Pool), cfg engine.Config) *engine.Engine {
+	pool := childPool(url)
 	reg := activities.NewRegistry()
 	register(reg, pool)
 	cfg.Functions = reg
@@ -72,10 +85,19 @@ func serveUntilKilled(url string, register func(*activities.Registry, *pgxpool.P
 	if err != nil {
 		panic(err)
 	}
-	if err := e.Start(ctx); err != nil {
+	if err := e.Start(context.Background()); err != nil {
 		panic(err)
 	}
-	select {}
+	return e
+}
+
+// childPool connects a child process to the database url, or panics.
+func childPool(url string) *pgxpool.Pool {
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		panic(err)
+	}
+	return pool
 }
 
 // kill SIGKILLs a child process and reaps it.

@@ -41,10 +41,14 @@ func DeleteExpressStarts(ctx context.Context, q Querier, arns []string) error {
 	return queries(q).DeleteExpressStarts(ctx, arns)
 }
 
-// RenewExpressStarts moves the leases of every start owner holds on to
-// until and returns how many it moved.
-func RenewExpressStarts(ctx context.Context, q Querier, owner string, until time.Time) (int64, error) {
-	return queries(q).RenewExpressStarts(ctx, db.RenewExpressStartsParams{Owner: owner, Until: until})
+// RenewExpressStarts moves the leases owner holds on the starts arns (the
+// ones it runs) on to until and returns how many it moved. The leases of
+// other starts owner holds run out.
+func RenewExpressStarts(ctx context.Context, q Querier, owner string, arns []string, until time.Time) (int64, error) {
+	if len(arns) == 0 {
+		return 0, nil
+	}
+	return queries(q).RenewExpressStarts(ctx, db.RenewExpressStartsParams{Owner: owner, Arns: arns, Until: until})
 }
 
 // ReleaseExpressStarts lets the leases owner holds on the starts arns run

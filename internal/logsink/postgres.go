@@ -28,7 +28,8 @@ type PostgresConfig struct {
 
 // Postgres is a Sink that writes records to the table
 // stepwise_log_records in batches: Log puts them in a bounded buffer, and
-// one goroutine writes each batch with one insert. It is a Pruner.
+// one goroutine writes each batch with one insert. It is a Flusher and a
+// Pruner.
 type Postgres struct {
 	pool    *pgxpool.Pool
 	cfg     PostgresConfig

@@ -16,6 +16,17 @@ type Sink interface {
 	Close(ctx context.Context) error
 }
 
+// Flusher is a Sink that buffers records and writes them on request:
+// the engine flushes it before it forgets an asynchronous EXPRESS
+// execution whose end it logged, so that a crash cannot lose the only
+// trace of its result.
+type Flusher interface {
+	Sink
+	// Flush waits until the records logged before it are written, or ctx
+	// ends.
+	Flush(ctx context.Context) error
+}
+
 // Pruner is a Sink that keeps records and deletes old ones on request,
 // for a retention setting.
 type Pruner interface {

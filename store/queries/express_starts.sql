@@ -11,8 +11,10 @@ FROM ROWS FROM (unnest(sqlc.arg(arns)::text[]), unnest(sqlc.arg(state_machines):
 DELETE FROM stepwise_express_starts WHERE arn = ANY(sqlc.arg(arns)::text[]);
 
 -- name: RenewExpressStarts :execrows
--- Pushes forward the leases of the starts owner runs.
-UPDATE stepwise_express_starts SET until = sqlc.arg(until)::timestamptz WHERE owner = sqlc.arg(owner)::text;
+-- Pushes forward the leases owner holds on the starts arns, those it
+-- runs.
+UPDATE stepwise_express_starts SET until = sqlc.arg(until)::timestamptz
+WHERE owner = sqlc.arg(owner)::text AND arn = ANY(sqlc.arg(arns)::text[]);
 
 -- name: ReleaseExpressStarts :exec
 -- Lets the given starts of owner run out at once, for another engine to

@@ -124,17 +124,20 @@ func (q *Queries) ReleaseExpressStarts(ctx context.Context, arg ReleaseExpressSt
 }
 
 const renewExpressStarts = `-- name: RenewExpressStarts :execrows
-UPDATE stepwise_express_starts SET until = $1::timestamptz WHERE owner = $2::text
+UPDATE stepwise_express_starts SET until = $1::timestamptz
+WHERE owner = $2::text AND arn = ANY($3::text[])
 `
 
 type RenewExpressStartsParams struct {
 	Until time.Time
 	Owner string
+	Arns  []string
 }
 
-// Pushes forward the leases of the starts owner runs.
+// Pushes forward the leases owner holds on the starts arns, those it
+// runs.
 func (q *Queries) RenewExpressStarts(ctx context.Context, arg RenewExpressStartsParams) (int64, error) {
-	result, err := q.db.Exec(ctx, renewExpressStarts, arg.Until, arg.Owner)
+	result, err := q.db.Exec(ctx, renewExpressStarts, arg.Until, arg.Owner, arg.Arns)
 	if err != nil {
 		return 0, err
 	}
