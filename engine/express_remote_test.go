@@ -20,7 +20,8 @@ import (
 // serves the functions of expressFunctions, whoami (returns its task's
 // execution ARN and idempotency key) and flaky (fails with Flaky on every
 // other call, the first included), and an engine that serves no
-// function, which it returns to run EXPRESS executions.
+// function and drives nothing (an API process), which it returns to run
+// EXPRESS executions.
 func newRemoteExpress(t *testing.T) (*engine.Engine, *pgxpool.Pool) {
 	t.Helper()
 	reg := expressFunctions()
@@ -37,7 +38,7 @@ func newRemoteExpress(t *testing.T) (*engine.Engine, *pgxpool.Pool) {
 	})
 	pool := testkit.NewPool(t)
 	testengine.Start(t, pool, &engine.Config{Functions: reg, FetchPollInterval: testengine.FetchPollInterval})
-	return testengine.Start(t, pool, &engine.Config{Drive: true, ExpressTimeout: 5 * time.Second,
+	return testengine.Start(t, pool, &engine.Config{ExpressTimeout: 5 * time.Second,
 		FetchPollInterval: testengine.FetchPollInterval}), pool
 }
 
