@@ -39,7 +39,9 @@
 // teststate_context.go) evaluates one state with asl/teststate and writes
 // nothing. An EXPRESS machine's StartSyncExpress (express.go) runs the
 // whole execution in memory with asl/runner on the wall clock and writes
-// nothing either but its log records (express_logs.go); StartExecution of
+// nothing either but its log records (express_logs.go); its tasks of
+// functions served by other processes go to them through River and come
+// back through a reply table and NOTIFY (express_remote.go); StartExecution of
 // an EXPRESS machine records the start, runs it the same way and deletes
 // the record at the end (express_start.go), and express_lease.go renews
 // the records' leases and claims those whose engine died, to run them

@@ -183,6 +183,7 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &driveWorker{e: e})
 	river.AddWorker(workers, &taskWorker{e: e})
+	river.AddWorker(workers, &expressTaskWorker{e: e})
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:               e.queues(),
 		Workers:              workers,

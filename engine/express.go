@@ -19,8 +19,10 @@ import (
 // its log records is written for it (no execution row, no history), so it
 // cannot be described, listed, stopped or redriven afterwards, as on AWS.
 // Its Task states call the functions this process serves
-// (Config.Functions); dispatching them to workers in other processes is
-// not implemented yet.
+// (Config.Functions) right here, and those of workers in other processes
+// through River (express_remote.go); they start nested executions
+// through StartExecution (nested.go), and a start with a test case of
+// the mock configuration answers the states it mocks from it (mocks.go).
 
 // ExpressResult is how an EXPRESS execution ended: AWS's
 // StartSyncExecution answer.
@@ -82,12 +84,14 @@ func (e *Engine) StartSyncExpress(ctx context.Context, in StartInput) (*ExpressR
 }
 
 // expressRun is an accepted EXPRESS execution: its machine version, its
-// parsed definition and input, and the result it fills as it runs.
+// parsed definition and input, the test case it runs with (empty for
+// none), and the result it fills as it runs.
 type expressRun struct {
-	mv    *store.MachineVersion
-	m     *asl.StateMachine
-	input any
-	res   *ExpressResult
+	mv       *store.MachineVersion
+	m        *asl.StateMachine
+	input    any
+	testCase string
+	res      *ExpressResult
 }
 
 // acceptExpress checks a start of an EXPRESS execution and names it; it
@@ -101,14 +105,10 @@ func (e *Engine) acceptExpress(ctx context.Context, in StartInput) (*expressRun,
 }
 
 // newExpressRun is the execution that start in of version mv, on input
-// (checked already), makes, named now; a STANDARD machine or a test case
-// is refused.
+// (checked already), makes, named now; a STANDARD machine is refused.
 func (e *Engine) newExpressRun(ctx context.Context, mv *store.MachineVersion, input any, in StartInput) (*expressRun, error) {
 	if mv.Type != store.TypeExpress {
 		return nil, fmt.Errorf("%w: %s is a %s state machine; StartSyncExpress runs EXPRESS ones", ErrStateMachineTypeNotSupported, mv.ARN, mv.Type)
-	}
-	if in.TestCase != "" {
-		return nil, fmt.Errorf("%w: test cases of the mock configuration run STANDARD state machines only", ErrInvalidRequest)
 	}
 	m, err := e.machine(ctx, e.pool, mv.ID, mv.Version)
 	if err != nil {
@@ -118,7 +118,7 @@ func (e *Engine) newExpressRun(ctx context.Context, mv *store.MachineVersion, in
 		ExecutionARN: e.arns.Express(mv.Name, in.Name, newExecutionName()), StateMachineARN: mv.ARN,
 		Name: in.Name, Version: mv.Version, Input: in.Input, StartDate: e.now(), BilledMemoryMB: 64,
 	}
-	return &expressRun{mv: mv, m: m, input: input, res: res}, nil
+	return &expressRun{mv: mv, m: m, input: input, testCase: in.TestCase, res: res}, nil
 }
 
 // runExpress runs x to its end, filling x.res, logs its events and tells
@@ -131,7 +131,7 @@ func (e *Engine) runExpress(ctx context.Context, x *expressRun) error {
 	runCtx, cancel := context.WithTimeout(ctx, e.expressLimit(x.m)-e.now().Sub(res.StartDate))
 	defer cancel()
 	out, err := runner.Run(runCtx, x.m, x.input, &runner.Config{
-		Tasks: e.expressTasks(res.ExecutionARN), Start: res.StartDate, Seed: rand.Uint64(),
+		Tasks: e.expressTasks(x), Start: res.StartDate, Seed: rand.Uint64(),
 		ExecutionName: res.Name, StateMachineName: mv.Name, ExecutionARN: res.ExecutionARN, StateMachineARN: mv.ARN,
 		NoEvents: !logs, RealTime: true,
 	})
@@ -205,12 +205,18 @@ func billed(d time.Duration) time.Duration {
 	return max(unit, (d+unit-1)/unit*unit)
 }
 
-// expressTasks runs the Task states of the EXPRESS execution execARN with
-// the functions this process serves. A task that no function here
-// serves, or that Express workflows do not allow (a resource known only
-// at run time may be one), fails with States.Runtime.
-func (e *Engine) expressTasks(execARN string) runner.TaskHandler {
+// expressTasks runs the Task states of the EXPRESS execution x: from
+// its test case when that mocks the state, else with the function of
+// this process or of a worker elsewhere that serves the resource, or by
+// starting a nested execution. A task that nothing serves, or that
+// Express workflows do not allow (a resource known only at run time may
+// be one), fails with States.Runtime.
+func (e *Engine) expressTasks(x *expressRun) runner.TaskHandler {
+	mocks := e.expressMocks(x)
 	return func(ctx context.Context, call *asl.TaskCall, _ string) (any, error) {
+		if result, failure, ok := mocks.answer(call.State); ok {
+			return answerOf(result, failure)
+		}
 		b, _, err := activities.Resolve(call.Resource, call.Input)
 		if err != nil {
 			return nil, err
@@ -218,38 +224,46 @@ func (e *Engine) expressTasks(execARN string) runner.TaskHandler {
 		if problem := expressBindingProblem(b, call.Resource); problem != "" {
 			return nil, asl.NewError(asl.ErrorRuntime, "Express executions do not support %s: state %q", problem, call.State)
 		}
-		if reason := e.notServedHere(b); reason != "" {
-			return nil, asl.NewError(asl.ErrorRuntime, "state %q calls %s, which %s: an Express execution runs its tasks in the process "+
-				"that started it, and dispatching them to workers elsewhere is not implemented yet", call.State, call.Resource, reason)
+		if b.Kind == activities.KindNested {
+			return e.startNestedExpress(ctx, call)
 		}
-		info := activities.TaskInfo{ExecutionARN: execARN, StateName: call.State, Resource: call.Resource, Attempt: 1,
-			IdempotencyKey: execARN + ":" + call.State}
-		result, err := e.invokeHere(ctx, call, info)
-		if err != nil {
-			return nil, asl.AsError(err)
-		}
-		return result, nil
+		return e.expressTask(ctx, call, b, expressTaskInfo(x.res.ExecutionARN, call))
 	}
 }
 
-// notServedHere says why no function of this process runs a task of
-// binding b; empty when one does.
-func (e *Engine) notServedHere(b activities.Binding) string {
-	if b.Kind == activities.KindNested {
-		return "starts a nested execution, which Express executions do not run yet"
+// answerOf is a task handler's answer for result or failure.
+func answerOf(result any, failure *asl.Error) (any, error) {
+	if failure != nil {
+		return nil, failure
 	}
-	if e.cfg.Functions == nil {
-		return "no function of this process serves"
-	}
-	if _, ok := e.cfg.Functions.Serves(b); !ok {
-		return "no function of this process serves"
-	}
-	return ""
+	return result, nil
 }
 
-// invokeHere runs call with the function of this process that serves it
-// (one notServedHere found), for a task that runs in memory (Express,
-// TestState): no lease, so heartbeats have nothing to renew.
+// expressTask runs call, of binding b, with the function that serves it:
+// this process's, or a worker's in another process.
+func (e *Engine) expressTask(ctx context.Context, call *asl.TaskCall, b activities.Binding, info activities.TaskInfo) (any, error) {
+	function, activity, err := e.serving(ctx, e.pool, b)
+	switch {
+	case err != nil:
+		return nil, err
+	case activity != "":
+		return nil, asl.NewError(asl.ErrorRuntime, "Express executions do not support activities: state %q calls %s, which is bound to activity %s",
+			call.State, call.Resource, activity)
+	case function == "":
+		return nil, activities.Unbound(b, call.Resource)
+	case e.cfg.Functions == nil || !e.cfg.Functions.Has(function):
+		return e.remoteTask(ctx, call, function, info)
+	}
+	result, err := e.invokeHere(ctx, call, info)
+	if err != nil {
+		return nil, asl.AsError(err)
+	}
+	return result, nil
+}
+
+// invokeHere runs call with the function of this process that serves it,
+// for a task that runs in memory (Express, TestState): no lease, so
+// heartbeats have nothing to renew.
 func (e *Engine) invokeHere(ctx context.Context, call *asl.TaskCall, info activities.TaskInfo) (any, error) {
 	ctx = activities.WithTask(ctx, info, func(context.Context) error { return nil })
 	return e.cfg.Functions.Invoke(ctx, call.Resource, call.Input)

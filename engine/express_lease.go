@@ -20,8 +20,8 @@ import (
 // claimBatch is the most expired starts one sweep claims.
 const claimBatch = 100
 
-// keepExpressStarts renews and claims leases of EXPRESS starts until the
-// engine closes.
+// keepExpressStarts renews and claims leases of EXPRESS starts, and
+// deletes the stale replies of their tasks, until the engine closes.
 func (e *Engine) keepExpressStarts() {
 	e.every(e.cfg.ExpressStartLease/3, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), e.cfg.ExpressStartLease)
@@ -32,6 +32,7 @@ func (e *Engine) keepExpressStarts() {
 		if err := e.claimExpressStarts(ctx); err != nil {
 			e.log.Warn("claim expired EXPRESS starts", "error", err)
 		}
+		e.pruneExpressReplies(ctx)
 	})
 }
 
@@ -85,7 +86,7 @@ func (e *Engine) expressRunOf(ctx context.Context, s store.ExpressStart) (*expre
 	}
 	res := &ExpressResult{ExecutionARN: s.ARN, StateMachineARN: mv.ARN, Name: s.Name, Version: mv.Version, Input: s.Input,
 		StartDate: s.StartedAt, BilledMemoryMB: 64}
-	return &expressRun{mv: mv, m: m, input: input, res: res}, nil
+	return &expressRun{mv: mv, m: m, input: input, testCase: s.TestCase, res: res}, nil
 }
 
 // expressOwner names this engine as the owner of the EXPRESS starts it

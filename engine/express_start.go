@@ -45,7 +45,7 @@ func (e *Engine) commitExpressStarts(batch []*expressRun) []error {
 	for i, x := range batch {
 		r := x.res
 		starts[i] = store.ExpressStart{ARN: r.ExecutionARN, StateMachine: x.mv.Name, Version: r.Version, Name: r.Name,
-			Input: r.Input, StartedAt: r.StartDate}
+			Input: r.Input, StartedAt: r.StartDate, TestCase: x.testCase}
 	}
 	e.expressInserts.Add(1)
 	err := store.InsertExpressStarts(context.Background(), e.pool, starts, e.owner, e.now().Add(e.cfg.ExpressStartLease))

@@ -28,6 +28,15 @@ const expressLimit = 1500 * time.Millisecond
 // Express time limit, and returns it with its database.
 func newExpress(t *testing.T) (*engine.Engine, *pgxpool.Pool) {
 	t.Helper()
+	reg := expressFunctions()
+	pool := testkit.NewPool(t)
+	return testengine.Start(t, pool, &engine.Config{Functions: reg, ExpressTimeout: expressLimit,
+		FetchPollInterval: testengine.FetchPollInterval}), pool
+}
+
+// expressFunctions is a registry of the functions double, boom, stall
+// and sqs:sendMessage that newExpress describes.
+func expressFunctions() *activities.Registry {
 	reg := activities.NewRegistry()
 	activities.Register(reg, "double", func(_ context.Context, in struct{ N int }) (map[string]int, error) {
 		return map[string]int{"n": 2 * in.N}, nil
@@ -42,9 +51,23 @@ func newExpress(t *testing.T) (*engine.Engine, *pgxpool.Pool) {
 		<-ctx.Done()
 		return nil, ctx.Err()
 	})
-	pool := testkit.NewPool(t)
-	return testengine.Start(t, pool, &engine.Config{Functions: reg, ExpressTimeout: expressLimit,
-		FetchPollInterval: testengine.FetchPollInterval}), pool
+	return reg
+}
+
+// requireEnded checks how an EXPRESS execution ended: its status, its
+// output (none when output is empty), its error, and that its cause
+// contains causeHas.
+func requireEnded(t *testing.T, res *engine.ExpressResult, status, output, errName, causeHas string) {
+	t.Helper()
+	require.Equal(t, status, res.Status, "%s: %s", res.Error, res.Cause)
+	if output != "" {
+		require.NotNil(t, res.Output)
+		require.JSONEq(t, output, *res.Output)
+	} else {
+		require.Nil(t, res.Output)
+	}
+	require.Equal(t, errName, res.Error)
+	require.Contains(t, res.Cause, causeHas)
 }
 
 // oneTask is a machine of one Task of resource, then End.
@@ -127,6 +150,49 @@ func TestExpressRefusedDefinitions(t *testing.T) {
 	require.Equal(t, "/States/Work/Resource", diags[0].Pointer)
 }
 
+// expressCase is an EXPRESS execution to run and how it must end: its
+// status, output, error, a part of its cause, and the least time it
+// takes.
+type expressCase struct {
+	name, definition, input string
+	status, output, errName string
+	causeHas                string
+	minTaken                time.Duration
+}
+
+// taskCases are runs of Task states that end alike whether the function
+// runs in the process that runs the execution or in another one.
+func taskCases() []expressCase {
+	return []expressCase{
+		{name: "succeeds", definition: oneTask(lambda("double")), input: `{"n":21}`, status: "SUCCEEDED", output: `{"n":42}`},
+		{name: "fails", definition: oneTask(lambda("boom")), status: "FAILED", errName: "Boom", causeHas: "it went off"},
+		{name: "caught", definition: `{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"` + lambda("boom") + `",
+			"Catch":[{"ErrorEquals":["Boom"],"ResultPath":"$.error","Next":"Done"}],"End":true},"Done":{"Type":"Pass","End":true}}}`,
+			input: `{"n":1}`, status: "SUCCEEDED", output: `{"error":{"Cause":"it went off","Error":"Boom"},"n":1}`},
+		{name: "unserved", definition: oneTask(lambda("elsewhere")), status: "FAILED", errName: asl.ErrorRuntime,
+			causeHas: "no worker has registered a function for resource " + lambda("elsewhere")},
+		{name: "map", definition: `{"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.items","End":true,
+			"ItemProcessor":{"StartAt":"D","States":{"D":{"Type":"Task","Resource":"` + lambda("double") + `","End":true}}}}}}`,
+			input: `{"items":[{"n":1},{"n":2},{"n":3}]}`, status: "SUCCEEDED", output: `[{"n":2},{"n":4},{"n":6}]`},
+	}
+}
+
+// runCase creates the EXPRESS machine of case tt, named after it, runs
+// it as run-1 with StartSyncExpress and checks how it ended.
+func runCase(t *testing.T, e *engine.Engine, tt expressCase) *engine.ExpressResult {
+	t.Helper()
+	ctx := context.Background()
+	name := slug(tt.name)
+	_, _, err := e.CreateStateMachine(ctx, name, engine.MachineSpec{Definition: tt.definition, Type: store.TypeExpress})
+	require.NoError(t, err)
+	began := time.Now()
+	res, err := e.StartSyncExpress(ctx, engine.StartInput{StateMachine: name, Name: "run-1", Input: tt.input})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, time.Since(began), tt.minTaken)
+	requireEnded(t, res, tt.status, tt.output, tt.errName, tt.causeHas)
+	return res
+}
+
 // slug makes a test name a machine name.
 func slug(s string) string { return regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(s, "-") }
 
@@ -134,27 +200,13 @@ func TestExpressSyncRuns(t *testing.T) {
 	t.Parallel()
 	e, pool := newExpress(t)
 	ctx := context.Background()
-	tests := []struct {
-		name, definition, input string
-		status, output, errName string
-		causeHas                string
-		minTaken                time.Duration
-	}{
-		{name: "succeeds", definition: oneTask(lambda("double")), input: `{"n":21}`, status: "SUCCEEDED", output: `{"n":42}`},
-		{name: "fails", definition: oneTask(lambda("boom")), status: "FAILED", errName: "Boom", causeHas: "it went off"},
-		{name: "caught", definition: `{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"` + lambda("boom") + `",
-			"Catch":[{"ErrorEquals":["Boom"],"ResultPath":"$.error","Next":"Done"}],"End":true},"Done":{"Type":"Pass","End":true}}}`,
-			input: `{"n":1}`, status: "SUCCEEDED", output: `{"error":{"Cause":"it went off","Error":"Boom"},"n":1}`},
+	tests := append(taskCases(), []expressCase{
 		{name: "integration", definition: `{"StartAt":"Send","States":{"Send":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage",
 			"Parameters":{"QueueUrl":"q","MessageBody.$":"$.n"},"End":true}}}`, input: `{"n":7}`, status: "SUCCEEDED", output: `{"MessageId":"m-1","Body":7}`},
-		{name: "unserved", definition: oneTask(lambda("elsewhere")), status: "FAILED", errName: asl.ErrorRuntime, causeHas: `state "Work" calls ` + lambda("elsewhere")},
 		{name: "parallel", definition: `{"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
 			{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"` + lambda("double") + `","End":true}}},
 			{"StartAt":"B","States":{"B":{"Type":"Pass","Result":"b","End":true}}}]}}}`,
 			input: `{"n":2}`, status: "SUCCEEDED", output: `[{"n":4},"b"]`},
-		{name: "map", definition: `{"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.items","End":true,
-			"ItemProcessor":{"StartAt":"D","States":{"D":{"Type":"Task","Resource":"` + lambda("double") + `","End":true}}}}}}`,
-			input: `{"items":[{"n":1},{"n":2},{"n":3}]}`, status: "SUCCEEDED", output: `[{"n":2},{"n":4},{"n":6}]`},
 		{name: "wait waits", definition: `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}`,
 			input: `{"x":1}`, status: "SUCCEEDED", output: `{"x":1}`, minTaken: time.Second},
 		{name: "times out", definition: `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":30,"End":true}}}`,
@@ -164,18 +216,14 @@ func TestExpressSyncRuns(t *testing.T) {
 			status: "TIMED_OUT", errName: asl.ErrorTimeout, minTaken: expressLimit},
 		{name: "machine timeout", definition: `{"TimeoutSeconds":1,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":30,"End":true}}}`,
 			status: "TIMED_OUT", errName: asl.ErrorTimeout, minTaken: time.Second},
-	}
+	}...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			name := slug(tt.name)
-			sm, _, err := e.CreateStateMachine(ctx, name, engine.MachineSpec{Definition: tt.definition, Type: store.TypeExpress})
+			res := runCase(t, e, tt)
+			sm, err := e.MachineVersion(ctx, name, 0)
 			require.NoError(t, err)
-			began := time.Now()
-			res, err := e.StartSyncExpress(ctx, engine.StartInput{StateMachine: name, Name: "run-1", Input: tt.input})
-			require.NoError(t, err)
-			require.GreaterOrEqual(t, time.Since(began), tt.minTaken)
-			require.Equal(t, tt.status, res.Status, "%s: %s", res.Error, res.Cause)
 			require.Regexp(t, `^arn:aws:states:us-east-1:000000000000:express:`+name+`:run-1:[0-9a-f-]{36}$`, res.ExecutionARN)
 			require.Equal(t, sm.ARN, res.StateMachineARN)
 			require.Equal(t, "run-1", res.Name)
@@ -183,14 +231,6 @@ func TestExpressSyncRuns(t *testing.T) {
 			require.Equal(t, 64, res.BilledMemoryMB)
 			require.GreaterOrEqual(t, res.BilledDuration, 100*time.Millisecond)
 			require.Zero(t, res.BilledDuration%(100*time.Millisecond))
-			if tt.output != "" {
-				require.NotNil(t, res.Output)
-				require.JSONEq(t, tt.output, *res.Output)
-			} else {
-				require.Nil(t, res.Output)
-			}
-			require.Equal(t, tt.errName, res.Error)
-			require.Contains(t, res.Cause, tt.causeHas)
 		})
 	}
 	t.Cleanup(func() { requireNothingRecorded(t, pool) })

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/internal/history"
@@ -11,7 +12,9 @@ import (
 // Mock configuration (Step Functions Local's): an execution started with
 // StateMachineArn#TestCase answers every Task state its test case mocks
 // from Config.Mocks, never reaching a worker, and writes the events a
-// real run of the task writes.
+// real run of the task writes. A STANDARD execution counts a state's
+// invocations in its history; an EXPRESS one, which has none, counts
+// them as it runs (expressMocks).
 
 // checkTestCase refuses a start whose test case the mock configuration
 // does not define for the machine.
@@ -41,18 +44,61 @@ func (t *change) mocked(l *live, call *asl.TaskCall) (d *asl.Decision, ok bool, 
 	if err != nil {
 		return nil, false, err
 	}
-	answer, ok, err := t.e.cfg.Mocks.Current().Response(t.machineName(), *t.exec.TestCase, l.run.State, invocation)
+	result, failure, ok := t.e.mockAnswer(t.machineName(), *t.exec.TestCase, l.run.State, invocation)
 	if !ok {
 		return nil, false, nil
 	}
 	t.scheduled(l, call)
 	t.runEvent(l, taskEvent(l, history.TaskStarted, history.ActivityStarted), nil)
-	failure := answer.Throw
-	if err != nil {
-		failure = asl.NewError(asl.ErrorRuntime, "%v", err)
-	}
-	next := t.answered(l, answer.Return, failure)
+	next := t.answered(l, result, failure)
 	return &next, true, nil
+}
+
+// mockAnswer is the answer test case testCase of machine gives to the
+// invocation-th (from 0) task of state: its result or its failure (a
+// Throw, or States.Runtime when no response answers that invocation). ok
+// is false when the test case does not mock the state.
+func (e *Engine) mockAnswer(machine, testCase, state string, invocation int) (result any, failure *asl.Error, ok bool) {
+	answer, ok, err := e.cfg.Mocks.Current().Response(machine, testCase, state, invocation)
+	switch {
+	case !ok:
+		return nil, nil, false
+	case err != nil:
+		return nil, asl.NewError(asl.ErrorRuntime, "%v", err), true
+	}
+	return answer.Return, answer.Throw, true
+}
+
+// expressMocks answers the mocked tasks of an EXPRESS execution run with
+// a test case, counting each state's invocations within the run (Map
+// iterations and Parallel branches may call at once).
+type expressMocks struct {
+	e                 *Engine
+	machine, testCase string
+	mu                sync.Mutex
+	calls             map[string]int
+}
+
+// expressMocks is the mock answers of x; nil, which mocks nothing, when
+// x runs with no test case.
+func (e *Engine) expressMocks(x *expressRun) *expressMocks {
+	if x.testCase == "" {
+		return nil
+	}
+	return &expressMocks{e: e, machine: x.mv.Name, testCase: x.testCase, calls: map[string]int{}}
+}
+
+// answer counts a task of state and answers it as mockAnswer does; nil
+// answers none.
+func (m *expressMocks) answer(state string) (result any, failure *asl.Error, ok bool) {
+	if m == nil {
+		return nil, nil, false
+	}
+	m.mu.Lock()
+	invocation := m.calls[state]
+	m.calls[state]++
+	m.mu.Unlock()
+	return m.e.mockAnswer(m.machine, m.testCase, state, invocation)
 }
 
 // answered records a mocked task's result or failure and applies it.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,7 +25,9 @@ import (
 // its last change queues a drive job (reasonNested) that completes the
 // parent's task if the run still waits on it. A parent's task that ends
 // otherwise (stopped, timed out, its branch aborted) stops its .sync
-// children with a drive job each (reasonParentStopped).
+// children with a drive job each (reasonParentStopped). An EXPRESS
+// execution, which has no transaction to share, starts its child through
+// StartExecution (startNestedExpress).
 
 // nestedRequest is a nested execution's parameters, checked.
 type nestedRequest struct {
@@ -119,7 +122,7 @@ func (t *change) startNested(l *live, call *asl.TaskCall, b activities.Binding) 
 	}
 	t.scheduled(l, call)
 	t.runEvent(l, history.TaskStarted, nil)
-	started := map[string]any{"ExecutionArn": child.ARN, "StartDate": epochMillis(child.StartedAt)}
+	started := nestedStarted(child)
 	if b.Suffix == "" {
 		t.runEvent(l, history.TaskSucceeded, map[string]any{"output": started})
 		d := l.m.Complete(l.run.State, l.in(), started, t.context(l))
@@ -135,6 +138,55 @@ func (t *change) startNested(l *live, call *asl.TaskCall, b activities.Binding) 
 	t.scheduleChecks(l, call)
 	t.save(l)
 	return nil, nil
+}
+
+// nestedStarted is a nested start's result, as the request-response
+// pattern returns it: {ExecutionArn, StartDate}.
+func nestedStarted(child *store.Execution) map[string]any {
+	return map[string]any{"ExecutionArn": child.ARN, "StartDate": epochMillis(child.StartedAt)}
+}
+
+// startNestedExpress starts the nested execution an EXPRESS execution's
+// Task asks for, through StartExecution (a STANDARD child is durable, an
+// EXPRESS one is started asynchronously), and returns nestedStarted.
+// Express refuses .sync and .waitForTaskToken at create, so this is the
+// request-response pattern; the child has no parent link, since an
+// in-memory execution has nothing to point back to. A start of the same
+// name and input (the execution run again) returns the same child.
+func (e *Engine) startNestedExpress(ctx context.Context, call *asl.TaskCall) (any, error) {
+	req, failure := parseNested(call.Resource, call.Input)
+	if failure != nil {
+		return nil, failure
+	}
+	child, _, err := e.StartExecution(ctx, StartInput{StateMachine: req.machine, Version: req.version, Name: req.name, Input: req.input})
+	if err != nil {
+		return nil, nestedStartError(nestedErrorPrefix(call.Resource), err)
+	}
+	return nestedStarted(child), nil
+}
+
+// nestedStartErrors name the errors of StartExecution as a nested
+// start's Task fails with them, after its prefix.
+var nestedStartErrors = []struct {
+	err  error
+	name string
+}{
+	{ErrStateMachineDoesNotExist, "StateMachineDoesNotExistException"},
+	{ErrInvalidName, "InvalidNameException"},
+	{ErrInvalidExecutionInput, "InvalidExecutionInputException"},
+	{ErrExecutionAlreadyExists, "ExecutionAlreadyExistsException"},
+}
+
+// nestedStartError is the failure of a nested start that StartExecution
+// refused with err, named with prefix as AWS names it; an error of none
+// of those kinds is returned as it is.
+func nestedStartError(prefix string, err error) error {
+	for _, n := range nestedStartErrors {
+		if errors.Is(err, n.err) {
+			return asl.NewError(prefix+n.name, "%v", err)
+		}
+	}
+	return err
 }
 
 // createNested creates the child execution of run l's Task, RUNNING with

@@ -240,3 +240,59 @@ func TestNestedFailures(t *testing.T) {
 		t.Fatal("no child of the timed-out task")
 	})
 }
+
+// TestExpressNested starts nested executions from EXPRESS executions:
+// request-response, through the optimized integration and aws-sdk:sfn,
+// of STANDARD and EXPRESS children, and the errors of a bad start.
+func TestExpressNested(t *testing.T) {
+	t.Parallel()
+	h := newNestedHarness(t)
+	ctx := context.Background()
+	_, _, err := h.e.CreateStateMachine(ctx, "child-fast", engine.MachineSpec{Definition: childEcho, Type: store.TypeExpress})
+	require.NoError(t, err)
+	tests := []struct {
+		name, resource, child, childName string
+		arnHas, errName                  string
+	}{
+		{name: "standard child", resource: "arn:aws:states:::states:startExecution", child: "child-echo", childName: "kid-1",
+			arnHas: ":execution:child-echo:kid-1"},
+		{name: "through aws-sdk", resource: "arn:aws:states:::aws-sdk:sfn:startExecution", child: "child-echo", childName: "kid-2",
+			arnHas: ":execution:child-echo:kid-2"},
+		{name: "express child", resource: "arn:aws:states:::states:startExecution", child: "child-fast", childName: "kid-3",
+			arnHas: ":express:child-fast:kid-3:"},
+		{name: "missing machine", resource: "arn:aws:states:::states:startExecution", child: "no-such", childName: "kid-4",
+			errName: "StepFunctions.StateMachineDoesNotExistException"},
+		{name: "missing machine through aws-sdk", resource: "arn:aws:states:::aws-sdk:sfn:startExecution", child: "no-such", childName: "kid-5",
+			errName: "Sfn.StateMachineDoesNotExistException"},
+		{name: "bad name", resource: "arn:aws:states:::states:startExecution", child: "child-echo", childName: "a b",
+			errName: "StepFunctions.InvalidNameException"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			params := `{"StateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:` + tt.child + `","Name":"` + tt.childName + `","Input":{"n.$":"$.n"}}`
+			parent := "xp-" + slug(tt.name)
+			_, _, err := h.e.CreateStateMachine(ctx, parent, engine.MachineSpec{Definition: nestedTask(tt.resource, params, ""), Type: store.TypeExpress})
+			require.NoError(t, err)
+			res, err := h.e.StartSyncExpress(ctx, engine.StartInput{StateMachine: parent, Input: `{"n":7}`})
+			require.NoError(t, err)
+			if tt.errName != "" {
+				require.Equal(t, "FAILED", res.Status)
+				require.Equal(t, tt.errName, res.Error, res.Cause)
+				return
+			}
+			require.Equal(t, "SUCCEEDED", res.Status, "%s: %s", res.Error, res.Cause)
+			var out map[string]any
+			require.NoError(t, json.Unmarshal([]byte(*res.Output), &out))
+			require.Len(t, out, 2, "request-response answers ExecutionArn and StartDate: %v", out)
+			require.Contains(t, out["ExecutionArn"], tt.arnHas)
+			require.IsType(t, float64(0), out["StartDate"])
+			if strings.Contains(tt.arnHas, ":express:") {
+				return // an asynchronous EXPRESS child is not stored
+			}
+			child := h.wait(out["ExecutionArn"].(string))
+			requireSucceeded(t, child, `{"got":{"n":7}}`)
+			require.Nil(t, child.ParentID, "an Express parent is not stored, so not linked")
+		})
+	}
+}

@@ -32,7 +32,7 @@ func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 	if binding.Kind == activities.KindNested {
 		return t.startNested(l, call, binding)
 	}
-	function, activity, err := t.serving(binding)
+	function, activity, err := t.e.serving(t.ctx, t.pg, binding)
 	if err != nil {
 		return nil, err
 	}
@@ -101,18 +101,18 @@ func taskJob(args taskArgs) river.InsertManyParams {
 // that name is bound to (Config.ActivityBindings), a function first at the
 // same name; failing those, an activity resource's own activity. Both are
 // empty when nothing serves b.
-func (t *change) serving(b activities.Binding) (function, activity string, err error) {
+func (e *Engine) serving(ctx context.Context, q store.Querier, b activities.Binding) (function, activity string, err error) {
 	for _, name := range b.Names() {
-		known := t.e.cfg.Functions != nil && t.e.cfg.Functions.Has(name)
+		known := e.cfg.Functions != nil && e.cfg.Functions.Has(name)
 		if !known {
-			if known, err = store.FunctionKnown(t.ctx, t.pg, name); err != nil {
+			if known, err = store.FunctionKnown(ctx, q, name); err != nil {
 				return "", "", err
 			}
 		}
 		if known {
 			return name, "", nil
 		}
-		if activity, ok := t.e.boundActivity(b, name); ok {
+		if activity, ok := e.boundActivity(b, name); ok {
 			return "", activity, nil
 		}
 	}

@@ -272,7 +272,12 @@ func (e *Engine) unservable(b activities.Binding) string {
 	case b.Kind == activities.KindActivity:
 		return "is an activity"
 	}
-	return e.notServedHere(b)
+	if e.cfg.Functions != nil {
+		if _, ok := e.cfg.Functions.Serves(b); ok {
+			return ""
+		}
+	}
+	return "no function of this process serves"
 }
 
 // traced adds an HTTP Task's request and response to the inspection data.

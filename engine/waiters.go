@@ -17,17 +17,47 @@ import (
 // process, sends NOTIFY on store.EndedChannel. The process that commits
 // the end wakes its own waiters directly; one LISTEN connection per
 // process wakes the others. An execution nobody waits for costs nothing.
+// The same connection listens on store.ExpressReplyChannel, which wakes
+// the EXPRESS executions of this process waiting for a worker elsewhere
+// to reply to a task (express_remote.go).
 
-// waiters are the callers of this process waiting for executions to end.
+// waiters are the callers of this process waiting for executions to end,
+// and the tasks of its EXPRESS executions waiting for replies.
 type waiters struct {
-	mu    sync.Mutex
-	byID  map[int64]map[chan *store.Execution]struct{}
-	once  sync.Once
-	ready chan struct{} // closed once LISTEN first succeeds
+	mu      sync.Mutex
+	byID    map[int64]map[chan *store.Execution]struct{}
+	replies map[string]chan struct{} // by reply key
+	once    sync.Once
+	ready   chan struct{} // closed once LISTEN first succeeds
 }
 
 func newWaiters() *waiters {
-	return &waiters{byID: map[int64]map[chan *store.Execution]struct{}{}, ready: make(chan struct{})}
+	return &waiters{byID: map[int64]map[chan *store.Execution]struct{}{}, replies: map[string]chan struct{}{},
+		ready: make(chan struct{})}
+}
+
+// addReply registers a waiter for the reply under key; remove
+// unregisters it. The waiter is woken when the reply may be there.
+func (w *waiters) addReply(key string) (wake <-chan struct{}, remove func()) {
+	ch := make(chan struct{}, 1)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.replies[key] = ch
+	return ch, func() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		delete(w.replies, key)
+	}
+}
+
+// wakeReply wakes the waiter of the reply under key, if this process has
+// it.
+func (w *waiters) wakeReply(key string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if ch, ok := w.replies[key]; ok {
+		signal(ch, struct{}{})
+	}
 }
 
 // add registers a waiter for execution id; remove unregisters it. The
@@ -76,10 +106,13 @@ func (w *waiters) wakeAll() {
 			signal(ch, nil)
 		}
 	}
+	for _, ch := range w.replies {
+		signal(ch, struct{}{})
+	}
 }
 
 // signal sends v unless a wake is already pending.
-func signal(ch chan *store.Execution, v *store.Execution) {
+func signal[T any](ch chan T, v T) {
 	select {
 	case ch <- v:
 	default:
@@ -196,9 +229,10 @@ func (e *Engine) listening(ctx context.Context) error {
 	}
 }
 
-// listen keeps one connection listening on store.EndedChannel until the
-// engine closes, reconnecting after a failure; every (re)connection wakes
-// all waiters, since notifications sent meanwhile were lost.
+// listen keeps one connection listening on store.EndedChannel and
+// store.ExpressReplyChannel until the engine closes, reconnecting after a
+// failure; every (re)connection wakes all waiters, since notifications
+// sent meanwhile were lost.
 func (e *Engine) listen() {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
@@ -224,26 +258,30 @@ func (e *Engine) listen() {
 }
 
 // listenConn opens a connection of its own (not the pool's) that listens
-// on store.EndedChannel.
+// on store.EndedChannel and store.ExpressReplyChannel.
 func (e *Engine) listenConn(ctx context.Context) (*pgx.Conn, error) {
 	conn, err := pgx.ConnectConfig(ctx, e.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.Exec(ctx, "LISTEN "+store.EndedChannel); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+store.EndedChannel+"; LISTEN "+store.ExpressReplyChannel); err != nil {
 		_ = conn.Close(context.Background())
 		return nil, err
 	}
 	return conn, nil
 }
 
-// relay wakes the waiters of each execution notified on conn until the
-// connection fails or ctx ends.
+// relay wakes the waiters of each execution, and of each reply, notified
+// on conn until the connection fails or ctx ends.
 func (e *Engine) relay(ctx context.Context, conn *pgx.Conn) {
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return
+		}
+		if n.Channel == store.ExpressReplyChannel {
+			e.waiters.wakeReply(n.Payload)
+			continue
 		}
 		if id, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
 			e.waiters.wake(id, nil)

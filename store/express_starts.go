@@ -18,6 +18,9 @@ type ExpressStart struct {
 	Name         string
 	Input        string
 	StartedAt    time.Time
+	// TestCase is the mock-configuration test case it runs with; empty
+	// means none.
+	TestCase string
 }
 
 // InsertExpressStarts records starts in one statement, owned by owner
@@ -28,10 +31,11 @@ func InsertExpressStarts(ctx context.Context, q Querier, starts []ExpressStart, 
 	}
 	p := db.InsertExpressStartsParams{Owner: owner, Until: until,
 		Arns: make([]string, len(starts)), StateMachines: make([]string, len(starts)), Versions: make([]int32, len(starts)),
-		Names: make([]string, len(starts)), Inputs: make([]string, len(starts)), StartedAts: make([]time.Time, len(starts))}
+		Names: make([]string, len(starts)), Inputs: make([]string, len(starts)), StartedAts: make([]time.Time, len(starts)),
+		TestCases: make([]string, len(starts))}
 	for i, s := range starts {
 		p.Arns[i], p.StateMachines[i], p.Versions[i] = s.ARN, s.StateMachine, int32(s.Version)
-		p.Names[i], p.Inputs[i], p.StartedAts[i] = s.Name, s.Input, s.StartedAt
+		p.Names[i], p.Inputs[i], p.StartedAts[i], p.TestCases[i] = s.Name, s.Input, s.StartedAt, s.TestCase
 	}
 	return queries(q).InsertExpressStarts(ctx, p)
 }
@@ -67,6 +71,9 @@ func ClaimExpressStarts(ctx context.Context, q Querier, owner string, until time
 	out := make([]ExpressStart, len(rows))
 	for i, r := range rows {
 		out[i] = ExpressStart{ARN: r.ARN, StateMachine: r.StateMachine, Version: int(r.Version), Name: r.Name, Input: r.Input, StartedAt: r.StartedAt}
+		if r.TestCase != nil {
+			out[i].TestCase = *r.TestCase
+		}
 	}
 	return out, nil
 }

@@ -1,10 +1,12 @@
 -- name: InsertExpressStarts :exec
 -- Records accepted EXPRESS starts, all in one statement.
-INSERT INTO stepwise_express_starts (arn, state_machine, version, name, input, started_at, owner, until)
-SELECT u.arn, u.state_machine, u.version, u.name, u.input, u.started_at, sqlc.arg(owner)::text, sqlc.arg(until)::timestamptz
+-- An empty test case is none (NULL).
+INSERT INTO stepwise_express_starts (arn, state_machine, version, name, input, started_at, test_case, owner, until)
+SELECT u.arn, u.state_machine, u.version, u.name, u.input, u.started_at, NULLIF(u.test_case, ''), sqlc.arg(owner)::text, sqlc.arg(until)::timestamptz
 FROM ROWS FROM (unnest(sqlc.arg(arns)::text[]), unnest(sqlc.arg(state_machines)::text[]), unnest(sqlc.arg(versions)::integer[]),
-                unnest(sqlc.arg(names)::text[]), unnest(sqlc.arg(inputs)::text[]), unnest(sqlc.arg(started_ats)::timestamptz[]))
-    AS u(arn, state_machine, version, name, input, started_at);
+                unnest(sqlc.arg(names)::text[]), unnest(sqlc.arg(inputs)::text[]), unnest(sqlc.arg(started_ats)::timestamptz[]),
+                unnest(sqlc.arg(test_cases)::text[]))
+    AS u(arn, state_machine, version, name, input, started_at, test_case);
 
 -- name: DeleteExpressStarts :exec
 -- Ends the records of EXPRESS executions that ended.
@@ -29,4 +31,4 @@ UPDATE stepwise_express_starts AS s SET owner = sqlc.arg(owner)::text, until = s
 WHERE s.arn IN (
     SELECT arn FROM stepwise_express_starts WHERE stepwise_express_starts.until < now()
     ORDER BY stepwise_express_starts.until LIMIT sqlc.arg(max_rows) FOR UPDATE SKIP LOCKED)
-RETURNING s.arn, s.state_machine, s.version, s.name, s.input, s.started_at;
+RETURNING s.arn, s.state_machine, s.version, s.name, s.input, s.started_at, s.test_case;

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -35,8 +36,15 @@ func (p *putItems) put(_ context.Context, in map[string]any) (map[string]any, er
 }
 
 // serveMocked serves an engine with the mock configuration text and a
-// real dynamodb:putItem function, and creates testdata's MockedOrders.
+// real dynamodb:putItem function, and creates testdata's MockedOrders, a
+// STANDARD machine.
 func serveMocked(t *testing.T, config string) (*awsHarness, string, *putItems) {
+	t.Helper()
+	return serveMockedType(t, config, types.StateMachineTypeStandard)
+}
+
+// serveMockedType is serveMocked with a MockedOrders of type typ.
+func serveMockedType(t *testing.T, config string, typ types.StateMachineType) (*awsHarness, string, *putItems) {
 	t.Helper()
 	cfg, err := mockconfig.Parse([]byte(config))
 	require.NoError(t, err)
@@ -47,7 +55,7 @@ func serveMocked(t *testing.T, config string) (*awsHarness, string, *putItems) {
 	eng := testengine.Start(t, testkit.NewPool(t), &engine.Config{Functions: reg, Drive: true, FetchPollInterval: testengine.FetchPollInterval,
 		Mocks: mockconfig.Static(cfg), WaitTimeScale: &scale})
 	h := serveAWS(t, eng, syncTimeout)
-	return h, h.machineOf("MockedOrders", testkit.Testdata(t, "mocks", "MockedOrders.asl.json")), puts
+	return h, h.machineOfType("MockedOrders", testkit.Testdata(t, "mocks", "MockedOrders.asl.json"), typ), puts
 }
 
 // taskEvents renders an execution's task events in order, each as its
@@ -162,6 +170,34 @@ func TestMockConfigTestCases(t *testing.T) {
 		out := h.wait(arn)
 		require.Equal(t, types.ExecutionStatusFailed, out.Status, "no function serves validate-order's lambda:invoke")
 	})
+}
+
+// TestMockConfigExpress runs test cases of an EXPRESS MockedOrders, as
+// Step Functions Local does: synchronously, and asynchronously (where
+// the unmocked state's real call shows it ran).
+func TestMockConfigExpress(t *testing.T) {
+	t.Parallel()
+	h, machine, puts := serveMockedType(t, testkit.Testdata(t, "mocks", "MockConfigFile.json"), types.StateMachineTypeExpress)
+	ctx := context.Background()
+	const input = `{"order": "o-1", "items": ["a", "b", "c"]}`
+	out, err := h.client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(machine + "#ShipFails"), Input: aws.String(input)})
+	require.NoError(t, err)
+	require.Equal(t, types.SyncExecutionStatusFailed, out.Status)
+	require.Equal(t, "Carrier.Unavailable", aws.ToString(out.Error))
+	require.Contains(t, aws.ToString(out.ExecutionArn), ":express:MockedOrders:")
+
+	out, err = h.client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(machine + "#HappyPath"), Input: aws.String(input)})
+	require.NoError(t, err)
+	require.Equal(t, types.SyncExecutionStatusSucceeded, out.Status, aws.ToString(out.Cause))
+
+	started, err := h.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(machine + "#HybridPath"), Input: aws.String(input)})
+	require.NoError(t, err)
+	require.Contains(t, aws.ToString(started.ExecutionArn), ":express:MockedOrders:")
+	require.Eventually(t, func() bool {
+		puts.mu.Lock()
+		defer puts.mu.Unlock()
+		return len(puts.items) == 1
+	}, 10*time.Second, 10*time.Millisecond, "the unmocked state ran for real")
 }
 
 func TestMockConfigUnknownTestCase(t *testing.T) {

@@ -86,8 +86,15 @@ func (h *awsHarness) machine(name, exampleName string) string {
 // machineOf creates a state machine of a definition and returns its ARN.
 func (h *awsHarness) machineOf(name, definition string) string {
 	h.t.Helper()
+	return h.machineOfType(name, definition, "")
+}
+
+// machineOfType creates a state machine of type typ ("" is STANDARD) and
+// returns its ARN.
+func (h *awsHarness) machineOfType(name, definition string, typ types.StateMachineType) string {
+	h.t.Helper()
 	out, err := h.client.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{
-		Name: aws.String(name), Definition: aws.String(definition),
+		Name: aws.String(name), Definition: aws.String(definition), Type: typ,
 		RoleArn: aws.String("arn:aws:iam::123456789012:role/ignored"),
 	})
 	require.NoError(h.t, err)

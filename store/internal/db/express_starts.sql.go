@@ -15,7 +15,7 @@ UPDATE stepwise_express_starts AS s SET owner = $1::text, until = $2::timestampt
 WHERE s.arn IN (
     SELECT arn FROM stepwise_express_starts WHERE stepwise_express_starts.until < now()
     ORDER BY stepwise_express_starts.until LIMIT $3 FOR UPDATE SKIP LOCKED)
-RETURNING s.arn, s.state_machine, s.version, s.name, s.input, s.started_at
+RETURNING s.arn, s.state_machine, s.version, s.name, s.input, s.started_at, s.test_case
 `
 
 type ClaimExpressStartsParams struct {
@@ -31,6 +31,7 @@ type ClaimExpressStartsRow struct {
 	Name         string
 	Input        string
 	StartedAt    time.Time
+	TestCase     *string
 }
 
 // Makes owner the owner of up to max_rows starts whose leases ran out,
@@ -51,6 +52,7 @@ func (q *Queries) ClaimExpressStarts(ctx context.Context, arg ClaimExpressStarts
 			&i.Name,
 			&i.Input,
 			&i.StartedAt,
+			&i.TestCase,
 		); err != nil {
 			return nil, err
 		}
@@ -73,11 +75,12 @@ func (q *Queries) DeleteExpressStarts(ctx context.Context, arns []string) error 
 }
 
 const insertExpressStarts = `-- name: InsertExpressStarts :exec
-INSERT INTO stepwise_express_starts (arn, state_machine, version, name, input, started_at, owner, until)
-SELECT u.arn, u.state_machine, u.version, u.name, u.input, u.started_at, $1::text, $2::timestamptz
+INSERT INTO stepwise_express_starts (arn, state_machine, version, name, input, started_at, test_case, owner, until)
+SELECT u.arn, u.state_machine, u.version, u.name, u.input, u.started_at, NULLIF(u.test_case, ''), $1::text, $2::timestamptz
 FROM ROWS FROM (unnest($3::text[]), unnest($4::text[]), unnest($5::integer[]),
-                unnest($6::text[]), unnest($7::text[]), unnest($8::timestamptz[]))
-    AS u(arn, state_machine, version, name, input, started_at)
+                unnest($6::text[]), unnest($7::text[]), unnest($8::timestamptz[]),
+                unnest($9::text[]))
+    AS u(arn, state_machine, version, name, input, started_at, test_case)
 `
 
 type InsertExpressStartsParams struct {
@@ -89,9 +92,11 @@ type InsertExpressStartsParams struct {
 	Names         []string
 	Inputs        []string
 	StartedAts    []time.Time
+	TestCases     []string
 }
 
 // Records accepted EXPRESS starts, all in one statement.
+// An empty test case is none (NULL).
 func (q *Queries) InsertExpressStarts(ctx context.Context, arg InsertExpressStartsParams) error {
 	_, err := q.db.Exec(ctx, insertExpressStarts,
 		arg.Owner,
@@ -102,6 +107,7 @@ func (q *Queries) InsertExpressStarts(ctx context.Context, arg InsertExpressStar
 		arg.Names,
 		arg.Inputs,
 		arg.StartedAts,
+		arg.TestCases,
 	)
 	return err
 }

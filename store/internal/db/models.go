@@ -71,6 +71,14 @@ type StepwiseExecution struct {
 	Waited         bool
 }
 
+type StepwiseExpressReply struct {
+	Key       string
+	Output    *string
+	Error     *string
+	Cause     *string
+	CreatedAt time.Time
+}
+
 type StepwiseExpressStart struct {
 	ARN          string
 	StateMachine string
@@ -80,6 +88,7 @@ type StepwiseExpressStart struct {
 	StartedAt    time.Time
 	Owner        string
 	Until        time.Time
+	TestCase     *string
 }
 
 type StepwiseFunction struct {
