@@ -18,6 +18,7 @@ import (
 	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/logsink"
 	"github.com/stepwise-run/stepwise/internal/mockconfig"
+	"github.com/stepwise-run/stepwise/store"
 )
 
 // engineQueue is the River queue of the jobs that drive executions.
@@ -155,7 +156,11 @@ type Engine struct {
 	expressRuns    expressRuns
 	owner          string
 	local          *locals
-	waiters        *waiters
+	// waiters wait for executions' ends, watchers for their changes;
+	// notifications wakes both across processes.
+	waiters       *registry[*store.Execution]
+	watchers      *registry[struct{}]
+	notifications *notifications
 }
 
 // New builds an engine on pool; call Start to work jobs.
@@ -173,7 +178,9 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	}
 	c.ActivityBindings = bindings
 	e := &Engine{pool: pool, cfg: c, log: c.Logger, arns: arn.Space{Region: c.Region, Account: c.Account},
-		rand: newLockedRand(), closed: make(chan struct{}), local: newLocals(), waiters: newWaiters()}
+		rand: newLockedRand(), closed: make(chan struct{}), local: newLocals(),
+		waiters: newRegistry[*store.Execution](), watchers: newRegistry[struct{}]()}
+	e.notifications = newNotifications(map[string]listener{store.EndedChannel: e.waiters, store.ProgressChannel: e.watchers})
 	conns, err := NewConnections(pool, c.SecretKey)
 	if err != nil {
 		return nil, err
