@@ -35,7 +35,7 @@ func (e *Engine) RunDetail(ctx context.Context, executionID, id int64) (*store.R
 }
 
 // Progress returns an execution's last event id and status: one indexed
-// read, cheap enough to poll for live updates.
+// read, what a watcher (Watch) reads after each wake.
 func (e *Engine) Progress(ctx context.Context, executionID int64) (lastEventID int64, status string, err error) {
 	return store.ExecutionProgress(ctx, e.pool, executionID)
 }

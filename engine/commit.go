@@ -151,10 +151,13 @@ func (e *Engine) flush(ctx context.Context, pg *pipeline, changes []*change) err
 	var events []store.Event
 	var execs []*store.Execution
 	var leases []store.TaskLease
-	var notify []int64
+	var notify, progress []int64
 	for _, t := range changes {
 		if t.ended && t.exec.Waited {
 			notify = append(notify, t.exec.ID)
+		}
+		if t.watched() {
+			progress = append(progress, t.exec.ID)
 		}
 		events = append(events, t.events...)
 		leases = append(leases, t.leases()...)
@@ -175,6 +178,11 @@ func (e *Engine) flush(ctx context.Context, pg *pipeline, changes []*change) err
 	if len(notify) > 0 {
 		if err := store.NotifyEnded(ctx, pg, notify); err != nil {
 			return fmt.Errorf("notify ended: %w", err)
+		}
+	}
+	if len(progress) > 0 {
+		if err := store.NotifyProgress(ctx, pg, progress); err != nil {
+			return fmt.Errorf("notify progress: %w", err)
 		}
 	}
 	if len(jobs) == 0 && !cancelling(changes) {
@@ -212,6 +220,12 @@ func cancelling(changes []*change) bool {
 	return false
 }
 
+// watched says the change is news for the execution's watchers: it is
+// watched, and the change adds events or ends it.
+func (t *change) watched() bool {
+	return t.exec.Watched && (t.ended || len(t.events) > 0)
+}
+
 func (t *change) cancelJobs(raw pgx.Tx) error {
 	for _, id := range t.cancels {
 		if _, err := t.e.river.JobCancelTx(t.ctx, raw, id); err != nil && !errors.Is(err, river.ErrNotFound) {
@@ -227,7 +241,10 @@ func (t *change) cancelJobs(raw pgx.Tx) error {
 // its events (execution_logs.go).
 func (e *Engine) committed(t *change) {
 	if t.ended {
-		e.waiters.wake(t.exec.ID, t.exec)
+		e.waiters.wake(t.exec.ID, ended(t.exec))
+	}
+	if t.watched() {
+		e.watchers.wake(t.exec.ID, nil)
 	}
 	e.arm(t.timers)
 	e.observe(t)

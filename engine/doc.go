@@ -60,6 +60,12 @@
 // every change, and every job carries the number it expects, so a stale or
 // duplicated job does nothing.
 //
+// Callers waiting for an execution's end (Wait, StartSync: waiters.go) or
+// watching it move (Watch, AwaitProgress: watchers.go) are woken by the
+// commit: committed wakes this process's, and the transaction sends
+// NOTIFY (only for executions marked waited or watched) for the others,
+// each of which listens on one connection (notifications, waiters.go).
+//
 // Parallel branches and Map iterations are child runs with a parent
 // pointer; the last child to finish advances its parent. Task states are
 // River jobs on a queue per function, worked by any process whose

@@ -18,6 +18,7 @@ import (
 	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/logsink"
 	"github.com/stepwise-run/stepwise/internal/mockconfig"
+	"github.com/stepwise-run/stepwise/store"
 )
 
 // engineQueue is the River queue of the jobs that drive executions.
@@ -156,7 +157,12 @@ type Engine struct {
 	ids            executionIDs
 	owner          string
 	local          *locals
-	waiters        *waiters
+	// waiters wait for executions' ends, watchers for their changes;
+	// notifications wakes both across processes.
+	waiters       *registry[*store.Execution]
+	watchers      *registry[struct{}]
+	notifications *notifications
+	replies       replyWaiters // EXPRESS tasks waiting for workers elsewhere (express_remote.go)
 }
 
 // New builds an engine on pool; call Start to work jobs.
@@ -174,7 +180,10 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	}
 	c.ActivityBindings = bindings
 	e := &Engine{pool: pool, cfg: c, log: c.Logger, arns: arn.Space{Region: c.Region, Account: c.Account},
-		rand: newLockedRand(), closed: make(chan struct{}), local: newLocals(), waiters: newWaiters()}
+		rand: newLockedRand(), closed: make(chan struct{}), local: newLocals(),
+		waiters: newRegistry[*store.Execution](), watchers: newRegistry[struct{}]()}
+	e.notifications = newNotifications(map[string]listener{store.EndedChannel: e.waiters, store.ProgressChannel: e.watchers,
+		store.ExpressReplyChannel: &e.replies})
 	conns, err := NewConnections(pool, c.SecretKey)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -79,7 +80,7 @@ func (e *Engine) remoteTask(ctx context.Context, call *asl.TaskCall, function st
 	}
 	args := expressTaskArgs{Reply: newToken(), ExecutionARN: info.ExecutionARN, State: call.State, Resource: call.Resource,
 		Input: asl.EncodeJSON(call.Input), IdempotencyKey: info.IdempotencyKey, Deadline: deadline}
-	wake, remove := e.waiters.addReply(args.Reply)
+	wake, remove := e.replies.add(args.Reply)
 	defer remove()
 	job, err := e.river.Insert(ctx, args, &river.InsertOpts{Queue: queueFor(function), MaxAttempts: 25})
 	if err != nil {
@@ -100,6 +101,49 @@ func (e *Engine) remoteTask(ctx context.Context, call *asl.TaskCall, function st
 			}
 			return replied(reply)
 		}
+	}
+}
+
+// replyWaiters are the tasks of this process's EXPRESS executions waiting
+// for a worker's reply, by reply key: the listener of
+// store.ExpressReplyChannel, whose payload is the key.
+type replyWaiters struct {
+	mu   sync.Mutex
+	keys map[string]chan struct{}
+}
+
+// add registers a waiter for the reply under key; remove unregisters it.
+// The waiter is woken when the reply may be there.
+func (r *replyWaiters) add(key string) (wake <-chan struct{}, remove func()) {
+	ch := make(chan struct{}, 1)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.keys == nil {
+		r.keys = map[string]chan struct{}{}
+	}
+	r.keys[key] = ch
+	return ch, func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		delete(r.keys, key)
+	}
+}
+
+// notified wakes the waiter of the reply a notification names.
+func (r *replyWaiters) notified(key string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ch, ok := r.keys[key]; ok {
+		signal(ch, struct{}{})
+	}
+}
+
+// lost wakes every waiter, to look again.
+func (r *replyWaiters) lost() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, ch := range r.keys {
+		signal(ch, struct{}{})
 	}
 }
 

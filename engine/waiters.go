@@ -17,97 +17,75 @@ import (
 // process, sends NOTIFY on store.EndedChannel. The process that commits
 // the end wakes its own waiters directly; one LISTEN connection per
 // process wakes the others. An execution nobody waits for costs nothing.
-// The same connection listens on store.ExpressReplyChannel, which wakes
-// the EXPRESS executions of this process waiting for a worker elsewhere
-// to reply to a task (express_remote.go).
+// Watching an execution's every change (watchers.go) works the same way,
+// on store.ProgressChannel, and so do the tasks of EXPRESS executions
+// waiting for a worker elsewhere to reply (store.ExpressReplyChannel,
+// express_remote.go); the LISTEN connection (notifications) serves every
+// channel.
 
-// waiters are the callers of this process waiting for executions to end,
-// and the tasks of its EXPRESS executions waiting for replies.
-type waiters struct {
-	mu      sync.Mutex
-	byID    map[int64]map[chan *store.Execution]struct{}
-	replies map[string]chan struct{} // by reply key
-	once    sync.Once
-	ready   chan struct{} // closed once LISTEN first succeeds
+// registry holds this process's callers waiting for news of executions,
+// by execution id: waiters for an execution's end (given the ended
+// execution when this process ended it, nil when they must read it) and
+// watchers for each of its changes (watchers.go).
+type registry[T any] struct {
+	mu   sync.Mutex
+	byID map[int64]map[chan T]struct{}
 }
 
-func newWaiters() *waiters {
-	return &waiters{byID: map[int64]map[chan *store.Execution]struct{}{}, replies: map[string]chan struct{}{},
-		ready: make(chan struct{})}
+func newRegistry[T any]() *registry[T] {
+	return &registry[T]{byID: map[int64]map[chan T]struct{}{}}
 }
 
-// addReply registers a waiter for the reply under key; remove
-// unregisters it. The waiter is woken when the reply may be there.
-func (w *waiters) addReply(key string) (wake <-chan struct{}, remove func()) {
-	ch := make(chan struct{}, 1)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.replies[key] = ch
-	return ch, func() {
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		delete(w.replies, key)
+// add registers a caller for execution id; remove unregisters it.
+func (r *registry[T]) add(id int64) (wake chan T, remove func()) {
+	wake = make(chan T, 1)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.byID[id] == nil {
+		r.byID[id] = map[chan T]struct{}{}
 	}
-}
-
-// wakeReply wakes the waiter of the reply under key, if this process has
-// it.
-func (w *waiters) wakeReply(key string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if ch, ok := w.replies[key]; ok {
-		signal(ch, struct{}{})
-	}
-}
-
-// add registers a waiter for execution id; remove unregisters it. The
-// waiter receives the ended execution when this process ended it, nil
-// when it must read the execution to know.
-func (w *waiters) add(id int64) (wake chan *store.Execution, remove func()) {
-	wake = make(chan *store.Execution, 1)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.byID[id] == nil {
-		w.byID[id] = map[chan *store.Execution]struct{}{}
-	}
-	w.byID[id][wake] = struct{}{}
+	r.byID[id][wake] = struct{}{}
 	return wake, func() {
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		delete(w.byID[id], wake)
-		if len(w.byID[id]) == 0 {
-			delete(w.byID, id)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		delete(r.byID[id], wake)
+		if len(r.byID[id]) == 0 {
+			delete(r.byID, id)
 		}
 	}
 }
 
-// wake wakes the waiters of execution id, giving them ended (a copy)
-// when it is the execution as it ended, nil when they must read it.
-func (w *waiters) wake(id int64, ended *store.Execution) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for ch := range w.byID[id] {
-		var snapshot *store.Execution
-		if ended != nil {
-			c := *ended
-			snapshot = &c
+// wake wakes the callers of execution id, each given value() (a copy of
+// its own), or the zero value when value is nil.
+func (r *registry[T]) wake(id int64, value func() T) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for ch := range r.byID[id] {
+		var v T
+		if value != nil {
+			v = value()
 		}
-		signal(ch, snapshot)
+		signal(ch, v)
 	}
 }
 
-// wakeAll wakes every waiter, to look again after notifications may have
+// notified wakes the callers of the execution a notification names.
+func (r *registry[T]) notified(payload string) {
+	if id, err := strconv.ParseInt(payload, 10, 64); err == nil {
+		r.wake(id, nil)
+	}
+}
+
+// lost wakes every caller, to look again after notifications may have
 // been missed.
-func (w *waiters) wakeAll() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, chans := range w.byID {
+func (r *registry[T]) lost() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var zero T
+	for _, chans := range r.byID {
 		for ch := range chans {
-			signal(ch, nil)
+			signal(ch, zero)
 		}
-	}
-	for _, ch := range w.replies {
-		signal(ch, struct{}{})
 	}
 }
 
@@ -116,6 +94,15 @@ func signal[T any](ch chan T, v T) {
 	select {
 	case ch <- v:
 	default:
+	}
+}
+
+// ended is the wake of waiters by the commit that ended exec: a copy
+// each.
+func ended(exec *store.Execution) func() *store.Execution {
+	return func() *store.Execution {
+		c := *exec
+		return &c
 	}
 }
 
@@ -197,7 +184,7 @@ func (e *Engine) await(ctx context.Context, exec *store.Execution, wake <-chan *
 // watch registers a starting execution's waiter once its id is known,
 // before the transaction that creates it commits.
 type watch struct {
-	waiters *waiters
+	waiters *registry[*store.Execution]
 	wake    chan *store.Execution
 	remove  func()
 }
@@ -217,22 +204,49 @@ func (w *watch) stop() {
 	}
 }
 
+// listener is what notifications on one channel wake: notified gets each
+// notification's payload, lost is called when notifications may have
+// been missed.
+type listener interface {
+	notified(payload string)
+	lost()
+}
+
+// notifications is this process's one LISTEN connection, started on
+// first use, and what each channel it listens on wakes.
+type notifications struct {
+	listeners map[string]listener // by channel
+	once      sync.Once
+	ready     chan struct{} // closed once LISTEN first succeeds
+}
+
+func newNotifications(listeners map[string]listener) *notifications {
+	return &notifications{listeners: listeners, ready: make(chan struct{})}
+}
+
+// lost wakes every listener.
+func (n *notifications) lost() {
+	for _, l := range n.listeners {
+		l.lost()
+	}
+}
+
 // listening starts this process's LISTEN connection on first use and
 // waits until it listens (or ctx ends).
 func (e *Engine) listening(ctx context.Context) error {
-	e.waiters.once.Do(func() { go e.listen() })
+	e.notifications.once.Do(func() { go e.listen() })
 	select {
-	case <-e.waiters.ready:
+	case <-e.notifications.ready:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
-// listen keeps one connection listening on store.EndedChannel and
-// store.ExpressReplyChannel until the engine closes, reconnecting after a
-// failure; every (re)connection wakes all waiters, since notifications
-// sent meanwhile were lost.
+// listen keeps one connection listening on every channel of
+// e.notifications until the engine closes, reconnecting after a failure;
+// every (re)connection wakes all waiters and watchers, since
+// notifications sent meanwhile were lost.
 func (e *Engine) listen() {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
@@ -243,48 +257,46 @@ func (e *Engine) listen() {
 	for ctx.Err() == nil {
 		conn, err := e.listenConn(ctx)
 		if err != nil {
-			e.cfg.Logger.Warn("waiters: cannot listen for execution ends; trying again", "error", err)
+			e.cfg.Logger.Warn("waiters: cannot listen for notifications; trying again", "error", err)
 			sleep(ctx, time.Second)
 			continue
 		}
 		if first {
-			close(e.waiters.ready)
+			close(e.notifications.ready)
 			first = false
 		}
-		e.waiters.wakeAll()
+		e.notifications.lost()
 		e.relay(ctx, conn)
 		_ = conn.Close(context.Background())
 	}
 }
 
 // listenConn opens a connection of its own (not the pool's) that listens
-// on store.EndedChannel and store.ExpressReplyChannel.
+// on every channel of e.notifications.
 func (e *Engine) listenConn(ctx context.Context) (*pgx.Conn, error) {
 	conn, err := pgx.ConnectConfig(ctx, e.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.Exec(ctx, "LISTEN "+store.EndedChannel+"; LISTEN "+store.ExpressReplyChannel); err != nil {
-		_ = conn.Close(context.Background())
-		return nil, err
+	for channel := range e.notifications.listeners {
+		if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+			_ = conn.Close(context.Background())
+			return nil, err
+		}
 	}
 	return conn, nil
 }
 
-// relay wakes the waiters of each execution, and of each reply, notified
-// on conn until the connection fails or ctx ends.
+// relay hands each notification on conn to its channel's listener until
+// the connection fails or ctx ends.
 func (e *Engine) relay(ctx context.Context, conn *pgx.Conn) {
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return
 		}
-		if n.Channel == store.ExpressReplyChannel {
-			e.waiters.wakeReply(n.Payload)
-			continue
-		}
-		if id, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
-			e.waiters.wake(id, nil)
+		if l := e.notifications.listeners[n.Channel]; l != nil {
+			l.notified(n.Payload)
 		}
 	}
 }

@@ -77,7 +77,7 @@ func TestWaitAcrossEngines(t *testing.T) {
 	// Cut every LISTEN connection: the waiter reconnects and looks again.
 	var cut int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-		WHERE datname = current_database() AND query LIKE 'LISTEN `+store.EndedChannel+`;%'`).Scan(&cut))
+		WHERE datname = current_database() AND query LIKE 'LISTEN "stepwise_%'`).Scan(&cut))
 	require.Equal(t, 1, cut, "one LISTEN connection per engine that waits")
 
 	close(release)

@@ -52,6 +52,10 @@ type Execution struct {
 	// transaction that ends it notifies (NotifyEnded). Set at creation by
 	// a start that waits, later by MarkWaited.
 	Waited bool `db:"waited"`
+	// Watched says a caller watches the execution move, so every
+	// transaction that adds events to it or changes its status notifies
+	// (NotifyProgress). Set by MarkWatched, never cleared.
+	Watched bool `db:"watched"`
 }
 
 func asExecution(r *db.StepwiseExecution) *Execution { return (*Execution)(r) }
@@ -379,14 +383,41 @@ func MarkWaited(ctx context.Context, q Querier, id int64) (string, error) {
 	return status, notFound(err)
 }
 
-// EndedChannel is the channel NotifyEnded notifies, with an execution id
-// as payload.
-const EndedChannel = "stepwise_ended"
+// MarkWatched records that a caller watches an execution move, so that
+// every transaction adding events to it or changing its status notifies,
+// and returns its last event id and status then. It waits for a
+// transaction holding the execution's lock, so any later change will
+// notify.
+func MarkWatched(ctx context.Context, q Querier, id int64) (lastEventID int64, status string, err error) {
+	r, err := queries(q).MarkWatched(ctx, id)
+	return r.LastEventID, r.Status, notFound(err)
+}
+
+// Channels of NOTIFY, each with an execution id as payload.
+const (
+	// EndedChannel is notified by NotifyEnded.
+	EndedChannel = "stepwise_ended"
+	// ProgressChannel is notified by NotifyProgress.
+	ProgressChannel = "stepwise_progress"
+)
 
 // NotifyEnded tells the processes listening on EndedChannel that the
 // executions ids end when this transaction commits.
 func NotifyEnded(ctx context.Context, q Querier, ids []int64) error {
-	_, err := q.Exec(ctx, "SELECT pg_notify('"+EndedChannel+"', id::text) FROM unnest($1::bigint[]) AS id", ids)
+	return notify(ctx, q, EndedChannel, ids)
+}
+
+// NotifyProgress tells the processes listening on ProgressChannel that
+// the executions ids change (new events or status) when this transaction
+// commits.
+func NotifyProgress(ctx context.Context, q Querier, ids []int64) error {
+	return notify(ctx, q, ProgressChannel, ids)
+}
+
+// notify sends NOTIFY on channel with each of ids as payload, when this
+// transaction commits.
+func notify(ctx context.Context, q Querier, channel string, ids []int64) error {
+	_, err := q.Exec(ctx, "SELECT pg_notify($1, id::text) FROM unnest($2::bigint[]) AS id", channel, ids)
 	return err
 }
 

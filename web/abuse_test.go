@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/internal/history"
-	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web"
 	"github.com/stepwise-run/stepwise/web/internal/webtest"
 )
@@ -270,9 +269,7 @@ func TestAbuseLargeMap(t *testing.T) {
 func TestAbuseTaskTokens(t *testing.T) {
 	t.Parallel()
 	a := webtest.New(t, nil)
-	a.Machine("approval", testkit.Example(t, "approval"))
-	arn := a.Start("approval", "yes", json.RawMessage(testkit.ExampleInput(t, "approval")))
-	token := a.Token()
+	arn, token := a.StartApproval("yes")
 	guesses := []abuseCase{
 		{name: "empty token", method: "POST", path: "/v1/tasks/success", body: `{"taskToken":"","output":{}}`, status: 400, code: "InvalidToken"},
 		{name: "malformed token", method: "POST", path: "/v1/tasks/success", body: `{"taskToken":"` + sqlName + `","output":{}}`, status: 400, code: "InvalidToken"},

@@ -62,6 +62,9 @@
 //	                                               when a Task of another execution started it (states:startExecution)
 //	GET    /v1/executions/{arn}/children           ?limit&cursor → {executions, nextCursor?}, the executions its Tasks started, oldest first
 //	GET    /v1/executions/{arn}/history            ?limit&cursor&reverse=true&includeData=false → {events, nextCursor?}
+//	GET    /v1/executions/{arn}/events             ?after=0&wait&limit&includeData=false → {events, lastEventId, status}: the events after event id after, oldest first;
+//	                                               with wait (a long poll), answered when there are any or the execution is no longer RUNNING (woken by the
+//	                                               commit) or, nothing new, after wait (at most MaxSyncWait) with no events
 //	POST   /v1/executions/{arn}/stop               {error?, cause?} → 200 execution (ABORTED)
 //	POST   /v1/executions/{arn}/redrive            → 200 execution (RUNNING again)
 //	GET    /v1/log-records                         ?stateMachine&execution&from&to&limit&cursor → {records, nextCursor?}, newest first: the PostgreSQL

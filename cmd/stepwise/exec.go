@@ -118,47 +118,27 @@ func (c *client) start(ctx context.Context, in engine.StartInput, opts startOpti
 
 // await waits for an execution to end, printing its events meanwhile
 // when following, then prints the result: errUnsuccessful unless it
-// SUCCEEDED.
+// SUCCEEDED. Every request is a long poll the server answers when the
+// execution moves (woken by the commit), so nothing polls.
 func (c *client) await(ctx context.Context, arn string, opts startOptions) error {
 	waitCtx, cancel := context.WithTimeout(ctx, opts.timeout)
 	defer cancel()
-	stillRunning := fmt.Errorf("%s is still RUNNING after %s%s", arn, opts.timeout, c.stillRunning)
-	var last int64
-	for {
-		var wait time.Duration // following prints events as they come: no long wait
-		if !opts.follow {
-			wait = longWait
-		}
-		data, exec, err := c.awaitExecution(waitCtx, arn, wait)
-		if err == nil && opts.follow {
-			last, err = c.printNewEvents(waitCtx, arn, exec.StartedAt, last)
-		}
-		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			return stillRunning
-		}
-		if err != nil {
-			return err
-		}
-		if exec.Status != store.StatusRunning {
+	var err error
+	if opts.follow {
+		err = c.follow(waitCtx, arn)
+	}
+	for err == nil {
+		var data []byte
+		var exec *execution
+		data, exec, err = c.awaitExecution(waitCtx, arn, longWait)
+		if err == nil && exec.Status != store.StatusRunning {
 			return c.printEnd(data, exec)
 		}
-		if err := sleep(waitCtx, pollInterval); err != nil {
-			return stillRunning
-		}
 	}
-}
-
-// pollInterval is how often --follow looks for news.
-const pollInterval = 100 * time.Millisecond
-
-// sleep waits for d or the end of ctx.
-func sleep(ctx context.Context, d time.Duration) error {
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(d):
-		return nil
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		return fmt.Errorf("%s is still RUNNING after %s%s", arn, opts.timeout, c.stillRunning)
 	}
+	return err
 }
 
 // printEnd prints a finished execution's result.
@@ -179,22 +159,16 @@ func (c *client) execution(ctx context.Context, arn string) ([]byte, *execution,
 	return c.awaitExecution(ctx, arn, 0)
 }
 
-// longWait is how long one request of --wait waits for the end; the
-// server answers at once when the execution ends.
+// longWait is how long one request of --wait or --follow waits; the
+// server answers at once when the execution ends (or, following, when it
+// has new events).
 const longWait = 30 * time.Second
 
 // awaitExecution reads an execution, first waiting up to wait for it to
 // end (the API's ?wait, woken by the commit that ends it); 0 reads at once.
 func (c *client) awaitExecution(ctx context.Context, arn string, wait time.Duration) ([]byte, *execution, error) {
 	path, query := executionPath("", arn)
-	if wait > 0 {
-		if deadline, ok := ctx.Deadline(); ok {
-			wait = min(wait, time.Until(deadline))
-		}
-		if wait > time.Millisecond {
-			query.Set("wait", wait.String())
-		}
-	}
+	setWait(ctx, query, wait)
 	data, _, err := c.call(ctx, "GET", path, query, nil)
 	if err != nil {
 		return nil, nil, err
@@ -203,21 +177,52 @@ func (c *client) awaitExecution(ctx context.Context, arn string, wait time.Durat
 	return data, &exec, json.Unmarshal(data, &exec)
 }
 
-// printNewEvents prints the events after event id last, one line each
-// (with JSON output, each event's JSON), and returns the last id printed.
-func (c *client) printNewEvents(ctx context.Context, arn string, start time.Time, last int64) (int64, error) {
-	err := c.eachEvent(ctx, arn, false, func(raw json.RawMessage, ev *event) {
-		if ev.ID <= last {
-			return
+// setWait sets query's wait to wait, cut to what is left of ctx; none
+// when that is nothing.
+func setWait(ctx context.Context, query url.Values, wait time.Duration) {
+	if deadline, ok := ctx.Deadline(); ok {
+		wait = min(wait, time.Until(deadline))
+	}
+	if wait > time.Millisecond {
+		query.Set("wait", wait.String())
+	}
+}
+
+// follow prints an execution's events as they commit, one line each
+// (with JSON output, each event's JSON), until it is no longer RUNNING
+// and every event is printed. Each request is a long poll for the events
+// after the last one printed (GET /v1/executions/{arn}/events?after&wait).
+func (c *client) follow(ctx context.Context, arn string) error {
+	_, exec, err := c.execution(ctx, arn)
+	if err != nil {
+		return err
+	}
+	path, query := executionPath("/events", arn)
+	query.Set("limit", fmt.Sprint(historyPage))
+	var last int64
+	for {
+		query.Set("after", fmt.Sprint(last))
+		query.Del("wait")
+		setWait(ctx, query, longWait)
+		var page struct {
+			LastEventID int64  `json:"lastEventId"`
+			Status      string `json:"status"`
 		}
-		last = ev.ID
-		if c.json {
-			c.printJSON(raw)
-			return
+		err := c.eventPage(ctx, path, query, &page, func(raw json.RawMessage, ev *event) {
+			last = ev.ID
+			if c.json {
+				c.printJSON(raw)
+				return
+			}
+			printEventLine(c.out, ev.ID, ev.Timestamp.Sub(exec.StartedAt), ev.Type, deref(ev.State), "")
+		})
+		if err != nil {
+			return err
 		}
-		printEventLine(c.out, ev.ID, ev.Timestamp.Sub(start), ev.Type, deref(ev.State), "")
-	})
-	return last, err
+		if page.Status != store.StatusRunning && last >= page.LastEventID {
+			return nil
+		}
+	}
 }
 
 // historyPage is how many events one history request reads.
@@ -234,34 +239,48 @@ func historyPath(arn string, reverse bool) (string, url.Values) {
 	return path, query
 }
 
-// eachEvent calls fn on every event of an execution, a page at a time;
-// with JSON output, it prints each page as the API answered it.
+// eachEvent calls fn on every event of an execution, reading a page at
+// a time.
 func (c *client) eachEvent(ctx context.Context, arn string, reverse bool, fn func(json.RawMessage, *event)) error {
 	path, query := historyPath(arn, reverse)
 	for {
 		var page struct {
-			Events     []json.RawMessage `json:"events"`
-			NextCursor string            `json:"nextCursor"`
+			NextCursor string `json:"nextCursor"`
 		}
-		data, _, err := c.call(ctx, "GET", path, query, nil)
-		if err == nil {
-			err = json.Unmarshal(data, &page)
-		}
-		if err != nil {
+		if err := c.eventPage(ctx, path, query, &page, fn); err != nil {
 			return err
-		}
-		for _, raw := range page.Events {
-			var ev event
-			if err := json.Unmarshal(raw, &ev); err != nil {
-				return err
-			}
-			fn(raw, &ev)
 		}
 		if page.NextCursor == "" {
 			return nil
 		}
 		query.Set("cursor", page.NextCursor)
 	}
+}
+
+// eventPage reads a page of events at path and query, decoding the rest
+// of the answer into more, and calls fn on each event in order.
+func (c *client) eventPage(ctx context.Context, path string, query url.Values, more any, fn func(json.RawMessage, *event)) error {
+	data, _, err := c.call(ctx, "GET", path, query, nil)
+	if err != nil {
+		return err
+	}
+	var page struct {
+		Events []json.RawMessage `json:"events"`
+	}
+	if err := json.Unmarshal(data, &page); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, more); err != nil {
+		return err
+	}
+	for _, raw := range page.Events {
+		var ev event
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return err
+		}
+		fn(raw, &ev)
+	}
+	return nil
 }
 
 // arnCmd is a command whose one argument is an execution's ARN.

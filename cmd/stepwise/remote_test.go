@@ -1,20 +1,24 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/history"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 	"github.com/stepwise-run/stepwise/web"
 )
@@ -128,6 +132,26 @@ func TestRemoteTasks(t *testing.T) {
 	out := requireCLI(t, "exec", "start", "approval", "--name", started.Name, "--input-file", input, "--wait", ep, key)
 	require.Contains(t, out, "status: SUCCEEDED")
 	require.Contains(t, out, `"approvedBy":"grace"`)
+
+	// --follow prints the events as they commit: those before the
+	// callback while it waits, then the rest, each once.
+	var followed testkit.SyncBuffer
+	followCode := make(chan int, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go func() {
+		followCode <- run(ctx, []string{"exec", "start", "approval", "--input-file", input, "--follow", "--timeout", "1m", ep, key}, &followed, io.Discard)
+	}()
+	token = a.engine.Token(t)
+	require.Eventually(t, func() bool { return strings.Contains(followed.String(), history.TaskStarted) }, 10*time.Second, 10*time.Millisecond,
+		"the events before the callback, printed while it waits")
+	require.NotContains(t, followed.String(), history.ExecutionSucceeded)
+	requireCLI(t, "task", "success", token, "--output", `{"approvedBy":"ada"}`, ep)
+	require.Equal(t, exitOK, testkit.Receive(t, followCode, 30*time.Second, "the end of exec start --follow"))
+	out = followed.String()
+	require.Contains(t, out, "status: SUCCEEDED")
+	require.Regexp(t, `(?m)^\s+1\s+\S+\s+ExecutionStarted$`, out)
+	require.Equal(t, 1, strings.Count(out, history.ExecutionSucceeded), out)
 
 	pending := field(t, requireCLI(t, "exec", "start", "approval", "--input", `{"orderId":"o-2","amount":5}`, ep, key), "arn")
 	a.engine.Token(t)

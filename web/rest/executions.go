@@ -388,6 +388,72 @@ func (a *API) executionHistory(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
+// Events is the response of GET /v1/executions/{arn}/events: the events
+// after the id asked for, oldest first, and the execution's last event id
+// and status as read before them (so the events reach at least
+// LastEventID, unless limit cut them short).
+type Events struct {
+	Events      []Event `json:"events"`
+	LastEventID int64   `json:"lastEventId"`
+	Status      string  `json:"status"`
+}
+
+// executionEvents is GET /v1/executions/{arn}/events: up to limit events
+// after event id after (default 0). With wait it is a long poll: it
+// answers as soon as the execution has events after that id or is no
+// longer RUNNING, woken by the commit that makes it so, or after wait (at
+// most MaxSyncWait) with no events.
+func (a *API) executionEvents(c echo.Context) error {
+	arn, err := ExecutionARN(c)
+	if err != nil {
+		return err
+	}
+	limit, err := LimitParam(c)
+	if err != nil {
+		return err
+	}
+	includeData, err := BoolParam(c, "includeData", true)
+	if err != nil {
+		return err
+	}
+	after, err := eventIDParam(c, "after")
+	if err != nil {
+		return err
+	}
+	var wait time.Duration
+	if c.QueryParam("wait") != "" {
+		if wait, err = durationParam(c, "wait", 0, a.cfg.MaxSyncWait); err != nil {
+			return err
+		}
+	}
+	ctx := c.Request().Context()
+	exec, err := a.e.Execution(ctx, arn)
+	if err != nil {
+		return err
+	}
+	out := Events{LastEventID: exec.LastEventID, Status: exec.Status}
+	if wait > 0 {
+		waitCtx, cancel := context.WithTimeout(ctx, wait)
+		out.LastEventID, out.Status, err = a.e.AwaitProgress(waitCtx, arn, after)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			out.LastEventID, out.Status, err = a.e.Progress(ctx, exec.ID) // nothing new within wait
+		}
+		if err != nil {
+			return err
+		}
+	}
+	events, err := a.e.History(ctx, exec.ID, after, limit, false)
+	if err != nil {
+		return err
+	}
+	out.Events = make([]Event, 0, len(events))
+	for _, ev := range events {
+		out.Events = append(out.Events, EventOf(ev, includeData))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
 // stopRequest is the body of POST /v1/executions/{arn}/stop; optional.
 type stopRequest struct {
 	Error string `json:"error"`

@@ -1,7 +1,9 @@
 package rest_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/web/internal/webtest"
@@ -342,4 +345,64 @@ func TestDescribeExecutionWait(t *testing.T) {
 	r := a.ExpectError(http.StatusBadRequest, "InvalidParameter", http.MethodGet, path+"&wait=forever", nil)
 	require.Contains(t, string(r.Body), "wait")
 	a.ExpectError(http.StatusBadRequest, "InvalidParameter", http.MethodGet, path+"&wait=6m", nil)
+}
+
+// TestExecutionEventsLongPoll reads an execution's events after an id,
+// at once and as a long poll: answered at the wait when nothing happens,
+// early when a callback (through another engine) adds events, at once for
+// an execution that ended.
+func TestExecutionEventsLongPoll(t *testing.T) {
+	t.Parallel()
+	a := webtest.New(t, nil)
+	arn, token := a.StartApproval("poll")
+	path := func(after any, wait string) string {
+		q := url.Values{"arn": {arn}, "after": {fmt.Sprint(after)}}
+		if wait != "" {
+			q.Set("wait", wait)
+		}
+		return "/v1/executions/-/events?" + q.Encode()
+	}
+	now := a.Expect(http.StatusOK, http.MethodGet, path(0, ""), nil)
+	require.Equal(t, "RUNNING", now["status"])
+	events := now["events"].([]any)
+	require.NotEmpty(t, events)
+	last := now["lastEventId"].(float64)
+	require.Equal(t, last, events[len(events)-1].(map[string]any)["id"])
+
+	start := time.Now()
+	idle := a.Expect(http.StatusOK, http.MethodGet, path(last, "300ms"), nil)
+	require.GreaterOrEqual(t, time.Since(start), 300*time.Millisecond, "nothing happened: answered at the wait")
+	require.Equal(t, []any{}, idle["events"])
+	require.Equal(t, "RUNNING", idle["status"])
+	require.Equal(t, last, idle["lastEventId"])
+
+	polled := make(chan map[string]any, 1)
+	go func() { polled <- a.Expect(http.StatusOK, http.MethodGet, path(last, "60s"), nil) }()
+	require.Eventually(t, func() bool { // the poll watches the execution
+		var watched bool
+		require.NoError(t, a.E.Pool().QueryRow(context.Background(), `SELECT watched FROM stepwise_executions WHERE arn = $1`, arn).Scan(&watched))
+		return watched
+	}, 10*time.Second, 5*time.Millisecond)
+	other := a.Beside(&engine.Config{})
+	other.Expect(http.StatusNoContent, http.MethodPost, "/v1/tasks/success", map[string]any{"taskToken": token, "output": map[string]any{"approvedBy": "ada"}})
+	woken := testkit.Receive(t, polled, 10*time.Second, "answer to the long poll after the callback")
+	events = woken["events"].([]any)
+	require.NotEmpty(t, events)
+	require.Greater(t, events[0].(map[string]any)["id"], last)
+
+	a.Wait(arn)
+	ended := a.Expect(http.StatusOK, http.MethodGet, path(0, ""), nil)
+	last = ended["lastEventId"].(float64)
+	start = time.Now()
+	done := a.Expect(http.StatusOK, http.MethodGet, path(last, "60s"), nil)
+	require.Less(t, time.Since(start), 10*time.Second, "an ended execution answers at once")
+	require.Equal(t, "SUCCEEDED", done["status"])
+	require.Equal(t, []any{}, done["events"])
+
+	for _, bad := range []string{path(-1, ""), path("x", ""), path(0, "forever")} {
+		r := a.ExpectError(http.StatusBadRequest, "InvalidParameter", http.MethodGet, bad, nil)
+		require.Contains(t, []any{"after", "wait"}, r.ErrorDetails(t)["parameter"], bad)
+	}
+	a.ExpectError(http.StatusNotFound, "ExecutionDoesNotExist", http.MethodGet,
+		"/v1/executions/"+url.PathEscape(arn+"-missing")+"/events?wait=1s", nil)
 }

@@ -92,6 +92,20 @@ func versionParam(c echo.Context) (int, error) {
 	return n, nil
 }
 
+// eventIDParam reads a history event id: a whole number, 0 or more;
+// absent is 0.
+func eventIDParam(c echo.Context, name string) (int64, error) {
+	s := c.QueryParam(name)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, apierror.BadParameter(name, "%q is not an event id (a whole number, 0 or more)", s)
+	}
+	return n, nil
+}
+
 // waitParam reads start-sync's timeout: a Go duration ("45s", "2m") or
 // a number of seconds, at most max; absent is def.
 func waitParam(c echo.Context, def, limit time.Duration) (time.Duration, error) {

@@ -49,6 +49,7 @@ func Register(v1 *echo.Group, e *engine.Engine, cfg Config, mw ...echo.Middlewar
 	v1.GET("/executions", a.listExecutions, mw...)
 	v1.GET("/executions/:arn", a.describeExecution, mw...)
 	v1.GET("/executions/:arn/history", a.executionHistory, mw...)
+	v1.GET("/executions/:arn/events", a.executionEvents, mw...)
 	v1.GET("/executions/:arn/children", a.childExecutions, mw...)
 	v1.POST("/executions/:arn/stop", a.stopExecution, mw...)
 	v1.POST("/executions/:arn/redrive", a.redriveExecution, mw...)

@@ -1,6 +1,7 @@
 package viewer
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,18 +11,17 @@ import (
 )
 
 // Live updates: GET /v1/executions/{arn}/events/stream answers with
-// Server-Sent Events. The server polls the execution's last event id and
-// status (one indexed read of one row) every streamPoll and sends a
-// "progress" event when either changes, so a page learns of a transition
-// within streamPoll and then fetches only what it shows. Polling keeps
-// the engine untouched and costs one cheap query per open page per tick;
-// LISTEN/NOTIFY would need the engine's transactions to notify.
+// Server-Sent Events. The stream watches the execution (engine.Watch): it
+// is woken by each commit that adds events to the execution or changes
+// its status, in this process directly and in others through PostgreSQL
+// (LISTEN/NOTIFY), and then reads the execution's last event id and
+// status (one indexed read of one row), sending a "progress" event when
+// either changed. A page learns of a transition as it commits and then
+// fetches only what it shows; an open page that sees no change costs no
+// query.
 
-// Timings of the live stream.
-const (
-	streamPoll      = 250 * time.Millisecond
-	streamKeepAlive = 15 * time.Second
-)
+// streamKeepAlive is how often an idle stream sends a comment line.
+const streamKeepAlive = 15 * time.Second
 
 // progressEvent is the data of a "progress" event.
 type progressEvent struct {
@@ -31,14 +31,19 @@ type progressEvent struct {
 
 // streamExecution is GET /v1/executions/{arn}/events/stream: a "progress"
 // event at once and after every change of the execution's last event id
-// or status, and a comment line every streamKeepAlive so proxies keep the
-// connection. It ends when the client goes away.
+// or status, and a comment line after streamKeepAlive without an event so
+// proxies keep the connection. It ends when the client goes away.
 func (vw *Viewer) streamExecution(c echo.Context) error {
 	exec, err := vw.requestedExecution(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
+	changed, stop, err := vw.e.Watch(ctx, exec.ARN)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	w := c.Response()
 	// The stream outlives the server's WriteTimeout, which suits ordinary
 	// requests; lift it for this response.
@@ -49,38 +54,47 @@ func (vw *Viewer) streamExecution(c echo.Context) error {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 
-	tick := time.NewTicker(streamPoll)
-	defer tick.Stop()
-	var last progressEvent
-	lastWrite := time.Time{}
+	keepAlive := time.NewTimer(streamKeepAlive)
+	defer keepAlive.Stop()
+	var last *progressEvent
 	for {
 		id, status, err := vw.e.Progress(ctx, exec.ID)
 		if ctx.Err() != nil {
 			return nil
 		}
-		now := time.Now()
-		switch {
-		case err != nil:
+		if err != nil {
 			vw.log.Warn("execution stream", "arn", exec.ARN, "error", err)
-		case id != last.LastEventID || status != last.Status || lastWrite.IsZero():
-			last = progressEvent{LastEventID: id, Status: status}
+		} else if last == nil || id != last.LastEventID || status != last.Status {
+			last = &progressEvent{LastEventID: id, Status: status}
 			data, _ := json.Marshal(last)
 			if _, err := fmt.Fprintf(w, "event: progress\nid: %d\ndata: %s\n\n", id, data); err != nil {
 				return nil
 			}
 			w.Flush()
-			lastWrite = now
-		case now.Sub(lastWrite) >= streamKeepAlive:
-			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
-				return nil
-			}
-			w.Flush()
-			lastWrite = now
+			keepAlive.Reset(streamKeepAlive)
 		}
+		if !vw.awaitChange(ctx, w, changed, keepAlive) {
+			return nil
+		}
+	}
+}
+
+// awaitChange waits for the watched execution to change, writing a
+// keep-alive comment each time keepAlive fires meanwhile; false when the
+// client went away.
+func (vw *Viewer) awaitChange(ctx context.Context, w *echo.Response, changed <-chan struct{}, keepAlive *time.Timer) bool {
+	for {
 		select {
 		case <-ctx.Done():
-			return nil
-		case <-tick.C:
+			return false
+		case <-changed:
+			return true
+		case <-keepAlive.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return false
+			}
+			w.Flush()
+			keepAlive.Reset(streamKeepAlive)
 		}
 	}
 }

@@ -154,31 +154,53 @@ func TestViewerMapIterationsAndCallbacks(t *testing.T) {
 	require.Equal(t, "RequestApproval", waiting[0].(map[string]any)["state"])
 }
 
+// progress is the data of the stream's "progress" events.
+type progress struct {
+	LastEventID int64  `json:"lastEventId"`
+	Status      string `json:"status"`
+}
+
+// streamProgress opens an execution's event stream and returns its
+// "progress" events as they come; the stream closes after 20 s or when
+// the test ends, whichever comes first.
+func streamProgress(t *testing.T, a *webtest.API, arn string) <-chan progress {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.URL+"/v1/executions/-/events/stream?arn="+url.QueryEscape(arn), nil)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
+	out := make(chan progress, 100)
+	done := make(chan struct{})
+	t.Cleanup(func() {
+		cancel()
+		resp.Body.Close()
+		<-done
+	})
+	go func() {
+		defer close(done)
+		defer close(out)
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if line, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				var p progress
+				if json.Unmarshal([]byte(line), &p) == nil {
+					out <- p
+				}
+			}
+		}
+	}()
+	return out
+}
+
 func TestViewerStreamSendsProgress(t *testing.T) {
 	t.Parallel()
 	a := webtest.New(t, nil)
 	a.Machine("slow", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Next":"P"},"P":{"Type":"Pass","End":true}}}`)
 	arn := a.Start("slow", "s", map[string]any{})
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.URL+"/v1/executions/-/events/stream?arn="+url.QueryEscape(arn), nil)
-	require.NoError(t, err)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	require.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
-	sc := bufio.NewScanner(resp.Body)
 	var statuses []string
-	for sc.Scan() {
-		line, ok := strings.CutPrefix(sc.Text(), "data: ")
-		if !ok {
-			continue
-		}
-		var p struct {
-			LastEventID int64  `json:"lastEventId"`
-			Status      string `json:"status"`
-		}
-		require.NoError(t, json.Unmarshal([]byte(line), &p))
+	for p := range streamProgress(t, a, arn) {
 		statuses = append(statuses, p.Status)
 		if p.Status != "RUNNING" {
 			break
@@ -186,6 +208,31 @@ func TestViewerStreamSendsProgress(t *testing.T) {
 	}
 	require.Equal(t, "RUNNING", statuses[0])
 	require.Equal(t, "SUCCEEDED", statuses[len(statuses)-1])
+}
+
+// TestViewerStreamWokenByCallback streams an execution parked on a
+// callback and answers it through another engine on the same database:
+// the stream sends the new progress as the callback commits. It reads
+// the execution only when woken (no ticker), and its keep-alive comes
+// after 15 s, so without the wake nothing would come in time.
+func TestViewerStreamWokenByCallback(t *testing.T) {
+	t.Parallel()
+	a := webtest.New(t, nil)
+	arn, token := a.StartApproval("live")
+	stream := streamProgress(t, a, arn)
+	first := testkit.Receive(t, stream, 10*time.Second, "the first progress event")
+	require.Equal(t, "RUNNING", first.Status)
+
+	other := a.Beside(&engine.Config{})
+	other.Expect(http.StatusNoContent, http.MethodPost, "/v1/tasks/success", map[string]any{"taskToken": token, "output": map[string]any{"approvedBy": "ada"}})
+	for {
+		p := testkit.Receive(t, stream, 5*time.Second, "progress after the callback")
+		require.Greater(t, p.LastEventID, first.LastEventID)
+		if p.Status != "RUNNING" {
+			require.Equal(t, "SUCCEEDED", p.Status)
+			break
+		}
+	}
 }
 
 func TestViewerPagesAndCSP(t *testing.T) {

@@ -69,7 +69,7 @@ func (q *Queries) ExecutionProgress(ctx context.Context, id int64) (ExecutionPro
 const getExecution = `-- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
 FROM stepwise_executions WHERE id = $1
 `
 
@@ -97,6 +97,7 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 		&i.ParentPattern,
 		&i.TestCase,
 		&i.Waited,
+		&i.Watched,
 	)
 	return i, err
 }
@@ -104,7 +105,7 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 const getExecutionByARN = `-- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
 FROM stepwise_executions WHERE arn = $1
 `
 
@@ -132,6 +133,7 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 		&i.ParentPattern,
 		&i.TestCase,
 		&i.Waited,
+		&i.Watched,
 	)
 	return i, err
 }
@@ -139,7 +141,7 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 const getExecutionByName = `-- name: GetExecutionByName :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
 FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2
 `
 
@@ -172,6 +174,7 @@ func (q *Queries) GetExecutionByName(ctx context.Context, arg GetExecutionByName
 		&i.ParentPattern,
 		&i.TestCase,
 		&i.Waited,
+		&i.Watched,
 	)
 	return i, err
 }
@@ -182,7 +185,7 @@ VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)
 ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
           started_at, stopped_at, last_event_id, redrive_count,
-          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
 `
 
 type InsertExecutionParams struct {
@@ -226,6 +229,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		&i.ParentPattern,
 		&i.TestCase,
 		&i.Waited,
+		&i.Watched,
 	)
 	return i, err
 }
@@ -233,7 +237,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 const listChildExecutions = `-- name: ListChildExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
 FROM stepwise_executions
 WHERE parent_id = $1::bigint AND id > $2::bigint
 ORDER BY id LIMIT $3
@@ -277,6 +281,7 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 			&i.ParentPattern,
 			&i.TestCase,
 			&i.Waited,
+			&i.Watched,
 		); err != nil {
 			return nil, err
 		}
@@ -291,7 +296,7 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 const listExecutions = `-- name: ListExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
 FROM stepwise_executions
 WHERE ($1::bigint = 0 OR state_machine_id = $1)
   AND ($2::text = '' OR status = $2)
@@ -356,6 +361,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.ParentPattern,
 			&i.TestCase,
 			&i.Waited,
+			&i.Watched,
 		); err != nil {
 			return nil, err
 		}
@@ -407,7 +413,7 @@ func (q *Queries) ListRunningExecutions(ctx context.Context, arg ListRunningExec
 const lockExecutions = `-- name: LockExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
 FROM stepwise_executions WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
 `
 
@@ -441,6 +447,7 @@ func (q *Queries) LockExecutions(ctx context.Context, ids []int64) ([]StepwiseEx
 			&i.ParentPattern,
 			&i.TestCase,
 			&i.Waited,
+			&i.Watched,
 		); err != nil {
 			return nil, err
 		}
@@ -464,6 +471,26 @@ func (q *Queries) MarkWaited(ctx context.Context, id int64) (string, error) {
 	var status string
 	err := row.Scan(&status)
 	return status, err
+}
+
+const markWatched = `-- name: MarkWatched :one
+UPDATE stepwise_executions SET watched = true WHERE id = $1 RETURNING last_event_id, status
+`
+
+type MarkWatchedRow struct {
+	LastEventID int64
+	Status      string
+}
+
+// A caller watches the execution move: every transaction that adds events
+// to it or changes its status will notify. Blocks while a transaction
+// holds the execution's lock, so the progress returned is the one that
+// transaction left.
+func (q *Queries) MarkWatched(ctx context.Context, id int64) (MarkWatchedRow, error) {
+	row := q.db.QueryRow(ctx, markWatched, id)
+	var i MarkWatchedRow
+	err := row.Scan(&i.LastEventID, &i.Status)
+	return i, err
 }
 
 const nestedToStop = `-- name: NestedToStop :many

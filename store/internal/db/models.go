@@ -69,6 +69,7 @@ type StepwiseExecution struct {
 	ParentPattern  *string
 	TestCase       *string
 	Waited         bool
+	Watched        bool
 }
 
 type StepwiseExpressReply struct {

@@ -200,6 +200,16 @@ func (a *API) Wait(arn string) map[string]any {
 // Token waits for the next approval request and returns its task token.
 func (a *API) Token() string { return a.orders.Token(a.t) }
 
+// StartApproval creates the approval example as machine "approval",
+// starts an execution of it with the example's input, and returns the
+// execution's ARN and the task token its approval request carries.
+func (a *API) StartApproval(name string) (arn, token string) {
+	a.t.Helper()
+	a.Machine("approval", testkit.Example(a.t, "approval"))
+	arn = a.Start("approval", name, json.RawMessage(testkit.ExampleInput(a.t, "approval")))
+	return arn, a.Token()
+}
+
 // PassChain is a machine of n Pass states in a row.
 func PassChain(n int) string {
 	var b strings.Builder

@@ -1,0 +1,1 @@
+ALTER TABLE stepwise_executions DROP COLUMN watched;
