@@ -504,6 +504,32 @@ var operationCases = map[string]operationCase{
 	},
 }
 
+// awsErrorCase is a documented error of the AWS protocol, as each client
+// reports it.
+type awsErrorCase struct {
+	errorType   string // the error's type, __type in the answer
+	operation   string
+	cli         []string // the CLI's arguments after its command
+	js          string   // the JS SDK's input
+	accessKeyID string   // "" signs with the server's key
+	status      int      // the HTTP status
+	typed       bool     // whether the JS SDK has a class for it
+	message     string   // a part of the message
+}
+
+var awsErrorCases = []awsErrorCase{
+	{errorType: "StateMachineDoesNotExist", operation: "DescribeStateMachine",
+		cli:    []string{"--state-machine-arn", "arn:aws:states:us-east-1:000000000000:stateMachine:missing"},
+		js:     `{"stateMachineArn":"arn:aws:states:us-east-1:000000000000:stateMachine:missing"}`,
+		status: 400, typed: true, message: "does not exist"},
+	// An unknown key on StartSyncExecution: the CLI's request goes to the
+	// sync- host through HTTP_PROXY and is still authenticated.
+	{errorType: "UnrecognizedClientException", operation: "StartSyncExecution",
+		cli:         []string{"--state-machine-arn", "arn:aws:states:us-east-1:000000000000:stateMachine:any"},
+		js:          `{"stateMachineArn":"arn:aws:states:us-east-1:000000000000:stateMachine:any"}`,
+		accessKeyID: "AKIAUNKNOWN", status: 400, message: "AKIAUNKNOWN is not configured"},
+}
+
 // cliCommand is the CLI's command of an operation: CreateStateMachine is
 // create-state-machine.
 func cliCommand(operation string) string {
@@ -680,34 +706,39 @@ func TestAWSClients(t *testing.T) {
 		})
 	}
 
-	// One documented error per client: a state machine that does not
-	// exist is StateMachineDoesNotExist, a client error of HTTP 400.
-	missing := "arn:aws:states:us-east-1:000000000000:stateMachine:missing"
-	t.Run("error", func(t *testing.T) {
-		t.Parallel()
-		t.Run("cli", func(t *testing.T) {
+	for _, ec := range awsErrorCases {
+		t.Run("error "+ec.errorType, func(t *testing.T) {
 			t.Parallel()
-			cov.record(t, "error: StateMachineDoesNotExist", clientNames[0])
-			code, stderr := awsclients.CLIFailure(t, f.endpoint, "describe-state-machine", "--state-machine-arn", missing)
-			require.Equal(t, 254, code, "the CLI's exit code for an error the service answers")
-			require.Contains(t, stderr, "An error occurred (StateMachineDoesNotExist) when calling the DescribeStateMachine operation")
-		})
-		t.Run("js", func(t *testing.T) {
-			t.Parallel()
-			cov.record(t, "error: StateMachineDoesNotExist", clientNames[1])
-			out := awsclients.JS(t, f.endpoint, `try {
-  await client.send(new sfn.DescribeStateMachineCommand({stateMachineArn: "`+missing+`"}));
+			e := f.endpoint
+			if ec.accessKeyID != "" {
+				e.AccessKeyID = ec.accessKeyID
+			}
+			row := "error: " + ec.errorType
+			t.Run("cli", func(t *testing.T) {
+				t.Parallel()
+				cov.record(t, row, clientNames[0])
+				code, stderr := awsclients.CLIFailure(t, e, append([]string{cliCommand(ec.operation)}, ec.cli...)...)
+				require.Equal(t, 254, code, "the CLI's exit code for an error the service answers: %s", stderr)
+				require.Contains(t, stderr, "An error occurred ("+ec.errorType+") when calling the "+ec.operation+" operation")
+			})
+			t.Run("js", func(t *testing.T) {
+				t.Parallel()
+				cov.record(t, row, clientNames[1])
+				out := awsclients.JS(t, e, `try {
+  await client.send(new sfn.`+ec.operation+`Command(`+ec.js+`));
   return {};
 } catch (e) {
-  return {name: e.name, typed: e instanceof sfn.StateMachineDoesNotExist, fault: e.$fault, status: e.$metadata.httpStatusCode, message: e.message};
+  return {name: e.name, typed: typeof sfn[e.name] === "function" && e instanceof sfn[e.name],
+    fault: e.$fault, status: e.$metadata.httpStatusCode, message: e.message};
 }`)
-			require.Equal(t, "StateMachineDoesNotExist", out.String("name"))
-			require.Equal(t, true, out["typed"])
-			require.Equal(t, "client", out.String("fault"))
-			require.Equal(t, float64(400), out["status"])
-			require.Contains(t, out.String("message"), "does not exist")
+				require.Equal(t, ec.errorType, out.String("name"), "%v", out)
+				require.Equal(t, ec.typed, out["typed"], "an exception class of the SDK")
+				require.Equal(t, "client", out.String("fault"))
+				require.Equal(t, float64(ec.status), out["status"])
+				require.Contains(t, out.String("message"), ec.message)
+			})
 		})
-	})
+	}
 
 	// HTTP_PROXY set to the endpoint, as the CLI is run, makes Stepwise
 	// receive absolute-form requests for other hosts: it answers them with
