@@ -746,19 +746,20 @@ func TestAWSClients(t *testing.T) {
 	t.Run("no-forwarding", func(t *testing.T) {
 		t.Parallel()
 		host := strings.TrimPrefix(f.endpoint.URL, "http://")
-		status, body := rawRequest(t, host, "GET http://example.com/healthz HTTP/1.1\r\nHost: example.com\r\n\r\n")
-		require.Equal(t, http.StatusOK, status, "Stepwise's own /healthz")
+		resp, body := rawRequest(t, host, "GET http://example.com/healthz HTTP/1.1\r\nHost: example.com\r\n\r\n")
+		require.Equal(t, http.StatusOK, resp.StatusCode, "Stepwise's own /healthz")
 		require.NotContains(t, body, "Example Domain")
-		status, _ = rawRequest(t, host, "GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n")
-		require.NotEqual(t, http.StatusOK, status, "no page of example.com: Stepwise has no GET /")
-		status, _ = rawRequest(t, host, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")
-		require.NotEqual(t, http.StatusOK, status, "no tunnel")
+		resp, _ = rawRequest(t, host, "GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n")
+		require.Equal(t, http.StatusFound, resp.StatusCode, "Stepwise's redirect to its viewer")
+		require.Equal(t, "/ui/", resp.Header.Get("Location"))
+		resp, _ = rawRequest(t, host, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")
+		require.Equal(t, http.StatusNotFound, resp.StatusCode, "no tunnel")
 	})
 }
 
 // rawRequest sends one raw HTTP/1.1 request to host and returns the
-// response's status and body.
-func rawRequest(t *testing.T, host, request string) (int, string) {
+// response and its body.
+func rawRequest(t *testing.T, host, request string) (*http.Response, string) {
 	t.Helper()
 	conn, err := net.DialTimeout("tcp", host, 10*time.Second)
 	require.NoError(t, err)
@@ -771,7 +772,7 @@ func rawRequest(t *testing.T, host, request string) (int, string) {
 	defer resp.Body.Close()
 	var body strings.Builder
 	_, _ = bufio.NewReader(resp.Body).WriteTo(&body)
-	return resp.StatusCode, body.String()
+	return resp, body.String()
 }
 
 // TestAWSCLITesting drives the testing features with the AWS clients, as
