@@ -10,17 +10,15 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/internal/testkit/awsclients"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 )
 
@@ -58,23 +56,8 @@ func serveAWS(t *testing.T, eng *engine.Engine, timeout time.Duration) *awsHarne
 	register(e, &api{eng: eng, syncTimeout: timeout}, nil)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	client := sfn.New(sfn.Options{
-		BaseEndpoint: aws.String(srv.URL),
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		Retryer:      aws.NopRetryer{},
-		// StartSyncExecution's endpoint is sync-HOST on AWS; a local
-		// endpoint has no such host.
-		APIOptions: []func(*middleware.Stack) error{noHostPrefix},
-	})
+	client := awsclients.GoClient(awsclients.Endpoint{URL: srv.URL, AccessKeyID: "AKIDEXAMPLE"})
 	return &awsHarness{t: t, client: client, url: srv.URL, eng: eng}
-}
-
-func noHostPrefix(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-		}), middleware.Before)
 }
 
 // machine creates a state machine from an example and returns its ARN.
