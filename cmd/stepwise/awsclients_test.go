@@ -106,6 +106,28 @@ func (f *awsFixture) standard(t *testing.T) vars {
 	return vars{"machine": machine}
 }
 
+// tagged is a STANDARD machine tagged team=orders and env=dev.
+func (f *awsFixture) tagged(t *testing.T) vars {
+	t.Helper()
+	v := f.standard(t)
+	_, err := f.client.TagResource(context.Background(), &sfn.TagResourceInput{ResourceArn: aws.String(v["machine"]),
+		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("orders")}, {Key: aws.String("env"), Value: aws.String("dev")}}})
+	require.NoError(t, err)
+	return v
+}
+
+// tags lists a resource's tags as key=value, read with the Go SDK.
+func (f *awsFixture) tags(t *testing.T, resource string) []string {
+	t.Helper()
+	out, err := f.client.ListTagsForResource(context.Background(), &sfn.ListTagsForResourceInput{ResourceArn: aws.String(resource)})
+	require.NoError(t, err)
+	var kv []string
+	for _, tag := range out.Tags {
+		kv = append(kv, aws.ToString(tag.Key)+"="+aws.ToString(tag.Value))
+	}
+	return kv
+}
+
 // finished is a SUCCEEDED execution of passDef on {"n":1}.
 func (f *awsFixture) finished(t *testing.T) vars {
 	t.Helper()
@@ -446,6 +468,32 @@ var operationCases = map[string]operationCase{
 			require.Equal(t, v["activity"], out.String("activityArn"))
 			require.Equal(t, v["name"], out.String("name"))
 			require.NotEmpty(t, out.String("creationDate"))
+		},
+	},
+	"TagResource": {
+		setup: (*awsFixture).standard,
+		cli:   []string{"--resource-arn", "{machine}", "--tags", "key=team,value=orders", "key=env,value=dev"},
+		js:    `{"resourceArn":"{machine}","tags":[{"key":"team","value":"orders"},{"key":"env","value":"dev"}]}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			require.Equal(t, []string{"env=dev", "team=orders"}, f.tags(t, v["machine"]))
+		},
+	},
+	"UntagResource": {
+		setup: (*awsFixture).tagged,
+		cli:   []string{"--resource-arn", "{machine}", "--tag-keys", "team"},
+		js:    `{"resourceArn":"{machine}","tagKeys":["team"]}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			require.Equal(t, []string{"env=dev"}, f.tags(t, v["machine"]))
+		},
+	},
+	"ListTagsForResource": {
+		setup: (*awsFixture).tagged,
+		cli:   []string{"--resource-arn", "{machine}"},
+		js:    `{"resourceArn":"{machine}"}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			var listed struct{ Tags []struct{ Key, Value string } }
+			out.Decode(t, &listed)
+			require.Equal(t, []struct{ Key, Value string }{{"env", "dev"}, {"team", "orders"}}, listed.Tags)
 		},
 	},
 	"ListActivities": {
