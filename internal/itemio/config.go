@@ -88,8 +88,10 @@ type ReaderConfig struct {
 	MaxItems Number
 	// Parameters is Parameters (JSONPath) or Arguments (JSONata) as
 	// written: the engine evaluates it and passes the resolved object to
-	// Open.
-	Parameters map[string]any
+	// Open. ParametersExpr is set instead when Arguments is one JSONata
+	// expression giving the whole object.
+	Parameters     map[string]any
+	ParametersExpr string
 }
 
 // BatcherConfig is a parsed ItemBatcher.
@@ -107,8 +109,11 @@ type WriterConfig struct {
 	// results to the object store; otherwise they return in the state
 	// output.
 	Export bool
-	// Parameters is Parameters or Arguments as written (Bucket, Prefix).
-	Parameters map[string]any
+	// Parameters is Parameters or Arguments as written (Bucket, Prefix);
+	// ParametersExpr is set instead when Arguments is one JSONata
+	// expression.
+	Parameters     map[string]any
+	ParametersExpr string
 	// OutputType and Transformation default to JSON and, when exporting,
 	// NONE, otherwise COMPACT.
 	OutputType     string
@@ -219,8 +224,15 @@ func parse[T any](raw any, jsonata bool, field string, fn func(p *parser, obj ma
 	return c, nil
 }
 
-// parameters reads Parameters (JSONPath) or Arguments (JSONata).
-func (p *parser) parameters(obj map[string]any, field string) (map[string]any, bool) {
+// isExpression reports whether v is a JSONata "{% … %}" string.
+func isExpression(v any) bool {
+	s, ok := v.(string)
+	return ok && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}")
+}
+
+// parameters reads Parameters (JSONPath) or Arguments (JSONata): an
+// object, or in JSONata one expression (expr) giving the whole object.
+func (p *parser) parameters(obj map[string]any, field string) (params map[string]any, expr string, ok bool) {
 	key, other := p.paramsKey(), "Parameters"
 	if !p.jsonata {
 		other = "Arguments"
@@ -230,9 +242,12 @@ func (p *parser) parameters(obj map[string]any, field string) (map[string]any, b
 	}
 	raw, ok := obj[key]
 	if !ok {
-		return nil, false
+		return nil, "", false
 	}
-	return p.object(raw, field+"."+key), true
+	if p.jsonata && isExpression(raw) {
+		return nil, raw.(string), true
+	}
+	return p.object(raw, field+"."+key), "", true
 }
 
 // number reads key (a non-negative integer up to most, or a JSONata
@@ -254,8 +269,8 @@ func (p *parser) number(obj map[string]any, field, key string, most int64) Numbe
 	if !hasValue {
 		return n
 	}
-	if s, ok := raw.(string); ok && p.jsonata && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}") {
-		n.Expr = s
+	if p.jsonata && isExpression(raw) {
+		n.Expr = raw.(string)
 		return n
 	}
 	v, ok := integer(raw)
@@ -287,8 +302,9 @@ func (p *parser) reader(obj map[string]any) *ReaderConfig {
 	const f = "ItemReader"
 	p.only(obj, f, "Resource", "ReaderConfig", "Parameters", "Arguments")
 	c := &ReaderConfig{Delimiter: ',', Resource: p.resource(obj, f, true, ResourceGetObject, ResourceListObjectsV2)}
-	c.Parameters, _ = p.parameters(obj, f)
-	if c.Parameters == nil {
+	var has bool
+	c.Parameters, c.ParametersExpr, has = p.parameters(obj, f)
+	if !has {
 		p.fail(f+"."+p.paramsKey(), "is required")
 	}
 	cfg := map[string]any{}
@@ -408,7 +424,7 @@ func (p *parser) writer(obj map[string]any) *WriterConfig {
 	p.only(obj, f, "Resource", "Parameters", "Arguments", "WriterConfig")
 	c := &WriterConfig{OutputType: OutputJSON, Transformation: TransformCompact}
 	resource := p.resource(obj, f, false, ResourcePutObject)
-	params, hasParams := p.parameters(obj, f)
+	params, expr, hasParams := p.parameters(obj, f)
 	_, hasResource := obj["Resource"]
 	_, hasWriter := obj["WriterConfig"]
 	switch {
@@ -417,9 +433,11 @@ func (p *parser) writer(obj map[string]any) *WriterConfig {
 	case !hasResource && !hasWriter:
 		p.fail(f, "cannot be empty: give WriterConfig, or Resource and %s, or all three", p.paramsKey())
 	}
-	if resource != "" && params != nil {
-		c.Export, c.Parameters, c.Transformation = true, params, TransformNone
-		p.writerParameters(params)
+	if resource != "" && hasParams {
+		c.Export, c.Parameters, c.ParametersExpr, c.Transformation = true, params, expr, TransformNone
+		if params != nil {
+			p.writerParameters(params)
+		}
 	}
 	if hasWriter {
 		const wf = f + ".WriterConfig"

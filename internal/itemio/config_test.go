@@ -161,3 +161,44 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseArgumentsExpression(t *testing.T) {
+	t.Parallel()
+	c, err := itemio.ParseReader(decode(t, `{"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Arguments": "{% $states.input.source %}"}`), true)
+	require.NoError(t, err)
+	require.Nil(t, c.Parameters)
+	require.Equal(t, "{% $states.input.source %}", c.ParametersExpr)
+
+	w, err := itemio.ParseWriter(decode(t, `{"Resource": "arn:aws:states:::s3:putObject", "Arguments": "{% $out %}"}`), true)
+	require.NoError(t, err)
+	require.True(t, w.Export)
+	require.Equal(t, "{% $out %}", w.ParametersExpr)
+
+	// A JSONPath state has no expressions.
+	_, err = itemio.ParseReader(decode(t, `{"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": "{% $x %}"}`), false)
+	require.ErrorContains(t, err, "ItemReader.Parameters: must be a JSON object")
+}
+
+func TestParseMap(t *testing.T) {
+	t.Parallel()
+	machine := func(mode, language string) *asl.Map {
+		def := `{"StartAt": "M", "QueryLanguage": "` + language + `", "States": {"M": {"Type": "Map", "End": true,
+			"ItemProcessor": {"ProcessorConfig": {"Mode": "` + mode + `"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+			"ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Arguments": {"Bucket": "b", "Prefix": "{% $states.input.p %}"}},
+			"ItemBatcher": {"MaxItemsPerBatch": "{% $states.input.n %}"},
+			"ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Arguments": {"Bucket": "out"}}}}}`
+		sm, err := asl.Parse([]byte(def))
+		require.NoError(t, err)
+		return sm.States["M"].(*asl.Map)
+	}
+	c, err := itemio.ParseMap(machine("DISTRIBUTED", "JSONata"))
+	require.NoError(t, err)
+	require.Equal(t, itemio.ResourceListObjectsV2, c.Reader.Resource)
+	require.Equal(t, "{% $states.input.n %}", c.Batcher.MaxItemsPerBatch.Expr)
+	require.True(t, c.Writer.Export)
+
+	_, err = itemio.ParseMap(machine("INLINE", "JSONata"))
+	var fe *itemio.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "ItemReader", fe.Field)
+}

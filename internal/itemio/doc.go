@@ -9,7 +9,8 @@
 //
 //   - config.go: ParseReader, ParseBatcher and ParseWriter turn a Map
 //     state's raw ItemReader, ItemBatcher and ResultWriter objects into
-//     typed configs, with a FieldError naming the field at fault.
+//     typed configs, with a FieldError naming the field at fault;
+//     mapstate.go's ParseMap does all three for an asl.Map.
 //   - store.go: NewStore makes the S3 client (AWS SDK for Go v2) from the
 //     operator's StoreConfig; Store is the three calls used.
 //   - reader.go: Open starts a Reader at a Position; Next yields items one
