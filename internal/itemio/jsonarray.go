@@ -24,7 +24,9 @@ func (r *Reader) newJSONArray(o *object) (source, error) {
 	a := &jsonArray{r: r, o: o, base: o.base}
 	var in io.Reader = o.br
 	if o.base > 0 {
-		// Resumed just past an element: skip to the next one.
+		// Resumed just past an element: a comma and the next one follow,
+		// or the array's end.
+		comma := false
 		for {
 			b, err := o.readByte()
 			if errors.Is(err, io.EOF) {
@@ -33,14 +35,19 @@ func (r *Reader) newJSONArray(o *object) (source, error) {
 			if err != nil {
 				return nil, readerFailed("s3://%s/%s: %v", o.bucket, o.key, err)
 			}
-			if b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == ',' {
+			switch {
+			case b == ' ' || b == '\t' || b == '\n' || b == '\r':
 				continue
-			}
-			o.unreadByte()
-			if b == ']' {
+			case b == ',' && !comma:
+				comma = true
+				continue
+			case b == ']' && !comma:
 				a.done = true
 				return a, nil
+			case !comma:
+				return nil, readerFailed("%s is not valid JSON", r.at(o.bucket, o.key, "array element"))
 			}
+			o.unreadByte()
 			break
 		}
 		in = io.MultiReader(strings.NewReader("["), o.br)
