@@ -312,6 +312,15 @@ func (p *parser) reader(obj map[string]any) *ReaderConfig {
 		cfg = p.object(rc, f+".ReaderConfig")
 	}
 	const rf = f + ".ReaderConfig"
+	// Newer AWS reader options Stepwise does not read yet.
+	for _, k := range []string{"ItemsPointer", "ManifestType", "Transformation"} {
+		if _, ok := cfg[k]; ok {
+			p.fail(rf+"."+k, "is not supported by Stepwise yet")
+		}
+	}
+	if cfg["InputType"] == "PARQUET" {
+		p.fail(rf+".InputType", "PARQUET is not supported by Stepwise yet")
+	}
 	p.only(cfg, rf, "InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems", "MaxItemsPath")
 	c.MaxItems = p.number(cfg, rf, "MaxItems", maxReaderItems)
 	c.InputType = p.enum(cfg, rf, "InputType", InputJSON, InputJSONL, InputCSV, InputManifest)

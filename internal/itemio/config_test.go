@@ -76,6 +76,9 @@ func TestParseReaderErrors(t *testing.T) {
 		{`{` + get + `, ` + params + `, "ReaderConfig": {"InputType": "JSON", "MaxItemsPath": "n"}}`, "ItemReader.ReaderConfig.MaxItemsPath", false},
 		{`{` + get + `, ` + params + `, "ReaderConfig": {"InputType": "JSON", "Other": 1}}`, "ItemReader.ReaderConfig.Other", false},
 		{`{"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}, "ReaderConfig": {"InputType": "JSON"}}`, "ItemReader.ReaderConfig.InputType", false},
+		{`{"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}, "ReaderConfig": {"InputType": "JSON", "Transformation": "LOAD_AND_FLATTEN"}}`, "ItemReader.ReaderConfig.Transformation", false},
+		{`{` + get + `, ` + params + `, "ReaderConfig": {"InputType": "JSON", "ItemsPointer": "/a"}}`, "ItemReader.ReaderConfig.ItemsPointer", false},
+		{`{` + get + `, ` + params + `, "ReaderConfig": {"InputType": "PARQUET"}}`, "ItemReader.ReaderConfig.InputType", false},
 	} {
 		_, err := itemio.ParseReader(decode(t, tc.def), tc.jsonata)
 		var fe *itemio.FieldError
