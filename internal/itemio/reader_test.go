@@ -88,6 +88,10 @@ func TestReadJSON(t *testing.T) {
 	items := readChecked(t, store, readerConfig(t, fileReader("JSON", "")), itemio.Request{Parameters: params("in/items.json")})
 	require.Equal(t, []any{map[string]any{"a": int64(1), "b": []any{true, nil}}, int64(2), "x", []any{1.5, "]"}, map[string]any{}}, items)
 
+	put(t, store, "in/items.json.gz", gzipped(t, `[{"a": 1}, 2, 3]`))
+	items = readChecked(t, store, readerConfig(t, fileReader("JSON", "")), itemio.Request{Parameters: params("in/items.json.gz")})
+	require.Equal(t, []any{map[string]any{"a": int64(1)}, int64(2), int64(3)}, items)
+
 	put(t, store, "in/empty.json", []byte(`[]`))
 	items, _ = readAll(t, store, readerConfig(t, fileReader("JSON", "")), itemio.Request{Parameters: params("in/empty.json")}, itemio.Position{})
 	require.Empty(t, items)
@@ -165,6 +169,8 @@ func TestReadManifest(t *testing.T) {
 		"\"source\",\"csvDataset/\",\"0\",\"2022-11-16T00:27:19.000Z\"\n\"source\",\"csvDataset/titles.csv\",\"3399671\",\"2022-11-16T00:29:32.000Z\"\n"))
 	putIn(t, store, "inventory", "src/cfg/data/two.csv.gz", gzipped(t,
 		"\"source\",\"images/a.jpg\",\"27034\",\"2022-11-15T20:02:16.000Z\"\n"))
+	putIn(t, store, "inventory", "src/cfg/data/three.csv", []byte(
+		"\"source\",\"images/b.jpg\",\"1\",\"2022-11-15T20:02:17.000Z\"\n\"source\",\"images/c.jpg\",\"2\",\"2022-11-15T20:02:18.000Z\"\n"))
 	put(t, store, "src/cfg/2022-11-16T00-00Z/manifest.json", []byte(`{
 		"sourceBucket": "source",
 		"destinationBucket": "arn:aws:s3:::inventory",
@@ -174,7 +180,8 @@ func TestReadManifest(t *testing.T) {
 		"fileSchema": "Bucket, Key, Size, LastModifiedDate",
 		"files": [
 			{"key": "src/cfg/data/one.csv.gz", "size": 100, "MD5checksum": "x"},
-			{"key": "src/cfg/data/two.csv.gz", "size": 50, "MD5checksum": "y"}
+			{"key": "src/cfg/data/two.csv.gz", "size": 50, "MD5checksum": "y"},
+			{"key": "src/cfg/data/three.csv", "size": 120, "MD5checksum": "z"}
 		]}`))
 	c := readerConfig(t, fileReader("MANIFEST", ""))
 	items := readChecked(t, store, c, itemio.Request{Parameters: params("src/cfg/2022-11-16T00-00Z/manifest.json")})
@@ -182,6 +189,8 @@ func TestReadManifest(t *testing.T) {
 		map[string]any{"Bucket": "source", "Key": "csvDataset/", "Size": "0", "LastModifiedDate": "2022-11-16T00:27:19.000Z"},
 		map[string]any{"Bucket": "source", "Key": "csvDataset/titles.csv", "Size": "3399671", "LastModifiedDate": "2022-11-16T00:29:32.000Z"},
 		map[string]any{"Bucket": "source", "Key": "images/a.jpg", "Size": "27034", "LastModifiedDate": "2022-11-15T20:02:16.000Z"},
+		map[string]any{"Bucket": "source", "Key": "images/b.jpg", "Size": "1", "LastModifiedDate": "2022-11-15T20:02:17.000Z"},
+		map[string]any{"Bucket": "source", "Key": "images/c.jpg", "Size": "2", "LastModifiedDate": "2022-11-15T20:02:18.000Z"},
 	}, items)
 
 	put(t, store, "orc/manifest.json", []byte(`{"destinationBucket": "arn:aws:s3:::inventory", "fileFormat": "ORC", "fileSchema": "x", "files": []}`))
