@@ -412,6 +412,11 @@ func (p *parser) batcher(obj map[string]any) *BatcherConfig {
 		MaxInputBytesPerBatch: p.number(obj, f, "MaxInputBytesPerBatch", maxBatchBytes),
 		BatchInput:            obj["BatchInput"],
 	}
+	for _, k := range []string{"MaxItemsPerBatch", "MaxInputBytesPerBatch"} {
+		if n, ok := integer(obj[k]); ok && n == 0 {
+			p.fail(f+"."+k, "must be a positive integer")
+		}
+	}
 	if !c.MaxItemsPerBatch.Set() && !c.MaxInputBytesPerBatch.Set() {
 		p.fail(f, "needs MaxItemsPerBatch or MaxInputBytesPerBatch (or their Path forms)")
 	}

@@ -101,6 +101,8 @@ func TestParseBatcher(t *testing.T) {
 		{`{"MaxItemsPerBatch": 1, "MaxItemsPerBatchPath": "$.n"}`, "ItemBatcher.MaxItemsPerBatch"},
 		{`{"MaxInputBytesPerBatch": 262145}`, "ItemBatcher.MaxInputBytesPerBatch"},
 		{`{"MaxItemsPerBatch": 1.5}`, "ItemBatcher.MaxItemsPerBatch"},
+		{`{"MaxItemsPerBatch": 0, "MaxInputBytesPerBatch": 10}`, "ItemBatcher.MaxItemsPerBatch"},
+		{`{"MaxInputBytesPerBatch": 0}`, "ItemBatcher.MaxInputBytesPerBatch"},
 		{`{"MaxItemsPerBatch": 1, "BatchInput": 3}`, "ItemBatcher.BatchInput"},
 		{`{"MaxItemsPerBatch": 1, "Size": 3}`, "ItemBatcher.Size"},
 	} {
