@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/asl"
@@ -344,4 +346,21 @@ func TestReadResumesFromByteOffset(t *testing.T) {
 	items, _ = readAll(t, rs, c, itemio.Request{Parameters: params("h.csv")}, itemio.Position{Items: 1, Offset: 4, Records: 2})
 	require.Equal(t, []any{map[string]any{"a": "22"}}, items)
 	require.Equal(t, []string{"bytes=4-", ""}, rs.ranges)
+}
+
+func TestReadVersion(t *testing.T) {
+	t.Parallel()
+	store := fakeStore(t)
+	ctx := context.Background()
+	_, err := store.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("data"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	first, err := store.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("v.jsonl"), Body: strings.NewReader("1\n2\n")})
+	require.NoError(t, err)
+	put(t, store, "v.jsonl", []byte("3\n"))
+	c := readerConfig(t, fileReader("JSONL", ""))
+	req := itemio.Request{Parameters: map[string]any{"Bucket": "data", "Key": "v.jsonl", "VersionId": aws.ToString(first.VersionId)}}
+	require.Equal(t, []any{int64(1), int64(2)}, readChecked(t, store, c, req))
+	items, _ := readAll(t, store, c, itemio.Request{Parameters: params("v.jsonl")}, itemio.Position{})
+	require.Equal(t, []any{int64(3)}, items)
 }
