@@ -27,6 +27,8 @@ const (
 	ErrorDataLimitExceeded               = failure.DataLimitExceeded
 	ErrorExceedToleratedFailureThreshold = failure.ExceedToleratedFailureThreshold
 	ErrorQueryEvaluationError            = failure.QueryEvaluationError
+	ErrorItemReaderFailed                = failure.ItemReaderFailed
+	ErrorResultWriterFailed              = failure.ResultWriterFailed
 )
 
 // NewError returns an Error with the given name and formatted cause.
