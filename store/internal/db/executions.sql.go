@@ -69,7 +69,7 @@ func (q *Queries) ExecutionProgress(ctx context.Context, id int64) (ExecutionPro
 const getExecution = `-- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, version_arn, alias_arn
 FROM stepwise_executions WHERE id = $1
 `
 
@@ -97,6 +97,8 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 		&i.ParentPattern,
 		&i.TestCase,
 		&i.Waited,
+		&i.VersionARN,
+		&i.AliasARN,
 	)
 	return i, err
 }
@@ -104,7 +106,7 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 const getExecutionByARN = `-- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, version_arn, alias_arn
 FROM stepwise_executions WHERE arn = $1
 `
 
@@ -132,6 +134,8 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 		&i.ParentPattern,
 		&i.TestCase,
 		&i.Waited,
+		&i.VersionARN,
+		&i.AliasARN,
 	)
 	return i, err
 }
@@ -139,7 +143,7 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 const getExecutionByName = `-- name: GetExecutionByName :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, version_arn, alias_arn
 FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2
 `
 
@@ -172,6 +176,8 @@ func (q *Queries) GetExecutionByName(ctx context.Context, arg GetExecutionByName
 		&i.ParentPattern,
 		&i.TestCase,
 		&i.Waited,
+		&i.VersionARN,
+		&i.AliasARN,
 	)
 	return i, err
 }
@@ -182,7 +188,7 @@ VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)
 ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
           started_at, stopped_at, last_event_id, redrive_count,
-          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, version_arn, alias_arn
 `
 
 type InsertExecutionParams struct {
@@ -226,6 +232,8 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		&i.ParentPattern,
 		&i.TestCase,
 		&i.Waited,
+		&i.VersionARN,
+		&i.AliasARN,
 	)
 	return i, err
 }
@@ -233,7 +241,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 const listChildExecutions = `-- name: ListChildExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, version_arn, alias_arn
 FROM stepwise_executions
 WHERE parent_id = $1::bigint AND id > $2::bigint
 ORDER BY id LIMIT $3
@@ -277,6 +285,8 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 			&i.ParentPattern,
 			&i.TestCase,
 			&i.Waited,
+			&i.VersionARN,
+			&i.AliasARN,
 		); err != nil {
 			return nil, err
 		}
@@ -291,7 +301,7 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 const listExecutions = `-- name: ListExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, version_arn, alias_arn
 FROM stepwise_executions
 WHERE ($1::bigint = 0 OR state_machine_id = $1)
   AND ($2::text = '' OR status = $2)
@@ -356,6 +366,8 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.ParentPattern,
 			&i.TestCase,
 			&i.Waited,
+			&i.VersionARN,
+			&i.AliasARN,
 		); err != nil {
 			return nil, err
 		}
@@ -407,7 +419,7 @@ func (q *Queries) ListRunningExecutions(ctx context.Context, arg ListRunningExec
 const lockExecutions = `-- name: LockExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, version_arn, alias_arn
 FROM stepwise_executions WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
 `
 
@@ -441,6 +453,8 @@ func (q *Queries) LockExecutions(ctx context.Context, ids []int64) ([]StepwiseEx
 			&i.ParentPattern,
 			&i.TestCase,
 			&i.Waited,
+			&i.VersionARN,
+			&i.AliasARN,
 		); err != nil {
 			return nil, err
 		}
