@@ -121,6 +121,11 @@ type Config struct {
 	LogRetention time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// RoutingRandom returns the number in [0, 1) that picks which of an
+	// alias's versions a start through the alias runs (see
+	// StartExecution); it must be safe for concurrent use. nil means a
+	// source seeded at random; tests set a seeded one.
+	RoutingRandom func() float64
 	// SecretKey is the 32-byte AES-256 key that encrypts the secrets of
 	// connections (see CreateConnection). Nil means none: creating a
 	// connection fails with ErrNoSecretKey.
@@ -175,6 +180,9 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	c.ActivityBindings = bindings
 	e := &Engine{pool: pool, cfg: c, log: c.Logger, arns: arn.Space{Region: c.Region, Account: c.Account},
 		rand: newLockedRand(), closed: make(chan struct{}), local: newLocals(), waiters: newWaiters()}
+	if e.cfg.RoutingRandom == nil {
+		e.cfg.RoutingRandom = e.rand.float64
+	}
 	conns, err := NewConnections(pool, c.SecretKey)
 	if err != nil {
 		return nil, err

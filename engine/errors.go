@@ -25,6 +25,18 @@ var (
 	ErrConnectionDoesNotExist   = errors.New("connection does not exist")
 	ErrTestCaseDoesNotExist     = errors.New("test case does not exist")
 	ErrConnectionExists         = errors.New("connection already exists")
+	// ErrVersionDoesNotExist is a published version that does not exist
+	// (AWS's ResourceNotFound); a start on one is
+	// ErrStateMachineDoesNotExist, as AWS answers StartExecution.
+	ErrVersionDoesNotExist = errors.New("state machine version does not exist")
+	// ErrAliasDoesNotExist is a state machine alias that does not exist
+	// (AWS's ResourceNotFound); a start on one is
+	// ErrStateMachineDoesNotExist.
+	ErrAliasDoesNotExist = errors.New("state machine alias does not exist")
+	// ErrConflict is AWS's ConflictException: a revisionId that is not the
+	// machine's current revision, an alias created again with another
+	// configuration, a version deleted while an alias routes to it.
+	ErrConflict = errors.New("conflict")
 	// ErrInvalidLoggingConfiguration is a loggingConfiguration AWS would
 	// refuse (see LoggingConfiguration); the message names the field.
 	ErrInvalidLoggingConfiguration = errors.New("invalid logging configuration")
