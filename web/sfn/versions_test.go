@@ -2,7 +2,9 @@ package sfn
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +13,8 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/testkit"
 	"github.com/stepwise-run/stepwise/internal/testkit/testengine"
 )
 
@@ -19,10 +23,19 @@ func passOf(result string) string {
 	return `{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"` + result + `","End":true}}}`
 }
 
-// newVersionHarness serves the protocol of an engine without functions.
+// newVersionHarness serves the protocol of an engine without functions
+// whose starts through aliases draw from a source of fixed seed.
 func newVersionHarness(t *testing.T) *awsHarness {
 	t.Helper()
-	return serveAWS(t, testengine.New(t, nil, nil), syncTimeout)
+	r := rand.New(rand.NewPCG(1, 1))
+	var mu sync.Mutex
+	e := testengine.Start(t, testkit.NewPool(t), &engine.Config{Drive: true, FetchPollInterval: testengine.FetchPollInterval,
+		RoutingRandom: func() float64 {
+			mu.Lock()
+			defer mu.Unlock()
+			return r.Float64()
+		}})
+	return serveAWS(t, e, syncTimeout)
 }
 
 // update replaces the definition of machine, publishing it when publish.
