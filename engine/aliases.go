@@ -32,9 +32,8 @@ var aliasName = regexp.MustCompile(`^[a-zA-Z0-9_.-]*[a-zA-Z_.-][a-zA-Z0-9_.-]*$`
 // checkAliasName applies AWS's rules for alias names.
 func checkAliasName(name string) error {
 	if len(name) < 1 || len(name) > 80 || !aliasName.MatchString(name) {
-		return fmt.Errorf("%w: 1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: "+
-			`Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\-\.])[a-zA-Z0-9_\-\.]+$ and have length between 1 and 80`,
-			ErrInvalidRequest, name)
+		return validationf("1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: "+
+			`Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\-\.])[a-zA-Z0-9_\-\.]+$ and have length between 1 and 80`, name)
 	}
 	return nil
 }
@@ -43,25 +42,25 @@ func checkAliasName(name string) error {
 func checkRoutes(routes []store.Route) error {
 	switch {
 	case len(routes) < 1:
-		return fmt.Errorf("%w: 1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: "+
-			"Member must have length greater than or equal to 1", ErrInvalidRequest)
+		return validationf("1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: " +
+			"Member must have length greater than or equal to 1")
 	case len(routes) > 2:
-		return fmt.Errorf("%w: 1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: "+
-			"Member must have length less than or equal to 2", ErrInvalidRequest)
+		return validationf("1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: " +
+			"Member must have length less than or equal to 2")
 	}
 	sum := 0
 	for i, r := range routes {
 		if r.Weight < 0 || r.Weight > 100 {
-			return fmt.Errorf("%w: 1 validation error detected: Value '%d' at 'routingConfiguration.%d.member.weight' failed to satisfy constraint: "+
-				"Member must have value between 0 and 100", ErrInvalidRequest, r.Weight, i+1)
+			return validationf("1 validation error detected: Value '%d' at 'routingConfiguration.%d.member.weight' failed to satisfy constraint: "+
+				"Member must have value between 0 and 100", r.Weight, i+1)
 		}
 		sum += r.Weight
 	}
 	if len(routes) == 2 && routes[0].Version == routes[1].Version {
-		return fmt.Errorf("%w: Routing configuration must contain distinct state machine versions", ErrInvalidRequest)
+		return validationf("Routing configuration must contain distinct state machine versions")
 	}
 	if sum != 100 {
-		return fmt.Errorf("%w: Sum of routing configuration weights must be equal to 100, not %d", ErrInvalidRequest, sum)
+		return validationf("Sum of routing configuration weights must be equal to 100, not %d", sum)
 	}
 	return nil
 }
@@ -149,7 +148,7 @@ func (e *Engine) Alias(ctx context.Context, machine, name string) (*store.StateM
 // (nil keeps them); one of them is required.
 func (e *Engine) UpdateAlias(ctx context.Context, machine, name string, description *string, routes []store.Route) (*store.Alias, error) {
 	if description == nil && routes == nil {
-		return nil, fmt.Errorf("%w: Either the description or the routingConfiguration must be specified", ErrInvalidRequest)
+		return nil, validationf("Either the description or the routingConfiguration must be specified")
 	}
 	sm, a, err := e.Alias(ctx, machine, name)
 	if err != nil {
@@ -231,7 +230,7 @@ func (e *Engine) resolveQualifier(ctx context.Context, in *StartInput) error {
 		return nil // a name, or an unqualified ARN
 	}
 	if in.Version != 0 {
-		return fmt.Errorf("%w: %s names a version or an alias: it cannot be started at revision %d too", ErrInvalidRequest, in.StateMachine, in.Version)
+		return validationf("%s names a version or an alias: it cannot be started at revision %d too", in.StateMachine, in.Version)
 	}
 	sm, err := e.StateMachine(ctx, ref.Name)
 	if err != nil {

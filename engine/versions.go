@@ -79,8 +79,8 @@ func currentRevision(revisionID string, revision int) bool {
 // checkDescription refuses a description longer than AWS takes.
 func checkDescription(description *string) error {
 	if description != nil && utf8.RuneCountInString(*description) > maxDescription {
-		return fmt.Errorf("%w: 1 validation error detected: Value at 'description' failed to satisfy constraint: "+
-			"Member must have length less than or equal to %d", ErrInvalidRequest, maxDescription)
+		return validationf("1 validation error detected: Value at 'description' failed to satisfy constraint: "+
+			"Member must have length less than or equal to %d", maxDescription)
 	}
 	return nil
 }

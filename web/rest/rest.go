@@ -42,6 +42,7 @@ func Register(v1 *echo.Group, e *engine.Engine, cfg Config, mw ...echo.Middlewar
 	v1.POST("/state-machines/:name/executions", a.startExecution, mw...)
 	v1.POST("/state-machines/:name/start-sync", a.startSyncExecution, mw...)
 	v1.GET("/state-machines/:name/resources", a.stateMachineResources, mw...)
+	registerVersions(v1, a, mw)
 
 	v1.GET("/executions", a.listExecutions, mw...)
 	v1.GET("/executions/:arn", a.describeExecution, mw...)

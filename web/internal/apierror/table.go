@@ -47,6 +47,7 @@ var Table = []Entry{
 	{engine.ErrVersionDoesNotExist, http.StatusNotFound, "ResourceNotFound", "ResourceNotFound", http.StatusBadRequest},
 	{engine.ErrAliasDoesNotExist, http.StatusNotFound, "ResourceNotFound", "ResourceNotFound", http.StatusBadRequest},
 	{engine.ErrConflict, http.StatusConflict, "ConflictException", "ConflictException", http.StatusConflict},
+	{engine.ErrValidation, http.StatusBadRequest, "ValidationException", "ValidationException", http.StatusBadRequest},
 	{engine.ErrInvalidLoggingConfiguration, http.StatusBadRequest, "InvalidLoggingConfiguration", "InvalidLoggingConfiguration", http.StatusBadRequest},
 	{engine.ErrExecutionDoesNotExist, http.StatusNotFound, "ExecutionDoesNotExist", "ExecutionDoesNotExist", http.StatusBadRequest},
 	{engine.ErrExecutionAlreadyExists, http.StatusConflict, "ExecutionAlreadyExists", "ExecutionAlreadyExists", http.StatusBadRequest},
