@@ -47,6 +47,11 @@
 // transaction's writes in few round trips, batcher.go shares transactions
 // under load, and cache.go keeps parsed state machines.
 //
+// Each create or update of a machine stores a revision (machines.go);
+// versions.go publishes revisions as AWS's numbered versions and
+// aliases.go routes starts through an alias to one of its versions by
+// weight (resolveQualifier, called by prepareStart and nested starts).
+//
 // Every change to an execution happens in one transaction that first locks
 // the execution's row: it runs the pure step function of package asl
 // through every state that needs no outside work, appends the history
