@@ -48,8 +48,9 @@
 // under load, and cache.go keeps parsed state machines.
 //
 // Each create or update of a machine stores a revision (machines.go);
-// versions.go publishes revisions as AWS's numbered versions and
-// aliases.go routes starts through an alias to one of its versions by
+// versions.go publishes revisions as AWS's numbered versions, aliases.go
+// keeps aliases, and qualifier.go resolves a start through a version's or
+// an alias's ARN to the revision it runs, drawing an alias's version by
 // weight (resolveQualifier, called by prepareStart and nested starts).
 //
 // Every change to an execution happens in one transaction that first locks
