@@ -49,6 +49,12 @@
 // transaction's writes in few round trips, batcher.go shares transactions
 // under load, and cache.go keeps parsed state machines.
 //
+// Each create or update of a machine stores a revision (machines.go);
+// versions.go publishes revisions as AWS's numbered versions, aliases.go
+// keeps aliases, and qualifier.go resolves a start through a version's or
+// an alias's ARN to the revision it runs, drawing an alias's version by
+// weight (resolveQualifier, called by prepareStart and nested starts).
+//
 // Every change to an execution happens in one transaction that first locks
 // the execution's row: it runs the pure step function of package asl
 // through every state that needs no outside work, appends the history

@@ -122,6 +122,11 @@ type Config struct {
 	LogRetention time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// RoutingRandom returns the number in [0, 1) that picks which of an
+	// alias's versions a start through the alias runs (see
+	// StartExecution); it must be safe for concurrent use. nil means a
+	// source seeded at random; tests set a seeded one.
+	RoutingRandom func() float64
 	// SecretKey is the 32-byte AES-256 key that encrypts the secrets of
 	// connections (see CreateConnection). Nil means none: creating a
 	// connection fails with ErrNoSecretKey.
@@ -184,6 +189,9 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 		waiters: newRegistry[*store.Execution](), watchers: newRegistry[struct{}]()}
 	e.notifications = newNotifications(map[string]listener{store.EndedChannel: e.waiters, store.ProgressChannel: e.watchers,
 		store.ExpressReplyChannel: &e.replies})
+	if e.cfg.RoutingRandom == nil {
+		e.cfg.RoutingRandom = e.rand.float64
+	}
 	conns, err := NewConnections(pool, c.SecretKey)
 	if err != nil {
 		return nil, err

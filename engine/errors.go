@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/stepwise-run/stepwise/activities"
 )
@@ -34,6 +35,22 @@ var (
 	ErrTooManyTags = errors.New("too many tags")
 	// ErrInvalidTag is a tag key or value AWS would refuse.
 	ErrInvalidTag = errors.New("invalid tag")
+	// ErrVersionDoesNotExist is a published version that does not exist
+	// (AWS's ResourceNotFound); a start on one is
+	// ErrStateMachineDoesNotExist, as AWS answers StartExecution.
+	ErrVersionDoesNotExist = errors.New("state machine version does not exist")
+	// ErrAliasDoesNotExist is a state machine alias that does not exist
+	// (AWS's ResourceNotFound); a start on one is
+	// ErrStateMachineDoesNotExist.
+	ErrAliasDoesNotExist = errors.New("state machine alias does not exist")
+	// ErrConflict is AWS's ConflictException: a revisionId that is not the
+	// machine's current revision, an alias created again with another
+	// configuration, a version deleted while an alias routes to it.
+	ErrConflict = errors.New("conflict")
+	// ErrValidation is a request AWS refuses with a ValidationException
+	// (a routingConfiguration whose weights do not add to 100, a
+	// description too long); the message is AWS's.
+	ErrValidation = errors.New("validation error")
 	// ErrInvalidLoggingConfiguration is a loggingConfiguration AWS would
 	// refuse (see LoggingConfiguration); the message names the field.
 	ErrInvalidLoggingConfiguration = errors.New("invalid logging configuration")
@@ -50,3 +67,18 @@ var (
 	// without Config.SecretKey.
 	ErrNoSecretKey = errors.New("no secret key is configured to encrypt connections (set STEPWISE_SECRET_KEY to the base64 of 32 random bytes, or pass --secret-key-file)")
 )
+
+// validationError is an ErrValidation whose message is only AWS's.
+type validationError struct{ message string }
+
+// Error returns the message.
+func (e *validationError) Error() string { return e.message }
+
+// Unwrap makes errors.Is(err, ErrValidation) true.
+func (e *validationError) Unwrap() error { return ErrValidation }
+
+// validationf is an ErrValidation with a message formatted as by
+// fmt.Sprintf.
+func validationf(format string, args ...any) error {
+	return &validationError{message: fmt.Sprintf(format, args...)}
+}

@@ -125,6 +125,13 @@ func newLockedRand() *lockedRand {
 	return &lockedRand{r: mrand.New(mrand.NewPCG(mrand.Uint64(), mrand.Uint64()))}
 }
 
+// float64 returns a number in [0, 1).
+func (l *lockedRand) float64() float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Float64()
+}
+
 // derive returns a private random source seeded from the shared one.
 func (l *lockedRand) derive() *mrand.Rand {
 	l.mu.Lock()

@@ -31,8 +31,9 @@ import (
 
 // nestedRequest is a nested execution's parameters, checked.
 type nestedRequest struct {
+	// machine is the StateMachineArn, a version's or an alias's included,
+	// or a machine name.
 	machine string
-	version int
 	name    string
 	input   string
 }
@@ -84,14 +85,10 @@ func parseNested(resource string, params any) (*nestedRequest, *asl.Error) {
 		r.machine = target
 		return r, nil
 	}
-	m, err := arn.ParseStateMachine(target)
-	switch {
-	case err != nil:
+	if _, err := arn.ParseStateMachine(target); err != nil {
 		return nil, asl.NewError(prefix+"InvalidArnException", "Invalid Arn: '%v'", err)
-	case m.Alias != "":
-		return nil, asl.NewError(prefix+"StateMachineDoesNotExistException", "%s: Stepwise has no state machine aliases yet; name the machine or a version", target)
 	}
-	r.machine, r.version = m.Name, m.Version
+	r.machine = target
 	return r, nil
 }
 
@@ -158,7 +155,7 @@ func (e *Engine) startNestedExpress(ctx context.Context, call *asl.TaskCall) (an
 	if failure != nil {
 		return nil, failure
 	}
-	child, _, err := e.StartExecution(ctx, StartInput{StateMachine: req.machine, Version: req.version, Name: req.name, Input: req.input})
+	child, _, err := e.StartExecution(ctx, StartInput{StateMachine: req.machine, Name: req.name, Input: req.input})
 	if err != nil {
 		return nil, nestedStartError(nestedErrorPrefix(call.Resource), err)
 	}
@@ -193,14 +190,21 @@ func nestedStartError(prefix string, err error) error {
 // its top-level run at StartAt, and the drive job that begins it. A
 // request that cannot start is a failure named as AWS names it.
 func (t *change) createNested(l *live, req *nestedRequest, pattern, prefix string) (*store.Execution, *asl.Error, error) {
-	mv, err := t.e.machineVersion(t.ctx, req.machine, req.version)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, asl.NewError(prefix+"StateMachineDoesNotExistException", "State Machine Does Not Exist: '%s' (version %d)", req.machine, req.version), nil
+	in := StartInput{StateMachine: req.machine, Name: req.name, Input: req.input}
+	err := t.e.resolveQualifier(t.ctx, &in)
+	if errors.Is(err, ErrStateMachineDoesNotExist) {
+		return nil, asl.NewError(prefix+"StateMachineDoesNotExistException", "%v", err), nil
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	in := StartInput{StateMachine: req.machine, Name: req.name, Input: req.input, Version: mv.Version}
+	mv, err := t.e.machineVersion(t.ctx, arn.Name(req.machine), in.Version)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, asl.NewError(prefix+"StateMachineDoesNotExistException", "State Machine Does Not Exist: '%s'", req.machine), nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
 	if in.Name == "" {
 		in.Name = newExecutionName()
 	}
@@ -226,7 +230,8 @@ func (t *change) createNested(l *live, req *nestedRequest, pattern, prefix strin
 	seq := l.run.Seq
 	child := &store.Execution{ID: execIDs[0], ARN: t.e.arns.Execution(mv.Name, in.Name), StateMachineID: mv.ID,
 		Version: mv.Version, Name: in.Name, Status: store.StatusRunning, Input: in.Input, StartedAt: t.now,
-		ParentID: &t.exec.ID, ParentRunID: &l.run.ID, ParentSeq: &seq, ParentPattern: &pattern}
+		ParentID: &t.exec.ID, ParentRunID: &l.run.ID, ParentSeq: &seq, ParentPattern: &pattern,
+		VersionARN: optional(in.versionARN), AliasARN: optional(in.aliasARN)}
 	run := &store.Run{ID: runIDs[0], ExecutionID: child.ID, MachinePath: "[]", Status: store.RunRunning, State: m.StartAt}
 	t.pg.create(child, run)
 	t.jobs = append(t.jobs, driveJob(driveArgs{ExecutionID: child.ID, RunID: run.ID, Reason: reasonBegin}))

@@ -16,7 +16,11 @@ import (
 
 // StartInput describes an execution to start.
 type StartInput struct {
-	// StateMachine is the machine's name or ARN.
+	// StateMachine is the machine's name or ARN. A version ARN
+	// (MACHINE:N) runs that published version, an alias ARN
+	// (MACHINE:ALIAS) the version the alias routes the start to
+	// (Config.RoutingRandom draws it by weight); the execution records
+	// both ARNs.
 	StateMachine string
 	// Name makes the start idempotent; empty means a generated name.
 	Name string
@@ -29,6 +33,9 @@ type StartInput struct {
 	// StateMachineArn#TestCase; StateMachine may also end with
 	// #TESTCASE. Empty runs every Task for real.
 	TestCase string
+	// versionARN and aliasARN are the version and alias StateMachine
+	// names, once resolveQualifier has read them.
+	versionARN, aliasARN string
 }
 
 // StartExecution starts an execution, or returns the one of the same name
@@ -125,6 +132,7 @@ func (e *Engine) startTogether(ctx context.Context, batch []*start) error {
 			if s.in.TestCase != "" {
 				exec.TestCase = &s.in.TestCase
 			}
+			exec.VersionARN, exec.AliasARN = optional(s.in.versionARN), optional(s.in.aliasARN)
 			exec.Waited = s.watch != nil // its end notifies other processes' waiters too
 			if s.watch != nil {
 				s.watch.on(exec.ID)
@@ -159,12 +167,26 @@ func (e *Engine) begin(ctx context.Context, pg *pipeline, exec *store.Execution,
 // started records ExecutionStarted and runs the execution's top-level run
 // l from StartAt up to its first effect.
 func (t *change) started(l *live, input any) error {
-	t.emitRaw(history.ExecutionStarted, "", `{"input":`+t.exec.Input+`,"stateMachineArn":`+quote(t.e.arns.StateMachine(t.machineName()))+`}`)
+	t.emitRaw(history.ExecutionStarted, "", `{"input":`+t.exec.Input+`,"stateMachineArn":`+quote(t.e.arns.StateMachine(t.machineName()))+
+		qualifiers(t.exec)+`}`)
 	if l.m.TimeoutSeconds > 0 {
 		t.scheduleDrive(driveArgs{Seq: int64(t.exec.RedriveCount), Reason: reasonExecTimeout}, t.now.Add(secondsOf(l.m.TimeoutSeconds)))
 	}
 	t.enterState(l, l.m.StartAt, input)
 	return t.advance(l, t.enter(l))
+}
+
+// qualifiers is the JSON members, each after a comma, that name the
+// version and alias an execution was started through; "" for none.
+func qualifiers(exec *store.Execution) string {
+	out := ""
+	if exec.VersionARN != nil {
+		out += `,"stateMachineVersionArn":` + quote(*exec.VersionARN)
+	}
+	if exec.AliasARN != nil {
+		out += `,"stateMachineAliasArn":` + quote(*exec.AliasARN)
+	}
+	return out
 }
 
 func quote(s string) string {
@@ -186,6 +208,9 @@ func (e *Engine) prepareStart(ctx context.Context, in *StartInput) (*store.Machi
 		in.Name = newExecutionName()
 	}
 	if err := checkName(in.Name); err != nil {
+		return nil, nil, err
+	}
+	if err := e.resolveQualifier(ctx, in); err != nil {
 		return nil, nil, err
 	}
 	mv, err := e.machineVersion(ctx, name, in.Version)

@@ -1,5 +1,7 @@
 // Package store keeps Stepwise's durable state in PostgreSQL through pgx:
-// state machines and their versions (machines.go), executions
+// state machines and their revisions (machines.go; the table
+// stepwise_state_machine_versions), their published versions
+// (published_versions.go) and aliases (aliases.go), executions
 // (executions.go), runs, the top-level run of an execution and its
 // Parallel/Map child runs (runs.go), history events (history.go), task
 // tokens (tokens.go), task leases (leases.go), activities (activities.go),

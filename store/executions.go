@@ -56,6 +56,11 @@ type Execution struct {
 	// transaction that adds events to it or changes its status notifies
 	// (NotifyProgress). Set by MarkWatched, never cleared.
 	Watched bool `db:"watched"`
+	// VersionARN and AliasARN are the published version and the alias
+	// the execution was started through; nil when it was started on the
+	// machine itself (an alias start has both).
+	VersionARN *string `db:"version_arn"`
+	AliasARN   *string `db:"alias_arn"`
 }
 
 func asExecution(r *db.StepwiseExecution) *Execution { return (*Execution)(r) }
@@ -313,11 +318,12 @@ const insertExecutionsAndRuns = `
 WITH e AS (
     INSERT INTO stepwise_executions (id, arn, state_machine_id, version, name, status, input, output,
                                      error, cause, started_at, stopped_at, last_event_id,
-                                     parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited)
+                                     parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited,
+                                     version_arn, alias_arn)
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::integer[], $5::text[], $6::text[],
                          $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
                          $12::timestamptz[], $13::bigint[], $30::bigint[], $31::bigint[], $32::bigint[],
-                         $33::text[], $34::text[], $35::boolean[])
+                         $33::text[], $34::text[], $35::boolean[], $36::text[], $37::text[])
 )
 INSERT INTO stepwise_runs (id, execution_id, machine_path, status, state, state_input, state_entered_at,
                            entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
@@ -345,7 +351,7 @@ func InsertExecutionsAndRuns(ctx context.Context, q Querier, news []NewExecution
 		x.status, x.inputs, x.outputs, x.errs, x.causes, x.started, x.stopped, x.last,
 		r.ids, r.execs, r.status, r.state, r.input, r.enteredAt, r.entered, r.retries, r.seq,
 		r.waiting, r.fork, r.token, r.heartbeat, r.output, r.errs, r.causes,
-		x.parents, x.parentRuns, x.parentSeqs, x.patterns, x.testCases, x.waited)
+		x.parents, x.parentRuns, x.parentSeqs, x.patterns, x.testCases, x.waited, x.versionARNs, x.aliasARNs)
 	return conflict(err)
 }
 
@@ -361,6 +367,7 @@ type executionColumns struct {
 	parentSeqs                  []*int64
 	patterns, testCases         []*string
 	waited                      []bool
+	versionARNs, aliasARNs      []*string
 }
 
 func (c *executionColumns) add(e *Execution) {
@@ -372,6 +379,7 @@ func (c *executionColumns) add(e *Execution) {
 	c.parents, c.parentRuns = append(c.parents, e.ParentID), append(c.parentRuns, e.ParentRunID)
 	c.parentSeqs, c.patterns = append(c.parentSeqs, e.ParentSeq), append(c.patterns, e.ParentPattern)
 	c.testCases, c.waited = append(c.testCases, e.TestCase), append(c.waited, e.Waited)
+	c.versionARNs, c.aliasARNs = append(c.versionARNs, e.VersionARN), append(c.aliasARNs, e.AliasARN)
 }
 
 // MarkWaited records that a caller waits for an execution's end, so that

@@ -17,6 +17,10 @@ type StateMachine struct {
 	CreatedAt     time.Time `db:"created_at"`
 	// Type is TypeStandard or TypeExpress, fixed at creation.
 	Type string `db:"type"`
+	// LastPublished is the number of the machine's last published
+	// version, deleted or not (0: none yet); version numbers are never
+	// used twice.
+	LastPublished int `db:"last_published"`
 }
 
 // The types of a state machine (AWS's StateMachineType).
@@ -135,7 +139,7 @@ func GetMachineVersion(ctx context.Context, q Querier, name string, version int)
 		return nil, notFound(err)
 	}
 	return &MachineVersion{
-		StateMachine: StateMachine{ID: r.ID, Name: r.Name, ARN: r.ARN, LatestVersion: r.LatestVersion, CreatedAt: r.CreatedAt, Type: r.Type},
+		StateMachine: StateMachine{ID: r.ID, Name: r.Name, ARN: r.ARN, LatestVersion: r.LatestVersion, CreatedAt: r.CreatedAt, Type: r.Type, LastPublished: r.LastPublished},
 		Version:      r.Version, Definition: r.Definition, InputSchema: r.InputSchema, VersionCreatedAt: r.VersionCreatedAt,
 	}, nil
 }

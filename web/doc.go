@@ -47,7 +47,7 @@
 //	PUT    /v1/state-machines/{name}               {definition, inputSchema?, type?, loggingConfiguration?} → 200 state machine at its new version (type cannot change)
 //	PUT    /v1/state-machines/{name}/logging       {level, includeExecutionData, destinations: [logGroupArn]} → 200 state machine (no new version)
 //	DELETE /v1/state-machines/{name}               ?force=true → 200 {name, abortedExecutions}
-//	POST   /v1/state-machines/{name}/executions    {name?, input?, version?} → 201 execution (200: the same name and input ran already)
+//	POST   /v1/state-machines/{name}/executions    {name?, input?, version? | publishedVersion? | alias?} → 201 execution (200: the same name and input ran already)
 //	POST   /v1/state-machines/{name}/start-sync    ?timeout=30s, body as above → 200 finished execution, 202 if still RUNNING at the timeout;
 //	                                               an EXPRESS machine's runs in memory in this process, unrecorded, and answers 200 with billing
 //	                                               {billedMemoryMB, billedDurationInMilliseconds} (timeout ignored; the Express limit is 5 minutes)
@@ -57,6 +57,15 @@
 //	POST   /v1/state-machines/{name}/tags          {tags: {KEY: VALUE}} → 200 {tags}, all of them: adds keys, replaces values (at most 50;
 //	                                               AWS's rules: InvalidTag, TooManyTags, ResourceNotFound); POST /v1/activities takes tags? too
 //	DELETE /v1/state-machines/{name}/tags/{key}    → 204, also when the key was not there
+//	POST   /v1/state-machines/{name}/versions      {description?, revisionId?} → 201 published version (200: the current revision was published already)
+//	GET    /v1/state-machines/{name}/versions      ?limit&cursor → {versions, nextCursor?}, newest first
+//	GET    /v1/state-machines/{name}/versions/{n}  → published version with its definition
+//	DELETE /v1/state-machines/{name}/versions/{n}  → 204 (409 ConflictException while an alias routes to it)
+//	POST   /v1/state-machines/{name}/aliases       {name, description?, routes: [{version, weight}]} → 201 alias (200: it exists as asked)
+//	GET    /v1/state-machines/{name}/aliases       ?version&limit&cursor → {aliases, nextCursor?}, by name; version: those routing to it
+//	GET    /v1/state-machines/{name}/aliases/{a}   → alias
+//	PUT    /v1/state-machines/{name}/aliases/{a}   {description?, routes?} → 200 alias
+//	DELETE /v1/state-machines/{name}/aliases/{a}   → 204
 //	GET    /v1/executions                          ?stateMachine&status&namePrefix&startedAfter&startedBefore&limit&cursor → {executions, nextCursor?}
 //	GET    /v1/executions/{arn}                    ?wait=30s → execution (also GET /v1/executions?arn=ARN), with parentExecutionArn; with wait, answered when it ends (woken by the commit) or, still RUNNING, after wait (at most MaxSyncWait)
 //	                                               when a Task of another execution started it (states:startExecution)
@@ -90,9 +99,23 @@
 // a machine with RUNNING executions is refused unless force=true, which
 // stops each of them first (error StateMachineDeleted).
 //
+// A machine's versions above are its revisions: each create or update
+// stores one. A published version is AWS's: {arn, version, revision,
+// revisionId, description?, createdAt, definition?}, numbered 1, 2, 3...
+// per machine and never reused, with the ARN MACHINE_ARN:N; it runs its
+// revision. An alias is {arn, name, description?, routes: [{version,
+// weight, arn}], createdAt, updatedAt}, with the ARN MACHINE_ARN:ALIAS:
+// one or two published versions whose weights (percentages) add to 100;
+// a start through it runs one of them, drawn by weight. A start names a
+// revision (version), a published version (publishedVersion) or an
+// alias; {name} may also be a version's or an alias's ARN. Deleting a
+// machine deletes its published versions and aliases.
+//
 // An execution is {arn, name, stateMachine, stateMachineArn, version,
 // status, input, output?, error?, cause?, startedAt, stoppedAt?,
-// redriveCount}; lists leave out input, output, error and cause. Start
+// redriveCount, versionArn?, aliasArn?} (the published version and alias
+// it was started through); lists leave out input, output, error and
+// cause. Start
 // answers with a Location header. The input is the JSON value itself
 // (absent means {}), not a string of JSON as in the AWS API; it may be at
 // most 256 KiB. start-sync's timeout is a duration ("45s") or a number of
@@ -137,6 +160,8 @@
 //	400 InvalidOutput              engine.ErrInvalidOutput
 //	400 InvalidConnection          parameters that do not fit the authorization type (engine.ErrInvalidConnection)
 //	400 ValidationException        a test-state request that cannot be evaluated as given, or an update that changes a machine's type (engine.ErrInvalidRequest)
+//	400 ValidationException        also routes whose weights do not add to 100, more than two routes, a bad alias name, a description
+//	                               over 256 characters (engine.ErrValidation)
 //	400 StateMachineTypeNotSupported  starting an EXPRESS machine asynchronously, not implemented yet (engine.ErrStateMachineTypeNotSupported)
 //	401 Unauthorized               Config.Authorize refused: a missing or unknown API key
 //	403 Forbidden                  Config.Authorize refused with ErrForbidden: a read key on a request that needs admin
@@ -144,11 +169,14 @@
 //	404 ExecutionDoesNotExist      engine.ErrExecutionDoesNotExist
 //	404 TaskDoesNotExist           engine.ErrTaskDoesNotExist
 //	404 ConnectionDoesNotExist     engine.ErrConnectionDoesNotExist
+//	404 ResourceNotFound           a published version or alias that does not exist (engine.ErrVersionDoesNotExist, engine.ErrAliasDoesNotExist)
 //	404 NotFound                   no such route
 //	405 MethodNotAllowed           the route takes other methods
 //	409 StateMachineAlreadyExists  engine.ErrStateMachineExists
 //	409 StateMachineInUse          delete without force while executions run (engine.ErrStateMachineInUse; AWS protocol: 409 ConflictException)
 //	409 ConnectionAlreadyExists    engine.ErrConnectionExists
+//	409 ConflictException          a revisionId that is not the current revision, an alias created again with other routes, a version deleted
+//	                               while an alias routes to it (engine.ErrConflict)
 //	409 ExecutionAlreadyExists     the name was started with another input (engine.ErrExecutionAlreadyExists)
 //	409 ExecutionNotRunning        stop of a finished execution (engine.ErrExecutionNotRunning)
 //	409 ExecutionNotRedrivable     redrive of a RUNNING or SUCCEEDED one (engine.ErrExecutionNotRedrivable)

@@ -21,6 +21,11 @@ func smCmd() command {
 		"list":     smListCmd,
 		"validate": smValidateCmd,
 		"check":    smCheckCmd,
+		"publish":  smPublishCmd,
+		"versions": smVersionsCmd,
+		"alias":    smAliasCmd,
+		// delete-version deletes a published version.
+		"delete-version": smDeleteVersionCmd,
 	})
 }
 

@@ -5,24 +5,24 @@ VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)
 ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
           started_at, stopped_at, last_event_id, redrive_count,
-          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched;
+          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn;
 
 -- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 FROM stepwise_executions WHERE id = $1;
 
 -- name: GetExecutionByName :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2;
 
 -- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 FROM stepwise_executions WHERE arn = $1;
 
 -- name: RedriveExecution :exec
@@ -37,7 +37,7 @@ WHERE id = $1;
 -- the page holds the executions older than (at_start, at_id).
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 FROM stepwise_executions
 WHERE (sqlc.arg(state_machine_id)::bigint = 0 OR state_machine_id = sqlc.arg(state_machine_id))
   AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status))
@@ -51,7 +51,7 @@ LIMIT sqlc.arg(max_rows);
 -- name: LockExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 FROM stepwise_executions WHERE id = ANY(sqlc.arg(ids)::bigint[]) ORDER BY id FOR UPDATE;
 
 -- name: ListRunningExecutions :many
@@ -85,7 +85,7 @@ WHERE parent_run_id = ANY(sqlc.arg(run_ids)::bigint[]) AND status = 'RUNNING'
 -- id after_id.
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 FROM stepwise_executions
 WHERE parent_id = sqlc.arg(parent_id)::bigint AND id > sqlc.arg(after_id)::bigint
 ORDER BY id LIMIT sqlc.arg(max_rows);

@@ -24,8 +24,30 @@ type startRequest struct {
 	Name string `json:"name"`
 	// Input is the execution input itself, any JSON value; absent means {}.
 	Input json.RawMessage `json:"input"`
-	// Version pins a version; 0 means the latest.
+	// Version pins a revision; 0 means the latest.
 	Version int `json:"version"`
+	// PublishedVersion runs a published version (see versions.go); 0
+	// means none. Alias runs the version an alias routes the start to;
+	// empty means none. At most one of Version, PublishedVersion and
+	// Alias may be set.
+	PublishedVersion int    `json:"publishedVersion"`
+	Alias            string `json:"alias"`
+}
+
+// qualifier is what the request qualifies the machine with: a published
+// version number, an alias name, or nil.
+func (r startRequest) qualifier() (any, error) {
+	switch {
+	case r.PublishedVersion != 0 && (r.Alias != "" || r.Version != 0), r.Alias != "" && r.Version != 0:
+		return nil, apierror.BadRequest("", "set at most one of version, publishedVersion and alias")
+	case r.PublishedVersion < 0:
+		return nil, apierror.BadRequest("publishedVersion", "publishedVersion %d is not 1 or more", r.PublishedVersion)
+	case r.PublishedVersion != 0:
+		return r.PublishedVersion, nil
+	case r.Alias != "":
+		return r.Alias, nil
+	}
+	return nil, nil
 }
 
 // Execution is an execution in REST responses. The summary in lists leaves
@@ -44,6 +66,10 @@ type Execution struct {
 	StartedAt       time.Time       `json:"startedAt"`
 	StoppedAt       *time.Time      `json:"stoppedAt,omitempty"`
 	RedriveCount    int             `json:"redriveCount"`
+	// VersionARN and AliasARN are the published version and the alias
+	// the execution was started through; empty for none.
+	VersionARN string `json:"versionArn,omitempty"`
+	AliasARN   string `json:"aliasArn,omitempty"`
 	// ParentExecutionARN is the execution whose Task started this one as a
 	// nested execution (see ExecutionDescription); empty for one started
 	// through the API, and in lists.
@@ -57,7 +83,15 @@ type Execution struct {
 func ExecutionSummary(exec *store.Execution) Execution {
 	machine, machineARN := engine.StateMachineOf(exec)
 	return Execution{ARN: exec.ARN, Name: exec.Name, StateMachine: machine, StateMachineARN: machineARN,
-		Version: exec.Version, Status: exec.Status, StartedAt: exec.StartedAt, StoppedAt: exec.StoppedAt, RedriveCount: exec.RedriveCount}
+		Version: exec.Version, Status: exec.Status, StartedAt: exec.StartedAt, StoppedAt: exec.StoppedAt, RedriveCount: exec.RedriveCount,
+		VersionARN: deref(exec.VersionARN), AliasARN: deref(exec.AliasARN)}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // ExecutionDetail is an execution with its input, output, error and cause.
@@ -86,7 +120,7 @@ func executionLocation(arn string) string { return "/v1/executions/" + url.PathE
 
 // startInput reads a start request: the machine named in the path, with
 // the body.
-func startInput(c echo.Context) (engine.StartInput, error) {
+func (a *API) startInput(c echo.Context) (engine.StartInput, error) {
 	machine, err := pathParam(c, "name")
 	if err != nil {
 		return engine.StartInput{}, err
@@ -95,12 +129,23 @@ func startInput(c echo.Context) (engine.StartInput, error) {
 	if err := decodeBody(c, &req, true); err != nil {
 		return engine.StartInput{}, err
 	}
+	qualifier, err := req.qualifier()
+	if err != nil {
+		return engine.StartInput{}, err
+	}
+	if qualifier != nil {
+		sm, err := a.e.StateMachine(c.Request().Context(), machine)
+		if err != nil {
+			return engine.StartInput{}, err
+		}
+		machine = engine.QualifiedARN(sm.ARN, qualifier)
+	}
 	return engine.StartInput{StateMachine: machine, Name: req.Name, Input: string(req.Input), Version: req.Version}, nil
 }
 
 // start starts the execution a start request asks for (see startWith).
 func (a *API) start(c echo.Context, wait time.Duration) (*store.Execution, bool, error) {
-	in, err := startInput(c)
+	in, err := a.startInput(c)
 	if err != nil {
 		return nil, false, err
 	}
@@ -154,7 +199,7 @@ func (a *API) startSyncExecution(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in, err := startInput(c)
+	in, err := a.startInput(c)
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,7 @@ func Register(v1 *echo.Group, e *engine.Engine, cfg Config, mw ...echo.Middlewar
 	v1.GET("/state-machines/:name/tags", a.listTags(false), mw...)
 	v1.POST("/state-machines/:name/tags", a.addTags(false), mw...)
 	v1.DELETE("/state-machines/:name/tags/:key", a.deleteTag(false), mw...)
+	registerVersions(v1, a, mw)
 
 	v1.GET("/executions", a.listExecutions, mw...)
 	v1.GET("/executions/:arn", a.describeExecution, mw...)

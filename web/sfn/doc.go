@@ -18,6 +18,10 @@
 //   - machines.go, executions.go, history.go, activities.go: the
 //     operations. History events are mapped with internal/history's
 //     constants;
+//   - versions.go, aliases.go: published versions and aliases (see
+//     engine/versions.go and engine/aliases.go); version and alias ARNs
+//     are taken by the start operations, DescribeStateMachine (versions)
+//     and ListExecutions;
 //   - teststate.go: TestState, whose request and answer are the engine's
 //     (engine.TestStateInput, engine.TestStateResult), in AWS's shape.
 //

@@ -41,13 +41,11 @@ func (a *api) start(ctx context.Context, in *startExecutionInput, sync bool) (*s
 		m, c, _ := arn.CutTestCase(*machine)
 		machine, testCase = &m, c
 	}
-	ref, err := parseMachineARN("stateMachineArn", machine)
+	ref, err := parseQualifiedARN("stateMachineArn", machine)
 	if err != nil {
 		return nil, false, err
 	}
-	startIn := engine.StartInput{
-		StateMachine: ref.Name, Version: ref.Version, Name: orEmpty(in.Name), Input: orEmpty(in.Input), TestCase: testCase,
-	}
+	startIn := engine.StartInput{StateMachine: ref.String(), Name: orEmpty(in.Name), Input: orEmpty(in.Input), TestCase: testCase}
 	starter := a.eng.StartExecution
 	if sync {
 		starter = a.eng.StartSync
@@ -187,10 +185,14 @@ type describeExecutionInput struct {
 
 type describeExecutionOutput struct {
 	executionResult
-	RedriveCount        int     `json:"redriveCount"`
-	RedriveDate         *epoch  `json:"redriveDate,omitempty"`
-	RedriveStatus       string  `json:"redriveStatus"`
-	RedriveStatusReason *string `json:"redriveStatusReason,omitempty"`
+	// StateMachineVersionArn and StateMachineAliasArn are the version and
+	// alias the execution was started through.
+	StateMachineVersionArn *string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   *string `json:"stateMachineAliasArn,omitempty"`
+	RedriveCount           int     `json:"redriveCount"`
+	RedriveDate            *epoch  `json:"redriveDate,omitempty"`
+	RedriveStatus          string  `json:"redriveStatus"`
+	RedriveStatusReason    *string `json:"redriveStatusReason,omitempty"`
 }
 
 // describeExecution describes an execution.
@@ -207,7 +209,8 @@ func (a *api) describeExecution(ctx context.Context, in *describeExecutionInput)
 	if err != nil {
 		return nil, err
 	}
-	out := &describeExecutionOutput{executionResult: resultOf(exec, included), RedriveCount: exec.RedriveCount, RedriveStatus: "REDRIVABLE"}
+	out := &describeExecutionOutput{executionResult: resultOf(exec, included), RedriveCount: exec.RedriveCount, RedriveStatus: "REDRIVABLE",
+		StateMachineVersionArn: exec.VersionARN, StateMachineAliasArn: exec.AliasARN}
 	switch exec.Status {
 	case store.StatusRunning, store.StatusSucceeded:
 		out.RedriveStatus = "NOT_REDRIVABLE"
@@ -263,6 +266,21 @@ type executionListItem struct {
 	RedriveCount *int `json:"redriveCount,omitempty"`
 }
 
+// startedThrough narrows keep, when ref names a version or an alias of
+// sm, to the executions started through it (AWS lists those for a
+// version or alias ARN).
+func startedThrough(sm *store.StateMachine, ref arn.StateMachine, keep func(*store.Execution) bool) func(*store.Execution) bool {
+	switch {
+	case ref.Alias != "":
+		want := engine.QualifiedARN(sm.ARN, ref.Alias)
+		return func(e *store.Execution) bool { return keep(e) && orEmpty(e.AliasARN) == want }
+	case ref.Version != 0:
+		want := engine.QualifiedARN(sm.ARN, ref.Version)
+		return func(e *store.Execution) bool { return keep(e) && orEmpty(e.VersionARN) == want }
+	}
+	return keep
+}
+
 type listExecutionsOutput struct {
 	Executions []executionListItem `json:"executions"`
 	NextToken  *string             `json:"nextToken,omitempty"`
@@ -273,7 +291,7 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 	if in.MapRunArn != nil {
 		return nil, awsErrorf(awsValidation, "Map runs are not exposed through the AWS protocol; list by stateMachineArn")
 	}
-	ref, err := parseMachineARN("stateMachineArn", in.StateMachineArn)
+	ref, err := parseQualifiedARN("stateMachineArn", in.StateMachineArn)
 	if err != nil {
 		return nil, err
 	}
@@ -307,6 +325,7 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 		return nil, fmt.Errorf("%w: This operation is not supported by this type of state machine: %s is EXPRESS, whose executions are not recorded",
 			engine.ErrStateMachineTypeNotSupported, sm.ARN)
 	}
+	keep = startedThrough(sm, ref, keep)
 	q := engine.ExecutionQuery{StateMachine: sm.Name, Status: in.StatusFilter, Limit: limit}
 	pos, err := pageToken(in.NextToken, pagetoken.Executions)
 	if err != nil {

@@ -22,11 +22,11 @@ func (a *api) express(ctx context.Context, machine *string) bool {
 		return false
 	}
 	m, _, _ := arn.CutTestCase(*machine)
-	ref, err := parseMachineARN("stateMachineArn", &m)
+	ref, err := parseQualifiedARN("stateMachineArn", &m)
 	if err != nil {
 		return false
 	}
-	typ, err := a.eng.MachineType(ctx, ref.Name, ref.Version)
+	typ, err := a.eng.MachineType(ctx, ref.Name, 0) // every revision has the machine's type
 	return err == nil && typ == store.TypeExpress
 }
 
@@ -34,12 +34,12 @@ func (a *api) express(ctx context.Context, machine *string) bool {
 // process and answers how it ended, billing details included.
 func (a *api) startSyncExpress(ctx context.Context, in *startExecutionInput, included bool) (*startSyncExecutionOutput, error) {
 	machine, testCase, _ := arn.CutTestCase(orEmpty(in.StateMachineArn))
-	ref, err := parseMachineARN("stateMachineArn", &machine)
+	ref, err := parseQualifiedARN("stateMachineArn", &machine)
 	if err != nil {
 		return nil, err
 	}
 	res, err := a.eng.StartSyncExpress(ctx, engine.StartInput{
-		StateMachine: ref.Name, Version: ref.Version, Name: orEmpty(in.Name), Input: orEmpty(in.Input), TestCase: testCase,
+		StateMachine: ref.String(), Name: orEmpty(in.Name), Input: orEmpty(in.Input), TestCase: testCase,
 	})
 	if err != nil {
 		return nil, err

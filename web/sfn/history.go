@@ -128,6 +128,10 @@ type executionStartedDetails struct {
 	Input        *string     `json:"input,omitempty"`
 	InputDetails *truncation `json:"inputDetails,omitempty"`
 	RoleArn      string      `json:"roleArn"`
+	// StateMachineVersionArn and StateMachineAliasArn are the version and
+	// alias the execution was started through.
+	StateMachineVersionArn *string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   *string `json:"stateMachineAliasArn,omitempty"`
 }
 
 type outputDetails struct {
@@ -214,7 +218,8 @@ func (h *historyMapper) event(ev *store.Event) (historyEvent, error) {
 	switch typ := ev.Type; {
 	case typ == history.ExecutionStarted:
 		in, inDetails := h.data(d.Input)
-		set("executionStartedEventDetails", executionStartedDetails{Input: in, InputDetails: inDetails, RoleArn: roleARN(h.exec.ARN)})
+		set("executionStartedEventDetails", executionStartedDetails{Input: in, InputDetails: inDetails, RoleArn: roleARN(h.exec.ARN),
+			StateMachineVersionArn: h.exec.VersionARN, StateMachineAliasArn: h.exec.AliasARN})
 	case typ == history.ExecutionSucceeded:
 		set("executionSucceededEventDetails", h.output(d.Output))
 	case typ == history.ExecutionFailed:

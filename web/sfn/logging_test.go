@@ -71,6 +71,8 @@ func TestAWSLoggingConfiguration(t *testing.T) {
 		RoleArn: aws.String("arn:aws:iam::1:role/r")})
 	require.NoError(t, err, "no configuration is the same as OFF")
 
+	_, err = h.client.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(arn)})
+	require.NoError(t, err)
 	_, err = h.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), LoggingConfiguration: logTo(types.LogLevelFatal, false)})
 	require.NoError(t, err, "a loggingConfiguration alone updates")
 	requireLogging(logTo(types.LogLevelFatal, false), describe(arn))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/arn"
@@ -13,8 +12,10 @@ import (
 )
 
 // State machine operations. A machine is of type STANDARD (the default)
-// or EXPRESS, fixed at creation; every CreateStateMachine and UpdateStateMachine with a definition makes
-// a numbered version, whose ARN is the machine's with ":N" appended.
+// or EXPRESS, fixed at creation; every CreateStateMachine and
+// UpdateStateMachine with a definition makes a revision, whose revisionId
+// is its internal number; with publish it also publishes it as a version
+// (see versions.go).
 
 // awsLogging is AWS's loggingConfiguration (see
 // engine.LoggingConfiguration); awsTracing is the tracing configuration
@@ -109,6 +110,7 @@ type createStateMachineInput struct {
 	RoleArn              *string     `json:"roleArn"`
 	Type                 string      `json:"type"`
 	Publish              bool        `json:"publish"`
+	VersionDescription   *string     `json:"versionDescription"`
 	LoggingConfiguration *awsLogging `json:"loggingConfiguration"`
 	Tags                 []awsTag    `json:"tags"`
 }
@@ -123,14 +125,6 @@ type createStateMachineOutput struct {
 // UpdateStateMachine answer when asked to publish.
 type publishedVersion struct {
 	StateMachineVersionArn *string `json:"stateMachineVersionArn,omitempty"`
-}
-
-// publishedAs is the version of the machine machineARN, when publish.
-func publishedAs(publish bool, machineARN string, version int) publishedVersion {
-	if !publish {
-		return publishedVersion{}
-	}
-	return publishedVersion{StateMachineVersionArn: nonEmpty(versionARN(machineARN, version))}
 }
 
 // createStateMachine creates a machine. As on AWS, creating a machine
@@ -168,9 +162,11 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 	} else if err != nil {
 		return nil, err
 	}
-	return &createStateMachineOutput{
-		StateMachineArn: sm.ARN, CreationDate: epoch(sm.CreatedAt), publishedVersion: publishedAs(in.Publish, sm.ARN, v.Version),
-	}, nil
+	published, err := a.publish(ctx, in.Publish, sm.Name, v.Version, in.VersionDescription)
+	if err != nil {
+		return nil, err
+	}
+	return &createStateMachineOutput{StateMachineArn: sm.ARN, CreationDate: epoch(sm.CreatedAt), publishedVersion: published}, nil
 }
 
 // existing answers a CreateStateMachine of a machine that exists: its
@@ -201,6 +197,7 @@ type updateStateMachineInput struct {
 	LoggingConfiguration *awsLogging `json:"loggingConfiguration"`
 	TracingConfiguration *awsTracing `json:"tracingConfiguration"`
 	Publish              bool        `json:"publish"`
+	VersionDescription   *string     `json:"versionDescription"`
 }
 
 type updateStateMachineOutput struct {
@@ -241,9 +238,11 @@ func (a *api) updateStateMachine(ctx context.Context, in *updateStateMachineInpu
 			return nil, err
 		}
 	}
-	return &updateStateMachineOutput{
-		UpdateDate: epoch(v.CreatedAt), RevisionID: strconv.Itoa(v.Version), publishedVersion: publishedAs(in.Publish, latest.ARN, v.Version),
-	}, nil
+	published, err := a.publish(ctx, in.Publish, ref.Name, v.Version, in.VersionDescription)
+	if err != nil {
+		return nil, err
+	}
+	return &updateStateMachineOutput{UpdateDate: epoch(v.CreatedAt), RevisionID: engine.RevisionID(v.Version), publishedVersion: published}, nil
 }
 
 type describeStateMachineInput struct {
@@ -259,6 +258,7 @@ type describeStateMachineOutput struct {
 	Type                 string     `json:"type"`
 	CreationDate         epoch      `json:"creationDate"`
 	RevisionID           string     `json:"revisionId"`
+	Description          *string    `json:"description,omitempty"`
 	LoggingConfiguration awsLogging `json:"loggingConfiguration"`
 	TracingConfiguration awsTracing `json:"tracingConfiguration"`
 }
@@ -270,23 +270,14 @@ func (a *api) describeStateMachine(ctx context.Context, in *describeStateMachine
 	if err != nil {
 		return nil, err
 	}
+	if ref.Version != 0 {
+		return a.describeVersion(ctx, ref)
+	}
 	mv, err := a.machineVersion(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	logging, err := a.loggingOut(ctx, mv.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := &describeStateMachineOutput{
-		StateMachineArn: mv.ARN, Name: mv.Name, Status: "ACTIVE", Definition: mv.Definition,
-		RoleArn: roleARN(mv.ARN), Type: mv.Type, CreationDate: epoch(mv.CreatedAt),
-		RevisionID: strconv.Itoa(mv.Version), LoggingConfiguration: logging, TracingConfiguration: awsTracing{},
-	}
-	if ref.Version != 0 {
-		out.StateMachineArn, out.CreationDate = versionARN(mv.ARN, mv.Version), epoch(mv.VersionCreatedAt)
-	}
-	return out, nil
+	return a.describeRevision(ctx, &mv.StateMachine, &store.Version{Version: mv.Version, Definition: mv.Definition})
 }
 
 type describeStateMachineForExecutionInput struct {
@@ -321,7 +312,7 @@ func (a *api) describeStateMachineForExecution(ctx context.Context, in *describe
 	}
 	return &describeStateMachineForExecutionOutput{
 		StateMachineArn: sm.ARN, Name: sm.Name, Definition: v.Definition, RoleArn: roleARN(sm.ARN),
-		UpdateDate: epoch(v.CreatedAt), RevisionID: strconv.Itoa(v.Version),
+		UpdateDate: epoch(v.CreatedAt), RevisionID: engine.RevisionID(v.Version),
 		LoggingConfiguration: logging, TracingConfiguration: awsTracing{},
 	}, nil
 }

@@ -31,10 +31,10 @@ const (
 // Register serves the AWS Step Functions JSON protocol on POST / of e,
 // backed by eng, behind authorize (nil lets every request through:
 // requests may then carry any AWS Signature Version 4 signature, or none).
-// It serves the state machine, execution, history, task-token and
-// activity operations and TestState; the others of the API (aliases,
-// version and Map run operations, tags) answer UnknownOperationException
-// with a message saying why.
+// It serves the state machine, version, alias, execution, history,
+// task-token and activity operations and TestState; the others of the API
+// (Map run operations, tags) answer UnknownOperationException with a
+// message saying why.
 func Register(e *echo.Echo, eng *engine.Engine, authorize auth.Func) {
 	register(e, &api{eng: eng, syncTimeout: syncTimeout}, authorize)
 }
@@ -127,6 +127,31 @@ func (a *api) operation(name string) awsOperation {
 	case "ListTagsForResource":
 		return handle(a.listTagsForResource)
 	}
+	return a.versionOperation(name)
+}
+
+// versionOperation returns the handler of a version or alias operation,
+// or of an operation Stepwise does not serve yet; nil when the name is no
+// operation of the Step Functions API.
+func (a *api) versionOperation(name string) awsOperation {
+	switch name {
+	case "PublishStateMachineVersion":
+		return handle(a.publishStateMachineVersion)
+	case "ListStateMachineVersions":
+		return handle(a.listStateMachineVersions)
+	case "DeleteStateMachineVersion":
+		return handle(a.deleteStateMachineVersion)
+	case "CreateStateMachineAlias":
+		return handle(a.createStateMachineAlias)
+	case "DescribeStateMachineAlias":
+		return handle(a.describeStateMachineAlias)
+	case "UpdateStateMachineAlias":
+		return handle(a.updateStateMachineAlias)
+	case "DeleteStateMachineAlias":
+		return handle(a.deleteStateMachineAlias)
+	case "ListStateMachineAliases":
+		return handle(a.listStateMachineAliases)
+	}
 	if reason, ok := unsupported(name); ok {
 		return func(context.Context, []byte) (any, error) {
 			return nil, awsErrorf(awsUnknownOperation, "Stepwise does not support %s yet: %s", name, reason)
@@ -140,13 +165,6 @@ func (a *api) operation(name string) awsOperation {
 // names that are no operation of the API.
 func unsupported(name string) (reason string, ok bool) {
 	switch name {
-	case "CreateStateMachineAlias", "DeleteStateMachineAlias", "DescribeStateMachineAlias",
-		"ListStateMachineAliases", "UpdateStateMachineAlias":
-		return "state machine aliases are not implemented", true
-	case "PublishStateMachineVersion":
-		return "every update is a numbered version; pass publish to UpdateStateMachine to get its ARN", true
-	case "DeleteStateMachineVersion", "ListStateMachineVersions":
-		return "versions are kept for the executions that ran them and listed by the REST API", true
 	case "DescribeMapRun", "ListMapRuns", "UpdateMapRun", "DescribeStateMachineForMapRun":
 		return "Map runs are not exposed through the AWS protocol", true
 	}

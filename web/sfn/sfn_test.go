@@ -677,14 +677,6 @@ func TestAWSErrors(t *testing.T) {
 		{"bad list token", errorOf(ctx, h.client.ListStateMachines, &sfn.ListStateMachinesInput{NextToken: aws.String("nope")}), wantAWSError[*types.InvalidToken]},
 		{"page size over the limit", errorOf(ctx, h.client.ListExecutions, &sfn.ListExecutionsInput{StateMachineArn: aws.String(machine), MaxResults: 1001}), wantAWSError[*types.ValidationException]},
 		{"stop error too long", errorOf(ctx, h.client.StopExecution, &sfn.StopExecutionInput{ExecutionArn: aws.String(missingExec), Error: aws.String(string(make([]byte, 300)))}), wantAWSError[*types.ValidationException]},
-		{"aliases are not supported yet", errorOf(ctx, h.client.CreateStateMachineAlias, &sfn.CreateStateMachineAliasInput{
-			Name:                 aws.String("a"),
-			RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: aws.String(machine + ":1"), Weight: 100}},
-		}), func(t *testing.T, err error) {
-			api := requireAWSError[smithy.APIError](t, err)
-			require.Equal(t, "UnknownOperationException", api.ErrorCode())
-			require.Contains(t, api.ErrorMessage(), "aliases")
-		}},
 		{"unknown activity", errorOf(ctx, h.client.GetActivityTask, &sfn.GetActivityTaskInput{ActivityArn: aws.String("arn:aws:states:us-east-1:000000000000:activity:nope")}), wantAWSError[*types.ActivityDoesNotExist]},
 	}
 	for _, tt := range tests {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/stepwise-run/stepwise/internal/arn"
@@ -125,9 +124,9 @@ func byName[T, Item any](ctx context.Context, kind string, page pageRequest,
 // ARNs are parsed by internal/arn; region and account are not checked: a
 // machine is found by its name.
 
-// parseMachineARN parses a state machine ARN, optionally qualified with a
-// version number (an alias is not supported).
-func parseMachineARN(field string, s *string) (arn.StateMachine, error) {
+// parseQualifiedARN parses a state machine ARN, optionally qualified
+// with a version number or an alias.
+func parseQualifiedARN(field string, s *string) (arn.StateMachine, error) {
 	if err := required(field, s); err != nil {
 		return arn.StateMachine{}, err
 	}
@@ -135,10 +134,17 @@ func parseMachineARN(field string, s *string) (arn.StateMachine, error) {
 	if err != nil {
 		return arn.StateMachine{}, awsErrorf(awsInvalidArn, "Invalid Arn: '%s' is not a state machine ARN", *s)
 	}
-	if ref.Alias != "" {
-		return arn.StateMachine{}, awsErrorf(awsValidation, "'%s' qualifies the state machine with an alias; Stepwise does not support aliases yet", *s)
-	}
 	return ref, nil
+}
+
+// parseMachineARN parses a state machine ARN, optionally qualified with a
+// version number; an alias ARN is a ValidationException.
+func parseMachineARN(field string, s *string) (arn.StateMachine, error) {
+	ref, err := parseQualifiedARN(field, s)
+	if err == nil && ref.Alias != "" {
+		return arn.StateMachine{}, awsErrorf(awsValidation, "'%s' is an alias ARN, which %s does not take", *s, field)
+	}
+	return ref, err
 }
 
 // executionRef is the executionArn field of a request.
@@ -185,15 +191,6 @@ func space(s string) arn.Space {
 		return arn.Space{}
 	}
 	return arn.Space{Partition: a.Partition, Region: a.Region, Account: a.Account}
-}
-
-// versionARN is the ARN of a version of the machine of machineARN.
-func versionARN(machineARN string, version int) string {
-	m, err := arn.ParseStateMachine(machineARN)
-	if err != nil {
-		return machineARN + ":" + strconv.Itoa(version)
-	}
-	return m.Space.Version(m.Name, version)
 }
 
 // roleARN is the role AWS responses name where a state machine's role

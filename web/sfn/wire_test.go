@@ -65,7 +65,6 @@ func TestAWSWire(t *testing.T) {
 		{"other service", "AmazonSQS.ListQueues", `{}`, "UnknownOperationException", "AWSStepFunctions", 400},
 		{"unknown operation", "AWSStepFunctions.FlyToTheMoon", `{}`, "UnknownOperationException", "FlyToTheMoon", 400},
 		{"map run", "AWSStepFunctions.DescribeMapRun", `{"mapRunArn":"a"}`, "UnknownOperationException", "Map runs", 400},
-		{"alias", "AWSStepFunctions.CreateStateMachineAlias", `{}`, "UnknownOperationException", "aliases", 400},
 		{"not JSON", "AWSStepFunctions.DescribeExecution", `{"executionArn":`, "SerializationException", "JSON", 400},
 		{"wrong field type", "AWSStepFunctions.ListStateMachines", `{"maxResults":"ten"}`, "SerializationException", "maxResults", 400},
 		{"missing field", "AWSStepFunctions.DescribeExecution", `{}`, "ValidationException", "executionArn", 400},

@@ -69,7 +69,7 @@ func (q *Queries) ExecutionProgress(ctx context.Context, id int64) (ExecutionPro
 const getExecution = `-- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 FROM stepwise_executions WHERE id = $1
 `
 
@@ -98,6 +98,8 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 		&i.TestCase,
 		&i.Waited,
 		&i.Watched,
+		&i.VersionARN,
+		&i.AliasARN,
 	)
 	return i, err
 }
@@ -105,7 +107,7 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 const getExecutionByARN = `-- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 FROM stepwise_executions WHERE arn = $1
 `
 
@@ -134,6 +136,8 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 		&i.TestCase,
 		&i.Waited,
 		&i.Watched,
+		&i.VersionARN,
+		&i.AliasARN,
 	)
 	return i, err
 }
@@ -141,7 +145,7 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 const getExecutionByName = `-- name: GetExecutionByName :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2
 `
 
@@ -175,6 +179,8 @@ func (q *Queries) GetExecutionByName(ctx context.Context, arg GetExecutionByName
 		&i.TestCase,
 		&i.Waited,
 		&i.Watched,
+		&i.VersionARN,
+		&i.AliasARN,
 	)
 	return i, err
 }
@@ -185,7 +191,7 @@ VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)
 ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
           started_at, stopped_at, last_event_id, redrive_count,
-          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 `
 
 type InsertExecutionParams struct {
@@ -230,6 +236,8 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		&i.TestCase,
 		&i.Waited,
 		&i.Watched,
+		&i.VersionARN,
+		&i.AliasARN,
 	)
 	return i, err
 }
@@ -237,7 +245,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 const listChildExecutions = `-- name: ListChildExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 FROM stepwise_executions
 WHERE parent_id = $1::bigint AND id > $2::bigint
 ORDER BY id LIMIT $3
@@ -282,6 +290,8 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 			&i.TestCase,
 			&i.Waited,
 			&i.Watched,
+			&i.VersionARN,
+			&i.AliasARN,
 		); err != nil {
 			return nil, err
 		}
@@ -296,7 +306,7 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 const listExecutions = `-- name: ListExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 FROM stepwise_executions
 WHERE ($1::bigint = 0 OR state_machine_id = $1)
   AND ($2::text = '' OR status = $2)
@@ -362,6 +372,8 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.TestCase,
 			&i.Waited,
 			&i.Watched,
+			&i.VersionARN,
+			&i.AliasARN,
 		); err != nil {
 			return nil, err
 		}
@@ -413,7 +425,7 @@ func (q *Queries) ListRunningExecutions(ctx context.Context, arg ListRunningExec
 const lockExecutions = `-- name: LockExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
 FROM stepwise_executions WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
 `
 
@@ -448,6 +460,8 @@ func (q *Queries) LockExecutions(ctx context.Context, ids []int64) ([]StepwiseEx
 			&i.TestCase,
 			&i.Waited,
 			&i.Watched,
+			&i.VersionARN,
+			&i.AliasARN,
 		); err != nil {
 			return nil, err
 		}

@@ -10,6 +10,73 @@ import (
 	"time"
 )
 
+const aliasesRoutingTo = `-- name: AliasesRoutingTo :many
+SELECT name FROM stepwise_state_machine_aliases
+WHERE state_machine_id = $1
+  AND (version1 = $2 OR version2 = $2::integer)
+ORDER BY name
+`
+
+type AliasesRoutingToParams struct {
+	StateMachineID int64
+	Version        int
+}
+
+// The names of the aliases that route to a version.
+func (q *Queries) AliasesRoutingTo(ctx context.Context, arg AliasesRoutingToParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, aliasesRoutingTo, arg.StateMachineID, arg.Version)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		items = append(items, name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const deleteAlias = `-- name: DeleteAlias :execrows
+DELETE FROM stepwise_state_machine_aliases WHERE state_machine_id = $1 AND name = $2
+`
+
+type DeleteAliasParams struct {
+	StateMachineID int64
+	Name           string
+}
+
+func (q *Queries) DeleteAlias(ctx context.Context, arg DeleteAliasParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteAlias, arg.StateMachineID, arg.Name)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deletePublishedVersion = `-- name: DeletePublishedVersion :execrows
+DELETE FROM stepwise_published_versions WHERE state_machine_id = $1 AND version = $2
+`
+
+type DeletePublishedVersionParams struct {
+	StateMachineID int64
+	Version        int
+}
+
+func (q *Queries) DeletePublishedVersion(ctx context.Context, arg DeletePublishedVersionParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deletePublishedVersion, arg.StateMachineID, arg.Version)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const deleteStateMachine = `-- name: DeleteStateMachine :exec
 DELETE FROM stepwise_state_machines WHERE id = $1
 `
@@ -19,8 +86,35 @@ func (q *Queries) DeleteStateMachine(ctx context.Context, id int64) error {
 	return err
 }
 
+const getAlias = `-- name: GetAlias :one
+SELECT state_machine_id, name, description, version1, weight1, version2, weight2, created_at, updated_at
+FROM stepwise_state_machine_aliases WHERE state_machine_id = $1 AND name = $2
+`
+
+type GetAliasParams struct {
+	StateMachineID int64
+	Name           string
+}
+
+func (q *Queries) GetAlias(ctx context.Context, arg GetAliasParams) (StepwiseStateMachineAlias, error) {
+	row := q.db.QueryRow(ctx, getAlias, arg.StateMachineID, arg.Name)
+	var i StepwiseStateMachineAlias
+	err := row.Scan(
+		&i.StateMachineID,
+		&i.Name,
+		&i.Description,
+		&i.Version1,
+		&i.Weight1,
+		&i.Version2,
+		&i.Weight2,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const getMachineVersion = `-- name: GetMachineVersion :one
-SELECT m.id, m.name, m.arn, m.latest_version, m.created_at, m.type,
+SELECT m.id, m.name, m.arn, m.latest_version, m.created_at, m.type, m.last_published,
        v.version, v.definition, v.input_schema, v.created_at AS version_created_at
 FROM stepwise_state_machines m
 JOIN stepwise_state_machine_versions v
@@ -41,6 +135,7 @@ type GetMachineVersionRow struct {
 	LatestVersion    int
 	CreatedAt        time.Time
 	Type             string
+	LastPublished    int
 	Version          int
 	Definition       string
 	InputSchema      *string
@@ -58,6 +153,7 @@ func (q *Queries) GetMachineVersion(ctx context.Context, arg GetMachineVersionPa
 		&i.LatestVersion,
 		&i.CreatedAt,
 		&i.Type,
+		&i.LastPublished,
 		&i.Version,
 		&i.Definition,
 		&i.InputSchema,
@@ -66,8 +162,31 @@ func (q *Queries) GetMachineVersion(ctx context.Context, arg GetMachineVersionPa
 	return i, err
 }
 
+const getPublishedVersion = `-- name: GetPublishedVersion :one
+SELECT state_machine_id, version, revision, description, created_at
+FROM stepwise_published_versions WHERE state_machine_id = $1 AND version = $2
+`
+
+type GetPublishedVersionParams struct {
+	StateMachineID int64
+	Version        int
+}
+
+func (q *Queries) GetPublishedVersion(ctx context.Context, arg GetPublishedVersionParams) (StepwisePublishedVersion, error) {
+	row := q.db.QueryRow(ctx, getPublishedVersion, arg.StateMachineID, arg.Version)
+	var i StepwisePublishedVersion
+	err := row.Scan(
+		&i.StateMachineID,
+		&i.Version,
+		&i.Revision,
+		&i.Description,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const getStateMachine = `-- name: GetStateMachine :one
-SELECT id, name, arn, latest_version, created_at, type FROM stepwise_state_machines WHERE id = $1
+SELECT id, name, arn, latest_version, created_at, type, last_published FROM stepwise_state_machines WHERE id = $1
 `
 
 func (q *Queries) GetStateMachine(ctx context.Context, id int64) (StepwiseStateMachine, error) {
@@ -80,12 +199,13 @@ func (q *Queries) GetStateMachine(ctx context.Context, id int64) (StepwiseStateM
 		&i.LatestVersion,
 		&i.CreatedAt,
 		&i.Type,
+		&i.LastPublished,
 	)
 	return i, err
 }
 
 const getStateMachineByName = `-- name: GetStateMachineByName :one
-SELECT id, name, arn, latest_version, created_at, type FROM stepwise_state_machines WHERE name = $1
+SELECT id, name, arn, latest_version, created_at, type, last_published FROM stepwise_state_machines WHERE name = $1
 `
 
 func (q *Queries) GetStateMachineByName(ctx context.Context, name string) (StepwiseStateMachine, error) {
@@ -98,6 +218,7 @@ func (q *Queries) GetStateMachineByName(ctx context.Context, name string) (Stepw
 		&i.LatestVersion,
 		&i.CreatedAt,
 		&i.Type,
+		&i.LastPublished,
 	)
 	return i, err
 }
@@ -125,9 +246,51 @@ func (q *Queries) GetVersion(ctx context.Context, arg GetVersionParams) (Stepwis
 	return i, err
 }
 
+const insertAlias = `-- name: InsertAlias :one
+INSERT INTO stepwise_state_machine_aliases (state_machine_id, name, description, version1, weight1, version2, weight2)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (state_machine_id, name) DO NOTHING
+RETURNING state_machine_id, name, description, version1, weight1, version2, weight2, created_at, updated_at
+`
+
+type InsertAliasParams struct {
+	StateMachineID int64
+	Name           string
+	Description    *string
+	Version1       int
+	Weight1        int
+	Version2       *int
+	Weight2        *int
+}
+
+func (q *Queries) InsertAlias(ctx context.Context, arg InsertAliasParams) (StepwiseStateMachineAlias, error) {
+	row := q.db.QueryRow(ctx, insertAlias,
+		arg.StateMachineID,
+		arg.Name,
+		arg.Description,
+		arg.Version1,
+		arg.Weight1,
+		arg.Version2,
+		arg.Weight2,
+	)
+	var i StepwiseStateMachineAlias
+	err := row.Scan(
+		&i.StateMachineID,
+		&i.Name,
+		&i.Description,
+		&i.Version1,
+		&i.Weight1,
+		&i.Version2,
+		&i.Weight2,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const insertStateMachine = `-- name: InsertStateMachine :one
 INSERT INTO stepwise_state_machines (name, arn, type) VALUES ($1, $2, $3)
-RETURNING id, name, arn, latest_version, created_at, type
+RETURNING id, name, arn, latest_version, created_at, type, last_published
 `
 
 type InsertStateMachineParams struct {
@@ -146,6 +309,7 @@ func (q *Queries) InsertStateMachine(ctx context.Context, arg InsertStateMachine
 		&i.LatestVersion,
 		&i.CreatedAt,
 		&i.Type,
+		&i.LastPublished,
 	)
 	return i, err
 }
@@ -179,8 +343,100 @@ func (q *Queries) InsertVersion(ctx context.Context, arg InsertVersionParams) (S
 	return i, err
 }
 
+const listAliases = `-- name: ListAliases :many
+SELECT state_machine_id, name, description, version1, weight1, version2, weight2, created_at, updated_at
+FROM stepwise_state_machine_aliases
+WHERE state_machine_id = $1 AND name > $2
+  AND ($3::integer = 0 OR version1 = $3::integer OR version2 = $3::integer)
+ORDER BY name LIMIT $4
+`
+
+type ListAliasesParams struct {
+	StateMachineID int64
+	After          string
+	Version        int32
+	MaxRows        int32
+}
+
+// A page of a machine's aliases in name order, after name after; version
+// 0 lists them all, another version those that route to it.
+func (q *Queries) ListAliases(ctx context.Context, arg ListAliasesParams) ([]StepwiseStateMachineAlias, error) {
+	rows, err := q.db.Query(ctx, listAliases,
+		arg.StateMachineID,
+		arg.After,
+		arg.Version,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []StepwiseStateMachineAlias
+	for rows.Next() {
+		var i StepwiseStateMachineAlias
+		if err := rows.Scan(
+			&i.StateMachineID,
+			&i.Name,
+			&i.Description,
+			&i.Version1,
+			&i.Weight1,
+			&i.Version2,
+			&i.Weight2,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPublishedVersions = `-- name: ListPublishedVersions :many
+SELECT state_machine_id, version, revision, description, created_at
+FROM stepwise_published_versions
+WHERE state_machine_id = $1 AND version < $2
+ORDER BY version DESC LIMIT $3
+`
+
+type ListPublishedVersionsParams struct {
+	StateMachineID int64
+	Before         int
+	MaxRows        int32
+}
+
+// A page of a machine's versions, newest first, below version before.
+func (q *Queries) ListPublishedVersions(ctx context.Context, arg ListPublishedVersionsParams) ([]StepwisePublishedVersion, error) {
+	rows, err := q.db.Query(ctx, listPublishedVersions, arg.StateMachineID, arg.Before, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []StepwisePublishedVersion
+	for rows.Next() {
+		var i StepwisePublishedVersion
+		if err := rows.Scan(
+			&i.StateMachineID,
+			&i.Version,
+			&i.Revision,
+			&i.Description,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listStateMachines = `-- name: ListStateMachines :many
-SELECT id, name, arn, latest_version, created_at, type FROM stepwise_state_machines
+SELECT id, name, arn, latest_version, created_at, type, last_published FROM stepwise_state_machines
 WHERE name > $1 ORDER BY name LIMIT $2
 `
 
@@ -205,6 +461,7 @@ func (q *Queries) ListStateMachines(ctx context.Context, arg ListStateMachinesPa
 			&i.LatestVersion,
 			&i.CreatedAt,
 			&i.Type,
+			&i.LastPublished,
 		); err != nil {
 			return nil, err
 		}
@@ -279,7 +536,7 @@ func (q *Queries) ListVersions(ctx context.Context, stateMachineID int64) ([]Ste
 }
 
 const lockStateMachine = `-- name: LockStateMachine :one
-SELECT id, name, arn, latest_version, created_at, type FROM stepwise_state_machines WHERE id = $1 FOR UPDATE
+SELECT id, name, arn, latest_version, created_at, type, last_published FROM stepwise_state_machines WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) LockStateMachine(ctx context.Context, id int64) (StepwiseStateMachine, error) {
@@ -292,6 +549,104 @@ func (q *Queries) LockStateMachine(ctx context.Context, id int64) (StepwiseState
 		&i.LatestVersion,
 		&i.CreatedAt,
 		&i.Type,
+		&i.LastPublished,
+	)
+	return i, err
+}
+
+const publishVersion = `-- name: PublishVersion :one
+WITH bumped AS (
+    UPDATE stepwise_state_machines SET last_published = last_published + 1 WHERE id = $3
+    RETURNING id, last_published
+)
+INSERT INTO stepwise_published_versions (state_machine_id, version, revision, description)
+SELECT id, last_published, $1, $2 FROM bumped
+RETURNING state_machine_id, version, revision, description, created_at
+`
+
+type PublishVersionParams struct {
+	Revision       int
+	Description    *string
+	StateMachineID int64
+}
+
+// Publishes a revision as the machine's next version number.
+func (q *Queries) PublishVersion(ctx context.Context, arg PublishVersionParams) (StepwisePublishedVersion, error) {
+	row := q.db.QueryRow(ctx, publishVersion, arg.Revision, arg.Description, arg.StateMachineID)
+	var i StepwisePublishedVersion
+	err := row.Scan(
+		&i.StateMachineID,
+		&i.Version,
+		&i.Revision,
+		&i.Description,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
+const publishedVersionOfRevision = `-- name: PublishedVersionOfRevision :one
+SELECT state_machine_id, version, revision, description, created_at
+FROM stepwise_published_versions WHERE state_machine_id = $1 AND revision = $2
+ORDER BY version DESC LIMIT 1
+`
+
+type PublishedVersionOfRevisionParams struct {
+	StateMachineID int64
+	Revision       int
+}
+
+// The newest version publishing a revision.
+func (q *Queries) PublishedVersionOfRevision(ctx context.Context, arg PublishedVersionOfRevisionParams) (StepwisePublishedVersion, error) {
+	row := q.db.QueryRow(ctx, publishedVersionOfRevision, arg.StateMachineID, arg.Revision)
+	var i StepwisePublishedVersion
+	err := row.Scan(
+		&i.StateMachineID,
+		&i.Version,
+		&i.Revision,
+		&i.Description,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
+const updateAlias = `-- name: UpdateAlias :one
+UPDATE stepwise_state_machine_aliases
+SET description = $3, version1 = $4, weight1 = $5, version2 = $6, weight2 = $7, updated_at = now()
+WHERE state_machine_id = $1 AND name = $2
+RETURNING state_machine_id, name, description, version1, weight1, version2, weight2, created_at, updated_at
+`
+
+type UpdateAliasParams struct {
+	StateMachineID int64
+	Name           string
+	Description    *string
+	Version1       int
+	Weight1        int
+	Version2       *int
+	Weight2        *int
+}
+
+func (q *Queries) UpdateAlias(ctx context.Context, arg UpdateAliasParams) (StepwiseStateMachineAlias, error) {
+	row := q.db.QueryRow(ctx, updateAlias,
+		arg.StateMachineID,
+		arg.Name,
+		arg.Description,
+		arg.Version1,
+		arg.Weight1,
+		arg.Version2,
+		arg.Weight2,
+	)
+	var i StepwiseStateMachineAlias
+	err := row.Scan(
+		&i.StateMachineID,
+		&i.Name,
+		&i.Description,
+		&i.Version1,
+		&i.Weight1,
+		&i.Version2,
+		&i.Weight2,
+		&i.CreatedAt,
+		&i.UpdatedAt,
 	)
 	return i, err
 }

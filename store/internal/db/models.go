@@ -70,6 +70,8 @@ type StepwiseExecution struct {
 	TestCase       *string
 	Waited         bool
 	Watched        bool
+	VersionARN     *string
+	AliasARN       *string
 }
 
 type StepwiseExpressReply struct {
@@ -115,6 +117,14 @@ type StepwiseMachineLogging struct {
 	UpdatedAt            time.Time
 }
 
+type StepwisePublishedVersion struct {
+	StateMachineID int64
+	Version        int
+	Revision       int
+	Description    *string
+	CreatedAt      time.Time
+}
+
 type StepwiseRun struct {
 	ID             int64
 	ExecutionID    int64
@@ -145,6 +155,19 @@ type StepwiseStateMachine struct {
 	LatestVersion int
 	CreatedAt     time.Time
 	Type          string
+	LastPublished int
+}
+
+type StepwiseStateMachineAlias struct {
+	StateMachineID int64
+	Name           string
+	Description    *string
+	Version1       int
+	Weight1        int
+	Version2       *int
+	Weight2        *int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 type StepwiseStateMachineVersion struct {

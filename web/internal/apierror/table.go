@@ -42,6 +42,12 @@ var Table = []Entry{
 	{engine.ErrStateMachineInUse, http.StatusConflict, "StateMachineInUse", "ConflictException", http.StatusConflict},
 	{engine.ErrInvalidDefinition, http.StatusBadRequest, "InvalidDefinition", "InvalidDefinition", http.StatusBadRequest},
 	{engine.ErrInvalidName, http.StatusBadRequest, "InvalidName", "InvalidName", http.StatusBadRequest},
+	// Versions and aliases: AWS answers a missing one ResourceNotFound and
+	// every refusal to change one ConflictException (HTTP 409).
+	{engine.ErrVersionDoesNotExist, http.StatusNotFound, "ResourceNotFound", "ResourceNotFound", http.StatusBadRequest},
+	{engine.ErrAliasDoesNotExist, http.StatusNotFound, "ResourceNotFound", "ResourceNotFound", http.StatusBadRequest},
+	{engine.ErrConflict, http.StatusConflict, "ConflictException", "ConflictException", http.StatusConflict},
+	{engine.ErrValidation, http.StatusBadRequest, "ValidationException", "ValidationException", http.StatusBadRequest},
 	{engine.ErrInvalidLoggingConfiguration, http.StatusBadRequest, "InvalidLoggingConfiguration", "InvalidLoggingConfiguration", http.StatusBadRequest},
 	{engine.ErrExecutionDoesNotExist, http.StatusNotFound, "ExecutionDoesNotExist", "ExecutionDoesNotExist", http.StatusBadRequest},
 	{engine.ErrExecutionAlreadyExists, http.StatusConflict, "ExecutionAlreadyExists", "ExecutionAlreadyExists", http.StatusBadRequest},

@@ -28,6 +28,11 @@ const (
 	// ExpressExecutions pages Express executions (Micros and Name: the
 	// last one's start time and ARN).
 	ExpressExecutions = "xe"
+	// Versions pages a machine's published versions (ID: the last
+	// version number; Of: the machine's id).
+	Versions = "sv"
+	// Aliases pages a machine's aliases (Name: the last alias name).
+	Aliases = "sa"
 )
 
 // Token is a position in a listing.

@@ -120,6 +120,8 @@ export async function executionPage(main, params) {
       msg,
       h('dl', { class: 'facts' },
         fact('State machine', h('a', { href: `#/machines/${encodeURIComponent(e.stateMachine)}?version=${e.version}` }, `${e.stateMachine} (v${e.version})`)),
+        e.versionArn ? fact('Version', h('span', { id: 'exec-version', class: 'arn' }, e.versionArn), 'wide') : null,
+        e.aliasArn ? fact('Alias', h('span', { id: 'exec-alias', class: 'arn' }, e.aliasArn), 'wide') : null,
         e.parentExecutionArn ? fact('Started by', h('span', { id: 'exec-parent', class: 'arn' }, executionLink(e.parentExecutionArn, e.parentExecutionArn)), 'wide') : null,
         fact('Started', fmtTime(e.startedAt)),
         fact('Stopped', fmtTime(e.stoppedAt)),

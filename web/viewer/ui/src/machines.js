@@ -44,6 +44,7 @@ export async function machinePage(main, name, params) {
     } catch (e) { replace(msg, errorBox(e)); }
   } } }, h('h3', {}, `Start an execution of version ${m.version}`), execName, input, msg, h('button', { type: 'submit', id: 'start-submit' }, 'Start execution'));
   const recent = h('div', { id: 'recent' }, h('p', { class: 'muted' }, 'Loading…'));
+  const published = h('div', { id: 'published' }, h('p', { class: 'muted' }, 'Loading…'));
   replace(main,
     h('div', { class: 'page-head' }, h('h1', {}, m.name), h('span', { class: 'muted' }, `version ${m.version} of ${m.latestVersion}`)),
     h('p', { class: 'arn' }, m.arn),
@@ -55,10 +56,35 @@ export async function machinePage(main, name, params) {
           h('ul', { class: 'versions' }, (m.versions || []).map((v) => h('li', {},
             h('a', { href: `#/machines/${encodeURIComponent(m.name)}?version=${v.version}`, class: v.version === m.version ? 'active' : '' }, `v${v.version}`),
             ' ', h('span', { class: 'muted' }, fmtTime(v.createdAt)), v.hasInputSchema ? ' · input schema' : '')))))),
+    h('section', { class: 'card' }, h('h3', {}, 'Published versions and aliases'), published),
     h('section', { class: 'card' }, h('h3', {}, 'Recent executions'), recent),
     h('section', { class: 'card' }, jsonBlock('Definition (JSON)', m.definition)));
   const g = new Graph(graphBox, {});
   await g.render(m.definition);
   g.colour(() => undefined, null, new Set(), null);
+  publishedTables(m.name).then((t) => replace(published, ...t)).catch((e) => replace(published, errorBox(e)));
   get(`/v1/executions${qs({ stateMachine: m.name, limit: 20 })}`).then((r) => replace(recent, executionsTable(r.executions))).catch((e) => replace(recent, errorBox(e)));
+}
+
+// publishedTables lists a machine's published versions (AWS's, each
+// running one of its revisions) and its aliases with their routes.
+async function publishedTables(name) {
+  const path = `/v1/state-machines/${encodeURIComponent(name)}`;
+  const [v, a] = await Promise.all([get(`${path}/versions?limit=100`), get(`${path}/aliases?limit=100`)]);
+  const revision = (n) => h('a', { href: `#/machines/${encodeURIComponent(name)}?version=${n}` }, `revision ${n}`);
+  return [
+    v.versions.length === 0 ? h('p', { class: 'muted', id: 'no-versions' }, 'No published version.') :
+      h('table', { class: 'list', id: 'published-versions' },
+        h('thead', {}, h('tr', {}, ['Version', 'Runs', 'Published', 'Description'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, v.versions.map((x) => h('tr', {},
+          h('td', { class: 'arn', title: x.arn }, String(x.version)), h('td', {}, revision(x.revision)),
+          h('td', {}, fmtTime(x.createdAt)), h('td', {}, x.description || ''))))),
+    a.aliases.length === 0 ? h('p', { class: 'muted', id: 'no-aliases' }, 'No alias.') :
+      h('table', { class: 'list', id: 'aliases' },
+        h('thead', {}, h('tr', {}, ['Alias', 'Routes', 'Description'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, a.aliases.map((x) => h('tr', {},
+          h('td', { class: 'name', title: x.arn }, x.name),
+          h('td', {}, x.routes.map((r) => `version ${r.version}: ${r.weight}%`).join(' · ')),
+          h('td', {}, x.description || ''))))),
+  ];
 }
