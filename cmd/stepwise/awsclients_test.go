@@ -106,6 +106,28 @@ func (f *awsFixture) standard(t *testing.T) vars {
 	return vars{"machine": machine}
 }
 
+// published is a STANDARD machine with its version 1 published.
+func (f *awsFixture) published(t *testing.T) vars {
+	t.Helper()
+	v := f.standard(t)
+	out, err := f.client.PublishStateMachineVersion(context.Background(), &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(v["machine"])})
+	require.NoError(t, err)
+	v["version"] = aws.ToString(out.StateMachineVersionArn)
+	return v
+}
+
+// aliased is published with an alias "live" routing all starts to the
+// version.
+func (f *awsFixture) aliased(t *testing.T) vars {
+	t.Helper()
+	v := f.published(t)
+	out, err := f.client.CreateStateMachineAlias(context.Background(), &sfn.CreateStateMachineAliasInput{Name: aws.String("live"),
+		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: aws.String(v["version"]), Weight: 100}}})
+	require.NoError(t, err)
+	v["alias"] = aws.ToString(out.StateMachineAliasArn)
+	return v
+}
+
 // tagged is a STANDARD machine tagged team=orders and env=dev.
 func (f *awsFixture) tagged(t *testing.T) vars {
 	t.Helper()
@@ -494,6 +516,100 @@ var operationCases = map[string]operationCase{
 			var listed struct{ Tags []struct{ Key, Value string } }
 			out.Decode(t, &listed)
 			require.Equal(t, []struct{ Key, Value string }{{"env", "dev"}, {"team", "orders"}}, listed.Tags)
+		},
+	},
+	"PublishStateMachineVersion": {
+		setup: (*awsFixture).standard,
+		cli:   []string{"--state-machine-arn", "{machine}", "--description", "first"},
+		js:    `{"stateMachineArn":"{machine}","description":"first"}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			require.Equal(t, v["machine"]+":1", out.String("stateMachineVersionArn"))
+			require.NotEmpty(t, out.String("creationDate"))
+		},
+	},
+	"ListStateMachineVersions": {
+		setup: (*awsFixture).published,
+		cli:   []string{"--state-machine-arn", "{machine}"},
+		js:    `{"stateMachineArn":"{machine}"}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			var listed struct {
+				StateMachineVersions []struct{ StateMachineVersionArn, CreationDate string }
+			}
+			out.Decode(t, &listed)
+			require.Len(t, listed.StateMachineVersions, 1)
+			require.Equal(t, v["version"], listed.StateMachineVersions[0].StateMachineVersionArn)
+		},
+	},
+	"DeleteStateMachineVersion": {
+		setup: (*awsFixture).published,
+		cli:   []string{"--state-machine-version-arn", "{version}"},
+		js:    `{"stateMachineVersionArn":"{version}"}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			listed, err := f.client.ListStateMachineVersions(context.Background(), &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(v["machine"])})
+			require.NoError(t, err)
+			require.Empty(t, listed.StateMachineVersions)
+		},
+	},
+	"CreateStateMachineAlias": {
+		setup: (*awsFixture).published,
+		cli:   []string{"--name", "live", "--routing-configuration", "stateMachineVersionArn={version},weight=100"},
+		js:    `{"name":"live","routingConfiguration":[{"stateMachineVersionArn":"{version}","weight":100}]}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			require.Equal(t, v["machine"]+":live", out.String("stateMachineAliasArn"))
+			require.NotEmpty(t, out.String("creationDate"))
+		},
+	},
+	"DescribeStateMachineAlias": {
+		setup: (*awsFixture).aliased,
+		cli:   []string{"--state-machine-alias-arn", "{alias}"},
+		js:    `{"stateMachineAliasArn":"{alias}"}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			var alias struct {
+				StateMachineAliasArn, Name string
+				RoutingConfiguration       []struct {
+					StateMachineVersionArn string
+					Weight                 int
+				}
+			}
+			out.Decode(t, &alias)
+			require.Equal(t, v["alias"], alias.StateMachineAliasArn)
+			require.Equal(t, "live", alias.Name)
+			require.Equal(t, v["version"], alias.RoutingConfiguration[0].StateMachineVersionArn)
+			require.Equal(t, 100, alias.RoutingConfiguration[0].Weight)
+		},
+	},
+	"UpdateStateMachineAlias": {
+		setup: (*awsFixture).aliased,
+		cli:   []string{"--state-machine-alias-arn", "{alias}", "--description", "moved"},
+		js:    `{"stateMachineAliasArn":"{alias}","description":"moved"}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			require.NotEmpty(t, out.String("updateDate"))
+			described, err := f.client.DescribeStateMachineAlias(context.Background(), &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: aws.String(v["alias"])})
+			require.NoError(t, err)
+			require.Equal(t, "moved", aws.ToString(described.Description))
+		},
+	},
+	"ListStateMachineAliases": {
+		setup: (*awsFixture).aliased,
+		cli:   []string{"--state-machine-arn", "{machine}"},
+		js:    `{"stateMachineArn":"{machine}"}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			var listed struct {
+				StateMachineAliases []struct{ StateMachineAliasArn string }
+			}
+			out.Decode(t, &listed)
+			require.Len(t, listed.StateMachineAliases, 1)
+			require.Equal(t, v["alias"], listed.StateMachineAliases[0].StateMachineAliasArn)
+		},
+	},
+	"DeleteStateMachineAlias": {
+		setup: (*awsFixture).aliased,
+		cli:   []string{"--state-machine-alias-arn", "{alias}"},
+		js:    `{"stateMachineAliasArn":"{alias}"}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			_, err := f.client.DescribeStateMachineAlias(context.Background(), &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: aws.String(v["alias"])})
+			var missing *types.ResourceNotFound
+			require.ErrorAs(t, err, &missing)
 		},
 	},
 	"ListActivities": {
