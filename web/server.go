@@ -121,7 +121,8 @@ func New(e *engine.Engine, cfg *Config) *Server {
 // routes wires every endpoint: health, metrics (behind Config.Authorize),
 // the REST API and the viewer under /v1 (behind the body limit and
 // Config.Authorize), the viewer's pages under /ui/ and the AWS JSON
-// protocol on POST / (behind Config.Authorize too).
+// protocol on POST / (behind Config.Authorize too). Every GET route
+// answers HEAD.
 func (s *Server) routes() {
 	e := s.echo
 	e.Use(s.observe)
@@ -142,6 +143,7 @@ func (s *Server) routes() {
 		Started: func(machine string) { s.metrics.started.WithLabelValues(machine).Inc() }}, mw...)
 	viewer.Register(e, v1, s.e, s.cfg.Authorize, s.log, mw...)
 	sfn.Register(e, s.e, s.cfg.Authorize)
+	answerHead(e)
 }
 
 // Handler returns the server's HTTP handler, for tests and for mounting
