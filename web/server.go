@@ -54,6 +54,12 @@ type Config struct {
 	// and AccessDeniedException). Nil lets every request through.
 	// Keys.Authorize implements it with API keys.
 	Authorize func(*http.Request) error
+	// CORSOrigins lists the origins (scheme://host[:port], or "*" for
+	// every one; see ParseCORSOrigins) of browser pages on other sites
+	// that may call the REST API under /v1 and the AWS protocol endpoint:
+	// their preflight OPTIONS requests are answered and their answers
+	// carry CORS headers. Empty turns CORS off.
+	CORSOrigins []string
 	// Logger receives request errors (500s with their cause) and, at
 	// debug level, one line per request; nil discards them.
 	Logger *slog.Logger
@@ -122,10 +128,13 @@ func New(e *engine.Engine, cfg *Config) *Server {
 // the REST API and the viewer under /v1 (behind the body limit and
 // Config.Authorize), the viewer's pages under /ui/ and the AWS JSON
 // protocol on POST / (behind Config.Authorize too). Every GET route
-// answers HEAD.
+// answers HEAD, and CORS, when configured, comes before authorization.
 func (s *Server) routes() {
 	e := s.echo
 	e.Use(s.observe)
+	if len(s.cfg.CORSOrigins) > 0 {
+		e.Use(cors(s.cfg.CORSOrigins))
+	}
 	e.Use(middleware.RequestID())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
