@@ -12,10 +12,11 @@
 // One package per protocol, sharing one error table and one auth
 // middleware:
 //
-//   - web (server.go, auth.go, health.go, metrics.go, errors.go): Config,
-//     New and Run, wiring the packages below; API keys (Keys, the
-//     Config.Authorize of serve); /healthz and /readyz; /metrics and the
-//     engine's Observer; the re-exported REST response types.
+//   - web (server.go, auth.go, health.go, metrics.go, errors.go, tls.go,
+//     head.go, cors.go): Config, New and Run, wiring the packages below;
+//     API keys (Keys, the Config.Authorize of serve); /healthz and
+//     /readyz; /metrics and the engine's Observer; the re-exported REST
+//     response types; TLS certificates, HEAD and CORS.
 //   - web/rest: the REST API's handlers, request decoding and parameters.
 //   - web/sfn: the AWS JSON protocol.
 //   - web/viewer: the viewer's pages (ui/), read endpoints and SSE stream.
@@ -226,7 +227,17 @@
 // key's id (use that key's secret as the secret access key). The SigV4
 // signature itself is NOT verified, so the access key id is a bearer
 // credential too: keep ids as private as secrets, and serve over TLS
-// (a proxy in front) beyond a trusted network.
+// (Config.TLS, or a proxy in front) beyond a trusted network.
+//
+// # TLS, HEAD and CORS
+//
+// Config.TLS makes Run serve HTTPS; Certificate loads a PEM certificate
+// and key and reloads them (Certificate.Reload) for new connections.
+// Every GET route answers HEAD with the GET's status and headers and no
+// body. Config.CORSOrigins turns on CORS for the REST API and the AWS
+// protocol endpoint: preflights are answered without a key and answers,
+// errors included, carry the headers an allowed origin needs
+// (ParseCORSOrigins reads the origins).
 //
 // A read key may make the GET requests (and POST
 // /v1/state-machines/validate), scrape /metrics and call the AWS read

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -54,6 +55,16 @@ type Config struct {
 	// and AccessDeniedException). Nil lets every request through.
 	// Keys.Authorize implements it with API keys.
 	Authorize func(*http.Request) error
+	// TLS, when set, makes Run serve HTTPS (HTTP/2 and HTTP/1.1) with this
+	// configuration; Certificate.TLSConfig gives one that follows the
+	// certificate's reloads. Nil serves plain HTTP.
+	TLS *tls.Config
+	// CORSOrigins lists the origins (scheme://host[:port], or "*" for
+	// every one; see ParseCORSOrigins) of browser pages on other sites
+	// that may call the REST API under /v1 and the AWS protocol endpoint:
+	// their preflight OPTIONS requests are answered and their answers
+	// carry CORS headers. Empty turns CORS off.
+	CORSOrigins []string
 	// Logger receives request errors (500s with their cause) and, at
 	// debug level, one line per request; nil discards them.
 	Logger *slog.Logger
@@ -121,10 +132,14 @@ func New(e *engine.Engine, cfg *Config) *Server {
 // routes wires every endpoint: health, metrics (behind Config.Authorize),
 // the REST API and the viewer under /v1 (behind the body limit and
 // Config.Authorize), the viewer's pages under /ui/ and the AWS JSON
-// protocol on POST / (behind Config.Authorize too).
+// protocol on POST / (behind Config.Authorize too). Every GET route
+// answers HEAD, and CORS, when configured, comes before authorization.
 func (s *Server) routes() {
 	e := s.echo
 	e.Use(s.observe)
+	if len(s.cfg.CORSOrigins) > 0 {
+		e.Use(cors(s.cfg.CORSOrigins))
+	}
 	e.Use(middleware.RequestID())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -142,6 +157,7 @@ func (s *Server) routes() {
 		Started: func(machine string) { s.metrics.started.WithLabelValues(machine).Inc() }}, mw...)
 	viewer.Register(e, v1, s.e, s.cfg.Authorize, s.log, mw...)
 	sfn.Register(e, s.e, s.cfg.Authorize)
+	answerHead(e)
 }
 
 // Handler returns the server's HTTP handler, for tests and for mounting
@@ -165,9 +181,9 @@ func (s *Server) Listen() (net.Addr, error) {
 	return ln.Addr(), nil
 }
 
-// Run serves HTTP until ctx ends, then stops accepting connections and
-// lets requests in flight finish for up to Config.ShutdownTimeout. It
-// returns nil after a clean shutdown.
+// Run serves HTTP (HTTPS with Config.TLS) until ctx ends, then stops
+// accepting connections and lets requests in flight finish for up to
+// Config.ShutdownTimeout. It returns nil after a clean shutdown.
 func (s *Server) Run(ctx context.Context) error {
 	if _, err := s.Listen(); err != nil {
 		return err
@@ -181,8 +197,13 @@ func (s *Server) Run(ctx context.Context) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	serve := func() error { return srv.Serve(s.ln) }
+	if s.cfg.TLS != nil {
+		srv.TLSConfig = s.cfg.TLS.Clone()
+		serve = func() error { return srv.ServeTLS(s.ln, "", "") }
+	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(s.ln) }()
+	go func() { served <- serve() }()
 	select {
 	case err := <-served:
 		return fmt.Errorf("http: %w", err)

@@ -81,6 +81,11 @@ func TestRequestBodyErrors(t *testing.T) {
 	r = a.Call(http.MethodPatch, "/v1/state-machines/echo", "")
 	require.Equal(t, 405, r.Status)
 	require.Equal(t, "MethodNotAllowed", r.ErrorCode(t))
+	require.Equal(t, "OPTIONS, DELETE, GET, HEAD, PUT", r.Header.Get("Allow"), "every GET route answers HEAD")
+	r = a.Call(http.MethodHead, "/v1/state-machines/echo", "")
+	require.Equal(t, 200, r.Status)
+	require.Equal(t, "application/json", r.Header.Get("Content-Type"))
+	require.Empty(t, r.Body)
 }
 
 func TestDefaultBodyLimit(t *testing.T) {

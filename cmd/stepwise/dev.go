@@ -36,7 +36,9 @@ type devOptions struct {
 	shutdown     time.Duration
 	verbose      bool
 	api          apiOptions
-	keysFile     string
+	auth         authSettings
+	serving      *servingFlags
+	hup          *hangup
 	httpTasks    *httpTaskFlags
 	routing      *routingFlags
 	testing      *testingFlags
@@ -57,13 +59,14 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.shutdown, "shutdown-timeout", 10*time.Second, "how long to let running jobs finish when stopping")
 	fs.BoolVar(&o.verbose, "verbose", false, "log the engine's informational messages too")
 	fs.StringVar(&o.api.listen, "listen", "127.0.0.1:8080", listenUsage+" (not served with --once; without --api-keys only a loopback address)")
-	fs.StringVar(&o.keysFile, "api-keys", keysFileDefault(), keysUsage+"; without it the API has no authentication")
+	fs.StringVar(&o.auth.keysFile, "api-keys", keysFileDefault(), keysUsage+"; without it the API has no authentication")
+	o.serving = addServingFlags(fs, &o.auth)
 	o.httpTasks = addHTTPTaskFlags(fs)
 	o.routing = addRoutingFlags(fs)
 	o.testing = addTestingFlags(fs)
 	o.logs = addLogFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE] [--log-sink postgres|stdout|none] [--log-retention 720h]")
+		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--tls-cert FILE --tls-key FILE] [--insecure-plain-http-keys] [--cors-origin ORIGIN]... [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE] [--log-sink postgres|stdout|none] [--log-retention 720h]")
 		return 2
 	}
 	o.api.explicit = flagSet(fs, "listen")
@@ -71,12 +74,18 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.once {
 		o.api.listen = ""
 	}
-	authorize, err := devAuthorize(o.keysFile, o.api.listen)
+	o.auth.tls = o.serving.tls()
+	authorize, err := devAuthorize(o.auth, o.api.listen)
 	if err != nil {
 		return failed(stderr, err)
 	}
 	o.api.authorize = authorize
-	return runDev(ctx, o, &lockedWriter{w: stdout}, stderr)
+	out := &lockedWriter{w: stdout}
+	o.hup = &hangup{out: out, stderr: stderr}
+	if err := o.serving.apply(ctx, &o.api, o.hup); err != nil {
+		return failed(stderr, err)
+	}
+	return runDev(ctx, o, out, stderr)
 }
 
 // devExample is an example state machine that dev runs once, with the
@@ -148,7 +157,7 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 		return failed(stderr, err)
 	}
 	cfg := o.routing.apply(&engine.Config{Drive: true, Functions: functions, Logger: newLogger(stderr, o.verbose), Observer: web.NewObserver(), SecretKey: tasks.key})
-	if err := o.testing.apply(ctx, cfg, out, stderr); err != nil {
+	if err := o.testing.apply(ctx, cfg, o.hup); err != nil {
 		return failed(stderr, err)
 	}
 	if err := o.logs.apply(cfg, pool, out, cfg.Logger); err != nil {

@@ -50,6 +50,23 @@ func keysCreateCmd(_ context.Context, args []string, stdout, stderr io.Writer) i
 type authSettings struct {
 	keysFile string
 	insecure bool // --insecure-no-auth (serve only)
+	// plainHTTPKeys is --insecure-plain-http-keys: API keys may cross
+	// plain HTTP off loopback.
+	plainHTTPKeys bool
+	// tls says the API is served over TLS (--tls-cert).
+	tls bool
+}
+
+// checkPlainHTTPKeys is the one rule of API keys over plain HTTP: a key is
+// a bearer credential, so off a loopback address it must cross the
+// network encrypted, by the API's own TLS or, with
+// --insecure-plain-http-keys, by a TLS proxy in front.
+func checkPlainHTTPKeys(s authSettings, listen string) error {
+	if s.tls || s.plainHTTPKeys || listen == "" || loopback(listen) {
+		return nil
+	}
+	return fmt.Errorf("API keys would cross the network in clear text: --listen %s is not a loopback address and the API has no TLS; "+
+		"pass --tls-cert FILE --tls-key FILE, or --insecure-plain-http-keys when a TLS proxy on a trusted network is in front, or listen on 127.0.0.1", listen)
 }
 
 // serveAuthorize decides how serve authenticates the API at listen: with
@@ -60,6 +77,9 @@ func serveAuthorize(s authSettings, listen string) (authorize func(*http.Request
 	case s.keysFile != "" && s.insecure:
 		return nil, "", fmt.Errorf("--api-keys and --insecure-no-auth exclude each other")
 	case s.keysFile != "":
+		if err := checkPlainHTTPKeys(s, listen); err != nil {
+			return nil, "", err
+		}
 		keys, err := web.LoadKeys(s.keysFile)
 		if err != nil {
 			return nil, "", err
@@ -75,11 +95,14 @@ func serveAuthorize(s authSettings, listen string) (authorize func(*http.Request
 }
 
 // devAuthorize decides how dev authenticates the API at listen: with the
-// keys of keysFile when given, else not at all, which it allows only on a
-// loopback address.
-func devAuthorize(keysFile, listen string) (func(*http.Request) error, error) {
-	if keysFile != "" {
-		keys, err := web.LoadKeys(keysFile)
+// keys of s.keysFile when given, else not at all, which it allows only on
+// a loopback address.
+func devAuthorize(s authSettings, listen string) (func(*http.Request) error, error) {
+	if s.keysFile != "" {
+		if err := checkPlainHTTPKeys(s, listen); err != nil {
+			return nil, err
+		}
+		keys, err := web.LoadKeys(s.keysFile)
 		if err != nil {
 			return nil, err
 		}

@@ -52,7 +52,12 @@ func TestServeAuthorize(t *testing.T) {
 	}{
 		{"no keys", authSettings{}, "127.0.0.1:8080", false, "", "serve needs API keys: pass --api-keys FILE"},
 		{"no keys, no API", authSettings{}, "", false, "", ""},
-		{"keys", authSettings{keysFile: keys}, "0.0.0.0:8080", true, "", ""},
+		{"keys on loopback", authSettings{keysFile: keys}, "127.0.0.1:8080", true, "", ""},
+		{"keys on localhost", authSettings{keysFile: keys}, "localhost:8080", true, "", ""},
+		{"keys over plain HTTP", authSettings{keysFile: keys}, "0.0.0.0:8080", false, "", "API keys would cross the network in clear text: --listen 0.0.0.0:8080"},
+		{"keys over plain HTTP, every interface", authSettings{keysFile: keys}, ":8080", false, "", "--insecure-plain-http-keys"},
+		{"keys over plain HTTP, allowed", authSettings{keysFile: keys, plainHTTPKeys: true}, "0.0.0.0:8080", true, "", ""},
+		{"keys over TLS", authSettings{keysFile: keys, tls: true}, "0.0.0.0:8080", true, "", ""},
 		{"insecure", authSettings{insecure: true}, "0.0.0.0:8080", false, "NO AUTHENTICATION", ""},
 		{"both", authSettings{keysFile: keys, insecure: true}, "127.0.0.1:8080", false, "", "exclude each other"},
 		{"empty keys file", authSettings{keysFile: bad}, "127.0.0.1:8080", false, "", "the list is empty"},
@@ -82,20 +87,22 @@ func TestDevAuthorize(t *testing.T) {
 	keys := writeKeys(t)
 	tests := []struct {
 		keysFile, listen string
+		plain            bool
 		ok, keys         bool
 	}{
-		{"", "127.0.0.1:8080", true, false},
-		{"", "[::1]:8080", true, false},
-		{"", "localhost:0", true, false},
-		{"", "", true, false}, // --once: no API
-		{"", ":8080", false, false},
-		{"", "0.0.0.0:8080", false, false},
-		{"", "192.0.2.1:8080", false, false},
-		{"", "example.com:8080", false, false},
-		{keys, "0.0.0.0:8080", true, true},
+		{"", "127.0.0.1:8080", false, true, false},
+		{"", "[::1]:8080", false, true, false},
+		{"", "localhost:0", false, true, false},
+		{"", "", false, true, false}, // --once: no API
+		{"", ":8080", false, false, false},
+		{"", "0.0.0.0:8080", false, false, false},
+		{"", "192.0.2.1:8080", false, false, false},
+		{"", "example.com:8080", false, false, false},
+		{keys, "0.0.0.0:8080", true, true, true},
+		{keys, "127.0.0.1:8080", false, true, true},
 	}
 	for _, tt := range tests {
-		authorize, err := devAuthorize(tt.keysFile, tt.listen)
+		authorize, err := devAuthorize(authSettings{keysFile: tt.keysFile, plainHTTPKeys: tt.plain}, tt.listen)
 		if !tt.ok {
 			require.ErrorContains(t, err, "only on a loopback address", tt.listen)
 			continue

@@ -4,11 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"os/signal"
 	"strconv"
-	"syscall"
 
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/internal/mockconfig"
@@ -40,9 +37,9 @@ func addTestingFlags(fs *flag.FlagSet) *testingFlags {
 
 // apply loads the mock configuration and sets the engine's test settings
 // from the flags; a malformed file is an error naming its JSON pointer.
-// With a mock configuration, SIGHUP reloads it until ctx ends. nil flags
-// (options built without a flag set) leave the defaults.
-func (f *testingFlags) apply(ctx context.Context, cfg *engine.Config, out, stderr io.Writer) error {
+// With a mock configuration, SIGHUP (hup) reloads it until ctx ends. nil
+// flags (options built without a flag set) leave the defaults.
+func (f *testingFlags) apply(ctx context.Context, cfg *engine.Config, hup *hangup) error {
 	if f == nil {
 		return nil
 	}
@@ -61,26 +58,6 @@ func (f *testingFlags) apply(ctx context.Context, cfg *engine.Config, out, stder
 		return err
 	}
 	cfg.Mocks = src
-	go reloadOnHangup(ctx, src, out, stderr)
+	hup.add(ctx, reloader{what: "mock configuration", files: src.Path(), reload: src.Reload})
 	return nil
-}
-
-// reloadOnHangup reloads src on every SIGHUP until ctx ends, keeping the
-// configuration in use when the file has become malformed.
-func reloadOnHangup(ctx context.Context, src *mockconfig.Source, out, stderr io.Writer) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-hup:
-			if err := src.Reload(); err != nil {
-				fmt.Fprintf(stderr, "stepwise: the mock configuration was not reloaded, the previous one stays in use: %v\n", err)
-				continue
-			}
-			fmt.Fprintf(out, "stepwise: mock configuration reloaded from %s\n", src.Path())
-		}
-	}
 }

@@ -37,23 +37,30 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var auth authSettings
 	fs.StringVar(&auth.keysFile, "api-keys", keysFileDefault(), keysUsage)
 	fs.BoolVar(&auth.insecure, "insecure-no-auth", false, "serve the HTTP API without authentication (anyone who reaches it may do anything)")
+	serving := addServingFlags(fs, &auth)
 	httpTasks := addHTTPTaskFlags(fs)
 	routing := addRoutingFlags(fs)
 	testFlags := addTestingFlags(fs)
 	logs := addLogFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE] [--log-sink postgres|stdout|none] [--log-retention 720h] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--tls-cert FILE --tls-key FILE] [--insecure-plain-http-keys] [--cors-origin ORIGIN]... [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE] [--log-sink postgres|stdout|none] [--log-retention 720h] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
+	auth.tls = serving.tls()
 	authorize, warning, err := serveAuthorize(auth, *listen)
 	if err != nil {
+		return failed(stderr, err)
+	}
+	out := &lockedWriter{w: stdout}
+	hup := &hangup{out: out, stderr: stderr}
+	api := apiOptions{listen: *listen, explicit: flagSet(fs, "listen"), authorize: authorize}
+	if err := serving.apply(ctx, &api, hup); err != nil {
 		return failed(stderr, err)
 	}
 	logger := newLogger(stderr, *verbose)
 	if warning != "" {
 		logger.Warn(warning)
 	}
-	out := &lockedWriter{w: stdout}
 	var functions *activities.Registry
 	if *examples {
 		functions = exampleFunctions(out)
@@ -71,13 +78,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return failed(stderr, err)
 	}
 	cfg := routing.apply(&engine.Config{Drive: true, Functions: functions, Logger: logger, Observer: web.NewObserver(), SecretKey: tasks.key})
-	if err := testFlags.apply(ctx, cfg, out, stderr); err != nil {
+	if err := testFlags.apply(ctx, cfg, hup); err != nil {
 		return failed(stderr, err)
 	}
 	if err := logs.apply(cfg, pool, out, logger); err != nil {
 		return failed(stderr, err)
 	}
-	api := apiOptions{listen: *listen, explicit: flagSet(fs, "listen"), authorize: authorize}
 	return runEngine(ctx, "serve", pool, cfg, api, *shutdown, out, stderr)
 }
 
@@ -119,7 +125,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return failed(stderr, err)
 	}
 	cfg := routing.apply(&engine.Config{Drive: *drive, Functions: functions, Logger: newLogger(stderr, *verbose), SecretKey: tasks.key})
-	if err := testFlags.apply(ctx, cfg, out, stderr); err != nil {
+	if err := testFlags.apply(ctx, cfg, &hangup{out: out, stderr: stderr}); err != nil {
 		return failed(stderr, err)
 	}
 	if err := logs.apply(cfg, pool, out, cfg.Logger); err != nil {
@@ -219,6 +225,10 @@ type apiOptions struct {
 	// authorize is the API's web.Config.Authorize; nil serves it without
 	// authentication.
 	authorize func(*http.Request) error
+	// tls, when set, serves the API over TLS with this certificate.
+	tls *web.Certificate
+	// cors lists the origins of web.Config.CORSOrigins.
+	cors []string
 }
 
 // apiServer is the HTTP API running beside an engine; nil is none.
@@ -234,7 +244,11 @@ func startAPI(ctx context.Context, e *engine.Engine, o apiOptions, log *slog.Log
 	if o.listen == "" {
 		return nil, nil
 	}
-	srv := web.New(e, &web.Config{Listen: o.listen, Logger: log, Authorize: o.authorize})
+	cfg := &web.Config{Listen: o.listen, Logger: log, Authorize: o.authorize, CORSOrigins: o.cors}
+	if o.tls != nil {
+		cfg.TLS = o.tls.TLSConfig()
+	}
+	srv := web.New(e, cfg)
 	addr, err := srv.Listen()
 	if err != nil && !o.explicit {
 		fmt.Fprintf(stderr, "stepwise: no HTTP API: %v (choose an address with --listen)\n", err)
@@ -243,7 +257,7 @@ func startAPI(ctx context.Context, e *engine.Engine, o apiOptions, log *slog.Log
 	if err != nil {
 		return nil, err
 	}
-	url := baseURL(addr)
+	url := baseURL(addr, o.tls != nil)
 	auth := "API keys required"
 	if o.authorize == nil {
 		auth = "no authentication"
@@ -265,17 +279,21 @@ func (a *apiServer) stop() error {
 	return <-a.done
 }
 
-// baseURL is the URL of a listening address; one on every interface is
-// shown as localhost.
-func baseURL(addr net.Addr) string {
+// baseURL is the URL of a listening address, https when tls; one on every
+// interface is shown as localhost.
+func baseURL(addr net.Addr, tls bool) string {
+	scheme := "http://"
+	if tls {
+		scheme = "https://"
+	}
 	host, port, err := net.SplitHostPort(addr.String())
 	if err != nil {
-		return "http://" + addr.String()
+		return scheme + addr.String()
 	}
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + net.JoinHostPort(host, port)
 }
 
 // flagSet reports whether the named flag was given on the command line.

@@ -9,6 +9,8 @@
 //   - Corpus returns the path of the conformance corpus (../shared beside
 //     the repository).
 //   - SyncBuffer is a buffer safe for concurrent writes, for logs.
+//   - NewCertificate makes a self-signed TLS certificate for localhost,
+//     CertPool a client's trust in it.
 //
 // Starting an engine on a fresh database lives in testkit/testengine,
 // apart, because the engine's own dependencies (asl, store, activities)

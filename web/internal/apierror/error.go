@@ -163,13 +163,9 @@ func Handler(log *slog.Logger) echo.HTTPErrorHandler {
 			ae = &Error{Status: ae.Status, Code: ae.Code,
 				Message: fmt.Sprintf("internal error (request id %s); the server log has the details", id)}
 		}
-		var werr error
-		if c.Request().Method == http.MethodHead {
-			werr = c.NoContent(ae.Status)
-		} else {
-			werr = c.JSON(ae.Status, body{Error: view{Code: ae.Code, Message: ae.Message, Details: ae.Details}})
-		}
-		if werr != nil {
+		// The http.Server drops the body of a HEAD answer: written all the
+		// same, it gives the GET's Content-Type and Content-Length.
+		if werr := c.JSON(ae.Status, body{Error: view{Code: ae.Code, Message: ae.Message, Details: ae.Details}}); werr != nil {
 			log.Debug("write error response", "error", werr)
 		}
 	}
