@@ -176,12 +176,12 @@ func (e *Engine) flush(ctx context.Context, pg *pipeline, changes []*change) err
 		return fmt.Errorf("insert task leases: %w", err)
 	}
 	if len(notify) > 0 {
-		if err := store.NotifyEnded(ctx, pg, notify); err != nil {
+		if err := store.NotifyEnded(ctx, pg, notify, e.owner); err != nil {
 			return fmt.Errorf("notify ended: %w", err)
 		}
 	}
 	if len(progress) > 0 {
-		if err := store.NotifyProgress(ctx, pg, progress); err != nil {
+		if err := store.NotifyProgress(ctx, pg, progress, e.owner); err != nil {
 			return fmt.Errorf("notify progress: %w", err)
 		}
 	}

@@ -216,12 +216,33 @@ func (p *pipeline) raw(ctx context.Context) (pgx.Tx, error) {
 	return p.tx, nil
 }
 
-// commit sends the queued writes and commits.
+// commit sends the queued writes and commits. A transaction that has
+// sent nothing yet (one that starts executions and reads nothing) takes
+// one round trip: its writes go as one pipeline without BEGIN, which
+// PostgreSQL runs as one implicit transaction, committed at the
+// pipeline's Sync or, after any error, rolled back.
 func (p *pipeline) commit(ctx context.Context) error {
+	if p.tx == nil {
+		return p.commitAlone(ctx)
+	}
 	if err := p.sync(ctx); err != nil {
 		return err
 	}
 	return p.tx.Commit(ctx)
+}
+
+// commitAlone sends the queued writes of a transaction that has not begun
+// as one implicit transaction.
+func (p *pipeline) commitAlone(ctx context.Context) error {
+	if err := p.queueWrites(ctx); err != nil {
+		return err
+	}
+	if p.batch.Len() == 0 {
+		return nil
+	}
+	b := p.batch
+	p.batch = pgx.Batch{}
+	return p.pool.SendBatch(ctx, &b).Close()
 }
 
 // rollback ends the transaction if it began and was not committed.

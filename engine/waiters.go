@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -288,15 +289,20 @@ func (e *Engine) listenConn(ctx context.Context) (*pgx.Conn, error) {
 }
 
 // relay hands each notification on conn to its channel's listener until
-// the connection fails or ctx ends.
+// the connection fails or ctx ends, but those of this engine's own
+// commits, which woke its callers as they committed.
 func (e *Engine) relay(ctx context.Context, conn *pgx.Conn) {
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return
 		}
+		payload, sender, _ := strings.Cut(n.Payload, " ")
+		if sender == e.owner {
+			continue // its commit woke this process's callers already
+		}
 		if l := e.notifications.listeners[n.Channel]; l != nil {
-			l.notified(n.Payload)
+			l.notified(payload)
 		}
 	}
 }

@@ -401,7 +401,9 @@ func MarkWatched(ctx context.Context, q Querier, id int64) (lastEventID int64, s
 	return r.LastEventID, r.Status, notFound(err)
 }
 
-// Channels of NOTIFY, each with an execution id as payload.
+// Channels of NOTIFY, each with "ID SENDER" as payload: an execution id
+// and the name of the process that committed the change (which wakes its
+// own callers without the notification).
 const (
 	// EndedChannel is notified by NotifyEnded.
 	EndedChannel = "stepwise_ended"
@@ -410,22 +412,22 @@ const (
 )
 
 // NotifyEnded tells the processes listening on EndedChannel that the
-// executions ids end when this transaction commits.
-func NotifyEnded(ctx context.Context, q Querier, ids []int64) error {
-	return notify(ctx, q, EndedChannel, ids)
+// executions ids end when this transaction, of process sender, commits.
+func NotifyEnded(ctx context.Context, q Querier, ids []int64, sender string) error {
+	return notify(ctx, q, EndedChannel, ids, sender)
 }
 
 // NotifyProgress tells the processes listening on ProgressChannel that
-// the executions ids change (new events or status) when this transaction
-// commits.
-func NotifyProgress(ctx context.Context, q Querier, ids []int64) error {
-	return notify(ctx, q, ProgressChannel, ids)
+// the executions ids change (new events or status) when this
+// transaction, of process sender, commits.
+func NotifyProgress(ctx context.Context, q Querier, ids []int64, sender string) error {
+	return notify(ctx, q, ProgressChannel, ids, sender)
 }
 
-// notify sends NOTIFY on channel with each of ids as payload, when this
-// transaction commits.
-func notify(ctx context.Context, q Querier, channel string, ids []int64) error {
-	_, err := q.Exec(ctx, "SELECT pg_notify($1, id::text) FROM unnest($2::bigint[]) AS id", channel, ids)
+// notify sends NOTIFY on channel with "ID SENDER" for each of ids as
+// payload, when this transaction commits.
+func notify(ctx context.Context, q Querier, channel string, ids []int64, sender string) error {
+	_, err := q.Exec(ctx, "SELECT pg_notify($1, id::text || ' ' || $3) FROM unnest($2::bigint[]) AS id", channel, ids, sender)
 	return err
 }
 
