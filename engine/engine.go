@@ -151,12 +151,11 @@ type Engine struct {
 	// both batched under load.
 	completions *batcher[*work]
 	starts      *batcher[*start]
-	// expressStarts records accepted EXPRESS starts and expressEnds
-	// deletes the records of ended ones, both batched; expressInserts
-	// counts the inserts (for tests). owner names this engine in the
-	// records' leases.
-	expressStarts  *batcher[*expressRun]
-	expressEnds    *batcher[string]
+	// expressWrites records accepted EXPRESS starts and deletes the
+	// records of ended ones, batched together; expressInserts counts the
+	// inserts (for tests). owner names this engine in the records'
+	// leases.
+	expressWrites  *batcher[expressWrite]
 	expressInserts atomic.Int64
 	expressRuns    expressRuns
 	ids            executionIDs
@@ -216,8 +215,7 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	e.river = client
 	e.completions = newBatcher(2, e.closed, e.commitWork)
 	e.starts = newBatcher(2, e.closed, e.commitStarts)
-	e.expressStarts = newBatcher(2, e.closed, e.commitExpressStarts)
-	e.expressEnds = newBatcher(2, e.closed, e.commitExpressEnds)
+	e.expressWrites = newBatcher(2, e.closed, e.commitExpressWrites)
 	e.owner = expressOwner()
 	return e, nil
 }

@@ -15,7 +15,7 @@ import (
 // built as a Standard execution's are (logsink.Stream.Record), under the
 // execution's express ARN, once it ends. An asynchronous execution's
 // records are written before its start's record is deleted
-// (commitExpressEnds): its log is its only result, and a crash must run
+// (commitExpressWrites): its log is its only result, and a crash must run
 // it again rather than lose it.
 
 // expressStream returns the log stream of machine machineID's EXPRESS

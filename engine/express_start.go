@@ -11,10 +11,10 @@ import (
 
 // Asynchronous EXPRESS starts, run at least once: StartExecution of an
 // EXPRESS machine records the accepted start (stepwise_express_starts;
-// the starts that arrive together share one insert, expressStarts)
+// the starts that arrive together share one insert, expressWrites)
 // before it answers, then runs the execution in memory in this process,
 // as StartSyncExpress does, logging included, and deletes the record
-// when it ends and its log records are written (expressEnds, batched
+// when it ends and its log records are written (expressWrites, batched
 // too). While it runs, this engine
 // renews the lease of its records; a record whose lease ran out (its
 // engine died) is claimed by another engine, which runs the execution
@@ -29,7 +29,7 @@ func (e *Engine) startExpress(ctx context.Context, mv *store.MachineVersion, inp
 	if err != nil {
 		return nil, err
 	}
-	if err := e.expressStarts.submit(ctx, x); err != nil {
+	if err := e.expressWrites.submit(ctx, expressWrite{start: x}); err != nil {
 		return nil, err
 	}
 	e.runAsync(x)
@@ -38,29 +38,67 @@ func (e *Engine) startExpress(ctx context.Context, mv *store.MachineVersion, inp
 		Status: store.StatusRunning, Input: res.Input, StartedAt: res.StartDate}, nil
 }
 
-// commitExpressStarts records accepted starts in one insert, owned by
-// this engine.
-func (e *Engine) commitExpressStarts(batch []*expressRun) []error {
-	starts := make([]store.ExpressStart, len(batch))
-	for i, x := range batch {
-		r := x.res
-		starts[i] = store.ExpressStart{ARN: r.ExecutionARN, StateMachine: x.mv.Name, Version: r.Version, Name: r.Name,
-			Input: r.Input, StartedAt: r.StartDate, TestCase: x.testCase}
-	}
-	e.expressInserts.Add(1)
-	err := store.InsertExpressStarts(context.Background(), e.pool, starts, e.owner, e.now().Add(e.cfg.ExpressStartLease))
-	return sameError(len(batch), err)
+// expressWrite is one write to the records of asynchronous EXPRESS
+// starts: a start to record, or the ARN of an ended execution whose
+// record goes.
+type expressWrite struct {
+	start *expressRun
+	end   string
 }
 
-// commitExpressEnds deletes the records of ended executions in one
-// statement, once their log records are written (flushLogSink): were
-// they deleted first, a crash before the sink wrote would lose the
-// executions' results; this way the executions run again.
-func (e *Engine) commitExpressEnds(arns []string) []error {
-	if err := e.flushLogSink(); err != nil {
-		return sameError(len(arns), fmt.Errorf("log records not written: %w", err))
+// commitExpressWrites records a batch's starts, owned by this engine, and
+// deletes its ends' records, in one statement each and one implicit
+// transaction (one commit for both). An end's record goes only once its
+// log records are written (flushLogSink): were it deleted first, a crash
+// before the sink wrote would lose the execution's result; this way the
+// execution runs again. When the sink cannot write, the ends fail and
+// the starts are recorded alone.
+func (e *Engine) commitExpressWrites(batch []expressWrite) []error {
+	var starts []store.ExpressStart
+	var ends []string
+	for _, w := range batch {
+		if x := w.start; x != nil {
+			r := x.res
+			starts = append(starts, store.ExpressStart{ARN: r.ExecutionARN, StateMachine: x.mv.Name, Version: r.Version, Name: r.Name,
+				Input: r.Input, StartedAt: r.StartDate, TestCase: x.testCase})
+		} else {
+			ends = append(ends, w.end)
+		}
 	}
-	return sameError(len(arns), store.DeleteExpressStarts(context.Background(), e.pool, arns))
+	var endErr error
+	if len(ends) > 0 {
+		if err := e.flushLogSink(); err != nil {
+			endErr, ends = fmt.Errorf("log records not written: %w", err), nil
+		}
+	}
+	err := e.writeExpressRecords(starts, ends)
+	errs := sameError(len(batch), err)
+	for i, w := range batch {
+		if w.start == nil && endErr != nil {
+			errs[i] = endErr
+		}
+	}
+	return errs
+}
+
+// writeExpressRecords inserts starts and deletes the records ends in one
+// implicit transaction.
+func (e *Engine) writeExpressRecords(starts []store.ExpressStart, ends []string) error {
+	ctx := context.Background()
+	pg := e.newPipeline()
+	defer pg.rollback(ctx)
+	if len(starts) > 0 {
+		e.expressInserts.Add(1)
+		if err := store.InsertExpressStarts(ctx, pg, starts, e.owner, e.now().Add(e.cfg.ExpressStartLease)); err != nil {
+			return err
+		}
+	}
+	if len(ends) > 0 {
+		if err := store.DeleteExpressStarts(ctx, pg, ends); err != nil {
+			return err
+		}
+	}
+	return pg.commit(ctx)
 }
 
 // sameError is err n times over: the outcome of each item of a batch
@@ -105,7 +143,7 @@ func (e *Engine) runAsync(x *expressRun) {
 		if err := e.runExpress(ctx, x); err != nil {
 			return
 		}
-		if err := e.expressEnds.submit(context.Background(), x.res.ExecutionARN); err != nil {
+		if err := e.expressWrites.submit(context.Background(), expressWrite{end: x.res.ExecutionARN}); err != nil {
 			e.log.Warn("record of an ended EXPRESS execution not deleted; it may run again", "execution_arn", x.res.ExecutionARN, "error", err)
 		}
 	}()
