@@ -165,7 +165,7 @@ func (a *api) versionOperation(name string) awsOperation {
 // names that are no operation of the API.
 func unsupported(name string) (reason string, ok bool) {
 	switch name {
-	case "DescribeMapRun", "ListMapRuns", "UpdateMapRun", "DescribeStateMachineForMapRun":
+	case "DescribeMapRun", "ListMapRuns", "UpdateMapRun":
 		return "Map runs are not exposed through the AWS protocol", true
 	}
 	return "", false
