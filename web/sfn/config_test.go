@@ -90,6 +90,13 @@ func TestAWSMachineConfiguration(t *testing.T) {
 	h.wait(exec)
 	require.Equal(t, role2, *h.history(exec)[0].ExecutionStartedEventDetails.RoleArn)
 
+	// The context object's $$.Execution.RoleArn is the revision's role.
+	withRole, err := h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("context"), RoleArn: aws.String(role),
+		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"role.$":"$$.Execution.RoleArn"},"End":true}}}`)})
+	require.NoError(t, err)
+	ended := h.wait(h.start(*withRole.StateMachineArn, "role", "{}"))
+	require.JSONEq(t, `{"role":"`+role+`"}`, *ended.Output)
+
 	// A machine created without configuration answers a placeholder role
 	// in its account, no tracing and AWS's own key.
 	plain := h.machineOfType("plain", passOf("p"), "")
