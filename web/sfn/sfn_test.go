@@ -246,11 +246,11 @@ func TestAWSStateMachines(t *testing.T) {
 	require.Equal(t, "/States/T/Resource", *unknown.Diagnostics[0].Location)
 
 	_, err = h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-		Name: aws.String("bad"), Definition: aws.String(`{"StartAt":"A"}`), RoleArn: aws.String("r"),
+		Name: aws.String("bad"), Definition: aws.String(`{"StartAt":"A"}`), RoleArn: aws.String("arn:aws:iam::1:role/r"),
 	})
 	requireAWSError[*types.InvalidDefinition](t, err)
 	_, err = h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-		Name: aws.String("bad name"), Definition: aws.String(saga), RoleArn: aws.String("r"),
+		Name: aws.String("bad name"), Definition: aws.String(saga), RoleArn: aws.String("arn:aws:iam::1:role/r"),
 	})
 	requireAWSError[*types.InvalidName](t, err)
 
