@@ -17,7 +17,11 @@ import (
 type machineCache struct {
 	mu     sync.Mutex
 	parsed map[versionKey]*asl.StateMachine
-	named  map[versionName]cachedVersion
+	// roles holds the role each parsed version was given (see
+	// config.go), for $$.Execution.RoleArn; a version given none is
+	// absent.
+	roles map[versionKey]string
+	named map[versionName]cachedVersion
 }
 
 // versionTTL is how long a machine version read for StartExecution is used
@@ -67,11 +71,27 @@ func (e *Engine) machine(ctx context.Context, q store.Querier, machineID int64, 
 	}
 	c.mu.Lock()
 	if c.parsed == nil {
-		c.parsed = map[versionKey]*asl.StateMachine{}
+		c.parsed, c.roles = map[versionKey]*asl.StateMachine{}, map[versionKey]string{}
 	}
 	c.parsed[key] = m
+	if v.RoleARN != nil {
+		c.roles[key] = *v.RoleARN
+	}
 	c.mu.Unlock()
 	return m, nil
+}
+
+// role is the role of a version that machine has parsed, else (none was
+// given) the placeholder role Stepwise answers.
+func (e *Engine) role(machineID int64, version int) string {
+	c := &e.machines
+	c.mu.Lock()
+	role, ok := c.roles[versionKey{machineID, version}]
+	c.mu.Unlock()
+	if !ok {
+		return e.arns.Role("stepwise")
+	}
+	return role
 }
 
 // machineVersion reads machine name at version (0: the latest), through

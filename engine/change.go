@@ -197,7 +197,7 @@ func (t *change) context(l *live) *asl.Context {
 		Execution: asl.ExecutionInfo{
 			ID:           t.exec.ARN,
 			Name:         t.exec.Name,
-			RoleArn:      t.e.arns.Role("stepwise"),
+			RoleArn:      t.e.role(t.exec.StateMachineID, t.exec.Version),
 			StartTime:    t.exec.StartedAt,
 			LoadInput:    t.executionInput,
 			RedriveCount: t.exec.RedriveCount,

@@ -82,3 +82,15 @@ func (e *validationError) Unwrap() error { return ErrValidation }
 func validationf(format string, args ...any) error {
 	return &validationError{message: fmt.Sprintf(format, args...)}
 }
+
+// messageError is an error of kind whose message is only AWS's.
+type messageError struct {
+	kind    error
+	message string
+}
+
+// Error returns the message.
+func (e *messageError) Error() string { return e.message }
+
+// Unwrap returns the kind.
+func (e *messageError) Unwrap() error { return e.kind }

@@ -58,6 +58,15 @@ type MachineSpec struct {
 	Type string
 	// Tags are set at creation (see TagResource); an update ignores them.
 	Tags []Tag
+	// RoleARN is the machine's IAM role (see config.go); nil means none
+	// at creation, and the latest revision's at update.
+	RoleARN *string
+	// Tracing is tracingConfiguration.enabled; nil means false at
+	// creation, and the latest revision's at update.
+	Tracing *bool
+	// Encryption is the encryptionConfiguration; nil means none
+	// (AWS_OWNED_KEY) at creation, and the latest revision's at update.
+	Encryption *Encryption
 }
 
 // checkSpec validates a definition, judges its Task resources (and, for
@@ -190,6 +199,9 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec Machi
 	if err := checkLogging(spec.Logging); err != nil {
 		return nil, nil, err
 	}
+	if err := checkConfig(spec); err != nil {
+		return nil, nil, err
+	}
 	tags, err := checkTags(spec.Tags)
 	if err != nil {
 		return nil, nil, err
@@ -206,7 +218,7 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec Machi
 	if err != nil {
 		return nil, nil, err
 	}
-	v, err := store.InsertVersion(ctx, tx, sm.ID, spec.Definition, optional(spec.InputSchema))
+	v, err := store.InsertVersion(ctx, tx, sm.ID, spec.Definition, optional(spec.InputSchema), spec.config(store.Config{}))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -222,11 +234,15 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec Machi
 
 // UpdateStateMachine adds a new version; running executions keep theirs.
 // A spec with Logging also replaces the machine's logging configuration,
-// in the same transaction. The definition is checked against the
+// in the same transaction; the role, tracing and encryption the spec
+// leaves nil are the latest version's. The definition is checked against the
 // machine's type; a spec.Type other than it is ErrInvalidRequest (the
 // type is fixed at creation).
 func (e *Engine) UpdateStateMachine(ctx context.Context, name string, spec MachineSpec) (*store.Version, error) {
 	if err := checkLogging(spec.Logging); err != nil {
+		return nil, err
+	}
+	if err := checkConfig(spec); err != nil {
 		return nil, err
 	}
 	sm, err := e.StateMachine(ctx, name)
@@ -247,7 +263,15 @@ func (e *Engine) UpdateStateMachine(ctx context.Context, name string, spec Machi
 		return nil, err
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
-	v, err := store.InsertVersion(ctx, tx, sm.ID, spec.Definition, optional(spec.InputSchema))
+	latest, err := store.LockStateMachine(ctx, tx, sm.ID)
+	if err != nil {
+		return nil, err
+	}
+	base, err := store.GetVersion(ctx, tx, sm.ID, latest.LatestVersion)
+	if err != nil {
+		return nil, err
+	}
+	v, err := store.InsertVersion(ctx, tx, sm.ID, spec.Definition, optional(spec.InputSchema), spec.config(base.Config))
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func newRun(t testing.TB, pool *pgxpool.Pool) (*store.Execution, int64) {
 	ctx := context.Background()
 	sm, err := store.InsertStateMachine(ctx, pool, "m", "arn:m", "")
 	require.NoError(t, err)
-	_, err = store.InsertVersion(ctx, pool, sm.ID, `{"StartAt":"A"}`, nil)
+	_, err = store.InsertVersion(ctx, pool, sm.ID, `{"StartAt":"A"}`, nil, store.Config{})
 	require.NoError(t, err)
 	exec, err := store.InsertExecution(ctx, pool, &store.Execution{ARN: "arn:e", StateMachineID: sm.ID, Version: 1, Name: "e", Input: `{}`, StartedAt: time.Now()})
 	require.NoError(t, err)

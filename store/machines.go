@@ -31,19 +31,42 @@ const (
 	TypeExpress = "EXPRESS"
 )
 
-// Version is one immutable definition of a state machine. Its fields are
-// db.StepwiseStateMachineVersion's.
+// Version is one immutable definition of a state machine (a revision)
+// with its configuration. Its fields are db.StepwiseStateMachineVersion's.
 type Version struct {
 	StateMachineID int64     `db:"state_machine_id"`
 	Version        int       `db:"version"`
 	Definition     string    `db:"definition"`
 	InputSchema    *string   `db:"input_schema"`
 	CreatedAt      time.Time `db:"created_at"`
+	Config
+}
+
+// Config is the configuration of a revision that AWS clients send with
+// CreateStateMachine and UpdateStateMachine and read back; Stepwise keeps
+// it and acts on none of it. Its fields are the last ones of
+// db.StepwiseStateMachineVersion's.
+type Config struct {
+	// RoleARN is the IAM role given; nil means none.
+	RoleARN *string `db:"role_arn"`
+	// TracingEnabled is tracingConfiguration.enabled (false by default).
+	TracingEnabled bool `db:"tracing_enabled"`
+	// EncryptionType is encryptionConfiguration.type, AWS_OWNED_KEY or
+	// CUSTOMER_MANAGED_KMS_KEY; nil means none given.
+	EncryptionType *string `db:"encryption_type"`
+	// KMSKeyID and KMSDataKeyReusePeriodSeconds are the rest of the
+	// encryptionConfiguration; nil means not given.
+	KMSKeyID                     *string `db:"kms_key_id"`
+	KMSDataKeyReusePeriodSeconds *int32  `db:"kms_data_key_reuse_period_seconds"`
 }
 
 func asMachine(r *db.StepwiseStateMachine) *StateMachine { return (*StateMachine)(r) }
 
-func asVersion(r *db.StepwiseStateMachineVersion) *Version { return (*Version)(r) }
+func asVersion(r *db.StepwiseStateMachineVersion) *Version {
+	return &Version{StateMachineID: r.StateMachineID, Version: r.Version, Definition: r.Definition, InputSchema: r.InputSchema,
+		CreatedAt: r.CreatedAt, Config: Config{RoleARN: r.RoleArn, TracingEnabled: r.TracingEnabled, EncryptionType: r.EncryptionType,
+			KMSKeyID: r.KmsKeyID, KMSDataKeyReusePeriodSeconds: r.KmsDataKeyReusePeriodSeconds}}
+}
 
 func oneMachine(row db.StepwiseStateMachine, err error) (*StateMachine, error) {
 	return onePtr(row, err, asMachine)
@@ -91,10 +114,12 @@ func DeleteStateMachine(ctx context.Context, q Querier, id int64) error {
 	return queries(q).DeleteStateMachine(ctx, id)
 }
 
-// InsertVersion adds the next numbered version of a state machine.
-func InsertVersion(ctx context.Context, q Querier, machineID int64, definition string, inputSchema *string) (*Version, error) {
+// InsertVersion adds the next numbered version of a state machine, with
+// its configuration.
+func InsertVersion(ctx context.Context, q Querier, machineID int64, definition string, inputSchema *string, c Config) (*Version, error) {
 	return oneVersion(queries(q).InsertVersion(ctx, db.InsertVersionParams{StateMachineID: machineID,
-		Definition: definition, InputSchema: inputSchema}))
+		Definition: definition, InputSchema: inputSchema, RoleArn: c.RoleARN, TracingEnabled: c.TracingEnabled,
+		EncryptionType: c.EncryptionType, KmsKeyID: c.KMSKeyID, KmsDataKeyReusePeriodSeconds: c.KMSDataKeyReusePeriodSeconds}))
 }
 
 // GetVersion reads one version of a state machine.
@@ -129,6 +154,7 @@ type MachineVersion struct {
 	Definition       string    `db:"definition"`
 	InputSchema      *string   `db:"input_schema"`
 	VersionCreatedAt time.Time `db:"version_created_at"`
+	Config
 }
 
 // GetMachineVersion reads a machine by name with a version of it (0 means
@@ -141,5 +167,7 @@ func GetMachineVersion(ctx context.Context, q Querier, name string, version int)
 	return &MachineVersion{
 		StateMachine: StateMachine{ID: r.ID, Name: r.Name, ARN: r.ARN, LatestVersion: r.LatestVersion, CreatedAt: r.CreatedAt, Type: r.Type, LastPublished: r.LastPublished},
 		Version:      r.Version, Definition: r.Definition, InputSchema: r.InputSchema, VersionCreatedAt: r.VersionCreatedAt,
+		Config: Config{RoleARN: r.RoleArn, TracingEnabled: r.TracingEnabled, EncryptionType: r.EncryptionType,
+			KMSKeyID: r.KmsKeyID, KMSDataKeyReusePeriodSeconds: r.KmsDataKeyReusePeriodSeconds},
 	}, nil
 }

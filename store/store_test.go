@@ -23,10 +23,10 @@ func TestExecutionsAndEvents(t *testing.T) {
 	require.NoError(t, err)
 	_, err = store.InsertStateMachine(ctx, pool, "m", "arn:m2", "")
 	require.ErrorIs(t, err, store.ErrConflict)
-	v, err := store.InsertVersion(ctx, pool, sm.ID, `{"StartAt":"A"}`, nil)
+	v, err := store.InsertVersion(ctx, pool, sm.ID, `{"StartAt":"A"}`, nil, store.Config{})
 	require.NoError(t, err)
 	require.Equal(t, 1, v.Version)
-	v2, err := store.InsertVersion(ctx, pool, sm.ID, `{"StartAt":"B"}`, nil)
+	v2, err := store.InsertVersion(ctx, pool, sm.ID, `{"StartAt":"B"}`, nil, store.Config{})
 	require.NoError(t, err)
 	require.Equal(t, 2, v2.Version)
 

@@ -41,11 +41,11 @@
 // (colons are fine in a path) or URL-escaped; every /v1/executions/{arn}
 // route also takes it as ?arn=ARN, with "-" as the path segment.
 //
-//	POST   /v1/state-machines                      {name, definition, inputSchema?, type?, loggingConfiguration?, tags?} → 201 state machine (type STANDARD, the default, or EXPRESS)
+//	POST   /v1/state-machines                      {name, definition, inputSchema?, type?, loggingConfiguration?, roleArn?, tracingConfiguration?, encryptionConfiguration?, tags?} → 201 state machine (type STANDARD, the default, or EXPRESS)
 //	GET    /v1/state-machines                      ?limit&cursor → {stateMachines, nextCursor?}, by name
 //	POST   /v1/state-machines/validate             {definition, inputSchema?} → 200 {valid, diagnostics: [{code, pointer, message}]}
 //	GET    /v1/state-machines/{name}               ?version (default latest) → state machine with versions
-//	PUT    /v1/state-machines/{name}               {definition, inputSchema?, type?, loggingConfiguration?} → 200 state machine at its new version (type cannot change)
+//	PUT    /v1/state-machines/{name}               {definition, inputSchema?, type?, loggingConfiguration?, roleArn?, tracingConfiguration?, encryptionConfiguration?} → 200 state machine at its new version (type cannot change)
 //	PUT    /v1/state-machines/{name}/logging       {level, includeExecutionData, destinations: [logGroupArn]} → 200 state machine (no new version)
 //	DELETE /v1/state-machines/{name}               ?force=true → 200 {name, abortedExecutions}
 //	POST   /v1/state-machines/{name}/executions    {name?, input?, version? | publishedVersion? | alias?} → 201 execution (200: the same name and input ran already)

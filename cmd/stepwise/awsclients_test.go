@@ -37,6 +37,57 @@ const (
 	badDef  = `{"StartAt":"Nowhere","States":{"P":{"Type":"Pass","End":true}}}`
 )
 
+// The configuration a client sends with CreateStateMachine and reads back
+// from DescribeStateMachine: a role other than the one Stepwise answers
+// for machines created without one, tracing, and a customer's KMS key.
+const (
+	configuredRole = "arn:aws:iam::000000000000:role/configured"
+	encryptionJSON = `{"type":"CUSTOMER_MANAGED_KMS_KEY","kmsKeyId":"arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab","kmsDataKeyReusePeriodSeconds":300}`
+)
+
+// machineConfig is the configuration DescribeStateMachine answers, as a
+// client decodes it.
+type machineConfig struct {
+	RoleArn                 string
+	TracingConfiguration    struct{ Enabled bool }
+	EncryptionConfiguration struct {
+		Type                         string
+		KmsKeyID                     string `json:"kmsKeyId"`
+		KmsDataKeyReusePeriodSeconds int
+	}
+}
+
+// requireConfigured checks that an answer of DescribeStateMachine has the
+// configuration of configuredRole and encryptionJSON, with tracing.
+func requireConfigured(t *testing.T, out awsclients.Answer) {
+	t.Helper()
+	var got machineConfig
+	out.Decode(t, &got)
+	require.Equal(t, configuredRole, got.RoleArn)
+	require.True(t, got.TracingConfiguration.Enabled)
+	var want machineConfig
+	want.RoleArn, want.TracingConfiguration.Enabled = configuredRole, true
+	require.NoError(t, json.Unmarshal([]byte(encryptionJSON), &want.EncryptionConfiguration))
+	require.Equal(t, want, got)
+}
+
+// describeAnswer is DescribeStateMachine's answer to the Go SDK, as the
+// other clients' answers are checked.
+func (f *awsFixture) describeAnswer(t *testing.T, machine string) awsclients.Answer {
+	t.Helper()
+	described, err := f.client.DescribeStateMachine(context.Background(), &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(machine)})
+	require.NoError(t, err)
+	data, err := json.Marshal(struct {
+		RoleArn                 *string                        `json:"roleArn"`
+		TracingConfiguration    *types.TracingConfiguration    `json:"tracingConfiguration"`
+		EncryptionConfiguration *types.EncryptionConfiguration `json:"encryptionConfiguration"`
+	}{described.RoleArn, described.TracingConfiguration, described.EncryptionConfiguration})
+	require.NoError(t, err)
+	var out awsclients.Answer
+	require.NoError(t, json.Unmarshal(data, &out))
+	return out
+}
+
 // awsFixture is a served Stepwise, with API keys, and what the operation
 // cases make on it with the Go SDK before a client calls.
 type awsFixture struct {
@@ -245,28 +296,38 @@ type operationCase struct {
 var operationCases = map[string]operationCase{
 	"CreateStateMachine": {
 		setup: func(f *awsFixture, t *testing.T) vars { return vars{"name": f.name("created")} },
-		cli:   []string{"--name", "{name}", "--role-arn", roleARN, "--definition", passDef, "--type", "STANDARD"},
-		js:    `{"name":"{name}","roleArn":"` + roleARN + `","definition":` + jsonString(passDef) + `,"type":"STANDARD"}`,
+		cli: []string{"--name", "{name}", "--role-arn", configuredRole, "--definition", passDef, "--type", "STANDARD",
+			"--tracing-configuration", "enabled=true", "--encryption-configuration", encryptionJSON},
+		js: `{"name":"{name}","roleArn":"` + configuredRole + `","definition":` + jsonString(passDef) + `,"type":"STANDARD",` +
+			`"tracingConfiguration":{"enabled":true},"encryptionConfiguration":` + encryptionJSON + `}`,
 		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
 			require.True(t, strings.HasSuffix(out.String("stateMachineArn"), ":stateMachine:"+v["name"]), "%v", out)
 			require.NotEmpty(t, out.String("creationDate"))
+			requireConfigured(t, f.describeAnswer(t, out.String("stateMachineArn")))
 		},
 	},
 	"UpdateStateMachine": {
 		setup: (*awsFixture).standard,
-		cli:   []string{"--state-machine-arn", "{machine}", "--definition", nextDef},
-		js:    `{"stateMachineArn":"{machine}","definition":` + jsonString(nextDef) + `}`,
+		cli:   []string{"--state-machine-arn", "{machine}", "--definition", nextDef, "--role-arn", configuredRole},
+		js:    `{"stateMachineArn":"{machine}","definition":` + jsonString(nextDef) + `,"roleArn":"` + configuredRole + `"}`,
 		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
 			require.NotEmpty(t, out.String("updateDate"))
 			described, err := f.client.DescribeStateMachine(context.Background(), &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(v["machine"])})
 			require.NoError(t, err)
 			require.JSONEq(t, nextDef, aws.ToString(described.Definition))
+			require.Equal(t, configuredRole, aws.ToString(described.RoleArn))
 		},
 	},
 	"DescribeStateMachine": {
 		setup: func(f *awsFixture, t *testing.T) vars {
-			machine, name := f.machine(t, types.StateMachineTypeExpress, passDef)
-			return vars{"machine": machine, "name": name}
+			name := f.name("configured")
+			var encryption types.EncryptionConfiguration
+			require.NoError(t, json.Unmarshal([]byte(encryptionJSON), &encryption))
+			out, err := f.client.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String(name),
+				Definition: aws.String(passDef), RoleArn: aws.String(configuredRole), Type: types.StateMachineTypeExpress,
+				TracingConfiguration: &types.TracingConfiguration{Enabled: true}, EncryptionConfiguration: &encryption})
+			require.NoError(t, err)
+			return vars{"machine": aws.ToString(out.StateMachineArn), "name": name}
 		},
 		cli: []string{"--state-machine-arn", "{machine}"},
 		js:  `{"stateMachineArn":"{machine}"}`,
@@ -275,9 +336,10 @@ var operationCases = map[string]operationCase{
 			require.Equal(t, v["name"], out.String("name"))
 			require.Equal(t, "ACTIVE", out.String("status"))
 			require.Equal(t, "EXPRESS", out.String("type"))
-			require.Equal(t, roleARN, out.String("roleArn"))
 			require.JSONEq(t, passDef, out.String("definition"))
 			require.NotEmpty(t, out.String("creationDate"))
+			require.NotEmpty(t, out.String("revisionId"))
+			requireConfigured(t, out)
 		},
 	},
 	"DescribeStateMachineForExecution": {

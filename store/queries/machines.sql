@@ -23,16 +23,19 @@ WITH bumped AS (
     UPDATE stepwise_state_machines SET latest_version = latest_version + 1 WHERE id = sqlc.arg(state_machine_id)
     RETURNING id, latest_version
 )
-INSERT INTO stepwise_state_machine_versions (state_machine_id, version, definition, input_schema)
-SELECT id, latest_version, sqlc.arg(definition), sqlc.narg(input_schema) FROM bumped
-RETURNING state_machine_id, version, definition, input_schema, created_at;
+INSERT INTO stepwise_state_machine_versions (state_machine_id, version, definition, input_schema,
+    role_arn, tracing_enabled, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds)
+SELECT id, latest_version, sqlc.arg(definition), sqlc.narg(input_schema),
+    sqlc.narg(role_arn), sqlc.arg(tracing_enabled), sqlc.narg(encryption_type), sqlc.narg(kms_key_id), sqlc.narg(kms_data_key_reuse_period_seconds)
+FROM bumped
+RETURNING state_machine_id, version, definition, input_schema, created_at, role_arn, tracing_enabled, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds;
 
 -- name: GetVersion :one
-SELECT state_machine_id, version, definition, input_schema, created_at
+SELECT state_machine_id, version, definition, input_schema, created_at, role_arn, tracing_enabled, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds
 FROM stepwise_state_machine_versions WHERE state_machine_id = $1 AND version = $2;
 
 -- name: ListVersions :many
-SELECT state_machine_id, version, definition, input_schema, created_at
+SELECT state_machine_id, version, definition, input_schema, created_at, role_arn, tracing_enabled, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds
 FROM stepwise_state_machine_versions WHERE state_machine_id = $1 ORDER BY version DESC;
 
 -- name: ListVersionInfo :many
@@ -42,7 +45,8 @@ FROM stepwise_state_machine_versions WHERE state_machine_id = $1 ORDER BY versio
 -- name: GetMachineVersion :one
 -- A machine by name with one of its versions; version 0 is the latest.
 SELECT m.id, m.name, m.arn, m.latest_version, m.created_at, m.type, m.last_published,
-       v.version, v.definition, v.input_schema, v.created_at AS version_created_at
+       v.version, v.definition, v.input_schema, v.created_at AS version_created_at,
+       v.role_arn, v.tracing_enabled, v.encryption_type, v.kms_key_id, v.kms_data_key_reuse_period_seconds
 FROM stepwise_state_machines m
 JOIN stepwise_state_machine_versions v
   ON v.state_machine_id = m.id

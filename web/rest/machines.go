@@ -34,6 +34,26 @@ type specRequest struct {
 	// Type is STANDARD or EXPRESS; absent means STANDARD at creation and
 	// the machine's own type at update (it cannot change).
 	Type string `json:"type"`
+	// RoleArn, TracingConfiguration and EncryptionConfiguration are
+	// stored and shown as given (see engine/config.go); absent means none
+	// at creation and the latest version's at update.
+	RoleArn                 *string     `json:"roleArn"`
+	TracingConfiguration    *Tracing    `json:"tracingConfiguration"`
+	EncryptionConfiguration *Encryption `json:"encryptionConfiguration"`
+}
+
+// Tracing is AWS's tracingConfiguration: stored and shown, while
+// Stepwise traces nothing with X-Ray.
+type Tracing struct {
+	Enabled bool `json:"enabled"`
+}
+
+// Encryption is AWS's encryptionConfiguration (see engine.Encryption):
+// stored and shown, while Stepwise encrypts with no KMS key.
+type Encryption struct {
+	Type                         string `json:"type"`
+	KMSKeyID                     string `json:"kmsKeyId,omitempty"`
+	KMSDataKeyReusePeriodSeconds *int   `json:"kmsDataKeyReusePeriodSeconds,omitempty"`
 }
 
 // Logging is a machine's loggingConfiguration in REST requests and
@@ -68,7 +88,14 @@ func (r specRequest) spec() (engine.MachineSpec, error) {
 		return engine.MachineSpec{}, apierror.BadRequest("definition", "field \"definition\" is required: the state machine's ASL definition, as a JSON object or a string")
 	}
 	schema, err := documentText("inputSchema", r.InputSchema)
-	return engine.MachineSpec{Definition: def, InputSchema: schema, Logging: r.Logging.engine(), Type: r.Type}, err
+	spec := engine.MachineSpec{Definition: def, InputSchema: schema, Logging: r.Logging.engine(), Type: r.Type, RoleARN: r.RoleArn}
+	if r.TracingConfiguration != nil {
+		spec.Tracing = &r.TracingConfiguration.Enabled
+	}
+	if e := r.EncryptionConfiguration; e != nil {
+		spec.Encryption = &engine.Encryption{Type: e.Type, KMSKeyID: e.KMSKeyID, KMSDataKeyReusePeriodSeconds: e.KMSDataKeyReusePeriodSeconds}
+	}
+	return spec, err
 }
 
 // decodeSpec reads a body of definition and input schema.
@@ -117,6 +144,13 @@ type StateMachine struct {
 	// LoggingConfiguration is the machine's (not the version's); lists
 	// leave it out.
 	LoggingConfiguration *Logging `json:"loggingConfiguration,omitempty"`
+	// RoleArn, TracingConfiguration and EncryptionConfiguration are the
+	// shown version's; a machine created without a role shows a
+	// placeholder role, without encryption AWS_OWNED_KEY. Lists leave
+	// them out.
+	RoleArn                 string      `json:"roleArn,omitempty"`
+	TracingConfiguration    *Tracing    `json:"tracingConfiguration,omitempty"`
+	EncryptionConfiguration *Encryption `json:"encryptionConfiguration,omitempty"`
 }
 
 // Version is one version of a state machine in REST responses.
@@ -138,6 +172,9 @@ func machineView(sm *store.StateMachine, v *store.Version, versions []store.Vers
 	if v.InputSchema != nil {
 		out.InputSchema = RawJSON(*v.InputSchema)
 	}
+	e := engine.EncryptionOf(v.Config)
+	out.RoleArn, out.TracingConfiguration = engine.RoleOf(v.Config, sm.ARN), &Tracing{Enabled: v.TracingEnabled}
+	out.EncryptionConfiguration = &Encryption{Type: e.Type, KMSKeyID: e.KMSKeyID, KMSDataKeyReusePeriodSeconds: e.KMSDataKeyReusePeriodSeconds}
 	out.Versions = make([]Version, len(versions))
 	for i, info := range versions {
 		out.Versions[i] = Version{Version: info.Version, CreatedAt: info.CreatedAt, HasInputSchema: info.HasInputSchema}

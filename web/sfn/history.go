@@ -202,6 +202,9 @@ type historyMapper struct {
 	// resources maps the execution's Task state names to their Resource;
 	// read from the definition when first needed.
 	resources map[string]string
+	// revision is the machine version the execution runs, read when
+	// first needed.
+	revision *store.Version
 }
 
 // event maps one stored event.
@@ -218,7 +221,11 @@ func (h *historyMapper) event(ev *store.Event) (historyEvent, error) {
 	switch typ := ev.Type; {
 	case typ == history.ExecutionStarted:
 		in, inDetails := h.data(d.Input)
-		set("executionStartedEventDetails", executionStartedDetails{Input: in, InputDetails: inDetails, RoleArn: roleARN(h.exec.ARN),
+		v, err := h.version()
+		if err != nil {
+			return out, err
+		}
+		set("executionStartedEventDetails", executionStartedDetails{Input: in, InputDetails: inDetails, RoleArn: engine.RoleOf(v.Config, h.exec.ARN),
 			StateMachineVersionArn: h.exec.VersionARN, StateMachineAliasArn: h.exec.AliasARN})
 	case typ == history.ExecutionSucceeded:
 		set("executionSucceededEventDetails", h.output(d.Output))
@@ -310,13 +317,25 @@ func (h *historyMapper) regionFor(resource string) string {
 // stateResource returns the resource of the Task state named state.
 func (h *historyMapper) stateResource(state string) (taskResource, error) {
 	if h.resources == nil {
-		_, v, err := h.eng.ExecutionVersion(h.ctx, h.exec)
+		v, err := h.version()
 		if err != nil {
-			return taskResource{}, fmt.Errorf("definition of execution %s: %w", h.exec.ARN, err)
+			return taskResource{}, err
 		}
 		h.resources = taskResources([]byte(v.Definition))
 	}
 	return h.resource(h.resources[state]), nil
+}
+
+// version reads the machine version the execution runs, once.
+func (h *historyMapper) version() (*store.Version, error) {
+	if h.revision == nil {
+		_, v, err := h.eng.ExecutionVersion(h.ctx, h.exec)
+		if err != nil {
+			return nil, fmt.Errorf("definition of execution %s: %w", h.exec.ARN, err)
+		}
+		h.revision = v
+	}
+	return h.revision, nil
 }
 
 // taskResources maps every Task state of a definition, at any depth (state

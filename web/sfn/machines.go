@@ -18,8 +18,10 @@ import (
 // (see versions.go).
 
 // awsLogging is AWS's loggingConfiguration (see
-// engine.LoggingConfiguration); awsTracing is the tracing configuration
-// AWS reports for a machine created without one, which Stepwise has not.
+// engine.LoggingConfiguration); awsTracing and awsEncryption are the
+// tracingConfiguration and encryptionConfiguration, stored and answered
+// as sent (Stepwise traces nothing and uses no KMS key: see
+// engine/config.go).
 type awsLogging struct {
 	Level                string           `json:"level"`
 	IncludeExecutionData bool             `json:"includeExecutionData"`
@@ -36,6 +38,38 @@ type logGroup struct {
 
 type awsTracing struct {
 	Enabled bool `json:"enabled"`
+}
+
+type awsEncryption struct {
+	Type                         string  `json:"type"`
+	KMSKeyID                     *string `json:"kmsKeyId,omitempty"`
+	KMSDataKeyReusePeriodSeconds *int    `json:"kmsDataKeyReusePeriodSeconds,omitempty"`
+}
+
+// machineConfig is the configuration fields CreateStateMachine and
+// UpdateStateMachine share besides the definition and logging.
+type machineConfig struct {
+	RoleArn                 *string        `json:"roleArn"`
+	TracingConfiguration    *awsTracing    `json:"tracingConfiguration"`
+	EncryptionConfiguration *awsEncryption `json:"encryptionConfiguration"`
+}
+
+// spec puts the configuration into a spec; the engine judges it.
+func (c machineConfig) spec(spec engine.MachineSpec) engine.MachineSpec {
+	spec.RoleARN = c.RoleArn
+	if c.TracingConfiguration != nil {
+		spec.Tracing = &c.TracingConfiguration.Enabled
+	}
+	if e := c.EncryptionConfiguration; e != nil {
+		spec.Encryption = &engine.Encryption{Type: e.Type, KMSKeyID: orEmpty(e.KMSKeyID), KMSDataKeyReusePeriodSeconds: e.KMSDataKeyReusePeriodSeconds}
+	}
+	return spec
+}
+
+// configOut is a revision's configuration as AWS describes it.
+func configOut(c store.Config) (awsTracing, awsEncryption) {
+	e := engine.EncryptionOf(c)
+	return awsTracing{Enabled: c.TracingEnabled}, awsEncryption{Type: e.Type, KMSKeyID: nonEmpty(e.KMSKeyID), KMSDataKeyReusePeriodSeconds: e.KMSDataKeyReusePeriodSeconds}
 }
 
 // logging reads an optional loggingConfiguration; nil stays nil. A level
@@ -105,9 +139,9 @@ func checkType(typ string) error {
 }
 
 type createStateMachineInput struct {
-	Name                 *string     `json:"name"`
-	Definition           *string     `json:"definition"`
-	RoleArn              *string     `json:"roleArn"`
+	Name       *string `json:"name"`
+	Definition *string `json:"definition"`
+	machineConfig
 	Type                 string      `json:"type"`
 	Publish              bool        `json:"publish"`
 	VersionDescription   *string     `json:"versionDescription"`
@@ -152,9 +186,10 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 	if typ == "" {
 		typ = store.TypeStandard
 	}
-	sm, v, err := a.eng.CreateStateMachine(ctx, *in.Name, engine.MachineSpec{Definition: *in.Definition, Type: typ, Logging: logging, Tags: tags})
+	spec := in.machineConfig.spec(engine.MachineSpec{Definition: *in.Definition, Type: typ, Logging: logging, Tags: tags})
+	sm, v, err := a.eng.CreateStateMachine(ctx, *in.Name, spec)
 	if errors.Is(err, engine.ErrStateMachineExists) {
-		mv, err := a.existing(ctx, *in.Name, *in.Definition, typ, logging)
+		mv, err := a.existing(ctx, *in.Name, spec)
 		if err != nil {
 			return nil, err
 		}
@@ -170,13 +205,18 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 }
 
 // existing answers a CreateStateMachine of a machine that exists: its
-// latest version when its definition, type and logging configuration are
-// the ones asked for, else StateMachineAlreadyExists.
-func (a *api) existing(ctx context.Context, name, definition, typ string, logging *engine.LoggingConfiguration) (*store.MachineVersion, error) {
+// latest version when its definition, type, tracing, encryption and
+// logging configuration are the ones asked for (the role is not
+// compared, as on AWS), else StateMachineAlreadyExists.
+func (a *api) existing(ctx context.Context, name string, spec engine.MachineSpec) (*store.MachineVersion, error) {
 	mv, err := a.eng.MachineVersion(ctx, name, 0)
-	if err != nil || mv.Definition != definition || mv.Type != typ {
+	if err != nil || mv.Definition != spec.Definition || mv.Type != spec.Type {
 		return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different definition or type", engine.ErrStateMachineExists, name)
 	}
+	if !engine.SameConfig(mv.Config, spec) {
+		return nil, fmt.Errorf("%w: State Machine Already Exists: '%s' has a different tracingConfiguration or encryptionConfiguration", engine.ErrStateMachineExists, name)
+	}
+	logging := spec.Logging
 	have, err := a.eng.Logging(ctx, mv.ID)
 	if err != nil {
 		return nil, err
@@ -193,11 +233,10 @@ func (a *api) existing(ctx context.Context, name, definition, typ string, loggin
 type updateStateMachineInput struct {
 	StateMachineArn      *string     `json:"stateMachineArn"`
 	Definition           *string     `json:"definition"`
-	RoleArn              *string     `json:"roleArn"`
 	LoggingConfiguration *awsLogging `json:"loggingConfiguration"`
-	TracingConfiguration *awsTracing `json:"tracingConfiguration"`
-	Publish              bool        `json:"publish"`
-	VersionDescription   *string     `json:"versionDescription"`
+	machineConfig
+	Publish            bool    `json:"publish"`
+	VersionDescription *string `json:"versionDescription"`
 }
 
 type updateStateMachineOutput struct {
@@ -209,14 +248,18 @@ type updateStateMachineOutput struct {
 // updateStateMachine adds a version with the new definition; running
 // executions keep theirs. The latest version's input schema (set through
 // the REST API) carries over. A loggingConfiguration replaces the
-// machine's (AWS keeps it per machine), with or without a definition.
+// machine's (AWS keeps it per machine), with or without a definition. A
+// roleArn, tracingConfiguration or encryptionConfiguration makes a new
+// revision (AWS keeps them per version), with the latest definition when
+// none is given; what is not given carries over.
 func (a *api) updateStateMachine(ctx context.Context, in *updateStateMachineInput) (*updateStateMachineOutput, error) {
 	ref, err := parseWholeMachineARN(in.StateMachineArn, ", which cannot change; update the state machine")
 	if err != nil {
 		return nil, err
 	}
-	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
-		return nil, awsErrorf(awsMissingParameter, "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified")
+	reconfigured := in.RoleArn != nil || in.TracingConfiguration != nil || in.EncryptionConfiguration != nil
+	if in.Definition == nil && in.LoggingConfiguration == nil && !reconfigured {
+		return nil, awsErrorf(awsMissingParameter, "Either the definition, the roleArn, the loggingConfiguration, the tracingConfiguration or the encryptionConfiguration must be specified")
 	}
 	logging, err := in.LoggingConfiguration.logging()
 	if err != nil {
@@ -228,8 +271,12 @@ func (a *api) updateStateMachine(ctx context.Context, in *updateStateMachineInpu
 	}
 	v := &store.Version{Version: latest.Version, CreatedAt: latest.VersionCreatedAt}
 	switch {
-	case in.Definition != nil:
-		spec := engine.MachineSpec{Definition: *in.Definition, InputSchema: orEmpty(latest.InputSchema), Logging: logging}
+	case in.Definition != nil || reconfigured:
+		definition := latest.Definition
+		if in.Definition != nil {
+			definition = *in.Definition
+		}
+		spec := in.machineConfig.spec(engine.MachineSpec{Definition: definition, InputSchema: orEmpty(latest.InputSchema), Logging: logging})
 		if v, err = a.eng.UpdateStateMachine(ctx, ref.Name, spec); err != nil {
 			return nil, err
 		}
@@ -250,17 +297,21 @@ type describeStateMachineInput struct {
 }
 
 type describeStateMachineOutput struct {
-	StateMachineArn      string     `json:"stateMachineArn"`
-	Name                 string     `json:"name"`
-	Status               string     `json:"status"`
-	Definition           string     `json:"definition"`
-	RoleArn              string     `json:"roleArn"`
-	Type                 string     `json:"type"`
-	CreationDate         epoch      `json:"creationDate"`
-	RevisionID           string     `json:"revisionId"`
-	Description          *string    `json:"description,omitempty"`
-	LoggingConfiguration awsLogging `json:"loggingConfiguration"`
-	TracingConfiguration awsTracing `json:"tracingConfiguration"`
+	StateMachineArn         string        `json:"stateMachineArn"`
+	Name                    string        `json:"name"`
+	Status                  string        `json:"status"`
+	Definition              string        `json:"definition"`
+	RoleArn                 string        `json:"roleArn"`
+	Type                    string        `json:"type"`
+	CreationDate            epoch         `json:"creationDate"`
+	RevisionID              string        `json:"revisionId"`
+	Description             *string       `json:"description,omitempty"`
+	LoggingConfiguration    awsLogging    `json:"loggingConfiguration"`
+	TracingConfiguration    awsTracing    `json:"tracingConfiguration"`
+	EncryptionConfiguration awsEncryption `json:"encryptionConfiguration"`
+	// Label is AWS's for a Distributed Map's child machine; Stepwise
+	// describes no such machine, so it is always absent.
+	Label *string `json:"label,omitempty"`
 }
 
 // describeStateMachine describes a machine with its latest definition, or
@@ -277,7 +328,7 @@ func (a *api) describeStateMachine(ctx context.Context, in *describeStateMachine
 	if err != nil {
 		return nil, err
 	}
-	return a.describeRevision(ctx, &mv.StateMachine, &store.Version{Version: mv.Version, Definition: mv.Definition})
+	return a.describeRevision(ctx, &mv.StateMachine, &store.Version{Version: mv.Version, Definition: mv.Definition, Config: mv.Config})
 }
 
 type describeStateMachineForExecutionInput struct {
@@ -285,14 +336,15 @@ type describeStateMachineForExecutionInput struct {
 }
 
 type describeStateMachineForExecutionOutput struct {
-	StateMachineArn      string     `json:"stateMachineArn"`
-	Name                 string     `json:"name"`
-	Definition           string     `json:"definition"`
-	RoleArn              string     `json:"roleArn"`
-	UpdateDate           epoch      `json:"updateDate"`
-	RevisionID           string     `json:"revisionId"`
-	LoggingConfiguration awsLogging `json:"loggingConfiguration"`
-	TracingConfiguration awsTracing `json:"tracingConfiguration"`
+	StateMachineArn         string        `json:"stateMachineArn"`
+	Name                    string        `json:"name"`
+	Definition              string        `json:"definition"`
+	RoleArn                 string        `json:"roleArn"`
+	UpdateDate              epoch         `json:"updateDate"`
+	RevisionID              string        `json:"revisionId"`
+	LoggingConfiguration    awsLogging    `json:"loggingConfiguration"`
+	TracingConfiguration    awsTracing    `json:"tracingConfiguration"`
+	EncryptionConfiguration awsEncryption `json:"encryptionConfiguration"`
 }
 
 // describeStateMachineForExecution describes the machine version an
@@ -310,10 +362,11 @@ func (a *api) describeStateMachineForExecution(ctx context.Context, in *describe
 	if err != nil {
 		return nil, err
 	}
+	tracing, encryption := configOut(v.Config)
 	return &describeStateMachineForExecutionOutput{
-		StateMachineArn: sm.ARN, Name: sm.Name, Definition: v.Definition, RoleArn: roleARN(sm.ARN),
+		StateMachineArn: sm.ARN, Name: sm.Name, Definition: v.Definition, RoleArn: engine.RoleOf(v.Config, sm.ARN),
 		UpdateDate: epoch(v.CreatedAt), RevisionID: engine.RevisionID(v.Version),
-		LoggingConfiguration: logging, TracingConfiguration: awsTracing{},
+		LoggingConfiguration: logging, TracingConfiguration: tracing, EncryptionConfiguration: encryption,
 	}, nil
 }
 

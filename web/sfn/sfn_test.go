@@ -168,7 +168,7 @@ func TestAWSStateMachines(t *testing.T) {
 	require.NoError(t, err, "creating the same machine again is idempotent")
 	require.Equal(t, arn, *again.StateMachineArn)
 	_, err = h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-		Name: aws.String("saga"), Definition: aws.String(testkit.Example(t, "approval")), RoleArn: aws.String("r"),
+		Name: aws.String("saga"), Definition: aws.String(testkit.Example(t, "approval")), RoleArn: aws.String("arn:aws:iam::1:role/r"),
 	})
 	requireAWSError[*types.StateMachineAlreadyExists](t, err)
 
@@ -246,11 +246,11 @@ func TestAWSStateMachines(t *testing.T) {
 	require.Equal(t, "/States/T/Resource", *unknown.Diagnostics[0].Location)
 
 	_, err = h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-		Name: aws.String("bad"), Definition: aws.String(`{"StartAt":"A"}`), RoleArn: aws.String("r"),
+		Name: aws.String("bad"), Definition: aws.String(`{"StartAt":"A"}`), RoleArn: aws.String("arn:aws:iam::1:role/r"),
 	})
 	requireAWSError[*types.InvalidDefinition](t, err)
 	_, err = h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-		Name: aws.String("bad name"), Definition: aws.String(saga), RoleArn: aws.String("r"),
+		Name: aws.String("bad name"), Definition: aws.String(saga), RoleArn: aws.String("arn:aws:iam::1:role/r"),
 	})
 	requireAWSError[*types.InvalidName](t, err)
 

@@ -166,9 +166,11 @@ func (a *api) describeRevision(ctx context.Context, sm *store.StateMachine, rev 
 	if err != nil {
 		return nil, err
 	}
+	tracing, encryption := configOut(rev.Config)
 	return &describeStateMachineOutput{
 		StateMachineArn: sm.ARN, Name: sm.Name, Status: "ACTIVE", Definition: rev.Definition,
-		RoleArn: roleARN(sm.ARN), Type: sm.Type, CreationDate: epoch(sm.CreatedAt),
-		RevisionID: engine.RevisionID(rev.Version), LoggingConfiguration: logging, TracingConfiguration: awsTracing{},
+		RoleArn: engine.RoleOf(rev.Config, sm.ARN), Type: sm.Type, CreationDate: epoch(sm.CreatedAt),
+		RevisionID: engine.RevisionID(rev.Version), LoggingConfiguration: logging,
+		TracingConfiguration: tracing, EncryptionConfiguration: encryption,
 	}, nil
 }

@@ -192,8 +192,3 @@ func space(s string) arn.Space {
 	}
 	return arn.Space{Partition: a.Partition, Region: a.Region, Account: a.Account}
 }
-
-// roleARN is the role AWS responses name where a state machine's role
-// belongs. Stepwise runs no role (the roleArn of a request is ignored), so
-// it is a fixed placeholder in the machine's account.
-func roleARN(anyARN string) string { return space(anyARN).Role("stepwise") }

@@ -115,7 +115,8 @@ func (q *Queries) GetAlias(ctx context.Context, arg GetAliasParams) (StepwiseSta
 
 const getMachineVersion = `-- name: GetMachineVersion :one
 SELECT m.id, m.name, m.arn, m.latest_version, m.created_at, m.type, m.last_published,
-       v.version, v.definition, v.input_schema, v.created_at AS version_created_at
+       v.version, v.definition, v.input_schema, v.created_at AS version_created_at,
+       v.role_arn, v.tracing_enabled, v.encryption_type, v.kms_key_id, v.kms_data_key_reuse_period_seconds
 FROM stepwise_state_machines m
 JOIN stepwise_state_machine_versions v
   ON v.state_machine_id = m.id
@@ -129,17 +130,22 @@ type GetMachineVersionParams struct {
 }
 
 type GetMachineVersionRow struct {
-	ID               int64
-	Name             string
-	ARN              string
-	LatestVersion    int
-	CreatedAt        time.Time
-	Type             string
-	LastPublished    int
-	Version          int
-	Definition       string
-	InputSchema      *string
-	VersionCreatedAt time.Time
+	ID                           int64
+	Name                         string
+	ARN                          string
+	LatestVersion                int
+	CreatedAt                    time.Time
+	Type                         string
+	LastPublished                int
+	Version                      int
+	Definition                   string
+	InputSchema                  *string
+	VersionCreatedAt             time.Time
+	RoleArn                      *string
+	TracingEnabled               bool
+	EncryptionType               *string
+	KmsKeyID                     *string
+	KmsDataKeyReusePeriodSeconds *int32
 }
 
 // A machine by name with one of its versions; version 0 is the latest.
@@ -158,6 +164,11 @@ func (q *Queries) GetMachineVersion(ctx context.Context, arg GetMachineVersionPa
 		&i.Definition,
 		&i.InputSchema,
 		&i.VersionCreatedAt,
+		&i.RoleArn,
+		&i.TracingEnabled,
+		&i.EncryptionType,
+		&i.KmsKeyID,
+		&i.KmsDataKeyReusePeriodSeconds,
 	)
 	return i, err
 }
@@ -224,7 +235,7 @@ func (q *Queries) GetStateMachineByName(ctx context.Context, name string) (Stepw
 }
 
 const getVersion = `-- name: GetVersion :one
-SELECT state_machine_id, version, definition, input_schema, created_at
+SELECT state_machine_id, version, definition, input_schema, created_at, role_arn, tracing_enabled, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds
 FROM stepwise_state_machine_versions WHERE state_machine_id = $1 AND version = $2
 `
 
@@ -242,6 +253,11 @@ func (q *Queries) GetVersion(ctx context.Context, arg GetVersionParams) (Stepwis
 		&i.Definition,
 		&i.InputSchema,
 		&i.CreatedAt,
+		&i.RoleArn,
+		&i.TracingEnabled,
+		&i.EncryptionType,
+		&i.KmsKeyID,
+		&i.KmsDataKeyReusePeriodSeconds,
 	)
 	return i, err
 }
@@ -316,22 +332,39 @@ func (q *Queries) InsertStateMachine(ctx context.Context, arg InsertStateMachine
 
 const insertVersion = `-- name: InsertVersion :one
 WITH bumped AS (
-    UPDATE stepwise_state_machines SET latest_version = latest_version + 1 WHERE id = $3
+    UPDATE stepwise_state_machines SET latest_version = latest_version + 1 WHERE id = $8
     RETURNING id, latest_version
 )
-INSERT INTO stepwise_state_machine_versions (state_machine_id, version, definition, input_schema)
-SELECT id, latest_version, $1, $2 FROM bumped
-RETURNING state_machine_id, version, definition, input_schema, created_at
+INSERT INTO stepwise_state_machine_versions (state_machine_id, version, definition, input_schema,
+    role_arn, tracing_enabled, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds)
+SELECT id, latest_version, $1, $2,
+    $3, $4, $5, $6, $7
+FROM bumped
+RETURNING state_machine_id, version, definition, input_schema, created_at, role_arn, tracing_enabled, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds
 `
 
 type InsertVersionParams struct {
-	Definition     string
-	InputSchema    *string
-	StateMachineID int64
+	Definition                   string
+	InputSchema                  *string
+	RoleArn                      *string
+	TracingEnabled               bool
+	EncryptionType               *string
+	KmsKeyID                     *string
+	KmsDataKeyReusePeriodSeconds *int32
+	StateMachineID               int64
 }
 
 func (q *Queries) InsertVersion(ctx context.Context, arg InsertVersionParams) (StepwiseStateMachineVersion, error) {
-	row := q.db.QueryRow(ctx, insertVersion, arg.Definition, arg.InputSchema, arg.StateMachineID)
+	row := q.db.QueryRow(ctx, insertVersion,
+		arg.Definition,
+		arg.InputSchema,
+		arg.RoleArn,
+		arg.TracingEnabled,
+		arg.EncryptionType,
+		arg.KmsKeyID,
+		arg.KmsDataKeyReusePeriodSeconds,
+		arg.StateMachineID,
+	)
 	var i StepwiseStateMachineVersion
 	err := row.Scan(
 		&i.StateMachineID,
@@ -339,6 +372,11 @@ func (q *Queries) InsertVersion(ctx context.Context, arg InsertVersionParams) (S
 		&i.Definition,
 		&i.InputSchema,
 		&i.CreatedAt,
+		&i.RoleArn,
+		&i.TracingEnabled,
+		&i.EncryptionType,
+		&i.KmsKeyID,
+		&i.KmsDataKeyReusePeriodSeconds,
 	)
 	return i, err
 }
@@ -505,7 +543,7 @@ func (q *Queries) ListVersionInfo(ctx context.Context, stateMachineID int64) ([]
 }
 
 const listVersions = `-- name: ListVersions :many
-SELECT state_machine_id, version, definition, input_schema, created_at
+SELECT state_machine_id, version, definition, input_schema, created_at, role_arn, tracing_enabled, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds
 FROM stepwise_state_machine_versions WHERE state_machine_id = $1 ORDER BY version DESC
 `
 
@@ -524,6 +562,11 @@ func (q *Queries) ListVersions(ctx context.Context, stateMachineID int64) ([]Ste
 			&i.Definition,
 			&i.InputSchema,
 			&i.CreatedAt,
+			&i.RoleArn,
+			&i.TracingEnabled,
+			&i.EncryptionType,
+			&i.KmsKeyID,
+			&i.KmsDataKeyReusePeriodSeconds,
 		); err != nil {
 			return nil, err
 		}

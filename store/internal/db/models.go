@@ -171,11 +171,16 @@ type StepwiseStateMachineAlias struct {
 }
 
 type StepwiseStateMachineVersion struct {
-	StateMachineID int64
-	Version        int
-	Definition     string
-	InputSchema    *string
-	CreatedAt      time.Time
+	StateMachineID               int64
+	Version                      int
+	Definition                   string
+	InputSchema                  *string
+	CreatedAt                    time.Time
+	RoleArn                      *string
+	TracingEnabled               bool
+	EncryptionType               *string
+	KmsKeyID                     *string
+	KmsDataKeyReusePeriodSeconds *int32
 }
 
 type StepwiseTag struct {
