@@ -358,8 +358,8 @@ func TestTerraformProviderCalls(t *testing.T) {
 		return func(t *testing.T) {
 			require.Empty(t, p.readActivity(t, activityARN, activityName, activityTags))
 			diff, newest := p.readMachine(t, machineARN, machine)
-			require.Empty(t, diff)
 			require.Equal(t, *version, newest)
+			require.Empty(t, diff)
 			require.Empty(t, p.readAlias(t, aliasARN, alias))
 		}
 	}
@@ -397,14 +397,32 @@ func TestTerraformProviderCalls(t *testing.T) {
 		require.Empty(t, diff)
 	})
 
+	t.Run("state_machine/update configuration only", func(t *testing.T) {
+		// Only logging changes: the provider still sends the definition
+		// and roleArn, with publish and an empty versionDescription; the
+		// plan expects a new state_machine_version_arn.
+		machine.logging = &types.LoggingConfiguration{Level: types.LogLevelFatal, IncludeExecutionData: true,
+			Destinations: []types.LogDestination{{CloudWatchLogsLogGroup: &types.CloudWatchLogsLogGroup{LogGroupArn: aws.String(logGroup)}}}}
+		out, err := p.c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{
+			StateMachineArn: aws.String(machineARN), Definition: aws.String(machine.definition), RoleArn: aws.String(machine.roleARN),
+			Publish: machine.publish, VersionDescription: aws.String(""), LoggingConfiguration: machine.logging})
+		require.NoError(t, err)
+		p.awaitUpdate(t, machineARN, machine)
+		diff, version := p.readMachine(t, machineARN, machine)
+		require.Equal(t, machineARN+":3", version, "a new configuration is a new revision, published")
+		require.Equal(t, version, aws.ToString(out.StateMachineVersionArn), "the version answered is the newest listed")
+		version2 = version
+		require.Empty(t, diff)
+	})
+
 	t.Run("state_machine/update tags only", func(t *testing.T) {
 		// A tags-only change makes no UpdateStateMachine, hence no version.
 		old := maps.Clone(machine.tags)
 		machine.tags["cost-center"] = "42"
 		p.updateTags(t, machineARN, old, machine.tags)
 		diff, version := p.readMachine(t, machineARN, machine)
-		require.Empty(t, diff)
 		require.Equal(t, version2, version)
+		require.Empty(t, diff)
 	})
 
 	t.Run("alias/update", func(t *testing.T) {
@@ -443,6 +461,37 @@ func TestTerraformProviderCalls(t *testing.T) {
 			require.True(t, time.Now().Before(deadline), "the machine is still %s", out.Status)
 			time.Sleep(100 * time.Millisecond)
 		}
+	})
+
+	t.Run("state_machine/replace", func(t *testing.T) {
+		// type forces a replacement: destroy (above), then create under
+		// the same name, whose versions start again at 1.
+		machine.typ = types.StateMachineTypeExpress
+		p.validate(t, machine)
+		out, err := p.c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+			Name: aws.String(machine.name), Definition: aws.String(machine.definition), RoleArn: aws.String(machine.roleARN),
+			Type: machine.typ, Publish: machine.publish, Tags: tfTags(machine.tags),
+			LoggingConfiguration: machine.logging, TracingConfiguration: machine.tracing})
+		require.NoError(t, err)
+		require.Equal(t, machineARN, aws.ToString(out.StateMachineArn))
+		diff, version := p.readMachine(t, machineARN, machine)
+		require.Equal(t, machineARN+":1", version, "state_machine_version_arn")
+		require.Empty(t, diff)
+	})
+
+	t.Run("state_machine/drift", func(t *testing.T) {
+		// Deleted outside Terraform: a refresh must find each resource
+		// missing by the error the provider takes for "gone", and drop it.
+		live := tfAlias{name: "live", routes: []types.RoutingConfigurationListItem{route(machineARN+":1", 100)}}
+		created, err := p.c.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{
+			Name: aws.String(live.name), Description: aws.String(""), RoutingConfiguration: live.routes})
+		require.NoError(t, err)
+		_, err = p.c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(machineARN)})
+		require.NoError(t, err)
+		_, err = p.c.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: created.StateMachineAliasArn})
+		wantAWSError[*types.ResourceNotFound](t, err)
+		_, err = p.c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(machineARN)})
+		wantAWSError[*types.StateMachineDoesNotExist](t, err)
 	})
 
 	t.Run("activity/destroy", func(t *testing.T) {
