@@ -10,16 +10,19 @@ package sfn
 //	state_machine plan     ValidateStateMachineDefinition{definition,type}     result OK (CustomizeDiff, whenever definition changes)
 //	state_machine create   CreateStateMachine{name,definition,roleArn,type,    (retried on StateMachineDeleting, AccessDeniedException)
 //	                         publish,tags,loggingConfiguration,
-//	                         tracingConfiguration}; then read
+//	                         tracingConfiguration,encryptionConfiguration};
+//	                         then read
 //	state_machine read     DescribeStateMachine{arn}                           name, definition (byte for byte), roleArn, type, status,
 //	                                                                             loggingConfiguration{level,includeExecutionData,
-//	                                                                             destinations[0]}, tracingConfiguration.enabled
+//	                                                                             destinations[0]}, tracingConfiguration.enabled,
+//	                                                                             encryptionConfiguration{type,kmsKeyId,
+//	                                                                             kmsDataKeyReusePeriodSeconds}
 //	                       ListStateMachineVersions{arn}                       versions[0].stateMachineVersionArn (newest first)
 //	                       ListTagsForResource{arn}                            tags
 //	state_machine update   UpdateStateMachine{arn,definition,roleArn,publish,  definition, roleArn, tracing, logging polled with
 //	                         versionDescription (""; the provider's attribute    DescribeStateMachine until they match (1 min)
-//	                         is computed only), loggingConfiguration and
-//	                         tracingConfiguration when changed};
+//	                         is computed only), logging-, tracing- and
+//	                         encryptionConfiguration when changed};
 //	                       UntagResource{removed keys}, TagResource{changed};
 //	                       then read
 //	state_machine destroy  DeleteStateMachine{arn}; DescribeStateMachine       ACTIVE and DELETING pending until StateMachineDoesNotExist
@@ -31,13 +34,16 @@ package sfn
 //	alias update           UpdateStateMachineAlias{arn, description and        —
 //	                         routingConfiguration when changed}; then read
 //	alias destroy          DeleteStateMachineAlias{arn}                        (no wait)
-//	activity create        CreateActivity{name,tags}; then read                —
-//	activity read          DescribeActivity{arn}; ListTagsForResource{arn}     name, creationDate; tags
+//	activity create        CreateActivity{name,tags,encryptionConfiguration};  —
+//	                         then read
+//	activity read          DescribeActivity{arn}; ListTagsForResource{arn}     name, creationDate, encryptionConfiguration; tags
 //	activity update        UntagResource, TagResource (tags only); then read   —
 //	activity destroy       DeleteActivity{arn}                                 (no wait; a later read drops it on ActivityDoesNotExist)
 //
 // Terraform refreshes (reads) every resource before each plan; a refresh
-// that reads back what was sent plans nothing.
+// that reads back what was sent plans nothing. A read that finds its
+// resource gone (StateMachineDoesNotExist, ResourceNotFound for an alias,
+// ActivityDoesNotExist; any other error fails the refresh) drops it.
 
 import (
 	"context"
@@ -60,6 +66,7 @@ type tfMachine struct {
 	publish                   bool
 	logging                   *types.LoggingConfiguration
 	tracing                   *types.TracingConfiguration
+	encryption                *types.EncryptionConfiguration
 	tags                      map[string]string
 }
 
@@ -153,6 +160,15 @@ func flattenLogging(l *types.LoggingConfiguration) string {
 	return fmt.Sprintf("{level=%s include_execution_data=%t log_destination=%s}", l.Level, l.IncludeExecutionData, dest)
 }
 
+// flattenEncryption is the provider's state of an encryptionConfiguration.
+func flattenEncryption(c *types.EncryptionConfiguration) string {
+	if c == nil {
+		return "none"
+	}
+	return fmt.Sprintf("{type=%s kms_key_id=%s kms_data_key_reuse_period_seconds=%d}",
+		c.Type, aws.ToString(c.KmsKeyId), aws.ToInt32(c.KmsDataKeyReusePeriodSeconds))
+}
+
 // flattenTracing is the provider's state of a tracingConfiguration.
 func flattenTracing(c *types.TracingConfiguration) string {
 	if c == nil {
@@ -170,26 +186,29 @@ func (p tfProvider) readMachine(t *testing.T, arn string, m tfMachine) (diff tfD
 	require.NoError(t, err)
 	require.NotNil(t, out.CreationDate, "creation_date")
 	require.NotEmpty(t, aws.ToString(out.RevisionId), "revision_id")
-	diff.compare("arn", arn, aws.ToString(out.StateMachineArn))
-	diff.compare("name", m.name, aws.ToString(out.Name))
-	diff.compare("definition", m.definition, aws.ToString(out.Definition))
-	diff.compare("role_arn", m.roleARN, aws.ToString(out.RoleArn))
-	diff.compare("type", m.typ, out.Type)
-	diff.compare("status", types.StateMachineStatusActive, out.Status)
+	diff.compare("aws_sfn_state_machine.arn", arn, aws.ToString(out.StateMachineArn))
+	diff.compare("aws_sfn_state_machine.name", m.name, aws.ToString(out.Name))
+	diff.compare("aws_sfn_state_machine.definition", m.definition, aws.ToString(out.Definition))
+	diff.compare("aws_sfn_state_machine.role_arn", m.roleARN, aws.ToString(out.RoleArn))
+	diff.compare("aws_sfn_state_machine.type", m.typ, out.Type)
+	diff.compare("aws_sfn_state_machine.status", types.StateMachineStatusActive, out.Status)
 	// logging_configuration and tracing_configuration are optional and
 	// computed: a block left out plans nothing, a block set must read back.
 	if m.logging != nil {
-		diff.compare("logging_configuration", flattenLogging(m.logging), flattenLogging(out.LoggingConfiguration))
+		diff.compare("aws_sfn_state_machine.logging_configuration", flattenLogging(m.logging), flattenLogging(out.LoggingConfiguration))
 	}
 	if m.tracing != nil {
-		diff.compare("tracing_configuration", flattenTracing(m.tracing), flattenTracing(out.TracingConfiguration))
+		diff.compare("aws_sfn_state_machine.tracing_configuration", flattenTracing(m.tracing), flattenTracing(out.TracingConfiguration))
+	}
+	if m.encryption != nil {
+		diff.compare("aws_sfn_state_machine.encryption_configuration", flattenEncryption(m.encryption), flattenEncryption(out.EncryptionConfiguration))
 	}
 	versions, err := p.c.ListStateMachineVersions(ctx, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(arn)})
 	require.NoError(t, err)
 	if len(versions.StateMachineVersions) > 0 {
 		versionARN = aws.ToString(versions.StateMachineVersions[0].StateMachineVersionArn)
 	}
-	diff.compare("tags", m.tags, p.tagsOf(t, arn))
+	diff.compare("aws_sfn_state_machine.tags", m.tags, p.tagsOf(t, arn))
 	return diff, versionARN
 }
 
@@ -199,9 +218,9 @@ func (p tfProvider) readAlias(t *testing.T, arn string, a tfAlias) (diff tfDiff)
 	out, err := p.c.DescribeStateMachineAlias(context.Background(), &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: aws.String(arn)})
 	require.NoError(t, err)
 	require.NotNil(t, out.CreationDate, "creation_date")
-	diff.compare("arn", arn, aws.ToString(out.StateMachineAliasArn))
-	diff.compare("name", a.name, aws.ToString(out.Name))
-	diff.compare("description", a.description, aws.ToString(out.Description))
+	diff.compare("aws_sfn_alias.arn", arn, aws.ToString(out.StateMachineAliasArn))
+	diff.compare("aws_sfn_alias.name", a.name, aws.ToString(out.Name))
+	diff.compare("aws_sfn_alias.description", a.description, aws.ToString(out.Description))
 	flatten := func(routes []types.RoutingConfigurationListItem) []string {
 		var s []string
 		for _, r := range routes {
@@ -209,18 +228,19 @@ func (p tfProvider) readAlias(t *testing.T, arn string, a tfAlias) (diff tfDiff)
 		}
 		return s
 	}
-	diff.compare("routing_configuration", flatten(a.routes), flatten(out.RoutingConfiguration))
+	diff.compare("aws_sfn_alias.routing_configuration", flatten(a.routes), flatten(out.RoutingConfiguration))
 	return diff
 }
 
 // readActivity is the provider's read of an activity.
-func (p tfProvider) readActivity(t *testing.T, arn, name string, tags map[string]string) (diff tfDiff) {
+func (p tfProvider) readActivity(t *testing.T, arn, name string, encryption *types.EncryptionConfiguration, tags map[string]string) (diff tfDiff) {
 	t.Helper()
 	out, err := p.c.DescribeActivity(context.Background(), &sfn.DescribeActivityInput{ActivityArn: aws.String(arn)})
 	require.NoError(t, err)
 	require.NotNil(t, out.CreationDate, "creation_date")
-	diff.compare("name", name, aws.ToString(out.Name))
-	diff.compare("tags", tags, p.tagsOf(t, arn))
+	diff.compare("aws_sfn_activity.name", name, aws.ToString(out.Name))
+	diff.compare("aws_sfn_activity.encryption_configuration", flattenEncryption(encryption), flattenEncryption(out.EncryptionConfiguration))
+	diff.compare("aws_sfn_activity.tags", tags, p.tagsOf(t, arn))
 	return diff
 }
 
@@ -291,14 +311,16 @@ func TestTerraformProviderCalls(t *testing.T) {
 	p := tfProvider{c: h.client}
 	ctx := context.Background()
 
+	// An encryption_configuration with AWS's own key needs no KMS.
+	ownedKey := &types.EncryptionConfiguration{Type: types.EncryptionTypeAwsOwnedKey}
 	logGroup := "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/tf-hello:*"
 	machine := tfMachine{
 		name: "tf-hello", definition: tfDefinition("A Hello World example"), roleARN: "arn:aws:iam::123456789012:role/tf-hello-sfn",
 		typ: types.StateMachineTypeStandard, publish: true,
 		logging: &types.LoggingConfiguration{Level: types.LogLevelAll, IncludeExecutionData: true,
 			Destinations: []types.LogDestination{{CloudWatchLogsLogGroup: &types.CloudWatchLogsLogGroup{LogGroupArn: aws.String(logGroup)}}}},
-		tracing: &types.TracingConfiguration{Enabled: true},
-		tags:    map[string]string{"Name": "tf-hello", "env": "dev", "team": "orders"},
+		tracing: &types.TracingConfiguration{Enabled: true}, encryption: ownedKey,
+		tags: map[string]string{"Name": "tf-hello", "env": "dev", "team": "orders"},
 	}
 	activityName := "tf-worker"
 	activityTags := map[string]string{"env": "dev", "team": "orders"}
@@ -306,11 +328,12 @@ func TestTerraformProviderCalls(t *testing.T) {
 	var alias tfAlias
 
 	t.Run("activity/create", func(t *testing.T) {
-		out, err := p.c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String(activityName), Tags: tfTags(activityTags)})
+		out, err := p.c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String(activityName), Tags: tfTags(activityTags),
+			EncryptionConfiguration: ownedKey})
 		require.NoError(t, err)
 		activityARN = aws.ToString(out.ActivityArn)
 		require.NotEmpty(t, activityARN)
-		require.Empty(t, p.readActivity(t, activityARN, activityName, activityTags))
+		require.Empty(t, p.readActivity(t, activityARN, activityName, ownedKey, activityTags))
 	})
 
 	t.Run("state_machine/create", func(t *testing.T) {
@@ -319,7 +342,7 @@ func TestTerraformProviderCalls(t *testing.T) {
 		out, err := p.c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
 			Name: aws.String(machine.name), Definition: aws.String(machine.definition), RoleArn: aws.String(machine.roleARN),
 			Type: machine.typ, Publish: machine.publish, Tags: tfTags(machine.tags),
-			LoggingConfiguration: machine.logging, TracingConfiguration: machine.tracing})
+			LoggingConfiguration: machine.logging, TracingConfiguration: machine.tracing, EncryptionConfiguration: machine.encryption})
 		require.NoError(t, err)
 		machineARN = aws.ToString(out.StateMachineArn)
 		require.NotEmpty(t, machineARN)
@@ -356,11 +379,11 @@ func TestTerraformProviderCalls(t *testing.T) {
 	// newest version must be version.
 	refresh := func(version *string) func(*testing.T) {
 		return func(t *testing.T) {
-			require.Empty(t, p.readActivity(t, activityARN, activityName, activityTags))
-			diff, newest := p.readMachine(t, machineARN, machine)
+			diff := p.readActivity(t, activityARN, activityName, ownedKey, activityTags)
+			machineDiff, newest := p.readMachine(t, machineARN, machine)
 			require.Equal(t, *version, newest)
+			diff = append(append(diff, machineDiff...), p.readAlias(t, aliasARN, alias)...)
 			require.Empty(t, diff)
-			require.Empty(t, p.readAlias(t, aliasARN, alias))
 		}
 	}
 	t.Run("refresh", refresh(&version1))
@@ -369,7 +392,7 @@ func TestTerraformProviderCalls(t *testing.T) {
 		tags := map[string]string{"team": "orders", "env": "prod", "owner": "ops"}
 		p.updateTags(t, activityARN, activityTags, tags)
 		activityTags = tags
-		require.Empty(t, p.readActivity(t, activityARN, activityName, activityTags))
+		require.Empty(t, p.readActivity(t, activityARN, activityName, ownedKey, activityTags))
 	})
 
 	t.Run("state_machine/update", func(t *testing.T) {
@@ -471,7 +494,7 @@ func TestTerraformProviderCalls(t *testing.T) {
 		out, err := p.c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
 			Name: aws.String(machine.name), Definition: aws.String(machine.definition), RoleArn: aws.String(machine.roleARN),
 			Type: machine.typ, Publish: machine.publish, Tags: tfTags(machine.tags),
-			LoggingConfiguration: machine.logging, TracingConfiguration: machine.tracing})
+			LoggingConfiguration: machine.logging, TracingConfiguration: machine.tracing, EncryptionConfiguration: machine.encryption})
 		require.NoError(t, err)
 		require.Equal(t, machineARN, aws.ToString(out.StateMachineArn))
 		diff, version := p.readMachine(t, machineARN, machine)
