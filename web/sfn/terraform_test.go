@@ -323,7 +323,7 @@ func TestTerraformProviderCalls(t *testing.T) {
 		tags: map[string]string{"Name": "tf-hello", "env": "dev", "team": "orders"},
 	}
 	activityName := "tf-worker"
-	activityTags := map[string]string{"env": "dev", "team": "orders"}
+	activityTags := map[string]string{"env": "dev", "team": "orders", "note": ""} // Terraform allows an empty value
 	var machineARN, version1, version2, aliasARN, activityARN string
 	var alias tfAlias
 
