@@ -196,7 +196,11 @@ func TestAWSDeleteStateMachineWithAliases(t *testing.T) {
 	_, err := h.client.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(machine)})
 	require.NoError(t, err, "a machine is deleted with its versions and aliases")
 	_, err = h.client.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: aws.String(prod)})
-	require.Error(t, err)
+	requireAWSError[*types.ResourceNotFound](t, err)
+	_, err = h.client.UpdateStateMachineAlias(ctx, &sfn.UpdateStateMachineAliasInput{StateMachineAliasArn: aws.String(prod), Description: aws.String("x")})
+	requireAWSError[*types.ResourceNotFound](t, err)
+	_, err = h.client.DeleteStateMachineAlias(ctx, &sfn.DeleteStateMachineAliasInput{StateMachineAliasArn: aws.String(prod)})
+	requireAWSError[*types.ResourceNotFound](t, err)
 	_, err = h.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(prod)})
 	requireAWSError[*types.StateMachineDoesNotExist](t, err)
 
