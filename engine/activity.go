@@ -28,19 +28,42 @@ type ActivityTask struct {
 // CreateActivity creates an activity with tags, or returns the one of
 // that name.
 func (e *Engine) CreateActivity(ctx context.Context, name string, tags ...Tag) (*store.Activity, error) {
+	return e.CreateActivityWith(ctx, name, ActivitySpec{Tags: tags})
+}
+
+// ActivitySpec is what CreateActivity takes besides the name.
+type ActivitySpec struct {
+	Tags []Tag
+	// Encryption is AWS's encryptionConfiguration, stored and answered
+	// (nil: none, answered as AWS_OWNED_KEY); Stepwise encrypts with no
+	// KMS key.
+	Encryption *Encryption
+}
+
+// CreateActivityWith creates an activity, or returns the one of that
+// name: as on AWS, creating an existing activity leaves its tags and
+// encryption as they are.
+func (e *Engine) CreateActivityWith(ctx context.Context, name string, spec ActivitySpec) (*store.Activity, error) {
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
-	tags, err := checkTags(tags)
+	if err := checkEncryption(spec.Encryption); err != nil {
+		return nil, err
+	}
+	tags, err := checkTags(spec.Tags)
 	if err != nil {
 		return nil, err
+	}
+	var enc store.Config
+	if spec.Encryption != nil {
+		spec.Encryption.store(&enc)
 	}
 	var act *store.Activity
 	err = pgx.BeginFunc(ctx, e.pool, func(tx pgx.Tx) error {
 		if act, err = store.GetActivity(ctx, tx, name); err == nil || !errors.Is(err, store.ErrNotFound) {
-			return err // as on AWS, creating an existing activity leaves its tags as they are
+			return err
 		}
-		if act, err = store.InsertActivity(ctx, tx, name, e.arns.Activity(name)); err != nil {
+		if act, err = store.InsertActivity(ctx, tx, name, e.arns.Activity(name), enc); err != nil {
 			return err
 		}
 		return addTags(ctx, tx, store.TagOwner{ActivityID: &act.ID}, tags, act.ARN)

@@ -43,26 +43,33 @@ func checkConfig(spec MachineSpec) error {
 			return &messageError{ErrInvalidArn, fmt.Sprintf("Invalid Arn: '%s' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", *spec.RoleARN)}
 		}
 	}
-	if c := spec.Encryption; c != nil {
-		switch c.Type {
-		case EncryptionAWSOwnedKey:
-		case EncryptionCustomerKMS:
-			if c.KMSKeyID == "" {
-				return validationf("1 validation error detected: Value null at 'encryptionConfiguration.kmsKeyId' failed to satisfy constraint: " +
-					"Member must not be null when type is CUSTOMER_MANAGED_KMS_KEY")
-			}
-		default:
-			return validationf("1 validation error detected: Value '%s' at 'encryptionConfiguration.type' failed to satisfy constraint: "+
-				"Member must satisfy enum value set: [AWS_OWNED_KEY, CUSTOMER_MANAGED_KMS_KEY]", c.Type)
+	return checkEncryption(spec.Encryption)
+}
+
+// checkEncryption applies AWS's rules to an encryptionConfiguration (nil:
+// none given), with AWS's messages (ErrValidation).
+func checkEncryption(c *Encryption) error {
+	if c == nil {
+		return nil
+	}
+	switch c.Type {
+	case EncryptionAWSOwnedKey:
+	case EncryptionCustomerKMS:
+		if c.KMSKeyID == "" {
+			return validationf("1 validation error detected: Value null at 'encryptionConfiguration.kmsKeyId' failed to satisfy constraint: " +
+				"Member must not be null when type is CUSTOMER_MANAGED_KMS_KEY")
 		}
-		if p := c.KMSDataKeyReusePeriodSeconds; p != nil && (*p < 60 || *p > 900) {
-			return validationf("1 validation error detected: Value '%d' at 'encryptionConfiguration.kmsDataKeyReusePeriodSeconds' failed to satisfy constraint: "+
-				"Member must have value between 60 and 900", *p)
-		}
-		if len(c.KMSKeyID) > 2048 {
-			return validationf("1 validation error detected: Value at 'encryptionConfiguration.kmsKeyId' failed to satisfy constraint: " +
-				"Member must have length less than or equal to 2048")
-		}
+	default:
+		return validationf("1 validation error detected: Value '%s' at 'encryptionConfiguration.type' failed to satisfy constraint: "+
+			"Member must satisfy enum value set: [AWS_OWNED_KEY, CUSTOMER_MANAGED_KMS_KEY]", c.Type)
+	}
+	if p := c.KMSDataKeyReusePeriodSeconds; p != nil && (*p < 60 || *p > 900) {
+		return validationf("1 validation error detected: Value '%d' at 'encryptionConfiguration.kmsDataKeyReusePeriodSeconds' failed to satisfy constraint: "+
+			"Member must have value between 60 and 900", *p)
+	}
+	if len(c.KMSKeyID) > 2048 {
+		return validationf("1 validation error detected: Value at 'encryptionConfiguration.kmsKeyId' failed to satisfy constraint: " +
+			"Member must have length less than or equal to 2048")
 	}
 	return nil
 }
@@ -79,13 +86,18 @@ func (spec MachineSpec) config(base store.Config) store.Config {
 		c.TracingEnabled = *spec.Tracing
 	}
 	if e := spec.Encryption; e != nil {
-		c.EncryptionType, c.KMSKeyID, c.KMSDataKeyReusePeriodSeconds = &e.Type, optional(e.KMSKeyID), nil
-		if p := e.KMSDataKeyReusePeriodSeconds; p != nil {
-			n := int32(*p)
-			c.KMSDataKeyReusePeriodSeconds = &n
-		}
+		e.store(&c)
 	}
 	return c
+}
+
+// store sets the encryption columns of c to e.
+func (e *Encryption) store(c *store.Config) {
+	c.EncryptionType, c.KMSKeyID, c.KMSDataKeyReusePeriodSeconds = &e.Type, optional(e.KMSKeyID), nil
+	if p := e.KMSDataKeyReusePeriodSeconds; p != nil {
+		n := int32(*p)
+		c.KMSDataKeyReusePeriodSeconds = &n
+	}
 }
 
 // EncryptionOf is a revision's encryption configuration; a revision

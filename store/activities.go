@@ -7,24 +7,38 @@ import (
 	"github.com/stepwise-run/stepwise/store/internal/db"
 )
 
-// Activity is a named Task resource served by polling workers. Its fields
-// are db.StepwiseActivity's.
+// Activity is a named Task resource served by polling workers.
 type Activity struct {
 	ID        int64     `db:"id"`
 	Name      string    `db:"name"`
 	ARN       string    `db:"arn"`
 	CreatedAt time.Time `db:"created_at"`
+	// The encryptionConfiguration given at creation; nil type means none.
+	EncryptionType               *string `db:"encryption_type"`
+	KMSKeyID                     *string `db:"kms_key_id"`
+	KMSDataKeyReusePeriodSeconds *int32  `db:"kms_data_key_reuse_period_seconds"`
 }
 
-func asActivity(r *db.StepwiseActivity) *Activity { return (*Activity)(r) }
+// Encryption is the activity's encryption configuration as a Config
+// holds it.
+func (a *Activity) Encryption() Config {
+	return Config{EncryptionType: a.EncryptionType, KMSKeyID: a.KMSKeyID, KMSDataKeyReusePeriodSeconds: a.KMSDataKeyReusePeriodSeconds}
+}
 
-// InsertActivity creates an activity, or returns the one of that name.
-func InsertActivity(ctx context.Context, q Querier, name, arn string) (*Activity, error) {
-	row, err := queries(q).InsertActivity(ctx, db.InsertActivityParams{Name: name, ARN: arn})
+func asActivity(r *db.StepwiseActivity) *Activity {
+	return &Activity{ID: r.ID, Name: r.Name, ARN: r.ARN, CreatedAt: r.CreatedAt,
+		EncryptionType: r.EncryptionType, KMSKeyID: r.KmsKeyID, KMSDataKeyReusePeriodSeconds: r.KmsDataKeyReusePeriodSeconds}
+}
+
+// InsertActivity creates an activity with the encryption configuration
+// of enc (its other fields are ignored), or returns the one of that name.
+func InsertActivity(ctx context.Context, q Querier, name, arn string, enc Config) (*Activity, error) {
+	row, err := queries(q).InsertActivity(ctx, db.InsertActivityParams{Name: name, ARN: arn,
+		EncryptionType: enc.EncryptionType, KmsKeyID: enc.KMSKeyID, KmsDataKeyReusePeriodSeconds: enc.KMSDataKeyReusePeriodSeconds})
 	if err != nil {
 		return nil, err
 	}
-	return (*Activity)(&row), nil
+	return asActivity(&row), nil
 }
 
 // GetActivity reads an activity by name.

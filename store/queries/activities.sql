@@ -1,13 +1,15 @@
 -- name: InsertActivity :one
-INSERT INTO stepwise_activities (name, arn) VALUES ($1, $2)
+INSERT INTO stepwise_activities (name, arn, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds)
+VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
-RETURNING id, name, arn, created_at;
+RETURNING id, name, arn, created_at, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds;
 
 -- name: GetActivity :one
-SELECT id, name, arn, created_at FROM stepwise_activities WHERE name = $1;
+SELECT id, name, arn, created_at, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds
+FROM stepwise_activities WHERE name = $1;
 
 -- name: ListActivities :many
-SELECT id, name, arn, created_at FROM stepwise_activities
+SELECT id, name, arn, created_at, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds FROM stepwise_activities
 WHERE name > sqlc.arg(after) ORDER BY name LIMIT sqlc.arg(max_rows);
 
 -- name: DeleteActivity :exec

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
 )
@@ -26,8 +27,16 @@ func activityOf(a *store.Activity) activityItem {
 }
 
 type createActivityInput struct {
-	Name *string  `json:"name"`
-	Tags []awsTag `json:"tags"`
+	Name                    *string        `json:"name"`
+	Tags                    []awsTag       `json:"tags"`
+	EncryptionConfiguration *awsEncryption `json:"encryptionConfiguration"`
+}
+
+// describeActivityOutput is DescribeActivity's answer: the activity with
+// its encryption configuration.
+type describeActivityOutput struct {
+	activityItem
+	EncryptionConfiguration awsEncryption `json:"encryptionConfiguration"`
 }
 
 type createActivityOutput struct {
@@ -44,7 +53,7 @@ func (a *api) createActivity(ctx context.Context, in *createActivityInput) (*cre
 	if err != nil {
 		return nil, err
 	}
-	act, err := a.eng.CreateActivity(ctx, *in.Name, tags...)
+	act, err := a.eng.CreateActivityWith(ctx, *in.Name, engine.ActivitySpec{Tags: tags, Encryption: in.EncryptionConfiguration.engine()})
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +61,7 @@ func (a *api) createActivity(ctx context.Context, in *createActivityInput) (*cre
 }
 
 // describeActivity describes an activity.
-func (a *api) describeActivity(ctx context.Context, in *activityRef) (*activityItem, error) {
+func (a *api) describeActivity(ctx context.Context, in *activityRef) (*describeActivityOutput, error) {
 	if err := required("activityArn", in.ActivityArn); err != nil {
 		return nil, err
 	}
@@ -60,8 +69,7 @@ func (a *api) describeActivity(ctx context.Context, in *activityRef) (*activityI
 	if err != nil {
 		return nil, err
 	}
-	item := activityOf(act)
-	return &item, nil
+	return &describeActivityOutput{activityItem: activityOf(act), EncryptionConfiguration: encryptionOut(act.Encryption())}, nil
 }
 
 type listActivitiesInput = pageRequest

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/require"
 )
 
@@ -133,4 +134,32 @@ func TestAWSMachineConfigurationErrors(t *testing.T) {
 	out, err := h.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(machine)})
 	require.NoError(t, err)
 	require.Equal(t, "1", *out.RevisionId, "a refused update makes no revision")
+}
+
+// TestAWSActivityEncryption stores an activity's encryptionConfiguration
+// and answers it back; a malformed one is refused, and an activity
+// created without one answers AWS_OWNED_KEY.
+func TestAWSActivityEncryption(t *testing.T) {
+	t.Parallel()
+	h := newAWSHarness(t)
+	ctx := context.Background()
+	kms := &types.EncryptionConfiguration{Type: types.EncryptionTypeCustomerManagedKmsKey, KmsKeyId: aws.String("alias/orders"),
+		KmsDataKeyReusePeriodSeconds: aws.Int32(300)}
+	created, err := h.client.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("sealed"), EncryptionConfiguration: kms})
+	require.NoError(t, err)
+	described, err := h.client.DescribeActivity(ctx, &sfn.DescribeActivityInput{ActivityArn: created.ActivityArn})
+	require.NoError(t, err)
+	require.Equal(t, kms.Type, described.EncryptionConfiguration.Type)
+	require.Equal(t, "alias/orders", aws.ToString(described.EncryptionConfiguration.KmsKeyId))
+	require.Equal(t, int32(300), aws.ToInt32(described.EncryptionConfiguration.KmsDataKeyReusePeriodSeconds))
+
+	plain, err := h.client.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("plain")})
+	require.NoError(t, err)
+	described, err = h.client.DescribeActivity(ctx, &sfn.DescribeActivityInput{ActivityArn: plain.ActivityArn})
+	require.NoError(t, err)
+	require.Equal(t, types.EncryptionTypeAwsOwnedKey, described.EncryptionConfiguration.Type)
+
+	_, err = h.client.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("bad"),
+		EncryptionConfiguration: &types.EncryptionConfiguration{Type: types.EncryptionTypeCustomerManagedKmsKey}})
+	require.Equal(t, "ValidationException", requireAWSError[smithy.APIError](t, err).ErrorCode(), "not modelled for CreateActivity: a generic API error")
 }

@@ -60,16 +60,28 @@ func (c machineConfig) spec(spec engine.MachineSpec) engine.MachineSpec {
 	if c.TracingConfiguration != nil {
 		spec.Tracing = &c.TracingConfiguration.Enabled
 	}
-	if e := c.EncryptionConfiguration; e != nil {
-		spec.Encryption = &engine.Encryption{Type: e.Type, KMSKeyID: orEmpty(e.KMSKeyID), KMSDataKeyReusePeriodSeconds: e.KMSDataKeyReusePeriodSeconds}
-	}
+	spec.Encryption = c.EncryptionConfiguration.engine()
 	return spec
+}
+
+// engine is the encryption configuration e gives; nil stays nil.
+func (e *awsEncryption) engine() *engine.Encryption {
+	if e == nil {
+		return nil
+	}
+	return &engine.Encryption{Type: e.Type, KMSKeyID: orEmpty(e.KMSKeyID), KMSDataKeyReusePeriodSeconds: e.KMSDataKeyReusePeriodSeconds}
 }
 
 // configOut is a revision's configuration as AWS describes it.
 func configOut(c store.Config) (awsTracing, awsEncryption) {
+	return awsTracing{Enabled: c.TracingEnabled}, encryptionOut(c)
+}
+
+// encryptionOut is the encryption configuration c holds as AWS describes
+// it.
+func encryptionOut(c store.Config) awsEncryption {
 	e := engine.EncryptionOf(c)
-	return awsTracing{Enabled: c.TracingEnabled}, awsEncryption{Type: e.Type, KMSKeyID: nonEmpty(e.KMSKeyID), KMSDataKeyReusePeriodSeconds: e.KMSDataKeyReusePeriodSeconds}
+	return awsEncryption{Type: e.Type, KMSKeyID: nonEmpty(e.KMSKeyID), KMSDataKeyReusePeriodSeconds: e.KMSDataKeyReusePeriodSeconds}
 }
 
 // logging reads an optional loggingConfiguration; nil stays nil. A level

@@ -68,7 +68,8 @@ func (q *Queries) DeleteActivityTask(ctx context.Context, token string) error {
 }
 
 const getActivity = `-- name: GetActivity :one
-SELECT id, name, arn, created_at FROM stepwise_activities WHERE name = $1
+SELECT id, name, arn, created_at, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds
+FROM stepwise_activities WHERE name = $1
 `
 
 func (q *Queries) GetActivity(ctx context.Context, name string) (StepwiseActivity, error) {
@@ -79,29 +80,45 @@ func (q *Queries) GetActivity(ctx context.Context, name string) (StepwiseActivit
 		&i.Name,
 		&i.ARN,
 		&i.CreatedAt,
+		&i.EncryptionType,
+		&i.KmsKeyID,
+		&i.KmsDataKeyReusePeriodSeconds,
 	)
 	return i, err
 }
 
 const insertActivity = `-- name: InsertActivity :one
-INSERT INTO stepwise_activities (name, arn) VALUES ($1, $2)
+INSERT INTO stepwise_activities (name, arn, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds)
+VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
-RETURNING id, name, arn, created_at
+RETURNING id, name, arn, created_at, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds
 `
 
 type InsertActivityParams struct {
-	Name string
-	ARN  string
+	Name                         string
+	ARN                          string
+	EncryptionType               *string
+	KmsKeyID                     *string
+	KmsDataKeyReusePeriodSeconds *int32
 }
 
 func (q *Queries) InsertActivity(ctx context.Context, arg InsertActivityParams) (StepwiseActivity, error) {
-	row := q.db.QueryRow(ctx, insertActivity, arg.Name, arg.ARN)
+	row := q.db.QueryRow(ctx, insertActivity,
+		arg.Name,
+		arg.ARN,
+		arg.EncryptionType,
+		arg.KmsKeyID,
+		arg.KmsDataKeyReusePeriodSeconds,
+	)
 	var i StepwiseActivity
 	err := row.Scan(
 		&i.ID,
 		&i.Name,
 		&i.ARN,
 		&i.CreatedAt,
+		&i.EncryptionType,
+		&i.KmsKeyID,
+		&i.KmsDataKeyReusePeriodSeconds,
 	)
 	return i, err
 }
@@ -133,7 +150,7 @@ func (q *Queries) InsertActivityTask(ctx context.Context, arg InsertActivityTask
 }
 
 const listActivities = `-- name: ListActivities :many
-SELECT id, name, arn, created_at FROM stepwise_activities
+SELECT id, name, arn, created_at, encryption_type, kms_key_id, kms_data_key_reuse_period_seconds FROM stepwise_activities
 WHERE name > $1 ORDER BY name LIMIT $2
 `
 
@@ -156,6 +173,9 @@ func (q *Queries) ListActivities(ctx context.Context, arg ListActivitiesParams) 
 			&i.Name,
 			&i.ARN,
 			&i.CreatedAt,
+			&i.EncryptionType,
+			&i.KmsKeyID,
+			&i.KmsDataKeyReusePeriodSeconds,
 		); err != nil {
 			return nil, err
 		}

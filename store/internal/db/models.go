@@ -9,10 +9,13 @@ import (
 )
 
 type StepwiseActivity struct {
-	ID        int64
-	Name      string
-	ARN       string
-	CreatedAt time.Time
+	ID                           int64
+	Name                         string
+	ARN                          string
+	CreatedAt                    time.Time
+	EncryptionType               *string
+	KmsKeyID                     *string
+	KmsDataKeyReusePeriodSeconds *int32
 }
 
 type StepwiseActivityTask struct {
