@@ -23,6 +23,11 @@ type ExecutionQuery struct {
 	// [StartedAfter, StartedBefore).
 	StartedAfter  time.Time
 	StartedBefore time.Time
+	// VersionARN and AliasARN keep the executions started through that
+	// published version or alias; empty keeps all.
+	VersionARN, AliasARN string
+	// Redriven is "" (all), "REDRIVEN" or "NOT_REDRIVEN".
+	Redriven string
 	// After is where the previous page ended; nil is the first page.
 	After *ExecutionPosition
 	// Limit is the page size; default 100, at most 1000.
@@ -41,7 +46,8 @@ const MaxPage = 1000
 // ListExecutions returns a page of executions, newest first, and the
 // position of the next page (nil when this page is the last).
 func (e *Engine) ListExecutions(ctx context.Context, q ExecutionQuery) ([]*store.Execution, *ExecutionPosition, error) {
-	p := store.ExecutionFilter{Status: q.Status, NamePrefix: q.NamePrefix, StartedAfter: q.StartedAfter, StartedBefore: q.StartedBefore}
+	p := store.ExecutionFilter{Status: q.Status, NamePrefix: q.NamePrefix, StartedAfter: q.StartedAfter, StartedBefore: q.StartedBefore,
+		VersionARN: q.VersionARN, AliasARN: q.AliasARN, Redriven: q.Redriven}
 	if q.StateMachine != "" {
 		sm, err := e.StateMachine(ctx, q.StateMachine)
 		if err != nil {

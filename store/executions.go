@@ -118,6 +118,11 @@ type ExecutionFilter struct {
 	StateMachineID int64
 	Status         string
 	NamePrefix     string
+	// VersionARN and AliasARN keep the executions started through that
+	// version or alias; empty keeps all.
+	VersionARN, AliasARN string
+	// Redriven is "" (all), "REDRIVEN" or "NOT_REDRIVEN".
+	Redriven string
 	// StartedAfter and StartedBefore bound started_at to
 	// [StartedAfter, StartedBefore).
 	StartedAfter  time.Time
@@ -147,7 +152,7 @@ func ListExecutions(ctx context.Context, q Querier, p ExecutionFilter) ([]*Execu
 	}
 	return executions(queries(q).ListExecutions(ctx, db.ListExecutionsParams{StateMachineID: p.StateMachineID, Status: p.Status,
 		StartedAfter: after, StartedBefore: before, AtStart: atStart, AtID: atID,
-		NameLike: likePrefix(p.NamePrefix), MaxRows: int32(p.Limit)}))
+		NameLike: likePrefix(p.NamePrefix), VersionARN: p.VersionARN, AliasARN: p.AliasARN, Redriven: p.Redriven, MaxRows: int32(p.Limit)}))
 }
 
 func likePrefix(p string) string {

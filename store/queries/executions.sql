@@ -32,9 +32,11 @@ SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stopped_at = 
 WHERE id = $1;
 
 -- name: ListExecutions :many
--- Newest first (by start time, then id). A zero machine id or empty status
--- matches every one; started_at lies in [started_after, started_before);
--- the page holds the executions older than (at_start, at_id).
+-- Newest first (by start time, then id). A zero machine id or an empty
+-- status, version ARN or alias ARN matches every one; redriven is '' (any),
+-- 'REDRIVEN' or 'NOT_REDRIVEN'; started_at lies in [started_after,
+-- started_before); the page holds the executions older than (at_start,
+-- at_id).
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
@@ -42,6 +44,9 @@ FROM stepwise_executions
 WHERE (sqlc.arg(state_machine_id)::bigint = 0 OR state_machine_id = sqlc.arg(state_machine_id))
   AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status))
   AND name LIKE sqlc.arg(name_like)::text
+  AND (sqlc.arg(version_arn)::text = '' OR version_arn = sqlc.arg(version_arn))
+  AND (sqlc.arg(alias_arn)::text = '' OR alias_arn = sqlc.arg(alias_arn))
+  AND (sqlc.arg(redriven)::text = '' OR (redrive_count > 0) = (sqlc.arg(redriven) = 'REDRIVEN'))
   AND started_at >= sqlc.arg(started_after)::timestamptz
   AND started_at < sqlc.arg(started_before)::timestamptz
   AND (started_at, id) < (sqlc.arg(at_start)::timestamptz, sqlc.arg(at_id)::bigint)

@@ -266,19 +266,16 @@ type executionListItem struct {
 	RedriveCount *int `json:"redriveCount,omitempty"`
 }
 
-// startedThrough narrows keep, when ref names a version or an alias of
-// sm, to the executions started through it (AWS lists those for a
-// version or alias ARN).
-func startedThrough(sm *store.StateMachine, ref arn.StateMachine, keep func(*store.Execution) bool) func(*store.Execution) bool {
+// startedThrough narrows q, when ref names a version or an alias of sm,
+// to the executions started through it (AWS lists those for a version or
+// alias ARN).
+func startedThrough(sm *store.StateMachine, ref arn.StateMachine, q *engine.ExecutionQuery) {
 	switch {
 	case ref.Alias != "":
-		want := engine.QualifiedARN(sm.ARN, ref.Alias)
-		return func(e *store.Execution) bool { return keep(e) && orEmpty(e.AliasARN) == want }
+		q.AliasARN = engine.QualifiedARN(sm.ARN, ref.Alias)
 	case ref.Version != 0:
-		want := engine.QualifiedARN(sm.ARN, ref.Version)
-		return func(e *store.Execution) bool { return keep(e) && orEmpty(e.VersionARN) == want }
+		q.VersionARN = engine.QualifiedARN(sm.ARN, ref.Version)
 	}
-	return keep
 }
 
 type listExecutionsOutput struct {
@@ -307,13 +304,8 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 	default:
 		return nil, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]", in.StatusFilter)
 	}
-	keep := func(*store.Execution) bool { return true }
 	switch in.RedriveFilter {
-	case "":
-	case "REDRIVEN":
-		keep = func(e *store.Execution) bool { return e.RedriveCount > 0 }
-	case "NOT_REDRIVEN":
-		keep = func(e *store.Execution) bool { return e.RedriveCount == 0 }
+	case "", "REDRIVEN", "NOT_REDRIVEN":
 	default:
 		return nil, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]", in.RedriveFilter)
 	}
@@ -325,8 +317,8 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 		return nil, fmt.Errorf("%w: This operation is not supported by this type of state machine: %s is EXPRESS, whose executions are not recorded",
 			engine.ErrStateMachineTypeNotSupported, sm.ARN)
 	}
-	keep = startedThrough(sm, ref, keep)
-	q := engine.ExecutionQuery{StateMachine: sm.Name, Status: in.StatusFilter, Limit: limit}
+	q := engine.ExecutionQuery{StateMachine: sm.Name, Status: in.StatusFilter, Redriven: in.RedriveFilter, Limit: limit}
+	startedThrough(sm, ref, &q)
 	pos, err := pageToken(in.NextToken, pagetoken.Executions)
 	if err != nil {
 		return nil, err
@@ -337,33 +329,12 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 		}
 		q.After = &engine.ExecutionPosition{StartedAt: pos.Time(), ID: pos.ID}
 	}
-	// Pages of the engine until limit executions pass the redrive filter
-	// and one more shows that there are more.
-	var found []*store.Execution
-	more := false
-	for !more {
-		page, next, err := a.eng.ListExecutions(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range page {
-			if !keep(e) {
-				continue
-			}
-			if len(found) == limit {
-				more = true
-				break
-			}
-			found = append(found, e)
-		}
-		if next == nil {
-			break
-		}
-		q.After = next
+	found, next, err := a.eng.ListExecutions(ctx, q)
+	if err != nil {
+		return nil, err
 	}
-	if more {
-		last := found[limit-1]
-		out.NextToken = pagetoken.Token{Kind: pagetoken.Executions, Of: sm.ID, Micros: last.StartedAt.UnixMicro(), ID: last.ID}.Ptr()
+	if next != nil {
+		out.NextToken = pagetoken.Token{Kind: pagetoken.Executions, Of: sm.ID, Micros: next.StartedAt.UnixMicro(), ID: next.ID}.Ptr()
 	}
 	for _, e := range found {
 		item := executionListItem{executionSummary: summaryOf(e, sm.ARN)}

@@ -311,17 +311,23 @@ FROM stepwise_executions
 WHERE ($1::bigint = 0 OR state_machine_id = $1)
   AND ($2::text = '' OR status = $2)
   AND name LIKE $3::text
-  AND started_at >= $4::timestamptz
-  AND started_at < $5::timestamptz
-  AND (started_at, id) < ($6::timestamptz, $7::bigint)
+  AND ($4::text = '' OR version_arn = $4)
+  AND ($5::text = '' OR alias_arn = $5)
+  AND ($6::text = '' OR (redrive_count > 0) = ($6 = 'REDRIVEN'))
+  AND started_at >= $7::timestamptz
+  AND started_at < $8::timestamptz
+  AND (started_at, id) < ($9::timestamptz, $10::bigint)
 ORDER BY started_at DESC, id DESC
-LIMIT $8
+LIMIT $11
 `
 
 type ListExecutionsParams struct {
 	StateMachineID int64
 	Status         string
 	NameLike       string
+	VersionARN     string
+	AliasARN       string
+	Redriven       string
 	StartedAfter   time.Time
 	StartedBefore  time.Time
 	AtStart        time.Time
@@ -329,14 +335,19 @@ type ListExecutionsParams struct {
 	MaxRows        int32
 }
 
-// Newest first (by start time, then id). A zero machine id or empty status
-// matches every one; started_at lies in [started_after, started_before);
-// the page holds the executions older than (at_start, at_id).
+// Newest first (by start time, then id). A zero machine id or an empty
+// status, version ARN or alias ARN matches every one; redriven is ” (any),
+// 'REDRIVEN' or 'NOT_REDRIVEN'; started_at lies in [started_after,
+// started_before); the page holds the executions older than (at_start,
+// at_id).
 func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) ([]StepwiseExecution, error) {
 	rows, err := q.db.Query(ctx, listExecutions,
 		arg.StateMachineID,
 		arg.Status,
 		arg.NameLike,
+		arg.VersionARN,
+		arg.AliasARN,
+		arg.Redriven,
 		arg.StartedAfter,
 		arg.StartedBefore,
 		arg.AtStart,
