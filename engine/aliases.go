@@ -116,17 +116,10 @@ func (e *Engine) sameAlias(ctx context.Context, sm *store.StateMachine, spec Ali
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Equal(a.Routes, spec.Routes) || orEmpty(a.Description) != orEmpty(spec.Description) {
+	if !slices.Equal(a.Routes, spec.Routes) || deref(a.Description) != deref(spec.Description) {
 		return nil, fmt.Errorf("%w: alias '%s' exists with a different description or routingConfiguration", ErrConflict, AliasARN(sm, a))
 	}
 	return a, nil
-}
-
-func orEmpty(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // Alias reads the alias name of a machine (by name or ARN);

@@ -138,14 +138,7 @@ type ExecutionFilter struct {
 // ListExecutions returns executions newest first (by start time, then
 // id), filtered and positioned by p.
 func ListExecutions(ctx context.Context, q Querier, p ExecutionFilter) ([]*Execution, error) {
-	after := p.StartedAfter
-	if after.IsZero() {
-		after = startOfTime
-	}
-	before := p.StartedBefore
-	if before.IsZero() {
-		before = endOfTime
-	}
+	after, before := orTime(p.StartedAfter, startOfTime), orTime(p.StartedBefore, endOfTime)
 	atStart, atID := p.AfterStart, p.AfterID
 	if atStart.IsZero() {
 		atStart, atID = endOfTime, maxID

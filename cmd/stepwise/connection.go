@@ -208,8 +208,7 @@ func connectionDescribeCmd(ctx context.Context, args []string, stdout, stderr io
 func connectionListCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("connection list", "[--limit N] [--cursor C] "+endpointHint, "stepwise connection list -o json", stderr)
 	t := targetFlags(fs)
-	limit := fs.Int("limit", 100, "list up to this many (at most 1000)")
-	cursor := fs.String("cursor", "", "the cursor the previous page printed (more: --cursor C)")
+	paged := pageFlags(fs)
 	if code, ok := parseArgs(fs, args, 0, t); !ok {
 		return code
 	}
@@ -218,7 +217,7 @@ func connectionListCmd(ctx context.Context, args []string, stdout, stderr io.Wri
 			Connections []connection `json:"connections"`
 			NextCursor  string       `json:"nextCursor"`
 		}
-		if err := c.get(ctx, "GET", "/v1/connections", pageQuery(*limit, *cursor), nil, &page); err != nil || c.json {
+		if err := c.get(ctx, "GET", "/v1/connections", paged.query(), nil, &page); err != nil || c.json {
 			return err
 		}
 		w := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -149,12 +150,11 @@ func smListCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs := newFlagSet("sm list", "[--limit N] [--cursor C] "+endpointHint,
 		"stepwise sm list --endpoint http://localhost:8080 -o json", stderr)
 	t := targetFlags(fs)
-	limit := fs.Int("limit", 100, "list up to this many (at most 1000)")
-	cursor := fs.String("cursor", "", "the cursor the previous page printed (more: --cursor C)")
+	paged := pageFlags(fs)
 	if code, ok := parseArgs(fs, args, 0, t); !ok {
 		return code
 	}
-	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.listMachines(ctx, *limit, *cursor) })
+	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.listMachines(ctx, *paged.limit, *paged.cursor) })
 }
 
 // listMachines prints a page of state machines.
@@ -169,6 +169,21 @@ func (c *client) listMachines(ctx context.Context, limit int, cursor string) err
 	}
 	return printMachines(c.out, page.StateMachines, page.NextCursor)
 }
+
+// paging is the --limit and --cursor flags of a list command.
+type paging struct {
+	limit  *int
+	cursor *string
+}
+
+// pageFlags adds --limit and --cursor to fs.
+func pageFlags(fs *flag.FlagSet) paging {
+	return paging{limit: fs.Int("limit", 100, "list up to this many (at most 1000)"),
+		cursor: fs.String("cursor", "", "the cursor the previous page printed (more: --cursor C)")}
+}
+
+// query is the page's limit and cursor as query parameters.
+func (p paging) query() url.Values { return pageQuery(*p.limit, *p.cursor) }
 
 // pageQuery is the query of a list page.
 func pageQuery(limit int, cursor string) url.Values {

@@ -54,8 +54,7 @@ func smVersionsCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs := newFlagSet("sm versions", "NAME [--limit N] [--cursor C] "+endpointHint,
 		"stepwise sm versions greet --endpoint http://localhost:8080", stderr)
 	t := targetFlags(fs)
-	limit := fs.Int("limit", 100, "list up to this many (at most 1000)")
-	cursor := fs.String("cursor", "", "the cursor the previous page printed (more: --cursor C)")
+	paged := pageFlags(fs)
 	if code, ok := parseArgs(fs, args, 1, t); !ok {
 		return code
 	}
@@ -64,7 +63,7 @@ func smVersionsCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 			Versions   []publishedVersion `json:"versions"`
 			NextCursor string             `json:"nextCursor"`
 		}
-		if err := c.get(ctx, "GET", machinePath(fs.Arg(0), "/versions"), pageQuery(*limit, *cursor), nil, &page); err != nil || c.json {
+		if err := c.get(ctx, "GET", machinePath(fs.Arg(0), "/versions"), paged.query(), nil, &page); err != nil || c.json {
 			return err
 		}
 		w := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
@@ -251,12 +250,11 @@ func smAliasListCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 		"stepwise sm alias list greet --endpoint http://localhost:8080", stderr)
 	t := targetFlags(fs)
 	version := fs.Int("version", 0, "list only the aliases routing to this published version")
-	limit := fs.Int("limit", 100, "list up to this many (at most 1000)")
-	cursor := fs.String("cursor", "", "the cursor the previous page printed (more: --cursor C)")
+	paged := pageFlags(fs)
 	if code, ok := parseArgs(fs, args, 1, t); !ok {
 		return code
 	}
-	query := pageQuery(*limit, *cursor)
+	query := paged.query()
 	if *version > 0 {
 		query.Set("version", strconv.Itoa(*version))
 	}
