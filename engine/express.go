@@ -92,6 +92,8 @@ type expressRun struct {
 	input    any
 	testCase string
 	res      *ExpressResult
+	// logged says its run handed log records to the log sink.
+	logged bool
 }
 
 // acceptExpress checks a start of an EXPRESS execution and names it; it
@@ -146,6 +148,7 @@ func (e *Engine) runExpress(ctx context.Context, x *expressRun) error {
 	expressEnded(res, out, err, timedOut)
 	if logs {
 		e.logExpress(stream, res, out)
+		x.logged = true
 	}
 	e.observeExpress(mv.Name, res.Status, out)
 	return nil

@@ -44,6 +44,8 @@ func (e *Engine) startExpress(ctx context.Context, mv *store.MachineVersion, inp
 type expressWrite struct {
 	start *expressRun
 	end   string
+	// logged says the ended execution handed log records to the sink.
+	logged bool
 }
 
 // commitExpressWrites records a batch's starts, owned by this engine, and
@@ -51,22 +53,24 @@ type expressWrite struct {
 // transaction (one commit for both). An end's record goes only once its
 // log records are written (flushLogSink): were it deleted first, a crash
 // before the sink wrote would lose the execution's result; this way the
-// execution runs again. When the sink cannot write, the ends fail and
-// the starts are recorded alone.
+// execution runs again. The sink is flushed only for ends that logged,
+// so that starts do not wait for it otherwise. When the sink cannot write,
+// the ends fail and the starts are recorded alone.
 func (e *Engine) commitExpressWrites(batch []expressWrite) []error {
 	var starts []store.ExpressStart
 	var ends []string
+	logged := false
 	for _, w := range batch {
 		if x := w.start; x != nil {
 			r := x.res
 			starts = append(starts, store.ExpressStart{ARN: r.ExecutionARN, StateMachine: x.mv.Name, Version: r.Version, Name: r.Name,
 				Input: r.Input, StartedAt: r.StartDate, TestCase: x.testCase})
 		} else {
-			ends = append(ends, w.end)
+			ends, logged = append(ends, w.end), logged || w.logged
 		}
 	}
 	var endErr error
-	if len(ends) > 0 {
+	if logged {
 		if err := e.flushLogSink(); err != nil {
 			endErr, ends = fmt.Errorf("log records not written: %w", err), nil
 		}
@@ -143,7 +147,7 @@ func (e *Engine) runAsync(x *expressRun) {
 		if err := e.runExpress(ctx, x); err != nil {
 			return
 		}
-		if err := e.expressWrites.submit(context.Background(), expressWrite{end: x.res.ExecutionARN}); err != nil {
+		if err := e.expressWrites.submit(context.Background(), expressWrite{end: x.res.ExecutionARN, logged: x.logged}); err != nil {
 			e.log.Warn("record of an ended EXPRESS execution not deleted; it may run again", "execution_arn", x.res.ExecutionARN, "error", err)
 		}
 	}()
