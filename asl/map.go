@@ -35,9 +35,16 @@ type Map struct {
 	ToleratedFailureCountExpr      *Value
 	ToleratedFailurePercentageExpr *Value
 	Label                          string
-	ItemBatcher                    any
-	ItemReader                     any
-	ResultWriter                   any
+	// ItemBatcher, ItemReader and ResultWriter are the decoded fields of a
+	// distributed Map, nil when absent; MapRun carries their evaluated
+	// paths, templates and expressions.
+	ItemBatcher  any
+	ItemReader   any
+	ResultWriter any
+	// reader, batcher and writer are their compiled forms; nil when absent.
+	reader  *itemReader
+	batcher *itemBatcher
+	writer  *payload
 }
 
 // Processing modes of a Map state.
@@ -53,6 +60,14 @@ type MapRun struct {
 	// effective input, which ItemSelector reads.
 	Items []any
 	Input any
+	// Reader is the evaluated ItemReader (nil when the state has none):
+	// the caller reads the items from it, and Items is nil.
+	Reader *ReaderArgs
+	// Batcher is the evaluated ItemBatcher (nil when none).
+	Batcher *BatcherArgs
+	// WriterParameters are the evaluated ResultWriter Parameters or
+	// Arguments (nil when there is no ResultWriter, or it has neither).
+	WriterParameters map[string]any
 	// MaxConcurrency is 0 for no limit.
 	MaxConcurrency int
 	// Err is a problem with the run's tolerated-failure settings. AWS
@@ -96,6 +111,7 @@ func parseMap(r *reader, b Base) State {
 		f := r.number("ToleratedFailurePercentage")
 		m.ToleratedFailurePercentage = &f
 	}
+	m.parseDistributed(r)
 	m.Processor = r.processor(b.QueryLanguage, &m.Mode)
 	return m
 }
@@ -154,39 +170,40 @@ func (m *Map) enter(input any, c *Context) Decision {
 }
 
 func (m *Map) run(eff any, c *Context) (*MapRun, *Error) {
-	itemsVal, err := selectPath(m.ItemsPath, eff, c)
-	if err != nil {
-		return nil, err
+	run := &MapRun{State: m, Input: eff}
+	if m.reader == nil {
+		itemsVal, err := selectPath(m.ItemsPath, eff, c)
+		if err != nil {
+			return nil, err
+		}
+		items, ok := itemsVal.([]any)
+		if !ok {
+			return nil, runtimeError(c, "Map state input must be an array but was: %s", jsonvalue.String(itemsVal))
+		}
+		run.Items = items
 	}
-	items, ok := itemsVal.([]any)
-	if !ok {
-		return nil, runtimeError(c, "Map state input must be an array but was: %s", jsonvalue.String(itemsVal))
-	}
-	run := &MapRun{State: m, Items: items, Input: eff}
 	mc, err := m.maxConcurrency(eff, c)
 	if err != nil {
 		return nil, err
 	}
 	run.MaxConcurrency = int(mc)
+	if err := m.distributed(run, eff, c); err != nil {
+		return nil, err
+	}
 	run.Err = m.tolerance(run, eff, c)
 	return run, nil
 }
 
 func (m *Map) runJSONata(input any, c *Context) (*MapRun, *Error) {
 	st := &states{input: input}
-	items, ok := input.([]any)
-	if m.Items != nil {
-		v, err := m.Items.eval(st, c)
+	run := &MapRun{State: m, Input: input, MaxConcurrency: int(m.MaxConcurrency)}
+	if m.reader == nil {
+		items, err := m.items(st, c)
 		if err != nil {
 			return nil, err
 		}
-		if items, ok = v.([]any); !ok {
-			return nil, m.Items.root.typeError(c, "array", v)
-		}
-	} else if !ok {
-		return nil, stateError(c, ErrorQueryEvaluationError, "Map state input must be an array but was: %s", jsonvalue.String(input))
+		run.Items = items
 	}
-	run := &MapRun{State: m, Items: items, Input: input, MaxConcurrency: int(m.MaxConcurrency)}
 	if e := m.MaxConcurrencyExpr; e != nil {
 		n, err := e.integer(st, c, 0, "integer")
 		if err != nil {
@@ -194,17 +211,37 @@ func (m *Map) runJSONata(input any, c *Context) (*MapRun, *Error) {
 		}
 		run.MaxConcurrency = int(n)
 	}
+	if err := m.distributed(run, input, c); err != nil {
+		return nil, err
+	}
 	run.Err = m.toleranceJSONata(run, st, c)
 	return run, nil
 }
 
+// items gives the Items of a JSONata Map: its Items field's value, or
+// else its input, which must be an array.
+func (m *Map) items(st *states, c *Context) ([]any, *Error) {
+	if m.Items == nil {
+		items, ok := st.input.([]any)
+		if !ok {
+			return nil, stateError(c, ErrorQueryEvaluationError, "Map state input must be an array but was: %s", jsonvalue.String(st.input))
+		}
+		return items, nil
+	}
+	v, err := m.Items.eval(st, c)
+	if err != nil {
+		return nil, err
+	}
+	items, ok := v.([]any)
+	if !ok {
+		return nil, m.Items.root.typeError(c, "array", v)
+	}
+	return items, nil
+}
+
 func (m *Map) maxConcurrency(eff any, c *Context) (int64, *Error) {
 	n := m.MaxConcurrency
-	nonNegative := func(v any) (int64, bool) {
-		n, ok := integerOrNumericString(v)
-		return n, ok && n >= 0
-	}
-	err := fromPath(&n, m.MaxConcurrencyPath, "MaxConcurrencyPath", "integer", nonNegative, eff, c)
+	err := fromPath(&n, m.MaxConcurrencyPath, "MaxConcurrencyPath", "integer", integerAtLeast(0), eff, c)
 	return n, err
 }
 
