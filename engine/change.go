@@ -155,11 +155,16 @@ type pathStep struct {
 // machineAt resolves a run's machine path in the execution's definition;
 // it also reports whether the path passes through a distributed Map.
 func (t *change) machineAt(path string) (*asl.StateMachine, bool, error) {
+	return subMachine(t.top, path)
+}
+
+// subMachine resolves machine path path in top.
+func subMachine(top *asl.StateMachine, path string) (*asl.StateMachine, bool, error) {
 	var steps []pathStep
 	if err := json.Unmarshal([]byte(path), &steps); err != nil {
 		return nil, false, fmt.Errorf("machine path %q: %w", path, err)
 	}
-	m, distributed := t.top, false
+	m, distributed := top, false
 	for _, s := range steps {
 		switch st := m.States[s.State].(type) {
 		case *asl.Parallel:

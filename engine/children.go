@@ -24,6 +24,8 @@ type fork struct {
 	// claimed in index order, so the claim looks from there on (a redrive
 	// sets it back to 0).
 	Next int `json:"next,omitempty"`
+	// MapRun is a Distributed Map's Map run (see maprun.go).
+	MapRun int64 `json:"mapRun,omitempty"`
 }
 
 // saveFork writes run l with its fork's bookkeeping f.
@@ -65,6 +67,9 @@ func (t *change) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	t.runEvent(l, history.MapStateStarted, map[string]any{"length": len(run.Items)})
 	if run.Err != nil {
 		return &asl.Decision{Kind: asl.KindFail, Error: run.Err}, nil
+	}
+	if run.State.Mode == asl.ModeDistributed {
+		return t.forkMapRun(l, run)
 	}
 	f := &fork{Map: true, Distributed: run.State.Mode == asl.ModeDistributed, Total: len(run.Items),
 		Concurrency: run.MaxConcurrency, Count: run.ToleratedFailureCount, Percentage: run.ToleratedFailurePercentage}

@@ -72,6 +72,12 @@ func (e *Engine) lockedChange(ctx context.Context, pg *pipeline, exec *store.Exe
 	if err != nil {
 		return nil, err
 	}
+	if exec.MachinePath != nil {
+		// a Map run's child runs the Map's item processor
+		if top, _, err = subMachine(top, *exec.MachinePath); err != nil {
+			return nil, err
+		}
+	}
 	return e.newChange(ctx, pg, exec, top, now), nil
 }
 

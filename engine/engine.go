@@ -16,6 +16,7 @@ import (
 
 	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/internal/arn"
+	"github.com/stepwise-run/stepwise/internal/itemio"
 	"github.com/stepwise-run/stepwise/internal/logsink"
 	"github.com/stepwise-run/stepwise/internal/mockconfig"
 	"github.com/stepwise-run/stepwise/store"
@@ -46,6 +47,10 @@ type Config struct {
 	// reports the bindings of the engine it runs in, so give every process
 	// the same bindings. nil binds none; New rejects an invalid binding.
 	ActivityBindings map[string]string
+	// ObjectStore is the S3-compatible store Distributed Maps read items
+	// from (ItemReader) and export results to (ResultWriter); nil fails
+	// such a Map with States.Runtime.
+	ObjectStore itemio.Store
 	// UnboundGrace is how long a task whose resource no worker has ever
 	// registered (and no activity binding serves) waits for one to
 	// register, checking every second, before it fails with

@@ -29,6 +29,8 @@ const (
 	// reasonParentStopped stops a .sync child whose parent's task ended
 	// otherwise; Child holds the parent execution's id.
 	reasonParentStopped = "parentStopped"
+	// reasonMapChild moves a Map run on after its child, Child, ended.
+	reasonMapChild = "mapChild"
 )
 
 // driveArgs moves run RunID on, if it is still at Seq.
@@ -156,6 +158,9 @@ func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
 		l, err := t.loadRun(a.RunID)
 		if err != nil {
 			return err
+		}
+		if a.Reason == reasonMapChild {
+			return t.mapChildEnded(l, a.Child)
 		}
 		if l.run.Seq != a.Seq {
 			return errStale

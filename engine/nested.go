@@ -257,6 +257,11 @@ func (t *change) beginNested(l *live) error {
 // completes the .sync or .sync:2 Task that started it.
 func (t *change) notifyParent() {
 	x := t.exec
+	if x.ParentRunID != nil && x.MapRunID != nil {
+		t.jobs = append(t.jobs, driveJob(driveArgs{ExecutionID: *x.ParentID, RunID: *x.ParentRunID,
+			Reason: reasonMapChild, Child: x.ID}))
+		return
+	}
 	if x.ParentRunID == nil || x.ParentPattern == nil || !strings.HasPrefix(*x.ParentPattern, activities.SyncSuffix) {
 		return
 	}

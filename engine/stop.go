@@ -89,6 +89,9 @@ func (t *change) cancelTasksOf(runs []int64) error {
 	if err := t.stopNestedOf(runs); err != nil {
 		return err
 	}
+	if err := store.AbortMapRunsOf(t.ctx, t.pg, runs, t.now); err != nil {
+		return err
+	}
 	t.cancelRuns = append(t.cancelRuns, runs...)
 	for _, id := range runs {
 		jobs, err := store.TaskJobsOfRun(t.ctx, t.pg, id)

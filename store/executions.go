@@ -61,6 +61,12 @@ type Execution struct {
 	// machine itself (an alias start has both).
 	VersionARN *string `db:"version_arn"`
 	AliasARN   *string `db:"alias_arn"`
+	// MachinePath, MapRunID and MapIndex are set on a child execution of
+	// a Distributed Map's Map run: the item processor's path in the
+	// definition, the Map run, and the child's place in item order.
+	MachinePath *string `db:"machine_path"`
+	MapRunID    *int64  `db:"map_run_id"`
+	MapIndex    *int32  `db:"map_index"`
 }
 
 func asExecution(r *db.StepwiseExecution) *Execution { return (*Execution)(r) }
@@ -123,6 +129,9 @@ type ExecutionFilter struct {
 	VersionARN, AliasARN string
 	// Redriven is "" (all), "REDRIVEN" or "NOT_REDRIVEN".
 	Redriven string
+	// MapRunID lists a Map run's child executions; 0 lists the
+	// executions that are no Map run's children.
+	MapRunID int64
 	// StartedAfter and StartedBefore bound started_at to
 	// [StartedAfter, StartedBefore).
 	StartedAfter  time.Time
@@ -145,7 +154,7 @@ func ListExecutions(ctx context.Context, q Querier, p ExecutionFilter) ([]*Execu
 	}
 	return executions(queries(q).ListExecutions(ctx, db.ListExecutionsParams{StateMachineID: p.StateMachineID, Status: p.Status,
 		StartedAfter: after, StartedBefore: before, AtStart: atStart, AtID: atID,
-		NameLike: likePrefix(p.NamePrefix), VersionARN: p.VersionARN, AliasARN: p.AliasARN, Redriven: p.Redriven, MaxRows: int32(p.Limit)}))
+		NameLike: likePrefix(p.NamePrefix), VersionARN: p.VersionARN, AliasARN: p.AliasARN, Redriven: p.Redriven, MapRunID: p.MapRunID, MaxRows: int32(p.Limit)}))
 }
 
 func likePrefix(p string) string {
@@ -317,11 +326,12 @@ WITH e AS (
     INSERT INTO stepwise_executions (id, arn, state_machine_id, version, name, status, input, output,
                                      error, cause, started_at, stopped_at, last_event_id,
                                      parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited,
-                                     version_arn, alias_arn)
+                                     version_arn, alias_arn, machine_path, map_run_id, map_index)
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::integer[], $5::text[], $6::text[],
                          $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
                          $12::timestamptz[], $13::bigint[], $30::bigint[], $31::bigint[], $32::bigint[],
-                         $33::text[], $34::text[], $35::boolean[], $36::text[], $37::text[])
+                         $33::text[], $34::text[], $35::boolean[], $36::text[], $37::text[],
+                         $38::text[], $39::bigint[], $40::integer[])
 )
 INSERT INTO stepwise_runs (id, execution_id, machine_path, status, state, state_input, state_entered_at,
                            entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
@@ -349,7 +359,8 @@ func InsertExecutionsAndRuns(ctx context.Context, q Querier, news []NewExecution
 		x.status, x.inputs, x.outputs, x.errs, x.causes, x.started, x.stopped, x.last,
 		r.ids, r.execs, r.status, r.state, r.input, r.enteredAt, r.entered, r.retries, r.seq,
 		r.waiting, r.fork, r.token, r.heartbeat, r.output, r.errs, r.causes,
-		x.parents, x.parentRuns, x.parentSeqs, x.patterns, x.testCases, x.waited, x.versionARNs, x.aliasARNs)
+		x.parents, x.parentRuns, x.parentSeqs, x.patterns, x.testCases, x.waited, x.versionARNs, x.aliasARNs,
+		x.paths, x.mapRuns, x.mapIndexes)
 	return conflict(err)
 }
 
@@ -366,6 +377,9 @@ type executionColumns struct {
 	patterns, testCases         []*string
 	waited                      []bool
 	versionARNs, aliasARNs      []*string
+	paths                       []*string
+	mapRuns                     []*int64
+	mapIndexes                  []*int32
 }
 
 func (c *executionColumns) add(e *Execution) {
@@ -378,6 +392,7 @@ func (c *executionColumns) add(e *Execution) {
 	c.parentSeqs, c.patterns = append(c.parentSeqs, e.ParentSeq), append(c.patterns, e.ParentPattern)
 	c.testCases, c.waited = append(c.testCases, e.TestCase), append(c.waited, e.Waited)
 	c.versionARNs, c.aliasARNs = append(c.versionARNs, e.VersionARN), append(c.aliasARNs, e.AliasARN)
+	c.paths, c.mapRuns, c.mapIndexes = append(c.paths, e.MachinePath), append(c.mapRuns, e.MapRunID), append(c.mapIndexes, e.MapIndex)
 }
 
 // MarkWaited records that a caller waits for an execution's end, so that

@@ -283,6 +283,8 @@ func article(typ string) string {
 	switch typ {
 	case "execution", "express", "activity":
 		return "an " + typ
+	case "mapRun":
+		return "a Map run"
 	}
 	return "a state machine"
 }
@@ -293,6 +295,8 @@ func layout(typ string) string {
 		return "NAME[:VERSION|:ALIAS]"
 	case "activity":
 		return "NAME"
+	case "mapRun":
+		return "MACHINE/LABEL:ID"
 	}
 	return "MACHINE:NAME"
 }
@@ -307,4 +311,23 @@ func CutTestCase(s string) (machine, testCase string, found bool) {
 		return s, "", false
 	}
 	return s[:i], s[i+1:], true
+}
+
+// MapRun returns the ARN of a Distributed Map's Map run:
+// arn:P:states:R:A:mapRun:MACHINE/LABEL:ID.
+func (s Space) MapRun(machine, label, id string) string {
+	return s.states("mapRun", machine+"/"+label, id)
+}
+
+// MapChild returns the ARN of a Map run's child execution name:
+// arn:P:states:R:A:execution:MACHINE/LABEL:NAME (its state machine ARN,
+// as AWS reports it, is arn:P:states:R:A:stateMachine:MACHINE/LABEL).
+func (s Space) MapChild(machine, label, name string) string {
+	return s.states("execution", machine+"/"+label, name)
+}
+
+// IsMapRun reports whether s is shaped as a Map run ARN.
+func IsMapRun(s string) bool {
+	_, _, err := parseStates(s, "mapRun", 2, 2)
+	return err == nil
 }

@@ -5,24 +5,28 @@ VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)
 ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
           started_at, stopped_at, last_event_id, redrive_count,
-          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn;
+          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index;
 
 -- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 FROM stepwise_executions WHERE id = $1;
 
 -- name: GetExecutionByName :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2;
 
 -- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 FROM stepwise_executions WHERE arn = $1;
 
 -- name: RedriveExecution :exec
@@ -39,7 +43,8 @@ WHERE id = $1;
 -- at_id).
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 FROM stepwise_executions
 WHERE (sqlc.arg(state_machine_id)::bigint = 0 OR state_machine_id = sqlc.arg(state_machine_id))
   AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status))
@@ -47,6 +52,7 @@ WHERE (sqlc.arg(state_machine_id)::bigint = 0 OR state_machine_id = sqlc.arg(sta
   AND (sqlc.arg(version_arn)::text = '' OR version_arn = sqlc.arg(version_arn))
   AND (sqlc.arg(alias_arn)::text = '' OR alias_arn = sqlc.arg(alias_arn))
   AND (sqlc.arg(redriven)::text = '' OR (redrive_count > 0) = (sqlc.arg(redriven) = 'REDRIVEN'))
+  AND (map_run_id = sqlc.arg(map_run_id)::bigint OR (sqlc.arg(map_run_id)::bigint = 0 AND map_run_id IS NULL))
   AND started_at >= sqlc.arg(started_after)::timestamptz
   AND started_at < sqlc.arg(started_before)::timestamptz
   AND (started_at, id) < (sqlc.arg(at_start)::timestamptz, sqlc.arg(at_id)::bigint)
@@ -56,7 +62,8 @@ LIMIT sqlc.arg(max_rows);
 -- name: LockExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 FROM stepwise_executions WHERE id = ANY(sqlc.arg(ids)::bigint[]) ORDER BY id FOR UPDATE;
 
 -- name: ListRunningExecutions :many
@@ -79,18 +86,19 @@ FROM generate_series(1, sqlc.arg(n)::integer);
 SELECT last_event_id, status FROM stepwise_executions WHERE id = $1;
 
 -- name: NestedToStop :many
--- The running executions that runs started with .sync or .sync:2, which
--- stop with them.
+-- The running executions that runs started with .sync or .sync:2, and
+-- the children of a run's Map run, which stop with them.
 SELECT id FROM stepwise_executions
 WHERE parent_run_id = ANY(sqlc.arg(run_ids)::bigint[]) AND status = 'RUNNING'
-  AND parent_pattern IN ('.sync', '.sync:2');
+  AND parent_pattern IN ('.sync', '.sync:2', 'map');
 
 -- name: ListChildExecutions :many
 -- The executions a Task of the parent started, oldest first, after the
 -- id after_id.
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 FROM stepwise_executions
 WHERE parent_id = sqlc.arg(parent_id)::bigint AND id > sqlc.arg(after_id)::bigint
 ORDER BY id LIMIT sqlc.arg(max_rows);

@@ -69,7 +69,8 @@ func (q *Queries) ExecutionProgress(ctx context.Context, id int64) (ExecutionPro
 const getExecution = `-- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 FROM stepwise_executions WHERE id = $1
 `
 
@@ -100,6 +101,9 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 		&i.Watched,
 		&i.VersionARN,
 		&i.AliasARN,
+		&i.MachinePath,
+		&i.MapRunID,
+		&i.MapIndex,
 	)
 	return i, err
 }
@@ -107,7 +111,8 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 const getExecutionByARN = `-- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 FROM stepwise_executions WHERE arn = $1
 `
 
@@ -138,6 +143,9 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 		&i.Watched,
 		&i.VersionARN,
 		&i.AliasARN,
+		&i.MachinePath,
+		&i.MapRunID,
+		&i.MapIndex,
 	)
 	return i, err
 }
@@ -145,7 +153,8 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 const getExecutionByName = `-- name: GetExecutionByName :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2
 `
 
@@ -181,6 +190,9 @@ func (q *Queries) GetExecutionByName(ctx context.Context, arg GetExecutionByName
 		&i.Watched,
 		&i.VersionARN,
 		&i.AliasARN,
+		&i.MachinePath,
+		&i.MapRunID,
+		&i.MapIndex,
 	)
 	return i, err
 }
@@ -191,7 +203,8 @@ VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)
 ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
           started_at, stopped_at, last_event_id, redrive_count,
-          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+          parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 `
 
 type InsertExecutionParams struct {
@@ -238,6 +251,9 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		&i.Watched,
 		&i.VersionARN,
 		&i.AliasARN,
+		&i.MachinePath,
+		&i.MapRunID,
+		&i.MapIndex,
 	)
 	return i, err
 }
@@ -245,7 +261,8 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 const listChildExecutions = `-- name: ListChildExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 FROM stepwise_executions
 WHERE parent_id = $1::bigint AND id > $2::bigint
 ORDER BY id LIMIT $3
@@ -292,6 +309,9 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 			&i.Watched,
 			&i.VersionARN,
 			&i.AliasARN,
+			&i.MachinePath,
+			&i.MapRunID,
+			&i.MapIndex,
 		); err != nil {
 			return nil, err
 		}
@@ -306,7 +326,8 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 const listExecutions = `-- name: ListExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 FROM stepwise_executions
 WHERE ($1::bigint = 0 OR state_machine_id = $1)
   AND ($2::text = '' OR status = $2)
@@ -314,11 +335,12 @@ WHERE ($1::bigint = 0 OR state_machine_id = $1)
   AND ($4::text = '' OR version_arn = $4)
   AND ($5::text = '' OR alias_arn = $5)
   AND ($6::text = '' OR (redrive_count > 0) = ($6 = 'REDRIVEN'))
-  AND started_at >= $7::timestamptz
-  AND started_at < $8::timestamptz
-  AND (started_at, id) < ($9::timestamptz, $10::bigint)
+  AND (map_run_id = $7::bigint OR ($7::bigint = 0 AND map_run_id IS NULL))
+  AND started_at >= $8::timestamptz
+  AND started_at < $9::timestamptz
+  AND (started_at, id) < ($10::timestamptz, $11::bigint)
 ORDER BY started_at DESC, id DESC
-LIMIT $11
+LIMIT $12
 `
 
 type ListExecutionsParams struct {
@@ -328,6 +350,7 @@ type ListExecutionsParams struct {
 	VersionARN     string
 	AliasARN       string
 	Redriven       string
+	MapRunID       int64
 	StartedAfter   time.Time
 	StartedBefore  time.Time
 	AtStart        time.Time
@@ -348,6 +371,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 		arg.VersionARN,
 		arg.AliasARN,
 		arg.Redriven,
+		arg.MapRunID,
 		arg.StartedAfter,
 		arg.StartedBefore,
 		arg.AtStart,
@@ -385,6 +409,9 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.Watched,
 			&i.VersionARN,
 			&i.AliasARN,
+			&i.MachinePath,
+			&i.MapRunID,
+			&i.MapIndex,
 		); err != nil {
 			return nil, err
 		}
@@ -436,7 +463,8 @@ func (q *Queries) ListRunningExecutions(ctx context.Context, arg ListRunningExec
 const lockExecutions = `-- name: LockExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
-       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn
+       parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
+       machine_path, map_run_id, map_index
 FROM stepwise_executions WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
 `
 
@@ -473,6 +501,9 @@ func (q *Queries) LockExecutions(ctx context.Context, ids []int64) ([]StepwiseEx
 			&i.Watched,
 			&i.VersionARN,
 			&i.AliasARN,
+			&i.MachinePath,
+			&i.MapRunID,
+			&i.MapIndex,
 		); err != nil {
 			return nil, err
 		}
@@ -521,11 +552,11 @@ func (q *Queries) MarkWatched(ctx context.Context, id int64) (MarkWatchedRow, er
 const nestedToStop = `-- name: NestedToStop :many
 SELECT id FROM stepwise_executions
 WHERE parent_run_id = ANY($1::bigint[]) AND status = 'RUNNING'
-  AND parent_pattern IN ('.sync', '.sync:2')
+  AND parent_pattern IN ('.sync', '.sync:2', 'map')
 `
 
-// The running executions that runs started with .sync or .sync:2, which
-// stop with them.
+// The running executions that runs started with .sync or .sync:2, and
+// the children of a run's Map run, which stop with them.
 func (q *Queries) NestedToStop(ctx context.Context, runIds []int64) ([]int64, error) {
 	rows, err := q.db.Query(ctx, nestedToStop, runIds)
 	if err != nil {

@@ -75,6 +75,9 @@ type StepwiseExecution struct {
 	Watched        bool
 	VersionARN     *string
 	AliasARN       *string
+	MachinePath    *string
+	MapRunID       *int64
+	MapIndex       *int32
 }
 
 type StepwiseExpressReply struct {
@@ -118,6 +121,28 @@ type StepwiseMachineLogging struct {
 	IncludeExecutionData bool
 	LogGroupArn          *string
 	UpdatedAt            time.Time
+}
+
+type StepwiseMapRun struct {
+	ID                         int64
+	ARN                        string
+	ExecutionID                int64
+	RunID                      int64
+	State                      string
+	Label                      string
+	Status                     string
+	MaxConcurrency             int32
+	ToleratedFailureCount      int64
+	ToleratedFailurePercentage float32
+	ReaderPosition             string
+	ItemsRead                  int64
+	Children                   int32
+	ReaderDone                 bool
+	ResultsWritten             int64
+	StartedAt                  time.Time
+	StoppedAt                  *time.Time
+	RedriveCount               int32
+	RedriveDate                *time.Time
 }
 
 type StepwisePublishedVersion struct {

@@ -1,0 +1,49 @@
+-- name: InsertMapRun :one
+INSERT INTO stepwise_map_runs (arn, execution_id, run_id, state, label, max_concurrency,
+                               tolerated_failure_count, tolerated_failure_percentage, started_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+RETURNING id;
+
+-- name: GetMapRun :one
+SELECT * FROM stepwise_map_runs WHERE id = $1;
+
+-- name: GetMapRunByARN :one
+SELECT * FROM stepwise_map_runs WHERE arn = $1;
+
+-- name: ListMapRuns :many
+-- An execution's Map runs, oldest first, after the id after_id.
+SELECT * FROM stepwise_map_runs
+WHERE execution_id = $1 AND id > sqlc.arg(after_id)::bigint
+ORDER BY id LIMIT sqlc.arg(max_rows);
+
+-- name: AdvanceMapRunReader :exec
+-- Records the children created from the reader and where it now stands.
+UPDATE stepwise_map_runs
+SET reader_position = $2, items_read = $3, children = $4, reader_done = $5
+WHERE id = $1;
+
+-- name: EndMapRun :exec
+UPDATE stepwise_map_runs SET status = $2, stopped_at = $3, results_written = $4
+WHERE id = $1 AND status = 'RUNNING';
+
+-- name: UpdateMapRunSettings :exec
+UPDATE stepwise_map_runs
+SET max_concurrency = $2, tolerated_failure_count = $3, tolerated_failure_percentage = $4
+WHERE id = $1;
+
+-- name: MapRunChildCounts :many
+-- How many of a Map run's children are in each status.
+SELECT status, count(*) AS count FROM stepwise_executions
+WHERE map_run_id = sqlc.arg(map_run_id)::bigint GROUP BY status;
+
+-- name: MapRunChildren :many
+-- A page of a Map run's children in item order, from index from_index.
+SELECT id, arn, name, status, input, output, error, cause, started_at, stopped_at, redrive_count, map_index
+FROM stepwise_executions
+WHERE map_run_id = sqlc.arg(map_run_id)::bigint AND map_index >= sqlc.arg(from_index)::integer
+ORDER BY map_index LIMIT sqlc.arg(max_rows);
+
+-- name: AbortMapRunsOf :exec
+-- The Map runs of runs that are aborted end with them.
+UPDATE stepwise_map_runs SET status = 'ABORTED', stopped_at = sqlc.arg(stopped_at)::timestamptz
+WHERE run_id = ANY(sqlc.arg(run_ids)::bigint[]) AND status = 'RUNNING';
