@@ -28,6 +28,9 @@ type ExecutionQuery struct {
 	VersionARN, AliasARN string
 	// Redriven is "" (all), "REDRIVEN" or "NOT_REDRIVEN".
 	Redriven string
+	// MapRun is a Map run's ARN: its child executions are listed (they
+	// are left out of every other listing).
+	MapRun string
 	// After is where the previous page ended; nil is the first page.
 	After *ExecutionPosition
 	// Limit is the page size; default 100, at most 1000.
@@ -54,6 +57,13 @@ func (e *Engine) ListExecutions(ctx context.Context, q ExecutionQuery) ([]*store
 			return nil, nil, err
 		}
 		p.StateMachineID = sm.ID
+	}
+	if q.MapRun != "" {
+		mr, err := e.mapRunByARN(ctx, q.MapRun)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.MapRunID = mr.ID
 	}
 	if q.After != nil {
 		p.AfterStart, p.AfterID = q.After.StartedAt, q.After.ID

@@ -24,8 +24,12 @@ type fork struct {
 	// claimed in index order, so the claim looks from there on (a redrive
 	// sets it back to 0).
 	Next int `json:"next,omitempty"`
-	// MapRun is a Distributed Map's Map run (see maprun.go).
-	MapRun int64 `json:"mapRun,omitempty"`
+	// MapRun is a Distributed Map's Map run (see maprun.go); CountSet
+	// and PercentageSet say UpdateMapRun set a tolerance the state does
+	// not.
+	MapRun        int64 `json:"mapRun,omitempty"`
+	CountSet      bool  `json:"countSet,omitempty"`
+	PercentageSet bool  `json:"percentageSet,omitempty"`
 }
 
 // saveFork writes run l with its fork's bookkeeping f.

@@ -252,7 +252,14 @@ func (t *change) moveMapRunOn(l *live, f *fork, mr *store.MapRun) error {
 // tolerates none, else States.ExceedToleratedFailureThreshold. The total
 // is the children created so far until the reader is done.
 func (t *change) toleranceExceeded(l *live, f *fork, mr *store.MapRun, last *asl.Error) *asl.Error {
-	run := &asl.MapRun{State: l.m.States[l.run.State].(*asl.Map), ToleratedFailureCount: f.Count, ToleratedFailurePercentage: f.Percentage}
+	state := *l.m.States[l.run.State].(*asl.Map)
+	if f.CountSet { // set by UpdateMapRun
+		state.ToleratedFailureCount = &f.Count
+	}
+	if f.PercentageSet {
+		state.ToleratedFailurePercentage = &f.Percentage
+	}
+	run := &asl.MapRun{State: &state, ToleratedFailureCount: f.Count, ToleratedFailurePercentage: f.Percentage}
 	if !run.Exceeded(f.Failed, max(f.Total, int(mr.Children))) {
 		return nil
 	}

@@ -193,6 +193,8 @@ type describeExecutionOutput struct {
 	RedriveDate            *epoch  `json:"redriveDate,omitempty"`
 	RedriveStatus          string  `json:"redriveStatus"`
 	RedriveStatusReason    *string `json:"redriveStatusReason,omitempty"`
+	// MapRunArn is the Map run that started a child execution.
+	MapRunArn *string `json:"mapRunArn,omitempty"`
 }
 
 // describeExecution describes an execution.
@@ -211,6 +213,11 @@ func (a *api) describeExecution(ctx context.Context, in *describeExecutionInput)
 	}
 	out := &describeExecutionOutput{executionResult: resultOf(exec, included), RedriveCount: exec.RedriveCount, RedriveStatus: "REDRIVABLE",
 		StateMachineVersionArn: exec.VersionARN, StateMachineAliasArn: exec.AliasARN}
+	if exec.MapRunID != nil {
+		if out.MapRunArn, err = a.eng.MapRunARNOf(ctx, exec); err != nil {
+			return nil, err
+		}
+	}
 	switch exec.Status {
 	case store.StatusRunning, store.StatusSucceeded:
 		out.RedriveStatus = "NOT_REDRIVABLE"
@@ -263,7 +270,8 @@ type listExecutionsInput struct {
 
 type executionListItem struct {
 	executionSummary
-	RedriveCount *int `json:"redriveCount,omitempty"`
+	RedriveCount *int    `json:"redriveCount,omitempty"`
+	MapRunArn    *string `json:"mapRunArn,omitempty"`
 }
 
 // startedThrough narrows q, when ref names a version or an alias of sm,
@@ -283,10 +291,74 @@ type listExecutionsOutput struct {
 	NextToken  *string             `json:"nextToken,omitempty"`
 }
 
+// checkFilters checks the status and redrive filters; none says no
+// execution can match.
+func (in *listExecutionsInput) checkFilters() (none bool, err error) {
+	switch in.StatusFilter {
+	case "", store.StatusRunning, store.StatusSucceeded, store.StatusFailed, store.StatusTimedOut, store.StatusAborted:
+	case "PENDING_REDRIVE":
+		return true, nil // a redrive starts at once: nothing waits for one
+	default:
+		return false, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]", in.StatusFilter)
+	}
+	switch in.RedriveFilter {
+	case "", "REDRIVEN", "NOT_REDRIVEN":
+	default:
+		return false, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]", in.RedriveFilter)
+	}
+	return false, nil
+}
+
+// listMapRunExecutions lists a Map run's child executions, newest
+// first, each with the Map run's ARN.
+func (a *api) listMapRunExecutions(ctx context.Context, in *listExecutionsInput) (*listExecutionsOutput, error) {
+	limit, err := pageSize(in.MaxResults, 100, 1000)
+	if err != nil {
+		return nil, err
+	}
+	out := &listExecutionsOutput{Executions: []executionListItem{}}
+	if none, err := in.checkFilters(); err != nil || none {
+		return out, err
+	}
+	mr, err := a.eng.MapRun(ctx, *in.MapRunArn)
+	if err != nil {
+		return nil, err
+	}
+	q := engine.ExecutionQuery{MapRun: mr.ARN, Status: in.StatusFilter, Redriven: in.RedriveFilter, Limit: limit}
+	pos, err := pageToken(in.NextToken, pagetoken.Executions)
+	if err != nil {
+		return nil, err
+	}
+	if pos != nil {
+		if pos.Of != -mr.ID {
+			return nil, awsErrorf(awsInvalidToken, "Invalid Token: 'the nextToken belongs to another listing'")
+		}
+		q.After = &engine.ExecutionPosition{StartedAt: pos.Time(), ID: pos.ID}
+	}
+	found, next, err := a.eng.ListExecutions(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if next != nil {
+		out.NextToken = pagetoken.Token{Kind: pagetoken.Executions, Of: -mr.ID, Micros: next.StartedAt.UnixMicro(), ID: next.ID}.Ptr()
+	}
+	for _, e := range found {
+		item := executionListItem{executionSummary: summaryOf(e, machineARN(e)), MapRunArn: &mr.ARN}
+		if e.RedriveCount > 0 {
+			item.RedriveCount = &e.RedriveCount
+		}
+		out.Executions = append(out.Executions, item)
+	}
+	return out, nil
+}
+
 // listExecutions lists a machine's executions, newest first.
 func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*listExecutionsOutput, error) {
 	if in.MapRunArn != nil {
-		return nil, awsErrorf(awsValidation, "Map runs are not exposed through the AWS protocol; list by stateMachineArn")
+		if in.StateMachineArn != nil {
+			return nil, awsErrorf(awsValidation, "Specify either stateMachineArn or mapRunArn, not both")
+		}
+		return a.listMapRunExecutions(ctx, in)
 	}
 	ref, err := parseQualifiedARN("stateMachineArn", in.StateMachineArn)
 	if err != nil {
@@ -297,17 +369,8 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 		return nil, err
 	}
 	out := &listExecutionsOutput{Executions: []executionListItem{}}
-	switch in.StatusFilter {
-	case "", store.StatusRunning, store.StatusSucceeded, store.StatusFailed, store.StatusTimedOut, store.StatusAborted:
-	case "PENDING_REDRIVE":
-		return out, nil // a redrive starts at once: nothing waits for one
-	default:
-		return nil, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]", in.StatusFilter)
-	}
-	switch in.RedriveFilter {
-	case "", "REDRIVEN", "NOT_REDRIVEN":
-	default:
-		return nil, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]", in.RedriveFilter)
+	if none, err := in.checkFilters(); err != nil || none {
+		return out, err
 	}
 	sm, err := a.eng.StateMachine(ctx, ref.Name)
 	if err != nil {

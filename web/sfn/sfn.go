@@ -130,9 +130,8 @@ func (a *api) operation(name string) awsOperation {
 	return a.versionOperation(name)
 }
 
-// versionOperation returns the handler of a version or alias operation,
-// or of an operation Stepwise does not serve yet; nil when the name is no
-// operation of the Step Functions API.
+// versionOperation returns the handler of a version, alias or Map run
+// operation; nil when the name is no operation of the Step Functions API.
 func (a *api) versionOperation(name string) awsOperation {
 	switch name {
 	case "PublishStateMachineVersion":
@@ -151,24 +150,14 @@ func (a *api) versionOperation(name string) awsOperation {
 		return handle(a.deleteStateMachineAlias)
 	case "ListStateMachineAliases":
 		return handle(a.listStateMachineAliases)
-	}
-	if reason, ok := unsupported(name); ok {
-		return func(context.Context, []byte) (any, error) {
-			return nil, awsErrorf(awsUnknownOperation, "Stepwise does not support %s yet: %s", name, reason)
-		}
+	case "DescribeMapRun":
+		return handle(a.describeMapRun)
+	case "ListMapRuns":
+		return handle(a.listMapRuns)
+	case "UpdateMapRun":
+		return handle(a.updateMapRun)
 	}
 	return nil
-}
-
-// unsupported reports why Stepwise does not serve an operation of the
-// Step Functions API yet; ok is false for operations it serves and for
-// names that are no operation of the API.
-func unsupported(name string) (reason string, ok bool) {
-	switch name {
-	case "DescribeMapRun", "ListMapRuns", "UpdateMapRun":
-		return "Map runs are not exposed through the AWS protocol", true
-	}
-	return "", false
 }
 
 // handle adapts a typed operation: it decodes the body into In (an empty

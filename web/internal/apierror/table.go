@@ -46,6 +46,7 @@ var Table = []Entry{
 	// every refusal to change one ConflictException (HTTP 409).
 	{engine.ErrVersionDoesNotExist, http.StatusNotFound, "ResourceNotFound", "ResourceNotFound", http.StatusBadRequest},
 	{engine.ErrAliasDoesNotExist, http.StatusNotFound, "ResourceNotFound", "ResourceNotFound", http.StatusBadRequest},
+	{engine.ErrMapRunDoesNotExist, http.StatusNotFound, "ResourceNotFound", "ResourceNotFound", http.StatusBadRequest},
 	{engine.ErrConflict, http.StatusConflict, "ConflictException", "ConflictException", http.StatusConflict},
 	{engine.ErrValidation, http.StatusBadRequest, "ValidationException", "ValidationException", http.StatusBadRequest},
 	{engine.ErrInvalidLoggingConfiguration, http.StatusBadRequest, "InvalidLoggingConfiguration", "InvalidLoggingConfiguration", http.StatusBadRequest},

@@ -33,6 +33,8 @@ const (
 	Versions = "sv"
 	// Aliases pages a machine's aliases (Name: the last alias name).
 	Aliases = "sa"
+	// MapRuns pages an execution's Map runs (ID: the last one's id).
+	MapRuns = "mr"
 )
 
 // Token is a position in a listing.
