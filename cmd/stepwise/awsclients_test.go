@@ -247,6 +247,30 @@ func (f *awsFixture) taken(t *testing.T) vars {
 	return v
 }
 
+// waitingMapDef is a Distributed Map whose one child at a time waits an
+// hour, so its Map run stays RUNNING.
+const waitingMapDef = `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":1,
+	"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"W",
+		"States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}},"End":true}}}`
+
+// mapping is an execution in a Distributed Map whose Map run is RUNNING
+// ({execution}, {mapRun}).
+func (f *awsFixture) mapping(t *testing.T) vars {
+	t.Helper()
+	machine, _ := f.machine(t, types.StateMachineTypeStandard, waitingMapDef)
+	execution := f.start(t, machine, `{"items":[1,2,3]}`)
+	var mapRun string
+	require.Eventually(t, func() bool {
+		out, err := f.client.ListMapRuns(context.Background(), &sfn.ListMapRunsInput{ExecutionArn: aws.String(execution)})
+		require.NoError(t, err)
+		if len(out.MapRuns) == 1 {
+			mapRun = aws.ToString(out.MapRuns[0].MapRunArn)
+		}
+		return mapRun != ""
+	}, time.Minute, 20*time.Millisecond, "execution %s started no Map run", execution)
+	return vars{"machine": machine, "execution": execution, "mapRun": mapRun}
+}
+
 // vars are the values an operation case's arguments name as {key}.
 type vars map[string]string
 
@@ -437,6 +461,56 @@ var operationCases = map[string]operationCase{
 			require.JSONEq(t, `{"n":1,"pass":{"ok":true}}`, out.String("output"))
 			require.NotEmpty(t, out.String("startDate"))
 			require.NotEmpty(t, out.String("stopDate"))
+		},
+	},
+	"DescribeMapRun": {
+		setup: (*awsFixture).mapping,
+		cli:   []string{"--map-run-arn", "{mapRun}"},
+		js:    `{"mapRunArn":"{mapRun}"}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			var described struct {
+				MapRunArn, ExecutionArn, Status string
+				MaxConcurrency                  int
+				ExecutionCounts                 struct{ Running, Pending, Total int }
+			}
+			out.Decode(t, &described)
+			require.Equal(t, v["mapRun"], described.MapRunArn)
+			require.Equal(t, v["execution"], described.ExecutionArn)
+			require.Equal(t, "RUNNING", described.Status)
+			require.Equal(t, 1, described.MaxConcurrency)
+			require.Equal(t, 1, described.ExecutionCounts.Running)
+		},
+	},
+	"ListMapRuns": {
+		setup: (*awsFixture).mapping,
+		cli:   []string{"--execution-arn", "{execution}"},
+		js:    `{"executionArn":"{execution}"}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			var listed struct {
+				MapRuns []struct{ MapRunArn, ExecutionArn, StateMachineArn, StartDate string }
+			}
+			out.Decode(t, &listed)
+			require.Len(t, listed.MapRuns, 1)
+			require.Equal(t, v["mapRun"], listed.MapRuns[0].MapRunArn)
+			require.Equal(t, v["execution"], listed.MapRuns[0].ExecutionArn)
+			require.Equal(t, v["machine"], listed.MapRuns[0].StateMachineArn)
+			require.NotEmpty(t, listed.MapRuns[0].StartDate)
+		},
+	},
+	"UpdateMapRun": {
+		setup: (*awsFixture).mapping,
+		cli:   []string{"--map-run-arn", "{mapRun}", "--max-concurrency", "2", "--tolerated-failure-count", "1"},
+		js:    `{"mapRunArn":"{mapRun}","maxConcurrency":2,"toleratedFailureCount":1}`,
+		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
+			described, err := f.client.DescribeMapRun(context.Background(), &sfn.DescribeMapRunInput{MapRunArn: aws.String(v["mapRun"])})
+			require.NoError(t, err)
+			require.Equal(t, int32(2), described.MaxConcurrency)
+			require.Equal(t, int64(1), described.ToleratedFailureCount)
+			require.Eventually(t, func() bool {
+				d, err := f.client.DescribeMapRun(context.Background(), &sfn.DescribeMapRunInput{MapRunArn: aws.String(v["mapRun"])})
+				require.NoError(t, err)
+				return d.ExecutionCounts.Running == 2
+			}, 10*time.Second, 20*time.Millisecond, "a second child starts")
 		},
 	},
 	"ListExecutions": {

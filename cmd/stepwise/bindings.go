@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/itemio"
 )
 
 // activityBindings is the repeatable --bind-activity NAME=ACTIVITY flag
@@ -23,8 +26,9 @@ const bindActivityUsage = "serve a service integration with the workers of an ac
 // routingFlags are the flags of serve, worker and dev that decide where
 // tasks go: --bind-activity and --unbound-grace.
 type routingFlags struct {
-	bindings activityBindings
-	grace    time.Duration
+	bindings   activityBindings
+	grace      time.Duration
+	s3Endpoint string
 }
 
 // addRoutingFlags adds --bind-activity and --unbound-grace to fs.
@@ -33,17 +37,20 @@ func addRoutingFlags(fs *flag.FlagSet) *routingFlags {
 	fs.Var(r.bindings, "bind-activity", bindActivityUsage)
 	fs.DurationVar(&r.grace, "unbound-grace", 0, "how long a task whose resource no worker has registered waits for one to start "+
 		"before it fails with States.Runtime (0: it fails at once)")
+	fs.StringVar(&r.s3Endpoint, "s3-endpoint", os.Getenv("STEPWISE_S3_ENDPOINT"), objectStoreUsage)
 	return r
 }
 
-// apply sets the engine's routing from the flags; nil flags (options
-// built without a flag set) leave the defaults.
-func (r *routingFlags) apply(cfg *engine.Config) *engine.Config {
+// apply sets the engine's routing and object store from the flags; nil
+// flags (options built without a flag set) leave the defaults.
+func (r *routingFlags) apply(cfg *engine.Config) (*engine.Config, error) {
 	if r == nil {
-		return cfg
+		return cfg, nil
 	}
 	cfg.ActivityBindings, cfg.UnboundGrace = r.bindings.config(), r.grace
-	return cfg
+	var err error
+	cfg.ObjectStore, err = r.objectStore()
+	return cfg, err
 }
 
 // String lists the bindings as given.
@@ -77,4 +84,27 @@ func (b activityBindings) config() map[string]string {
 		return nil
 	}
 	return b
+}
+
+// objectStoreUsage documents --s3-endpoint.
+const objectStoreUsage = "the S3-compatible object store Distributed Maps read items from (ItemReader) and write results to " +
+	"(ResultWriter): a URL such as http://minio:9000 (path-style addressing), or \"aws\" for AWS S3 itself; credentials and " +
+	"region come from the AWS SDK's usual environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION). " +
+	"Default $STEPWISE_S3_ENDPOINT; empty: none, and such a Map fails"
+
+// objectStore makes the engine's object store from --s3-endpoint; nil
+// when it is empty.
+func (r *routingFlags) objectStore() (itemio.Store, error) {
+	if r.s3Endpoint == "" {
+		return nil, nil
+	}
+	cfg := &itemio.StoreConfig{Endpoint: r.s3Endpoint, PathStyle: true}
+	if r.s3Endpoint == "aws" {
+		cfg = &itemio.StoreConfig{}
+	}
+	store, err := itemio.NewStore(context.Background(), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("--s3-endpoint %s: %w", r.s3Endpoint, err)
+	}
+	return store, nil
 }

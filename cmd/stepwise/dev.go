@@ -156,7 +156,10 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 	if err != nil {
 		return failed(stderr, err)
 	}
-	cfg := o.routing.apply(&engine.Config{Drive: true, Functions: functions, Logger: newLogger(stderr, o.verbose), Observer: web.NewObserver(), SecretKey: tasks.key})
+	cfg, err := o.routing.apply(&engine.Config{Drive: true, Functions: functions, Logger: newLogger(stderr, o.verbose), Observer: web.NewObserver(), SecretKey: tasks.key})
+	if err != nil {
+		return failed(stderr, err)
+	}
 	if err := o.testing.apply(ctx, cfg, o.hup); err != nil {
 		return failed(stderr, err)
 	}

@@ -77,7 +77,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if functions, err = tasks.register(functions, pool); err != nil {
 		return failed(stderr, err)
 	}
-	cfg := routing.apply(&engine.Config{Drive: true, Functions: functions, Logger: logger, Observer: web.NewObserver(), SecretKey: tasks.key})
+	cfg, err := routing.apply(&engine.Config{Drive: true, Functions: functions, Logger: logger, Observer: web.NewObserver(), SecretKey: tasks.key})
+	if err != nil {
+		return failed(stderr, err)
+	}
 	if err := testFlags.apply(ctx, cfg, hup); err != nil {
 		return failed(stderr, err)
 	}
@@ -124,7 +127,10 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return failed(stderr, err)
 	}
-	cfg := routing.apply(&engine.Config{Drive: *drive, Functions: functions, Logger: newLogger(stderr, *verbose), SecretKey: tasks.key})
+	cfg, err := routing.apply(&engine.Config{Drive: *drive, Functions: functions, Logger: newLogger(stderr, *verbose), SecretKey: tasks.key})
+	if err != nil {
+		return failed(stderr, err)
+	}
 	if err := testFlags.apply(ctx, cfg, &hangup{out: out, stderr: stderr}); err != nil {
 		return failed(stderr, err)
 	}

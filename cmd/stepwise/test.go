@@ -58,7 +58,10 @@ func durableOptions(ctx context.Context, url string, routing *routingFlags, opts
 		return nil, err
 	}
 	opts.Mocks = mockconfig.Static(nil)
-	opts.Engine, err = startEngine(ctx, pool, routing.apply(&engine.Config{Drive: true, FetchPollInterval: 20 * time.Millisecond, Mocks: opts.Mocks}))
+	cfg, err := routing.apply(&engine.Config{Drive: true, FetchPollInterval: 20 * time.Millisecond, Mocks: opts.Mocks})
+	if err == nil {
+		opts.Engine, err = startEngine(ctx, pool, cfg)
+	}
 	if err != nil {
 		pool.Close()
 		return nil, err
