@@ -30,6 +30,10 @@ type fork struct {
 	MapRun        int64 `json:"mapRun,omitempty"`
 	CountSet      bool  `json:"countSet,omitempty"`
 	PercentageSet bool  `json:"percentageSet,omitempty"`
+	// Redriving says a redriven Map run still has children to redrive,
+	// from map index RedriveNext on.
+	Redriving   bool `json:"redriving,omitempty"`
+	RedriveNext int  `json:"redriveNext,omitempty"`
 }
 
 // saveFork writes run l with its fork's bookkeeping f.

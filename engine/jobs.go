@@ -31,6 +31,8 @@ const (
 	reasonParentStopped = "parentStopped"
 	// reasonMapChild moves a Map run on after its child, Child, ended.
 	reasonMapChild = "mapChild"
+	// reasonRedrive redrives a Map run's child that did not succeed.
+	reasonRedrive = "redrive"
 )
 
 // driveArgs moves run RunID on, if it is still at Seq.
@@ -151,6 +153,8 @@ func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
 			return t.executionTimedOut(a.Seq)
 		case reasonParentStopped:
 			return t.parentStopped(a.Child)
+		case reasonRedrive:
+			return t.redriveChild()
 		}
 		if t.exec.Status != store.StatusRunning {
 			return errStale

@@ -89,7 +89,7 @@ func (t *change) moveMapRun(l *live, f *fork, mr *store.MapRun, run *asl.MapRun,
 		}
 		return t.mapRunFailed(l, f, mr, failure)
 	}
-	if !mr.ReaderDone || f.Done < f.Started {
+	if !mr.ReaderDone || f.Done < f.Started || f.Redriving {
 		t.saveFork(l, f)
 		return nil, nil
 	}
@@ -100,6 +100,13 @@ func (t *change) moveMapRun(l *live, f *fork, mr *store.MapRun, run *asl.MapRun,
 // from the items the reader yields next, and records where it stands.
 func (t *change) createChildren(l *live, f *fork, mr *store.MapRun, run *asl.MapRun, cfg *itemio.MapConfig) (*asl.Error, error) {
 	n := min(f.Concurrency-(f.Started-f.Done), childBatch)
+	if f.Redriving && n > 0 {
+		redriven, err := t.redriveChildren(f, mr, n)
+		if err != nil {
+			return nil, err
+		}
+		n -= redriven
+	}
 	if mr.ReaderDone || n <= 0 {
 		return nil, nil
 	}
@@ -204,6 +211,9 @@ func (t *change) mapChildEnded(l *live, childID int64) error {
 	if err != nil {
 		return err
 	}
+	if endedBeforeRedrive(child, mr) {
+		return errStale // counted when the Map run was redriven
+	}
 	t.touch(l)
 	f.Done++
 	if child.Status != store.StatusSucceeded {
@@ -217,6 +227,12 @@ func (t *change) mapChildEnded(l *live, childID int64) error {
 		}
 	}
 	return t.moveMapRunOn(l, &f, mr)
+}
+
+// endedBeforeRedrive reports whether child ended before its Map run was
+// last redriven: the redrive counted it, so its notice is stale.
+func endedBeforeRedrive(child *store.Execution, mr *store.MapRun) bool {
+	return mr.RedriveDate != nil && (child.Status == store.StatusRunning || child.StoppedAt.Before(*mr.RedriveDate))
 }
 
 // childFailure is the error and cause a child execution ended with.

@@ -1,10 +1,17 @@
 package engine_test
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/activities"
+	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -29,4 +36,73 @@ func TestDistributedMapConformanceCase(t *testing.T) {
 	exec := h.run("tol", "", `{"Items": [0], "ToleratedFailureCount": 0}`)
 	require.Equal(t, store.StatusSucceeded, exec.Status, "%v %v", exec.Error, exec.Cause)
 	require.Equal(t, []string{"ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"}, h.events(exec))
+}
+
+// TestDistributedMapRedrive redrives a failed Map run: the children that
+// failed run again and the ones that succeeded keep their results.
+func TestDistributedMapRedrive(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	calls := map[float64]int{}
+	redriven := false
+	h := newHarness(t, func(reg *activities.Registry) {
+		activities.Register(reg, "flaky", func(ctx context.Context, in map[string]any) (any, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			n := in["n"].(float64)
+			calls[n]++
+			if int(n)%2 == 1 && !redriven {
+				return nil, fmt.Errorf("item %v fails until the redrive", n)
+			}
+			return map[string]any{"n": n}, nil
+		})
+	})
+	h.machine("redriven", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":2,
+		"ItemSelector":{"n.$":"$$.Map.Item.Value"},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"T",
+			"States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:flaky","End":true}}},"End":true}}}`)
+	exec := h.run("redriven", "", `{"items":[0,1,2,3,4,5]}`)
+	require.Equal(t, store.StatusFailed, exec.Status)
+	ctx := context.Background()
+	runs, _, err := h.e.ListMapRuns(ctx, exec.ARN, 0, 10)
+	require.NoError(t, err)
+	require.Len(t, runs, 1)
+	before, _, err := h.e.ListExecutions(ctx, engine.ExecutionQuery{MapRun: runs[0].ARN, Status: store.StatusSucceeded})
+	require.NoError(t, err)
+	mu.Lock()
+	redriven = true
+	mu.Unlock()
+	_, err = h.e.RedriveExecution(ctx, exec.ARN)
+	require.NoError(t, err)
+	exec = h.wait(exec.ARN)
+	requireSucceeded(t, exec, `[{"n":0},{"n":1},{"n":2},{"n":3},{"n":4},{"n":5}]`)
+	for _, c := range before {
+		after, err := h.e.Execution(ctx, c.ARN)
+		require.NoError(t, err)
+		require.Equal(t, 0, after.RedriveCount, "a child that succeeded is not run again")
+		require.Equal(t, c.StoppedAt, after.StoppedAt)
+		var in map[string]float64
+		require.NoError(t, json.Unmarshal([]byte(c.Input), &in))
+		mu.Lock()
+		require.Equal(t, 1, calls[in["n"]], "item %v ran once", in["n"])
+		mu.Unlock()
+	}
+	mr, err := h.e.MapRun(ctx, runs[0].ARN)
+	require.NoError(t, err)
+	require.Equal(t, store.MapRunSucceeded, mr.Status)
+	require.Equal(t, int32(1), mr.RedriveCount)
+	require.Equal(t, int64(6), mr.Counts.Succeeded)
+	require.Equal(t, int64(6), mr.Counts.Total)
+	require.Contains(t, h.events(exec), history.MapRunRedriven)
+	children, _, err := h.e.ListExecutions(ctx, engine.ExecutionQuery{MapRun: mr.ARN})
+	require.NoError(t, err)
+	again := 0
+	for _, c := range children {
+		again += c.RedriveCount
+		if c.RedriveCount > 0 {
+			_, err := h.e.RedriveExecution(ctx, c.ARN)
+			require.ErrorIs(t, err, engine.ErrExecutionNotRedrivable)
+		}
+	}
+	require.Positive(t, again)
 }

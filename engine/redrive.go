@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
@@ -17,11 +18,17 @@ func (e *Engine) RedriveExecution(ctx context.Context, arn string) (*store.Execu
 	if err != nil {
 		return nil, err
 	}
+	if err := e.awaitMapChildrenStopped(ctx, exec.ID); err != nil {
+		return nil, err
+	}
 	err = e.inExecution(ctx, exec.ID, nil, func(t *change) error {
 		switch t.exec.Status {
 		case store.StatusFailed, store.StatusTimedOut, store.StatusAborted:
 		default:
 			return fmt.Errorf("%w: %s is %s", ErrExecutionNotRedrivable, arn, t.exec.Status)
+		}
+		if t.exec.MapRunID != nil {
+			return fmt.Errorf("%w: %s is a child execution of a Map run; redrive its parent execution, which redrives the Map run", ErrExecutionNotRedrivable, arn)
 		}
 		return t.redrive()
 	})
@@ -69,6 +76,9 @@ func (t *change) redriveRun(id int64) error {
 	if err := json.Unmarshal([]byte(*l.run.Fork), &f); err != nil {
 		return err
 	}
+	if f.MapRun != 0 {
+		return t.redriveMapRun(l, &f)
+	}
 	reset, err := store.ResetChildren(t.ctx, t.pg, l.run.ID)
 	if err != nil {
 		return err
@@ -80,4 +90,82 @@ func (t *change) redriveRun(id int64) error {
 	}
 	t.saveFork(l, &f)
 	return nil
+}
+
+// redriveMapRun restarts a Map run that did not succeed: its children
+// that failed, timed out or were aborted are redriven (as concurrency
+// allows, in item order), the items not read yet are read on, and the
+// children that succeeded keep their results.
+func (t *change) redriveMapRun(l *live, f *fork) error {
+	mr, err := store.GetMapRun(t.ctx, t.pg, f.MapRun)
+	if err != nil {
+		return err
+	}
+	if err := store.RedriveMapRun(t.ctx, t.pg, mr.ID, t.now); err != nil {
+		return err
+	}
+	mr.Status, mr.RedriveCount = store.MapRunRunning, mr.RedriveCount+1
+	counts, err := store.MapRunChildCounts(t.ctx, t.pg, mr.ID)
+	if err != nil {
+		return err
+	}
+	if counts[store.StatusRunning] > 0 {
+		return fmt.Errorf("%w: %d child executions of the Map run %s are still stopping; redrive again in a moment",
+			ErrExecutionNotRedrivable, counts[store.StatusRunning], mr.ARN)
+	}
+	succeeded := int(counts[store.StatusSucceeded])
+	f.Started, f.Done, f.Failed = succeeded, succeeded, 0
+	f.Redriving, f.RedriveNext = true, 0
+	t.runEvent(l, history.MapRunRedriven, map[string]any{"mapRunArn": mr.ARN, "redriveCount": mr.RedriveCount})
+	return t.moveMapRunOn(l, f, mr)
+}
+
+// redriveChildren queues the redrive of up to n of a redriven Map run's
+// children that did not succeed, and returns how many.
+func (t *change) redriveChildren(f *fork, mr *store.MapRun, n int) (int, error) {
+	children, err := store.MapRunChildrenToRedrive(t.ctx, t.pg, mr.ID, f.RedriveNext, n)
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range children {
+		t.jobs = append(t.jobs, driveJob(driveArgs{ExecutionID: c.ID, Reason: reasonRedrive}))
+		f.RedriveNext = int(c.MapIndex) + 1
+	}
+	f.Started += len(children)
+	f.Redriving = len(children) == n
+	return len(children), nil
+}
+
+// redriveChild redrives this execution, a Map run's child that did not
+// succeed, as its redriven Map run asks.
+func (t *change) redriveChild() error {
+	switch t.exec.Status {
+	case store.StatusFailed, store.StatusTimedOut, store.StatusAborted:
+		return t.redrive()
+	}
+	return errStale
+}
+
+// mapChildrenStopWait bounds how long a redrive waits for the children of
+// a failed Map run to stop: their stops are drive jobs, done within
+// moments.
+const mapChildrenStopWait = 10 * time.Second
+
+// awaitMapChildrenStopped waits until no child execution of execution
+// id's Map runs is RUNNING, checking every 50 ms; a redrive counts on
+// every child having ended. It gives up after mapChildrenStopWait, and
+// the redrive then refuses.
+func (e *Engine) awaitMapChildrenStopped(ctx context.Context, id int64) error {
+	deadline := time.Now().Add(mapChildrenStopWait)
+	for {
+		n, err := store.CountRunningMapChildren(ctx, e.pool, id)
+		if err != nil || n == 0 || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }

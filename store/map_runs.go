@@ -129,3 +129,27 @@ func MapRunChildren(ctx context.Context, q Querier, id int64, from, limit int) (
 func AbortMapRunsOf(ctx context.Context, q Querier, runs []int64, at time.Time) error {
 	return queries(q).AbortMapRunsOf(ctx, db.AbortMapRunsOfParams{RunIds: runs, StoppedAt: at})
 }
+
+// RedriveMapRun sets a Map run RUNNING again and counts the redrive.
+func RedriveMapRun(ctx context.Context, q Querier, id int64, at time.Time) error {
+	return queries(q).RedriveMapRun(ctx, db.RedriveMapRunParams{ID: id, RedriveDate: at})
+}
+
+// ChildToRedrive is a Map run's child that ended other than SUCCEEDED.
+type ChildToRedrive struct {
+	ID       int64 `db:"id"`
+	MapIndex int32 `db:"map_index"`
+}
+
+// MapRunChildrenToRedrive returns up to limit of a Map run's children
+// that failed, timed out or were aborted, in item order from index from.
+func MapRunChildrenToRedrive(ctx context.Context, q Querier, id int64, from, limit int) ([]ChildToRedrive, error) {
+	rows, err := queries(q).MapRunChildrenToRedrive(ctx, db.MapRunChildrenToRedriveParams{MapRunID: id, FromIndex: int32(from), MaxRows: int32(limit)})
+	return vals(rows, err, func(r *db.MapRunChildrenToRedriveRow) *ChildToRedrive { return (*ChildToRedrive)(r) })
+}
+
+// CountRunningMapChildren counts the RUNNING children of an execution's
+// Map runs.
+func CountRunningMapChildren(ctx context.Context, q Querier, executionID int64) (int64, error) {
+	return queries(q).CountRunningMapChildren(ctx, executionID)
+}

@@ -64,6 +64,7 @@ const (
 	MapRunSucceeded        = "MapRunSucceeded"
 	MapRunFailed           = "MapRunFailed"
 	MapRunAborted          = "MapRunAborted"
+	MapRunRedriven         = "MapRunRedriven"
 )
 
 // Other events.

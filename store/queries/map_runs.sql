@@ -47,3 +47,22 @@ ORDER BY map_index LIMIT sqlc.arg(max_rows);
 -- The Map runs of runs that are aborted end with them.
 UPDATE stepwise_map_runs SET status = 'ABORTED', stopped_at = sqlc.arg(stopped_at)::timestamptz
 WHERE run_id = ANY(sqlc.arg(run_ids)::bigint[]) AND status = 'RUNNING';
+
+-- name: RedriveMapRun :exec
+UPDATE stepwise_map_runs
+SET status = 'RUNNING', stopped_at = NULL, redrive_count = redrive_count + 1,
+    redrive_date = sqlc.arg(redrive_date)::timestamptz
+WHERE id = $1;
+
+-- name: MapRunChildrenToRedrive :many
+-- A Map run's children that ended other than SUCCEEDED, in item order
+-- from index from_index.
+SELECT id, map_index::integer AS map_index FROM stepwise_executions
+WHERE map_run_id = sqlc.arg(map_run_id)::bigint AND map_index >= sqlc.arg(from_index)::integer
+  AND status IN ('FAILED', 'TIMED_OUT', 'ABORTED')
+ORDER BY map_index LIMIT sqlc.arg(max_rows);
+
+-- name: CountRunningMapChildren :one
+-- How many child executions of an execution's Map runs are RUNNING.
+SELECT count(*) FROM stepwise_executions c JOIN stepwise_map_runs m ON c.map_run_id = m.id
+WHERE m.execution_id = $1 AND c.status = 'RUNNING';

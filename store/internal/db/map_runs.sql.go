@@ -52,6 +52,19 @@ func (q *Queries) AdvanceMapRunReader(ctx context.Context, arg AdvanceMapRunRead
 	return err
 }
 
+const countRunningMapChildren = `-- name: CountRunningMapChildren :one
+SELECT count(*) FROM stepwise_executions c JOIN stepwise_map_runs m ON c.map_run_id = m.id
+WHERE m.execution_id = $1 AND c.status = 'RUNNING'
+`
+
+// How many child executions of an execution's Map runs are RUNNING.
+func (q *Queries) CountRunningMapChildren(ctx context.Context, executionID int64) (int64, error) {
+	row := q.db.QueryRow(ctx, countRunningMapChildren, executionID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const endMapRun = `-- name: EndMapRun :exec
 UPDATE stepwise_map_runs SET status = $2, stopped_at = $3, results_written = $4
 WHERE id = $1 AND status = 'RUNNING'
@@ -316,6 +329,63 @@ func (q *Queries) MapRunChildren(ctx context.Context, arg MapRunChildrenParams) 
 		return nil, err
 	}
 	return items, nil
+}
+
+const mapRunChildrenToRedrive = `-- name: MapRunChildrenToRedrive :many
+SELECT id, map_index::integer AS map_index FROM stepwise_executions
+WHERE map_run_id = $1::bigint AND map_index >= $2::integer
+  AND status IN ('FAILED', 'TIMED_OUT', 'ABORTED')
+ORDER BY map_index LIMIT $3
+`
+
+type MapRunChildrenToRedriveParams struct {
+	MapRunID  int64
+	FromIndex int32
+	MaxRows   int32
+}
+
+type MapRunChildrenToRedriveRow struct {
+	ID       int64
+	MapIndex int32
+}
+
+// A Map run's children that ended other than SUCCEEDED, in item order
+// from index from_index.
+func (q *Queries) MapRunChildrenToRedrive(ctx context.Context, arg MapRunChildrenToRedriveParams) ([]MapRunChildrenToRedriveRow, error) {
+	rows, err := q.db.Query(ctx, mapRunChildrenToRedrive, arg.MapRunID, arg.FromIndex, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []MapRunChildrenToRedriveRow
+	for rows.Next() {
+		var i MapRunChildrenToRedriveRow
+		if err := rows.Scan(&i.ID, &i.MapIndex); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const redriveMapRun = `-- name: RedriveMapRun :exec
+UPDATE stepwise_map_runs
+SET status = 'RUNNING', stopped_at = NULL, redrive_count = redrive_count + 1,
+    redrive_date = $2::timestamptz
+WHERE id = $1
+`
+
+type RedriveMapRunParams struct {
+	ID          int64
+	RedriveDate time.Time
+}
+
+func (q *Queries) RedriveMapRun(ctx context.Context, arg RedriveMapRunParams) error {
+	_, err := q.db.Exec(ctx, redriveMapRun, arg.ID, arg.RedriveDate)
+	return err
 }
 
 const updateMapRunSettings = `-- name: UpdateMapRunSettings :exec
