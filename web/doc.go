@@ -174,7 +174,7 @@
 //	404 NotFound                   no such route
 //	405 MethodNotAllowed           the route takes other methods
 //	409 StateMachineAlreadyExists  engine.ErrStateMachineExists
-//	409 StateMachineInUse          delete without force while executions run (engine.ErrStateMachineInUse; AWS protocol: 409 ConflictException)
+//	409 StateMachineInUse          delete without force while executions run (engine.ErrStateMachineInUse; AWS protocol: ValidationException)
 //	409 ConnectionAlreadyExists    engine.ErrConnectionExists
 //	409 ConflictException          a revisionId that is not the current revision, an alias created again with other routes, a version deleted
 //	                               while an alias routes to it (engine.ErrConflict)

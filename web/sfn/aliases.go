@@ -2,7 +2,6 @@ package sfn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/stepwise-run/stepwise/engine"
@@ -98,16 +97,6 @@ func (r aliasRef) parse() (arn.StateMachine, error) {
 	return ref, err
 }
 
-// aliasGone answers an operation on an alias of a machine that does not
-// exist as AWS does: ResourceNotFound, the alias having gone with its
-// machine (Terraform's provider takes only that for "deleted outside").
-func aliasGone(ref arn.StateMachine, err error) error {
-	if errors.Is(err, engine.ErrStateMachineDoesNotExist) {
-		return fmt.Errorf("%w: '%s'", engine.ErrAliasDoesNotExist, ref)
-	}
-	return err
-}
-
 type describeStateMachineAliasOutput struct {
 	StateMachineAliasArn string        `json:"stateMachineAliasArn"`
 	Name                 string        `json:"name"`
@@ -125,7 +114,7 @@ func (a *api) describeStateMachineAlias(ctx context.Context, in *aliasRef) (*des
 	}
 	sm, alias, err := a.eng.Alias(ctx, ref.Name, ref.Alias)
 	if err != nil {
-		return nil, aliasGone(ref, err)
+		return nil, err
 	}
 	return &describeStateMachineAliasOutput{
 		StateMachineAliasArn: engine.AliasARN(sm, alias), Name: alias.Name, Description: alias.Description,
@@ -158,7 +147,7 @@ func (a *api) updateStateMachineAlias(ctx context.Context, in *updateStateMachin
 	}
 	alias, err := a.eng.UpdateAlias(ctx, ref.Name, ref.Alias, in.Description, rs)
 	if err != nil {
-		return nil, aliasGone(ref, err)
+		return nil, err
 	}
 	return &updateStateMachineAliasOutput{UpdateDate: epoch(alias.UpdatedAt)}, nil
 }
@@ -171,7 +160,7 @@ func (a *api) deleteStateMachineAlias(ctx context.Context, in *aliasRef) (*empty
 		return nil, err
 	}
 	if err := a.eng.DeleteAlias(ctx, ref.Name, ref.Alias); err != nil {
-		return nil, aliasGone(ref, err)
+		return nil, err
 	}
 	return &emptyOutput{}, nil
 }

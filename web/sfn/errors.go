@@ -36,17 +36,19 @@ func awsErrorf(typ, format string, args ...any) *awsError {
 	return &awsError{Type: typ, Message: fmt.Sprintf(format, args...)}
 }
 
-// awsErrorOf maps an error to its AWS error type, HTTP status and
-// message: the protocol layer's own errors, then the engine's through the
-// one error table (apierror.Table). Anything else is an internal failure,
-// whose details stay in the server log.
-func awsErrorOf(err error) (typ string, status int, message string) {
+// awsErrorOf maps an error of the operation op to its AWS error type,
+// HTTP status and message: the protocol layer's own errors, then the
+// engine's through the one error table (apierror.Table), which gives
+// each operation a type the AWS service model lists for it. Anything
+// else is an internal failure, whose details stay in the server log.
+func awsErrorOf(op string, err error) (typ string, status int, message string) {
 	var ae *awsError
 	if errors.As(err, &ae) {
-		return ae.Type, http.StatusBadRequest, ae.Message
+		return ae.Type, apierror.AWSStatus(ae.Type), ae.Message
 	}
 	if m, ok := apierror.Lookup(err); ok {
-		return m.AWSType, m.AWSStatus, err.Error()
+		typ, status = m.AWS.Of(op)
+		return typ, status, err.Error()
 	}
 	return awsInternal, http.StatusInternalServerError, "internal error; the server log has the details"
 }

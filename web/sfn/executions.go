@@ -278,6 +278,20 @@ func startedThrough(sm *store.StateMachine, ref arn.StateMachine, q *engine.Exec
 	}
 }
 
+// qualifierExists checks that the version or alias ref names, if any,
+// exists (ErrVersionDoesNotExist, ErrAliasDoesNotExist: AWS's
+// ResourceNotFound).
+func (a *api) qualifierExists(ctx context.Context, sm *store.StateMachine, ref arn.StateMachine) error {
+	var err error
+	switch {
+	case ref.Alias != "":
+		_, _, err = a.eng.Alias(ctx, sm.Name, ref.Alias)
+	case ref.Version != 0:
+		_, err = a.eng.DescribeVersion(ctx, sm.Name, ref.Version)
+	}
+	return err
+}
+
 type listExecutionsOutput struct {
 	Executions []executionListItem `json:"executions"`
 	NextToken  *string             `json:"nextToken,omitempty"`
@@ -316,6 +330,9 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 	if sm.Type == store.TypeExpress {
 		return nil, fmt.Errorf("%w: This operation is not supported by this type of state machine: %s is EXPRESS, whose executions are not recorded",
 			engine.ErrStateMachineTypeNotSupported, sm.ARN)
+	}
+	if err := a.qualifierExists(ctx, sm, ref); err != nil {
+		return nil, err
 	}
 	q := engine.ExecutionQuery{StateMachine: sm.Name, Status: in.StatusFilter, Redriven: in.RedriveFilter, Limit: limit}
 	startedThrough(sm, ref, &q)

@@ -253,9 +253,10 @@ func (a *api) serve(c echo.Context) error {
 
 // fail writes err as an AWS error response.
 func fail(c echo.Context, err error) error {
-	typ, status, message := awsErrorOf(err)
+	target := c.Request().Header.Get("X-Amz-Target")
+	typ, status, message := awsErrorOf(strings.TrimPrefix(target, TargetPrefix), err)
 	if status >= http.StatusInternalServerError {
-		c.Logger().Errorf("AWS protocol %s: %v", c.Request().Header.Get("X-Amz-Target"), err)
+		c.Logger().Errorf("AWS protocol %s: %v", target, err)
 	}
 	data, _ := json.Marshal(awsErrorBody{Type: typ, Message: message})
 	c.Response().Header().Set("X-Amzn-ErrorType", typ)

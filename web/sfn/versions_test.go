@@ -183,7 +183,7 @@ func TestAWSListAndDeleteStateMachineVersions(t *testing.T) {
 		{"a token of another machine", errorOf(ctx, h.client.ListStateMachineVersions, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(other), NextToken: page.NextToken}), wantAWSError[*types.InvalidToken]},
 		{"a bad token", errorOf(ctx, h.client.ListStateMachineVersions, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(machine), NextToken: aws.String("nope")}), wantAWSError[*types.InvalidToken]},
 		{"a page too large", errorOf(ctx, h.client.ListStateMachineVersions, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(machine), MaxResults: 1001}), wantAWSError[*types.ValidationException]},
-		{"list a missing machine", errorOf(ctx, h.client.ListStateMachineVersions, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(machine + "x")}), wantCode("StateMachineDoesNotExist")},
+		{"list a missing machine", errorOf(ctx, h.client.ListStateMachineVersions, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(machine + "x")}), wantAWSError[*types.ValidationException]},
 		{"delete an unqualified ARN", errorOf(ctx, h.client.DeleteStateMachineVersion, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: aws.String(machine)}), wantAWSError[*types.ValidationException]},
 		{"delete a malformed ARN", errorOf(ctx, h.client.DeleteStateMachineVersion, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: aws.String("many:1")}), wantAWSError[*types.InvalidArn]},
 	})

@@ -84,11 +84,12 @@ func TestAWSWire(t *testing.T) {
 	h.start(approval, "pending", `{"orderId":"p","amount":1}`)
 	h.token()
 	_, err := h.client.DeleteStateMachine(context.Background(), &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(approval)})
-	require.Equal(t, "ConflictException", requireAWSError[smithy.APIError](t, err).ErrorCode())
-	// With the HTTP status AWS documents for ConflictException.
+	// DeleteStateMachine's documented errors are InvalidArn and
+	// ValidationException only.
+	require.Equal(t, "ValidationException", requireAWSError[smithy.APIError](t, err).ErrorCode())
 	status, _, body = h.post("AWSStepFunctions.DeleteStateMachine", `{"stateMachineArn":"`+approval+`"}`)
-	require.Equal(t, http.StatusConflict, status)
-	require.Equal(t, "ConflictException", body["__type"])
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Equal(t, "ValidationException", body["__type"])
 }
 
 func quoteJSON(s string) string {

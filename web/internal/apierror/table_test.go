@@ -70,10 +70,16 @@ func TestTableCoversEveryError(t *testing.T) {
 	for _, m := range Table {
 		require.False(t, seen[m.Err], "%v is in the table twice", m.Err)
 		seen[m.Err] = true
-		require.NotEmpty(t, m.AWSType, "%v", m.Err)
-		require.NotZero(t, m.AWSStatus, "%v", m.Err)
+		require.NotEmpty(t, m.AWS.Type, "%v", m.Err)
+		require.Equal(t, AWSStatus(m.AWS.Type), m.AWS.Status, "%v", m.Err)
 	}
 	m, ok := Lookup(fmt.Errorf("delete: %w", engine.ErrStateMachineInUse))
 	require.True(t, ok)
-	require.Equal(t, Entry{engine.ErrStateMachineInUse, 409, "StateMachineInUse", "ConflictException", 409}, m)
+	require.Equal(t, Entry{engine.ErrStateMachineInUse, 409, "StateMachineInUse", AWSAnswer{Type: "ValidationException", Status: 400}}, m)
+	m, _ = Lookup(engine.ErrStateMachineDoesNotExist)
+	for op, want := range map[string]string{"DescribeStateMachine": "StateMachineDoesNotExist", "DescribeStateMachineAlias": "ResourceNotFound"} {
+		typ, status := m.AWS.Of(op)
+		require.Equal(t, want, typ, op)
+		require.Equal(t, 400, status, op)
+	}
 }
