@@ -178,6 +178,7 @@
 //	409 ConnectionAlreadyExists    engine.ErrConnectionExists
 //	409 ConflictException          a revisionId that is not the current revision, an alias created again with other routes, a version deleted
 //	                               while an alias routes to it (engine.ErrConflict)
+//	409 ServiceQuotaExceededException  a version more than a machine may have (engine.ErrServiceQuotaExceeded; AWS protocol: 402)
 //	409 ExecutionAlreadyExists     the name was started with another input (engine.ErrExecutionAlreadyExists)
 //	409 ExecutionNotRunning        stop of a finished execution (engine.ErrExecutionNotRunning)
 //	409 ExecutionNotRedrivable     redrive of a RUNNING or SUCCEEDED one (engine.ErrExecutionNotRedrivable)

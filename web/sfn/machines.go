@@ -209,7 +209,7 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 	} else if err != nil {
 		return nil, err
 	}
-	published, err := a.publish(ctx, in.Publish, sm.Name, v.Version, in.VersionDescription)
+	published, err := a.publish(ctx, in.Publish, sm, v.Version, in.VersionDescription)
 	if err != nil {
 		return nil, err
 	}
@@ -297,11 +297,11 @@ func (a *api) updateStateMachine(ctx context.Context, in *updateStateMachineInpu
 			return nil, err
 		}
 	}
-	published, err := a.publish(ctx, in.Publish, ref.Name, v.Version, in.VersionDescription)
+	published, err := a.publish(ctx, in.Publish, &latest.StateMachine, v.Version, in.VersionDescription)
 	if err != nil {
 		return nil, err
 	}
-	return &updateStateMachineOutput{UpdateDate: epoch(v.CreatedAt), RevisionID: engine.RevisionID(v.Version), publishedVersion: published}, nil
+	return &updateStateMachineOutput{UpdateDate: epoch(v.CreatedAt), RevisionID: engine.RevisionID(latest.ID, v.Version), publishedVersion: published}, nil
 }
 
 type describeStateMachineInput struct {
@@ -377,7 +377,7 @@ func (a *api) describeStateMachineForExecution(ctx context.Context, in *describe
 	tracing, encryption := configOut(v.Config)
 	return &describeStateMachineForExecutionOutput{
 		StateMachineArn: sm.ARN, Name: sm.Name, Definition: v.Definition, RoleArn: engine.RoleOf(v.Config, sm.ARN),
-		UpdateDate: epoch(v.CreatedAt), RevisionID: engine.RevisionID(v.Version),
+		UpdateDate: epoch(v.CreatedAt), RevisionID: engine.RevisionID(sm.ID, v.Version),
 		LoggingConfiguration: logging, TracingConfiguration: tracing, EncryptionConfiguration: encryption,
 	}, nil
 }

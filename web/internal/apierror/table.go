@@ -97,6 +97,9 @@ var Table = []Entry{
 	{engine.ErrVersionDoesNotExist, http.StatusNotFound, "ResourceNotFound", aws("ResourceNotFound")},
 	{engine.ErrAliasDoesNotExist, http.StatusNotFound, "ResourceNotFound", aws("ResourceNotFound")},
 	{engine.ErrConflict, http.StatusConflict, "ConflictException", aws("ConflictException")},
+	// AWS's quota of versions per state machine (HTTP 402 on AWS; REST
+	// answers 409: deleting versions makes room).
+	{engine.ErrServiceQuotaExceeded, http.StatusConflict, "ServiceQuotaExceededException", aws("ServiceQuotaExceededException")},
 	{engine.ErrValidation, http.StatusBadRequest, "ValidationException", aws("ValidationException")},
 	{engine.ErrInvalidLoggingConfiguration, http.StatusBadRequest, "InvalidLoggingConfiguration", aws("InvalidLoggingConfiguration")},
 	{engine.ErrExecutionDoesNotExist, http.StatusNotFound, "ExecutionDoesNotExist", aws("ExecutionDoesNotExist")},
