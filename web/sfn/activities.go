@@ -2,6 +2,7 @@ package sfn
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
@@ -47,11 +48,8 @@ type createActivityOutput struct {
 
 // createActivity creates an activity, or returns the one of that name.
 func (a *api) createActivity(ctx context.Context, in *createActivityInput) (*createActivityOutput, error) {
-	if err := required("name", in.Name); err != nil {
-		return nil, err
-	}
 	tags, err := tagsIn("tags", in.Tags)
-	if err != nil {
+	if err := errors.Join(name("name", in.Name), err); err != nil {
 		return nil, err
 	}
 	act, err := a.eng.CreateActivityWith(ctx, *in.Name, engine.ActivitySpec{Tags: tags, Encryption: in.EncryptionConfiguration.engine()})

@@ -2,6 +2,7 @@ package sfn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/stepwise-run/stepwise/engine"
@@ -63,11 +64,13 @@ type createStateMachineAliasOutput struct {
 // createStateMachineAlias creates an alias of the machine of its first
 // version; creating it again with the same configuration returns it.
 func (a *api) createStateMachineAlias(ctx context.Context, in *createStateMachineAliasInput) (*createStateMachineAliasOutput, error) {
-	if err := required("name", in.Name); err != nil {
+	if err := errors.Join(name("name", in.Name), sensitive(maxLength("description", in.Description, maxDescription)),
+		requiredList("routingConfiguration", in.RoutingConfiguration)); err != nil {
 		return nil, err
 	}
 	if len(in.RoutingConfiguration) == 0 {
-		return nil, awsErrorf(awsValidation, "1 validation error detected: Value null at 'routingConfiguration' failed to satisfy constraint: Member must not be null")
+		empty := "[]"
+		return nil, &violation{path: "routingConfiguration", value: &empty, constraint: "Member must have length greater than or equal to 1"}
 	}
 	first, err := parseVersionARN("routingConfiguration.1.member.stateMachineVersionArn", in.RoutingConfiguration[0].StateMachineVersionArn)
 	if err != nil {

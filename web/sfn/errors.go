@@ -37,11 +37,15 @@ func awsErrorf(typ, format string, args ...any) *awsError {
 }
 
 // awsErrorOf maps an error of the operation op to its AWS error type,
-// HTTP status and message: the protocol layer's own errors, then the
+// HTTP status and message: the request's violations (see validate.go),
+// all at once, then the protocol layer's own errors, then the
 // engine's through the one error table (apierror.Table), which gives
 // each operation a type the AWS service model lists for it. Anything
 // else is an internal failure, whose details stay in the server log.
 func awsErrorOf(op string, err error) (typ string, status int, message string) {
+	if vs := violationsIn(err); len(vs) > 0 {
+		return awsValidation, http.StatusBadRequest, validationMessage(vs)
+	}
 	var ae *awsError
 	if errors.As(err, &ae) {
 		return ae.Type, apierror.AWSStatus(ae.Type), ae.Message
