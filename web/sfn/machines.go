@@ -133,7 +133,7 @@ func (a *api) machineVersion(ctx context.Context, ref arn.StateMachine) (*store.
 func parseWholeMachineARN(s *string, why string) (arn.StateMachine, error) {
 	ref, err := parseMachineARN("stateMachineArn", s)
 	if err == nil && ref.Version != 0 {
-		err = awsErrorf(awsValidation, "'%s' is a version"+why, *s)
+		err = labeledARN("'%s' is a version"+why, *s)
 	}
 	return ref, err
 }

@@ -63,3 +63,19 @@ func TestAWSValidationMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestAWSLabeledARNReason checks the reason of the ValidationException
+// that a version or alias ARN answers where the operation takes none.
+func TestAWSLabeledARNReason(t *testing.T) {
+	t.Parallel()
+	h := newAWSHarness(t)
+	machine := h.machineOf("labeled", passOf("a"))
+	_, err := h.client.UpdateStateMachine(context.Background(), &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(machine + ":1"),
+		Definition: aws.String(passOf("b"))})
+	require.Equal(t, types.ValidationExceptionReasonApiDoesNotSupportLabeledArns, requireAWSError[*types.ValidationException](t, err).Reason)
+	status, _, body := h.post(TargetPrefix+"DescribeStateMachine", `{"stateMachineArn":"`+machine+`:prod"}`)
+	require.Equal(t, 400, status)
+	require.Equal(t, "API_DOES_NOT_SUPPORT_LABELED_ARNS", body["reason"])
+	_, _, body = h.post(TargetPrefix+"DescribeStateMachine", `{"stateMachineArn":"`+machine+`:9"}`)
+	require.NotContains(t, body, "reason", "a version ARN is no refusal of DescribeStateMachine")
+}

@@ -114,7 +114,7 @@ func parseQualifiedARN(field string, s *string) (arn.StateMachine, error) {
 func parseMachineARN(field string, s *string) (arn.StateMachine, error) {
 	ref, err := parseQualifiedARN(field, s)
 	if err == nil && ref.Alias != "" {
-		return arn.StateMachine{}, awsErrorf(awsValidation, "'%s' is an alias ARN, which %s does not take", *s, field)
+		return arn.StateMachine{}, labeledARN("'%s' is an alias ARN, which %s does not take", *s, field)
 	}
 	return ref, err
 }
