@@ -124,7 +124,7 @@ type getActivityTaskOutput struct {
 // means none came within a minute.
 func (a *api) getActivityTask(ctx context.Context, in *getActivityTaskInput) (*getActivityTaskOutput, error) {
 	ref, err := parseActivityARN(in.ActivityArn)
-	if err != nil {
+	if err := errors.Join(err, minLength("workerName", in.WorkerName, 1), maxLength("workerName", in.WorkerName, maxName)); err != nil {
 		return nil, err
 	}
 	task, err := a.eng.GetActivityTask(ctx, ref, orEmpty(in.WorkerName), activityPoll)

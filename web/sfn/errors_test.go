@@ -23,7 +23,9 @@ type documentedCase struct {
 // one's, $E a succeeded execution's ARN, $RUNNING a machine with a
 // running execution, $A an activity's ARN, $NOM a
 // machine that does not exist, $NOE an execution and $NOA an activity that
-// do not exist, $DEF and $OTHER definitions, $TAGS51 51 tags.
+// do not exist, $QEXPRESS an Express execution's ARN, $TOKEN a task
+// token of no task, $DEF and $OTHER definitions, $TAGS51 51 tags, $LONG
+// 257 characters and $HUGE 32,769.
 //
 // StartSyncExecution of a STANDARD machine, which AWS refuses with
 // StateMachineTypeNotSupported, is no error case: Stepwise runs it (see
@@ -127,6 +129,27 @@ var documentedErrorCases = []documentedCase{
 	{"TestState", `{"definition":"{}","roleArn":"arn:aws:iam::1:role/r"}`, "InvalidDefinition"},
 	{"TestState", `{"definition":"{\"Type\":\"Pass\",\"End\":true}","input":"not json"}`, "InvalidExecutionInput"},
 	{"TestState", `{}`, "ValidationException"},
+	{"TestState", `{"definition":"{\"Type\":\"Pass\",\"End\":true}","roleArn":"not-an-arn"}`, "InvalidArn"},
+	{"TestState", `{"definition":"{\"Type\":\"Pass\",\"End\":true}","inspectionLevel":"LOUD"}`, "ValidationException"},
+	{"SendTaskSuccess", `{"taskToken":"$TOKEN","output":"{}"}`, "TaskDoesNotExist"},
+	{"SendTaskFailure", `{"taskToken":"$TOKEN"}`, "TaskDoesNotExist"},
+	{"SendTaskHeartbeat", `{"taskToken":"$TOKEN"}`, "TaskDoesNotExist"},
+	{"DescribeExecution", `{"executionArn":"$QEXPRESS"}`, "InvalidArn"},
+	{"GetExecutionHistory", `{"executionArn":"$QEXPRESS"}`, "InvalidArn"},
+	{"StartExecution", `{"stateMachineArn":"$M:99"}`, "StateMachineDoesNotExist"},
+	{"StartSyncExecution", `{"stateMachineArn":"$X:nosuchalias"}`, "StateMachineDoesNotExist"},
+	{"UpdateStateMachine", `{"stateMachineArn":"$M","loggingConfiguration":{"level":"ALL"}}`, "InvalidLoggingConfiguration"},
+	{"PublishStateMachineVersion", `{"stateMachineArn":"$M","description":"$LONG"}`, "ValidationException"},
+	{"CreateStateMachineAlias", `{"name":"123","routingConfiguration":[{"stateMachineVersionArn":"$M:1","weight":100}]}`, "ValidationException"},
+	{"UpdateStateMachineAlias", `{"stateMachineAliasArn":"$M:prod","routingConfiguration":[{"stateMachineVersionArn":"$M:99","weight":100}]}`, "ResourceNotFound"},
+	{"DeleteStateMachineAlias", `{"stateMachineAliasArn":"$M"}`, "ValidationException"},
+	{"ListStateMachineAliases", `{"stateMachineArn":"$M:99"}`, "ResourceNotFound"},
+	{"DeleteActivity", `{}`, "ValidationException"},
+	{"GetActivityTask", `{"activityArn":"$NOA","workerName":"$LONG"}`, "ValidationException"},
+	{"ListActivities", `{"maxResults":1001}`, "ValidationException"},
+	{"DescribeStateMachineForExecution", `{"executionArn":"$QEXPRESS"}`, "InvalidArn"},
+	{"StopExecution", `{"executionArn":"$E","cause":"$HUGE"}`, "ValidationException"},
+	{"RedriveExecution", `{"executionArn":"$QEXPRESS"}`, "InvalidArn"},
 }
 
 // TestAWSErrorsAsDocumented provokes the errors of every operation served
@@ -184,5 +207,7 @@ func errorFixtures(t *testing.T) (*awsHarness, *strings.Replacer) {
 		"$DEF", quoteJSON(pass), "$OTHER", quoteJSON(`{"StartAt":"Q","States":{"Q":{"Type":"Pass","End":true}}}`),
 		"$M", machine, "$X", express, "$E", done, "$RUNNING", running,
 		"$NOM", prefix+":stateMachine:nosuchmachine", "$NOE", prefix+":execution:m:nosuchexecution",
-		"$NOA", prefix+":activity:nosuchactivity", "$TAGS51", "["+strings.Join(tags, ",")+"]")
+		"$NOA", prefix+":activity:nosuchactivity", "$TAGS51", "["+strings.Join(tags, ",")+"]",
+		"$TOKEN", strings.Repeat("A", 43), "$QEXPRESS", prefix+":express:x:e:00000000-0000-0000-0000-000000000000",
+		"$LONG", strings.Repeat("l", 257), "$HUGE", strings.Repeat("h", 32769))
 }
