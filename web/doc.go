@@ -21,7 +21,8 @@
 //   - web/sfn: the AWS JSON protocol.
 //   - web/viewer: the viewer's pages (ui/), read endpoints and SSE stream.
 //   - web/internal/apierror: the one table of the engine's errors, each
-//     with its REST status and code and its AWS error type, and the REST
+//     with its REST status and code and its AWS error type (and the types
+//     of the operations whose documented errors lack it), and the REST
 //     error value and handler.
 //   - web/internal/auth: the one authentication middleware, which asks
 //     Config.Authorize and answers a refusal in the endpoint's protocol.
