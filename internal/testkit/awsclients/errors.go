@@ -1,6 +1,7 @@
 package awsclients
 
 import (
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -88,6 +89,9 @@ var modelErrors = sync.OnceValues(func() (*ModelErrors, error) {
 		return nil, err
 	}
 	dir := strings.TrimSpace(string(out))
+	if dir == "" {
+		return nil, errors.New("the module github.com/aws/aws-sdk-go-v2/service/sfn is not downloaded: run go mod download")
+	}
 	ops, err := operationErrors(filepath.Join(dir, "deserializers.go"))
 	if err != nil {
 		return nil, err
