@@ -49,7 +49,7 @@ type createActivityOutput struct {
 // createActivity creates an activity, or returns the one of that name.
 func (a *api) createActivity(ctx context.Context, in *createActivityInput) (*createActivityOutput, error) {
 	tags, err := tagsIn("tags", in.Tags)
-	if err := errors.Join(name("name", in.Name), err); err != nil {
+	if err := errors.Join(nameField("name", in.Name), err); err != nil {
 		return nil, err
 	}
 	act, err := a.eng.CreateActivityWith(ctx, *in.Name, engine.ActivitySpec{Tags: tags, Encryption: in.EncryptionConfiguration.engine()})

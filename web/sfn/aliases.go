@@ -64,7 +64,7 @@ type createStateMachineAliasOutput struct {
 // createStateMachineAlias creates an alias of the machine of its first
 // version; creating it again with the same configuration returns it.
 func (a *api) createStateMachineAlias(ctx context.Context, in *createStateMachineAliasInput) (*createStateMachineAliasOutput, error) {
-	if err := errors.Join(name("name", in.Name), sensitive(maxLength("description", in.Description, maxDescription)),
+	if err := errors.Join(nameField("name", in.Name), sensitive(maxLength("description", in.Description, maxDescription)),
 		requiredList("routingConfiguration", in.RoutingConfiguration)); err != nil {
 		return nil, err
 	}

@@ -178,7 +178,7 @@ type publishedVersion struct {
 func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInput) (*createStateMachineOutput, error) {
 	logging, loggingErr := in.LoggingConfiguration.logging()
 	tags, tagsErr := tagsIn("tags", in.Tags)
-	if err := errors.Join(name("name", in.Name), definitionField("definition", in.Definition, true), in.machineConfig.check(),
+	if err := errors.Join(nameField("name", in.Name), definitionField("definition", in.Definition, true), in.machineConfig.check(),
 		checkType(in.Type), loggingErr, sensitive(maxLength("versionDescription", in.VersionDescription, maxDescription)), tagsErr); err != nil {
 		return nil, err
 	}

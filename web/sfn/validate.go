@@ -161,9 +161,9 @@ func definitionField(field string, v *string, must bool) error {
 	return sensitive(errors.Join(present, maxLength(field, v, maxDefinition)))
 }
 
-// name checks a name field: present and at most 80 characters (its
+// nameField checks a name field: present and at most 80 characters (its
 // characters are the engine's to judge: InvalidName).
-func name(field string, v *string) error {
+func nameField(field string, v *string) error {
 	return errors.Join(required(field, v), maxLength(field, v, maxName))
 }
 
