@@ -45,7 +45,7 @@ func twoVersions(t *testing.T, e *engine.Engine, name string) *store.StateMachin
 	require.Equal(t, 1, v.Version)
 	_, err = e.UpdateStateMachine(ctx, name, engine.MachineSpec{Definition: passOf("b")})
 	require.NoError(t, err)
-	_, v, _, err = e.PublishVersion(ctx, name, engine.RevisionID(2), nil)
+	_, v, _, err = e.PublishVersion(ctx, name, engine.RevisionID(sm.ID, 2), nil)
 	require.NoError(t, err)
 	require.Equal(t, 2, v.Version)
 	require.Equal(t, 2, v.Revision)
@@ -131,4 +131,62 @@ func TestPublishVersionRules(t *testing.T) {
 	require.NoError(t, e.DeleteStateMachine(ctx, sm.Name, false), "a machine is deleted with its versions and aliases")
 	_, _, err = e.Alias(ctx, sm.Name, "live")
 	require.ErrorIs(t, err, engine.ErrStateMachineDoesNotExist)
+}
+
+// TestRevisionIDs checks that revisionIds are opaque, as AWS's: none is a
+// revision number, each revision and each machine of a name has its own,
+// and only the current revision's publishes.
+func TestRevisionIDs(t *testing.T) {
+	t.Parallel()
+	e := testengine.Start(t, testkit.NewPool(t), nil)
+	ctx := context.Background()
+	sm := twoVersions(t, e, "revisions")
+	first, second := engine.RevisionID(sm.ID, 1), engine.RevisionID(sm.ID, 2)
+	require.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`, first)
+	require.NotEqual(t, first, second)
+	require.Equal(t, second, engine.RevisionID(sm.ID, 2), "the same revision keeps its revisionId")
+	for _, stale := range []string{first, "2", "1"} {
+		_, _, _, err := e.PublishVersion(ctx, sm.Name, stale, nil)
+		require.ErrorIs(t, err, engine.ErrConflict, stale)
+	}
+	_, v, _, err := e.PublishVersion(ctx, sm.Name, second, nil)
+	require.NoError(t, err)
+	require.Equal(t, 2, v.Version)
+
+	require.NoError(t, e.DeleteStateMachine(ctx, sm.Name, false))
+	again := twoVersions(t, e, "revisions")
+	require.NotEqual(t, second, engine.RevisionID(again.ID, 2), "a machine created again under the name has other revisionIds")
+}
+
+// TestPublishedVersionQuota publishes up to Config.MaxPublishedVersions
+// (lowered from AWS's 1,000 for the test): one more is
+// ErrServiceQuotaExceeded until a version is deleted, and publishing a
+// revision published already still answers its version.
+func TestPublishedVersionQuota(t *testing.T) {
+	t.Parallel()
+	e := testengine.Start(t, testkit.NewPool(t), &engine.Config{MaxPublishedVersions: 3})
+	ctx := context.Background()
+	_, _, err := e.CreateStateMachine(ctx, "quota", engine.MachineSpec{Definition: passOf("0")})
+	require.NoError(t, err)
+	publish := func(result string) error {
+		_, err := e.UpdateStateMachine(ctx, "quota", engine.MachineSpec{Definition: passOf(result)})
+		require.NoError(t, err)
+		_, _, _, err = e.PublishVersion(ctx, "quota", "", nil)
+		return err
+	}
+	for i := 1; i <= 3; i++ {
+		require.NoError(t, publish(fmt.Sprint(i)))
+	}
+	require.ErrorIs(t, publish("4"), engine.ErrServiceQuotaExceeded)
+	_, v, created, err := e.PublishVersion(ctx, "quota", "", nil)
+	require.ErrorIs(t, err, engine.ErrServiceQuotaExceeded, "revision 5 is not published: %v %v", v, created)
+	require.NoError(t, e.DeletePublishedVersion(ctx, "quota", 1))
+	_, v, created, err = e.PublishVersion(ctx, "quota", "", nil)
+	require.NoError(t, err)
+	require.True(t, created)
+	require.Equal(t, 4, v.Version, "version numbers are never used twice")
+	_, v, created, err = e.PublishVersion(ctx, "quota", "", nil)
+	require.NoError(t, err)
+	require.False(t, created, "a published revision answers its version at the quota")
+	require.Equal(t, 4, v.Version)
 }

@@ -132,6 +132,11 @@ type Config struct {
 	// StartExecution); it must be safe for concurrent use. nil means a
 	// source seeded at random; tests set a seeded one.
 	RoutingRandom func() float64
+	// MaxPublishedVersions is how many published versions a state machine
+	// may have (deleted ones not counted); publishing one more is
+	// ErrServiceQuotaExceeded. Default DefaultMaxPublishedVersions (1,000,
+	// AWS's quota).
+	MaxPublishedVersions int
 	// SecretKey is the 32-byte AES-256 key that encrypts the secrets of
 	// connections (see CreateConnection). Nil means none: creating a
 	// connection fails with ErrNoSecretKey.
@@ -241,6 +246,7 @@ func withDefaults(cfg *Config) Config {
 	c.LocalTaskLease = orDuration(c.LocalTaskLease, 15*time.Second)
 	c.ExpressTimeout = orDuration(c.ExpressTimeout, 5*time.Minute)
 	c.ExpressStartLease = orDuration(c.ExpressStartLease, 15*time.Second)
+	c.MaxPublishedVersions = orInt(c.MaxPublishedVersions, DefaultMaxPublishedVersions)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -47,6 +47,9 @@ var (
 	// machine's current revision, an alias created again with another
 	// configuration, a version deleted while an alias routes to it.
 	ErrConflict = errors.New("conflict")
+	// ErrServiceQuotaExceeded is AWS's ServiceQuotaExceededException: a
+	// version published to a machine that has Config.MaxPublishedVersions.
+	ErrServiceQuotaExceeded = errors.New("service quota exceeded")
 	// ErrValidation is a request AWS refuses with a ValidationException
 	// (a routingConfiguration whose weights do not add to 100, a
 	// description too long); the message is AWS's.

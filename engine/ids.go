@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/hex"
 	"sync"
 
 	"github.com/stepwise-run/stepwise/store"
@@ -41,4 +42,11 @@ func (x *executionIDs) take(ctx context.Context, q store.Querier, n int) (execs,
 		x.execs, x.runs = append(x.execs, more...), append(x.runs, moreRuns...)
 		x.mu.Unlock()
 	}
+}
+
+// uuidText writes 16 bytes as a UUID is written: 8-4-4-4-12 hexadecimal
+// digits.
+func uuidText(b []byte) string {
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

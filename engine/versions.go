@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strconv"
@@ -21,9 +22,18 @@ import (
 // maxDescription is the longest version or alias description AWS takes.
 const maxDescription = 256
 
-// RevisionID is the revisionId AWS clients see for a revision: its
-// internal number as text.
-func RevisionID(revision int) string { return strconv.Itoa(revision) }
+// RevisionID is the revisionId AWS clients see for a revision of the
+// machine machineID: as on AWS, an opaque identifier (UUID-shaped, a
+// hash of the two numbers), never the same for two revisions, nor for a
+// machine deleted and created again under its name.
+func RevisionID(machineID int64, revision int) string {
+	sum := sha256.Sum256([]byte("stepwise revision " + strconv.FormatInt(machineID, 10) + " " + strconv.Itoa(revision)))
+	return uuidText(sum[:16])
+}
+
+// DefaultMaxPublishedVersions is AWS's quota of versions per state
+// machine, Config.MaxPublishedVersions's default.
+const DefaultMaxPublishedVersions = 1000
 
 // initialRevision is the revisionId AWS documents for the revision a
 // state machine was created with.
@@ -40,7 +50,9 @@ func QualifiedARN(machineARN string, qualifier any) string {
 // characters. A revisionID other than "" must name the current revision
 // (RevisionID, or "INITIAL" for the first), else it is ErrConflict. As on
 // AWS, a revision already published is not published again: its newest
-// version is returned, with created false.
+// version is returned, with created false. A machine that has
+// Config.MaxPublishedVersions versions (deleted ones not counted) gets no
+// more: ErrServiceQuotaExceeded.
 func (e *Engine) PublishVersion(ctx context.Context, machine, revisionID string, description *string) (sm *store.StateMachine, v *store.PublishedVersion, created bool, err error) {
 	if err := checkDescription(description); err != nil {
 		return nil, nil, false, err
@@ -56,13 +68,16 @@ func (e *Engine) PublishVersion(ctx context.Context, machine, revisionID string,
 	if sm, err = store.LockStateMachine(ctx, tx, sm.ID); err != nil {
 		return nil, nil, false, fmt.Errorf("%w: %s", ErrStateMachineDoesNotExist, machine)
 	}
-	if !currentRevision(revisionID, sm.LatestVersion) {
+	if !currentRevision(revisionID, sm) {
 		return nil, nil, false, fmt.Errorf("%w: revisionId '%s' is not the current revision of %s ('%s')",
-			ErrConflict, revisionID, sm.ARN, RevisionID(sm.LatestVersion))
+			ErrConflict, revisionID, sm.ARN, RevisionID(sm.ID, sm.LatestVersion))
 	}
 	v, err = store.PublishedVersionOfRevision(ctx, tx, sm.ID, sm.LatestVersion)
 	if err == nil || !errors.Is(err, store.ErrNotFound) {
 		return sm, v, false, err
+	}
+	if err := e.checkVersionQuota(ctx, tx, sm); err != nil {
+		return nil, nil, false, err
 	}
 	if v, err = store.PublishVersion(ctx, tx, sm.ID, sm.LatestVersion, description); err != nil {
 		return nil, nil, false, err
@@ -70,10 +85,24 @@ func (e *Engine) PublishVersion(ctx context.Context, machine, revisionID string,
 	return sm, v, true, tx.Commit(ctx)
 }
 
-// currentRevision reports whether revisionID names revision: "" names
-// any, "INITIAL" the first.
-func currentRevision(revisionID string, revision int) bool {
-	return revisionID == "" || revisionID == RevisionID(revision) || revisionID == initialRevision && revision == 1
+// currentRevision reports whether revisionID names the current revision
+// of sm: "" names any, "INITIAL" the first.
+func currentRevision(revisionID string, sm *store.StateMachine) bool {
+	return revisionID == "" || revisionID == RevisionID(sm.ID, sm.LatestVersion) || revisionID == initialRevision && sm.LatestVersion == 1
+}
+
+// checkVersionQuota refuses a version more to a machine that has
+// Config.MaxPublishedVersions; q holds the machine's lock.
+func (e *Engine) checkVersionQuota(ctx context.Context, q store.Querier, sm *store.StateMachine) error {
+	n, err := store.CountPublishedVersions(ctx, q, sm.ID)
+	if err != nil {
+		return err
+	}
+	if n >= e.cfg.MaxPublishedVersions {
+		return &messageError{kind: ErrServiceQuotaExceeded, message: fmt.Sprintf(
+			"%s has %d versions, the most a state machine may have: delete unused versions with DeleteStateMachineVersion", sm.ARN, n)}
+	}
+	return nil
 }
 
 // checkDescription refuses a description longer than AWS takes.

@@ -53,6 +53,13 @@ func ListPublishedVersions(ctx context.Context, q Querier, machineID int64, befo
 	return ptrs(rows, err, asPublished)
 }
 
+// CountPublishedVersions returns how many versions of a machine there
+// are, deleted ones not counted.
+func CountPublishedVersions(ctx context.Context, q Querier, machineID int64) (int, error) {
+	n, err := queries(q).CountPublishedVersions(ctx, machineID)
+	return int(n), err
+}
+
 // DeletePublishedVersion deletes version v of a machine; ErrNotFound when
 // there is none.
 func DeletePublishedVersion(ctx context.Context, q Querier, machineID int64, v int) error {

@@ -340,7 +340,7 @@ func TestAbuseAWSProtocol(t *testing.T) {
 		{name: "definition nested 100,000 deep", body: `{"name":"deep","roleArn":"arn:aws:iam::1:role/r","definition":"` + deep(100_000) + `"}`, header: awsTarget("CreateStateMachine"), status: 400},
 		{name: "validate nested 100,000 deep", body: `{"definition":"` + deep(100_000) + `"}`, header: awsTarget("ValidateStateMachineDefinition"), status: 200},
 		{name: "10,000 states", body: `{"name":"huge","roleArn":"arn:aws:iam::1:role/r","definition":` + definitionOf(webtest.PassChain(10_000)) + `}`, header: awsTarget("CreateStateMachine"), status: 200},
-		{name: "definition over 1 MiB", body: `{"name":"huger","roleArn":"arn:aws:iam::1:role/r","definition":` + definitionOf(webtest.PassChain(30_000)) + `}`, header: awsTarget("CreateStateMachine"), status: 400, code: "InvalidDefinition"},
+		{name: "definition over 1 MiB", body: `{"name":"huger","roleArn":"arn:aws:iam::1:role/r","definition":` + definitionOf(webtest.PassChain(30_000)) + `}`, header: awsTarget("CreateStateMachine"), status: 400, code: "ValidationException"}, // the model's length constraint
 		{name: "invalid UTF-8 in a name", body: "{\"stateMachineArn\":\"" + machineARN + "\",\"name\":\"\xff\"}", header: awsTarget("StartExecution"), status: 400},
 		{name: "invalid UTF-8 in an input", body: "{\"stateMachineArn\":\"" + machineARN + "\",\"input\":\"{\\\"a\\\":\\\"\xff\\\"}\"}", header: awsTarget("StartExecution"), status: 400},
 		{name: "invalid UTF-8 in an ARN", body: "{\"executionArn\":\"arn:aws:states:us-east-1:1:execution:keep:\xff\"}", header: awsTarget("DescribeExecution"), status: 400},

@@ -21,7 +21,8 @@
 //   - web/sfn: the AWS JSON protocol.
 //   - web/viewer: the viewer's pages (ui/), read endpoints and SSE stream.
 //   - web/internal/apierror: the one table of the engine's errors, each
-//     with its REST status and code and its AWS error type, and the REST
+//     with its REST status and code and its AWS error type (and the types
+//     of the operations whose documented errors lack it), and the REST
 //     error value and handler.
 //   - web/internal/auth: the one authentication middleware, which asks
 //     Config.Authorize and answers a refusal in the endpoint's protocol.
@@ -174,10 +175,11 @@
 //	404 NotFound                   no such route
 //	405 MethodNotAllowed           the route takes other methods
 //	409 StateMachineAlreadyExists  engine.ErrStateMachineExists
-//	409 StateMachineInUse          delete without force while executions run (engine.ErrStateMachineInUse; AWS protocol: 409 ConflictException)
+//	409 StateMachineInUse          delete without force while executions run (engine.ErrStateMachineInUse; AWS protocol: ValidationException)
 //	409 ConnectionAlreadyExists    engine.ErrConnectionExists
 //	409 ConflictException          a revisionId that is not the current revision, an alias created again with other routes, a version deleted
 //	                               while an alias routes to it (engine.ErrConflict)
+//	409 ServiceQuotaExceededException  a version more than a machine may have (engine.ErrServiceQuotaExceeded; AWS protocol: 402)
 //	409 ExecutionAlreadyExists     the name was started with another input (engine.ErrExecutionAlreadyExists)
 //	409 ExecutionNotRunning        stop of a finished execution (engine.ErrExecutionNotRunning)
 //	409 ExecutionNotRedrivable     redrive of a RUNNING or SUCCEEDED one (engine.ErrExecutionNotRedrivable)

@@ -25,11 +25,12 @@ type publishedVersion struct {
 }
 
 func smPublishCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sm publish", "NAME [--description TEXT] [--revision-id ID] "+endpointHint,
+	fs := newFlagSet("sm publish", "NAME [--description TEXT] [--revision N | --revision-id ID] "+endpointHint,
 		`stepwise sm publish greet --description "first release" --endpoint http://localhost:8080`, stderr)
 	t := targetFlags(fs)
 	description := fs.String("description", "", "a description of the version (at most 256 characters)")
-	revision := fs.String("revision-id", "", "publish only if this is the machine's current revision (sm get shows it as the version)")
+	revision := fs.Int("revision", 0, "publish only if this is the machine's current revision (sm get shows it as the version)")
+	revisionID := fs.String("revision-id", "", "publish only if this is the revisionId of the machine's current revision (AWS's opaque identifier)")
 	if code, ok := parseArgs(fs, args, 1, t); !ok {
 		return code
 	}
@@ -37,8 +38,11 @@ func smPublishCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *description != "" {
 		body["description"] = *description
 	}
-	if *revision != "" {
-		body["revisionId"] = *revision
+	if *revision != 0 {
+		body["revision"] = *revision
+	}
+	if *revisionID != "" {
+		body["revisionId"] = *revisionID
 	}
 	return withClient(ctx, t, stdout, stderr, func(c *client) error {
 		var v publishedVersion

@@ -20,10 +20,10 @@ func TestVersionAndAliasCommands(t *testing.T) {
 	require.Contains(t, requireCLI(t, "sm", "publish", "rel", "--description", "first", db),
 		"version 1 of rel runs its revision 1\narn: arn:aws:states:us-east-1:000000000000:stateMachine:rel:1\n")
 	requireCLI(t, "sm", "update", "rel", second, db)
-	code, _, stderr := cli(t, "sm", "publish", "rel", "--revision-id", "1", db)
+	code, _, stderr := cli(t, "sm", "publish", "rel", "--revision", "1", db)
 	require.Equal(t, 1, code)
 	require.Contains(t, stderr, "ConflictException")
-	requireCLI(t, "sm", "publish", "rel", "--revision-id", "2", db)
+	requireCLI(t, "sm", "publish", "rel", "--revision", "2", db)
 	require.Regexp(t, `VERSION\s+REVISION\s+CREATED\s+DESCRIPTION\n2\s+2\s+.*-\n1\s+1\s+.*first\n`, requireCLI(t, "sm", "versions", "rel", db))
 
 	created := requireCLI(t, "sm", "alias", "create", "rel", "prod", "--route", "1=90", "--route", "2=10", "--description", "live", db)

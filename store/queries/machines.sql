@@ -80,6 +80,10 @@ FROM stepwise_published_versions
 WHERE state_machine_id = sqlc.arg(state_machine_id) AND version < sqlc.arg(before)
 ORDER BY version DESC LIMIT sqlc.arg(max_rows);
 
+-- name: CountPublishedVersions :one
+-- How many versions of a machine there are (deleted ones not counted).
+SELECT count(*)::integer FROM stepwise_published_versions WHERE state_machine_id = $1;
+
 -- name: DeletePublishedVersion :execrows
 DELETE FROM stepwise_published_versions WHERE state_machine_id = $1 AND version = $2;
 

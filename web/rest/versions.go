@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -51,14 +52,32 @@ type PublishedVersion struct {
 
 func versionView(sm *store.StateMachine, v *store.PublishedVersion) PublishedVersion {
 	return PublishedVersion{ARN: engine.QualifiedARN(sm.ARN, v.Version), Version: v.Version, Revision: v.Revision,
-		RevisionID: engine.RevisionID(v.Revision), Description: v.Description, CreatedAt: v.CreatedAt}
+		RevisionID: engine.RevisionID(sm.ID, v.Revision), Description: v.Description, CreatedAt: v.CreatedAt}
 }
 
 // publishRequest is the body of POST /v1/state-machines/{name}/versions.
 type publishRequest struct {
 	Description *string `json:"description"`
-	// RevisionID, when set, must be the machine's current revision.
+	// Revision, when set, must be the machine's current revision: its
+	// number, as the machine's "version" shows it. RevisionID, when set,
+	// must be the current revision's revisionId (opaque, as on AWS).
+	Revision   int    `json:"revision"`
 	RevisionID string `json:"revisionId"`
+}
+
+// revisionID is the revisionId the request checks, Revision's when set.
+func (a *API) revisionID(ctx context.Context, machine string, req publishRequest) (string, error) {
+	if req.Revision == 0 {
+		return req.RevisionID, nil
+	}
+	if req.RevisionID != "" {
+		return "", apierror.BadRequest("revision", "give revision or revisionId, not both")
+	}
+	sm, err := a.e.StateMachine(ctx, machine)
+	if err != nil {
+		return "", err
+	}
+	return engine.RevisionID(sm.ID, req.Revision), nil
 }
 
 // publishVersion is POST /v1/state-machines/{name}/versions: 201 with the
@@ -73,7 +92,11 @@ func (a *API) publishVersion(c echo.Context) error {
 	if err := decodeBody(c, &req, true); err != nil {
 		return err
 	}
-	sm, v, created, err := a.e.PublishVersion(c.Request().Context(), name, req.RevisionID, req.Description)
+	revisionID, err := a.revisionID(c.Request().Context(), name, req)
+	if err != nil {
+		return err
+	}
+	sm, v, created, err := a.e.PublishVersion(c.Request().Context(), name, revisionID, req.Description)
 	if err != nil {
 		return err
 	}

@@ -29,9 +29,15 @@ func TestPublishedVersions(t *testing.T) {
 	require.EqualValues(t, 1, again["version"], "an unchanged revision keeps its version")
 
 	a.Expect(http.StatusOK, http.MethodPut, "/v1/state-machines/pv", map[string]any{"definition": json.RawMessage(passOf("b"))})
-	a.ExpectError(http.StatusConflict, "ConflictException", http.MethodPost, path, map[string]any{"revisionId": "1"})
-	v2 := a.Expect(http.StatusCreated, http.MethodPost, path, map[string]any{"revisionId": "2"})
+	a.ExpectError(http.StatusConflict, "ConflictException", http.MethodPost, path, map[string]any{"revision": 1})
+	a.ExpectError(http.StatusConflict, "ConflictException", http.MethodPost, path, map[string]any{"revisionId": v1["revisionId"]})
+	a.ExpectError(http.StatusConflict, "ConflictException", http.MethodPost, path, map[string]any{"revisionId": "2"})
+	v2 := a.Expect(http.StatusCreated, http.MethodPost, path, map[string]any{"revision": 2})
 	require.EqualValues(t, 2, v2["version"])
+	require.NotEqual(t, v1["revisionId"], v2["revisionId"])
+	require.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`, v2["revisionId"], "opaque, as AWS's")
+	again = a.Expect(http.StatusOK, http.MethodPost, path, map[string]any{"revisionId": v2["revisionId"]})
+	require.EqualValues(t, 2, again["version"])
 
 	listed := a.Expect(http.StatusOK, http.MethodGet, path+"?limit=1", nil)
 	require.Len(t, listed["versions"], 1)

@@ -2,9 +2,11 @@ package sfn
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/store"
 	"github.com/stepwise-run/stepwise/web/internal/pagetoken"
 )
@@ -46,11 +48,8 @@ type createActivityOutput struct {
 
 // createActivity creates an activity, or returns the one of that name.
 func (a *api) createActivity(ctx context.Context, in *createActivityInput) (*createActivityOutput, error) {
-	if err := required("name", in.Name); err != nil {
-		return nil, err
-	}
 	tags, err := tagsIn("tags", in.Tags)
-	if err != nil {
+	if err := errors.Join(nameField("name", in.Name), err); err != nil {
 		return nil, err
 	}
 	act, err := a.eng.CreateActivityWith(ctx, *in.Name, engine.ActivitySpec{Tags: tags, Encryption: in.EncryptionConfiguration.engine()})
@@ -62,10 +61,11 @@ func (a *api) createActivity(ctx context.Context, in *createActivityInput) (*cre
 
 // describeActivity describes an activity.
 func (a *api) describeActivity(ctx context.Context, in *activityRef) (*describeActivityOutput, error) {
-	if err := required("activityArn", in.ActivityArn); err != nil {
+	ref, err := parseActivityARN(in.ActivityArn)
+	if err != nil {
 		return nil, err
 	}
-	act, err := a.eng.DescribeActivity(ctx, *in.ActivityArn)
+	act, err := a.eng.DescribeActivity(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -91,10 +91,23 @@ func (a *api) listActivities(ctx context.Context, in *listActivitiesInput) (*lis
 
 // deleteActivity deletes an activity.
 func (a *api) deleteActivity(ctx context.Context, in *activityRef) (*struct{}, error) {
-	if err := required("activityArn", in.ActivityArn); err != nil {
+	ref, err := parseActivityARN(in.ActivityArn)
+	if err != nil {
 		return nil, err
 	}
-	return &struct{}{}, a.eng.DeleteActivity(ctx, *in.ActivityArn)
+	return &struct{}{}, a.eng.DeleteActivity(ctx, ref)
+}
+
+// parseActivityARN checks the activityArn of a request: absent is a
+// ValidationException, anything but an activity's ARN InvalidArn.
+func parseActivityARN(s *string) (string, error) {
+	if err := required("activityArn", s); err != nil {
+		return "", err
+	}
+	if _, err := arn.ParseActivity(*s); err != nil {
+		return "", awsErrorf(awsInvalidArn, "Invalid Arn: '%s' is not an activity ARN", *s)
+	}
+	return *s, nil
 }
 
 type getActivityTaskInput struct {
@@ -110,10 +123,11 @@ type getActivityTaskOutput struct {
 // getActivityTask long-polls for a task of the activity; an empty answer
 // means none came within a minute.
 func (a *api) getActivityTask(ctx context.Context, in *getActivityTaskInput) (*getActivityTaskOutput, error) {
-	if err := required("activityArn", in.ActivityArn); err != nil {
+	ref, err := parseActivityARN(in.ActivityArn)
+	if err := errors.Join(err, minLength("workerName", in.WorkerName, 1), maxLength("workerName", in.WorkerName, maxName)); err != nil {
 		return nil, err
 	}
-	task, err := a.eng.GetActivityTask(ctx, *in.ActivityArn, orEmpty(in.WorkerName), activityPoll)
+	task, err := a.eng.GetActivityTask(ctx, ref, orEmpty(in.WorkerName), activityPoll)
 	if err != nil || task == nil {
 		return &getActivityTaskOutput{}, err
 	}

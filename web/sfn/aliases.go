@@ -64,11 +64,13 @@ type createStateMachineAliasOutput struct {
 // createStateMachineAlias creates an alias of the machine of its first
 // version; creating it again with the same configuration returns it.
 func (a *api) createStateMachineAlias(ctx context.Context, in *createStateMachineAliasInput) (*createStateMachineAliasOutput, error) {
-	if err := required("name", in.Name); err != nil {
+	if err := errors.Join(nameField("name", in.Name), sensitive(maxLength("description", in.Description, maxDescription)),
+		requiredList("routingConfiguration", in.RoutingConfiguration)); err != nil {
 		return nil, err
 	}
 	if len(in.RoutingConfiguration) == 0 {
-		return nil, awsErrorf(awsValidation, "1 validation error detected: Value null at 'routingConfiguration' failed to satisfy constraint: Member must not be null")
+		empty := "[]"
+		return nil, &violation{path: "routingConfiguration", value: &empty, constraint: "Member must have length greater than or equal to 1"}
 	}
 	first, err := parseVersionARN("routingConfiguration.1.member.stateMachineVersionArn", in.RoutingConfiguration[0].StateMachineVersionArn)
 	if err != nil {
@@ -98,16 +100,6 @@ func (r aliasRef) parse() (arn.StateMachine, error) {
 	return ref, err
 }
 
-// aliasGone answers an operation on an alias of a machine that does not
-// exist as AWS does: ResourceNotFound, the alias having gone with its
-// machine (Terraform's provider takes only that for "deleted outside").
-func aliasGone(ref arn.StateMachine, err error) error {
-	if errors.Is(err, engine.ErrStateMachineDoesNotExist) {
-		return fmt.Errorf("%w: '%s'", engine.ErrAliasDoesNotExist, ref)
-	}
-	return err
-}
-
 type describeStateMachineAliasOutput struct {
 	StateMachineAliasArn string        `json:"stateMachineAliasArn"`
 	Name                 string        `json:"name"`
@@ -125,7 +117,7 @@ func (a *api) describeStateMachineAlias(ctx context.Context, in *aliasRef) (*des
 	}
 	sm, alias, err := a.eng.Alias(ctx, ref.Name, ref.Alias)
 	if err != nil {
-		return nil, aliasGone(ref, err)
+		return nil, err
 	}
 	return &describeStateMachineAliasOutput{
 		StateMachineAliasArn: engine.AliasARN(sm, alias), Name: alias.Name, Description: alias.Description,
@@ -158,7 +150,7 @@ func (a *api) updateStateMachineAlias(ctx context.Context, in *updateStateMachin
 	}
 	alias, err := a.eng.UpdateAlias(ctx, ref.Name, ref.Alias, in.Description, rs)
 	if err != nil {
-		return nil, aliasGone(ref, err)
+		return nil, err
 	}
 	return &updateStateMachineAliasOutput{UpdateDate: epoch(alias.UpdatedAt)}, nil
 }
@@ -171,7 +163,7 @@ func (a *api) deleteStateMachineAlias(ctx context.Context, in *aliasRef) (*empty
 		return nil, err
 	}
 	if err := a.eng.DeleteAlias(ctx, ref.Name, ref.Alias); err != nil {
-		return nil, aliasGone(ref, err)
+		return nil, err
 	}
 	return &emptyOutput{}, nil
 }

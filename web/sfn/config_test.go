@@ -58,7 +58,7 @@ func TestAWSMachineConfiguration(t *testing.T) {
 	// Each alone: a new revision, the rest carried over.
 	updated, err := h.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(machine), RoleArn: aws.String(role2)})
 	require.NoError(t, err)
-	require.Equal(t, "2", *updated.RevisionId)
+	require.Equal(t, h.revisionID(machine, 2), *updated.RevisionId)
 	require.Equal(t, describeConfig{role: role2, tracing: true, encryption: kms}, h.describeConfigOf(machine))
 	_, err = h.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(machine),
 		TracingConfiguration: &types.TracingConfiguration{Enabled: false}})
@@ -72,7 +72,7 @@ func TestAWSMachineConfiguration(t *testing.T) {
 	latest, err := h.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(machine)})
 	require.NoError(t, err)
 	require.Equal(t, passOf("b"), *latest.Definition)
-	require.Equal(t, "5", *latest.RevisionId)
+	require.Equal(t, h.revisionID(machine, 5), *latest.RevisionId)
 	require.Equal(t, role2, *latest.RoleArn, "a definition alone keeps the role")
 
 	// A version answers the configuration it was published with.
@@ -133,7 +133,7 @@ func TestAWSMachineConfigurationErrors(t *testing.T) {
 	})
 	out, err := h.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(machine)})
 	require.NoError(t, err)
-	require.Equal(t, "1", *out.RevisionId, "a refused update makes no revision")
+	require.Equal(t, h.revisionID(machine, 1), *out.RevisionId, "a refused update makes no revision")
 }
 
 // TestAWSActivityEncryption stores an activity's encryptionConfiguration

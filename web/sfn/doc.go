@@ -13,8 +13,11 @@
 //     engine errors through the shared table (web/internal/apierror), and
 //     of refused requests (web/internal/auth) to AWS's error types;
 //   - wire.go: the protocol's field conventions (epoch times, absent
-//     strings, validation messages), page tokens (web/internal/pagetoken,
-//     InvalidToken when bad) and ARNs (internal/arn, InvalidArn when bad);
+//     strings), page tokens (web/internal/pagetoken, InvalidToken when
+//     bad) and ARNs (internal/arn, InvalidArn when bad);
+//   - validate.go: request validation against the service model's
+//     constraints, answered as AWS does ("2 validation errors detected:
+//     Value 'x' at 'name' failed to satisfy constraint: …; …");
 //   - machines.go, executions.go, history.go, activities.go: the
 //     operations. History events are mapped with internal/history's
 //     constants;

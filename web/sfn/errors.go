@@ -27,6 +27,21 @@ const (
 type awsError struct {
 	Type    string
 	Message string
+	// Reason is a ValidationException's reason, one of the model's
+	// ValidationExceptionReason values; "" for none.
+	Reason string
+}
+
+// reasonLabeledARN is the ValidationException reason of a version or
+// alias ARN given to an operation that takes none.
+const reasonLabeledARN = "API_DOES_NOT_SUPPORT_LABELED_ARNS"
+
+// labeledARN is the ValidationException of a version or alias ARN given
+// where the operation takes none.
+func labeledARN(format string, args ...any) *awsError {
+	e := awsErrorf(awsValidation, format, args...)
+	e.Reason = reasonLabeledARN
+	return e
 }
 
 // Error returns the message.
@@ -36,19 +51,32 @@ func awsErrorf(typ, format string, args ...any) *awsError {
 	return &awsError{Type: typ, Message: fmt.Sprintf(format, args...)}
 }
 
-// awsErrorOf maps an error to its AWS error type, HTTP status and
-// message: the protocol layer's own errors, then the engine's through the
-// one error table (apierror.Table). Anything else is an internal failure,
-// whose details stay in the server log.
-func awsErrorOf(err error) (typ string, status int, message string) {
+// awsErrorOf maps an error of the operation op to its AWS error body
+// (type, message and a ValidationException's reason) and HTTP status: the request's violations (see validate.go),
+// all at once, then the protocol layer's own errors, then the
+// engine's through the one error table (apierror.Table), which gives
+// each operation a type the AWS service model lists for it. Anything
+// else is an internal failure, whose details stay in the server log.
+func awsErrorOf(op string, err error) (awsErrorBody, int) {
+	if vs := violationsIn(err); len(vs) > 0 {
+		return awsErrorBody{Type: awsValidation, Message: validationMessage(vs)}, http.StatusBadRequest
+	}
 	var ae *awsError
 	if errors.As(err, &ae) {
-		return ae.Type, http.StatusBadRequest, ae.Message
+		return awsErrorBody{Type: ae.Type, Message: ae.Message, Reason: ae.Reason}, apierror.AWSStatus(ae.Type)
 	}
 	if m, ok := apierror.Lookup(err); ok {
-		return m.AWSType, m.AWSStatus, err.Error()
+		typ, status := m.AWS.Of(op)
+		return awsErrorBody{Type: typ, Message: err.Error()}, status
 	}
-	return awsInternal, http.StatusInternalServerError, "internal error; the server log has the details"
+	return awsErrorBody{Type: awsInternal, Message: "internal error; the server log has the details"}, http.StatusInternalServerError
+}
+
+// awsErrorBody is the JSON of an error response.
+type awsErrorBody struct {
+	Type    string `json:"__type"`
+	Message string `json:"message"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 // AWS error types of refused requests.

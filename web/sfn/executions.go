@@ -15,12 +15,6 @@ import (
 
 // Execution and callback operations.
 
-// Limits AWS puts on request fields.
-const (
-	maxErrorLength = 256
-	maxCauseLength = 32768
-)
-
 type startExecutionInput struct {
 	StateMachineArn *string `json:"stateMachineArn"`
 	Name            *string `json:"name"`
@@ -36,6 +30,9 @@ type startExecutionOutput struct {
 // with sync it then waits for its end (engine.StartSync) until ctx ends,
 // returning the execution still running with ctx's error.
 func (a *api) start(ctx context.Context, in *startExecutionInput, sync bool) (*store.Execution, bool, error) {
+	if err := in.check(); err != nil {
+		return nil, false, err
+	}
 	machine, testCase := in.StateMachineArn, ""
 	if machine != nil { // MACHINE#TESTCASE runs a test case of the mock configuration
 		m, c, _ := arn.CutTestCase(*machine)
@@ -55,6 +52,12 @@ func (a *api) start(ctx context.Context, in *startExecutionInput, sync bool) (*s
 		err = fmt.Errorf("execution %q of %s vanished while it was started again", orEmpty(in.Name), ref.Unqualified())
 	}
 	return exec, created, err
+}
+
+// check applies AWS's constraints on the fields of a start.
+func (in *startExecutionInput) check() error {
+	return errors.Join(required("stateMachineArn", in.StateMachineArn), maxLength("stateMachineArn", in.StateMachineArn, maxARN),
+		minLength("name", in.Name, 1), maxLength("name", in.Name, maxName), sensitive(maxLength("input", in.Input, maxPayload)))
 }
 
 // startExecution starts an execution. As on AWS, starting one again with
@@ -140,7 +143,7 @@ type startSyncExecutionOutput struct {
 // execution has no ABORTED status).
 func (a *api) startSyncExecution(ctx context.Context, in *startSyncExecutionInput) (*startSyncExecutionOutput, error) {
 	included, err := includedData(in.IncludedData)
-	if err != nil {
+	if err := errors.Join(in.check(), err); err != nil {
 		return nil, err
 	}
 	if a.express(ctx, in.StateMachineArn) {
@@ -175,7 +178,7 @@ func includedData(v string) (bool, error) {
 	case "METADATA_ONLY":
 		return false, nil
 	}
-	return false, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]", v)
+	return false, oneOf("includedData", v, "ALL_DATA", "METADATA_ONLY")
 }
 
 type describeExecutionInput struct {
@@ -286,39 +289,47 @@ func startedThrough(sm *store.StateMachine, ref arn.StateMachine, q *engine.Exec
 	}
 }
 
+// qualifierExists checks that the version or alias ref names, if any,
+// exists (ErrVersionDoesNotExist, ErrAliasDoesNotExist: AWS's
+// ResourceNotFound).
+func (a *api) qualifierExists(ctx context.Context, sm *store.StateMachine, ref arn.StateMachine) error {
+	var err error
+	switch {
+	case ref.Alias != "":
+		_, _, err = a.eng.Alias(ctx, sm.Name, ref.Alias)
+	case ref.Version != 0:
+		_, err = a.eng.DescribeVersion(ctx, sm.Name, ref.Version)
+	}
+	return err
+}
+
 type listExecutionsOutput struct {
 	Executions []executionListItem `json:"executions"`
 	NextToken  *string             `json:"nextToken,omitempty"`
 }
 
-// checkFilters checks the status and redrive filters; none says no
-// execution can match.
-func (in *listExecutionsInput) checkFilters() (none bool, err error) {
-	switch in.StatusFilter {
-	case "", store.StatusRunning, store.StatusSucceeded, store.StatusFailed, store.StatusTimedOut, store.StatusAborted:
-	case "PENDING_REDRIVE":
-		return true, nil // a redrive starts at once: nothing waits for one
-	default:
-		return false, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]", in.StatusFilter)
+// check checks the page size and the filters; none says no execution
+// can match.
+func (in *listExecutionsInput) check() (limit int, none bool, err error) {
+	limit, err = pageSize(in.MaxResults, 100, 1000)
+	if err := errors.Join(err,
+		oneOf("statusFilter", in.StatusFilter, store.StatusRunning, store.StatusSucceeded, store.StatusFailed, store.StatusTimedOut, store.StatusAborted, "PENDING_REDRIVE"),
+		oneOf("redriveFilter", in.RedriveFilter, "REDRIVEN", "NOT_REDRIVEN")); err != nil {
+		return 0, false, err
 	}
-	switch in.RedriveFilter {
-	case "", "REDRIVEN", "NOT_REDRIVEN":
-	default:
-		return false, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]", in.RedriveFilter)
-	}
-	return false, nil
+	return limit, in.StatusFilter == "PENDING_REDRIVE", nil // a redrive starts at once: nothing waits for one
 }
 
 // listMapRunExecutions lists a Map run's child executions, newest
 // first, each with the Map run's ARN.
 func (a *api) listMapRunExecutions(ctx context.Context, in *listExecutionsInput) (*listExecutionsOutput, error) {
-	limit, err := pageSize(in.MaxResults, 100, 1000)
+	limit, none, err := in.check()
 	if err != nil {
 		return nil, err
 	}
 	out := &listExecutionsOutput{Executions: []executionListItem{}}
-	if none, err := in.checkFilters(); err != nil || none {
-		return out, err
+	if none {
+		return out, nil
 	}
 	mr, err := a.eng.MapRun(ctx, *in.MapRunArn)
 	if err != nil {
@@ -360,17 +371,17 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 		}
 		return a.listMapRunExecutions(ctx, in)
 	}
+	limit, none, err := in.check()
+	if err != nil {
+		return nil, err
+	}
 	ref, err := parseQualifiedARN("stateMachineArn", in.StateMachineArn)
 	if err != nil {
 		return nil, err
 	}
-	limit, err := pageSize(in.MaxResults, 100, 1000)
-	if err != nil {
-		return nil, err
-	}
 	out := &listExecutionsOutput{Executions: []executionListItem{}}
-	if none, err := in.checkFilters(); err != nil || none {
-		return out, err
+	if none {
+		return out, nil
 	}
 	sm, err := a.eng.StateMachine(ctx, ref.Name)
 	if err != nil {
@@ -379,6 +390,9 @@ func (a *api) listExecutions(ctx context.Context, in *listExecutionsInput) (*lis
 	if sm.Type == store.TypeExpress {
 		return nil, fmt.Errorf("%w: This operation is not supported by this type of state machine: %s is EXPRESS, whose executions are not recorded",
 			engine.ErrStateMachineTypeNotSupported, sm.ARN)
+	}
+	if err := a.qualifierExists(ctx, sm, ref); err != nil {
+		return nil, err
 	}
 	q := engine.ExecutionQuery{StateMachine: sm.Name, Status: in.StatusFilter, Redriven: in.RedriveFilter, Limit: limit}
 	startedThrough(sm, ref, &q)
@@ -422,7 +436,7 @@ type failureFields struct {
 
 // check applies AWS's length limits.
 func (f failureFields) check() error {
-	return errors.Join(maxLength("error", f.Error, maxErrorLength), maxLength("cause", f.Cause, maxCauseLength))
+	return sensitive(errors.Join(maxLength("error", f.Error, maxErrorLength), maxLength("cause", f.Cause, maxCauseLength)))
 }
 
 type stopExecutionOutput struct {
@@ -496,6 +510,11 @@ func (a *api) redriveExecution(ctx context.Context, in *redriveExecutionInput) (
 	return &redriveExecutionOutput{RedriveDate: *at}, nil
 }
 
+// taskToken checks the taskToken of a callback.
+func taskToken(v *string) error {
+	return errors.Join(required("taskToken", v), maxLength("taskToken", v, maxTaskToken))
+}
+
 type sendTaskSuccessInput struct {
 	TaskToken *string `json:"taskToken"`
 	Output    *string `json:"output"`
@@ -503,7 +522,7 @@ type sendTaskSuccessInput struct {
 
 // sendTaskSuccess completes a callback task with its output.
 func (a *api) sendTaskSuccess(ctx context.Context, in *sendTaskSuccessInput) (*emptyOutput, error) {
-	if err := errors.Join(required("taskToken", in.TaskToken), required("output", in.Output)); err != nil {
+	if err := errors.Join(taskToken(in.TaskToken), sensitive(errors.Join(required("output", in.Output), maxLength("output", in.Output, maxPayload)))); err != nil {
 		return nil, err
 	}
 	return &emptyOutput{}, a.eng.SendTaskSuccess(ctx, *in.TaskToken, *in.Output)
@@ -517,7 +536,7 @@ type sendTaskFailureInput struct {
 // sendTaskFailure fails a callback task; no error name means
 // States.TaskFailed.
 func (a *api) sendTaskFailure(ctx context.Context, in *sendTaskFailureInput) (*emptyOutput, error) {
-	err := errors.Join(required("taskToken", in.TaskToken), in.check())
+	err := errors.Join(taskToken(in.TaskToken), in.check())
 	if err != nil {
 		return nil, err
 	}
@@ -530,7 +549,7 @@ type sendTaskHeartbeatInput struct {
 
 // sendTaskHeartbeat records that a callback task is alive.
 func (a *api) sendTaskHeartbeat(ctx context.Context, in *sendTaskHeartbeatInput) (*emptyOutput, error) {
-	if err := required("taskToken", in.TaskToken); err != nil {
+	if err := taskToken(in.TaskToken); err != nil {
 		return nil, err
 	}
 	return &emptyOutput{}, a.eng.SendTaskHeartbeat(ctx, *in.TaskToken)

@@ -81,7 +81,7 @@ func TestAWSLoggingConfiguration(t *testing.T) {
 	updated, err := h.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn),
 		Definition: aws.String(passMachine), LoggingConfiguration: logTo(types.LogLevelAll, true)})
 	require.NoError(t, err)
-	require.Equal(t, "2", *updated.RevisionId)
+	require.Equal(t, h.revisionID(arn, 2), *updated.RevisionId)
 	requireLogging(logTo(types.LogLevelAll, true), describe(arn))
 
 	_, err = h.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), Definition: aws.String(passMachine)})

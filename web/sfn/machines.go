@@ -91,11 +91,8 @@ func (l *awsLogging) logging() (*engine.LoggingConfiguration, error) {
 	if l == nil {
 		return nil, nil
 	}
-	switch l.Level {
-	case "", "ALL", "ERROR", "FATAL", "OFF":
-	default:
-		return nil, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'loggingConfiguration.level' failed to satisfy constraint: "+
-			"Member must satisfy enum value set: [ALL, ERROR, FATAL, OFF]", l.Level)
+	if err := oneOf("loggingConfiguration.level", l.Level, "ALL", "ERROR", "FATAL", "OFF"); err != nil {
+		return nil, err
 	}
 	out := &engine.LoggingConfiguration{Level: l.Level, IncludeExecutionData: l.IncludeExecutionData}
 	for _, d := range l.Destinations {
@@ -136,18 +133,20 @@ func (a *api) machineVersion(ctx context.Context, ref arn.StateMachine) (*store.
 func parseWholeMachineARN(s *string, why string) (arn.StateMachine, error) {
 	ref, err := parseMachineARN("stateMachineArn", s)
 	if err == nil && ref.Version != 0 {
-		err = awsErrorf(awsValidation, "'%s' is a version"+why, *s)
+		err = labeledARN("'%s' is a version"+why, *s)
 	}
 	return ref, err
 }
 
 // checkType accepts STANDARD and EXPRESS (or none: STANDARD).
 func checkType(typ string) error {
-	switch typ {
-	case "", store.TypeStandard, store.TypeExpress:
-		return nil
-	}
-	return awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", typ)
+	return oneOf("type", typ, store.TypeStandard, store.TypeExpress)
+}
+
+// check applies AWS's constraints on the fields of a machine's
+// configuration.
+func (c machineConfig) check() error {
+	return errors.Join(minLength("roleArn", c.RoleArn, 1), maxLength("roleArn", c.RoleArn, maxARN))
 }
 
 type createStateMachineInput struct {
@@ -177,21 +176,10 @@ type publishedVersion struct {
 // that exists with the same definition and type returns it; a different
 // definition or type is StateMachineAlreadyExists.
 func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInput) (*createStateMachineOutput, error) {
-	if err := required("name", in.Name); err != nil {
-		return nil, err
-	}
-	if err := required("definition", in.Definition); err != nil {
-		return nil, err
-	}
-	if err := checkType(in.Type); err != nil {
-		return nil, err
-	}
-	logging, err := in.LoggingConfiguration.logging()
-	if err != nil {
-		return nil, err
-	}
-	tags, err := tagsIn("tags", in.Tags)
-	if err != nil {
+	logging, loggingErr := in.LoggingConfiguration.logging()
+	tags, tagsErr := tagsIn("tags", in.Tags)
+	if err := errors.Join(nameField("name", in.Name), definitionField("definition", in.Definition, true), in.machineConfig.check(),
+		checkType(in.Type), loggingErr, sensitive(maxLength("versionDescription", in.VersionDescription, maxDescription)), tagsErr); err != nil {
 		return nil, err
 	}
 	typ := in.Type
@@ -209,7 +197,7 @@ func (a *api) createStateMachine(ctx context.Context, in *createStateMachineInpu
 	} else if err != nil {
 		return nil, err
 	}
-	published, err := a.publish(ctx, in.Publish, sm.Name, v.Version, in.VersionDescription)
+	published, err := a.publish(ctx, in.Publish, sm, v.Version, in.VersionDescription)
 	if err != nil {
 		return nil, err
 	}
@@ -269,13 +257,14 @@ func (a *api) updateStateMachine(ctx context.Context, in *updateStateMachineInpu
 	if err != nil {
 		return nil, err
 	}
+	logging, loggingErr := in.LoggingConfiguration.logging()
+	if err := errors.Join(definitionField("definition", in.Definition, false), in.machineConfig.check(), loggingErr,
+		sensitive(maxLength("versionDescription", in.VersionDescription, maxDescription))); err != nil {
+		return nil, err
+	}
 	reconfigured := in.RoleArn != nil || in.TracingConfiguration != nil || in.EncryptionConfiguration != nil
 	if in.Definition == nil && in.LoggingConfiguration == nil && !reconfigured {
 		return nil, awsErrorf(awsMissingParameter, "Either the definition, the roleArn, the loggingConfiguration, the tracingConfiguration or the encryptionConfiguration must be specified")
-	}
-	logging, err := in.LoggingConfiguration.logging()
-	if err != nil {
-		return nil, err
 	}
 	latest, err := a.machineVersion(ctx, ref)
 	if err != nil {
@@ -297,11 +286,11 @@ func (a *api) updateStateMachine(ctx context.Context, in *updateStateMachineInpu
 			return nil, err
 		}
 	}
-	published, err := a.publish(ctx, in.Publish, ref.Name, v.Version, in.VersionDescription)
+	published, err := a.publish(ctx, in.Publish, &latest.StateMachine, v.Version, in.VersionDescription)
 	if err != nil {
 		return nil, err
 	}
-	return &updateStateMachineOutput{UpdateDate: epoch(v.CreatedAt), RevisionID: engine.RevisionID(v.Version), publishedVersion: published}, nil
+	return &updateStateMachineOutput{UpdateDate: epoch(v.CreatedAt), RevisionID: engine.RevisionID(latest.ID, v.Version), publishedVersion: published}, nil
 }
 
 type describeStateMachineInput struct {
@@ -377,7 +366,7 @@ func (a *api) describeStateMachineForExecution(ctx context.Context, in *describe
 	tracing, encryption := configOut(v.Config)
 	return &describeStateMachineForExecutionOutput{
 		StateMachineArn: sm.ARN, Name: sm.Name, Definition: v.Definition, RoleArn: engine.RoleOf(v.Config, sm.ARN),
-		UpdateDate: epoch(v.CreatedAt), RevisionID: engine.RevisionID(v.Version),
+		UpdateDate: epoch(v.CreatedAt), RevisionID: engine.RevisionID(sm.ID, v.Version),
 		LoggingConfiguration: logging, TracingConfiguration: tracing, EncryptionConfiguration: encryption,
 	}, nil
 }
@@ -457,19 +446,9 @@ type validateStateMachineDefinitionOutput struct {
 // would: besides AWS's rules, a feature Stepwise cannot run yet is an
 // error (code UNSUPPORTED_FEATURE). Every diagnostic is an ERROR.
 func (a *api) validateStateMachineDefinition(_ context.Context, in *validateStateMachineDefinitionInput) (*validateStateMachineDefinitionOutput, error) {
-	if err := required("definition", in.Definition); err != nil {
-		return nil, err
-	}
-	if err := checkType(in.Type); err != nil {
-		return nil, err
-	}
-	switch in.Severity {
-	case "", "ERROR", "WARNING":
-	default:
-		return nil, awsErrorf(awsValidation, "1 validation error detected: Value '%s' at 'severity' failed to satisfy constraint: Member must satisfy enum value set: [ERROR, WARNING]", in.Severity)
-	}
 	limit, err := pageSize(in.MaxResults, 100, 100)
-	if err != nil {
+	if err := errors.Join(definitionField("definition", in.Definition, true), checkType(in.Type),
+		oneOf("severity", in.Severity, "ERROR", "WARNING"), err); err != nil {
 		return nil, err
 	}
 	diags := engine.ValidateMachineSpec(engine.MachineSpec{Definition: *in.Definition, Type: in.Type})

@@ -242,16 +242,12 @@ func (a *api) serve(c echo.Context) error {
 
 // fail writes err as an AWS error response.
 func fail(c echo.Context, err error) error {
-	typ, status, message := awsErrorOf(err)
+	target := c.Request().Header.Get("X-Amz-Target")
+	body, status := awsErrorOf(strings.TrimPrefix(target, TargetPrefix), err)
 	if status >= http.StatusInternalServerError {
-		c.Logger().Errorf("AWS protocol %s: %v", c.Request().Header.Get("X-Amz-Target"), err)
+		c.Logger().Errorf("AWS protocol %s: %v", target, err)
 	}
-	data, _ := json.Marshal(awsErrorBody{Type: typ, Message: message})
-	c.Response().Header().Set("X-Amzn-ErrorType", typ)
+	data, _ := json.Marshal(body)
+	c.Response().Header().Set("X-Amzn-ErrorType", body.Type)
 	return c.Blob(status, contentType, data)
-}
-
-type awsErrorBody struct {
-	Type    string `json:"__type"`
-	Message string `json:"message"`
 }

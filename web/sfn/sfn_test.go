@@ -120,6 +120,14 @@ func (h *awsHarness) history(arn string) []types.HistoryEvent {
 	return out.Events
 }
 
+// revisionID is the revisionId of revision n of the machine machineARN.
+func (h *awsHarness) revisionID(machineARN string, n int) string {
+	h.t.Helper()
+	sm, err := h.eng.StateMachine(context.Background(), machineARN)
+	require.NoError(h.t, err)
+	return engine.RevisionID(sm.ID, n)
+}
+
 // requireAWSError checks that err is the SDK's typed error T.
 func requireAWSError[T error](t *testing.T, err error) T {
 	t.Helper()
@@ -178,14 +186,14 @@ func TestAWSStateMachines(t *testing.T) {
 	require.Equal(t, saga, *desc.Definition)
 	require.Equal(t, types.StateMachineTypeStandard, desc.Type)
 	require.Equal(t, types.StateMachineStatusActive, desc.Status)
-	require.Equal(t, "1", *desc.RevisionId)
+	require.Equal(t, h.revisionID(arn, 1), *desc.RevisionId)
 	require.NotEmpty(t, *desc.RoleArn)
 
 	updated, err := h.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{
 		StateMachineArn: aws.String(arn), Definition: aws.String(testkit.Example(t, "approval")), Publish: true,
 	})
 	require.NoError(t, err)
-	require.Equal(t, "2", *updated.RevisionId)
+	require.Equal(t, h.revisionID(arn, 2), *updated.RevisionId)
 	require.Equal(t, arn+":2", *updated.StateMachineVersionArn)
 	latest, err := h.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)})
 	require.NoError(t, err)

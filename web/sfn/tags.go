@@ -2,6 +2,8 @@ package sfn
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/stepwise-run/stepwise/engine"
 )
@@ -15,20 +17,19 @@ type awsTag struct {
 	Value *string `json:"value"`
 }
 
-// tagsIn reads the tags of a request; a tag without a key is a
-// validation error, as AWS answers.
+// tagsIn reads the tags of a request; each tag without a key is a
+// violation, as AWS answers.
 func tagsIn(field string, in []awsTag) ([]engine.Tag, error) {
 	tags := make([]engine.Tag, len(in))
+	var missing []error
 	for i, t := range in {
 		if t.Key == nil {
-			return nil, awsErrorf(awsValidation, "1 validation error detected: Value null at '%s.%d.member.key' failed to satisfy constraint: Member must not be null", field, i+1)
+			missing = append(missing, required(fmt.Sprintf("%s.%d.member.key", field, i+1), nil))
+			continue
 		}
-		tags[i].Key = *t.Key
-		if t.Value != nil {
-			tags[i].Value = *t.Value
-		}
+		tags[i] = engine.Tag{Key: *t.Key, Value: orEmpty(t.Value)}
 	}
-	return tags, nil
+	return tags, errors.Join(missing...)
 }
 
 type tagResourceInput struct {
@@ -64,14 +65,11 @@ func tagTarget(s *string) (engine.TagTarget, error) {
 
 // tagResource adds tags to a state machine or an activity.
 func (a *api) tagResource(ctx context.Context, in *tagResourceInput) (*struct{}, error) {
-	t, err := tagTarget(in.ResourceArn)
-	if err != nil {
+	tags, err := tagsIn("tags", in.Tags)
+	if err := errors.Join(required("resourceArn", in.ResourceArn), requiredList("tags", in.Tags), err); err != nil {
 		return nil, err
 	}
-	if in.Tags == nil {
-		return nil, awsErrorf(awsValidation, "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null")
-	}
-	tags, err := tagsIn("tags", in.Tags)
+	t, err := tagTarget(in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
@@ -80,12 +78,12 @@ func (a *api) tagResource(ctx context.Context, in *tagResourceInput) (*struct{},
 
 // untagResource removes tags by key.
 func (a *api) untagResource(ctx context.Context, in *untagResourceInput) (*struct{}, error) {
+	if err := errors.Join(required("resourceArn", in.ResourceArn), requiredList("tagKeys", in.TagKeys)); err != nil {
+		return nil, err
+	}
 	t, err := tagTarget(in.ResourceArn)
 	if err != nil {
 		return nil, err
-	}
-	if in.TagKeys == nil {
-		return nil, awsErrorf(awsValidation, "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null")
 	}
 	return &struct{}{}, a.eng.UntagResource(ctx, t, in.TagKeys)
 }

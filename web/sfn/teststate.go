@@ -10,7 +10,7 @@ import (
 // testState evaluates one state on its own (AWS's TestState); the request
 // and response bodies are the engine's, which has AWS's shape.
 func (a *api) testState(ctx context.Context, in *engine.TestStateInput) (*engine.TestStateResult, error) {
-	if err := required("definition", &in.Definition); err != nil {
+	if err := definitionField("definition", nonEmpty(in.Definition), true); err != nil {
 		return nil, err
 	}
 	if in.RoleArn != "" {

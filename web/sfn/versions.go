@@ -42,17 +42,17 @@ func (a *api) publishStateMachineVersion(ctx context.Context, in *publishStateMa
 	return &publishStateMachineVersionOutput{StateMachineVersionArn: engine.QualifiedARN(sm.ARN, v.Version), CreationDate: epoch(v.CreatedAt)}, nil
 }
 
-// publish publishes revision of the machine name for CreateStateMachine
+// publish publishes revision of the machine sm for CreateStateMachine
 // and UpdateStateMachine with publish set; a concurrent update makes it
 // ErrConflict.
-func (a *api) publish(ctx context.Context, publish bool, name string, revision int, description *string) (publishedVersion, error) {
+func (a *api) publish(ctx context.Context, publish bool, sm *store.StateMachine, revision int, description *string) (publishedVersion, error) {
 	if !publish {
 		if description != nil {
 			return publishedVersion{}, awsErrorf(awsValidation, "versionDescription is only accepted when publish is true")
 		}
 		return publishedVersion{}, nil
 	}
-	sm, v, _, err := a.eng.PublishVersion(ctx, name, engine.RevisionID(revision), description)
+	sm, v, _, err := a.eng.PublishVersion(ctx, sm.Name, engine.RevisionID(sm.ID, revision), description)
 	if err != nil {
 		return publishedVersion{}, err
 	}
@@ -170,7 +170,7 @@ func (a *api) describeRevision(ctx context.Context, sm *store.StateMachine, rev 
 	return &describeStateMachineOutput{
 		StateMachineArn: sm.ARN, Name: sm.Name, Status: "ACTIVE", Definition: rev.Definition,
 		RoleArn: engine.RoleOf(rev.Config, sm.ARN), Type: sm.Type, CreationDate: epoch(sm.CreatedAt),
-		RevisionID: engine.RevisionID(rev.Version), LoggingConfiguration: logging,
+		RevisionID: engine.RevisionID(sm.ID, rev.Version), LoggingConfiguration: logging,
 		TracingConfiguration: tracing, EncryptionConfiguration: encryption,
 	}, nil
 }

@@ -3,6 +3,7 @@ package sfn
 import (
 	"context"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -114,8 +115,8 @@ func TestAWSPublishStateMachineVersion(t *testing.T) {
 
 	updated := h.update(machine, passOf("b"), false)
 	require.Nil(t, updated.StateMachineVersionArn)
-	require.Equal(t, "2", *updated.RevisionId)
-	_, err = h.client.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(machine), RevisionId: aws.String("1")})
+	require.Equal(t, h.revisionID(machine, 2), *updated.RevisionId)
+	_, err = h.client.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(machine), RevisionId: aws.String(h.revisionID(machine, 1))})
 	requireAWSError[*types.ConflictException](t, err)
 	second, err := h.client.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(machine),
 		RevisionId: aws.String(*updated.RevisionId), Description: aws.String("second")})
@@ -128,11 +129,11 @@ func TestAWSPublishStateMachineVersion(t *testing.T) {
 	require.Equal(t, machine+":1", *first.StateMachineArn)
 	require.Equal(t, passOf("a"), *first.Definition)
 	require.Equal(t, "first", *first.Description)
-	require.Equal(t, "1", *first.RevisionId)
+	require.Equal(t, h.revisionID(machine, 1), *first.RevisionId)
 	latest, err := h.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(machine)})
 	require.NoError(t, err)
 	require.Equal(t, passOf("b"), *latest.Definition)
-	require.Equal(t, "2", *latest.RevisionId)
+	require.Equal(t, h.revisionID(machine, 2), *latest.RevisionId)
 	require.Nil(t, latest.Description)
 
 	published := h.update(machine, passOf("c"), true)
@@ -183,7 +184,7 @@ func TestAWSListAndDeleteStateMachineVersions(t *testing.T) {
 		{"a token of another machine", errorOf(ctx, h.client.ListStateMachineVersions, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(other), NextToken: page.NextToken}), wantAWSError[*types.InvalidToken]},
 		{"a bad token", errorOf(ctx, h.client.ListStateMachineVersions, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(machine), NextToken: aws.String("nope")}), wantAWSError[*types.InvalidToken]},
 		{"a page too large", errorOf(ctx, h.client.ListStateMachineVersions, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(machine), MaxResults: 1001}), wantAWSError[*types.ValidationException]},
-		{"list a missing machine", errorOf(ctx, h.client.ListStateMachineVersions, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(machine + "x")}), wantCode("StateMachineDoesNotExist")},
+		{"list a missing machine", errorOf(ctx, h.client.ListStateMachineVersions, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(machine + "x")}), wantAWSError[*types.ValidationException]},
 		{"delete an unqualified ARN", errorOf(ctx, h.client.DeleteStateMachineVersion, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: aws.String(machine)}), wantAWSError[*types.ValidationException]},
 		{"delete a malformed ARN", errorOf(ctx, h.client.DeleteStateMachineVersion, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: aws.String("many:1")}), wantAWSError[*types.InvalidArn]},
 	})
@@ -231,4 +232,30 @@ func TestAWSStartVersion(t *testing.T) {
 	kid, err := h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(strings.Replace(machine, "stateMachine", "execution", 1) + ":kid")})
 	require.NoError(t, err)
 	require.Equal(t, v1, aws.ToString(kid.StateMachineVersionArn))
+}
+
+// TestAWSVersionQuota checks the quota of versions per state machine
+// (AWS's 1,000; engine.Config.MaxPublishedVersions lowers it to 2 here):
+// PublishStateMachineVersion and UpdateStateMachine with publish answer
+// ServiceQuotaExceededException, HTTP 402 as the model documents, until a
+// version is deleted.
+func TestAWSVersionQuota(t *testing.T) {
+	t.Parallel()
+	e := testengine.Start(t, testkit.NewPool(t), &engine.Config{MaxPublishedVersions: 2})
+	h := serveAWS(t, e, syncTimeout)
+	ctx := context.Background()
+	machine := h.machineOf("quota", passOf("a"))
+	h.publish(machine)
+	h.update(machine, passOf("b"), true)
+	_, err := h.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(machine), Definition: aws.String(passOf("c")), Publish: true})
+	require.Contains(t, requireAWSError[*types.ServiceQuotaExceededException](t, err).ErrorMessage(), "delete unused versions")
+	_, err = h.client.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(machine)})
+	requireAWSError[*types.ServiceQuotaExceededException](t, err)
+	status, _, body := h.post(TargetPrefix+"PublishStateMachineVersion", `{"stateMachineArn":"`+machine+`"}`)
+	require.Equal(t, http.StatusPaymentRequired, status)
+	require.Equal(t, "ServiceQuotaExceededException", body["__type"])
+
+	_, err = h.client.DeleteStateMachineVersion(ctx, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: aws.String(machine + ":1")})
+	require.NoError(t, err)
+	require.Equal(t, machine+":3", h.publish(machine))
 }

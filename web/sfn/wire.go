@@ -62,34 +62,6 @@ func orEmpty(p *string) string {
 	return *p
 }
 
-// required checks that a request field is present.
-func required(field string, v *string) error {
-	if v == nil || *v == "" {
-		return awsErrorf(awsValidation, "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", field)
-	}
-	return nil
-}
-
-// maxLength checks a request field's length limit.
-func maxLength(field string, v *string, limit int) error {
-	if v != nil && len(*v) > limit {
-		return awsErrorf(awsValidation, "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", field, limit)
-	}
-	return nil
-}
-
-// pageSize reads a maxResults: 0 means def, anything outside 0..max is an
-// error.
-func pageSize(maxResults, def, max int) (int, error) {
-	if maxResults < 0 || maxResults > max {
-		return 0, awsErrorf(awsValidation, "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 0 and %d", maxResults, max)
-	}
-	if maxResults == 0 {
-		return def, nil
-	}
-	return maxResults, nil
-}
-
 // pageToken decodes a nextToken of kind; absent is nil.
 func pageToken(token *string, kind string) (*pagetoken.Token, error) {
 	t, err := pagetoken.Decode(orEmpty(token), kind)
@@ -142,7 +114,7 @@ func parseQualifiedARN(field string, s *string) (arn.StateMachine, error) {
 func parseMachineARN(field string, s *string) (arn.StateMachine, error) {
 	ref, err := parseQualifiedARN(field, s)
 	if err == nil && ref.Alias != "" {
-		return arn.StateMachine{}, awsErrorf(awsValidation, "'%s' is an alias ARN, which %s does not take", *s, field)
+		return arn.StateMachine{}, labeledARN("'%s' is an alias ARN, which %s does not take", *s, field)
 	}
 	return ref, err
 }

@@ -64,7 +64,7 @@ func TestAWSWire(t *testing.T) {
 		{"no target", "", `{}`, "UnknownOperationException", "X-Amz-Target", 400},
 		{"other service", "AmazonSQS.ListQueues", `{}`, "UnknownOperationException", "AWSStepFunctions", 400},
 		{"unknown operation", "AWSStepFunctions.FlyToTheMoon", `{}`, "UnknownOperationException", "FlyToTheMoon", 400},
-		{"map run", "AWSStepFunctions.DescribeMapRun", `{"mapRunArn":"a"}`, "UnknownOperationException", "Map runs", 400},
+		{"map run ARN", "AWSStepFunctions.DescribeMapRun", `{"mapRunArn":"a"}`, "InvalidArn", "not a Map run ARN", 400},
 		{"not JSON", "AWSStepFunctions.DescribeExecution", `{"executionArn":`, "SerializationException", "JSON", 400},
 		{"wrong field type", "AWSStepFunctions.ListStateMachines", `{"maxResults":"ten"}`, "SerializationException", "maxResults", 400},
 		{"missing field", "AWSStepFunctions.DescribeExecution", `{}`, "ValidationException", "executionArn", 400},
@@ -84,11 +84,12 @@ func TestAWSWire(t *testing.T) {
 	h.start(approval, "pending", `{"orderId":"p","amount":1}`)
 	h.token()
 	_, err := h.client.DeleteStateMachine(context.Background(), &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(approval)})
-	require.Equal(t, "ConflictException", requireAWSError[smithy.APIError](t, err).ErrorCode())
-	// With the HTTP status AWS documents for ConflictException.
+	// DeleteStateMachine's documented errors are InvalidArn and
+	// ValidationException only.
+	require.Equal(t, "ValidationException", requireAWSError[smithy.APIError](t, err).ErrorCode())
 	status, _, body = h.post("AWSStepFunctions.DeleteStateMachine", `{"stateMachineArn":"`+approval+`"}`)
-	require.Equal(t, http.StatusConflict, status)
-	require.Equal(t, "ConflictException", body["__type"])
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Equal(t, "ValidationException", body["__type"])
 }
 
 func quoteJSON(s string) string {

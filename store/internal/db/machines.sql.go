@@ -43,6 +43,18 @@ func (q *Queries) AliasesRoutingTo(ctx context.Context, arg AliasesRoutingToPara
 	return items, nil
 }
 
+const countPublishedVersions = `-- name: CountPublishedVersions :one
+SELECT count(*)::integer FROM stepwise_published_versions WHERE state_machine_id = $1
+`
+
+// How many versions of a machine there are (deleted ones not counted).
+func (q *Queries) CountPublishedVersions(ctx context.Context, stateMachineID int64) (int32, error) {
+	row := q.db.QueryRow(ctx, countPublishedVersions, stateMachineID)
+	var column_1 int32
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const deleteAlias = `-- name: DeleteAlias :execrows
 DELETE FROM stepwise_state_machine_aliases WHERE state_machine_id = $1 AND name = $2
 `

@@ -42,6 +42,7 @@ func TestRESTErrorMapping(t *testing.T) {
 		{engine.ErrInvalidConnection, 400, "InvalidConnection"},
 		{engine.ErrNoSecretKey, 503, "SecretKeyNotConfigured"},
 		{engine.ErrInvalidRequest, 400, "ValidationException"},
+		{engine.ErrServiceQuotaExceeded, 409, "ServiceQuotaExceededException"},
 		{&http.MaxBytesError{Limit: 10}, 413, "RequestTooLarge"},
 		{echo.ErrNotFound, 404, "NotFound"},
 		{echo.ErrMethodNotAllowed, 405, "MethodNotAllowed"},
@@ -70,10 +71,18 @@ func TestTableCoversEveryError(t *testing.T) {
 	for _, m := range Table {
 		require.False(t, seen[m.Err], "%v is in the table twice", m.Err)
 		seen[m.Err] = true
-		require.NotEmpty(t, m.AWSType, "%v", m.Err)
-		require.NotZero(t, m.AWSStatus, "%v", m.Err)
+		require.NotEmpty(t, m.AWS.Type, "%v", m.Err)
+		require.Equal(t, AWSStatus(m.AWS.Type), m.AWS.Status, "%v", m.Err)
 	}
 	m, ok := Lookup(fmt.Errorf("delete: %w", engine.ErrStateMachineInUse))
 	require.True(t, ok)
-	require.Equal(t, Entry{engine.ErrStateMachineInUse, 409, "StateMachineInUse", "ConflictException", 409}, m)
+	require.Equal(t, Entry{engine.ErrStateMachineInUse, 409, "StateMachineInUse", AWSAnswer{Type: "ValidationException", Status: 400}}, m)
+	m, _ = Lookup(engine.ErrServiceQuotaExceeded)
+	require.Equal(t, 402, m.AWS.Status, "as the service model documents")
+	m, _ = Lookup(engine.ErrStateMachineDoesNotExist)
+	for op, want := range map[string]string{"DescribeStateMachine": "StateMachineDoesNotExist", "DescribeStateMachineAlias": "ResourceNotFound"} {
+		typ, status := m.AWS.Of(op)
+		require.Equal(t, want, typ, op)
+		require.Equal(t, 400, status, op)
+	}
 }
