@@ -64,7 +64,7 @@ func TestAWSWire(t *testing.T) {
 		{"no target", "", `{}`, "UnknownOperationException", "X-Amz-Target", 400},
 		{"other service", "AmazonSQS.ListQueues", `{}`, "UnknownOperationException", "AWSStepFunctions", 400},
 		{"unknown operation", "AWSStepFunctions.FlyToTheMoon", `{}`, "UnknownOperationException", "FlyToTheMoon", 400},
-		{"map run", "AWSStepFunctions.DescribeMapRun", `{"mapRunArn":"a"}`, "UnknownOperationException", "Map runs", 400},
+		{"not a Map run ARN", "AWSStepFunctions.DescribeMapRun", `{"mapRunArn":"a"}`, "InvalidArn", "not a Map run ARN", 400},
 		{"not JSON", "AWSStepFunctions.DescribeExecution", `{"executionArn":`, "SerializationException", "JSON", 400},
 		{"wrong field type", "AWSStepFunctions.ListStateMachines", `{"maxResults":"ten"}`, "SerializationException", "maxResults", 400},
 		{"missing field", "AWSStepFunctions.DescribeExecution", `{}`, "ValidationException", "executionArn", 400},
