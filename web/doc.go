@@ -78,6 +78,10 @@
 //	                                               commit) or, nothing new, after wait (at most MaxSyncWait) with no events
 //	POST   /v1/executions/{arn}/stop               {error?, cause?} → 200 execution (ABORTED)
 //	POST   /v1/executions/{arn}/redrive            → 200 execution (RUNNING again)
+//	GET    /v1/executions/{arn}/map-runs           ?limit&cursor → {mapRuns, nextCursor?}, the Map runs of its Distributed Maps, oldest first
+//	GET    /v1/map-runs/{arn}                      → Map run with counts ({arn} escaped, its slash as %2F, or ?arn=ARN with "-")
+//	PATCH  /v1/map-runs/{arn}                      {maxConcurrency?, toleratedFailureCount?, toleratedFailurePercentage?} → 200 Map run (RUNNING only)
+//	GET    /v1/map-runs/{arn}/executions           ?status&limit&cursor → {executions, nextCursor?}, its child executions, newest first
 //	GET    /v1/log-records                         ?stateMachine&execution&from&to&limit&cursor → {records, nextCursor?}, newest first: the PostgreSQL
 //	                                               log sink's records in AWS's form, with state_machine_arn and state_machine added
 //	GET    /v1/express-executions                  ?stateMachine&status&from&to&limit&cursor → {executions, nextCursor?}, newest first: Express
@@ -115,13 +119,23 @@
 //
 // An execution is {arn, name, stateMachine, stateMachineArn, version,
 // status, input, output?, error?, cause?, startedAt, stoppedAt?,
-// redriveCount, versionArn?, aliasArn?} (the published version and alias
-// it was started through); lists leave out input, output, error and
-// cause. Start
+// redriveCount, versionArn?, aliasArn?, parentExecutionArn?, mapRunArn?}
+// (the published version and alias it was started through; the Map run
+// of a Distributed Map's child execution); lists leave out input, output,
+// error and cause. Start
 // answers with a Location header. The input is the JSON value itself
 // (absent means {}), not a string of JSON as in the AWS API; it may be at
 // most 256 KiB. start-sync's timeout is a duration ("45s") or a number of
 // seconds, at most Config.MaxSyncWait (5 minutes).
+//
+// A Map run is a Distributed Map's run, whose items are child
+// executions: {arn, executionArn, state, label, status (RUNNING,
+// SUCCEEDED, FAILED or ABORTED), maxConcurrency, toleratedFailureCount,
+// toleratedFailurePercentage, startedAt, stoppedAt?, redriveCount,
+// redriveDate?, counts?}, where counts (left out in lists) is {pending,
+// running, succeeded, failed, timedOut, aborted, total, resultsWritten,
+// failuresNotRedrivable, pendingRedrive}. Its children are left out of
+// every execution listing but its own.
 //
 // A connection holds the credentials of HTTP Tasks (Authentication:
 // {ConnectionArn}): {name, arn, description?, authorizationType,

@@ -136,6 +136,7 @@ func jsonValue(text string) any {
 type (
 	execution struct {
 		ARN, Name, StateMachine, StateMachineARN, Status string
+		MapRunARN                                        string
 		Version, RedriveCount                            int
 		Input, Output                                    json.RawMessage
 		Error, Cause                                     *string

@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
@@ -427,8 +425,8 @@ func execListCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "stepwise: --since %s: want an RFC 3339 time such as 2026-01-02T15:04:05Z\n", f.since)
 		return exitUsage
 	}
-	if f.status != "" && !slices.Contains(statuses, f.status) {
-		return failed(stderr, fmt.Errorf("--status %s: want one of %s", f.status, strings.Join(statuses, ", ")))
+	if err := checkStatus(f.status); err != nil {
+		return failed(stderr, err)
 	}
 	return withClient(ctx, t, stdout, stderr, func(c *client) error { return c.listExecutions(ctx, f) })
 }

@@ -47,12 +47,16 @@ commands:
   connection list | describe NAME | delete NAME
   tag list|add|remove NAME [KEY=VALUE,...|KEY,...] [--activity]
                                        show, add or remove the tags of a state machine or an activity
+  maprun list EXECUTION_ARN | describe MAPRUN_ARN | executions MAPRUN_ARN [--status S]
+                                       show a Distributed Map's Map runs, their counts and child executions
+  maprun update MAPRUN_ARN [--max-concurrency N] [--tolerated-failure-count N] [--tolerated-failure-percentage F]
+                                       change a running Map run's concurrency and tolerated failures
   test-state --definition FILE|JSON [--state NAME] [--input JSON] [--mock-result JSON | --mock-error E]
                                        evaluate one state on its own (AWS TestState); prints the JSON answer
 
 Run "stepwise COMMAND SUB --help" for a command's flags and an example.
 
-The sm, exec, task, connection, tag and test-state commands talk to the REST API of a stepwise serve
+The sm, exec, task, connection, tag, maprun and test-state commands talk to the REST API of a stepwise serve
 process when --endpoint URL (or STEPWISE_ENDPOINT) is set, sending --api-key
 SECRET (or STEPWISE_API_KEY) as a bearer token; without an endpoint, to the
 same API served in the command's own process on the database. Either way
@@ -95,6 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"task":        taskCmd(),
 		"connection":  connectionCmd(),
 		"tag":         tagCmd(),
+		"maprun":      mapRunCmd(),
 		"keys":        keysCmd(),
 		"bench":       benchCmd,
 		"test-state":  testStateCmd,

@@ -29,6 +29,9 @@ func printOutcome(out io.Writer, status string, output, errName, cause *string) 
 func printHeader(out io.Writer, e *execution) {
 	fmt.Fprintf(out, "arn: %s\nname: %s\nstate machine: %s (version %d)\nstarted: %s\n",
 		e.ARN, e.Name, e.StateMachineARN, e.Version, timestamp(e.StartedAt))
+	if e.MapRunARN != "" {
+		fmt.Fprintf(out, "map run: %s\n", e.MapRunARN)
+	}
 	if e.StoppedAt != nil {
 		fmt.Fprintf(out, "stopped: %s (after %s)\n", timestamp(*e.StoppedAt), e.StoppedAt.Sub(e.StartedAt).Round(time.Millisecond))
 	}

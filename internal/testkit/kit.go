@@ -97,3 +97,10 @@ func (s *SyncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// DistributedMap is a Distributed Map over its input's "items": one
+// child execution per item, one at a time, each waiting a second, so its
+// Map run is RUNNING for about a second per item.
+const DistributedMap = `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":1,
+	"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"W",
+		"States":{"W":{"Type":"Wait","Seconds":1,"End":true}}},"End":true}}}`

@@ -74,6 +74,10 @@ type Execution struct {
 	// nested execution (see ExecutionDescription); empty for one started
 	// through the API, and in lists.
 	ParentExecutionARN string `json:"parentExecutionArn,omitempty"`
+	// MapRunARN is the Map run that started this execution as one of its
+	// child executions (see ExecutionDescription); empty for any other
+	// execution, and in lists but a Map run's.
+	MapRunARN string `json:"mapRunArn,omitempty"`
 	// Billing is what AWS would bill an EXPRESS execution; nil for
 	// STANDARD ones.
 	Billing *Billing `json:"billing,omitempty"`
@@ -106,13 +110,19 @@ func ExecutionDetail(exec *store.Execution) Execution {
 }
 
 // ExecutionDescription is ExecutionDetail with the ARN of the execution's
-// parent, read through e, when a Task of another execution started it.
+// parent, read through e, when a Task of another execution started it,
+// and of its Map run when a Distributed Map started it.
 func ExecutionDescription(ctx context.Context, e *engine.Engine, exec *store.Execution) (Execution, error) {
 	out := ExecutionDetail(exec)
 	parent, err := e.ParentExecution(ctx, exec)
+	if err != nil {
+		return out, err
+	}
 	if parent != nil {
 		out.ParentExecutionARN = parent.ARN
 	}
+	mapRun, err := e.MapRunARNOf(ctx, exec)
+	out.MapRunARN = deref(mapRun)
 	return out, err
 }
 
@@ -288,9 +298,6 @@ func (a *API) listExecutions(c echo.Context) error {
 		return a.describeExecution(c)
 	}
 	q := engine.ExecutionQuery{StateMachine: c.QueryParam("stateMachine"), Status: c.QueryParam("status"), NamePrefix: c.QueryParam("namePrefix")}
-	if q.Status != "" && !slices.Contains(Statuses, q.Status) {
-		return apierror.BadParameter("status", "%q is not one of %v", q.Status, Statuses)
-	}
 	var err error
 	if q.StartedAfter, err = timeParam(c, "startedAfter"); err != nil {
 		return err
@@ -298,44 +305,51 @@ func (a *API) listExecutions(c echo.Context) error {
 	if q.StartedBefore, err = timeParam(c, "startedBefore"); err != nil {
 		return err
 	}
-	if q.Limit, err = LimitParam(c); err != nil {
+	out, err := a.executionList(c, q)
+	if err != nil {
 		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// executionList reads the page of the executions q selects that the
+// limit and cursor parameters ask for, after checking q's status.
+func (a *API) executionList(c echo.Context, q engine.ExecutionQuery) (*executionList, error) {
+	if q.Status != "" && !slices.Contains(Statuses, q.Status) {
+		return nil, apierror.BadParameter("status", "%q is not one of %v", q.Status, Statuses)
+	}
+	var err error
+	if q.Limit, err = LimitParam(c); err != nil {
+		return nil, err
 	}
 	cur, err := cursorParam(c, pagetoken.Executions)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if cur != nil {
 		q.After = &engine.ExecutionPosition{StartedAt: cur.Time(), ID: cur.ID}
 	}
 	execs, next, err := a.e.ListExecutions(c.Request().Context(), q)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	out := executionList{Executions: make([]Execution, len(execs))}
+	out := &executionList{Executions: make([]Execution, len(execs))}
 	for i, exec := range execs {
 		out.Executions[i] = ExecutionSummary(exec)
 	}
 	if next != nil {
 		out.NextCursor = pagetoken.Token{Kind: pagetoken.Executions, Micros: next.StartedAt.UnixMicro(), ID: next.ID}.String()
 	}
-	return c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
 // childExecutions is GET /v1/executions/{arn}/children: the executions
 // that Tasks of the execution started, oldest first, paged by limit and
 // cursor.
 func (a *API) childExecutions(c echo.Context) error {
-	exec, limit, cur, err := a.executionPage(c, pagetoken.Children)
+	exec, limit, after, err := a.executionPageAfter(c, pagetoken.Children)
 	if err != nil {
 		return err
-	}
-	var after int64
-	if cur != nil {
-		if cur.Of != exec.ID {
-			return badCursor()
-		}
-		after = cur.ID
 	}
 	children, next, err := a.e.ChildExecutions(c.Request().Context(), exec, after, limit)
 	if err != nil {
@@ -368,6 +382,21 @@ func (a *API) executionPage(c echo.Context, kind string) (*store.Execution, int,
 	}
 	exec, err := a.e.Execution(c.Request().Context(), arn)
 	return exec, limit, cur, err
+}
+
+// executionPageAfter is executionPage for a listing whose cursors hold
+// the execution's id (Of) and the id of the last row listed (ID): it
+// returns that id, 0 for the first page, and refuses the cursor of
+// another execution's listing.
+func (a *API) executionPageAfter(c echo.Context, kind string) (*store.Execution, int, int64, error) {
+	exec, limit, cur, err := a.executionPage(c, kind)
+	switch {
+	case err != nil || cur == nil:
+		return exec, limit, 0, err
+	case cur.Of != exec.ID:
+		return nil, 0, 0, badCursor()
+	}
+	return exec, limit, cur.ID, nil
 }
 
 // Event is one history event in responses.

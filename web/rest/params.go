@@ -29,10 +29,14 @@ func pathParam(c echo.Context, name string) (string, error) {
 	return v, nil
 }
 
-// ExecutionARN is the execution an /executions/{arn}… request is about:
-// the arn query parameter when present (the path segment may then be
-// "-"), else the path segment.
-func ExecutionARN(c echo.Context) (string, error) {
+// ExecutionARN is the execution an /executions/{arn}… request is about
+// (see ARNParam).
+func ExecutionARN(c echo.Context) (string, error) { return ARNParam(c) }
+
+// ARNParam is the ARN an /executions/{arn}… or /map-runs/{arn}… request
+// is about: the arn query parameter when present (the path segment may
+// then be "-"), else the path segment, unescaped.
+func ARNParam(c echo.Context) (string, error) {
 	if arn := c.QueryParam("arn"); arn != "" {
 		return arn, nil
 	}

@@ -54,6 +54,7 @@ func Register(v1 *echo.Group, e *engine.Engine, cfg Config, mw ...echo.Middlewar
 	v1.GET("/executions/:arn/children", a.childExecutions, mw...)
 	v1.POST("/executions/:arn/stop", a.stopExecution, mw...)
 	v1.POST("/executions/:arn/redrive", a.redriveExecution, mw...)
+	registerMapRuns(v1, a, mw)
 	v1.GET("/express-executions", a.listExpressExecutions, mw...)
 	v1.GET("/log-records", a.listLogRecords, mw...)
 

@@ -29,7 +29,8 @@ import (
 //
 //	GET /v1/executions/{arn}/viewer
 //	    the execution (with parentExecutionArn when a Task of another
-//	    started it), its version's definition, and per state: status
+//	    started it, mapRunArn when a Distributed Map's Map run did), its
+//	    version's definition, and per state: status
 //	    (running, succeeded, failed, caught, cancelled), visit and retry
 //	    counts, visits with their failed attempts; the transitions taken;
 //	    each Map state's iterations; the tasks waiting for a callback with

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
@@ -195,6 +196,21 @@ func (a *API) Wait(arn string) map[string]any {
 	out := a.Expect(http.StatusOK, http.MethodGet, "/v1/executions/"+url.PathEscape(arn)+"?wait=30s", nil)
 	require.NotEqual(a.t, "RUNNING", out["status"], "execution %s did not finish", arn)
 	return out
+}
+
+// MapRun waits up to 10 s for the execution to start a Map run (see
+// testkit.DistributedMap) and returns the first one's ARN.
+func (a *API) MapRun(arn string) string {
+	a.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out := a.Expect(http.StatusOK, http.MethodGet, "/v1/executions/"+url.PathEscape(arn)+"/map-runs", nil)
+		if runs := out["mapRuns"].([]any); len(runs) > 0 {
+			return runs[0].(map[string]any)["arn"].(string)
+		}
+		require.True(a.t, time.Now().Before(deadline), "execution %s started no Map run", arn)
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // Token waits for the next approval request and returns its task token.

@@ -9,6 +9,7 @@ import { jsonBlock, jsonTree } from './json.js';
 import { timeline } from './timeline.js';
 import { historyView } from './history.js';
 import { executionLink } from './list.js';
+import { mapRunLink, mapRunList } from './maprun.js';
 
 const TABS = [['graph', 'Graph'], ['timeline', 'Timeline'], ['history', 'History']];
 const RUN_STATUS = { RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', ABORTED: 'cancelled', PENDING: undefined };
@@ -22,6 +23,9 @@ export async function executionPage(main, params) {
   };
   let summary = await get(execPath(arn, '/viewer'));
   const def = summary.definition;
+  // The Map runs of its Distributed Maps (one page; they are few).
+  const loadMapRuns = async () => (await get(execPath(arn, '/map-runs', { limit: 1000 }))).mapRuns;
+  let mapRuns = await loadMapRuns();
 
   const headerBox = h('section', { class: 'card exec-header', id: 'exec-header' });
   const tabs = h('div', { class: 'tabs', role: 'tablist' });
@@ -123,6 +127,8 @@ export async function executionPage(main, params) {
         e.versionArn ? fact('Version', h('span', { id: 'exec-version', class: 'arn' }, e.versionArn), 'wide') : null,
         e.aliasArn ? fact('Alias', h('span', { id: 'exec-alias', class: 'arn' }, e.aliasArn), 'wide') : null,
         e.parentExecutionArn ? fact('Started by', h('span', { id: 'exec-parent', class: 'arn' }, executionLink(e.parentExecutionArn, e.parentExecutionArn)), 'wide') : null,
+        e.mapRunArn ? fact('Map run', h('span', { id: 'exec-map-run', class: 'arn' }, mapRunLink(e.mapRunArn, e.mapRunArn)), 'wide') : null,
+        mapRuns.length ? fact('Map runs', h('div', { id: 'exec-map-runs' }, mapRunList(mapRuns)), 'wide') : null,
         fact('Started', fmtTime(e.startedAt)),
         fact('Stopped', fmtTime(e.stoppedAt)),
         fact('Duration', fmtDuration(duration(e.startedAt, e.stoppedAt))),
@@ -166,6 +172,8 @@ export async function executionPage(main, params) {
         h('span', { class: `pill st-${s?.status || 'notreached'}`, id: 'state-status' }, (s?.status || 'not reached')),
         h('button', { type: 'button', class: 'small secondary', on: { click: () => { ui.state = ''; setURL(); recolour(); loadDetails(); } } }, '✕')));
     if (summary.maps?.[ui.state]) box.append(iterationPicker(ui.state));
+    const stateRuns = mapRuns.filter((mr) => mr.state === ui.state);
+    if (stateRuns.length) box.append(h('section', { id: 'state-map-runs' }, h('h4', {}, stateRuns.length > 1 ? 'Map runs' : 'Map run'), mapRunList(stateRuns)));
     if (iter) box.append(iterationDetails(iter));
     for (const w of d.waiting || []) box.append(callbackForm(w));
     if (!d.visits.length) box.append(h('p', { class: 'muted' }, 'This state has not been reached.'));
@@ -293,6 +301,7 @@ export async function executionPage(main, params) {
       pending = false;
       try {
         summary = await get(execPath(arn, '/viewer'));
+        mapRuns = await loadMapRuns();
         lastSeen = summary.lastEventId;
         lastStatus = summary.execution.status;
         renderHeader();

@@ -10,7 +10,8 @@ export function executionLink(arn, text) {
 }
 
 // executionsTable renders executions, each name linked by link (an
-// execution's page by default); machine names link to their page.
+// execution's page by default); machine names link to their page (a Map
+// run's child machine has none).
 export function executionsTable(execs, link = executionLink) {
   if (!execs.length) return h('p', { class: 'muted empty' }, 'No executions match.');
   return h('table', { class: 'list executions' },
@@ -18,7 +19,8 @@ export function executionsTable(execs, link = executionLink) {
     h('tbody', {}, execs.map((e) => h('tr', { dataset: { arn: e.arn } },
       h('td', {}, statusBadge(e.status)),
       h('td', { class: 'name' }, link(e.arn, e.name)),
-      h('td', {}, h('a', { href: `#/machines/${encodeURIComponent(e.stateMachine)}` }, e.stateMachine)),
+      // A Map run's children run MACHINE/LABEL, which has no page of its own.
+      h('td', {}, e.stateMachine.includes('/') ? e.stateMachine : h('a', { href: `#/machines/${encodeURIComponent(e.stateMachine)}` }, e.stateMachine)),
       h('td', {}, fmtTime(e.startedAt)),
       h('td', {}, fmtTime(e.stoppedAt)),
       h('td', {}, fmtDuration(duration(e.startedAt, e.stoppedAt)))))));

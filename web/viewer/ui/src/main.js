@@ -3,6 +3,7 @@
 //   #/machines                  state machines
 //   #/machines/NAME?version=N   one state machine
 //   #/execution?arn=ARN&state=S&iter=MAP:INDEX&tab=graph|timeline|history
+//   #/map-run?arn=ARN&status=S  a Distributed Map's run and its child executions
 //   #/express?…filters         Express executions (from log records)
 //   #/express-execution?arn=ARN one Express execution
 import { h, replace, errorBox } from './dom.js';
@@ -11,6 +12,7 @@ import { executionsPage } from './list.js';
 import { machinesPage, machinePage } from './machines.js';
 import { executionPage } from './execution.js';
 import { expressListPage, expressPage } from './express.js';
+import { mapRunPage } from './maprun.js';
 import { parseHash } from './nav.js';
 import './style.css';
 
@@ -28,6 +30,7 @@ async function route() {
     else if (path === '/machines') cleanup = await machinesPage(main, params);
     else if (path.startsWith('/machines/')) cleanup = await machinePage(main, decodeURIComponent(path.slice(10)), params);
     else if (path === '/execution') cleanup = await executionPage(main, params);
+    else if (path === '/map-run') cleanup = await mapRunPage(main, params);
     else if (path === '/express') cleanup = await expressListPage(main, params);
     else if (path === '/express-execution') cleanup = await expressPage(main, params);
     else replace(main, h('h2', {}, 'Not found'));
