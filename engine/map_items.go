@@ -156,6 +156,9 @@ func (t *change) mapResults(mr *store.MapRun, run *asl.MapRun, cfg *itemio.MapCo
 		from = int(*page[len(page)-1].MapIndex) + 1
 	}
 	out, err := finish()
+	if cfg.Writer == nil {
+		written = 0 // AWS counts the results a ResultWriter wrote
+	}
 	return out, written, err
 }
 

@@ -129,6 +129,11 @@ func (t *change) createChildren(l *live, f *fork, mr *store.MapRun, run *asl.Map
 	}
 	pos, _ := json.Marshal(src.position())
 	mr.ReaderPosition, mr.ItemsRead = string(pos), src.position().Items
+	if cfg.Reader == nil && cfg.Batcher == nil {
+		// the items of the input are all known: the ones not started yet
+		// are pending
+		mr.ItemsRead = int64(len(run.Items))
+	}
 	if err := t.createMapChildren(l, mr, inputs); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -105,4 +106,39 @@ func TestDistributedMapRedrive(t *testing.T) {
 		}
 	}
 	require.Positive(t, again)
+}
+
+// TestDistributedMapStop counts a running Map run's pending items and
+// stops its children with the parent.
+func TestDistributedMapStop(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.machine("waits", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":2,
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"W",
+			"States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}},"End":true}}}`)
+	ctx := context.Background()
+	exec, _, err := h.e.StartExecution(ctx, engine.StartInput{StateMachine: "waits", Input: `{"items":[1,2,3,4,5]}`})
+	require.NoError(t, err)
+	var mr *engine.MapRunInfo
+	require.Eventually(t, func() bool {
+		runs, _, err := h.e.ListMapRuns(ctx, exec.ARN, 0, 10)
+		require.NoError(t, err)
+		if len(runs) == 0 {
+			return false
+		}
+		mr, err = h.e.MapRun(ctx, runs[0].ARN)
+		require.NoError(t, err)
+		return mr.Counts.Running == 2
+	}, 10*time.Second, 20*time.Millisecond)
+	require.Equal(t, int64(3), mr.Counts.Pending)
+	require.Equal(t, int64(5), mr.Counts.Total)
+	_, err = h.e.StopExecution(ctx, exec.ARN, "Stop", "by the test")
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		mr, err = h.e.MapRun(ctx, mr.ARN)
+		require.NoError(t, err)
+		return mr.Counts.Aborted == 2
+	}, 10*time.Second, 20*time.Millisecond, "the running children are aborted")
+	require.Equal(t, store.MapRunAborted, mr.Status)
+	require.Zero(t, mr.Counts.Running)
 }

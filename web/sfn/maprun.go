@@ -100,13 +100,16 @@ func (a *api) listMapRuns(ctx context.Context, in *listMapRunsInput) (*listMapRu
 	if err != nil {
 		return nil, err
 	}
-	after := int64(0)
-	if pos != nil {
-		after = pos.ID
-	}
 	exec, err := a.eng.Execution(ctx, execARN)
 	if err != nil {
 		return nil, err
+	}
+	after := int64(0)
+	if pos != nil {
+		if pos.Of != exec.ID {
+			return nil, awsErrorf(awsInvalidToken, "Invalid Token: 'the nextToken belongs to another execution's listing'")
+		}
+		after = pos.ID
 	}
 	runs, next, err := a.eng.ListMapRuns(ctx, execARN, after, limit)
 	if err != nil {
@@ -114,7 +117,7 @@ func (a *api) listMapRuns(ctx context.Context, in *listMapRunsInput) (*listMapRu
 	}
 	out := &listMapRunsOutput{MapRuns: []mapRunListItem{}}
 	if next != 0 {
-		out.NextToken = pagetoken.Token{Kind: pagetoken.MapRuns, ID: next}.Ptr()
+		out.NextToken = pagetoken.Token{Kind: pagetoken.MapRuns, Of: exec.ID, ID: next}.Ptr()
 	}
 	for _, mr := range runs {
 		out.MapRuns = append(out.MapRuns, mapRunListItem{ExecutionArn: exec.ARN, MapRunArn: mr.ARN,
