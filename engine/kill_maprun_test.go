@@ -106,7 +106,9 @@ func countChildren(t *testing.T, pool *pgxpool.Pool) int {
 func requireSumsWrittenOnce(t *testing.T, s3 *s3test.Server, output string) {
 	var out struct{ ResultWriterDetails struct{ Key string } }
 	require.NoError(t, json.Unmarshal([]byte(output), &out))
-	var manifest struct{ ResultFiles map[string][]struct{ Key string } }
+	var manifest struct {
+		ResultFiles map[string][]struct{ Key string }
+	}
 	require.NoError(t, json.Unmarshal(s3.Get(t, out.ResultWriterDetails.Key), &manifest))
 	require.Empty(t, manifest.ResultFiles["FAILED"])
 	require.Empty(t, manifest.ResultFiles["PENDING"])
