@@ -265,12 +265,17 @@ func (c *executionCounter) running() int64 { return c.started.Load() - c.finishe
 // open clones a database for a workload and starts an engine on it that
 // serves fns, configured as `stepwise serve` configures it.
 func (r *runner) open(ctx context.Context, fns *activities.Registry) (*env, error) {
+	return r.openWith(ctx, &engine.Config{Functions: fns})
+}
+
+// openWith is open with an engine configured as cfg, and driving.
+func (r *runner) openWith(ctx context.Context, cfg *engine.Config) (*env, error) {
 	v, err := r.openDatabase(ctx)
 	if err != nil {
 		return nil, err
 	}
 	v.count = &executionCounter{}
-	cfg := &engine.Config{Drive: true, Functions: fns, Observer: v.count}
+	cfg.Drive, cfg.Observer = true, v.count
 	switch r.cfg.LogSink {
 	case "postgres":
 		cfg.LogSink = logsink.NewPostgres(v.pool, nil)

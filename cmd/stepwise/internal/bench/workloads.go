@@ -21,6 +21,7 @@ var workloads = []workload{
 	{"transitions", 20000, transitions},
 	{"saga", 2000, saga},
 	{"map-10k", 10000, mapItems},
+	{"map-distributed-100k", 100000, distributedMap},
 	{"parallel-10", 500, parallel},
 	{"parked", 1000, parked},
 	{"http-start", 10000, httpStart},
