@@ -15,6 +15,9 @@ type Map struct {
 	// ProcessorConfig.Mode, INLINE or DISTRIBUTED.
 	Processor *StateMachine
 	Mode      string
+	// ExecutionType is a DISTRIBUTED processor's ProcessorConfig
+	// ExecutionType, STANDARD or EXPRESS ("" when unset).
+	ExecutionType string
 	ItemsPath OptionalPath
 	// ItemSelector shapes each item's input (the legacy Parameters field
 	// lands here too); nil passes the item itself.
@@ -112,7 +115,7 @@ func parseMap(r *reader, b Base) State {
 		m.ToleratedFailurePercentage = &f
 	}
 	m.parseDistributed(r)
-	m.Processor = r.processor(b.QueryLanguage, &m.Mode)
+	m.Processor = r.processor(b.QueryLanguage, &m.Mode, &m.ExecutionType)
 	return m
 }
 
@@ -130,7 +133,7 @@ func (m *Map) parseJSONata(r *reader) {
 }
 
 // processor reads ItemProcessor or the legacy Iterator.
-func (r *reader) processor(lang string, mode *string) *StateMachine {
+func (r *reader) processor(lang string, mode, executionType *string) *StateMachine {
 	key := "ItemProcessor"
 	if !r.has(key) {
 		key = "Iterator"
@@ -143,6 +146,9 @@ func (r *reader) processor(lang string, mode *string) *StateMachine {
 	if cfg, ok := obj["ProcessorConfig"].(map[string]any); ok {
 		if m, ok := cfg["Mode"].(string); ok {
 			*mode = m
+		}
+		if t, ok := cfg["ExecutionType"].(string); ok {
+			*executionType = t
 		}
 	}
 	pm, err := parseMachine(obj, r.at(key), lang)

@@ -210,6 +210,7 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	river.AddWorker(workers, &driveWorker{e: e})
 	river.AddWorker(workers, &taskWorker{e: e})
 	river.AddWorker(workers, &expressTaskWorker{e: e})
+	river.AddWorker(workers, &mapExpressWorker{e: e})
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:               e.queues(),
 		Workers:              workers,

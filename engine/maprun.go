@@ -165,17 +165,26 @@ func (t *change) createMapChildren(l *live, mr *store.MapRun, inputs []any) erro
 		return err
 	}
 	path := childPath(t.definitionPath(l.run.MachinePath), l.run.State, -1)
-	processor := l.m.States[l.run.State].(*asl.Map).Processor
+	state := l.m.States[l.run.State].(*asl.Map)
+	express := state.ExecutionType == store.TypeExpress
 	seq, pattern := l.run.Seq, mapChildPattern
 	for i, in := range inputs {
 		name := newExecutionName()
 		index := mr.Children + int32(i)
-		child := &store.Execution{ID: execIDs[i], ARN: t.e.arns.MapChild(t.baseMachineName(), mr.Label, name),
+		childARN := t.e.arns.MapChild(t.baseMachineName(), mr.Label, name)
+		if express {
+			childARN = t.e.arns.Express(t.baseMachineName()+"/"+mr.Label, name, newExecutionName())
+		}
+		child := &store.Execution{ID: execIDs[i], ARN: childARN,
 			StateMachineID: t.exec.StateMachineID, Version: t.exec.Version, Name: name, Status: store.StatusRunning,
 			Input: asl.EncodeJSON(in), StartedAt: t.now, ParentID: &t.exec.ID, ParentRunID: &l.run.ID, ParentSeq: &seq,
 			ParentPattern: &pattern, TestCase: t.exec.TestCase, MachinePath: &path, MapRunID: &mr.ID, MapIndex: &index}
-		r := &store.Run{ID: runIDs[i], ExecutionID: child.ID, MachinePath: "[]", Status: store.RunRunning, State: processor.StartAt}
+		r := &store.Run{ID: runIDs[i], ExecutionID: child.ID, MachinePath: "[]", Status: store.RunRunning, State: state.Processor.StartAt}
 		t.pg.create(child, r)
+		if express {
+			t.jobs = append(t.jobs, mapExpressJob(child.ID))
+			continue
+		}
 		t.jobs = append(t.jobs, driveJob(driveArgs{ExecutionID: child.ID, RunID: r.ID, Reason: reasonBegin}))
 	}
 	mr.Children += int32(len(inputs))

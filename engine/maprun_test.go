@@ -43,6 +43,15 @@ func TestDistributedMapConformanceCase(t *testing.T) {
 // failed run again and the ones that succeeded keep their results.
 func TestDistributedMapRedrive(t *testing.T) {
 	t.Parallel()
+	for _, typ := range []string{store.TypeStandard, store.TypeExpress} {
+		t.Run(typ, func(t *testing.T) {
+			t.Parallel()
+			testMapRedrive(t, typ)
+		})
+	}
+}
+
+func testMapRedrive(t *testing.T, executionType string) {
 	var mu sync.Mutex
 	calls := map[float64]int{}
 	redriven := false
@@ -60,7 +69,7 @@ func TestDistributedMapRedrive(t *testing.T) {
 	})
 	h.machine("redriven", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":2,
 		"ItemSelector":{"n.$":"$$.Map.Item.Value"},
-		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"T",
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"`+executionType+`"},"StartAt":"T",
 			"States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:flaky","End":true}}},"End":true}}}`)
 	exec := h.run("redriven", "", `{"items":[0,1,2,3,4,5]}`)
 	require.Equal(t, store.StatusFailed, exec.Status)
@@ -141,4 +150,45 @@ func TestDistributedMapStop(t *testing.T) {
 	}, 10*time.Second, 20*time.Millisecond, "the running children are aborted")
 	require.Equal(t, store.MapRunAborted, mr.Status)
 	require.Zero(t, mr.Counts.Running)
+}
+
+// TestDistributedMapExpressChildren runs a Distributed Map's children as
+// Express executions: in memory, without history, counted and listed
+// with the Map run, a failure tolerated.
+func TestDistributedMapExpressChildren(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(reg *activities.Registry) {
+		activities.Register(reg, "halve", func(ctx context.Context, in map[string]float64) (any, error) {
+			if int(in["n"])%2 == 1 {
+				return nil, activities.NewError("Odd", fmt.Sprintf("%v is odd", in["n"]))
+			}
+			return map[string]float64{"half": in["n"] / 2}, nil
+		})
+	})
+	h.machine("express-children", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ToleratedFailureCount":1,
+		"ItemSelector":{"n.$":"$$.Map.Item.Value"},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"T",
+			"States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:halve","End":true}}},"End":true}}}`)
+	exec := h.run("express-children", "", `{"items":[2,4,5,8]}`)
+	require.Equal(t, store.StatusSucceeded, exec.Status, "%s %s", deref(exec.Error), deref(exec.Cause))
+	var out []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(*exec.Output), &out))
+	require.Len(t, out, 4)
+	require.Equal(t, map[string]any{"half": float64(1)}, out[0])
+	require.Equal(t, map[string]any{"half": float64(4)}, out[3])
+	require.Equal(t, "FAILED", out[2]["Status"], "the tolerated failure is reported")
+	ctx := context.Background()
+	runs, _, err := h.e.ListMapRuns(ctx, exec.ARN, 0, 10)
+	require.NoError(t, err)
+	mr, err := h.e.MapRun(ctx, runs[0].ARN)
+	require.NoError(t, err)
+	require.Equal(t, int64(3), mr.Counts.Succeeded)
+	require.Equal(t, int64(1), mr.Counts.Failed)
+	children, _, err := h.e.ListExecutions(ctx, engine.ExecutionQuery{MapRun: mr.ARN})
+	require.NoError(t, err)
+	require.Len(t, children, 4)
+	for _, c := range children {
+		require.Contains(t, c.ARN, ":express:express-children/M:")
+		require.Empty(t, h.events(c), "an Express child keeps no history")
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stepwise-run/stepwise/internal/arn"
 	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/store"
 )
@@ -141,9 +142,21 @@ func (t *change) redriveChildren(f *fork, mr *store.MapRun, n int) (int, error) 
 func (t *change) redriveChild() error {
 	switch t.exec.Status {
 	case store.StatusFailed, store.StatusTimedOut, store.StatusAborted:
+	default:
+		return errStale
+	}
+	if x, err := arn.ParseExecution(t.exec.ARN); err != nil || !x.Express {
 		return t.redrive()
 	}
-	return errStale
+	// an Express child runs again from its start, in memory
+	t.exec.RedriveCount++
+	t.exec.Status = store.StatusRunning
+	t.exec.Output, t.exec.Error, t.exec.Cause, t.exec.StoppedAt = nil, nil, nil, nil
+	if err := store.RedriveExecution(t.ctx, t.pg, t.exec.ID, t.exec.LastEventID); err != nil {
+		return err
+	}
+	t.jobs = append(t.jobs, mapExpressJob(t.exec.ID))
+	return nil
 }
 
 // mapChildrenStopWait bounds how long a redrive waits for the children of
