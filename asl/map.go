@@ -18,7 +18,7 @@ type Map struct {
 	// ExecutionType is a DISTRIBUTED processor's ProcessorConfig
 	// ExecutionType, STANDARD or EXPRESS ("" when unset).
 	ExecutionType string
-	ItemsPath OptionalPath
+	ItemsPath     OptionalPath
 	// ItemSelector shapes each item's input (the legacy Parameters field
 	// lands here too); nil passes the item itself.
 	ItemSelector       *Template
