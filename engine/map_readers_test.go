@@ -64,7 +64,9 @@ func TestDistributedMapReaders(t *testing.T) {
 			}
 			var out struct{ ResultWriterDetails struct{ Key string } }
 			require.NoError(t, json.Unmarshal([]byte(*exec.Output), &out))
-			var manifest struct{ ResultFiles map[string][]struct{ Key string } }
+			var manifest struct {
+				ResultFiles map[string][]struct{ Key string }
+			}
 			require.NoError(t, json.Unmarshal(s3.Get(t, out.ResultWriterDetails.Key), &manifest))
 			require.Equal(t, c.want, string(s3.Get(t, manifest.ResultFiles["SUCCEEDED"][0].Key)))
 		})
