@@ -49,6 +49,11 @@ type change struct {
 	cancelRuns []int64
 	// loaded holds runs read ahead (with the execution's lock), by id.
 	loaded map[int64]*store.Run
+	// forks are the runs waiting on children that this change moved, by
+	// id, and claims those that may begin more children when the change
+	// settles (children.go).
+	forks  map[int64]*forked
+	claims []int64
 }
 
 // errStale ends a change that found its job or callback out of date; the
@@ -75,13 +80,19 @@ func (e *Engine) lockedChange(ctx context.Context, pg *pipeline, exec *store.Exe
 	return e.newChange(ctx, pg, exec, top, now), nil
 }
 
-// commit is the one commit path: apply makes the changes, then what they
+// commit is the one commit path: apply makes the changes, they settle
+// (begin the children their forks have room for), then what they
 // collected is flushed, complete runs and the transaction commits, and
 // finally this process takes up what the changes started.
 func (e *Engine) commit(ctx context.Context, pg *pipeline, apply func() ([]*change, error), complete completer) error {
 	changes, err := apply()
 	if err != nil {
 		return err
+	}
+	for _, t := range changes {
+		if err := t.settle(); err != nil {
+			return err
+		}
 	}
 	if err := e.flush(ctx, pg, changes); err != nil {
 		return err

@@ -15,7 +15,7 @@ import (
 
 // Why a drive job runs.
 const (
-	reasonStart       = "start"       // a child run begins
+	reasonStart       = "start"       // a child run begins (jobs of earlier versions: children now begin in the change that claims them)
 	reasonRetry       = "retry"       // a retried state is entered again
 	reasonUnbound     = "unbound"     // a task looks again for a worker
 	reasonTimer       = "timer"       // a Wait state's time has come

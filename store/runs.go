@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -78,6 +79,18 @@ func InsertPendingRuns(ctx context.Context, q Querier, executionID, parent int64
 		MachinePath: machinePath, State: start, Idx: idx, Inputs: inputs})
 }
 
+// InsertPendingBranches creates PENDING child runs of parent, one per
+// branch of a Parallel state, numbered from 0: branch i runs the machine at
+// paths[i] from state starts[i], each with input.
+func InsertPendingBranches(ctx context.Context, q Querier, executionID, parent int64, paths, starts []string, input string) error {
+	idx := make([]int32, len(paths))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	return queries(q).InsertPendingBranches(ctx, db.InsertPendingBranchesParams{ExecutionID: executionID, ParentID: parent,
+		Input: input, Idx: idx, MachinePaths: paths, States: starts})
+}
+
 // GetRun reads a run.
 func GetRun(ctx context.Context, q Querier, id int64) (*Run, error) {
 	return oneRun(queries(q).GetRun(ctx, id))
@@ -98,19 +111,14 @@ func GetRuns(ctx context.Context, q Querier, ids []int64) ([]*Run, error) {
 	return runPtrs(queries(q).GetRuns(ctx, ids))
 }
 
-// PendingRun is a child run waiting to start.
-type PendingRun struct {
-	ID  int64 `db:"id"`
-	Idx int   `db:"idx"`
-	Seq int64 `db:"seq"`
-}
-
 // ClaimPendingRuns sets up to limit PENDING children of parent RUNNING,
-// from index from on in index order, and returns them with their new
-// sequence numbers.
-func ClaimPendingRuns(ctx context.Context, q Querier, parent int64, from, limit int) ([]PendingRun, error) {
+// from index from on in index order, and returns them, with their new
+// sequence numbers, in index order.
+func ClaimPendingRuns(ctx context.Context, q Querier, parent int64, from, limit int) ([]*Run, error) {
 	rows, err := queries(q).ClaimPendingRuns(ctx, db.ClaimPendingRunsParams{ParentID: parent, FromIdx: from, MaxRows: int32(limit)})
-	return vals(rows, err, func(r *db.ClaimPendingRunsRow) *PendingRun { return (*PendingRun)(r) })
+	runs, err := ptrs(rows, err, func(r *db.ClaimPendingRunsRow) *Run { return (*Run)(r) })
+	sort.Slice(runs, func(i, j int) bool { return runs[i].Idx < runs[j].Idx })
+	return runs, err
 }
 
 // ChildResult is how one child run ended.

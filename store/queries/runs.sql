@@ -9,6 +9,14 @@ INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, s
 SELECT sqlc.arg(execution_id), sqlc.arg(parent_id)::bigint, r.idx, sqlc.arg(machine_path), 'PENDING', sqlc.arg(state), r.input
 FROM ROWS FROM (unnest(sqlc.arg(idx)::integer[]), unnest(sqlc.arg(inputs)::text[])) AS r(idx, input);
 
+-- name: InsertPendingBranches :exec
+-- PENDING children of a Parallel state, one per branch, each with its own
+-- machine path and StartAt, all with the same input.
+INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, state, state_input)
+SELECT sqlc.arg(execution_id), sqlc.arg(parent_id)::bigint, r.idx, r.machine_path, 'PENDING', r.state, sqlc.arg(input)::text
+FROM ROWS FROM (unnest(sqlc.arg(idx)::integer[]), unnest(sqlc.arg(machine_paths)::text[]), unnest(sqlc.arg(states)::text[]))
+     AS r(idx, machine_path, state);
+
 -- name: GetRun :one
 SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
        entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
@@ -36,10 +44,13 @@ FROM stepwise_runs WHERE id = ANY(sqlc.arg(ids)::bigint[]);
 -- name: ClaimPendingRuns :many
 -- Claims PENDING children from index from_idx on, in index order, on the
 -- (parent_id, idx) index: the caller knows every child before it is claimed.
+-- It returns the whole runs, for the caller to begin them at once.
 UPDATE stepwise_runs SET status = 'RUNNING', seq = seq + 1
 WHERE id IN (SELECT c.id FROM stepwise_runs AS c WHERE c.parent_id = sqlc.arg(parent_id)::bigint AND c.idx >= sqlc.arg(from_idx)
              AND c.status = 'PENDING' ORDER BY c.idx LIMIT sqlc.arg(max_rows))
-RETURNING id, idx, seq;
+RETURNING id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
+          entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
+          output, error, cause;
 
 -- name: ChildResults :many
 SELECT idx, status, output, error, cause FROM stepwise_runs WHERE parent_id = $1::bigint ORDER BY idx;

@@ -94,7 +94,9 @@ const claimPendingRuns = `-- name: ClaimPendingRuns :many
 UPDATE stepwise_runs SET status = 'RUNNING', seq = seq + 1
 WHERE id IN (SELECT c.id FROM stepwise_runs AS c WHERE c.parent_id = $1::bigint AND c.idx >= $2
              AND c.status = 'PENDING' ORDER BY c.idx LIMIT $3)
-RETURNING id, idx, seq
+RETURNING id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
+          entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
+          output, error, cause
 `
 
 type ClaimPendingRunsParams struct {
@@ -104,13 +106,30 @@ type ClaimPendingRunsParams struct {
 }
 
 type ClaimPendingRunsRow struct {
-	ID  int64
-	Idx int
-	Seq int64
+	ID             int64
+	ExecutionID    int64
+	ParentID       *int64
+	Idx            int
+	MachinePath    string
+	Status         string
+	State          string
+	StateInput     *string
+	StateEnteredAt *time.Time
+	EnteredEventID int64
+	Retries        []int32
+	Seq            int64
+	Waiting        *string
+	Fork           *string
+	TaskToken      *string
+	HeartbeatAt    *time.Time
+	Output         *string
+	Error          *string
+	Cause          *string
 }
 
 // Claims PENDING children from index from_idx on, in index order, on the
 // (parent_id, idx) index: the caller knows every child before it is claimed.
+// It returns the whole runs, for the caller to begin them at once.
 func (q *Queries) ClaimPendingRuns(ctx context.Context, arg ClaimPendingRunsParams) ([]ClaimPendingRunsRow, error) {
 	rows, err := q.db.Query(ctx, claimPendingRuns, arg.ParentID, arg.FromIdx, arg.MaxRows)
 	if err != nil {
@@ -120,7 +139,27 @@ func (q *Queries) ClaimPendingRuns(ctx context.Context, arg ClaimPendingRunsPara
 	var items []ClaimPendingRunsRow
 	for rows.Next() {
 		var i ClaimPendingRunsRow
-		if err := rows.Scan(&i.ID, &i.Idx, &i.Seq); err != nil {
+		if err := rows.Scan(
+			&i.ID,
+			&i.ExecutionID,
+			&i.ParentID,
+			&i.Idx,
+			&i.MachinePath,
+			&i.Status,
+			&i.State,
+			&i.StateInput,
+			&i.StateEnteredAt,
+			&i.EnteredEventID,
+			&i.Retries,
+			&i.Seq,
+			&i.Waiting,
+			&i.Fork,
+			&i.TaskToken,
+			&i.HeartbeatAt,
+			&i.Output,
+			&i.Error,
+			&i.Cause,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -398,6 +437,36 @@ func (q *Queries) GetRuns(ctx context.Context, ids []int64) ([]GetRunsRow, error
 		return nil, err
 	}
 	return items, nil
+}
+
+const insertPendingBranches = `-- name: InsertPendingBranches :exec
+INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, state, state_input)
+SELECT $1, $2::bigint, r.idx, r.machine_path, 'PENDING', r.state, $3::text
+FROM ROWS FROM (unnest($4::integer[]), unnest($5::text[]), unnest($6::text[]))
+     AS r(idx, machine_path, state)
+`
+
+type InsertPendingBranchesParams struct {
+	ExecutionID  int64
+	ParentID     int64
+	Input        string
+	Idx          []int32
+	MachinePaths []string
+	States       []string
+}
+
+// PENDING children of a Parallel state, one per branch, each with its own
+// machine path and StartAt, all with the same input.
+func (q *Queries) InsertPendingBranches(ctx context.Context, arg InsertPendingBranchesParams) error {
+	_, err := q.db.Exec(ctx, insertPendingBranches,
+		arg.ExecutionID,
+		arg.ParentID,
+		arg.Input,
+		arg.Idx,
+		arg.MachinePaths,
+		arg.States,
+	)
+	return err
 }
 
 const insertPendingRuns = `-- name: InsertPendingRuns :exec
