@@ -139,7 +139,9 @@ func (t *change) startPending(l *live, f *fork) {
 	if t.forks == nil {
 		t.forks = map[int64]*forked{}
 	}
-	t.forks[l.run.ID] = &forked{l: l, f: f}
+	if fk := t.forks[l.run.ID]; fk == nil || fk.l != l || fk.f != f {
+		t.forks[l.run.ID] = &forked{l: l, f: f}
+	}
 	if !slices.Contains(t.claims, l.run.ID) {
 		t.claims = append(t.claims, l.run.ID)
 	}
@@ -190,53 +192,105 @@ func (t *change) forget(ids []int64) {
 // or ends its fork.
 func (t *change) settle() error {
 	for len(t.claims) > 0 {
-		id := t.claims[0]
-		t.claims = t.claims[1:]
-		if err := t.claim(id); err != nil {
-			return fmt.Errorf("begin children of run %d: %w", id, err)
+		ids := t.claims
+		t.claims = nil
+		if err := t.claim(ids); err != nil {
+			return fmt.Errorf("begin children: %w", err)
 		}
 	}
 	return nil
 }
 
-// claim begins as many PENDING children of run id as its fork allows.
-func (t *change) claim(id int64) error {
+// claim begins as many PENDING children of runs ids as their forks allow,
+// read in one statement for all of them.
+func (t *change) claim(ids []int64) error {
 	if t.exec.Status != store.StatusRunning {
 		return nil
 	}
-	fk, err := t.forkOf(id)
-	if err != nil || fk == nil {
-		return err
+	var asks []store.ChildClaim
+	forks := map[int64]*forked{}
+	budget := maxBegun - t.begun
+	for _, id := range ids {
+		fk, err := t.forkOf(id)
+		if err != nil {
+			return err
+		}
+		if fk == nil {
+			continue
+		}
+		f := fk.f
+		n := f.Total - f.Started
+		if f.Concurrency > 0 {
+			n = min(n, f.Concurrency-(f.Started-f.Done))
+		}
+		if n > budget {
+			t.beginLater(id)
+			n = budget
+		}
+		if n > 0 {
+			asks = append(asks, store.ChildClaim{Parent: id, From: f.Next, Limit: n})
+			forks[id] = fk
+			budget -= n
+		}
 	}
-	f := fk.f
-	n := f.Total - f.Started
-	if f.Concurrency > 0 {
-		n = min(n, f.Concurrency-(f.Started-f.Done))
-	}
-	if n <= 0 {
+	if len(asks) == 0 {
 		return nil
 	}
-	pending, err := store.ClaimPendingRuns(t.ctx, t.pg, id, f.Next, n)
-	if err != nil || len(pending) == 0 {
+	pending, err := store.PendingChildren(t.ctx, t.pg, asks)
+	if err != nil {
 		return err
 	}
+	// Every child counts as started before any begins: one that ends at
+	// once finds its fork as it will be.
 	for _, r := range pending {
+		f := forks[*r.ParentID].f
 		f.Next = max(f.Next, r.Idx+1)
+		f.Started++
 	}
-	f.Started += len(pending)
-	t.saveFork(fk.l, f)
+	for _, a := range asks {
+		fk := forks[a.Parent]
+		t.saveFork(fk.l, fk.f)
+	}
 	for _, r := range pending {
-		if fk.closed || fk.l.run.Status != store.RunRunning || fk.l.run.Fork == nil {
-			return nil // a child ended the fork: the rest are aborted
+		fk := forks[*r.ParentID]
+		if t.forks[fk.l.run.ID] != fk || fk.closed || fk.l.run.Status != store.RunRunning || fk.l.run.Fork == nil {
+			continue // a child ended the fork: the rest stay PENDING, or were aborted
 		}
 		m, quiet, err := t.machineAt(r.MachinePath)
 		if err != nil {
 			return err
 		}
+		r.Status = store.RunRunning
+		t.begun++
 		if err := t.startChild(&live{run: r, m: m, quiet: quiet}); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// maxBegun bounds the children one change begins, and so its size: a
+// Map of many iterations that end at once (Pass states) takes a
+// transaction per thousand of them, not one for all.
+const maxBegun = 1000
+
+// beginLater has a drive job begin more children of run id, in a
+// transaction of its own, once this change is committed.
+func (t *change) beginLater(id int64) {
+	if !slices.Contains(t.later, id) {
+		t.later = append(t.later, id)
+		t.scheduleDrive(driveArgs{RunID: id, Reason: reasonChildren}, t.now)
+	}
+}
+
+// moreChildren begins the children run id has room for, if it still
+// waits on them (a drive job of beginLater).
+func (t *change) moreChildren(id int64) error {
+	fk, err := t.forkOf(id)
+	if err != nil || fk == nil {
+		return err
+	}
+	t.startPending(fk.l, fk.f)
 	return nil
 }
 

@@ -54,6 +54,10 @@ type change struct {
 	// settles (children.go).
 	forks  map[int64]*forked
 	claims []int64
+	// begun counts the children the change began, and later lists the
+	// runs with more to begin in another transaction.
+	begun int
+	later []int64
 }
 
 // errStale ends a change that found its job or callback out of date; the
@@ -122,24 +126,32 @@ func (e *Engine) inExecution(ctx context.Context, executionID int64, complete co
 	return e.inExecutionRun(ctx, executionID, 0, complete, fn)
 }
 
-// inExecutionRun is inExecution that also reads run runID in the round
-// trip that takes the lock.
+// inExecutionRun is inExecution that also reads run runID, and its
+// parent, in the round trip that takes the lock.
 func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, complete completer, fn func(*change) error) error {
 	pg := e.newPipeline()
 	defer pg.rollback(ctx)
-	exec, run, err := store.LockExecutionWithRun(ctx, pg, executionID, runID)
-	if errors.Is(err, store.ErrNotFound) {
-		return finish(ctx, pg, complete)
+	var runIDs []int64
+	if runID != 0 {
+		runIDs = []int64{runID}
 	}
+	execs, runs, err := store.LockExecutionsWithRuns(ctx, pg, []int64{executionID}, runIDs)
 	if err != nil {
 		return err
 	}
+	if len(execs) == 0 {
+		return finish(ctx, pg, complete)
+	}
 	return e.commit(ctx, pg, func() ([]*change, error) {
-		t, err := e.lockedChange(ctx, pg, exec)
+		t, err := e.lockedChange(ctx, pg, execs[0])
 		if err != nil {
 			return nil, err
 		}
-		t.preload(run)
+		for _, r := range runs {
+			if r.ExecutionID == executionID {
+				t.preload(r)
+			}
+		}
 		return []*change{t}, t.do(fn)
 	}, complete)
 }

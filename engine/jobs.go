@@ -22,6 +22,7 @@ const (
 	reasonTaskTimeout = "taskTimeout" // a task's TimeoutSeconds passed
 	reasonHeartbeat   = "heartbeat"   // check a task's heartbeat
 	reasonExecTimeout = "execTimeout" // the execution's TimeoutSeconds passed
+	reasonChildren    = "children"    // a fork has more children to begin than one change begins
 	// reasonBegin begins a nested execution a parent's Task created.
 	reasonBegin = "begin"
 	// reasonNested completes a .sync Task with its ended child, Child.
@@ -152,6 +153,9 @@ func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
 		}
 		if t.exec.Status != store.StatusRunning {
 			return errStale
+		}
+		if a.Reason == reasonChildren {
+			return t.moreChildren(a.RunID) // whatever the run's sequence number: it begins only what has room
 		}
 		l, err := t.loadRun(a.RunID)
 		if err != nil {

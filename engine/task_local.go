@@ -98,10 +98,13 @@ func (e *Engine) runLocal(ctx context.Context, lt localTask) {
 		return
 	}
 	e.local.done(lt)
-	defer func() { <-slot }()
 	ctx, cancel := context.WithTimeout(ctx, e.taskTimeout(lt.args))
-	defer cancel()
 	done, err := e.perform(ctx, lt.args)
+	cancel()
+	// The function has returned: its slot is free while its result waits
+	// for a commit, so that the results of a wide Map or Parallel commit
+	// in batches larger than TaskWorkers (the lease stays until then).
+	<-slot
 	if err != nil {
 		e.log.Debug("local task", "run", lt.args.RunID, "error", err)
 		return // the lease runs out and River delivers the task again

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -111,14 +110,25 @@ func GetRuns(ctx context.Context, q Querier, ids []int64) ([]*Run, error) {
 	return runPtrs(queries(q).GetRuns(ctx, ids))
 }
 
-// ClaimPendingRuns sets up to limit PENDING children of parent RUNNING,
-// from index from on in index order, and returns them, with their new
-// sequence numbers, in index order.
-func ClaimPendingRuns(ctx context.Context, q Querier, parent int64, from, limit int) ([]*Run, error) {
-	rows, err := queries(q).ClaimPendingRuns(ctx, db.ClaimPendingRunsParams{ParentID: parent, FromIdx: from, MaxRows: int32(limit)})
-	runs, err := ptrs(rows, err, func(r *db.ClaimPendingRunsRow) *Run { return (*Run)(r) })
-	sort.Slice(runs, func(i, j int) bool { return runs[i].Idx < runs[j].Idx })
-	return runs, err
+// ChildClaim asks for up to Limit PENDING children of run Parent, from
+// index From on.
+type ChildClaim struct {
+	Parent      int64
+	From, Limit int
+}
+
+// PendingChildren reads the PENDING children claims ask for, in one
+// statement, ordered by parent and index. The caller, holding the
+// execution's lock, begins them: it saves them RUNNING in its transaction.
+func PendingChildren(ctx context.Context, q Querier, claims []ChildClaim) ([]*Run, error) {
+	p := db.PendingChildrenParams{}
+	for _, c := range claims {
+		p.ParentIds = append(p.ParentIds, c.Parent)
+		p.FromIdx = append(p.FromIdx, int32(c.From))
+		p.MaxRows = append(p.MaxRows, int32(c.Limit))
+	}
+	rows, err := queries(q).PendingChildren(ctx, p)
+	return ptrs(rows, err, func(r *db.PendingChildrenRow) *Run { return (*Run)(r) })
 }
 
 // ChildResult is how one child run ended.
