@@ -2,6 +2,9 @@ package engine
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/internal/history"
@@ -44,32 +47,30 @@ func (t *change) saveFork(l *live, f *fork) {
 	t.save(l)
 }
 
-// forkParallel starts one child run per branch.
+// forkParallel creates one child run per branch; they begin when the
+// change settles.
 func (t *change) forkParallel(l *live, d asl.Decision) (*asl.Decision, error) {
 	t.touch(l)
 	t.runEvent(l, history.ParallelStateStarted, nil)
 	if err := store.DeleteChildren(t.ctx, t.pg, l.run.ID); err != nil {
 		return nil, err
 	}
-	input := asl.EncodeJSON(d.Input)
+	paths := make([]string, len(d.Branches))
+	starts := make([]string, len(d.Branches))
 	for i, branch := range d.Branches {
-		child := &store.Run{ExecutionID: t.exec.ID, ParentID: &l.run.ID, Idx: i,
-			MachinePath: childPath(l.run.MachinePath, l.run.State, i), Status: store.RunPending,
-			State: branch.StartAt, StateInput: &input}
-		if _, err := store.InsertRun(t.ctx, t.pg, child); err != nil {
-			return nil, err
-		}
+		paths[i], starts[i] = childPath(l.run.MachinePath, l.run.State, i), branch.StartAt
 	}
-	f := &fork{Total: len(d.Branches)}
-	if err := t.startPending(l, f, f.Total); err != nil {
+	if err := store.InsertPendingBranches(t.ctx, t.pg, t.exec.ID, l.run.ID, paths, starts, asl.EncodeJSON(d.Input)); err != nil {
 		return nil, err
 	}
+	f := &fork{Total: len(d.Branches)}
+	t.startPending(l, f)
 	t.saveFork(l, f)
 	return nil, nil
 }
 
-// forkMap creates a child run per item and starts as many as
-// MaxConcurrency allows.
+// forkMap creates a child run per item; as many as MaxConcurrency allows
+// begin when the change settles.
 func (t *change) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	t.touch(l)
 	t.runEvent(l, history.MapStateStarted, map[string]any{"length": len(run.Items)})
@@ -101,9 +102,7 @@ func (t *change) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	if err := t.isolateVariables(l, f.Distributed); err != nil {
 		return nil, err
 	}
-	if err := t.startPending(l, f, f.Total); err != nil {
-		return nil, err
-	}
+	t.startPending(l, f)
 	t.saveFork(l, f)
 	return nil, nil
 }
@@ -135,25 +134,176 @@ func (t *change) itemInputs(l *live, run *asl.MapRun) ([]string, *asl.Error) {
 	return inputs, nil
 }
 
-// startPending starts up to n more PENDING children within the fork's
-// concurrency.
-func (t *change) startPending(l *live, f *fork, n int) error {
-	running := f.Started - f.Done
-	if f.Concurrency > 0 {
-		n = min(n, f.Concurrency-running)
+// forked is a run waiting on its children, with its fork decoded, as the
+// change last left it: the change moves one parent through many children
+// without reading it again.
+type forked struct {
+	l *live
+	f *fork
+	// closed is set once the fork failed: its children are aborted, and
+	// none of them may begin.
+	closed bool
+}
+
+// startPending keeps run l's fork f for the rest of the change, and has
+// the change begin, when it settles, as many PENDING children as the
+// fork's concurrency allows.
+func (t *change) startPending(l *live, f *fork) {
+	if t.forks == nil {
+		t.forks = map[int64]*forked{}
 	}
-	if n <= 0 {
+	if fk := t.forks[l.run.ID]; fk == nil || fk.l != l || fk.f != f {
+		t.forks[l.run.ID] = &forked{l: l, f: f}
+	}
+	if !slices.Contains(t.claims, l.run.ID) {
+		t.claims = append(t.claims, l.run.ID)
+	}
+}
+
+// forkOf returns run id and its fork while the run waits on its children
+// (the change's copy once it has one), or nil.
+func (t *change) forkOf(id int64) (*forked, error) {
+	fk, ok := t.forks[id]
+	if !ok {
+		p, err := t.loadRun(id)
+		if errors.Is(err, errStale) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if p.run.Fork == nil {
+			return nil, nil
+		}
+		fk = &forked{l: p, f: &fork{}}
+		if err := json.Unmarshal([]byte(*p.run.Fork), fk.f); err != nil {
+			return nil, err
+		}
+		if t.forks == nil {
+			t.forks = map[int64]*forked{}
+		}
+		t.forks[id] = fk
+	}
+	if fk.closed || fk.l.run.Status != store.RunRunning || fk.l.run.Fork == nil {
+		return nil, nil
+	}
+	return fk, nil
+}
+
+// forget drops what the change holds of runs changed behind its back (by
+// an abort): they are read again when needed.
+func (t *change) forget(ids []int64) {
+	for _, id := range ids {
+		delete(t.forks, id)
+		delete(t.loaded, id)
+	}
+}
+
+// settle begins the children the change's forks have room for, each up to
+// its first effect, in the change's own transaction: a child Task is
+// dispatched at once. A child that ends at once makes room for another,
+// or ends its fork.
+func (t *change) settle() error {
+	for len(t.claims) > 0 {
+		ids := t.claims
+		t.claims = nil
+		if err := t.claim(ids); err != nil {
+			return fmt.Errorf("begin children: %w", err)
+		}
+	}
+	return nil
+}
+
+// claim begins as many PENDING children of runs ids as their forks allow,
+// read in one statement for all of them.
+func (t *change) claim(ids []int64) error {
+	if t.exec.Status != store.StatusRunning {
 		return nil
 	}
-	pending, err := store.ClaimPendingRuns(t.ctx, t.pg, l.run.ID, f.Next, n)
+	var asks []store.ChildClaim
+	forks := map[int64]*forked{}
+	budget := maxBegun - t.begun
+	for _, id := range ids {
+		fk, err := t.forkOf(id)
+		if err != nil {
+			return err
+		}
+		if fk == nil {
+			continue
+		}
+		f := fk.f
+		n := f.Total - f.Started
+		if f.Concurrency > 0 {
+			n = min(n, f.Concurrency-(f.Started-f.Done))
+		}
+		if n > budget {
+			t.beginLater(id)
+			n = budget
+		}
+		if n > 0 {
+			asks = append(asks, store.ChildClaim{Parent: id, From: f.Next, Limit: n})
+			forks[id] = fk
+			budget -= n
+		}
+	}
+	if len(asks) == 0 {
+		return nil
+	}
+	pending, err := store.PendingChildren(t.ctx, t.pg, asks)
 	if err != nil {
 		return err
 	}
-	for _, p := range pending {
-		t.scheduleDrive(driveArgs{RunID: p.ID, Seq: p.Seq, Reason: reasonStart}, t.now)
-		f.Next = max(f.Next, p.Idx+1)
+	// Every child counts as started before any begins: one that ends at
+	// once finds its fork as it will be.
+	for _, r := range pending {
+		f := forks[*r.ParentID].f
+		f.Next = max(f.Next, r.Idx+1)
+		f.Started++
 	}
-	f.Started += len(pending)
+	for _, a := range asks {
+		fk := forks[a.Parent]
+		t.saveFork(fk.l, fk.f)
+	}
+	for _, r := range pending {
+		fk := forks[*r.ParentID]
+		if t.forks[fk.l.run.ID] != fk || fk.closed || fk.l.run.Status != store.RunRunning || fk.l.run.Fork == nil {
+			continue // a child ended the fork: the rest stay PENDING, or were aborted
+		}
+		m, quiet, err := t.machineAt(r.MachinePath)
+		if err != nil {
+			return err
+		}
+		r.Status = store.RunRunning
+		t.begun++
+		if err := t.startChild(&live{run: r, m: m, quiet: quiet}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxBegun bounds the children one change begins, and so its size: a
+// Map of many iterations that end at once (Pass states) takes a
+// transaction per thousand of them, not one for all.
+const maxBegun = 1000
+
+// beginLater has a drive job begin more children of run id, in a
+// transaction of its own, once this change is committed.
+func (t *change) beginLater(id int64) {
+	if !slices.Contains(t.later, id) {
+		t.later = append(t.later, id)
+		t.scheduleDrive(driveArgs{RunID: id, Reason: reasonChildren}, t.now)
+	}
+}
+
+// moreChildren begins the children run id has room for, if it still
+// waits on them (a drive job of beginLater).
+func (t *change) moreChildren(id int64) error {
+	fk, err := t.forkOf(id)
+	if err != nil || fk == nil {
+		return err
+	}
+	t.startPending(fk.l, fk.f)
 	return nil
 }
 
@@ -182,26 +332,20 @@ func mapState(path string) (string, bool) {
 // next pending iteration, and completes or fails the Parallel or Map state
 // once the children decide it.
 func (t *change) childFinished(child *live, failure *asl.Error) error {
-	p, err := t.loadRun(*child.run.ParentID)
-	if err != nil {
+	fk, err := t.forkOf(*child.run.ParentID)
+	if err != nil || fk == nil {
 		return err
 	}
-	if p.run.Status != store.RunRunning || p.run.Fork == nil {
-		return nil
-	}
-	var f fork
-	if err := json.Unmarshal([]byte(*p.run.Fork), &f); err != nil {
-		return err
-	}
+	p, f := fk.l, fk.f
 	t.touch(p)
 	f.Done++
 	if f.Map && !f.Distributed && !p.quiet {
 		t.emit(iterationEvent(failure), p.run.State, map[string]any{"index": child.run.Idx})
 	}
 	if !f.Map {
-		return t.branchFinished(p, &f, failure)
+		return t.branchFinished(p, f, failure)
 	}
-	return t.iterationFinished(p, &f, failure)
+	return t.iterationFinished(p, f, failure)
 }
 
 func iterationEvent(failure *asl.Error) string {
@@ -241,9 +385,7 @@ func (t *change) iterationFinished(p *live, f *fork, failure *asl.Error) error {
 			return t.forkFailed(p, failure, history.MapStateFailed)
 		}
 	}
-	if err := t.startPending(p, f, 1); err != nil {
-		return err
-	}
+	t.startPending(p, f)
 	if f.Done < f.Total {
 		t.saveFork(p, f)
 		return nil
@@ -302,6 +444,9 @@ func deref(s *string) string {
 // forkFailed stops a Parallel or Map state's remaining children and
 // applies Retry and Catch to its failure.
 func (t *change) forkFailed(p *live, failure *asl.Error, event string) error {
+	if fk := t.forks[p.run.ID]; fk != nil {
+		fk.closed = true
+	}
 	if err := t.abortBelow(p.run.ID); err != nil {
 		return err
 	}

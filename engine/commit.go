@@ -49,6 +49,15 @@ type change struct {
 	cancelRuns []int64
 	// loaded holds runs read ahead (with the execution's lock), by id.
 	loaded map[int64]*store.Run
+	// forks are the runs waiting on children that this change moved, by
+	// id, and claims those that may begin more children when the change
+	// settles (children.go).
+	forks  map[int64]*forked
+	claims []int64
+	// begun counts the children the change began, and later lists the
+	// runs with more to begin in another transaction.
+	begun int
+	later []int64
 }
 
 // errStale ends a change that found its job or callback out of date; the
@@ -81,13 +90,19 @@ func (e *Engine) lockedChange(ctx context.Context, pg *pipeline, exec *store.Exe
 	return e.newChange(ctx, pg, exec, top, now), nil
 }
 
-// commit is the one commit path: apply makes the changes, then what they
+// commit is the one commit path: apply makes the changes, they settle
+// (begin the children their forks have room for), then what they
 // collected is flushed, complete runs and the transaction commits, and
 // finally this process takes up what the changes started.
 func (e *Engine) commit(ctx context.Context, pg *pipeline, apply func() ([]*change, error), complete completer) error {
 	changes, err := apply()
 	if err != nil {
 		return err
+	}
+	for _, t := range changes {
+		if err := t.settle(); err != nil {
+			return err
+		}
 	}
 	if err := e.flush(ctx, pg, changes); err != nil {
 		return err
@@ -117,24 +132,32 @@ func (e *Engine) inExecution(ctx context.Context, executionID int64, complete co
 	return e.inExecutionRun(ctx, executionID, 0, complete, fn)
 }
 
-// inExecutionRun is inExecution that also reads run runID in the round
-// trip that takes the lock.
+// inExecutionRun is inExecution that also reads run runID, and its
+// parent, in the round trip that takes the lock.
 func (e *Engine) inExecutionRun(ctx context.Context, executionID, runID int64, complete completer, fn func(*change) error) error {
 	pg := e.newPipeline()
 	defer pg.rollback(ctx)
-	exec, run, err := store.LockExecutionWithRun(ctx, pg, executionID, runID)
-	if errors.Is(err, store.ErrNotFound) {
-		return finish(ctx, pg, complete)
+	var runIDs []int64
+	if runID != 0 {
+		runIDs = []int64{runID}
 	}
+	execs, runs, err := store.LockExecutionsWithRuns(ctx, pg, []int64{executionID}, runIDs)
 	if err != nil {
 		return err
 	}
+	if len(execs) == 0 {
+		return finish(ctx, pg, complete)
+	}
 	return e.commit(ctx, pg, func() ([]*change, error) {
-		t, err := e.lockedChange(ctx, pg, exec)
+		t, err := e.lockedChange(ctx, pg, execs[0])
 		if err != nil {
 			return nil, err
 		}
-		t.preload(run)
+		for _, r := range runs {
+			if r.ExecutionID == executionID {
+				t.preload(r)
+			}
+		}
 		return []*change{t}, t.do(fn)
 	}, complete)
 }

@@ -73,7 +73,12 @@
 // each of which listens on one connection (notifications, waiters.go).
 //
 // Parallel branches and Map iterations are child runs with a parent
-// pointer; the last child to finish advances its parent. Task states are
+// pointer. A fork inserts them PENDING; the change that forks, or that
+// records finished children and so frees room, begins as many as
+// MaxConcurrency allows in its own transaction when it settles (commit.go,
+// children.go), up to their first effects, reading the parent once and
+// the pending children in one statement for the whole change. The last
+// child to finish advances its parent, with results in order. Task states are
 // River jobs on a queue per function, worked by any process whose
 // activities.Registry registered the function, or run at once by the
 // process that dispatched them under a lease (task_local.go,

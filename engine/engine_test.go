@@ -223,6 +223,35 @@ func TestMapToleratedFailures(t *testing.T) {
 	requireFailed(t, h.run("strict", "s", `[0,1,2,3]`), "States.ExceedToleratedFailureThreshold")
 }
 
+// TestMapIterationsEndingAtOnce runs Maps whose iterations end as they
+// begin, more of them than one change begins: an iteration that fails
+// ends the fork among siblings begun in the same transaction (Catch), or
+// is tolerated and keeps its place in the results.
+func TestMapIterationsEndingAtOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	proc := `"ItemSelector":{"i.$":"$$.Map.Item.Index"},"ItemProcessor":{"StartAt":"C","States":{
+		"C":{"Type":"Choice","Choices":[{"Variable":"$.i","NumericEquals":2500,"Next":"F"}],"Default":"P"},
+		"F":{"Type":"Fail","Error":"Boom","Cause":"item 2500"},
+		"P":{"Type":"Pass","OutputPath":"$.i","End":true}}}`
+	h.machine("caught", `{"StartAt":"M","States":{
+		"M":{"Type":"Map",`+proc+`,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"Caught"}],"End":true},
+		"Caught":{"Type":"Pass","End":true}}}`)
+	h.machine("tolerant", single(`{"Type":"Map","ToleratedFailureCount":1,`+proc+`,"End":true}`))
+	items := make([]string, 3000)
+	for i := range items {
+		items[i] = fmt.Sprint(i)
+	}
+	input := "[" + strings.Join(items, ",") + "]"
+	requireSucceeded(t, h.run("caught", "c", input), `{"Error":"Boom","Cause":"item 2500"}`)
+	exec := h.run("tolerant", "t", input)
+	requireSucceeded(t, exec, "")
+	out := decode(t, *exec.Output).([]any)
+	require.Len(t, out, 3000)
+	require.Equal(t, map[string]any{"Error": "Boom", "Cause": "item 2500"}, out[2500])
+	require.EqualValues(t, 2999, out[2999])
+}
+
 func TestParallelFailureStopsSiblings(t *testing.T) {
 	t.Parallel()
 	cancelled := make(chan struct{})

@@ -15,13 +15,14 @@ import (
 
 // Why a drive job runs.
 const (
-	reasonStart       = "start"       // a child run begins
+	reasonStart       = "start"       // a child run begins (jobs of earlier versions: children now begin in the change that claims them)
 	reasonRetry       = "retry"       // a retried state is entered again
 	reasonUnbound     = "unbound"     // a task looks again for a worker
 	reasonTimer       = "timer"       // a Wait state's time has come
 	reasonTaskTimeout = "taskTimeout" // a task's TimeoutSeconds passed
 	reasonHeartbeat   = "heartbeat"   // check a task's heartbeat
 	reasonExecTimeout = "execTimeout" // the execution's TimeoutSeconds passed
+	reasonChildren    = "children"    // a fork has more children to begin than one change begins
 	// reasonBegin begins a nested execution a parent's Task created.
 	reasonBegin = "begin"
 	// reasonNested completes a .sync Task with its ended child, Child.
@@ -158,6 +159,9 @@ func (e *Engine) drive(ctx context.Context, job *river.Job[driveArgs]) error {
 		}
 		if t.exec.Status != store.StatusRunning {
 			return errStale
+		}
+		if a.Reason == reasonChildren {
+			return t.moreChildren(a.RunID) // whatever the run's sequence number: it begins only what has room
 		}
 		l, err := t.loadRun(a.RunID)
 		if err != nil {

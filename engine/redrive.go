@@ -86,9 +86,7 @@ func (t *change) redriveRun(id int64) error {
 	}
 	f.Done, f.Failed = f.Total-len(reset), 0
 	f.Started, f.Next = f.Done, 0
-	if err := t.startPending(l, &f, len(reset)); err != nil {
-		return err
-	}
+	t.startPending(l, &f)
 	t.saveFork(l, &f)
 	return nil
 }

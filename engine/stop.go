@@ -46,6 +46,7 @@ func (t *change) stopExecution(status, event string, failure *asl.Error) error {
 	if err := store.AbortRuns(t.ctx, t.pg, ids); err != nil {
 		return err
 	}
+	t.forget(ids)
 	now := t.now
 	t.exec.Status, t.exec.StoppedAt, t.ended = status, &now, true
 	t.notifyParent()
@@ -113,5 +114,6 @@ func (t *change) abortBelow(id int64) error {
 	if err := t.cancelTasksOf(ids); err != nil {
 		return err
 	}
+	t.forget(ids)
 	return store.AbortRuns(t.ctx, t.pg, ids)
 }

@@ -34,8 +34,9 @@ type locals struct {
 	mu      sync.Mutex
 	slots   map[string]chan struct{} // per function, TaskWorkers wide
 	running map[store.LeaseKey]context.CancelFunc
-	// waiting counts the tasks accepted but not yet running, and
-	// waitingBytes their inputs.
+	// waiting counts the tasks accepted whose results are not yet
+	// recorded (waiting for a slot, running, or waiting for a commit),
+	// and waitingBytes their inputs.
 	waiting      int
 	waitingBytes int
 	wg           sync.WaitGroup
@@ -45,8 +46,9 @@ func newLocals() *locals {
 	return &locals{slots: map[string]chan struct{}{}, running: map[store.LeaseKey]context.CancelFunc{}}
 }
 
-// localBacklogBytes bounds the inputs of the local tasks waiting for a
-// slot, so that a backlog cannot take the process's memory.
+// localBacklogBytes bounds the inputs of the local tasks whose results
+// are not yet recorded, so that a backlog cannot take the process's
+// memory.
 const localBacklogBytes = 64 << 20
 
 // accept reports whether a task of function fn, with an input of size
@@ -91,17 +93,20 @@ func (e *Engine) runLocal(ctx context.Context, lt localTask) {
 	defer e.local.wg.Done()
 	defer e.forget(lt.key())
 	slot := e.slot(lt.args.Function)
+	defer e.local.done(lt)
 	select {
 	case slot <- struct{}{}:
 	case <-ctx.Done():
-		e.local.done(lt)
 		return
 	}
-	e.local.done(lt)
-	defer func() { <-slot }()
 	ctx, cancel := context.WithTimeout(ctx, e.taskTimeout(lt.args))
-	defer cancel()
 	done, err := e.perform(ctx, lt.args)
+	cancel()
+	// The function has returned: its slot is free while its result waits
+	// for a commit, so that the results of a wide Map or Parallel commit
+	// in batches larger than TaskWorkers (the lease stays until then, and
+	// the task counts in the backlog accept bounds).
+	<-slot
 	if err != nil {
 		e.log.Debug("local task", "run", lt.args.RunID, "error", err)
 		return // the lease runs out and River delivers the task again
@@ -113,7 +118,8 @@ func (e *Engine) runLocal(ctx context.Context, lt localTask) {
 	}
 }
 
-// done counts a task as no longer waiting for a slot.
+// done counts a task as out of the backlog: its result is recorded, or
+// it ended without one.
 func (l *locals) done(lt localTask) {
 	l.mu.Lock()
 	l.waiting--

@@ -78,6 +78,18 @@ func InsertPendingRuns(ctx context.Context, q Querier, executionID, parent int64
 		MachinePath: machinePath, State: start, Idx: idx, Inputs: inputs})
 }
 
+// InsertPendingBranches creates PENDING child runs of parent, one per
+// branch of a Parallel state, numbered from 0: branch i runs the machine at
+// paths[i] from state starts[i], each with input.
+func InsertPendingBranches(ctx context.Context, q Querier, executionID, parent int64, paths, starts []string, input string) error {
+	idx := make([]int32, len(paths))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	return queries(q).InsertPendingBranches(ctx, db.InsertPendingBranchesParams{ExecutionID: executionID, ParentID: parent,
+		Input: input, Idx: idx, MachinePaths: paths, States: starts})
+}
+
 // GetRun reads a run.
 func GetRun(ctx context.Context, q Querier, id int64) (*Run, error) {
 	return oneRun(queries(q).GetRun(ctx, id))
@@ -98,19 +110,25 @@ func GetRuns(ctx context.Context, q Querier, ids []int64) ([]*Run, error) {
 	return runPtrs(queries(q).GetRuns(ctx, ids))
 }
 
-// PendingRun is a child run waiting to start.
-type PendingRun struct {
-	ID  int64 `db:"id"`
-	Idx int   `db:"idx"`
-	Seq int64 `db:"seq"`
+// ChildClaim asks for up to Limit PENDING children of run Parent, from
+// index From on.
+type ChildClaim struct {
+	Parent      int64
+	From, Limit int
 }
 
-// ClaimPendingRuns sets up to limit PENDING children of parent RUNNING,
-// from index from on in index order, and returns them with their new
-// sequence numbers.
-func ClaimPendingRuns(ctx context.Context, q Querier, parent int64, from, limit int) ([]PendingRun, error) {
-	rows, err := queries(q).ClaimPendingRuns(ctx, db.ClaimPendingRunsParams{ParentID: parent, FromIdx: from, MaxRows: int32(limit)})
-	return vals(rows, err, func(r *db.ClaimPendingRunsRow) *PendingRun { return (*PendingRun)(r) })
+// PendingChildren reads the PENDING children claims ask for, in one
+// statement, ordered by parent and index. The caller, holding the
+// execution's lock, begins them: it saves them RUNNING in its transaction.
+func PendingChildren(ctx context.Context, q Querier, claims []ChildClaim) ([]*Run, error) {
+	p := db.PendingChildrenParams{}
+	for _, c := range claims {
+		p.ParentIds = append(p.ParentIds, c.Parent)
+		p.FromIdx = append(p.FromIdx, int32(c.From))
+		p.MaxRows = append(p.MaxRows, int32(c.Limit))
+	}
+	rows, err := queries(q).PendingChildren(ctx, p)
+	return ptrs(rows, err, func(r *db.PendingChildrenRow) *Run { return (*Run)(r) })
 }
 
 // ChildResult is how one child run ended.

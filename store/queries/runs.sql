@@ -9,6 +9,14 @@ INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, s
 SELECT sqlc.arg(execution_id), sqlc.arg(parent_id)::bigint, r.idx, sqlc.arg(machine_path), 'PENDING', sqlc.arg(state), r.input
 FROM ROWS FROM (unnest(sqlc.arg(idx)::integer[]), unnest(sqlc.arg(inputs)::text[])) AS r(idx, input);
 
+-- name: InsertPendingBranches :exec
+-- PENDING children of a Parallel state, one per branch, each with its own
+-- machine path and StartAt, all with the same input.
+INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, state, state_input)
+SELECT sqlc.arg(execution_id), sqlc.arg(parent_id)::bigint, r.idx, r.machine_path, 'PENDING', r.state, sqlc.arg(input)::text
+FROM ROWS FROM (unnest(sqlc.arg(idx)::integer[]), unnest(sqlc.arg(machine_paths)::text[]), unnest(sqlc.arg(states)::text[]))
+     AS r(idx, machine_path, state);
+
 -- name: GetRun :one
 SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
        entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
@@ -33,13 +41,32 @@ SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_inpu
        output, error, cause
 FROM stepwise_runs WHERE id = ANY(sqlc.arg(ids)::bigint[]);
 
--- name: ClaimPendingRuns :many
--- Claims PENDING children from index from_idx on, in index order, on the
--- (parent_id, idx) index: the caller knows every child before it is claimed.
-UPDATE stepwise_runs SET status = 'RUNNING', seq = seq + 1
-WHERE id IN (SELECT c.id FROM stepwise_runs AS c WHERE c.parent_id = sqlc.arg(parent_id)::bigint AND c.idx >= sqlc.arg(from_idx)
-             AND c.status = 'PENDING' ORDER BY c.idx LIMIT sqlc.arg(max_rows))
-RETURNING id, idx, seq;
+-- name: GetRunsAndParents :many
+-- Runs, and the parents of those that have one (a child that ends moves
+-- its parent).
+SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
+       entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
+       output, error, cause
+FROM stepwise_runs
+WHERE id = ANY(ARRAY(SELECT unnest(sqlc.arg(ids)::bigint[])
+                     UNION SELECT c.parent_id FROM stepwise_runs AS c
+                           WHERE c.id = ANY(sqlc.arg(ids)::bigint[]) AND c.parent_id IS NOT NULL));
+
+-- name: PendingChildren :many
+-- Up to max_rows PENDING children of each parent, from its index from_idx
+-- on, in index order, on the (parent_id, idx) index: the caller knows
+-- every child before it begins. The caller holds the execution's lock and
+-- begins (and so saves) them in its transaction: no update claims them.
+SELECT c.id, c.execution_id, c.parent_id, c.idx, c.machine_path, c.status, c.state, c.state_input, c.state_entered_at,
+       c.entered_event_id, c.retries, c.seq, c.waiting, c.fork, c.task_token, c.heartbeat_at,
+       c.output, c.error, c.cause
+FROM ROWS FROM (unnest(sqlc.arg(parent_ids)::bigint[]), unnest(sqlc.arg(from_idx)::integer[]), unnest(sqlc.arg(max_rows)::integer[]))
+     AS w(parent_id, from_idx, max_rows)
+CROSS JOIN LATERAL (
+    SELECT r.* FROM stepwise_runs AS r
+    WHERE r.parent_id = w.parent_id AND r.idx >= w.from_idx AND r.status = 'PENDING'
+    ORDER BY r.idx LIMIT w.max_rows) AS c
+ORDER BY c.parent_id, c.idx;
 
 -- name: ChildResults :many
 SELECT idx, status, output, error, cause FROM stepwise_runs WHERE parent_id = $1::bigint ORDER BY idx;

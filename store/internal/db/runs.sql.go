@@ -90,47 +90,6 @@ func (q *Queries) ChildResults(ctx context.Context, dollar_1 int64) ([]ChildResu
 	return items, nil
 }
 
-const claimPendingRuns = `-- name: ClaimPendingRuns :many
-UPDATE stepwise_runs SET status = 'RUNNING', seq = seq + 1
-WHERE id IN (SELECT c.id FROM stepwise_runs AS c WHERE c.parent_id = $1::bigint AND c.idx >= $2
-             AND c.status = 'PENDING' ORDER BY c.idx LIMIT $3)
-RETURNING id, idx, seq
-`
-
-type ClaimPendingRunsParams struct {
-	ParentID int64
-	FromIdx  int
-	MaxRows  int32
-}
-
-type ClaimPendingRunsRow struct {
-	ID  int64
-	Idx int
-	Seq int64
-}
-
-// Claims PENDING children from index from_idx on, in index order, on the
-// (parent_id, idx) index: the caller knows every child before it is claimed.
-func (q *Queries) ClaimPendingRuns(ctx context.Context, arg ClaimPendingRunsParams) ([]ClaimPendingRunsRow, error) {
-	rows, err := q.db.Query(ctx, claimPendingRuns, arg.ParentID, arg.FromIdx, arg.MaxRows)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []ClaimPendingRunsRow
-	for rows.Next() {
-		var i ClaimPendingRunsRow
-		if err := rows.Scan(&i.ID, &i.Idx, &i.Seq); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const deleteChildren = `-- name: DeleteChildren :exec
 DELETE FROM stepwise_runs WHERE parent_id = $1::bigint
 `
@@ -400,6 +359,110 @@ func (q *Queries) GetRuns(ctx context.Context, ids []int64) ([]GetRunsRow, error
 	return items, nil
 }
 
+const getRunsAndParents = `-- name: GetRunsAndParents :many
+SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
+       entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
+       output, error, cause
+FROM stepwise_runs
+WHERE id = ANY(ARRAY(SELECT unnest($1::bigint[])
+                     UNION SELECT c.parent_id FROM stepwise_runs AS c
+                           WHERE c.id = ANY($1::bigint[]) AND c.parent_id IS NOT NULL))
+`
+
+type GetRunsAndParentsRow struct {
+	ID             int64
+	ExecutionID    int64
+	ParentID       *int64
+	Idx            int
+	MachinePath    string
+	Status         string
+	State          string
+	StateInput     *string
+	StateEnteredAt *time.Time
+	EnteredEventID int64
+	Retries        []int32
+	Seq            int64
+	Waiting        *string
+	Fork           *string
+	TaskToken      *string
+	HeartbeatAt    *time.Time
+	Output         *string
+	Error          *string
+	Cause          *string
+}
+
+// Runs, and the parents of those that have one (a child that ends moves
+// its parent).
+func (q *Queries) GetRunsAndParents(ctx context.Context, ids []int64) ([]GetRunsAndParentsRow, error) {
+	rows, err := q.db.Query(ctx, getRunsAndParents, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GetRunsAndParentsRow
+	for rows.Next() {
+		var i GetRunsAndParentsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ExecutionID,
+			&i.ParentID,
+			&i.Idx,
+			&i.MachinePath,
+			&i.Status,
+			&i.State,
+			&i.StateInput,
+			&i.StateEnteredAt,
+			&i.EnteredEventID,
+			&i.Retries,
+			&i.Seq,
+			&i.Waiting,
+			&i.Fork,
+			&i.TaskToken,
+			&i.HeartbeatAt,
+			&i.Output,
+			&i.Error,
+			&i.Cause,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const insertPendingBranches = `-- name: InsertPendingBranches :exec
+INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, state, state_input)
+SELECT $1, $2::bigint, r.idx, r.machine_path, 'PENDING', r.state, $3::text
+FROM ROWS FROM (unnest($4::integer[]), unnest($5::text[]), unnest($6::text[]))
+     AS r(idx, machine_path, state)
+`
+
+type InsertPendingBranchesParams struct {
+	ExecutionID  int64
+	ParentID     int64
+	Input        string
+	Idx          []int32
+	MachinePaths []string
+	States       []string
+}
+
+// PENDING children of a Parallel state, one per branch, each with its own
+// machine path and StartAt, all with the same input.
+func (q *Queries) InsertPendingBranches(ctx context.Context, arg InsertPendingBranchesParams) error {
+	_, err := q.db.Exec(ctx, insertPendingBranches,
+		arg.ExecutionID,
+		arg.ParentID,
+		arg.Input,
+		arg.Idx,
+		arg.MachinePaths,
+		arg.States,
+	)
+	return err
+}
+
 const insertPendingRuns = `-- name: InsertPendingRuns :exec
 INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, state, state_input)
 SELECT $1, $2::bigint, r.idx, $3, 'PENDING', $4, r.input
@@ -500,6 +563,91 @@ func (q *Queries) ListRunOutlines(ctx context.Context, executionID int64) ([]Lis
 			&i.EnteredEventID,
 			&i.Retries,
 			&i.TaskToken,
+			&i.Error,
+			&i.Cause,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const pendingChildren = `-- name: PendingChildren :many
+SELECT c.id, c.execution_id, c.parent_id, c.idx, c.machine_path, c.status, c.state, c.state_input, c.state_entered_at,
+       c.entered_event_id, c.retries, c.seq, c.waiting, c.fork, c.task_token, c.heartbeat_at,
+       c.output, c.error, c.cause
+FROM ROWS FROM (unnest($1::bigint[]), unnest($2::integer[]), unnest($3::integer[]))
+     AS w(parent_id, from_idx, max_rows)
+CROSS JOIN LATERAL (
+    SELECT r.id, r.execution_id, r.parent_id, r.idx, r.machine_path, r.status, r.state, r.state_input, r.state_entered_at, r.entered_event_id, r.retries, r.seq, r.waiting, r.fork, r.task_token, r.heartbeat_at, r.output, r.error, r.cause, r.variables FROM stepwise_runs AS r
+    WHERE r.parent_id = w.parent_id AND r.idx >= w.from_idx AND r.status = 'PENDING'
+    ORDER BY r.idx LIMIT w.max_rows) AS c
+ORDER BY c.parent_id, c.idx
+`
+
+type PendingChildrenParams struct {
+	ParentIds []int64
+	FromIdx   []int32
+	MaxRows   []int32
+}
+
+type PendingChildrenRow struct {
+	ID             int64
+	ExecutionID    int64
+	ParentID       *int64
+	Idx            int
+	MachinePath    string
+	Status         string
+	State          string
+	StateInput     *string
+	StateEnteredAt *time.Time
+	EnteredEventID int64
+	Retries        []int32
+	Seq            int64
+	Waiting        *string
+	Fork           *string
+	TaskToken      *string
+	HeartbeatAt    *time.Time
+	Output         *string
+	Error          *string
+	Cause          *string
+}
+
+// Up to max_rows PENDING children of each parent, from its index from_idx
+// on, in index order, on the (parent_id, idx) index: the caller knows
+// every child before it begins. The caller holds the execution's lock and
+// begins (and so saves) them in its transaction: no update claims them.
+func (q *Queries) PendingChildren(ctx context.Context, arg PendingChildrenParams) ([]PendingChildrenRow, error) {
+	rows, err := q.db.Query(ctx, pendingChildren, arg.ParentIds, arg.FromIdx, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PendingChildrenRow
+	for rows.Next() {
+		var i PendingChildrenRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ExecutionID,
+			&i.ParentID,
+			&i.Idx,
+			&i.MachinePath,
+			&i.Status,
+			&i.State,
+			&i.StateInput,
+			&i.StateEnteredAt,
+			&i.EnteredEventID,
+			&i.Retries,
+			&i.Seq,
+			&i.Waiting,
+			&i.Fork,
+			&i.TaskToken,
+			&i.HeartbeatAt,
+			&i.Output,
 			&i.Error,
 			&i.Cause,
 		); err != nil {

@@ -5,7 +5,7 @@ package db
 // store.NewExecutionIDs): to queue them in a pgx.Batch, or to scan their
 // rows without the allocation per row of a generated :many method.
 const (
-	LockExecutionsSQL  = lockExecutions
-	GetRunsSQL         = getRuns
-	NewExecutionIDsSQL = newExecutionIDs
+	LockExecutionsSQL    = lockExecutions
+	GetRunsAndParentsSQL = getRunsAndParents
+	NewExecutionIDsSQL   = newExecutionIDs
 )
