@@ -80,11 +80,8 @@ func (t *change) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	if run.State.Mode == asl.ModeDistributed {
 		return t.forkMapRun(l, run)
 	}
-	f := &fork{Map: true, Distributed: run.State.Mode == asl.ModeDistributed, Total: len(run.Items),
+	f := &fork{Map: true, Total: len(run.Items),
 		Concurrency: run.MaxConcurrency, Count: run.ToleratedFailureCount, Percentage: run.ToleratedFailurePercentage}
-	if f.Distributed {
-		t.runEvent(l, history.MapRunStarted, nil)
-	}
 	if f.Total == 0 {
 		return t.mapDone(l, f, nil)
 	}
@@ -97,9 +94,6 @@ func (t *change) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	}
 	path := childPath(l.run.MachinePath, l.run.State, -1)
 	if err := store.InsertPendingRuns(t.ctx, t.pg, t.exec.ID, l.run.ID, path, run.State.Processor.StartAt, inputs); err != nil {
-		return nil, err
-	}
-	if err := t.isolateVariables(l, f.Distributed); err != nil {
 		return nil, err
 	}
 	t.startPending(l, f)

@@ -35,16 +35,6 @@ func (t *change) assign(l *live, assign map[string]any) error {
 	return store.SaveRunVariables(t.ctx, t.pg, l.run.ID, asl.EncodeJSON(l.vars))
 }
 
-// isolateVariables gives the children of a distributed Map run l an
-// empty scope of their own: like AWS's child workflow executions, they do
-// not see the variables of the scopes around the Map.
-func (t *change) isolateVariables(l *live, distributed bool) error {
-	if !distributed || !t.top.Assigns {
-		return nil
-	}
-	return store.IsolateChildVariables(t.ctx, t.pg, l.run.ID)
-}
-
 // assigned renders assignments as AWS's assignedVariables: each value as
 // JSON text.
 func assigned(assign map[string]any) map[string]any {

@@ -23,9 +23,3 @@ func RunVariables(ctx context.Context, q Querier, id int64) (string, error) {
 func SaveRunVariables(ctx context.Context, q Querier, id int64, vars string) error {
 	return queries(q).SaveRunVariables(ctx, db.SaveRunVariablesParams{ID: id, Variables: vars})
 }
-
-// IsolateChildVariables gives every child run of parent an empty variable
-// scope, so they no longer see the parent's (RunVariables stops there).
-func IsolateChildVariables(ctx context.Context, q Querier, parent int64) error {
-	return queries(q).IsolateChildVariables(ctx, parent)
-}

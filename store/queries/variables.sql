@@ -11,6 +11,3 @@ SELECT variables::text FROM chain WHERE variables IS NOT NULL ORDER BY depth LIM
 
 -- name: SaveRunVariables :exec
 UPDATE stepwise_runs SET variables = sqlc.arg(variables)::text WHERE id = sqlc.arg(id);
-
--- name: IsolateChildVariables :exec
-UPDATE stepwise_runs SET variables = '{}' WHERE parent_id = $1::bigint;

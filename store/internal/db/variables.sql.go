@@ -9,15 +9,6 @@ import (
 	"context"
 )
 
-const isolateChildVariables = `-- name: IsolateChildVariables :exec
-UPDATE stepwise_runs SET variables = '{}' WHERE parent_id = $1::bigint
-`
-
-func (q *Queries) IsolateChildVariables(ctx context.Context, dollar_1 int64) error {
-	_, err := q.db.Exec(ctx, isolateChildVariables, dollar_1)
-	return err
-}
-
 const runVariables = `-- name: RunVariables :one
 WITH RECURSIVE chain AS (
     SELECT s.id, s.parent_id, s.variables, 0 AS depth FROM stepwise_runs AS s WHERE s.id = $1
