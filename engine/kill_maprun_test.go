@@ -91,6 +91,15 @@ func TestKillDistributedMap(t *testing.T) {
 	exec, err = api.Execution(ctx, exec.ARN)
 	require.NoError(t, err)
 	require.Equal(t, store.StatusSucceeded, exec.Status, "%s: %s", deref(exec.Error), deref(exec.Cause))
+	rows, err := pool.Query(ctx, `SELECT arn, status, coalesce(error, ''), coalesce(cause, '') FROM stepwise_executions
+		WHERE map_run_id IS NOT NULL AND status <> 'SUCCEEDED'`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var arn, status, e, c string
+		require.NoError(t, rows.Scan(&arn, &status, &e, &c))
+		t.Errorf("child %s ended %s: %s: %s", arn, status, e, c)
+	}
+	require.NoError(t, rows.Err())
 	require.Equal(t, killMapItems/10, countChildren(t, pool), "one child per batch, none repeated")
 	requireSumsWrittenOnce(t, s3, *exec.Output)
 }

@@ -225,8 +225,12 @@ func (t *change) mapChildEnded(l *live, childID int64) error {
 	if err != nil {
 		return err
 	}
-	if endedBeforeRedrive(child, mr) {
-		return errStale // counted when the Map run was redriven
+	counted, err := store.CountMapChildEnd(t.ctx, t.pg, childID)
+	if err != nil {
+		return err
+	}
+	if !counted {
+		return errStale // a notice delivered again, or counted by a redrive
 	}
 	t.touch(l)
 	f.Done++
@@ -241,12 +245,6 @@ func (t *change) mapChildEnded(l *live, childID int64) error {
 		}
 	}
 	return t.moveMapRunOn(l, &f, mr)
-}
-
-// endedBeforeRedrive reports whether child ended before its Map run was
-// last redriven: the redrive counted it, so its notice is stale.
-func endedBeforeRedrive(child *store.Execution, mr *store.MapRun) bool {
-	return mr.RedriveDate != nil && (child.Status == store.StatusRunning || child.StoppedAt.Before(*mr.RedriveDate))
 }
 
 // childFailure is the error and cause a child execution ended with.

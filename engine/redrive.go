@@ -104,6 +104,9 @@ func (t *change) redriveMapRun(l *live, f *fork) error {
 		return err
 	}
 	mr.Status, mr.RedriveCount = store.MapRunRunning, mr.RedriveCount+1
+	if err := store.CountMapChildEnds(t.ctx, t.pg, mr.ID); err != nil {
+		return err
+	}
 	counts, err := store.MapRunChildCounts(t.ctx, t.pg, mr.ID)
 	if err != nil {
 		return err

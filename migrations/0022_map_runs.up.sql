@@ -36,11 +36,15 @@ CREATE INDEX stepwise_map_runs_execution ON stepwise_map_runs (execution_id, id)
 -- A child execution of a Map run runs the sub-machine of its parent's
 -- definition at machine_path (the Map's item processor); map_index orders
 -- the children as their items were read. All three are NULL for other
--- executions and never change, so updates stay HOT.
+-- executions and never change, so updates stay HOT. map_counted says the
+-- parent has counted the child's end: the notice of an end may be
+-- delivered twice (a job rescued while its first run commits), and the
+-- second must not count again.
 ALTER TABLE stepwise_executions
     ADD COLUMN machine_path text,
     ADD COLUMN map_run_id   bigint REFERENCES stepwise_map_runs (id) ON DELETE CASCADE,
-    ADD COLUMN map_index    integer;
+    ADD COLUMN map_index    integer,
+    ADD COLUMN map_counted  boolean NOT NULL DEFAULT false;
 
 CREATE INDEX stepwise_executions_map_run ON stepwise_executions (map_run_id, map_index)
     WHERE map_run_id IS NOT NULL;

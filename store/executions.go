@@ -67,6 +67,8 @@ type Execution struct {
 	MachinePath *string `db:"machine_path"`
 	MapRunID    *int64  `db:"map_run_id"`
 	MapIndex    *int32  `db:"map_index"`
+	// MapCounted says the Map run has counted the child's end.
+	MapCounted bool `db:"map_counted"`
 }
 
 func asExecution(r *db.StepwiseExecution) *Execution { return (*Execution)(r) }

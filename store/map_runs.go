@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/stepwise-run/stepwise/store/internal/db"
 )
@@ -152,4 +155,20 @@ func MapRunChildrenToRedrive(ctx context.Context, q Querier, id int64, from, lim
 // Map runs.
 func CountRunningMapChildren(ctx context.Context, q Querier, executionID int64) (int64, error) {
 	return queries(q).CountRunningMapChildren(ctx, executionID)
+}
+
+// CountMapChildEnd marks child id's end counted by its Map run; counted
+// is false when it was counted already (or it has not ended).
+func CountMapChildEnd(ctx context.Context, q Querier, id int64) (counted bool, err error) {
+	_, err = queries(q).CountMapChildEnd(ctx, id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// CountMapChildEnds marks the ends of Map run id's ended children
+// counted.
+func CountMapChildEnds(ctx context.Context, q Querier, id int64) error {
+	return queries(q).CountMapChildEnds(ctx, id)
 }

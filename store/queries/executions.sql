@@ -6,33 +6,33 @@ ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
           started_at, stopped_at, last_event_id, redrive_count,
           parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index;
+       machine_path, map_run_id, map_index, map_counted;
 
 -- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 FROM stepwise_executions WHERE id = $1;
 
 -- name: GetExecutionByName :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2;
 
 -- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 FROM stepwise_executions WHERE arn = $1;
 
 -- name: RedriveExecution :exec
 UPDATE stepwise_executions
 SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stopped_at = NULL,
-    redrive_count = redrive_count + 1, last_event_id = $2
+    redrive_count = redrive_count + 1, last_event_id = $2, map_counted = false
 WHERE id = $1;
 
 -- name: ListExecutions :many
@@ -44,7 +44,7 @@ WHERE id = $1;
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 FROM stepwise_executions
 WHERE (sqlc.arg(state_machine_id)::bigint = 0 OR state_machine_id = sqlc.arg(state_machine_id))
   AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status))
@@ -63,7 +63,7 @@ LIMIT sqlc.arg(max_rows);
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 FROM stepwise_executions WHERE id = ANY(sqlc.arg(ids)::bigint[]) ORDER BY id FOR UPDATE;
 
 -- name: ListRunningExecutions :many
@@ -98,7 +98,7 @@ WHERE parent_run_id = ANY(sqlc.arg(run_ids)::bigint[]) AND status = 'RUNNING'
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 FROM stepwise_executions
 WHERE parent_id = sqlc.arg(parent_id)::bigint AND id > sqlc.arg(after_id)::bigint
 ORDER BY id LIMIT sqlc.arg(max_rows);

@@ -66,3 +66,16 @@ ORDER BY map_index LIMIT sqlc.arg(max_rows);
 -- How many child executions of an execution's Map runs are RUNNING.
 SELECT count(*) FROM stepwise_executions c JOIN stepwise_map_runs m ON c.map_run_id = m.id
 WHERE m.execution_id = $1 AND c.status = 'RUNNING';
+
+-- name: CountMapChildEnd :one
+-- Marks an ended child's end as counted by its Map run; no row when it
+-- was counted already.
+UPDATE stepwise_executions SET map_counted = true
+WHERE id = $1 AND NOT map_counted AND status <> 'RUNNING'
+RETURNING id;
+
+-- name: CountMapChildEnds :exec
+-- Marks the ends of a Map run's ended children counted (a redrive counts
+-- them by status), so that late notices of them do not count again.
+UPDATE stepwise_executions SET map_counted = true
+WHERE map_run_id = sqlc.arg(map_run_id)::bigint AND NOT map_counted AND status <> 'RUNNING';

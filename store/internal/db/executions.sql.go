@@ -70,7 +70,7 @@ const getExecution = `-- name: GetExecution :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 FROM stepwise_executions WHERE id = $1
 `
 
@@ -104,6 +104,7 @@ func (q *Queries) GetExecution(ctx context.Context, id int64) (StepwiseExecution
 		&i.MachinePath,
 		&i.MapRunID,
 		&i.MapIndex,
+		&i.MapCounted,
 	)
 	return i, err
 }
@@ -112,7 +113,7 @@ const getExecutionByARN = `-- name: GetExecutionByARN :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 FROM stepwise_executions WHERE arn = $1
 `
 
@@ -146,6 +147,7 @@ func (q *Queries) GetExecutionByARN(ctx context.Context, arn string) (StepwiseEx
 		&i.MachinePath,
 		&i.MapRunID,
 		&i.MapIndex,
+		&i.MapCounted,
 	)
 	return i, err
 }
@@ -154,7 +156,7 @@ const getExecutionByName = `-- name: GetExecutionByName :one
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 FROM stepwise_executions WHERE state_machine_id = $1 AND name = $2
 `
 
@@ -193,6 +195,7 @@ func (q *Queries) GetExecutionByName(ctx context.Context, arg GetExecutionByName
 		&i.MachinePath,
 		&i.MapRunID,
 		&i.MapIndex,
+		&i.MapCounted,
 	)
 	return i, err
 }
@@ -204,7 +207,7 @@ ON CONFLICT (state_machine_id, name) DO NOTHING
 RETURNING id, arn, state_machine_id, version, name, status, input, output, error, cause,
           started_at, stopped_at, last_event_id, redrive_count,
           parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 `
 
 type InsertExecutionParams struct {
@@ -254,6 +257,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		&i.MachinePath,
 		&i.MapRunID,
 		&i.MapIndex,
+		&i.MapCounted,
 	)
 	return i, err
 }
@@ -262,7 +266,7 @@ const listChildExecutions = `-- name: ListChildExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 FROM stepwise_executions
 WHERE parent_id = $1::bigint AND id > $2::bigint
 ORDER BY id LIMIT $3
@@ -312,6 +316,7 @@ func (q *Queries) ListChildExecutions(ctx context.Context, arg ListChildExecutio
 			&i.MachinePath,
 			&i.MapRunID,
 			&i.MapIndex,
+			&i.MapCounted,
 		); err != nil {
 			return nil, err
 		}
@@ -327,7 +332,7 @@ const listExecutions = `-- name: ListExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 FROM stepwise_executions
 WHERE ($1::bigint = 0 OR state_machine_id = $1)
   AND ($2::text = '' OR status = $2)
@@ -412,6 +417,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.MachinePath,
 			&i.MapRunID,
 			&i.MapIndex,
+			&i.MapCounted,
 		); err != nil {
 			return nil, err
 		}
@@ -464,7 +470,7 @@ const lockExecutions = `-- name: LockExecutions :many
 SELECT id, arn, state_machine_id, version, name, status, input, output, error, cause,
        started_at, stopped_at, last_event_id, redrive_count,
        parent_id, parent_run_id, parent_seq, parent_pattern, test_case, waited, watched, version_arn, alias_arn,
-       machine_path, map_run_id, map_index
+       machine_path, map_run_id, map_index, map_counted
 FROM stepwise_executions WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
 `
 
@@ -504,6 +510,7 @@ func (q *Queries) LockExecutions(ctx context.Context, ids []int64) ([]StepwiseEx
 			&i.MachinePath,
 			&i.MapRunID,
 			&i.MapIndex,
+			&i.MapCounted,
 		); err != nil {
 			return nil, err
 		}
@@ -611,7 +618,7 @@ func (q *Queries) NewExecutionIDs(ctx context.Context, n int32) ([]NewExecutionI
 const redriveExecution = `-- name: RedriveExecution :exec
 UPDATE stepwise_executions
 SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stopped_at = NULL,
-    redrive_count = redrive_count + 1, last_event_id = $2
+    redrive_count = redrive_count + 1, last_event_id = $2, map_counted = false
 WHERE id = $1
 `
 

@@ -52,6 +52,33 @@ func (q *Queries) AdvanceMapRunReader(ctx context.Context, arg AdvanceMapRunRead
 	return err
 }
 
+const countMapChildEnd = `-- name: CountMapChildEnd :one
+UPDATE stepwise_executions SET map_counted = true
+WHERE id = $1 AND NOT map_counted AND status <> 'RUNNING'
+RETURNING id
+`
+
+// Marks an ended child's end as counted by its Map run; no row when it
+// was counted already.
+func (q *Queries) CountMapChildEnd(ctx context.Context, id int64) (int64, error) {
+	row := q.db.QueryRow(ctx, countMapChildEnd, id)
+	var id_2 int64
+	err := row.Scan(&id_2)
+	return id_2, err
+}
+
+const countMapChildEnds = `-- name: CountMapChildEnds :exec
+UPDATE stepwise_executions SET map_counted = true
+WHERE map_run_id = $1::bigint AND NOT map_counted AND status <> 'RUNNING'
+`
+
+// Marks the ends of a Map run's ended children counted (a redrive counts
+// them by status), so that late notices of them do not count again.
+func (q *Queries) CountMapChildEnds(ctx context.Context, mapRunID int64) error {
+	_, err := q.db.Exec(ctx, countMapChildEnds, mapRunID)
+	return err
+}
+
 const countRunningMapChildren = `-- name: CountRunningMapChildren :one
 SELECT count(*) FROM stepwise_executions c JOIN stepwise_map_runs m ON c.map_run_id = m.id
 WHERE m.execution_id = $1 AND c.status = 'RUNNING'

@@ -78,6 +78,7 @@ type StepwiseExecution struct {
 	MachinePath    *string
 	MapRunID       *int64
 	MapIndex       *int32
+	MapCounted     bool
 }
 
 type StepwiseExpressReply struct {
