@@ -39,6 +39,7 @@ type change struct {
 	cancels []int64
 	rand    *rand.Rand
 	ended   bool   // the execution stopped in this transaction
+	full    bool   // an event did not fit in the history (history_limit.go)
 	input   any    // the execution input, decoded on first use
 	machine string // the state machine's name, read on first use
 	timers  []timer
@@ -88,6 +89,11 @@ func (e *Engine) commit(ctx context.Context, pg *pipeline, apply func() ([]*chan
 	changes, err := apply()
 	if err != nil {
 		return err
+	}
+	for _, t := range changes {
+		if err := t.historyFull(); err != nil {
+			return err
+		}
 	}
 	if err := e.flush(ctx, pg, changes); err != nil {
 		return err

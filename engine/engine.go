@@ -137,6 +137,12 @@ type Config struct {
 	// ErrServiceQuotaExceeded. Default DefaultMaxPublishedVersions (1,000,
 	// AWS's quota).
 	MaxPublishedVersions int
+	// MaxHistoryEvents is how many events an execution's history may hold,
+	// AWS's hard quota: an execution whose next event would be number
+	// MaxHistoryEvents fails there, unless that event is its end (see
+	// history_limit.go). Default DefaultMaxHistoryEvents (25,000); tests
+	// lower it.
+	MaxHistoryEvents int
 	// SecretKey is the 32-byte AES-256 key that encrypts the secrets of
 	// connections (see CreateConnection). Nil means none: creating a
 	// connection fails with ErrNoSecretKey.
@@ -248,6 +254,7 @@ func withDefaults(cfg *Config) Config {
 	c.ExpressTimeout = orDuration(c.ExpressTimeout, 5*time.Minute)
 	c.ExpressStartLease = orDuration(c.ExpressStartLease, 15*time.Second)
 	c.MaxPublishedVersions = orInt(c.MaxPublishedVersions, DefaultMaxPublishedVersions)
+	c.MaxHistoryEvents = orInt(c.MaxHistoryEvents, DefaultMaxHistoryEvents)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
