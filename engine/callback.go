@@ -13,6 +13,11 @@ import (
 // SendTaskSuccess completes the callback task that handed out token with
 // output (JSON).
 func (e *Engine) SendTaskSuccess(ctx context.Context, token, output string) error {
+	release, err := e.admit()
+	if err != nil {
+		return err
+	}
+	defer release()
 	if len(output) > asl.PayloadLimit {
 		return fmt.Errorf("%w: %d bytes is over the %d-byte limit", ErrInvalidOutput, len(output), asl.PayloadLimit)
 	}
@@ -30,6 +35,11 @@ func (e *Engine) SendTaskFailure(ctx context.Context, token, errName, cause stri
 	if err := checkFailure(errName, cause); err != nil {
 		return err
 	}
+	release, err := e.admit()
+	if err != nil {
+		return err
+	}
+	defer release()
 	failure := &asl.Error{Name: errName, Cause: cause}
 	if failure.Name == "" {
 		failure.Name = asl.ErrorTaskFailed
@@ -39,6 +49,11 @@ func (e *Engine) SendTaskFailure(ctx context.Context, token, errName, cause stri
 
 // SendTaskHeartbeat records that the callback task of token is alive.
 func (e *Engine) SendTaskHeartbeat(ctx context.Context, token string) error {
+	release, err := e.admit()
+	if err != nil {
+		return err
+	}
+	defer release()
 	tok, err := e.openToken(ctx, token)
 	if err != nil {
 		return err

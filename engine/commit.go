@@ -86,6 +86,7 @@ func (e *Engine) lockedChange(ctx context.Context, pg *pipeline, exec *store.Exe
 // collected is flushed, complete runs and the transaction commits, and
 // finally this process takes up what the changes started.
 func (e *Engine) commit(ctx context.Context, pg *pipeline, apply func() ([]*change, error), complete completer) error {
+	begin := time.Now()
 	changes, err := apply()
 	if err != nil {
 		return err
@@ -101,6 +102,7 @@ func (e *Engine) commit(ctx context.Context, pg *pipeline, apply func() ([]*chan
 	if err := finish(ctx, pg, complete); err != nil {
 		return err
 	}
+	e.admission.committed(begin, time.Now())
 	for _, t := range changes {
 		e.committed(t)
 	}

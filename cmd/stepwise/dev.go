@@ -163,6 +163,9 @@ func runDev(ctx context.Context, o devOptions, out, stderr io.Writer) int {
 	if err := o.testing.apply(ctx, cfg, o.hup); err != nil {
 		return failed(stderr, err)
 	}
+	if err := o.serving.admission(cfg); err != nil {
+		return failed(stderr, err)
+	}
 	if err := o.logs.apply(cfg, pool, out, cfg.Logger); err != nil {
 		return failed(stderr, err)
 	}

@@ -84,6 +84,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := testFlags.apply(ctx, cfg, hup); err != nil {
 		return failed(stderr, err)
 	}
+	if err := serving.admission(cfg); err != nil {
+		return failed(stderr, err)
+	}
 	if err := logs.apply(cfg, pool, out, logger); err != nil {
 		return failed(stderr, err)
 	}
