@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -68,6 +69,9 @@ func TestHistoryLimit(t *testing.T) {
 			events := h.events(exec)
 			require.Len(t, events, limit)
 			require.Equal(t, "ExecutionFailed", events[limit-1])
+			// a redrive has no room left for its events
+			_, err := h.e.RedriveExecution(context.Background(), exec.ARN)
+			require.ErrorIs(t, err, engine.ErrExecutionNotRedrivable)
 		})
 	}
 	t.Run("end at the quota", func(t *testing.T) {
