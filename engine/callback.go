@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/store"
@@ -12,6 +13,11 @@ import (
 // SendTaskSuccess completes the callback task that handed out token with
 // output (JSON).
 func (e *Engine) SendTaskSuccess(ctx context.Context, token, output string) error {
+	release, err := e.admit()
+	if err != nil {
+		return err
+	}
+	defer release()
 	if len(output) > asl.PayloadLimit {
 		return fmt.Errorf("%w: %d bytes is over the %d-byte limit", ErrInvalidOutput, len(output), asl.PayloadLimit)
 	}
@@ -23,7 +29,17 @@ func (e *Engine) SendTaskSuccess(ctx context.Context, token, output string) erro
 }
 
 // SendTaskFailure fails the callback task that handed out token.
+// An error over 256 characters or a cause over 32,768 is ErrValidation,
+// as AWS answers it.
 func (e *Engine) SendTaskFailure(ctx context.Context, token, errName, cause string) error {
+	if err := checkFailure(errName, cause); err != nil {
+		return err
+	}
+	release, err := e.admit()
+	if err != nil {
+		return err
+	}
+	defer release()
 	failure := &asl.Error{Name: errName, Cause: cause}
 	if failure.Name == "" {
 		failure.Name = asl.ErrorTaskFailed
@@ -33,6 +49,11 @@ func (e *Engine) SendTaskFailure(ctx context.Context, token, errName, cause stri
 
 // SendTaskHeartbeat records that the callback task of token is alive.
 func (e *Engine) SendTaskHeartbeat(ctx context.Context, token string) error {
+	release, err := e.admit()
+	if err != nil {
+		return err
+	}
+	defer release()
 	tok, err := e.openToken(ctx, token)
 	if err != nil {
 		return err
@@ -90,4 +111,30 @@ func (e *Engine) callback(ctx context.Context, token string, done func(*change, 
 		}
 		return done(t, l)
 	})
+}
+
+// AWS's limits on the error and cause of SendTaskFailure and
+// StopExecution, in characters.
+const (
+	maxErrorLength = 256
+	maxCauseLength = 32768
+)
+
+// checkFailure applies AWS's length limits to an error and cause given
+// by a client, with AWS's ValidationException message.
+func checkFailure(errName, cause string) error {
+	var broken []string
+	if utf8.RuneCountInString(errName) > maxErrorLength {
+		broken = append(broken, fmt.Sprintf("Value at 'error' failed to satisfy constraint: Member must have length less than or equal to %d", maxErrorLength))
+	}
+	if utf8.RuneCountInString(cause) > maxCauseLength {
+		broken = append(broken, fmt.Sprintf("Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to %d", maxCauseLength))
+	}
+	switch len(broken) {
+	case 0:
+		return nil
+	case 1:
+		return validationf("1 validation error detected: %s", broken[0])
+	}
+	return validationf("2 validation errors detected: %s; %s", broken[0], broken[1])
 }

@@ -70,7 +70,11 @@ func (t *change) runEvent(l *live, typ string, details map[string]any) int64 {
 }
 
 // emitRaw appends a history event whose details are JSON text (or empty).
+// An event past the history quota is dropped, and 0 returned (see fits).
 func (t *change) emitRaw(typ, state, details string) int64 {
+	if !t.fits(typ) {
+		return 0
+	}
 	t.exec.LastEventID++
 	ev := store.Event{ExecutionID: t.exec.ID, ID: t.exec.LastEventID, PreviousID: t.exec.LastEventID - 1, Type: typ, Timestamp: t.now}
 	if state != "" {

@@ -39,6 +39,7 @@ type change struct {
 	cancels []int64
 	rand    *rand.Rand
 	ended   bool   // the execution stopped in this transaction
+	full    bool   // an event did not fit in the history (history_limit.go)
 	input   any    // the execution input, decoded on first use
 	machine string // the state machine's name, read on first use
 	timers  []timer
@@ -95,12 +96,17 @@ func (e *Engine) lockedChange(ctx context.Context, pg *pipeline, exec *store.Exe
 // collected is flushed, complete runs and the transaction commits, and
 // finally this process takes up what the changes started.
 func (e *Engine) commit(ctx context.Context, pg *pipeline, apply func() ([]*change, error), complete completer) error {
+	begin := time.Now()
 	changes, err := apply()
 	if err != nil {
 		return err
 	}
 	for _, t := range changes {
 		if err := t.settle(); err != nil {
+			return err
+		}
+		// after settle, whose children may have added events
+		if err := t.historyFull(); err != nil {
 			return err
 		}
 	}
@@ -110,6 +116,7 @@ func (e *Engine) commit(ctx context.Context, pg *pipeline, apply func() ([]*chan
 	if err := finish(ctx, pg, complete); err != nil {
 		return err
 	}
+	e.admission.committed(begin, time.Now())
 	for _, t := range changes {
 		e.committed(t)
 	}

@@ -137,6 +137,22 @@ type Config struct {
 	// ErrServiceQuotaExceeded. Default DefaultMaxPublishedVersions (1,000,
 	// AWS's quota).
 	MaxPublishedVersions int
+	// MaxHistoryEvents is how many events an execution's history may hold,
+	// AWS's hard quota: an execution whose next event would be number
+	// MaxHistoryEvents fails there, unless that event is its end (see
+	// history_limit.go). Default DefaultMaxHistoryEvents (25,000); tests
+	// lower it.
+	MaxHistoryEvents int
+	// MaxInflightStarts is how many client requests that start executions
+	// or answer tasks (StartExecution, StartSync, StartSyncExpress,
+	// SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat) may be in
+	// progress at once in this engine; one more is refused at once with
+	// ErrThrottled (see admission.go). 0, the default, means no limit.
+	MaxInflightStarts int
+	// MaxCommitLatency refuses those requests with ErrThrottled while the
+	// 95th percentile of the engine's commits of the last second took
+	// longer; 0, the default, means no limit.
+	MaxCommitLatency time.Duration
 	// SecretKey is the 32-byte AES-256 key that encrypts the secrets of
 	// connections (see CreateConnection). Nil means none: creating a
 	// connection fails with ErrNoSecretKey.
@@ -177,6 +193,7 @@ type Engine struct {
 	watchers      *registry[struct{}]
 	notifications *notifications
 	replies       replyWaiters // EXPRESS tasks waiting for workers elsewhere (express_remote.go)
+	admission     *admission   // admission control (admission.go)
 }
 
 // New builds an engine on pool; call Start to work jobs.
@@ -195,7 +212,8 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	c.ActivityBindings = bindings
 	e := &Engine{pool: pool, cfg: c, log: c.Logger, arns: arn.Space{Region: c.Region, Account: c.Account},
 		rand: newLockedRand(), closed: make(chan struct{}), local: newLocals(),
-		waiters: newRegistry[*store.Execution](), watchers: newRegistry[struct{}]()}
+		waiters: newRegistry[*store.Execution](), watchers: newRegistry[struct{}](),
+		admission: newAdmission(c.MaxInflightStarts, c.MaxCommitLatency)}
 	e.notifications = newNotifications(map[string]listener{store.EndedChannel: e.waiters, store.ProgressChannel: e.watchers,
 		store.ExpressReplyChannel: &e.replies})
 	if e.cfg.RoutingRandom == nil {
@@ -248,6 +266,7 @@ func withDefaults(cfg *Config) Config {
 	c.ExpressTimeout = orDuration(c.ExpressTimeout, 5*time.Minute)
 	c.ExpressStartLease = orDuration(c.ExpressStartLease, 15*time.Second)
 	c.MaxPublishedVersions = orInt(c.MaxPublishedVersions, DefaultMaxPublishedVersions)
+	c.MaxHistoryEvents = orInt(c.MaxHistoryEvents, DefaultMaxHistoryEvents)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}

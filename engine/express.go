@@ -73,6 +73,11 @@ func (e *Engine) MachineType(ctx context.Context, nameOrARN string, version int)
 // ErrInvalidExecutionInput. It returns an error only when the execution
 // could not run, or when ctx ended first.
 func (e *Engine) StartSyncExpress(ctx context.Context, in StartInput) (*ExpressResult, error) {
+	release, err := e.admit() // held while the execution runs in memory
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	x, err := e.acceptExpress(ctx, in)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
@@ -319,12 +321,18 @@ func optional(s string) *string {
 }
 
 // checkName applies AWS's rules for state machine and execution names.
+// A name is 1 to 80 characters (not bytes: AWS allows names in any
+// script) with no white space (Unicode's, not only ASCII's), control
+// character or reserved punctuation.
 func checkName(name string) error {
-	if name == "" || len(name) > 80 {
+	if n := utf8.RuneCountInString(name); n == 0 || n > 80 {
 		return fmt.Errorf("%w: %q must be 1 to 80 characters", ErrInvalidName, name)
 	}
+	if !utf8.ValidString(name) {
+		return fmt.Errorf("%w: %q is not valid UTF-8", ErrInvalidName, name)
+	}
 	for _, r := range name {
-		if r <= 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", r) {
+		if r <= 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || unicode.IsSpace(r) || strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", r) {
 			return fmt.Errorf("%w: %q contains %q, which names may not contain", ErrInvalidName, name, r)
 		}
 	}

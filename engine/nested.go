@@ -155,7 +155,7 @@ func (e *Engine) startNestedExpress(ctx context.Context, call *asl.TaskCall) (an
 	if failure != nil {
 		return nil, failure
 	}
-	child, _, err := e.StartExecution(ctx, StartInput{StateMachine: req.machine, Name: req.name, Input: req.input})
+	child, _, err := e.startExecution(ctx, StartInput{StateMachine: req.machine, Name: req.name, Input: req.input}, nil) // never throttled
 	if err != nil {
 		return nil, nestedStartError(nestedErrorPrefix(call.Resource), err)
 	}

@@ -31,6 +31,11 @@ func (e *Engine) RedriveExecution(ctx context.Context, arn string) (*store.Execu
 		if t.exec.MapRunID != nil {
 			return fmt.Errorf("%w: %s is a child execution of a Map run; redrive its parent execution, which redrives the Map run", ErrExecutionNotRedrivable, arn)
 		}
+		if t.exec.LastEventID+2 > int64(t.e.cfg.MaxHistoryEvents) {
+			// AWS: a redrive needs room for ExecutionRedriven and one more event
+			return fmt.Errorf("%w: %s has %d events in its history; a redrive needs fewer than %d", ErrExecutionNotRedrivable, arn,
+				t.exec.LastEventID, t.e.cfg.MaxHistoryEvents-1)
+		}
 		return t.redrive()
 	})
 	if err != nil {

@@ -43,7 +43,14 @@ type StartInput struct {
 // EXPRESS machine is started asynchronously (see express_start.go): the
 // execution returned is RUNNING, under its express ARN, is never
 // stored, and every start is a new one, whatever its name.
+// A request over admission control's limits is ErrThrottled (see
+// admission.go).
 func (e *Engine) StartExecution(ctx context.Context, in StartInput) (exec *store.Execution, created bool, err error) {
+	release, err := e.admit()
+	if err != nil {
+		return nil, false, err
+	}
+	defer release()
 	return e.startExecution(ctx, in, nil)
 }
 

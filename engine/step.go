@@ -14,6 +14,9 @@ func (t *change) advance(l *live, d asl.Decision) error {
 		var err error
 		switch d.Kind {
 		case asl.KindNext:
+			if t.full {
+				return nil // the execution fails at its history quota
+			}
 			if err := t.assign(l, d.Assign); err != nil {
 				return err
 			}
@@ -118,6 +121,9 @@ func (t *change) endExecution(l *live, failure *asl.Error) {
 	t.exec.StoppedAt = &now
 	t.ended = true
 	t.notifyParent()
+	if failure == nil && t.full {
+		failure = t.historyLimitError() // ExecutionSucceeded came too late
+	}
 	if failure == nil {
 		t.exec.Status = store.StatusSucceeded
 		t.exec.Output = l.run.Output

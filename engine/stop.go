@@ -10,7 +10,11 @@ import (
 )
 
 // StopExecution aborts a running execution and cancels its running tasks.
+// An error or cause over AWS's limits is ErrValidation (see checkFailure).
 func (e *Engine) StopExecution(ctx context.Context, arn, errName, cause string) (*store.Execution, error) {
+	if err := checkFailure(errName, cause); err != nil {
+		return nil, err
+	}
 	exec, err := e.Execution(ctx, arn)
 	if err != nil {
 		return nil, err

@@ -148,9 +148,14 @@ func (e *Engine) StartSync(ctx context.Context, in StartInput) (exec *store.Exec
 	if err := e.listening(ctx); err != nil {
 		return nil, false, err
 	}
+	release, err := e.admit()
+	if err != nil {
+		return nil, false, err
+	}
 	w := &watch{waiters: e.waiters}
 	defer w.stop()
 	exec, created, err = e.startExecution(ctx, in, w)
+	release() // admission holds the start, not the wait
 	if err != nil {
 		return nil, false, err
 	}

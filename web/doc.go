@@ -199,6 +199,8 @@
 //	409 ExecutionNotRedrivable     redrive of a RUNNING or SUCCEEDED one (engine.ErrExecutionNotRedrivable)
 //	410 TaskTimedOut               the task of the token has closed (engine.ErrTaskTimedOut)
 //	413 RequestTooLarge            the body is over Config.BodyLimit (1 MiB); details {limit}
+//	429 ThrottlingException        a start or task callback over admission control's limits (engine.ErrThrottled), with Retry-After: 1;
+//	                               the AWS protocol answers ThrottlingException "Rate exceeded" with HTTP 400, as AWS
 //	500 InternalError              anything else
 //	503 NotReady                   /readyz: the database does not answer
 //	503 SecretKeyNotConfigured     a connection to create, and the server has no key (engine.ErrNoSecretKey)
@@ -227,7 +229,19 @@
 //   - JSON nested over 10,000 levels (Go's decoder limit) is malformed;
 //     bodies must be UTF-8, and names, ARNs, errors and causes may not
 //     hold NUL characters;
-//   - name prefixes filter by prefix: % and _ match only themselves.
+//   - name prefixes filter by prefix: % and _ match only themselves;
+//   - an execution's history holds at most 25,000 events
+//     (engine.Config.MaxHistoryEvents, AWS's quota): one whose event
+//     25,000 is not ExecutionSucceeded fails there, ExecutionFailed with
+//     States.Runtime;
+//   - execution and state machine names are 1 to 80 characters with no
+//     white space, control character or reserved punctuation
+//     (InvalidName); a callback's or stop's error is at most 256
+//     characters and its cause 32,768 (ValidationException);
+//   - admission control (engine.Config.MaxInflightStarts and
+//     MaxCommitLatency; serve's --max-inflight-starts and
+//     --max-commit-latency) refuses starts and task callbacks beyond it
+//     at once (429, or ThrottlingException), never /healthz or /readyz.
 //
 // # Authentication
 //

@@ -32,16 +32,17 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	only := fs.String("only", "", "comma-separated workloads to run: "+strings.Join(bench.Workloads(), ", "))
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	logSink := fs.String("log-sink", "", "measure execution logs: give the engine this log sink (postgres, or stdout writing nowhere)")
+	overloadRate := fs.Float64("overload-rate", 0, "the start rate per second the overload workload takes as sustainable (it offers 3x); 0 measures it")
 	logLevel := fs.String("log-level", "OFF", "with --log-sink, the loggingConfiguration level of the measured machines (ALL, ERROR, FATAL, OFF)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stepwise bench [--scale F] [--only W1,W2] [--json] [--database URL] [--log-sink postgres|stdout [--log-level OFF]]")
+		fmt.Fprintln(stderr, "usage: stepwise bench [--scale F] [--only W1,W2] [--json] [--database URL] [--log-sink postgres|stdout [--log-level OFF]] [--overload-rate R]")
 		fs.PrintDefaults()
 		fmt.Fprint(stderr, benchExample)
 	}
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
 		return 2
 	}
-	cfg := bench.Config{ServerURL: *database, Scale: *scale, Progress: stderr, LogSink: *logSink, LogLevel: *logLevel}
+	cfg := bench.Config{ServerURL: *database, Scale: *scale, Progress: stderr, LogSink: *logSink, LogLevel: *logLevel, OverloadRate: *overloadRate}
 	if *only != "" {
 		cfg.Only = strings.Split(*only, ",")
 	}

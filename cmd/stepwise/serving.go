@@ -5,7 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"time"
 
+	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/web"
 )
 
@@ -15,12 +17,20 @@ import (
 type servingFlags struct {
 	tlsCert, tlsKey string
 	cors            []string
+	// admission control (engine.Config.MaxInflightStarts and
+	// MaxCommitLatency)
+	maxInflightStarts int
+	maxCommitLatency  time.Duration
 }
 
 // addServingFlags adds --tls-cert, --tls-key, --insecure-plain-http-keys
-// and --cors-origin to fs.
+// --cors-origin, --max-inflight-starts and --max-commit-latency to fs.
 func addServingFlags(fs *flag.FlagSet, auth *authSettings) *servingFlags {
 	f := &servingFlags{}
+	fs.IntVar(&f.maxInflightStarts, "max-inflight-starts", 0, "answer a start or task callback ThrottlingException (REST: 429 with Retry-After) "+
+		"while `N` are in progress; 0 (the default) admits every one")
+	fs.DurationVar(&f.maxCommitLatency, "max-commit-latency", 0, "answer starts and task callbacks ThrottlingException (REST: 429) "+
+		"while the 95th percentile of the last second's commits takes longer than `DURATION`; 0 (the default) never")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "serve the HTTP API over TLS (HTTPS, TLS 1.2 or later) with the PEM certificate chain in `FILE`; "+
 		"needs --tls-key; both are reloaded on SIGHUP")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "the PEM private key `FILE` of --tls-cert")
@@ -36,6 +46,19 @@ func addServingFlags(fs *flag.FlagSet, auth *authSettings) *servingFlags {
 
 // tls reports whether the flags ask for TLS.
 func (f *servingFlags) tls() bool { return f.tlsCert != "" || f.tlsKey != "" }
+
+// admission sets the admission control limits of cfg; nil flags set
+// none.
+func (f *servingFlags) admission(cfg *engine.Config) error {
+	if f == nil {
+		return nil
+	}
+	if f.maxInflightStarts < 0 || f.maxCommitLatency < 0 {
+		return errors.New("--max-inflight-starts and --max-commit-latency take 0 (no limit) or more")
+	}
+	cfg.MaxInflightStarts, cfg.MaxCommitLatency = f.maxInflightStarts, f.maxCommitLatency
+	return nil
+}
 
 // apply checks the flags and sets the TLS certificate and the CORS
 // origins of o; SIGHUP (hup) reloads the certificate until ctx ends.

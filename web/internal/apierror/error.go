@@ -144,6 +144,10 @@ func fromEcho(he *echo.HTTPError) *Error {
 	return ae
 }
 
+// RetryAfter is the Retry-After, in seconds, of a REST answer 429: a
+// throttled request (engine.ErrThrottled) may be tried again then.
+const RetryAfter = "1"
+
 // Handler returns the echo HTTPErrorHandler of the server: it writes every
 // error as {"error": {"code", "message", "details"}}. A 500 says only that
 // the server failed and which request it was; log has the cause.
@@ -162,6 +166,9 @@ func Handler(log *slog.Logger) echo.HTTPErrorHandler {
 			log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "request_id", id, "error", err)
 			ae = &Error{Status: ae.Status, Code: ae.Code,
 				Message: fmt.Sprintf("internal error (request id %s); the server log has the details", id)}
+		}
+		if ae.Status == http.StatusTooManyRequests {
+			c.Response().Header().Set("Retry-After", RetryAfter)
 		}
 		// The http.Server drops the body of a HEAD answer: written all the
 		// same, it gives the GET's Content-Type and Content-Length.

@@ -132,6 +132,11 @@ var Table = []Entry{
 	// StateMachineTypeNotSupported; Stepwise also answers it to the
 	// asynchronous start of an EXPRESS machine, which it does not run yet.
 	{engine.ErrStateMachineTypeNotSupported, http.StatusBadRequest, "StateMachineTypeNotSupported", aws("StateMachineTypeNotSupported")},
+	// Admission control (engine.Config.MaxInflightStarts): AWS answers
+	// ThrottlingException "Rate exceeded" with HTTP 400, which its SDKs
+	// retry with backoff; REST answers 429 with Retry-After (see
+	// RetryAfter).
+	{engine.ErrThrottled, http.StatusTooManyRequests, "ThrottlingException", aws("ThrottlingException")},
 	// A TestState request that cannot be evaluated as given (a mock the
 	// state takes none of, a Task that needs a mock, ...).
 	{engine.ErrInvalidRequest, http.StatusBadRequest, "ValidationException", aws("ValidationException")},

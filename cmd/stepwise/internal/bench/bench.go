@@ -47,6 +47,10 @@ type Config struct {
 	// log group); both measure what execution logs cost. "" means none.
 	LogSink  string
 	LogLevel string
+	// OverloadRate is the start rate, per second, that the overload
+	// workload takes as sustainable (it offers three times as much); 0
+	// measures it first.
+	OverloadRate float64
 }
 
 // Result is what one workload measured.
@@ -264,8 +268,10 @@ func (c *executionCounter) running() int64 { return c.started.Load() - c.finishe
 
 // open clones a database for a workload and starts an engine on it that
 // serves fns, configured as `stepwise serve` configures it.
+// Its history quota is raised: map-10k's inline Map writes 70,000 events
+// to one history, which AWS would refuse (see engine.DefaultMaxHistoryEvents).
 func (r *runner) open(ctx context.Context, fns *activities.Registry) (*env, error) {
-	return r.openWith(ctx, &engine.Config{Functions: fns})
+	return r.openWith(ctx, &engine.Config{Functions: fns, MaxHistoryEvents: 1_000_000})
 }
 
 // openWith is open with an engine configured as cfg, and driving.

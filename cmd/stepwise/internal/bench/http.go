@@ -95,9 +95,18 @@ func postAll(ctx context.Context, r request, n, clients int) ([]time.Duration, e
 }
 
 func post(ctx context.Context, client *http.Client, r request, i int) error {
+	status, _, err := send(ctx, client, r, i)
+	if err == nil && status != r.want {
+		err = fmt.Errorf("POST %s: status %d", r.url, status)
+	}
+	return err
+}
+
+// send posts request i of r and returns the answer's status and body.
+func send(ctx context.Context, client *http.Client, r request, i int) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewBufferString(r.body(i)))
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range r.header {
@@ -105,14 +114,11 @@ func post(ctx context.Context, client *http.Client, r request, i int) error {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode != r.want {
-		return fmt.Errorf("POST %s: status %d", r.url, resp.StatusCode)
-	}
-	return nil
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, body, err
 }
 
 // syncOneTask sends n StartSyncExecution requests (AWS protocol) for a
@@ -193,7 +199,13 @@ func expressAsync(ctx context.Context, r *runner, n int) (*Result, error) {
 // StartSyncExecution) on that machine, named s-i. Closing the
 // environment stops the server.
 func serveMachine(ctx context.Context, r *runner, spec engine.MachineSpec, operation string) (*env, request, error) {
-	v, err := r.open(ctx, noopFunctions())
+	return serveMachineWith(ctx, r, &engine.Config{Functions: noopFunctions()}, spec, operation)
+}
+
+// serveMachineWith is serveMachine with an engine configured as cfg
+// (whose Functions should serve noop).
+func serveMachineWith(ctx context.Context, r *runner, cfg *engine.Config, spec engine.MachineSpec, operation string) (*env, request, error) {
+	v, err := r.openWith(ctx, cfg)
 	if err != nil {
 		return nil, request{}, err
 	}

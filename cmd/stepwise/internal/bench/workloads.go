@@ -32,6 +32,7 @@ var workloads = []workload{
 	{"express-async", 5000, expressAsync},
 	{"sync-three-tasks", 5000, syncThreeTasks},
 	{"dispatch-latency", 1000, dispatchLatency},
+	{"overload", 60, overload}, // seconds
 }
 
 // starters is how many goroutines start executions at once, as many
