@@ -35,7 +35,9 @@
 // Tasks that start nested executions (states:startExecution) create the
 // child in the parent's transaction and wait for it in nested.go;
 // StopExecution, execution timeouts and aborted children end in stop.go;
-// redrive.go restarts a stopped execution. TestState (teststate.go,
+// redrive.go restarts a stopped execution (within 14 days of its end);
+// retention.go deletes closed executions past their retention, with
+// everything of theirs, from a periodic River job. TestState (teststate.go,
 // teststate_context.go) evaluates one state with asl/teststate and writes
 // nothing. An EXPRESS machine's StartSyncExpress (express.go) runs the
 // whole execution in memory with asl/runner on the wall clock and writes

@@ -125,6 +125,17 @@ type Config struct {
 	// least every second, at most every hour). 0, the default, keeps them
 	// for ever; New rejects a negative retention.
 	LogRetention time.Duration
+	// RetentionPeriod is how long closed executions are kept before an
+	// engine that drives executions deletes them, with their history,
+	// runs, variables, task tokens, leases and Map runs (a state
+	// machine's own retention, MachineSpec.Retention, overrides it). 0
+	// means DefaultRetentionPeriod (90 days, as AWS); negative keeps them
+	// for ever.
+	RetentionPeriod time.Duration
+	// RetentionSweepInterval is how often the engines look for executions
+	// past their retention (one engine at a time deletes them, in batches
+	// of 500 per transaction); default 1 hour.
+	RetentionSweepInterval time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// RoutingRandom returns the number in [0, 1) that picks which of an
@@ -229,7 +240,13 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 	river.AddWorker(workers, &taskWorker{e: e})
 	river.AddWorker(workers, &expressTaskWorker{e: e})
 	river.AddWorker(workers, &mapExpressWorker{e: e})
+	river.AddWorker(workers, &retentionWorker{e: e})
+	var periodic []*river.PeriodicJob
+	if c.Drive {
+		periodic = append(periodic, e.retentionJob())
+	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		PeriodicJobs:         periodic,
 		Queues:               e.queues(),
 		Workers:              workers,
 		FetchCooldown:        c.FetchCooldown,
@@ -265,6 +282,8 @@ func withDefaults(cfg *Config) Config {
 	c.LocalTaskLease = orDuration(c.LocalTaskLease, 15*time.Second)
 	c.ExpressTimeout = orDuration(c.ExpressTimeout, 5*time.Minute)
 	c.ExpressStartLease = orDuration(c.ExpressStartLease, 15*time.Second)
+	c.RetentionPeriod = orDuration(c.RetentionPeriod, DefaultRetentionPeriod)
+	c.RetentionSweepInterval = orDuration(c.RetentionSweepInterval, time.Hour)
 	c.MaxPublishedVersions = orInt(c.MaxPublishedVersions, DefaultMaxPublishedVersions)
 	c.MaxHistoryEvents = orInt(c.MaxHistoryEvents, DefaultMaxHistoryEvents)
 	if c.Logger == nil {

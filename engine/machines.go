@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -69,6 +70,11 @@ type MachineSpec struct {
 	// Encryption is the encryptionConfiguration; nil means none
 	// (AWS_OWNED_KEY) at creation, and the latest revision's at update.
 	Encryption *Encryption
+	// Retention is how long the machine's closed executions are kept,
+	// overriding Config.RetentionPeriod: nil means the installation's at
+	// creation and leaves an updated machine's as it was; 0 sets it back
+	// to the installation's; negative keeps them for ever.
+	Retention *time.Duration
 }
 
 // checkSpec validates a definition, judges its Task resources (and, for
@@ -227,6 +233,9 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, spec Machi
 	if err := setLogging(ctx, tx, sm.ID, spec.Logging); err != nil {
 		return nil, nil, err
 	}
+	if err := setRetention(ctx, tx, sm, spec.Retention); err != nil {
+		return nil, nil, err
+	}
 	if err := addTags(ctx, tx, store.TagOwner{StateMachineID: &sm.ID}, tags, sm.ARN); err != nil {
 		return nil, nil, err
 	}
@@ -278,6 +287,9 @@ func (e *Engine) UpdateStateMachine(ctx context.Context, name string, spec Machi
 		return nil, err
 	}
 	if err := setLogging(ctx, tx, sm.ID, spec.Logging); err != nil {
+		return nil, err
+	}
+	if err := setRetention(ctx, tx, sm, spec.Retention); err != nil {
 		return nil, err
 	}
 	return v, tx.Commit(ctx)

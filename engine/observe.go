@@ -33,6 +33,10 @@ type Observer interface {
 	// whether the function succeeded. For a callback
 	// (.waitForTaskToken) task it is the function that sent the token.
 	TaskFinished(function string, d time.Duration, ok bool)
+	// RetentionSwept is told of each retention sweep this engine ran
+	// (see SweepExecutions): how many executions it deleted, child
+	// executions of Map runs included, and how long it took.
+	RetentionSwept(deleted int64, d time.Duration)
 }
 
 // Observer returns Config.Observer; nil means none.

@@ -28,6 +28,9 @@ func (e *Engine) RedriveExecution(ctx context.Context, arn string) (*store.Execu
 		default:
 			return fmt.Errorf("%w: %s is %s", ErrExecutionNotRedrivable, arn, t.exec.Status)
 		}
+		if err := e.checkRedriveWindow(t.exec); err != nil {
+			return err
+		}
 		if t.exec.MapRunID != nil {
 			return fmt.Errorf("%w: %s is a child execution of a Map run; redrive its parent execution, which redrives the Map run", ErrExecutionNotRedrivable, arn)
 		}

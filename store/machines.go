@@ -21,6 +21,10 @@ type StateMachine struct {
 	// version, deleted or not (0: none yet); version numbers are never
 	// used twice.
 	LastPublished int `db:"last_published"`
+	// RetentionSeconds is how long the machine's closed executions are
+	// kept, in seconds; nil follows the installation's retention
+	// (engine.Config.RetentionPeriod), negative keeps them for ever.
+	RetentionSeconds *int64 `db:"retention_seconds"`
 }
 
 // The types of a state machine (AWS's StateMachineType).
@@ -165,8 +169,9 @@ func GetMachineVersion(ctx context.Context, q Querier, name string, version int)
 		return nil, notFound(err)
 	}
 	return &MachineVersion{
-		StateMachine: StateMachine{ID: r.ID, Name: r.Name, ARN: r.ARN, LatestVersion: r.LatestVersion, CreatedAt: r.CreatedAt, Type: r.Type, LastPublished: r.LastPublished},
-		Version:      r.Version, Definition: r.Definition, InputSchema: r.InputSchema, VersionCreatedAt: r.VersionCreatedAt,
+		StateMachine: StateMachine{ID: r.ID, Name: r.Name, ARN: r.ARN, LatestVersion: r.LatestVersion, CreatedAt: r.CreatedAt, Type: r.Type, LastPublished: r.LastPublished,
+			RetentionSeconds: r.RetentionSeconds},
+		Version: r.Version, Definition: r.Definition, InputSchema: r.InputSchema, VersionCreatedAt: r.VersionCreatedAt,
 		Config: Config{RoleARN: r.RoleArn, TracingEnabled: r.TracingEnabled, EncryptionType: r.EncryptionType,
 			KMSKeyID: r.KmsKeyID, KMSDataKeyReusePeriodSeconds: r.KmsDataKeyReusePeriodSeconds},
 	}, nil

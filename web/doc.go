@@ -298,6 +298,9 @@
 //	stepwise_engine_transitions_total                          counter of states entered (AWS's state transitions)
 //	stepwise_engine_task_duration_seconds{function,outcome}    histogram of Task function runs in this process, pick-up to
 //	                                                           committed result (outcome succeeded or failed)
+//	stepwise_engine_retention_deleted_executions_total         counter of closed executions this engine's retention sweeps deleted
+//	stepwise_engine_retention_sweep_duration_seconds           gauge of the time this engine's last retention sweep took
+//	stepwise_engine_retention_sweep_timestamp_seconds          gauge of when it ended (Unix time; 0: none yet)
 //	stepwise_river_jobs{queue,state}                           gauge of unfinished River jobs: the queue depth (queue stepwise
 //	                                                           drives executions, fn_* queues hold Task jobs per function)
 //	stepwise_database_up                                       1 if the database-read metrics could be read this scrape

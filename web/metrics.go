@@ -82,6 +82,9 @@ func newMetrics(e *engine.Engine, log *slog.Logger) *metrics {
 //	stepwise_engine_transitions_total                                states entered (AWS's state transitions)
 //	stepwise_engine_task_duration_seconds{function,outcome}          Task functions this process ran, pick-up to committed result;
 //	                                                                 outcome is succeeded or failed
+//	stepwise_engine_retention_deleted_executions_total               closed executions this process's retention sweeps deleted
+//	stepwise_engine_retention_sweep_duration_seconds                 how long this process's last retention sweep took
+//	stepwise_engine_retention_sweep_timestamp_seconds                when this process's last retention sweep ended (Unix time)
 //
 // Each process counts its own work: sum them over processes.
 type Observer struct {
@@ -89,6 +92,9 @@ type Observer struct {
 	finished    *prometheus.CounterVec
 	transitions prometheus.Counter
 	tasks       *prometheus.HistogramVec
+	deleted     prometheus.Counter
+	sweep       prometheus.Gauge
+	swept       prometheus.Gauge
 }
 
 // NewObserver returns an Observer with every count at zero.
@@ -111,6 +117,18 @@ func NewObserver() *Observer {
 			Help:    "Time from this process's worker picking a Task up to its result's commit, by function and outcome (succeeded or failed).",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600},
 		}, []string{"function", "outcome"}),
+		deleted: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stepwise_engine_retention_deleted_executions_total",
+			Help: "Closed executions past their retention that this process's engine deleted, with their history (child executions of Map runs included).",
+		}),
+		sweep: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "stepwise_engine_retention_sweep_duration_seconds",
+			Help: "How long the last retention sweep this process's engine ran took.",
+		}),
+		swept: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "stepwise_engine_retention_sweep_timestamp_seconds",
+			Help: "When the last retention sweep this process's engine ran ended, in seconds since the Unix epoch (0: none yet).",
+		}),
 	}
 }
 
@@ -136,20 +154,31 @@ func (o *Observer) TaskFinished(function string, d time.Duration, ok bool) {
 	o.tasks.WithLabelValues(function, outcome).Observe(d.Seconds())
 }
 
+// RetentionSwept counts the executions a retention sweep deleted and
+// records its duration and end.
+func (o *Observer) RetentionSwept(deleted int64, d time.Duration) {
+	o.deleted.Add(float64(deleted))
+	o.sweep.Set(d.Seconds())
+	o.swept.SetToCurrentTime()
+}
+
+// collectors are the Observer's metrics.
+func (o *Observer) collectors() []prometheus.Collector {
+	return []prometheus.Collector{o.started, o.finished, o.transitions, o.tasks, o.deleted, o.sweep, o.swept}
+}
+
 // Describe sends the descriptors of the Observer's metrics.
 func (o *Observer) Describe(ch chan<- *prometheus.Desc) {
-	o.started.Describe(ch)
-	o.finished.Describe(ch)
-	o.transitions.Describe(ch)
-	o.tasks.Describe(ch)
+	for _, c := range o.collectors() {
+		c.Describe(ch)
+	}
 }
 
 // Collect sends the Observer's metrics.
 func (o *Observer) Collect(ch chan<- prometheus.Metric) {
-	o.started.Collect(ch)
-	o.finished.Collect(ch)
-	o.transitions.Collect(ch)
-	o.tasks.Collect(ch)
+	for _, c := range o.collectors() {
+		c.Collect(ch)
+	}
 }
 
 // handler serves the registry in Prometheus's text format.

@@ -95,6 +95,18 @@ func TestObserverMetrics(t *testing.T) {
 	// Wait (and the stopped one's, unless the engine cancelled it).
 	require.Regexp(t, `(?m)^stepwise_river_jobs\{queue="stepwise",state="scheduled"\} [12]$`, text)
 	require.Equal(t, 3, strings.Count(text, "\nstepwise_engine_executions_finished_total{"), "only the three ends above (the parked execution runs)")
+	require.Contains(t, text, "\nstepwise_engine_retention_sweep_timestamp_seconds 0\n", "no sweep yet")
+
+	// A retention sweep that deletes the two failed executions.
+	_, err = e.Pool().Exec(ctx, `UPDATE stepwise_executions SET started_at = started_at - interval '100 days', stopped_at = stopped_at - interval '100 days' WHERE name LIKE 'bad-%'`)
+	require.NoError(t, err)
+	deleted, err := e.SweepExecutions(ctx)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), deleted)
+	text = scrape(t, srv.URL)
+	require.Contains(t, text, "\nstepwise_engine_retention_deleted_executions_total 2\n")
+	require.Regexp(t, `(?m)^stepwise_engine_retention_sweep_duration_seconds \S+$`, text)
+	require.NotContains(t, text, "\nstepwise_engine_retention_sweep_timestamp_seconds 0\n")
 }
 
 // scrape reads /metrics.

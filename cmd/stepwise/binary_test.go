@@ -157,7 +157,8 @@ func TestBinary(t *testing.T) {
 	// sm on the database.
 	require.Contains(t, requireBinary(t, exitOK, "sm", "create", "greet", greet, db), "created state machine greet (version 1)")
 	requireBinary(t, exitOK, "sm", "create", "fails", fail, db)
-	requireBinary(t, exitOK, "sm", "create", "waits", waits, db)
+	requireBinary(t, exitOK, "sm", "create", "waits", waits, "--retention", "30d", db)
+	require.Contains(t, requireBinary(t, exitOK, "sm", "get", "waits", "-o", "json", db), `"retentionSeconds":2592000`)
 	out := requireBinary(t, exitOK, "sm", "get", "greet", db)
 	require.Contains(t, out, "name: greet\narn: arn:aws:states:us-east-1:000000000000:stateMachine:greet\n")
 	require.Contains(t, out, "version: 1 of 1")

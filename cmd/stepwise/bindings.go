@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,21 +25,52 @@ const bindActivityUsage = "serve a service integration with the workers of an ac
 	"a Go function registered under the same or a more specific name wins; repeatable"
 
 // routingFlags are the flags of serve, worker and dev that decide where
-// tasks go: --bind-activity and --unbound-grace.
+// tasks go (--bind-activity, --unbound-grace, --s3-endpoint) and how long
+// their executions are kept (--retention).
 type routingFlags struct {
 	bindings   activityBindings
 	grace      time.Duration
 	s3Endpoint string
+	retention  string
 }
 
-// addRoutingFlags adds --bind-activity and --unbound-grace to fs.
+// addRoutingFlags adds --bind-activity, --unbound-grace, --s3-endpoint
+// and --retention to fs.
 func addRoutingFlags(fs *flag.FlagSet) *routingFlags {
 	r := &routingFlags{bindings: activityBindings{}}
 	fs.Var(r.bindings, "bind-activity", bindActivityUsage)
 	fs.DurationVar(&r.grace, "unbound-grace", 0, "how long a task whose resource no worker has registered waits for one to start "+
 		"before it fails with States.Runtime (0: it fails at once)")
 	fs.StringVar(&r.s3Endpoint, "s3-endpoint", os.Getenv("STEPWISE_S3_ENDPOINT"), objectStoreUsage)
+	fs.StringVar(&r.retention, "retention", os.Getenv(retentionEnv), retentionUsage)
 	return r
+}
+
+// retentionEnv is --retention's default.
+const retentionEnv = "STEPWISE_RETENTION"
+
+// retentionUsage documents --retention.
+const retentionUsage = "how long closed executions are kept before they are deleted with their history: a `DURATION` " +
+	"such as 2160h or 90d; 0 or empty: 90 days, as AWS; negative: for ever. A state machine's own retention overrides it. " +
+	"Default $" + retentionEnv
+
+// parseRetention reads --retention: a Go duration, or a whole number of
+// days (90d); empty means 0 (the engine's default).
+func parseRetention(v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err == nil {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("--retention (or $%s) %q: want a duration such as 2160h or 90d", retentionEnv, v)
+	}
+	return d, nil
 }
 
 // apply sets the engine's routing and object store from the flags; nil
@@ -49,6 +81,9 @@ func (r *routingFlags) apply(cfg *engine.Config) (*engine.Config, error) {
 	}
 	cfg.ActivityBindings, cfg.UnboundGrace = r.bindings.config(), r.grace
 	var err error
+	if cfg.RetentionPeriod, err = parseRetention(r.retention); err != nil {
+		return nil, err
+	}
 	cfg.ObjectStore, err = r.objectStore()
 	return cfg, err
 }

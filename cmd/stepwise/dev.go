@@ -66,7 +66,7 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o.testing = addTestingFlags(fs)
 	o.logs = addLogFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--tls-cert FILE --tls-key FILE] [--insecure-plain-http-keys] [--cors-origin ORIGIN]... [--max-inflight-starts N] [--max-commit-latency DURATION] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE] [--log-sink postgres|stdout|none] [--log-retention 720h]")
+		fmt.Fprintln(stderr, "usage: stepwise dev [--database URL | --pg-dir DIR] [--listen 127.0.0.1:8080] [--api-keys FILE] [--tls-cert FILE --tls-key FILE] [--insecure-plain-http-keys] [--cors-origin ORIGIN]... [--max-inflight-starts N] [--max-commit-latency DURATION] [--examples-dir DIR] [--once] [--approve-after 2s] [--timeout 45s] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--retention 90d] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE] [--log-sink postgres|stdout|none] [--log-retention 720h]")
 		return 2
 	}
 	o.api.explicit = flagSet(fs, "listen")

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/engine"
 )
 
 // TestParseFlags checks that flags may follow positional arguments and
@@ -106,4 +108,36 @@ func TestLogFlags(t *testing.T) {
 	}
 	f := &logFlags{sink: "none", retention: -time.Hour}
 	require.ErrorContains(t, f.check(), "--log-retention -1h0m0s")
+}
+
+// TestRetentionFlag reads --retention as a Go duration or whole days into
+// engine.Config.RetentionPeriod, and refuses anything else.
+func TestRetentionFlag(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		value string
+		want  time.Duration
+		err   string
+	}{
+		{"", 0, ""},
+		{"90d", 90 * 24 * time.Hour, ""},
+		{"36h", 36 * time.Hour, ""},
+		{"-1s", -time.Second, ""},
+		{"soon", 0, `--retention (or $STEPWISE_RETENTION) "soon": want a duration such as 2160h or 90d`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			t.Parallel()
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			r := addRoutingFlags(fs)
+			require.NoError(t, fs.Parse([]string{"--retention", tt.value}))
+			cfg, err := r.apply(&engine.Config{})
+			if tt.err != "" {
+				require.EqualError(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, cfg.RetentionPeriod)
+		})
+	}
 }

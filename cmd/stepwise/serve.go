@@ -43,7 +43,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	testFlags := addTestingFlags(fs)
 	logs := addLogFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--tls-cert FILE --tls-key FILE] [--insecure-plain-http-keys] [--cors-origin ORIGIN]... [--max-inflight-starts N] [--max-commit-latency DURATION] [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE] [--log-sink postgres|stdout|none] [--log-retention 720h] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise serve [--database URL] [--listen 127.0.0.1:8080] (--api-keys FILE | --insecure-no-auth) [--tls-cert FILE --tls-key FILE] [--insecure-plain-http-keys] [--cors-origin ORIGIN]... [--max-inflight-starts N] [--max-commit-latency DURATION] [--examples] [--http-allow LIST] [--http-deny LIST] [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--retention 90d] [--mock-config FILE] [--wait-time-scale FACTOR] [--secret-key-file FILE] [--log-sink postgres|stdout|none] [--log-retention 720h] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	auth.tls = serving.tls()
@@ -106,7 +106,7 @@ func workerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	testFlags := addTestingFlags(fs)
 	logs := addLogFlags(fs)
 	if err := parseFlags(fs, args); err != nil || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--mock-config FILE] [--wait-time-scale FACTOR]] [--secret-key-file FILE] [--http-allow LIST] [--http-deny LIST] [--log-sink postgres|stdout|none] [--log-retention 720h] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
+		fmt.Fprintln(stderr, "usage: stepwise worker [--database URL] [--drive [--bind-activity NAME=ACTIVITY]... [--unbound-grace 0s] [--retention 90d] [--mock-config FILE] [--wait-time-scale FACTOR]] [--secret-key-file FILE] [--http-allow LIST] [--http-deny LIST] [--log-sink postgres|stdout|none] [--log-retention 720h] [--wait-migrated 1m] [--shutdown-timeout 30s] [--verbose]")
 		return 2
 	}
 	if len(routing.bindings) > 0 && !*drive {

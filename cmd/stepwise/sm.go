@@ -41,7 +41,7 @@ func smUpdateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 // smWrite parses "NAME FILE [--input-schema FILE]" and creates (verb
 // create) or updates the state machine with the definition read from FILE.
 func smWrite(ctx context.Context, verb string, args []string, stdout, stderr io.Writer) int {
-	usage := "NAME FILE [--input-schema FILE] "
+	usage := "NAME FILE [--input-schema FILE] [--retention DURATION] "
 	if verb == "create" {
 		usage += "[--type STANDARD|EXPRESS] "
 	}
@@ -49,6 +49,8 @@ func smWrite(ctx context.Context, verb string, args []string, stdout, stderr io.
 		"stepwise sm "+verb+" greet greet.asl.json --endpoint http://localhost:8080", stderr)
 	t := targetFlags(fs)
 	schema := fs.String("input-schema", "", "a JSON Schema file every execution input must satisfy")
+	retention := fs.String("retention", "", "keep this machine's closed executions for this `DURATION` (2160h, 90d) instead of "+
+		"the installation's --retention; 0: the installation's again; negative: for ever; empty: unchanged")
 	typ := new(string)
 	if verb == "create" {
 		typ = fs.String("type", "", "STANDARD (the default) or EXPRESS, fixed at creation")
@@ -61,6 +63,13 @@ func smWrite(ctx context.Context, verb string, args []string, stdout, stderr io.
 		return failed(stderr, err)
 	}
 	spec.Type = *typ
+	if *retention != "" {
+		d, err := parseRetention(*retention)
+		if err != nil {
+			return failed(stderr, err)
+		}
+		spec.Retention = &d
+	}
 	name := fs.Arg(0)
 	return withClient(ctx, t, stdout, stderr, func(c *client) error {
 		if verb == "create" {
@@ -81,6 +90,9 @@ func machineBody(name string, spec engine.MachineSpec) map[string]any {
 	}
 	if spec.Type != "" {
 		body["type"] = spec.Type
+	}
+	if spec.Retention != nil {
+		body["retentionSeconds"] = int64(*spec.Retention / time.Second)
 	}
 	return body
 }

@@ -1,18 +1,18 @@
 -- name: InsertStateMachine :one
 INSERT INTO stepwise_state_machines (name, arn, type) VALUES ($1, $2, $3)
-RETURNING id, name, arn, latest_version, created_at, type, last_published;
+RETURNING id, name, arn, latest_version, created_at, type, last_published, retention_seconds;
 
 -- name: GetStateMachineByName :one
-SELECT id, name, arn, latest_version, created_at, type, last_published FROM stepwise_state_machines WHERE name = $1;
+SELECT id, name, arn, latest_version, created_at, type, last_published, retention_seconds FROM stepwise_state_machines WHERE name = $1;
 
 -- name: GetStateMachine :one
-SELECT id, name, arn, latest_version, created_at, type, last_published FROM stepwise_state_machines WHERE id = $1;
+SELECT id, name, arn, latest_version, created_at, type, last_published, retention_seconds FROM stepwise_state_machines WHERE id = $1;
 
 -- name: LockStateMachine :one
-SELECT id, name, arn, latest_version, created_at, type, last_published FROM stepwise_state_machines WHERE id = $1 FOR UPDATE;
+SELECT id, name, arn, latest_version, created_at, type, last_published, retention_seconds FROM stepwise_state_machines WHERE id = $1 FOR UPDATE;
 
 -- name: ListStateMachines :many
-SELECT id, name, arn, latest_version, created_at, type, last_published FROM stepwise_state_machines
+SELECT id, name, arn, latest_version, created_at, type, last_published, retention_seconds FROM stepwise_state_machines
 WHERE name > sqlc.arg(after) ORDER BY name LIMIT sqlc.arg(max_rows);
 
 -- name: DeleteStateMachine :exec
@@ -44,7 +44,7 @@ FROM stepwise_state_machine_versions WHERE state_machine_id = $1 ORDER BY versio
 
 -- name: GetMachineVersion :one
 -- A machine by name with one of its versions; version 0 is the latest.
-SELECT m.id, m.name, m.arn, m.latest_version, m.created_at, m.type, m.last_published,
+SELECT m.id, m.name, m.arn, m.latest_version, m.created_at, m.type, m.last_published, m.retention_seconds,
        v.version, v.definition, v.input_schema, v.created_at AS version_created_at,
        v.role_arn, v.tracing_enabled, v.encryption_type, v.kms_key_id, v.kms_data_key_reuse_period_seconds
 FROM stepwise_state_machines m

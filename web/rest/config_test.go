@@ -47,3 +47,21 @@ func TestStateMachineConfiguration(t *testing.T) {
 	a.ExpectError(http.StatusBadRequest, "ValidationException", http.MethodPut, "/v1/state-machines/greet", map[string]any{
 		"definition": json.RawMessage(webtest.PassMachine), "encryptionConfiguration": map[string]any{"type": "CUSTOMER_MANAGED_KMS_KEY"}})
 }
+
+// TestStateMachineRetention: retentionSeconds on POST and PUT
+// /v1/state-machines sets the machine's own retention of closed
+// executions; a PUT without it leaves it, 0 returns to the
+// installation's (shown as absent).
+func TestStateMachineRetention(t *testing.T) {
+	t.Parallel()
+	a := webtest.New(t, nil)
+	created := a.Expect(http.StatusCreated, http.MethodPost, "/v1/state-machines", map[string]any{
+		"name": "kept", "definition": json.RawMessage(webtest.PassMachine), "retentionSeconds": 86400})
+	require.EqualValues(t, 86400, created["retentionSeconds"])
+	a.Expect(http.StatusOK, http.MethodPut, "/v1/state-machines/kept", map[string]any{"definition": json.RawMessage(webtest.PassMachine)})
+	require.EqualValues(t, 86400, a.Expect(http.StatusOK, http.MethodGet, "/v1/state-machines/kept", nil)["retentionSeconds"])
+	a.Expect(http.StatusOK, http.MethodPut, "/v1/state-machines/kept", map[string]any{"definition": json.RawMessage(webtest.PassMachine), "retentionSeconds": -1})
+	require.EqualValues(t, -1, a.Expect(http.StatusOK, http.MethodGet, "/v1/state-machines/kept", nil)["retentionSeconds"])
+	a.Expect(http.StatusOK, http.MethodPut, "/v1/state-machines/kept", map[string]any{"definition": json.RawMessage(webtest.PassMachine), "retentionSeconds": 0})
+	require.NotContains(t, a.Expect(http.StatusOK, http.MethodGet, "/v1/state-machines/kept", nil), "retentionSeconds")
+}

@@ -40,6 +40,11 @@ type specRequest struct {
 	RoleArn                 *string     `json:"roleArn"`
 	TracingConfiguration    *Tracing    `json:"tracingConfiguration"`
 	EncryptionConfiguration *Encryption `json:"encryptionConfiguration"`
+	// RetentionSeconds is how long the machine's closed executions are
+	// kept (engine.MachineSpec.Retention): 0 follows the installation's
+	// retention, negative keeps them for ever; absent follows the
+	// installation's at creation and leaves the machine's at update.
+	RetentionSeconds *int64 `json:"retentionSeconds"`
 }
 
 // Tracing is AWS's tracingConfiguration: stored and shown, while
@@ -94,6 +99,10 @@ func (r specRequest) spec() (engine.MachineSpec, error) {
 	}
 	if e := r.EncryptionConfiguration; e != nil {
 		spec.Encryption = &engine.Encryption{Type: e.Type, KMSKeyID: e.KMSKeyID, KMSDataKeyReusePeriodSeconds: e.KMSDataKeyReusePeriodSeconds}
+	}
+	if r.RetentionSeconds != nil {
+		d := time.Duration(*r.RetentionSeconds) * time.Second
+		spec.Retention = &d
 	}
 	return spec, err
 }
@@ -151,6 +160,10 @@ type StateMachine struct {
 	RoleArn                 string      `json:"roleArn,omitempty"`
 	TracingConfiguration    *Tracing    `json:"tracingConfiguration,omitempty"`
 	EncryptionConfiguration *Encryption `json:"encryptionConfiguration,omitempty"`
+	// RetentionSeconds is the machine's own retention of closed
+	// executions, in seconds (negative: for ever); absent: the
+	// installation's.
+	RetentionSeconds *int64 `json:"retentionSeconds,omitempty"`
 }
 
 // Version is one version of a state machine in REST responses.
@@ -161,7 +174,8 @@ type Version struct {
 }
 
 func machineSummary(sm *store.StateMachine) StateMachine {
-	return StateMachine{Name: sm.Name, ARN: sm.ARN, CreatedAt: sm.CreatedAt, LatestVersion: sm.LatestVersion, Type: sm.Type}
+	return StateMachine{Name: sm.Name, ARN: sm.ARN, CreatedAt: sm.CreatedAt, LatestVersion: sm.LatestVersion, Type: sm.Type,
+		RetentionSeconds: sm.RetentionSeconds}
 }
 
 func machineView(sm *store.StateMachine, v *store.Version, versions []store.VersionInfo) StateMachine {

@@ -225,6 +225,10 @@ func (a *api) describeExecution(ctx context.Context, in *describeExecutionInput)
 	case store.StatusRunning, store.StatusSucceeded:
 		out.RedriveStatus = "NOT_REDRIVABLE"
 		out.RedriveStatusReason = nonEmpty(fmt.Sprintf("Execution is %s and cannot be redriven", exec.Status))
+	default:
+		if a.eng.RedriveExpired(exec) {
+			out.RedriveStatus, out.RedriveStatusReason = "NOT_REDRIVABLE", nonEmpty(engine.RedrivePeriodExceeded)
+		}
 	}
 	if exec.RedriveCount > 0 {
 		if out.RedriveDate, err = a.lastRedrive(ctx, exec); err != nil {

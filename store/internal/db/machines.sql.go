@@ -126,7 +126,7 @@ func (q *Queries) GetAlias(ctx context.Context, arg GetAliasParams) (StepwiseSta
 }
 
 const getMachineVersion = `-- name: GetMachineVersion :one
-SELECT m.id, m.name, m.arn, m.latest_version, m.created_at, m.type, m.last_published,
+SELECT m.id, m.name, m.arn, m.latest_version, m.created_at, m.type, m.last_published, m.retention_seconds,
        v.version, v.definition, v.input_schema, v.created_at AS version_created_at,
        v.role_arn, v.tracing_enabled, v.encryption_type, v.kms_key_id, v.kms_data_key_reuse_period_seconds
 FROM stepwise_state_machines m
@@ -149,6 +149,7 @@ type GetMachineVersionRow struct {
 	CreatedAt                    time.Time
 	Type                         string
 	LastPublished                int
+	RetentionSeconds             *int64
 	Version                      int
 	Definition                   string
 	InputSchema                  *string
@@ -172,6 +173,7 @@ func (q *Queries) GetMachineVersion(ctx context.Context, arg GetMachineVersionPa
 		&i.CreatedAt,
 		&i.Type,
 		&i.LastPublished,
+		&i.RetentionSeconds,
 		&i.Version,
 		&i.Definition,
 		&i.InputSchema,
@@ -209,7 +211,7 @@ func (q *Queries) GetPublishedVersion(ctx context.Context, arg GetPublishedVersi
 }
 
 const getStateMachine = `-- name: GetStateMachine :one
-SELECT id, name, arn, latest_version, created_at, type, last_published FROM stepwise_state_machines WHERE id = $1
+SELECT id, name, arn, latest_version, created_at, type, last_published, retention_seconds FROM stepwise_state_machines WHERE id = $1
 `
 
 func (q *Queries) GetStateMachine(ctx context.Context, id int64) (StepwiseStateMachine, error) {
@@ -223,12 +225,13 @@ func (q *Queries) GetStateMachine(ctx context.Context, id int64) (StepwiseStateM
 		&i.CreatedAt,
 		&i.Type,
 		&i.LastPublished,
+		&i.RetentionSeconds,
 	)
 	return i, err
 }
 
 const getStateMachineByName = `-- name: GetStateMachineByName :one
-SELECT id, name, arn, latest_version, created_at, type, last_published FROM stepwise_state_machines WHERE name = $1
+SELECT id, name, arn, latest_version, created_at, type, last_published, retention_seconds FROM stepwise_state_machines WHERE name = $1
 `
 
 func (q *Queries) GetStateMachineByName(ctx context.Context, name string) (StepwiseStateMachine, error) {
@@ -242,6 +245,7 @@ func (q *Queries) GetStateMachineByName(ctx context.Context, name string) (Stepw
 		&i.CreatedAt,
 		&i.Type,
 		&i.LastPublished,
+		&i.RetentionSeconds,
 	)
 	return i, err
 }
@@ -318,7 +322,7 @@ func (q *Queries) InsertAlias(ctx context.Context, arg InsertAliasParams) (Stepw
 
 const insertStateMachine = `-- name: InsertStateMachine :one
 INSERT INTO stepwise_state_machines (name, arn, type) VALUES ($1, $2, $3)
-RETURNING id, name, arn, latest_version, created_at, type, last_published
+RETURNING id, name, arn, latest_version, created_at, type, last_published, retention_seconds
 `
 
 type InsertStateMachineParams struct {
@@ -338,6 +342,7 @@ func (q *Queries) InsertStateMachine(ctx context.Context, arg InsertStateMachine
 		&i.CreatedAt,
 		&i.Type,
 		&i.LastPublished,
+		&i.RetentionSeconds,
 	)
 	return i, err
 }
@@ -486,7 +491,7 @@ func (q *Queries) ListPublishedVersions(ctx context.Context, arg ListPublishedVe
 }
 
 const listStateMachines = `-- name: ListStateMachines :many
-SELECT id, name, arn, latest_version, created_at, type, last_published FROM stepwise_state_machines
+SELECT id, name, arn, latest_version, created_at, type, last_published, retention_seconds FROM stepwise_state_machines
 WHERE name > $1 ORDER BY name LIMIT $2
 `
 
@@ -512,6 +517,7 @@ func (q *Queries) ListStateMachines(ctx context.Context, arg ListStateMachinesPa
 			&i.CreatedAt,
 			&i.Type,
 			&i.LastPublished,
+			&i.RetentionSeconds,
 		); err != nil {
 			return nil, err
 		}
@@ -591,7 +597,7 @@ func (q *Queries) ListVersions(ctx context.Context, stateMachineID int64) ([]Ste
 }
 
 const lockStateMachine = `-- name: LockStateMachine :one
-SELECT id, name, arn, latest_version, created_at, type, last_published FROM stepwise_state_machines WHERE id = $1 FOR UPDATE
+SELECT id, name, arn, latest_version, created_at, type, last_published, retention_seconds FROM stepwise_state_machines WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) LockStateMachine(ctx context.Context, id int64) (StepwiseStateMachine, error) {
@@ -605,6 +611,7 @@ func (q *Queries) LockStateMachine(ctx context.Context, id int64) (StepwiseState
 		&i.CreatedAt,
 		&i.Type,
 		&i.LastPublished,
+		&i.RetentionSeconds,
 	)
 	return i, err
 }

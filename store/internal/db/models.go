@@ -178,13 +178,14 @@ type StepwiseRun struct {
 }
 
 type StepwiseStateMachine struct {
-	ID            int64
-	Name          string
-	ARN           string
-	LatestVersion int
-	CreatedAt     time.Time
-	Type          string
-	LastPublished int
+	ID               int64
+	Name             string
+	ARN              string
+	LatestVersion    int
+	CreatedAt        time.Time
+	Type             string
+	LastPublished    int
+	RetentionSeconds *int64
 }
 
 type StepwiseStateMachineAlias struct {

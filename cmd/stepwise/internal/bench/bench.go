@@ -262,6 +262,7 @@ func (c *executionCounter) ExecutionStarted(string)                  { c.started
 func (c *executionCounter) ExecutionFinished(string, string)         { c.finished.Add(1) }
 func (c *executionCounter) Transitions(int)                          {}
 func (c *executionCounter) TaskFinished(string, time.Duration, bool) {}
+func (c *executionCounter) RetentionSwept(int64, time.Duration)      {}
 
 // running is how many of the engine's executions are running.
 func (c *executionCounter) running() int64 { return c.started.Load() - c.finished.Load() }
