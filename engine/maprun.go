@@ -34,7 +34,7 @@ const defaultDistributedConcurrency = 10000
 // childBatch bounds the children created in one transaction.
 const childBatch = 1000
 
-// ErrNoObjectStore is a Distributed Map with an ItemReader or a
+// errNoObjectStore fails a Distributed Map with an ItemReader or a
 // ResultWriter in an engine without Config.ObjectStore.
 var errNoObjectStore = asl.NewError(asl.ErrorRuntime,
 	"no object store is configured for ItemReader and ResultWriter (serve --s3-endpoint, or STEPWISE_S3_ENDPOINT)")
