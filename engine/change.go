@@ -23,10 +23,6 @@ type live struct {
 	// decoded tells whether input holds the run's state input yet (it is
 	// decoded on first use); changed, whether it must be written back.
 	decoded, changed bool
-	// quiet is set for runs inside a distributed Map: its iterations are
-	// child executions on AWS, with histories of their own, so their
-	// events stay out of this execution's history.
-	quiet bool
 	// vars are the run's workflow variables once varsRead (see variables).
 	vars     map[string]any
 	varsRead bool
@@ -60,12 +56,9 @@ func (t *change) emit(typ, state string, details map[string]any) int64 {
 	return t.emitRaw(typ, state, asl.EncodeJSON(details))
 }
 
-// runEvent appends an event about run l's current state, unless the run
-// is quiet; it returns the event id, or 0.
+// runEvent appends an event about run l's current state and returns its
+// id.
 func (t *change) runEvent(l *live, typ string, details map[string]any) int64 {
-	if l.quiet {
-		return 0
-	}
 	return t.emit(typ, l.run.State, details)
 }
 
@@ -99,11 +92,11 @@ func (t *change) loadRun(id int64) (*live, error) {
 	if run.ExecutionID != t.exec.ID {
 		return nil, errStale
 	}
-	m, quiet, err := t.machineAt(run.MachinePath)
+	m, err := t.machineAt(run.MachinePath)
 	if err != nil {
 		return nil, err
 	}
-	return &live{run: run, m: m, quiet: quiet}, nil
+	return &live{run: run, m: m}, nil
 }
 
 // readRun reads a run, using one read ahead if there is one.
@@ -158,32 +151,31 @@ type pathStep struct {
 
 // machineAt resolves a run's machine path in the execution's definition;
 // it also reports whether the path passes through a distributed Map.
-func (t *change) machineAt(path string) (*asl.StateMachine, bool, error) {
+func (t *change) machineAt(path string) (*asl.StateMachine, error) {
 	return subMachine(t.top, path)
 }
 
 // subMachine resolves machine path path in top.
-func subMachine(top *asl.StateMachine, path string) (*asl.StateMachine, bool, error) {
+func subMachine(top *asl.StateMachine, path string) (*asl.StateMachine, error) {
 	var steps []pathStep
 	if err := json.Unmarshal([]byte(path), &steps); err != nil {
-		return nil, false, fmt.Errorf("machine path %q: %w", path, err)
+		return nil, fmt.Errorf("machine path %q: %w", path, err)
 	}
-	m, distributed := top, false
+	m := top
 	for _, s := range steps {
 		switch st := m.States[s.State].(type) {
 		case *asl.Parallel:
 			if s.Branch < 0 || s.Branch >= len(st.Branches) {
-				return nil, false, fmt.Errorf("machine path %q: no branch %d", path, s.Branch)
+				return nil, fmt.Errorf("machine path %q: no branch %d", path, s.Branch)
 			}
 			m = st.Branches[s.Branch]
 		case *asl.Map:
 			m = st.Processor
-			distributed = distributed || st.Mode == asl.ModeDistributed
 		default:
-			return nil, false, fmt.Errorf("machine path %q: %q is not a Parallel or Map state", path, s.State)
+			return nil, fmt.Errorf("machine path %q: %q is not a Parallel or Map state", path, s.State)
 		}
 	}
-	return m, distributed, nil
+	return m, nil
 }
 
 func childPath(parent string, state string, branch int) string {

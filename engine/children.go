@@ -15,7 +15,6 @@ import (
 // on the parent run.
 type fork struct {
 	Map         bool    `json:"map"`
-	Distributed bool    `json:"distributed,omitempty"`
 	Total       int     `json:"total"`
 	Started     int     `json:"started"`
 	Done        int     `json:"done"`
@@ -263,13 +262,13 @@ func (t *change) claim(ids []int64) error {
 		if t.forks[fk.l.run.ID] != fk || fk.closed || fk.l.run.Status != store.RunRunning || fk.l.run.Fork == nil {
 			continue // a child ended the fork: the rest stay PENDING, or were aborted
 		}
-		m, quiet, err := t.machineAt(r.MachinePath)
+		m, err := t.machineAt(r.MachinePath)
 		if err != nil {
 			return err
 		}
 		r.Status = store.RunRunning
 		t.begun++
-		if err := t.startChild(&live{run: r, m: m, quiet: quiet}); err != nil {
+		if err := t.startChild(&live{run: r, m: m}); err != nil {
 			return err
 		}
 	}
@@ -305,7 +304,7 @@ func (t *change) moreChildren(id int64) error {
 // or for a redriven child the state where it stopped.
 func (t *change) startChild(l *live) error {
 	t.touch(l)
-	if state, ok := mapState(l.run.MachinePath); ok && !l.quiet {
+	if state, ok := mapState(l.run.MachinePath); ok {
 		t.emit(history.MapIterationStarted, state, map[string]any{"index": l.run.Idx})
 	}
 	t.enterState(l, l.run.State, l.in())
@@ -333,7 +332,7 @@ func (t *change) childFinished(child *live, failure *asl.Error) error {
 	p, f := fk.l, fk.f
 	t.touch(p)
 	f.Done++
-	if f.Map && !f.Distributed && !p.quiet {
+	if f.Map {
 		t.emit(iterationEvent(failure), p.run.State, map[string]any{"index": child.run.Idx})
 	}
 	if !f.Map {
@@ -373,9 +372,6 @@ func (t *change) iterationFinished(p *live, f *fork, failure *asl.Error) error {
 			if !run.ToleratesNone() {
 				failure = asl.NewError(asl.ErrorExceedToleratedFailureThreshold, "The specified tolerated failure threshold was exceeded")
 			}
-			if f.Distributed {
-				t.runEvent(p, history.MapRunFailed, nil)
-			}
 			return t.forkFailed(p, failure, history.MapStateFailed)
 		}
 	}
@@ -399,9 +395,6 @@ func (t *change) mapDone(p *live, f *fork, _ error) (*asl.Decision, error) {
 		if results, err = t.childResults(p); err != nil {
 			return nil, err
 		}
-	}
-	if f.Distributed {
-		t.runEvent(p, history.MapRunSucceeded, nil)
 	}
 	t.runEvent(p, history.MapStateSucceeded, nil)
 	d := p.m.Complete(p.run.State, p.in(), results, t.context(p))

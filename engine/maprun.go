@@ -56,7 +56,7 @@ func (t *change) forkMapRun(l *live, run *asl.MapRun) (*asl.Decision, error) {
 		return nil, err
 	}
 	t.runEvent(l, history.MapRunStarted, map[string]any{"mapRunArn": mr.ARN})
-	f := &fork{Map: true, Distributed: true, MapRun: mr.ID, Concurrency: run.MaxConcurrency,
+	f := &fork{Map: true, MapRun: mr.ID, Concurrency: run.MaxConcurrency,
 		Count: run.ToleratedFailureCount, Percentage: run.ToleratedFailurePercentage}
 	if f.Concurrency == 0 {
 		f.Concurrency = defaultDistributedConcurrency
@@ -214,23 +214,19 @@ func (t *change) mapChildEnded(l *live, childID int64) error {
 	if err := json.Unmarshal([]byte(*l.run.Fork), &f); err != nil {
 		return err
 	}
-	child, err := store.GetExecution(t.ctx, t.pg, childID)
+	if f.MapRun == 0 {
+		return errStale
+	}
+	child, err := store.CountMapChildEnd(t.ctx, t.pg, childID, f.MapRun)
 	if err != nil {
 		return err
 	}
-	if !f.Distributed || child.MapRunID == nil || *child.MapRunID != f.MapRun {
-		return errStale
+	if child == nil {
+		return errStale // a notice delivered again, counted by a redrive, or an earlier Map run's
 	}
 	mr, err := store.GetMapRun(t.ctx, t.pg, f.MapRun)
 	if err != nil {
 		return err
-	}
-	counted, err := store.CountMapChildEnd(t.ctx, t.pg, childID)
-	if err != nil {
-		return err
-	}
-	if !counted {
-		return errStale // a notice delivered again, or counted by a redrive
 	}
 	t.touch(l)
 	f.Done++
@@ -248,7 +244,7 @@ func (t *change) mapChildEnded(l *live, childID int64) error {
 }
 
 // childFailure is the error and cause a child execution ended with.
-func childFailure(child *store.Execution) *asl.Error {
+func childFailure(child *store.MapChildEnd) *asl.Error {
 	failure := &asl.Error{Name: deref(child.Error), Cause: deref(child.Cause)}
 	if failure.Name == "" {
 		failure.Name = asl.ErrorTaskFailed

@@ -157,14 +157,25 @@ func CountRunningMapChildren(ctx context.Context, q Querier, executionID int64) 
 	return queries(q).CountRunningMapChildren(ctx, executionID)
 }
 
-// CountMapChildEnd marks child id's end counted by its Map run; counted
-// is false when it was counted already (or it has not ended).
-func CountMapChildEnd(ctx context.Context, q Querier, id int64) (counted bool, err error) {
-	_, err = queries(q).CountMapChildEnd(ctx, id)
+// MapChildEnd is how a Map run's child ended.
+type MapChildEnd struct {
+	Status string  `db:"status"`
+	Error  *string `db:"error"`
+	Cause  *string `db:"cause"`
+}
+
+// CountMapChildEnd marks the end of child id of Map run mapRunID counted
+// and returns it; nil when it was counted already (or has not ended, or
+// is another Map run's).
+func CountMapChildEnd(ctx context.Context, q Querier, id, mapRunID int64) (*MapChildEnd, error) {
+	r, err := queries(q).CountMapChildEnd(ctx, db.CountMapChildEndParams{ID: id, MapRunID: mapRunID})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
+		return nil, nil
 	}
-	return err == nil, err
+	if err != nil {
+		return nil, err
+	}
+	return (*MapChildEnd)(&r), nil
 }
 
 // CountMapChildEnds marks the ends of Map run id's ended children

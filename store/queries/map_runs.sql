@@ -68,11 +68,12 @@ SELECT count(*) FROM stepwise_executions c JOIN stepwise_map_runs m ON c.map_run
 WHERE m.execution_id = $1 AND c.status = 'RUNNING';
 
 -- name: CountMapChildEnd :one
--- Marks an ended child's end as counted by its Map run; no row when it
--- was counted already.
+-- Marks the end of child id of Map run map_run_id counted, and returns
+-- how it ended; no row when it was counted already (or is another Map
+-- run's).
 UPDATE stepwise_executions SET map_counted = true
-WHERE id = $1 AND NOT map_counted AND status <> 'RUNNING'
-RETURNING id;
+WHERE id = $1 AND map_run_id = sqlc.arg(map_run_id)::bigint AND NOT map_counted AND status <> 'RUNNING'
+RETURNING status, error, cause;
 
 -- name: CountMapChildEnds :exec
 -- Marks the ends of a Map run's ended children counted (a redrive counts

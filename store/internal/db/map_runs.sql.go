@@ -54,17 +54,29 @@ func (q *Queries) AdvanceMapRunReader(ctx context.Context, arg AdvanceMapRunRead
 
 const countMapChildEnd = `-- name: CountMapChildEnd :one
 UPDATE stepwise_executions SET map_counted = true
-WHERE id = $1 AND NOT map_counted AND status <> 'RUNNING'
-RETURNING id
+WHERE id = $1 AND map_run_id = $2::bigint AND NOT map_counted AND status <> 'RUNNING'
+RETURNING status, error, cause
 `
 
-// Marks an ended child's end as counted by its Map run; no row when it
-// was counted already.
-func (q *Queries) CountMapChildEnd(ctx context.Context, id int64) (int64, error) {
-	row := q.db.QueryRow(ctx, countMapChildEnd, id)
-	var id_2 int64
-	err := row.Scan(&id_2)
-	return id_2, err
+type CountMapChildEndParams struct {
+	ID       int64
+	MapRunID int64
+}
+
+type CountMapChildEndRow struct {
+	Status string
+	Error  *string
+	Cause  *string
+}
+
+// Marks the end of child id of Map run map_run_id counted, and returns
+// how it ended; no row when it was counted already (or is another Map
+// run's).
+func (q *Queries) CountMapChildEnd(ctx context.Context, arg CountMapChildEndParams) (CountMapChildEndRow, error) {
+	row := q.db.QueryRow(ctx, countMapChildEnd, arg.ID, arg.MapRunID)
+	var i CountMapChildEndRow
+	err := row.Scan(&i.Status, &i.Error, &i.Cause)
+	return i, err
 }
 
 const countMapChildEnds = `-- name: CountMapChildEnds :exec
