@@ -578,7 +578,7 @@ var operationCases = map[string]operationCase{
 	},
 	"SendTaskSuccess": {
 		setup: (*awsFixture).taken,
-		cli:   []string{"--task-token", "{token}", "--task-output", `{"packed":true}`},
+		cli:   []string{"--task-token={token}", "--task-output", `{"packed":true}`},
 		js:    `{"taskToken":"{token}","output":"{\"packed\":true}"}`,
 		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
 			done := f.wait(t, v["execution"])
@@ -588,7 +588,7 @@ var operationCases = map[string]operationCase{
 	},
 	"SendTaskFailure": {
 		setup: (*awsFixture).taken,
-		cli:   []string{"--task-token", "{token}", "--error", "Box.Torn", "--cause", "no tape"},
+		cli:   []string{"--task-token={token}", "--error", "Box.Torn", "--cause", "no tape"},
 		js:    `{"taskToken":"{token}","error":"Box.Torn","cause":"no tape"}`,
 		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
 			done := f.wait(t, v["execution"])
@@ -599,7 +599,7 @@ var operationCases = map[string]operationCase{
 	},
 	"SendTaskHeartbeat": {
 		setup: (*awsFixture).taken,
-		cli:   []string{"--task-token", "{token}"},
+		cli:   []string{"--task-token={token}"},
 		js:    `{"taskToken":"{token}"}`,
 		check: func(t *testing.T, f *awsFixture, v vars, out awsclients.Answer) {
 			require.Empty(t, out)
