@@ -37,11 +37,13 @@ func TestServiceIntegrations(t *testing.T) {
 		activities.RegisterIntegration(reg, "glue:startJobRun", func(ctx context.Context, in map[string]any) (map[string]any, error) {
 			info, _ := activities.Info(ctx)
 			if in["Wait"] == true {
-				for i := 0; i < 3; i++ {
+				// Runs 4 s, past HeartbeatSeconds (3), heartbeating every
+				// 500 ms: a margin that holds when CI is loaded.
+				for i := 0; i < 8; i++ {
 					if err := activities.Heartbeat(ctx); err != nil {
 						return nil, err
 					}
-					time.Sleep(400 * time.Millisecond)
+					time.Sleep(500 * time.Millisecond)
 				}
 			}
 			if in["Hang"] == true {
@@ -81,7 +83,7 @@ func TestServiceIntegrations(t *testing.T) {
 	t.Run("sync", func(t *testing.T) {
 		t.Parallel()
 		h := h.with(t)
-		h.machine("job", single(`{"Type":"Task","Resource":"arn:aws:states:::glue:startJobRun.sync","HeartbeatSeconds":1,"TimeoutSeconds":30,
+		h.machine("job", single(`{"Type":"Task","Resource":"arn:aws:states:::glue:startJobRun.sync","HeartbeatSeconds":3,"TimeoutSeconds":30,
 			"Parameters":{"JobName":"nightly","Wait":true},"End":true}`))
 		exec := h.run("job", "j", `{}`)
 		requireSucceeded(t, exec, `{"JobRunState":"SUCCEEDED","Resource":"arn:aws:states:::glue:startJobRun.sync"}`)
