@@ -46,11 +46,11 @@ func TestAWSBoundIntegrations(t *testing.T) {
 	})
 
 	t.Run("sync with heartbeats", func(t *testing.T) {
-		exec := h.start(h.task("job", `"Resource":"arn:aws:states:::glue:startJobRun.sync","HeartbeatSeconds":1,"TimeoutSeconds":30,
+		exec := h.start(h.task("job", `"Resource":"arn:aws:states:::glue:startJobRun.sync","HeartbeatSeconds":3,"TimeoutSeconds":30,
 			"Parameters":{"JobName":"nightly"},"End":true`), "j", `{}`)
 		task := h.poll(glueJobs)
 		require.JSONEq(t, `{"JobName":"nightly"}`, aws.ToString(task.Input))
-		for range 5 { // 2.5 s of work, kept alive past HeartbeatSeconds
+		for range 8 { // 4 s of work, kept alive past HeartbeatSeconds with a margin for a loaded machine
 			_, err := h.client.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: task.TaskToken})
 			require.NoError(t, err)
 			time.Sleep(500 * time.Millisecond)
