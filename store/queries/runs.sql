@@ -43,14 +43,17 @@ FROM stepwise_runs WHERE id = ANY(sqlc.arg(ids)::bigint[]);
 
 -- name: GetRunsAndParents :many
 -- Runs, and the parents of those that have one (a child that ends moves
--- its parent).
+-- its parent). The parents are found on the primary key alone: a
+-- "parent_id IS NOT NULL" condition there let the planner scan every
+-- child of a large Map on the (parent_id, idx) index instead (a NULL
+-- parent matches no id).
 SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
        entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,
        output, error, cause
 FROM stepwise_runs
 WHERE id = ANY(ARRAY(SELECT unnest(sqlc.arg(ids)::bigint[])
                      UNION SELECT c.parent_id FROM stepwise_runs AS c
-                           WHERE c.id = ANY(sqlc.arg(ids)::bigint[]) AND c.parent_id IS NOT NULL));
+                           WHERE c.id = ANY(sqlc.arg(ids)::bigint[])));
 
 -- name: PendingChildren :many
 -- Up to max_rows PENDING children of each parent, from its index from_idx

@@ -366,7 +366,7 @@ SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_inpu
 FROM stepwise_runs
 WHERE id = ANY(ARRAY(SELECT unnest($1::bigint[])
                      UNION SELECT c.parent_id FROM stepwise_runs AS c
-                           WHERE c.id = ANY($1::bigint[]) AND c.parent_id IS NOT NULL))
+                           WHERE c.id = ANY($1::bigint[])))
 `
 
 type GetRunsAndParentsRow struct {
@@ -392,7 +392,10 @@ type GetRunsAndParentsRow struct {
 }
 
 // Runs, and the parents of those that have one (a child that ends moves
-// its parent).
+// its parent). The parents are found on the primary key alone: a
+// "parent_id IS NOT NULL" condition there let the planner scan every
+// child of a large Map on the (parent_id, idx) index instead (a NULL
+// parent matches no id).
 func (q *Queries) GetRunsAndParents(ctx context.Context, ids []int64) ([]GetRunsAndParentsRow, error) {
 	rows, err := q.db.Query(ctx, getRunsAndParents, ids)
 	if err != nil {
