@@ -259,9 +259,9 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	e.river = client
-	e.completions = newBatcher(2, e.closed, e.commitWork)
-	e.starts = newBatcher(2, e.closed, e.commitStarts)
-	e.expressWrites = newBatcher(2, e.closed, e.commitExpressWrites)
+	e.completions = newBatcher(2, e.closed, func(w *work) int64 { return w.execution }, e.commitWork)
+	e.starts = newBatcher(2, e.closed, nil, e.commitStarts)
+	e.expressWrites = newBatcher(2, e.closed, nil, e.commitExpressWrites)
 	e.owner = expressOwner()
 	return e, nil
 }
