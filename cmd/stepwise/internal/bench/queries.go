@@ -173,3 +173,21 @@ func countExecutions(ctx context.Context, q store.Querier) (int64, error) {
 	err := q.QueryRow(ctx, countExecutionsSQL).Scan(&n)
 	return n, err
 }
+
+const autovacuumSQL = `SELECT current_setting('autovacuum')::boolean`
+
+// autovacuumOn reports whether the server runs autovacuum.
+func autovacuumOn(ctx context.Context, q store.Querier) (bool, error) {
+	var on bool
+	err := q.QueryRow(ctx, autovacuumSQL).Scan(&on)
+	return on, err
+}
+
+const vacuumSQL = `VACUUM`
+
+// vacuum vacuums every table of the database, as autovacuum would, so
+// that the space of deleted rows is reused.
+func vacuum(ctx context.Context, q store.Querier) error {
+	_, err := q.Exec(ctx, vacuumSQL)
+	return err
+}

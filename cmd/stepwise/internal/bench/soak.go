@@ -19,7 +19,12 @@ import (
 // retention sweep every tenth of that, so that the tables reach a steady
 // size by the middle of the run. It samples soakSamples times (every
 // minute at full size, at least every second) the executions started and
-// finished since the last sample and the size of every table.
+// finished since the last sample and the size of every table. On a
+// server whose autovacuum is off (a CI configuration), deleted rows'
+// space would never be reused and no table could stay flat: the workload
+// then vacuums the database itself after every sample, as autovacuum
+// would (every minute at full size, autovacuum's default naptime), and
+// says so.
 const (
 	soakRate    = 500
 	soakSamples = 30
@@ -46,6 +51,9 @@ type SoakReport struct {
 	RetentionSeconds float64 `json:"retentionSeconds"`
 	// Deleted is how many executions the retention sweeps deleted.
 	Deleted int64 `json:"deleted"`
+	// Vacuumed says the server's autovacuum was off, so the workload
+	// vacuumed the database after every sample.
+	Vacuumed bool `json:"vacuumed"`
 	// Samples are taken at the start, every thirtieth of the run and at
 	// its end; the middle one is Samples[len(Samples)/2].
 	Samples []SoakSample `json:"samples"`
@@ -79,6 +87,11 @@ func soak(ctx context.Context, r *runner, n int) (*Result, error) {
 		return nil, err
 	}
 	report := &SoakReport{OfferedPerSecond: soakRate, RetentionSeconds: retention.Seconds()}
+	on, err := autovacuumOn(ctx, v.pool)
+	if err != nil {
+		return nil, err
+	}
+	report.Vacuumed = !on
 	if err := v.begin(ctx); err != nil {
 		return nil, err
 	}
@@ -93,7 +106,7 @@ func soak(ctx context.Context, r *runner, n int) (*Result, error) {
 			}
 		})
 	}()
-	report.Samples, err = sampleSoak(ctx, v, c, duration)
+	report.Samples, err = sampleSoak(ctx, v, c, duration, report.Vacuumed)
 	<-paced
 	if err != nil {
 		return nil, err
@@ -101,8 +114,9 @@ func soak(ctx context.Context, r *runner, n int) (*Result, error) {
 	return finishSoak(ctx, v, c, report)
 }
 
-// sampleSoak takes the soak workload's samples until duration has passed.
-func sampleSoak(ctx context.Context, v *env, c *offerCounts, duration time.Duration) ([]SoakSample, error) {
+// sampleSoak takes the soak workload's samples until duration has
+// passed, and vacuums the database after each when told to.
+func sampleSoak(ctx context.Context, v *env, c *offerCounts, duration time.Duration, vacuums bool) ([]SoakSample, error) {
 	every := max(time.Second, duration/soakSamples)
 	steps := int(duration / every)
 	samples := make([]SoakSample, 0, steps+1)
@@ -117,6 +131,11 @@ func sampleSoak(ctx context.Context, v *env, c *offerCounts, duration time.Durat
 			return nil, err
 		}
 		samples = append(samples, s)
+		if vacuums {
+			if err := vacuum(ctx, v.pool); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return samples, nil
 }
@@ -182,8 +201,8 @@ func (s *SoakReport) end() SoakSample    { return s.Samples[len(s.Samples)-1] }
 func (s *SoakReport) flatness() string {
 	mid, end := total(s.middle().Sizes), total(s.end().Sizes)
 	growth := float64(end-mid) / float64(mid)
-	return fmt.Sprintf("all tables %.1f MB at the middle, %.1f MB at the end (%+.1f%%): %s", mb(mid), mb(end), 100*growth,
-		verdict(growth <= soakFlatGrowth, "flat", "NOT flat"))
+	return fmt.Sprintf("all tables %.1f MB at the middle, %.1f MB at the end (%+.1f%%): %s%s", mb(mid), mb(end), 100*growth,
+		verdict(growth <= soakFlatGrowth, "flat", "NOT flat"), verdict(s.Vacuumed, " (autovacuum off: vacuumed by the workload after every sample)", ""))
 }
 
 func total(sizes map[string]int64) int64 {
