@@ -88,7 +88,7 @@ func printResults(w io.Writer, results []*bench.Result) {
 	for _, r := range results {
 		if r.Soak != nil {
 			fmt.Fprintf(w, "\n%s:\n", r.Workload)
-			_ = r.Soak.Write(w)
+			_ = r.Soak.Print(w)
 		}
 	}
 }

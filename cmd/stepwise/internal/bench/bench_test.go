@@ -62,7 +62,7 @@ func TestSoak(t *testing.T) {
 	require.Positive(t, r.Count)
 	require.Positive(t, r.Soak.Deleted, "the retention sweeps deleted nothing")
 	var text strings.Builder
-	require.NoError(t, r.Soak.Write(&text))
+	require.NoError(t, r.Soak.Print(&text))
 	t.Logf("%s\n%s", r.Note, text.String())
 	require.Contains(t, text.String(), "stepwise_events")
 	require.Contains(t, text.String(), "all tables")

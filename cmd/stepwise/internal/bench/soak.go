@@ -215,9 +215,9 @@ func total(sizes map[string]int64) int64 {
 
 func mb(bytes int64) float64 { return float64(bytes) / (1 << 20) }
 
-// Write prints the report: the size of every table at the start, middle
+// Print prints the report: the size of every table at the start, middle
 // and end, then the throughput and the size of all tables over time.
-func (s *SoakReport) Write(w io.Writer) error {
+func (s *SoakReport) Print(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	start, mid, end := s.Samples[0], s.middle(), s.end()
 	fmt.Fprintf(tw, "table\tstart MB\tmiddle MB (%.0f s)\tend MB (%.0f s)\tend - middle MB\t\n", mid.Second, end.Second)
