@@ -96,6 +96,23 @@ func soak(ctx context.Context, r *runner, n int) (*Result, error) {
 		return nil, err
 	}
 	c := &offerCounts{}
+	wait, abort := paceSoak(ctx, v, c, duration)
+	report.Samples, err = sampleSoak(ctx, v, c, duration, report.Vacuumed)
+	if err != nil {
+		abort()
+	}
+	wait()
+	if err != nil {
+		return nil, err
+	}
+	return finishSoak(ctx, v, c, report)
+}
+
+// paceSoak starts the soak workload's executions in the background, for
+// duration; wait waits until the pacer and its starts have ended, abort
+// ends them early.
+func paceSoak(ctx context.Context, v *env, c *offerCounts, duration time.Duration) (wait, abort func()) {
+	ctx, abort = context.WithCancel(ctx)
 	paced := make(chan struct{})
 	go func() {
 		defer close(paced)
@@ -106,12 +123,7 @@ func soak(ctx context.Context, r *runner, n int) (*Result, error) {
 			}
 		})
 	}()
-	report.Samples, err = sampleSoak(ctx, v, c, duration, report.Vacuumed)
-	<-paced
-	if err != nil {
-		return nil, err
-	}
-	return finishSoak(ctx, v, c, report)
+	return func() { <-paced; abort() }, abort
 }
 
 // sampleSoak takes the soak workload's samples until duration has
