@@ -18,9 +18,15 @@ const benchExample = `
 Each workload runs on its own database, cloned from a migrated template
 created on the server of --database (the databases are dropped at the end).
 
+The soak workload runs only when named: 500 executions per second for
+30 minutes at full size (--scale 0.1: 3 minutes), a third of that as
+retention; it prints the size of every table at its start, middle and
+end, and its throughput over time.
+
 Example:
-  stepwise bench                       # every workload at full size
+  stepwise bench                       # every workload at full size but soak
   stepwise bench --scale 0.1 --only one-task,transitions --json
+  stepwise bench --only soak           # 30 minutes, retention 10 minutes
 `
 
 // benchCmd runs the benchmark workloads and prints their table.
@@ -29,7 +35,8 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	database := databaseFlag(fs)
 	scale := fs.Float64("scale", 1, "multiply every workload's count (1 = full size)")
-	only := fs.String("only", "", "comma-separated workloads to run: "+strings.Join(bench.Workloads(), ", "))
+	only := fs.String("only", "", "comma-separated workloads to run: "+strings.Join(bench.Workloads(), ", ")+
+		"; only when named: "+strings.Join(bench.OptInWorkloads(), ", "))
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	logSink := fs.String("log-sink", "", "measure execution logs: give the engine this log sink (postgres, or stdout writing nowhere)")
 	overloadRate := fs.Float64("overload-rate", 0, "the start rate per second the overload workload takes as sustainable (it offers 3x); 0 measures it")
@@ -78,4 +85,10 @@ func printResults(w io.Writer, results []*bench.Result) {
 			r.P50, r.P95, r.P99, r.Latency, r.CommitsPerSecond, r.PGCPUPerUnit, r.PeakHeapMB, r.Note)
 	}
 	tw.Flush()
+	for _, r := range results {
+		if r.Soak != nil {
+			fmt.Fprintf(w, "\n%s:\n", r.Workload)
+			_ = r.Soak.Print(w)
+		}
+	}
 }

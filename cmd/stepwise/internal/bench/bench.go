@@ -35,7 +35,8 @@ type Config struct {
 	Scale float64
 	// Count, when set, is every workload's count instead.
 	Count int
-	// Only, when set, names the workloads to run.
+	// Only, when set, names the workloads to run; when empty, every
+	// workload runs but the opt-in ones (OptInWorkloads).
 	Only []string
 	// PoolSize is the engine's database pool size; default 32.
 	PoolSize int32
@@ -76,15 +77,25 @@ type Result struct {
 	// PeakHeapMB is the engine process's largest Go heap while it ran.
 	PeakHeapMB float64 `json:"peakHeapMB"`
 	Note       string  `json:"note,omitempty"`
+	// Soak is the soak workload's report over time; nil for the others.
+	Soak *SoakReport `json:"soak,omitempty"`
 }
 
-// Workloads lists the workload names in the order they run.
-func Workloads() []string {
-	names := make([]string, len(workloads))
-	for i, w := range workloads {
-		names[i] = w.name
+// Workloads lists the names of the workloads that run by default, in
+// the order they run.
+func Workloads() []string { return names(workloads) }
+
+// OptInWorkloads lists the names of the workloads that run only when
+// Config.Only names them (soak, 30 minutes at full size), after the
+// others.
+func OptInWorkloads() []string { return names(optIn) }
+
+func names(ws []workload) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.name
 	}
-	return names
+	return out
 }
 
 type workload struct {
@@ -112,9 +123,10 @@ func Run(ctx context.Context, cfg Config) ([]*Result, error) {
 	if cfg.Progress == nil {
 		cfg.Progress = io.Discard
 	}
+	known := slices.Concat(Workloads(), OptInWorkloads())
 	for _, name := range cfg.Only {
-		if !slices.Contains(Workloads(), name) {
-			return nil, fmt.Errorf("unknown workload %q (known: %v)", name, Workloads())
+		if !slices.Contains(known, name) {
+			return nil, fmt.Errorf("unknown workload %q (known: %v)", name, known)
 		}
 	}
 	r := &runner{cfg: cfg, results: map[string]*Result{}}
@@ -123,8 +135,8 @@ func Run(ctx context.Context, cfg Config) ([]*Result, error) {
 	}
 	defer r.drop(r.template)
 	var out []*Result
-	for _, w := range workloads {
-		if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, w.name) {
+	for _, w := range slices.Concat(workloads, optIn) {
+		if !cfg.selects(w) {
 			continue
 		}
 		n := max(1, int(float64(w.count)*cfg.Scale))
@@ -141,6 +153,15 @@ func Run(ctx context.Context, cfg Config) ([]*Result, error) {
 		out = append(out, res)
 	}
 	return out, nil
+}
+
+// selects reports whether the configuration runs w: every workload but
+// the opt-in ones when Only is empty, else those it names.
+func (cfg *Config) selects(w workload) bool {
+	if len(cfg.Only) == 0 {
+		return !slices.ContainsFunc(optIn, func(o workload) bool { return o.name == w.name })
+	}
+	return slices.Contains(cfg.Only, w.name)
 }
 
 // admin connects to the benchmark server: to the database of the URL, or,
@@ -253,16 +274,17 @@ func (r *runner) logging() *engine.LoggingConfiguration {
 }
 
 // executionCounter counts the executions the engine started and finished,
-// as the metrics of `stepwise serve` do.
+// and those its retention sweeps deleted, as the metrics of `stepwise
+// serve` do.
 type executionCounter struct {
-	started, finished atomic.Int64
+	started, finished, swept atomic.Int64
 }
 
 func (c *executionCounter) ExecutionStarted(string)                  { c.started.Add(1) }
 func (c *executionCounter) ExecutionFinished(string, string)         { c.finished.Add(1) }
 func (c *executionCounter) Transitions(int)                          {}
 func (c *executionCounter) TaskFinished(string, time.Duration, bool) {}
-func (c *executionCounter) RetentionSwept(int64, time.Duration)      {}
+func (c *executionCounter) RetentionSwept(n int64, _ time.Duration)  { c.swept.Add(n) }
 
 // running is how many of the engine's executions are running.
 func (c *executionCounter) running() int64 { return c.started.Load() - c.finished.Load() }

@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -40,4 +41,31 @@ func TestWorkloads(t *testing.T) {
 		require.Positive(t, r.PerSecond, r.Workload)
 		require.Positive(t, r.Count, r.Workload)
 	}
+}
+
+// TestSoak runs the soak workload for 6 seconds (retention 2 seconds,
+// swept every 200 ms): its report must hold a sample a second with the
+// size of Stepwise's and River's tables, and executions must have been
+// deleted.
+func TestSoak(t *testing.T) {
+	t.Parallel()
+	results, err := bench.Run(context.Background(), bench.Config{ServerURL: testkit.ServerURL(), Only: []string{"soak"}, Count: 6})
+	require.NoError(t, err)
+	require.Len(t, results, 1)
+	r := results[0]
+	require.NotNil(t, r.Soak)
+	require.Len(t, r.Soak.Samples, 7) // at 0 to 6 s
+	for _, s := range r.Soak.Samples {
+		require.Contains(t, s.Sizes, "stepwise_executions")
+		require.Contains(t, s.Sizes, "river_job")
+	}
+	require.Positive(t, r.Count)
+	require.Positive(t, r.Soak.Deleted, "the retention sweeps deleted nothing")
+	var text strings.Builder
+	require.NoError(t, r.Soak.Print(&text))
+	t.Logf("%s\n%s", r.Note, text.String())
+	require.Contains(t, text.String(), "stepwise_events")
+	require.Contains(t, text.String(), "all tables")
+	require.Contains(t, text.String(), "started/s")
+	require.Contains(t, r.Note, "deleted")
 }

@@ -8,8 +8,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/stepwise-run/stepwise/engine"
@@ -23,9 +21,6 @@ import (
 const (
 	overloadInflight               = 64
 	overloadLatency  time.Duration = 0
-	// overloadSenders bounds the client's requests in flight; a start
-	// the pacer cannot hand to a sender at once is counted unsent.
-	overloadSenders = 512
 )
 
 // overload offers three times the start rate the engine sustains, for n
@@ -94,48 +89,14 @@ func sustainableRate(ctx context.Context, v *env, req request, m int) (float64, 
 	return float64(m) / time.Since(began).Seconds(), nil
 }
 
-// offerCounts counts the answers to the starts offered.
-type offerCounts struct {
-	accepted, throttled, unsent, failed atomic.Int64
-	mu                                  sync.Mutex
-	err                                 error
-}
-
-func (c *offerCounts) firstErr() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
-}
-
 // offer sends starts like req at rate per second for duration, open
-// loop: a pacer hands each to one of overloadSenders senders, whatever
-// the answers before it.
+// loop (see pace).
 func offer(ctx context.Context, req request, rate float64, duration time.Duration) *offerCounts {
 	c := &offerCounts{}
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range overloadSenders {
-		wg.Go(func() {
-			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
-			for i := range work {
-				c.record(sendStart(ctx, client, req, i))
-			}
-		})
-	}
-	interval := time.Duration(float64(time.Second) / rate)
-	began := time.Now()
-	for i := 0; time.Since(began) < duration && ctx.Err() == nil; i++ {
-		if wait := time.Until(began.Add(time.Duration(i) * interval)); wait > 0 {
-			time.Sleep(wait)
-		}
-		select {
-		case work <- i:
-		default:
-			c.unsent.Add(1)
-		}
-	}
-	close(work)
-	wg.Wait()
+	pace(ctx, c, rate, duration, func() func(i int) error {
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+		return func(i int) error { return sendStart(ctx, client, req, i) }
+	})
 	return c
 }
 
@@ -155,22 +116,6 @@ func sendStart(ctx context.Context, client *http.Client, r request, i int) error
 }
 
 var errThrottledStart = errors.New("throttled")
-
-func (c *offerCounts) record(err error) {
-	switch err {
-	case nil:
-		c.accepted.Add(1)
-	case errThrottledStart:
-		c.throttled.Add(1)
-	default:
-		c.failed.Add(1)
-		c.mu.Lock()
-		if c.err == nil {
-			c.err = err
-		}
-		c.mu.Unlock()
-	}
-}
 
 // healthProbe asks a health check every 20 ms until stopped.
 type healthProbe struct {

@@ -134,13 +134,60 @@ const countStatusesSinceSQL = `SELECT status, count(*) FROM stepwise_executions 
 // countStatusesSince counts the executions started at or after since in
 // each status.
 func countStatusesSince(ctx context.Context, q store.Querier, since time.Time) (map[string]int64, error) {
-	rows, _ := q.Query(ctx, countStatusesSinceSQL, since)
+	return numbersByName(ctx, q, countStatusesSinceSQL, since)
+}
+
+// tableSizesSQL: every table of the database outside the system schemas
+// (Stepwise's and River's), with its size in bytes, indexes and TOAST
+// included.
+const tableSizesSQL = `
+SELECT c.relname, pg_total_relation_size(c.oid)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`
+
+// tableSizes returns the size in bytes of every table of Stepwise and
+// River, by name.
+func tableSizes(ctx context.Context, q store.Querier) (map[string]int64, error) {
+	return numbersByName(ctx, q, tableSizesSQL)
+}
+
+// numbersByName runs a query of (name, number) rows and returns them as
+// a map.
+func numbersByName(ctx context.Context, q store.Querier, sql string, args ...any) (map[string]int64, error) {
+	rows, _ := q.Query(ctx, sql, args...)
 	out := map[string]int64{}
-	var status string
+	var name string
 	var n int64
-	_, err := pgx.ForEachRow(rows, []any{&status, &n}, func() error {
-		out[status] = n
+	_, err := pgx.ForEachRow(rows, []any{&name, &n}, func() error {
+		out[name] = n
 		return nil
 	})
 	return out, err
+}
+
+const countExecutionsSQL = `SELECT count(*) FROM stepwise_executions`
+
+// countExecutions counts the executions stored, of every machine.
+func countExecutions(ctx context.Context, q store.Querier) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, countExecutionsSQL).Scan(&n)
+	return n, err
+}
+
+const autovacuumSQL = `SELECT current_setting('autovacuum')::boolean`
+
+// autovacuumOn reports whether the server runs autovacuum.
+func autovacuumOn(ctx context.Context, q store.Querier) (bool, error) {
+	var on bool
+	err := q.QueryRow(ctx, autovacuumSQL).Scan(&on)
+	return on, err
+}
+
+const vacuumSQL = `VACUUM`
+
+// vacuum vacuums every table of the database, as autovacuum would, so
+// that the space of deleted rows is reused.
+func vacuum(ctx context.Context, q store.Querier) error {
+	_, err := q.Exec(ctx, vacuumSQL)
+	return err
 }

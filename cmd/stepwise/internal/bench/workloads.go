@@ -35,6 +35,11 @@ var workloads = []workload{
 	{"overload", 60, overload}, // seconds
 }
 
+// optIn are the workloads that run only when named, after the others.
+var optIn = []workload{
+	{"soak", 1800, soak}, // seconds
+}
+
 // starters is how many goroutines start executions at once, as many
 // clients of an API would.
 const starters = 32
