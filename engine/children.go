@@ -51,21 +51,16 @@ func (t *change) saveFork(l *live, f *fork) {
 func (t *change) forkParallel(l *live, d asl.Decision) (*asl.Decision, error) {
 	t.touch(l)
 	t.runEvent(l, history.ParallelStateStarted, nil)
-	if err := store.DeleteChildren(t.ctx, t.pg, l.run.ID); err != nil {
+	if err := t.deleteChildren(l); err != nil {
 		return nil, err
 	}
-	paths := make([]string, len(d.Branches))
-	starts := make([]string, len(d.Branches))
+	input := asl.EncodeJSON(d.Input)
+	runs := make([]*store.Run, len(d.Branches))
 	for i, branch := range d.Branches {
-		paths[i], starts[i] = childPath(l.run.MachinePath, l.run.State, i), branch.StartAt
-	}
-	if err := store.InsertPendingBranches(t.ctx, t.pg, t.exec.ID, l.run.ID, paths, starts, asl.EncodeJSON(d.Input)); err != nil {
-		return nil, err
+		runs[i] = t.pendingChild(l, i, childPath(l.run.MachinePath, l.run.State, i), branch.StartAt, input)
 	}
 	f := &fork{Total: len(d.Branches)}
-	t.startPending(l, f)
-	t.saveFork(l, f)
-	return nil, nil
+	return nil, t.freshChildren(l, f, runs)
 }
 
 // forkMap creates a child run per item; as many as MaxConcurrency allows
@@ -88,16 +83,64 @@ func (t *change) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	if failure != nil {
 		return &asl.Decision{Kind: asl.KindFail, Error: failure}, nil
 	}
-	if err := store.DeleteChildren(t.ctx, t.pg, l.run.ID); err != nil {
+	if err := t.deleteChildren(l); err != nil {
 		return nil, err
 	}
-	path := childPath(l.run.MachinePath, l.run.State, -1)
-	if err := store.InsertPendingRuns(t.ctx, t.pg, t.exec.ID, l.run.ID, path, run.State.Processor.StartAt, inputs); err != nil {
+	// The iterations that may begin now are created in memory and
+	// written once, as the change leaves them; the rest wait PENDING.
+	now := min(f.Total, maxBegun)
+	if f.Concurrency > 0 {
+		now = min(now, f.Concurrency)
+	}
+	path, start := childPath(l.run.MachinePath, l.run.State, -1), run.State.Processor.StartAt
+	if err := store.InsertPendingRuns(t.ctx, t.pg, t.exec.ID, l.run.ID, path, start, now, inputs[now:]); err != nil {
 		return nil, err
+	}
+	runs := make([]*store.Run, now)
+	for i := range runs {
+		runs[i] = t.pendingChild(l, i, path, start, inputs[i])
+	}
+	return nil, t.freshChildren(l, f, runs)
+}
+
+// deleteChildren deletes the children of run l's earlier attempt at its
+// state, if it had one. Children created in this transaction are sent
+// first: the delete must come after their insert.
+func (t *change) deleteChildren(l *live) error {
+	if t.pg.hasChildren(l.run.ID) {
+		if err := t.pg.sync(t.ctx); err != nil {
+			return err
+		}
+	}
+	if t.pg.newRuns[l.run.ID] {
+		return nil // created in this transaction: it has none
+	}
+	return store.DeleteChildren(t.ctx, t.pg, l.run.ID)
+}
+
+// pendingChild is child idx of run l, about to be created PENDING.
+func (t *change) pendingChild(l *live, idx int, path, start, input string) *store.Run {
+	parent := l.run.ID
+	return &store.Run{ExecutionID: t.exec.ID, ParentID: &parent, Idx: idx, MachinePath: path,
+		Status: store.RunPending, State: start, StateInput: &input}
+}
+
+// freshChildren creates runs, the first children of run l's fork f, in
+// this transaction; they are the first the fork begins when the change
+// settles, without reading them back.
+func (t *change) freshChildren(l *live, f *fork, runs []*store.Run) error {
+	ids, err := t.e.runIDs.take(t.ctx, t.pg, len(runs))
+	if err != nil {
+		return err
+	}
+	for i, r := range runs {
+		r.ID = ids[i]
+		t.pg.createChild(r)
 	}
 	t.startPending(l, f)
+	t.forks[l.run.ID].fresh = runs
 	t.saveFork(l, f)
-	return nil, nil
+	return nil
 }
 
 // maxMapInputs bounds the iteration inputs of one Map state together, as
@@ -136,6 +179,9 @@ type forked struct {
 	// closed is set once the fork failed: its children are aborted, and
 	// none of them may begin.
 	closed bool
+	// fresh are PENDING children created in this change, the next the
+	// fork begins, in index order.
+	fresh []*store.Run
 }
 
 // startPending keeps run l's fork f for the rest of the change, and has
@@ -207,19 +253,47 @@ func (t *change) settle() error {
 	return nil
 }
 
-// claim begins as many PENDING children of runs ids as their forks allow,
-// read in one statement for all of them.
+// claim begins as many PENDING children of runs ids as their forks allow:
+// those the change created itself, and the others read in one statement
+// for all of them.
 func (t *change) claim(ids []int64) error {
 	if t.exec.Status != store.StatusRunning {
 		return nil
 	}
-	var asks []store.ChildClaim
-	forks := map[int64]*forked{}
+	forks, fresh, asks, err := t.room(ids)
+	if err != nil {
+		return err
+	}
+	pending, err := t.pendingChildren(asks)
+	if err != nil {
+		return err
+	}
+	pending = append(fresh, pending...)
+	// Every child counts as started before any begins: one that ends at
+	// once finds its fork as it will be.
+	for _, r := range pending {
+		f := forks[*r.ParentID].f
+		f.Next = max(f.Next, r.Idx+1)
+		f.Started++
+	}
+	for _, id := range ids {
+		if fk := forks[id]; fk != nil {
+			t.saveFork(fk.l, fk.f)
+		}
+	}
+	return t.beginClaimed(forks, pending)
+}
+
+// room finds how many children each of runs ids may begin now, within
+// the change's budget: it takes them from the fork's fresh children, or
+// asks for them by reading the PENDING ones.
+func (t *change) room(ids []int64) (forks map[int64]*forked, fresh []*store.Run, asks []store.ChildClaim, err error) {
+	forks = map[int64]*forked{}
 	budget := maxBegun - t.begun
 	for _, id := range ids {
 		fk, err := t.forkOf(id)
 		if err != nil {
-			return err
+			return nil, nil, nil, err
 		}
 		if fk == nil {
 			continue
@@ -233,31 +307,26 @@ func (t *change) claim(ids []int64) error {
 			t.beginLater(id)
 			n = budget
 		}
-		if n > 0 {
-			asks = append(asks, store.ChildClaim{Parent: id, From: f.Next, Limit: n})
-			forks[id] = fk
-			budget -= n
+		if n <= 0 {
+			continue
 		}
+		forks[id] = fk
+		if len(fk.fresh) > 0 {
+			n = min(n, len(fk.fresh))
+			fresh = append(fresh, fk.fresh[:n]...)
+			fk.fresh = fk.fresh[n:]
+		} else {
+			asks = append(asks, store.ChildClaim{Parent: id, From: f.Next, Limit: n})
+		}
+		budget -= n
 	}
-	if len(asks) == 0 {
-		return nil
-	}
-	pending, err := store.PendingChildren(t.ctx, t.pg, asks)
-	if err != nil {
-		return err
-	}
-	// Every child counts as started before any begins: one that ends at
-	// once finds its fork as it will be.
-	for _, r := range pending {
-		f := forks[*r.ParentID].f
-		f.Next = max(f.Next, r.Idx+1)
-		f.Started++
-	}
-	for _, a := range asks {
-		fk := forks[a.Parent]
-		t.saveFork(fk.l, fk.f)
-	}
-	for _, r := range pending {
+	return forks, fresh, asks, nil
+}
+
+// beginClaimed begins the claimed children, unless a child that ended at
+// once ended their fork.
+func (t *change) beginClaimed(forks map[int64]*forked, claimed []*store.Run) error {
+	for _, r := range claimed {
 		fk := forks[*r.ParentID]
 		if t.forks[fk.l.run.ID] != fk || fk.closed || fk.l.run.Status != store.RunRunning || fk.l.run.Fork == nil {
 			continue // a child ended the fork: the rest stay PENDING, or were aborted
@@ -273,6 +342,14 @@ func (t *change) claim(ids []int64) error {
 		}
 	}
 	return nil
+}
+
+// pendingChildren reads the PENDING children asks ask for.
+func (t *change) pendingChildren(asks []store.ChildClaim) ([]*store.Run, error) {
+	if len(asks) == 0 {
+		return nil, nil
+	}
+	return store.PendingChildren(t.ctx, t.pg, asks)
 }
 
 // maxBegun bounds the children one change begins, and so its size: a

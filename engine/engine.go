@@ -196,6 +196,7 @@ type Engine struct {
 	expressInserts atomic.Int64
 	expressRuns    expressRuns
 	ids            executionIDs
+	runIDs         runIDs
 	owner          string
 	local          *locals
 	// waiters wait for executions' ends, watchers for their changes;

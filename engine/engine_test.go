@@ -252,6 +252,27 @@ func TestMapIterationsEndingAtOnce(t *testing.T) {
 	require.EqualValues(t, 2999, out[2999])
 }
 
+// TestForkAgainInOneChange runs a Parallel and a Map that fail at once
+// and are caught back into themselves in the same transaction: the second
+// attempt's children, created in memory like the first's, replace them.
+func TestForkAgainInOneChange(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	branch := func(n int) string {
+		return fmt.Sprintf(`{"StartAt":"C%[1]d","States":{
+		"C%[1]d":{"Type":"Choice","Choices":[{"Variable":"$.attempt","NumericEquals":0,"Next":"F%[1]d"}],"Default":"P%[1]d"},
+		"F%[1]d":{"Type":"Fail","Error":"First"},"P%[1]d":{"Type":"Pass","End":true}}}`, n)
+	}
+	again := `"Catch":[{"ErrorEquals":["First"],"ResultPath":null,"Next":"Bump"}],"End":true},
+		"Bump":{"Type":"Pass","Parameters":{"attempt":1,"items":[1,2,3]},"Next":"Fork"}}}`
+	h.machine("parallel", `{"StartAt":"Fork","States":{"Fork":{"Type":"Parallel","Branches":[`+branch(1)+`,`+branch(2)+`],`+again)
+	h.machine("map", `{"StartAt":"Fork","States":{"Fork":{"Type":"Map","ItemsPath":"$.items",
+		"ItemSelector":{"attempt.$":"$.attempt","i.$":"$$.Map.Item.Value"},"ItemProcessor":`+branch(1)+`,`+again)
+	input := `{"attempt":0,"items":[1,2,3]}`
+	requireSucceeded(t, h.run("parallel", "p", input), `[{"attempt":1,"items":[1,2,3]},{"attempt":1,"items":[1,2,3]}]`)
+	requireSucceeded(t, h.run("map", "m", input), `[{"attempt":1,"i":1},{"attempt":1,"i":2},{"attempt":1,"i":3}]`)
+}
+
 func TestParallelFailureStopsSiblings(t *testing.T) {
 	t.Parallel()
 	cancelled := make(chan struct{})

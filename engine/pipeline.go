@@ -30,7 +30,15 @@ type pipeline struct {
 	// its final form, rather than inserting and then updating it.
 	creates  []store.NewExecution
 	newExecs map[int64]bool // ids of the executions in creates
-	newRuns  map[int64]bool // ids of the runs in creates
+	newRuns  map[int64]bool // ids of the runs in creates and children
+	// children are child runs created in this transaction, inserted at
+	// the next sync as they are then, where the first of them was
+	// created among the queued writes (childrenAt): after what was queued
+	// before them (the delete of an earlier attempt's children), ahead
+	// of what refers to them (their task leases).
+	children   []*store.Run
+	childrenAt int
+	parents    map[int64]bool // the parents of children
 }
 
 // newPipeline returns a transaction on the engine's pool, begun when it first
@@ -45,6 +53,23 @@ func (p *pipeline) create(exec *store.Execution, run *store.Run) {
 	p.creates = append(p.creates, store.NewExecution{Execution: exec, Run: run})
 	p.newExecs[exec.ID], p.newRuns[run.ID] = true, true
 }
+
+// createChild queues a new child run, with an id NewRunIDs gave.
+func (p *pipeline) createChild(r *store.Run) {
+	if p.newRuns == nil {
+		p.newRuns = map[int64]bool{}
+	}
+	if len(p.children) == 0 {
+		p.childrenAt, p.parents = p.batch.Len(), map[int64]bool{}
+	}
+	p.children = append(p.children, r)
+	p.parents[*r.ParentID] = true
+	p.newRuns[r.ID] = true
+}
+
+// hasChildren reports whether children of run parent wait to be
+// inserted.
+func (p *pipeline) hasChildren(parent int64) bool { return p.parents[parent] }
 
 // creating reports whether execution id is still to be inserted, in the
 // state it will have at the next sync: it needs no update of its own.
@@ -137,10 +162,10 @@ func (p *pipeline) sync(ctx context.Context) error {
 	return br.Close()
 }
 
-// pending is how many writes wait to be sent (counting run saves and new
-// executions as one each).
+// pending is how many writes wait to be sent (counting run saves, new
+// executions and new child runs as one each).
 func (p *pipeline) pending() int {
-	return p.batch.Len() + len(p.saves) + len(p.creates)
+	return p.batch.Len() + len(p.saves) + len(p.creates) + len(p.children)
 }
 
 // send sends, in one round trip, the begin of the transaction if it has
@@ -178,11 +203,16 @@ func (p *pipeline) send(ctx context.Context, extra *pgx.Batch) (pgx.BatchResults
 	return br, nil
 }
 
-// queueWrites queues the new executions (in front) and the run saves.
+// queueWrites queues the new child runs (in their place), the new
+// executions (in front) and the run saves.
 func (p *pipeline) queueWrites(ctx context.Context) error {
+	if err := p.queueChildren(ctx); err != nil {
+		return err
+	}
 	if err := p.queueCreates(ctx); err != nil {
 		return err
 	}
+	p.newRuns = nil
 	if len(p.saves) == 0 {
 		return nil
 	}
@@ -203,7 +233,23 @@ func (p *pipeline) queueCreates(ctx context.Context) error {
 		return err
 	}
 	p.batch.QueuedQueries = append(p.batch.QueuedQueries, queued...)
-	p.creates, p.newExecs, p.newRuns = nil, nil, nil
+	p.creates, p.newExecs = nil, nil
+	return nil
+}
+
+// queueChildren puts the insert of the new child runs where the first of
+// them was created among the queued writes.
+func (p *pipeline) queueChildren(ctx context.Context) error {
+	if len(p.children) == 0 {
+		return nil
+	}
+	queued := p.batch.QueuedQueries
+	p.batch = pgx.Batch{QueuedQueries: queued[:p.childrenAt:p.childrenAt]}
+	if err := store.InsertRuns(ctx, p, p.children); err != nil {
+		return err
+	}
+	p.batch.QueuedQueries = append(p.batch.QueuedQueries, queued[p.childrenAt:]...)
+	p.children, p.parents = nil, nil
 	return nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/stepwise-run/stepwise/store/internal/db"
 )
 
@@ -68,11 +70,11 @@ func InsertRun(ctx context.Context, q Querier, r *Run) (int64, error) {
 }
 
 // InsertPendingRuns creates PENDING child runs of parent, one per input,
-// numbered from 0, all starting at state start.
-func InsertPendingRuns(ctx context.Context, q Querier, executionID, parent int64, machinePath, start string, inputs []string) error {
+// numbered from from, all starting at state start.
+func InsertPendingRuns(ctx context.Context, q Querier, executionID, parent int64, machinePath, start string, from int, inputs []string) error {
 	idx := make([]int32, len(inputs))
 	for i := range idx {
-		idx[i] = int32(i)
+		idx[i] = int32(from + i)
 	}
 	return queries(q).InsertPendingRuns(ctx, db.InsertPendingRunsParams{ExecutionID: executionID, ParentID: parent,
 		MachinePath: machinePath, State: start, Idx: idx, Inputs: inputs})
@@ -279,13 +281,57 @@ func SaveRunsBatch(ctx context.Context, q Querier, saves []RunSave) error {
 	return err
 }
 
-// runColumns holds runs as one array per column.
+// insertRuns creates child runs as they are now: the children a Parallel
+// or Map state begins in the transaction that forks them are written once,
+// in their final form, not inserted PENDING and then updated. A Go
+// constant, not sqlc's, for the NULLs in its array parameters (see
+// updateExecutionsBatch).
+const insertRuns = `
+INSERT INTO stepwise_runs (id, execution_id, parent_id, idx, machine_path, status, state, state_input,
+                           state_entered_at, entered_event_id, retries, seq, waiting, fork, task_token,
+                           heartbeat_at, output, error, cause)
+SELECT u.id, u.execution_id, u.parent_id, u.idx, u.machine_path, u.status, u.state, u.state_input,
+       u.state_entered_at, u.entered_event_id, u.retries::integer[], u.seq, u.waiting, u.fork, u.task_token,
+       u.heartbeat_at, u.output, u.error, u.cause
+FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::integer[], $5::text[], $6::text[], $7::text[],
+            $8::text[], $9::timestamptz[], $10::bigint[], $11::text[], $12::bigint[], $13::text[], $14::text[],
+            $15::text[], $16::timestamptz[], $17::text[], $18::text[], $19::text[])
+     AS u(id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
+          entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at, output, error, cause)`
+
+// InsertRuns creates child runs, with the ids NewRunIDs gave, as they
+// are now, in one statement.
+func InsertRuns(ctx context.Context, q Querier, runs []*Run) error {
+	c := runColumns{}
+	for _, r := range runs {
+		c.add(r)
+		c.parents, c.idx, c.paths = append(c.parents, r.ParentID), append(c.idx, int32(r.Idx)), append(c.paths, r.MachinePath)
+	}
+	_, err := q.Exec(ctx, insertRuns, c.ids, c.execs, c.parents, c.idx, c.paths, c.status, c.state, c.input,
+		c.enteredAt, c.entered, c.retries, c.seq, c.waiting, c.fork, c.token, c.heartbeat, c.output, c.errs, c.causes)
+	return err
+}
+
+// newRunIDs reserves run ids (see NewRunIDs).
+const newRunIDs = `SELECT nextval('stepwise_runs_id_seq') FROM generate_series(1, $1::integer)`
+
+// NewRunIDs reserves ids for n runs, for InsertRuns.
+func NewRunIDs(ctx context.Context, q Querier, n int) ([]int64, error) {
+	rows, _ := q.Query(ctx, newRunIDs, int32(n))
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// runColumns holds runs as one array per column (parents, idx and paths
+// only for InsertRuns).
 type runColumns struct {
 	ids, execs, entered, seq    []int64
 	status, state, retries      []string
 	input, waiting, fork, token []*string
 	output, errs, causes        []*string
 	enteredAt, heartbeat        []*time.Time
+	parents                     []*int64
+	idx                         []int32
+	paths                       []string
 }
 
 func (c *runColumns) add(r *Run) {
