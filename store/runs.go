@@ -80,18 +80,6 @@ func InsertPendingRuns(ctx context.Context, q Querier, executionID, parent int64
 		MachinePath: machinePath, State: start, Idx: idx, Inputs: inputs})
 }
 
-// InsertPendingBranches creates PENDING child runs of parent, one per
-// branch of a Parallel state, numbered from 0: branch i runs the machine at
-// paths[i] from state starts[i], each with input.
-func InsertPendingBranches(ctx context.Context, q Querier, executionID, parent int64, paths, starts []string, input string) error {
-	idx := make([]int32, len(paths))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	return queries(q).InsertPendingBranches(ctx, db.InsertPendingBranchesParams{ExecutionID: executionID, ParentID: parent,
-		Input: input, Idx: idx, MachinePaths: paths, States: starts})
-}
-
 // GetRun reads a run.
 func GetRun(ctx context.Context, q Querier, id int64) (*Run, error) {
 	return oneRun(queries(q).GetRun(ctx, id))

@@ -9,14 +9,6 @@ INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, s
 SELECT sqlc.arg(execution_id), sqlc.arg(parent_id)::bigint, r.idx, sqlc.arg(machine_path), 'PENDING', sqlc.arg(state), r.input
 FROM ROWS FROM (unnest(sqlc.arg(idx)::integer[]), unnest(sqlc.arg(inputs)::text[])) AS r(idx, input);
 
--- name: InsertPendingBranches :exec
--- PENDING children of a Parallel state, one per branch, each with its own
--- machine path and StartAt, all with the same input.
-INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, state, state_input)
-SELECT sqlc.arg(execution_id), sqlc.arg(parent_id)::bigint, r.idx, r.machine_path, 'PENDING', r.state, sqlc.arg(input)::text
-FROM ROWS FROM (unnest(sqlc.arg(idx)::integer[]), unnest(sqlc.arg(machine_paths)::text[]), unnest(sqlc.arg(states)::text[]))
-     AS r(idx, machine_path, state);
-
 -- name: GetRun :one
 SELECT id, execution_id, parent_id, idx, machine_path, status, state, state_input, state_entered_at,
        entered_event_id, retries, seq, waiting, fork, task_token, heartbeat_at,

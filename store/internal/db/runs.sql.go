@@ -436,36 +436,6 @@ func (q *Queries) GetRunsAndParents(ctx context.Context, ids []int64) ([]GetRuns
 	return items, nil
 }
 
-const insertPendingBranches = `-- name: InsertPendingBranches :exec
-INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, state, state_input)
-SELECT $1, $2::bigint, r.idx, r.machine_path, 'PENDING', r.state, $3::text
-FROM ROWS FROM (unnest($4::integer[]), unnest($5::text[]), unnest($6::text[]))
-     AS r(idx, machine_path, state)
-`
-
-type InsertPendingBranchesParams struct {
-	ExecutionID  int64
-	ParentID     int64
-	Input        string
-	Idx          []int32
-	MachinePaths []string
-	States       []string
-}
-
-// PENDING children of a Parallel state, one per branch, each with its own
-// machine path and StartAt, all with the same input.
-func (q *Queries) InsertPendingBranches(ctx context.Context, arg InsertPendingBranchesParams) error {
-	_, err := q.db.Exec(ctx, insertPendingBranches,
-		arg.ExecutionID,
-		arg.ParentID,
-		arg.Input,
-		arg.Idx,
-		arg.MachinePaths,
-		arg.States,
-	)
-	return err
-}
-
 const insertPendingRuns = `-- name: InsertPendingRuns :exec
 INSERT INTO stepwise_runs (execution_id, parent_id, idx, machine_path, status, state, state_input)
 SELECT $1, $2::bigint, r.idx, $3, 'PENDING', $4, r.input
