@@ -182,6 +182,9 @@ type forked struct {
 	// fresh are PENDING children created in this change, the next the
 	// fork begins, in index order.
 	fresh []*store.Run
+	// ended are the children that ended in this change: when all did,
+	// their results need not be read back.
+	ended []*store.Run
 }
 
 // startPending keeps run l's fork f for the rest of the change, and has
@@ -409,6 +412,7 @@ func (t *change) childFinished(child *live, failure *asl.Error) error {
 	p, f := fk.l, fk.f
 	t.touch(p)
 	f.Done++
+	fk.ended = append(fk.ended, child.run)
 	if f.Map {
 		t.emit(iterationEvent(failure), p.run.State, map[string]any{"index": child.run.Idx})
 	}
@@ -479,23 +483,55 @@ func (t *change) mapDone(p *live, f *fork, _ error) (*asl.Decision, error) {
 }
 
 // childResults reads the children's outputs in index order; a tolerated
-// failure appears as its {Error, Cause}.
+// failure appears as its {Error, Cause}. When every child ended in this
+// change, they are taken from the change instead.
 func (t *change) childResults(p *live) ([]any, error) {
+	if fk := t.forks[p.run.ID]; fk != nil {
+		if out, ok, err := fk.endedResults(); ok || err != nil {
+			return out, err
+		}
+	}
 	rows, err := store.ChildResults(t.ctx, t.pg, p.run.ID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]any, len(rows))
 	for i, r := range rows {
-		if r.Status != store.RunSucceeded || r.Output == nil {
-			out[i] = map[string]any{"Error": deref(r.Error), "Cause": deref(r.Cause)}
-			continue
-		}
-		if out[i], err = asl.DecodeJSON([]byte(*r.Output)); err != nil {
+		if out[i], err = childResult(r.Status, r.Output, r.Error, r.Cause); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// endedResults returns the children's results in index order if each of
+// them ended in this change.
+func (fk *forked) endedResults() ([]any, bool, error) {
+	if len(fk.ended) != fk.f.Total {
+		return nil, false, nil
+	}
+	out := make([]any, fk.f.Total)
+	seen := make([]bool, fk.f.Total)
+	for _, r := range fk.ended {
+		if r.Idx < 0 || r.Idx >= len(out) || seen[r.Idx] {
+			return nil, false, nil
+		}
+		v, err := childResult(r.Status, r.Output, r.Error, r.Cause)
+		if err != nil {
+			return nil, false, err
+		}
+		out[r.Idx], seen[r.Idx] = v, true
+	}
+	return out, true, nil
+}
+
+// childResult is how a child ended as its fork's result: its output, or
+// its {Error, Cause}.
+func childResult(status string, output, errName, cause *string) (any, error) {
+	if status != store.RunSucceeded || output == nil {
+		return map[string]any{"Error": deref(errName), "Cause": deref(cause)}, nil
+	}
+	return asl.DecodeJSON([]byte(*output))
 }
 
 func deref(s *string) string {
