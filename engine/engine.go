@@ -136,6 +136,12 @@ type Config struct {
 	// past their retention (one engine at a time deletes them, in batches
 	// of 500 per transaction); default 1 hour.
 	RetentionSweepInterval time.Duration
+	// CompletedJobRetention is how long River keeps the jobs it has
+	// completed. Stepwise never reads a completed job again (what it did
+	// is in the execution's history), so it keeps them only briefly, for
+	// River's own tools; default 10 minutes (River's is 24 hours, which
+	// at hundreds of executions a second kept gigabytes of them).
+	CompletedJobRetention time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// RoutingRandom returns the number in [0, 1) that picks which of an
@@ -255,6 +261,8 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 		RescueStuckJobsAfter: c.RescueStuckJobsAfter,
 		JobTimeout:           min(c.RescueStuckJobsAfter/2, time.Minute),
 		Logger:               c.Logger,
+
+		CompletedJobRetentionPeriod: c.CompletedJobRetention,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)
@@ -279,6 +287,7 @@ func withDefaults(cfg *Config) Config {
 	c.FetchCooldown = orDuration(c.FetchCooldown, 2*time.Millisecond)
 	c.FetchPollInterval = orDuration(c.FetchPollInterval, 100*time.Millisecond)
 	c.RescueStuckJobsAfter = orDuration(c.RescueStuckJobsAfter, time.Minute)
+	c.CompletedJobRetention = orDuration(c.CompletedJobRetention, 10*time.Minute)
 	c.TaskJobTimeout = orDuration(c.TaskJobTimeout, 10*time.Minute)
 	c.LocalTaskLease = orDuration(c.LocalTaskLease, 15*time.Second)
 	c.ExpressTimeout = orDuration(c.ExpressTimeout, 5*time.Minute)

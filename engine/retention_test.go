@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/activities"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/examples/orders"
 	"github.com/stepwise-run/stepwise/internal/testkit"
@@ -305,4 +306,35 @@ func TestRetentionJob(t *testing.T) {
 	require.Eventually(t, func() bool { return obs.total() == 1 }, 30*time.Second, 20*time.Millisecond, "the periodic sweep deleted the execution")
 	_, err = e.Execution(ctx, exec.ARN)
 	require.ErrorIs(t, err, engine.ErrExecutionDoesNotExist)
+}
+
+// TestCompletedJobsDeleted checks that River deletes the jobs it has
+// completed after Config.CompletedJobRetention (here 5 s): Tasks
+// run as River jobs leave none behind.
+func TestCompletedJobsDeleted(t *testing.T) {
+	t.Parallel()
+	reg := activities.NewRegistry()
+	activities.Register(reg, "noop", func(context.Context, any) (any, error) { return "ok", nil })
+	pool := testkit.NewPool(t)
+	e := testengine.Start(t, pool, &engine.Config{Functions: reg, Drive: true, FetchPollInterval: testengine.FetchPollInterval,
+		DisableLocalTasks: true, CompletedJobRetention: 5 * time.Second})
+	ctx := context.Background()
+	_, _, err := e.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: `{"StartAt":"T","States":{
+		"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:noop","End":true}}}`})
+	require.NoError(t, err)
+	exec, _, err := e.StartExecution(ctx, engine.StartInput{StateMachine: "m"})
+	require.NoError(t, err)
+	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	done, err := e.Wait(waitCtx, exec.ARN)
+	require.NoError(t, err)
+	require.Equal(t, store.StatusSucceeded, done.Status)
+	completed := func() int {
+		var n int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state = 'completed'`).Scan(&n))
+		return n
+	}
+	require.NotZero(t, completed(), "the Task's job is completed, and kept for a while")
+	require.Eventually(t, func() bool { return completed() == 0 }, 2*time.Minute, 500*time.Millisecond,
+		"River's cleaner deletes completed jobs older than CompletedJobRetention")
 }
