@@ -19,6 +19,7 @@ var workloads = []workload{
 	{"river-noop", 20000, riverNoop},
 	{"one-task", 5000, oneTask},
 	{"transitions", 20000, transitions},
+	{"transitions-jsonata", 20000, transitionsJSONata},
 	{"saga", 2000, saga},
 	{"map-10k", 10000, mapItems},
 	{"map-distributed-100k", 100000, distributedMap},
@@ -65,6 +66,20 @@ var tenStates = `{"StartAt":"P1","States":{
 	"C2":{"Type":"Choice","Choices":[{"Variable":"$.k","NumericEquals":1,"Next":"T4"}],"Default":"T4"},
 	"T4":{"Type":"Task","Resource":"` + noopARN + `","Next":"P3"},
 	"P3":{"Type":"Pass","Next":"T5"},
+	"T5":{"Type":"Task","Resource":"` + noopARN + `","End":true}}}`
+
+// tenStatesJSONata is tenStates in JSONata: every state evaluates at
+// least one expression (Output, Arguments, Condition or Assign).
+var tenStatesJSONata = `{"QueryLanguage":"JSONata","StartAt":"P1","States":{
+	"P1":{"Type":"Pass","Output":"{% $merge([$states.input, {'k': 1}]) %}","Next":"T1"},
+	"T1":{"Type":"Task","Resource":"` + noopARN + `","Arguments":"{% $states.input %}","Next":"C1"},
+	"C1":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.k = 1 %}","Next":"T2"}],"Default":"T2"},
+	"T2":{"Type":"Task","Resource":"` + noopARN + `","Output":"{% $states.result %}","Next":"P2"},
+	"P2":{"Type":"Pass","Assign":{"k":"{% $states.input.k %}"},"Next":"T3"},
+	"T3":{"Type":"Task","Resource":"` + noopARN + `","Next":"C2"},
+	"C2":{"Type":"Choice","Choices":[{"Condition":"{% $k = 1 %}","Next":"T4"}],"Default":"T4"},
+	"T4":{"Type":"Task","Resource":"` + noopARN + `","Next":"P3"},
+	"P3":{"Type":"Pass","Output":"{% $states.input %}","Next":"T5"},
 	"T5":{"Type":"Task","Resource":"` + noopARN + `","End":true}}}`
 
 // runExecutions starts n executions of definition, input(i) each, from
@@ -204,6 +219,19 @@ func transitions(ctx context.Context, r *runner, n int) (*Result, error) {
 	if err == nil {
 		res.Note = fmt.Sprintf("%d executions of 10 states", res.Count)
 		res.rescale(10, "transitions")
+	}
+	return res, err
+}
+
+// transitionsJSONata is transitions with tenStatesJSONata.
+func transitionsJSONata(ctx context.Context, r *runner, n int) (*Result, error) {
+	res, err := done(r.runExecutions(ctx, noopFunctions(), tenStatesJSONata, max(1, n/10), plain))
+	if err == nil {
+		res.Note = fmt.Sprintf("%d executions of 10 JSONata states", res.Count)
+		res.rescale(10, "transitions")
+		if base := r.results["transitions"]; base != nil {
+			res.Note += fmt.Sprintf(", %.0f%% of transitions", 100*res.PerSecond/base.PerSecond)
+		}
 	}
 	return res, err
 }
