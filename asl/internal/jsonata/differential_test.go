@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/asl/conformance"
 	"github.com/stepwise-run/stepwise/asl/internal/jsonata"
 	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
@@ -115,6 +116,9 @@ func TestDifferentialCorpus(t *testing.T) {
 	for _, c := range cases {
 		if !c.JSONPathOnly {
 			jsonataCases = append(jsonataCases, c)
+			for _, f := range asl.JSONataFallbacks(c.Definition) {
+				t.Logf("fallback in %s: %s (%s)", c.Name, f.Expression, f.Reason)
+			}
 		}
 	}
 	conformance.Run(context.Background(), jsonataCases, conformance.Memory)
