@@ -68,16 +68,17 @@ var tenStates = `{"StartAt":"P1","States":{
 	"P3":{"Type":"Pass","Next":"T5"},
 	"T5":{"Type":"Task","Resource":"` + noopARN + `","End":true}}}`
 
-// tenStatesJSONata is tenStates in JSONata: every state evaluates at
-// least one expression (Output, Arguments, Condition or Assign).
+// tenStatesJSONata is tenStates in JSONata: every state but two Tasks
+// evaluates an expression (Output, Arguments or Condition). Like
+// tenStates it sets no workflow variables, which the engine stores.
 var tenStatesJSONata = `{"QueryLanguage":"JSONata","StartAt":"P1","States":{
 	"P1":{"Type":"Pass","Output":"{% $merge([$states.input, {'k': 1}]) %}","Next":"T1"},
 	"T1":{"Type":"Task","Resource":"` + noopARN + `","Arguments":"{% $states.input %}","Next":"C1"},
 	"C1":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.k = 1 %}","Next":"T2"}],"Default":"T2"},
 	"T2":{"Type":"Task","Resource":"` + noopARN + `","Output":"{% $states.result %}","Next":"P2"},
-	"P2":{"Type":"Pass","Assign":{"k":"{% $states.input.k %}"},"Next":"T3"},
+	"P2":{"Type":"Pass","Output":{"k":"{% $states.input.k %}"},"Next":"T3"},
 	"T3":{"Type":"Task","Resource":"` + noopARN + `","Next":"C2"},
-	"C2":{"Type":"Choice","Choices":[{"Condition":"{% $k = 1 %}","Next":"T4"}],"Default":"T4"},
+	"C2":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.k = 1 %}","Next":"T4"}],"Default":"T4"},
 	"T4":{"Type":"Task","Resource":"` + noopARN + `","Next":"P3"},
 	"P3":{"Type":"Pass","Output":"{% $states.input %}","Next":"T5"},
 	"T5":{"Type":"Task","Resource":"` + noopARN + `","End":true}}}`
@@ -215,9 +216,15 @@ func oneTask(ctx context.Context, r *runner, n int) (*Result, error) {
 }
 
 func transitions(ctx context.Context, r *runner, n int) (*Result, error) {
-	res, err := done(r.runExecutions(ctx, noopFunctions(), tenStates, max(1, n/10), plain))
+	return tenStateRuns(ctx, r, n, tenStates, "states")
+}
+
+// tenStateRuns runs n/10 executions of a ten-state definition and counts
+// transitions.
+func tenStateRuns(ctx context.Context, r *runner, n int, definition, kind string) (*Result, error) {
+	res, err := done(r.runExecutions(ctx, noopFunctions(), definition, max(1, n/10), plain))
 	if err == nil {
-		res.Note = fmt.Sprintf("%d executions of 10 states", res.Count)
+		res.Note = fmt.Sprintf("%d executions of 10 %s", res.Count, kind)
 		res.rescale(10, "transitions")
 	}
 	return res, err
@@ -225,10 +232,8 @@ func transitions(ctx context.Context, r *runner, n int) (*Result, error) {
 
 // transitionsJSONata is transitions with tenStatesJSONata.
 func transitionsJSONata(ctx context.Context, r *runner, n int) (*Result, error) {
-	res, err := done(r.runExecutions(ctx, noopFunctions(), tenStatesJSONata, max(1, n/10), plain))
+	res, err := tenStateRuns(ctx, r, n, tenStatesJSONata, "JSONata states")
 	if err == nil {
-		res.Note = fmt.Sprintf("%d executions of 10 JSONata states", res.Count)
-		res.rescale(10, "transitions")
 		if base := r.results["transitions"]; base != nil {
 			res.Note += fmt.Sprintf(", %.0f%% of transitions", 100*res.PerSecond/base.PerSecond)
 		}
