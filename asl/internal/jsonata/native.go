@@ -179,59 +179,48 @@ func (n *nativeExpr) eval(names []string, input any, bindings map[string]any, en
 }
 
 // toNative returns v with every JSON null replaced by the Go port's null:
-// it takes a nil in a map or slice for undefined. Containers with no
-// null inside are shared, not copied.
+// it takes a nil in a map or slice for undefined. Containers with no null
+// inside are shared, not copied.
 func toNative(v any) any {
-	switch t := v.(type) {
-	case nil:
-		return null.Interface()
-	case map[string]any:
-		var out map[string]any
-		for k, e := range t {
-			if n := toNative(e); out != nil || !same(n, e) {
-				if out == nil {
-					out = make(map[string]any, len(t))
-					for k2, e2 := range t {
-						out[k2] = e2
-					}
-				}
-				out[k] = n
-			}
-		}
-		if out != nil {
-			return out
-		}
-	case []any:
-		var out []any
-		for i, e := range t {
-			if n := toNative(e); out == nil && !same(n, e) {
-				out = append(make([]any, 0, len(t)), t...)
-				out[i] = n
-			} else if out != nil {
-				out[i] = n
-			}
-		}
-		if out != nil {
-			return out
-		}
+	if !hasNull(v) {
+		return v
 	}
-	return v
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = toNative(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = toNative(e)
+		}
+		return out
+	}
+	return null.Interface()
 }
 
-// same reports whether toNative left e as it was: containers are
-// compared by identity.
-func same(n, e any) bool {
-	switch t := e.(type) {
+// hasNull reports whether v is or holds a JSON null.
+func hasNull(v any) bool {
+	switch t := v.(type) {
 	case nil:
-		return false
+		return true
 	case map[string]any:
-		m, ok := n.(map[string]any)
-		return ok && reflect.ValueOf(m).UnsafePointer() == reflect.ValueOf(t).UnsafePointer()
+		for _, e := range t {
+			if hasNull(e) {
+				return true
+			}
+		}
 	case []any:
-		a, ok := n.([]any)
-		return ok && len(a) == len(t) && (len(t) == 0 || &a[0] == &t[0])
+		for _, e := range t {
+			if hasNull(e) {
+				return true
+			}
+		}
 	}
-	return true
+	return false
 }
 
 // errNotJSON fails a native result that has no JSON form; the reference
