@@ -69,6 +69,7 @@ func (e *Engine) machine(ctx context.Context, q store.Querier, machineID int64, 
 	if err != nil {
 		return nil, fmt.Errorf("state machine %d version %d: %w", machineID, version, err)
 	}
+	e.logFallbacks(machineID, version, v.Definition)
 	c.mu.Lock()
 	if c.parsed == nil {
 		c.parsed, c.roles = map[versionKey]*asl.StateMachine{}, map[versionKey]string{}
@@ -79,6 +80,15 @@ func (e *Engine) machine(ctx context.Context, q store.Querier, machineID int64, 
 	}
 	c.mu.Unlock()
 	return m, nil
+}
+
+// logFallbacks logs, once per version parsed, the JSONata expressions
+// that run on the slow reference evaluator instead of natively.
+func (e *Engine) logFallbacks(machineID int64, version int, definition string) {
+	for _, f := range asl.JSONataFallbacks([]byte(definition)) {
+		e.log.Info("JSONata expression evaluated by the reference evaluator, not natively",
+			"machine", machineID, "version", version, "expression", f.Expression, "reason", f.Reason)
+	}
 }
 
 // role is the role of a version that machine has parsed, else (none was

@@ -305,6 +305,9 @@
 //	                                                           drives executions, fn_* queues hold Task jobs per function)
 //	stepwise_database_up                                       1 if the database-read metrics could be read this scrape
 //	stepwise_database_scrape_duration_seconds                  time those reads took
+//	stepwise_jsonata_fallbacks_total                           counter of JSONata expressions this process compiled for the
+//	                                                           reference evaluator instead of the native one (the engine
+//	                                                           logs each, once per machine version it parses)
 //
 // The stepwise_engine_* metrics are counted exactly, after each commit, by
 // the engine's Observer (NewObserver, set as engine.Config.Observer; serve

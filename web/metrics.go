@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/engine"
 	"github.com/stepwise-run/stepwise/web/rest"
 )
@@ -63,7 +64,11 @@ func newMetrics(e *engine.Engine, log *slog.Logger) *metrics {
 			"Time the database-read metrics of this scrape took.",
 			nil, nil),
 	}
-	m.reg.MustRegister(m.requests, m.started, m,
+	fallbacks := prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "stepwise_jsonata_fallbacks_total",
+		Help: "JSONata expressions this process compiled for the reference evaluator (JavaScript) because the native one does not support them; the engine logs each once per machine version.",
+	}, func() float64 { return float64(asl.JSONataFallbackCount()) })
+	m.reg.MustRegister(m.requests, m.started, m, fallbacks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if o, ok := e.Observer().(*Observer); ok {
 		m.reg.MustRegister(o)

@@ -96,6 +96,7 @@ func TestObserverMetrics(t *testing.T) {
 	require.Regexp(t, `(?m)^stepwise_river_jobs\{queue="stepwise",state="scheduled"\} [12]$`, text)
 	require.Equal(t, 3, strings.Count(text, "\nstepwise_engine_executions_finished_total{"), "only the three ends above (the parked execution runs)")
 	require.Contains(t, text, "\nstepwise_engine_retention_sweep_timestamp_seconds 0\n", "no sweep yet")
+	require.Regexp(t, `(?m)^stepwise_jsonata_fallbacks_total \d+$`, text)
 
 	// A retention sweep that deletes the two failed executions.
 	_, err = e.Pool().Exec(ctx, `UPDATE stepwise_executions SET started_at = started_at - interval '100 days', stopped_at = stopped_at - interval '100 days' WHERE name LIKE 'bad-%'`)

@@ -1,28 +1,59 @@
 // Package jsonata evaluates JSONata expressions as AWS Step Functions does.
 //
-// It runs the reference implementation, the jsonata npm package (2.2.2,
-// MIT licensed, embedded as third_party/jsonata.js (with its LICENSE) and made synchronous at load: see
-// synchronous), inside goja, a JavaScript engine written in Go. The Go ports (blues/jsonata-go,
-// xiatechs/jsonata-go and the others published) could not be fetched from
-// the module proxy where this was built, so the embedding was measured
-// instead: suite.sh runs jsonata's own test file (the one jsonata 1.0.10
-// ships, 734 cases, from which the language-neutral test suite was later
-// generated) on goja and on node with the same jsonata 2.2.2. Both pass
-// 574 of 729 (5 skipped: they hook 1.x internals) and agree on every case;
-// the failures are JSONata 1.0 -> 2.x changes. suite_test.go also runs
-// the language-neutral suite (jsonata-js test/test-suite) when
-// JSONATA_SUITE points at it.
+// Two evaluators share one Expr:
+//
+//   - native.go, the hot path: github.com/blues/jsonata-go (v1.5.4, a Go
+//     port of JSONata 1.x, MIT licensed), wrapped so that it behaves as
+//     2.x does where Step Functions needs it: AWS's functions and $now
+//     and $millis are Go functions bound per evaluation
+//     (native_functions.go); JSON nulls are passed in the port's own form
+//     and results are converted back with numbers as the reference's JSON
+//     text decodes (integers that fit int64 become int64).
+//   - reference.go, the oracle: the reference implementation, the jsonata
+//     npm package (2.2.2, MIT licensed, embedded as third_party/jsonata.js
+//     with its LICENSE and made synchronous at load: see synchronous), in
+//     goja, a JavaScript engine written in Go. It is about a hundred times
+//     slower.
+//
+// Compile checks the syntax on the reference (its errors are the ones AWS
+// quotes) and compiles the expression natively, once per definition
+// version. An expression the native evaluator cannot run as 2.x does falls
+// back to the reference (Expr.Fallback says why; fallback.go counts them
+// for the stepwise_jsonata_fallbacks_total metric and the engine logs
+// them once per machine version): function definitions (only the
+// reference bounds recursion and run time; a native evaluation cannot be
+// interrupted), the ~> operator (the port rewrites its syntax tree while
+// evaluating), & and $string (2.x renders numbers with 15 significant
+// digits), $keys, $spread, $each, $sift and wildcards (Go maps have no
+// key order), sorting (unstable in the port), the @ and # binding
+// operators (missing from the port) and picture formatting ($formatNumber
+// can loop forever in the port).
+//
+// A native evaluation that fails (an error, or a panic of the port) is
+// evaluated again on the reference, whose error (code and message, as AWS
+// quotes them: "CODE: message") is returned; failures are rare, so their
+// cost does not matter. The port stores each call's context in its shared
+// built-in function values, so evaluations that call built-in functions
+// are serialized (builtins); expressions that only read their input and
+// bindings run in parallel.
+//
+// differential.go holds the differential check: Compare evaluates an
+// expression on both evaluators. TestDifferentialCorpus replays every
+// evaluation of the conformance corpus's JSONata cases (offline) and
+// TestDifferentialSuite the official JSONata test suite (when JSONATA_SUITE
+// points at jsonata-js's test/test-suite); both fail on any difference not
+// listed, with its reason, in testdata/known-differences.json. suite.sh
+// runs jsonata's own mocha test file on the reference in goja and on node.
 //
 // An Expr is compiled once, when a definition is parsed, and evaluated
 // many times with the input and bindings ($states and the workflow
-// variables). AWS's extra functions ($partition, $range, $hash, $random,
-// $uuid, $parse) are bound on every evaluation; randomness and the clock
-// ($now, $millis, $random, $uuid) come from the Env the caller passes,
-// never from globals.
+// variables). Randomness and the clock ($now, $millis, $random, $uuid)
+// come from the Env the caller passes, never from globals.
 //
-// An evaluation is bounded: DefaultTimeout (or Env.Timeout) of run time,
-// a call depth past which a runaway recursion fails with JSONata's U1001,
-// and a result size; a runtime interrupted by the time limit is dropped.
+// An evaluation is bounded: on the reference, DefaultTimeout (or
+// Env.Timeout) of run time, a call depth past which a runaway recursion
+// fails with JSONata's U1001, and a result size; natively, the result
+// size (what could run long or deep falls back to the reference).
 //
 // goja runtimes are not safe for concurrent use; the package keeps a small
 // pool of them, each holding the compiled forms of the expressions it has

@@ -37,24 +37,27 @@ type suiteCase struct {
 	} `json:"error"`
 }
 
-// TestOfficialSuite runs the official JSONata test suite when
-// JSONATA_SUITE names its test-suite folder (with groups/ and datasets/),
-// and logs the pass rate. The suite is not vendored: fetch it with the
-// jsonata-js repository.
-func TestOfficialSuite(t *testing.T) {
-	dir := os.Getenv("JSONATA_SUITE")
-	if dir == "" {
-		t.Skip("set JSONATA_SUITE to the jsonata-js test/test-suite folder to run the official suite")
-	}
+// loadedCase is a suiteCase with its expression, input and expected
+// error code read.
+type loadedCase struct {
+	suiteCase
+	Name     string
+	Src      string
+	Input    any
+	WantCode string
+}
+
+// suiteCases reads every case of the official suite under dir.
+func suiteCases(dir string) ([]loadedCase, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "groups", "*", "*.json"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no cases under %s/groups", dir)
+		return nil, fmt.Errorf("no cases under %s/groups", dir)
 	}
-	passed, total := 0, 0
+	var out []loadedCase
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		var cases []suiteCase
 		if err := json.Unmarshal(raw, &cases); err != nil {
@@ -64,48 +67,73 @@ func TestOfficialSuite(t *testing.T) {
 			}
 			cases = []suiteCase{one}
 		}
-		for _, c := range cases {
-			total++
-			if runSuiteCase(dir, filepath.Dir(f), c) {
-				passed++
-			} else {
-				t.Logf("FAIL %s: %s", strings.TrimPrefix(f, dir), c.Expr)
+		for i, c := range cases {
+			l, ok := loadCase(dir, filepath.Dir(f), c)
+			if ok {
+				l.Name = fmt.Sprintf("%s#%d", strings.TrimPrefix(f, dir), i)
+				out = append(out, l)
 			}
 		}
 	}
-	t.Logf("official JSONata suite: %d/%d passed (%.1f%%)", passed, total, 100*float64(passed)/float64(total))
+	return out, nil
 }
 
-func runSuiteCase(dir, groupDir string, c suiteCase) bool {
-	expr := c.Expr
+func loadCase(dir, groupDir string, c suiteCase) (loadedCase, bool) {
+	l := loadedCase{suiteCase: c, Src: c.Expr, WantCode: c.Code}
 	if c.ExprFile != "" {
 		b, err := os.ReadFile(filepath.Join(groupDir, c.ExprFile))
 		if err != nil {
-			return false
+			return l, false
 		}
-		expr = string(b)
+		l.Src = string(b)
 	}
-	var input any
 	switch {
 	case c.Dataset != nil:
 		b, err := os.ReadFile(filepath.Join(dir, "datasets", *c.Dataset+".json"))
 		if err != nil {
-			return false
+			return l, false
 		}
-		input, _ = jsonvalue.Decode(b)
+		l.Input, _ = jsonvalue.Decode(b)
 	case len(c.Data) > 0:
-		input, _ = jsonvalue.Decode(c.Data)
+		l.Input, _ = jsonvalue.Decode(c.Data)
 	}
-	wantCode := c.Code
 	if c.Error != nil {
-		wantCode = c.Error.Code
+		l.WantCode = c.Error.Code
 	}
-	e, err := Compile(expr)
+	return l, true
+}
+
+// TestOfficialSuite runs the official JSONata test suite when
+// JSONATA_SUITE names its test-suite folder (with groups/ and datasets/),
+// and logs the pass rate. The suite is not vendored: fetch it with the
+// jsonata-js repository.
+func TestOfficialSuite(t *testing.T) {
+	dir := os.Getenv("JSONATA_SUITE")
+	if dir == "" {
+		t.Skip("set JSONATA_SUITE to the jsonata-js test/test-suite folder to run the official suite")
+	}
+	cases, err := suiteCases(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	passed := 0
+	for _, c := range cases {
+		if runSuiteCase(c) {
+			passed++
+		} else {
+			t.Logf("FAIL %s: %s", c.Name, c.Src)
+		}
+	}
+	t.Logf("official JSONata suite: %d/%d passed (%.1f%%)", passed, len(cases), 100*float64(passed)/float64(len(cases)))
+}
+
+func runSuiteCase(c loadedCase) bool {
+	e, err := Compile(c.Src)
 	if err == nil {
 		var got any
-		got, err = e.Eval(input, c.Bindings, &Env{})
+		got, err = e.Eval(c.Input, c.Bindings, &Env{})
 		if err == nil {
-			if wantCode != "" || c.UndefinedResult || len(c.Result) == 0 {
+			if c.WantCode != "" || c.UndefinedResult || len(c.Result) == 0 {
 				return false
 			}
 			want, _ := jsonvalue.Decode(c.Result)
@@ -116,7 +144,7 @@ func runSuiteCase(dir, groupDir string, c suiteCase) bool {
 		return c.UndefinedResult
 	}
 	je, ok := err.(*Error)
-	return ok && wantCode != "" && je.Code == wantCode
+	return ok && c.WantCode != "" && je.Code == c.WantCode
 }
 
 //go:embed mocha_shim.js

@@ -19,6 +19,7 @@ var workloads = []workload{
 	{"river-noop", 20000, riverNoop},
 	{"one-task", 5000, oneTask},
 	{"transitions", 20000, transitions},
+	{"transitions-jsonata", 20000, transitionsJSONata},
 	{"saga", 2000, saga},
 	{"map-10k", 10000, mapItems},
 	{"map-distributed-100k", 100000, distributedMap},
@@ -70,6 +71,21 @@ var tenStates = `{"StartAt":"P1","States":{
 	"C2":{"Type":"Choice","Choices":[{"Variable":"$.k","NumericEquals":1,"Next":"T4"}],"Default":"T4"},
 	"T4":{"Type":"Task","Resource":"` + noopARN + `","Next":"P3"},
 	"P3":{"Type":"Pass","Next":"T5"},
+	"T5":{"Type":"Task","Resource":"` + noopARN + `","End":true}}}`
+
+// tenStatesJSONata is tenStates in JSONata: every state but two Tasks
+// evaluates an expression (Output, Arguments or Condition). Like
+// tenStates it sets no workflow variables, which the engine stores.
+var tenStatesJSONata = `{"QueryLanguage":"JSONata","StartAt":"P1","States":{
+	"P1":{"Type":"Pass","Output":"{% $merge([$states.input, {'k': 1}]) %}","Next":"T1"},
+	"T1":{"Type":"Task","Resource":"` + noopARN + `","Arguments":"{% $states.input %}","Next":"C1"},
+	"C1":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.k = 1 %}","Next":"T2"}],"Default":"T2"},
+	"T2":{"Type":"Task","Resource":"` + noopARN + `","Output":"{% $states.result %}","Next":"P2"},
+	"P2":{"Type":"Pass","Output":{"k":"{% $states.input.k %}"},"Next":"T3"},
+	"T3":{"Type":"Task","Resource":"` + noopARN + `","Next":"C2"},
+	"C2":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.k = 1 %}","Next":"T4"}],"Default":"T4"},
+	"T4":{"Type":"Task","Resource":"` + noopARN + `","Next":"P3"},
+	"P3":{"Type":"Pass","Output":"{% $states.input %}","Next":"T5"},
 	"T5":{"Type":"Task","Resource":"` + noopARN + `","End":true}}}`
 
 // runExecutions starts n executions of definition, input(i) each, from
@@ -205,10 +221,27 @@ func oneTask(ctx context.Context, r *runner, n int) (*Result, error) {
 }
 
 func transitions(ctx context.Context, r *runner, n int) (*Result, error) {
-	res, err := done(r.runExecutions(ctx, noopFunctions(), tenStates, max(1, n/10), plain))
+	return tenStateRuns(ctx, r, n, tenStates, "states")
+}
+
+// tenStateRuns runs n/10 executions of a ten-state definition and counts
+// transitions.
+func tenStateRuns(ctx context.Context, r *runner, n int, definition, kind string) (*Result, error) {
+	res, err := done(r.runExecutions(ctx, noopFunctions(), definition, max(1, n/10), plain))
 	if err == nil {
-		res.Note = fmt.Sprintf("%d executions of 10 states", res.Count)
+		res.Note = fmt.Sprintf("%d executions of 10 %s", res.Count, kind)
 		res.rescale(10, "transitions")
+	}
+	return res, err
+}
+
+// transitionsJSONata is transitions with tenStatesJSONata.
+func transitionsJSONata(ctx context.Context, r *runner, n int) (*Result, error) {
+	res, err := tenStateRuns(ctx, r, n, tenStatesJSONata, "JSONata states")
+	if err == nil {
+		if base := r.results["transitions"]; base != nil {
+			res.Note += fmt.Sprintf(", %.0f%% of transitions", 100*res.PerSecond/base.PerSecond)
+		}
 	}
 	return res, err
 }

@@ -1,0 +1,4 @@
+package jsonata
+
+// SuiteCases reads the official suite for the differential test.
+var SuiteCases = suiteCases
