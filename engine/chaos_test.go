@@ -28,6 +28,8 @@ import (
 )
 
 // The fault-injection suite: go test -tags chaos -p 1 -run Chaos ./engine/
+// (TestChaos here; TestChaosFailover, in chaos_failover_test.go, fails
+// over a replicated PostgreSQL of its own and has its own settings).
 //
 // Environment:
 //
@@ -175,13 +177,14 @@ func chaosInput(i int) (machine, input string) {
 		id, 20+j%50, j, j%3, (j/3)%3, j%7 == 6)
 }
 
-// start starts executions i to i+n-1, retrying while the server is away.
+// start starts executions i to i+n-1, retrying while the server is away
+// (for up to two minutes each).
 func (l *chaosLoad) start(i, n int) {
 	for ; n > 0; i, n = i+1, n-1 {
 		machine, input := chaosInput(i)
 		x := &chaosExec{machine: machine, name: fmt.Sprintf("x-%d", i), input: input}
 		x.want, x.calls = l.expect(x)
-		deadline := time.Now().Add(time.Minute)
+		deadline := time.Now().Add(2 * time.Minute) // a failover with default timeouts takes about 50 s
 		for {
 			exec, _, err := l.api.StartExecution(context.Background(), engine.StartInput{StateMachine: machine, Name: x.name, Input: input})
 			if err == nil {
