@@ -71,7 +71,7 @@ type failover struct {
 
 // TestChaosFailover runs the order examples on a pg_auto_failover
 // formation (a primary and a synchronous secondary) through a
-// multi-host connection string, stops the primary as a crash would in
+// multi-host connection string, crashes the primary (testkit.Formation.Crash) in
 // the middle of the load, and checks that the engines and workers carry
 // on against the promoted secondary by themselves, without a restart,
 // and that every execution ends as the in-memory runner says, with every
@@ -108,7 +108,7 @@ func TestChaosFailover(t *testing.T) {
 		}
 		f := failOver(t, formation, r.pool)
 		done = append(done, f)
-		t.Logf("failover %d: %s stopped; %s promoted after %s, writable after %s, first transition after %s (no transition for %s); %s rejoined as secondary %s after the stop",
+		t.Logf("failover %d: %s crashed; %s promoted after %s, writable after %s, first transition after %s (no transition for %s); %s rejoined as secondary %s after the stop",
 			k+1, f.from, f.to, ms(f.promoted), ms(f.writable), ms(f.transition), ms(f.gap), f.from, ms(f.rejoined))
 	}
 	<-loaded
@@ -150,7 +150,7 @@ func migrate(t *testing.T, url string) {
 	require.NoError(t, err)
 }
 
-// failOver stops the primary, measures how long until the secondary is
+// failOver crashes the primary, measures how long until the secondary is
 // promoted, the database takes writes again and the engines commit a
 // transition, then starts the old primary again and waits until it
 // has rejoined as the synchronous secondary.
@@ -165,7 +165,7 @@ func failOver(t *testing.T, formation *testkit.Formation, pool *pgxpool.Pool) fa
 	_, err = pool.Exec(ctx, "CREATE TABLE IF NOT EXISTS failover_probe (at timestamptz)")
 	require.NoError(t, err)
 	stopped := time.Now()
-	require.NoError(t, formation.Stop(f.from))
+	require.NoError(t, formation.Crash(f.from))
 	writable := make(chan time.Duration, 1)
 	go func() { writable <- writeAgain(ctx, pool, stopped) }()
 	require.NoError(t, formation.WaitStates(ctx, map[string]string{f.to: "wait_primary"}))

@@ -414,8 +414,10 @@ func newChaosRun(t *testing.T, url string) *chaosRun {
 	r.logs = os.Getenv("STEPWISE_CHAOS_LOGS")
 	if r.logs == "" {
 		r.logs, err = os.MkdirTemp("", "stepwise-chaos-")
-		require.NoError(t, err)
+	} else {
+		err = os.MkdirAll(r.logs, 0o755)
 	}
+	require.NoError(t, err)
 	r.cluster = &chaosCluster{t: t, url: url, logs: r.logs, roles: map[int]string{}}
 	t.Cleanup(r.cluster.killAll)
 	return r

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -217,6 +218,10 @@ func (f *Formation) createMonitor(fast bool) error {
 		"--hostname", "127.0.0.1", "--auth", "trust", "--no-ssl"); err != nil {
 		return err
 	}
+	// Trust is for loopback connections only: no other address listens.
+	if err := f.run("config", "set", "--pgdata", f.pgdata("monitor"), "postgresql.listen_addresses", "127.0.0.1"); err != nil {
+		return err
+	}
 	if err := f.startKeeper("monitor", f.Monitor); err != nil {
 		return err
 	}
@@ -244,7 +249,7 @@ func (f *Formation) createMonitor(fast bool) error {
 // starts its keeper.
 func (f *Formation) createNode(name string, port int, fast bool) error {
 	if err := f.run("create", "postgres", "--pgdata", f.pgdata(name), "--pgctl", f.pgctl, "--pgport", strconv.Itoa(port),
-		"--hostname", "127.0.0.1", "--name", name, "--dbname", f.Database, "--monitor", f.monitorURL("autoctl_node"),
+		"--hostname", "127.0.0.1", "--listen", "127.0.0.1", "--name", name, "--dbname", f.Database, "--monitor", f.monitorURL("autoctl_node"),
 		"--auth", "trust", "--no-ssl"); err != nil {
 		return err
 	}
@@ -388,24 +393,134 @@ func (f *Formation) Primary(ctx context.Context) (string, error) {
 	return "", fmt.Errorf("no primary: %v", states)
 }
 
-// Stop stops the node name at once, as a crash would (pg_autoctl stop
-// --immediate: its keeper ends and PostgreSQL stops in immediate mode),
-// and waits for its keeper to exit.
+// Stop stops the node name cleanly (pg_autoctl stop, PostgreSQL in fast
+// mode) and waits for its keeper to exit.
 func (f *Formation) Stop(name string) error {
-	f.mu.Lock()
-	n := f.nodes[name]
-	f.mu.Unlock()
-	if n == nil || n.keeper == nil {
-		return fmt.Errorf("node %s is not running", name)
-	}
-	if err := f.run("stop", "--pgdata", f.pgdata(name), "--immediate"); err != nil {
+	n, err := f.running(name)
+	if err != nil {
 		return err
 	}
-	err := waitExit(n.keeper, 30*time.Second)
+	if err := f.run("stop", "--pgdata", f.pgdata(name), "--fast"); err != nil {
+		return err
+	}
+	return f.stopped(n, waitExit(n.keeper, 30*time.Second))
+}
+
+// Crash stops the node name as a crash would: its keeper is killed, so
+// that nothing starts PostgreSQL again, and PostgreSQL stops in
+// immediate mode (every process exits at once, with no checkpoint and
+// no more WAL sent to the standby; what is not on disk is lost, and what
+// the standby did not confirm was never acknowledged).
+func (f *Formation) Crash(name string) error {
+	n, err := f.running(name)
+	if err != nil {
+		return err
+	}
+	killKeeper(n.keeper.Process.Pid)
+	err = waitExit(n.keeper, 10*time.Second)
+	if out, stopErr := f.ownerCommand(f.pgctl, "stop", "--pgdata", f.pgdata(name), "--mode", "immediate").CombinedOutput(); stopErr != nil {
+		err = errors.Join(err, fmt.Errorf("pg_ctl stop --mode immediate: %w\n%s", stopErr, out))
+	}
+	return f.stopped(n, err)
+}
+
+// running returns the node name, or an error when it is not running.
+func (f *Formation) running(name string) (*formationNode, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := f.nodes[name]
+	if n == nil || n.keeper == nil {
+		return nil, fmt.Errorf("node %s is not running", name)
+	}
+	return n, nil
+}
+
+// stopped marks n stopped and returns err.
+func (f *Formation) stopped(n *formationNode, err error) error {
 	f.mu.Lock()
 	n.keeper = nil
 	f.mu.Unlock()
 	return err
+}
+
+// killKeeper SIGKILLs the process pid and every process below it but
+// PostgreSQL's, until none is left: pg_autoctl's supervisor restarts the
+// services it runs.
+func killKeeper(pid int) {
+	for range 50 {
+		victims := []int{pid}
+		for _, p := range descendants(pid) {
+			if comm(p) != "postgres" {
+				victims = append(victims, p)
+			}
+		}
+		alive := 0
+		for _, p := range victims {
+			if syscall.Kill(p, syscall.SIGKILL) == nil && comm(p) != "" {
+				alive++
+			}
+		}
+		if alive == 0 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// descendants returns the processes below pid, from /proc.
+func descendants(pid int) []int {
+	children := map[int][]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if parent, ok := procParent(p); ok {
+			children[parent] = append(children[parent], p)
+		}
+	}
+	var out []int
+	for queue := children[pid]; len(queue) > 0; queue = queue[1:] {
+		out = append(out, queue[0])
+		queue = append(queue, children[queue[0]]...)
+	}
+	return out
+}
+
+// procStat returns the command name of process pid and the fields of
+// /proc/PID/stat after it (state, parent, ...), or "" when there is no
+// such process (or it is a zombie).
+func procStat(pid int) (string, []string) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return "", nil
+	}
+	open, end := strings.IndexByte(string(stat), '('), strings.LastIndexByte(string(stat), ')')
+	if open < 0 || end < open {
+		return "", nil
+	}
+	fields := strings.Fields(string(stat[end+1:]))
+	if len(fields) < 2 || fields[0] == "Z" {
+		return "", nil
+	}
+	return string(stat[open+1 : end]), fields
+}
+
+// comm is the command name of process pid, or "" when it is gone.
+func comm(pid int) string {
+	name, _ := procStat(pid)
+	return name
+}
+
+// procParent is the parent of process pid.
+func procParent(pid int) (int, bool) {
+	_, fields := procStat(pid)
+	if fields == nil {
+		return 0, false
+	}
+	parent, err := strconv.Atoi(fields[1])
+	return parent, err == nil
 }
 
 // Start starts the stopped node name again: its keeper rejoins the
