@@ -287,9 +287,7 @@ func (c *chaosCluster) pids() []int {
 func (c *chaosCluster) alive(pids []int) []int {
 	var out []int
 	for _, pid := range pids {
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		// The state follows the command's closing parenthesis.
-		if _, rest, ok := strings.Cut(string(stat), ") "); err == nil && ok && !strings.HasPrefix(rest, "Z") {
+		if testkit.Command(pid) != "" {
 			out = append(out, pid)
 		}
 	}

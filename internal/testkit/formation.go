@@ -450,13 +450,13 @@ func killKeeper(pid int) {
 	for range 50 {
 		victims := []int{pid}
 		for _, p := range descendants(pid) {
-			if comm(p) != "postgres" {
+			if Command(p) != "postgres" {
 				victims = append(victims, p)
 			}
 		}
 		alive := 0
 		for _, p := range victims {
-			if syscall.Kill(p, syscall.SIGKILL) == nil && comm(p) != "" {
+			if syscall.Kill(p, syscall.SIGKILL) == nil && Command(p) != "" {
 				alive++
 			}
 		}
@@ -465,62 +465,6 @@ func killKeeper(pid int) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// descendants returns the processes below pid, from /proc.
-func descendants(pid int) []int {
-	children := map[int][]int{}
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		p, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if parent, ok := procParent(p); ok {
-			children[parent] = append(children[parent], p)
-		}
-	}
-	var out []int
-	for queue := children[pid]; len(queue) > 0; queue = queue[1:] {
-		out = append(out, queue[0])
-		queue = append(queue, children[queue[0]]...)
-	}
-	return out
-}
-
-// procStat returns the command name of process pid and the fields of
-// /proc/PID/stat after it (state, parent, ...), or "" when there is no
-// such process (or it is a zombie).
-func procStat(pid int) (string, []string) {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return "", nil
-	}
-	open, end := strings.IndexByte(string(stat), '('), strings.LastIndexByte(string(stat), ')')
-	if open < 0 || end < open {
-		return "", nil
-	}
-	fields := strings.Fields(string(stat[end+1:]))
-	if len(fields) < 2 || fields[0] == "Z" {
-		return "", nil
-	}
-	return string(stat[open+1 : end]), fields
-}
-
-// comm is the command name of process pid, or "" when it is gone.
-func comm(pid int) string {
-	name, _ := procStat(pid)
-	return name
-}
-
-// procParent is the parent of process pid.
-func procParent(pid int) (int, bool) {
-	_, fields := procStat(pid)
-	if fields == nil {
-		return 0, false
-	}
-	parent, err := strconv.Atoi(fields[1])
-	return parent, err == nil
 }
 
 // Start starts the stopped node name again: its keeper rejoins the
