@@ -161,7 +161,7 @@ func failOver(t *testing.T, formation *testkit.Formation, pool *pgxpool.Pool) fa
 	var err error
 	f.from, err = formation.Primary(ctx)
 	require.NoError(t, err)
-	f.to = map[string]string{"node1": "node2", "node2": "node1"}[f.from]
+	f.to = formation.Other(f.from)
 	_, err = pool.Exec(ctx, "CREATE TABLE IF NOT EXISTS failover_probe (at timestamptz)")
 	require.NoError(t, err)
 	stopped := time.Now()
@@ -174,8 +174,7 @@ func failOver(t *testing.T, formation *testkit.Formation, pool *pgxpool.Pool) fa
 	_, ok := finishing(pool, 10, time.Minute)
 	require.True(t, ok, "no 10 executions finished within a minute of the promotion")
 	f.transition, f.gap = transitionGap(t, pool, stopped)
-	require.NoError(t, formation.Start(f.from))
-	require.NoError(t, formation.WaitStates(ctx, map[string]string{f.from: "secondary", f.to: "primary"}))
+	require.NoError(t, formation.Rejoin(ctx, f.from))
 	f.rejoined = time.Since(stopped)
 	return f
 }

@@ -467,13 +467,30 @@ func killKeeper(pid int) {
 	}
 }
 
-// Start starts the stopped node name again: its keeper rejoins the
-// formation (as a secondary when another node was promoted meanwhile).
-func (f *Formation) Start(name string) error {
+// Rejoin starts the stopped node name again and waits until its keeper
+// has made it the synchronous secondary of the other node, the primary.
+// When it cannot rewind to the primary's timeline (as after a crash) it
+// takes a base backup, which waits for a checkpoint: Rejoin asks for one
+// every second meanwhile.
+func (f *Formation) Rejoin(ctx context.Context, name string) error {
 	f.mu.Lock()
-	port := f.nodes[name].port
+	port, other := f.nodes[name].port, f.nodes[f.Other(name)].port
 	f.mu.Unlock()
-	return f.startKeeper(name, port)
+	if err := f.startKeeper(name, port); err != nil {
+		return err
+	}
+	nudging, stop := context.WithCancel(ctx)
+	defer stop()
+	go nudgeCheckpoints(nudging, f.nodeURL(other))
+	return f.WaitStates(ctx, map[string]string{name: "secondary", f.Other(name): "primary"})
+}
+
+// Other is the node of the two that is not name.
+func (f *Formation) Other(name string) string {
+	if name == "node1" {
+		return "node2"
+	}
+	return "node1"
 }
 
 // waitExit waits up to d for cmd to exit, then kills it.
