@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // maxBatch is the most task results one transaction records.
@@ -15,8 +16,10 @@ const maxBatch = 64
 // committed at once. commit reports each item's outcome through done.
 type batcher[T any] struct {
 	in     chan batchItem[T]
-	commit func(items []T) []error
+	commit func(ctx context.Context, items []T) []error
 	closed <-chan struct{}
+	// timeout bounds each commit (Config.DatabaseTimeout).
+	timeout time.Duration
 }
 
 type batchItem[T any] struct {
@@ -27,8 +30,8 @@ type batchItem[T any] struct {
 // errStopped is returned for work handed over after the engine stopped.
 var errStopped = errors.New("the engine is stopped")
 
-func newBatcher[T any](workers int, closed <-chan struct{}, commit func(items []T) []error) *batcher[T] {
-	b := &batcher[T]{in: make(chan batchItem[T], maxBatch*workers), commit: commit, closed: closed}
+func newBatcher[T any](workers int, closed <-chan struct{}, timeout time.Duration, commit func(ctx context.Context, items []T) []error) *batcher[T] {
+	b := &batcher[T]{in: make(chan batchItem[T], maxBatch*workers), commit: commit, closed: closed, timeout: timeout}
 	for i := 0; i < workers; i++ {
 		go b.loop()
 	}
@@ -93,7 +96,9 @@ func (b *batcher[T]) commitItems(batch []batchItem[T]) {
 	for i, bi := range batch {
 		items[i] = bi.item
 	}
-	for i, err := range b.commit(items) {
+	ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
+	defer cancel()
+	for i, err := range b.commit(ctx, items) {
 		batch[i].done <- err
 	}
 }

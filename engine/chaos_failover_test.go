@@ -33,6 +33,11 @@ import (
 //	                                    failure detection timeouts (about
 //	                                    50 s a failover) instead of
 //	                                    testkit.FormationFastTimeouts
+//	STEPWISE_FAILOVER_FAULT             crash (default: the primary's
+//	                                    processes end at once, closing
+//	                                    connections) or freeze (they stop
+//	                                    answering, connections stay open:
+//	                                    a hung or vanished machine)
 //	STEPWISE_REQUIRE_FAILOVER           1 fails the test when pg_autoctl is
 //	                                    missing
 //	STEPWISE_FAILOVER_PG_CTL            the pg_ctl the formation runs
@@ -43,6 +48,9 @@ import (
 type failoverScale struct {
 	executions, failovers int
 	settle                time.Duration
+	// fault is how the primary stops: crash (Formation.Crash) or freeze
+	// (Formation.Freeze), from STEPWISE_FAILOVER_FAULT.
+	fault string
 }
 
 var failoverScales = map[string]failoverScale{
@@ -106,10 +114,10 @@ func TestChaosFailover(t *testing.T) {
 		for len(r.load.all()) < (k+1)*sc.executions/(sc.failovers+1) && !t.Failed() {
 			time.Sleep(50 * time.Millisecond)
 		}
-		f := failOver(t, formation, r.pool)
+		f := failOver(t, formation, r.pool, sc.fault)
 		done = append(done, f)
-		t.Logf("failover %d: %s crashed; %s promoted after %s, writable after %s, first transition after %s (no transition for %s); %s rejoined as secondary %s after the stop",
-			k+1, f.from, f.to, ms(f.promoted), ms(f.writable), ms(f.transition), ms(f.gap), f.from, ms(f.rejoined))
+		t.Logf("failover %d: %s stopped (%s); %s promoted after %s, writable after %s, first transition after %s (no transition for %s); %s rejoined as secondary %s after the stop",
+			k+1, f.from, sc.fault, f.to, ms(f.promoted), ms(f.writable), ms(f.transition), ms(f.gap), f.from, ms(f.rejoined))
 	}
 	<-loaded
 	t.Logf("all %d executions started after %s; the same %d engines finishing", sc.executions, time.Since(r.began).Round(time.Second), failoverEngines)
@@ -120,8 +128,8 @@ func TestChaosFailover(t *testing.T) {
 	if defaults {
 		timeouts = "default"
 	}
-	fmt.Printf("chaos failover: %d executions (%d saga, %d order processing) in %s on %d engines and %d workers, %d failovers (%s timeouts)\n",
-		len(r.load.execs), (len(r.load.execs)+1)/2, len(r.load.execs)/2, elapsed.Round(time.Second), failoverEngines, chaosWorkers, len(done), timeouts)
+	fmt.Printf("chaos failover: %d executions (%d saga, %d order processing) in %s on %d engines and %d workers, %d failovers (%s, %s timeouts)\n",
+		len(r.load.execs), (len(r.load.execs)+1)/2, len(r.load.execs)/2, elapsed.Round(time.Second), failoverEngines, chaosWorkers, len(done), sc.fault, timeouts)
 	for i, f := range done {
 		fmt.Printf("  failover %d, %s to %s: promoted %s after the stop, writable %s, first transition %s; no transition for %s; old primary rejoined %s\n",
 			i+1, f.from, f.to, ms(f.promoted), ms(f.writable), ms(f.transition), ms(f.gap), ms(f.rejoined))
@@ -137,7 +145,12 @@ func failoverSettings(t *testing.T) failoverScale {
 	}
 	sc, ok := failoverScales[name]
 	require.True(t, ok, "STEPWISE_CHAOS_SCALE must be short or full, not %q", name)
-	t.Logf("scale %s: %d executions, %d failovers", name, sc.executions, sc.failovers)
+	sc.fault = os.Getenv("STEPWISE_FAILOVER_FAULT")
+	if sc.fault == "" {
+		sc.fault = "crash"
+	}
+	require.Contains(t, []string{"crash", "freeze"}, sc.fault, "STEPWISE_FAILOVER_FAULT")
+	t.Logf("scale %s: %d executions, %d failovers (%s)", name, sc.executions, sc.failovers, sc.fault)
 	return sc
 }
 
@@ -154,7 +167,7 @@ func migrate(t *testing.T, url string) {
 // promoted, the database takes writes again and the engines commit a
 // transition, then starts the old primary again and waits until it
 // has rejoined as the synchronous secondary.
-func failOver(t *testing.T, formation *testkit.Formation, pool *pgxpool.Pool) failover {
+func failOver(t *testing.T, formation *testkit.Formation, pool *pgxpool.Pool, fault string) failover {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	var f failover
@@ -165,7 +178,14 @@ func failOver(t *testing.T, formation *testkit.Formation, pool *pgxpool.Pool) fa
 	_, err = pool.Exec(ctx, "CREATE TABLE IF NOT EXISTS failover_probe (at timestamptz)")
 	require.NoError(t, err)
 	stopped := time.Now()
-	require.NoError(t, formation.Crash(f.from))
+	if fault == "freeze" {
+		require.NoError(t, formation.Freeze(f.from))
+	} else {
+		require.NoError(t, formation.Crash(f.from))
+	}
+	// Nothing commits on the old primary from here on: a transition
+	// written later was committed on the new one.
+	down := time.Now()
 	writable := make(chan time.Duration, 1)
 	go func() { writable <- writeAgain(ctx, pool, stopped) }()
 	require.NoError(t, formation.WaitStates(ctx, map[string]string{f.to: "wait_primary"}))
@@ -173,7 +193,7 @@ func failOver(t *testing.T, formation *testkit.Formation, pool *pgxpool.Pool) fa
 	f.writable = <-writable
 	_, ok := finishing(pool, 10, time.Minute)
 	require.True(t, ok, "no 10 executions finished within a minute of the promotion")
-	f.transition, f.gap = transitionGap(t, pool, stopped)
+	f.transition, f.gap = transitions(t, pool, stopped, down)
 	require.NoError(t, formation.Rejoin(ctx, f.from))
 	f.rejoined = time.Since(stopped)
 	return f
@@ -194,18 +214,19 @@ func writeAgain(ctx context.Context, pool *pgxpool.Pool, since time.Time) time.D
 	return time.Since(since)
 }
 
-// transitionGap finds, in the history written around the stop, the
-// longest time without a transition (an event committed), and when the
-// first transition after it was, from stopped.
-func transitionGap(t *testing.T, pool *pgxpool.Pool, stopped time.Time) (first, gap time.Duration) {
-	var end time.Time
-	err := pool.QueryRow(context.Background(), `
-		SELECT at, at - previous FROM (
-		    SELECT "timestamp" AS at, lag("timestamp") OVER (ORDER BY "timestamp") AS previous
-		    FROM stepwise_events WHERE "timestamp" > $1::timestamptz - interval '10 seconds') AS e
-		WHERE previous IS NOT NULL ORDER BY at - previous DESC LIMIT 1`, stopped).Scan(&end, &gap)
+// transitions returns when the first transition written after down was,
+// and the longest time without a transition (an event written) from 10 s
+// before stopped until now; both from stopped.
+func transitions(t *testing.T, pool *pgxpool.Pool, stopped, down time.Time) (first, gap time.Duration) {
+	var at time.Time
+	err := pool.QueryRow(context.Background(), `SELECT min("timestamp") FROM stepwise_events WHERE "timestamp" > $1`, down).Scan(&at)
 	require.NoError(t, err)
-	return end.Sub(stopped), gap
+	err = pool.QueryRow(context.Background(), `
+		SELECT max(at - previous) FROM (
+		    SELECT "timestamp" AS at, lag("timestamp") OVER (ORDER BY "timestamp") AS previous
+		    FROM stepwise_events WHERE "timestamp" > $1::timestamptz - interval '10 seconds') AS e`, stopped).Scan(&gap)
+	require.NoError(t, err)
+	return at.Sub(stopped), gap
 }
 
 // ms rounds d to milliseconds for a report.

@@ -44,6 +44,9 @@ type Formation struct {
 type formationNode struct {
 	port   int
 	keeper *exec.Cmd
+	// frozen is the pid of the node's PostgreSQL while Freeze has it
+	// stopped, else 0.
+	frozen int
 }
 
 // FormationConfig sets up a formation; nil means defaults.
@@ -424,6 +427,60 @@ func (f *Formation) Crash(name string) error {
 	return f.stopped(n, err)
 }
 
+// Freeze stops the node name as a machine that hangs would: its keeper
+// is killed and every PostgreSQL process is stopped (SIGSTOP), so that
+// connections to it stay open while nothing answers on them (the kernel
+// still acknowledges what clients send, so TCP never gives up). Rejoin,
+// or the end of the test, kills the frozen processes.
+func (f *Formation) Freeze(name string) error {
+	n, err := f.running(name)
+	if err != nil {
+		return err
+	}
+	postmaster, err := f.postmaster(name)
+	if err != nil {
+		return err
+	}
+	killKeeper(n.keeper.Process.Pid)
+	err = waitExit(n.keeper, 10*time.Second)
+	// The postmaster first: stopped, it starts no more processes.
+	for _, p := range append([]int{postmaster}, descendants(postmaster)...) {
+		err = errors.Join(err, syscall.Kill(p, syscall.SIGSTOP))
+	}
+	f.mu.Lock()
+	n.frozen = postmaster
+	f.mu.Unlock()
+	return f.stopped(n, err)
+}
+
+// postmaster reads the pid of the PostgreSQL of the node name.
+func (f *Formation) postmaster(name string) (int, error) {
+	b, err := os.ReadFile(filepath.Join(f.pgdata(name), "postmaster.pid"))
+	if err != nil {
+		return 0, err
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	return strconv.Atoi(strings.TrimSpace(first))
+}
+
+// thaw SIGKILLs the processes of the node name if it is frozen.
+func (f *Formation) thaw(name string) {
+	f.mu.Lock()
+	n := f.nodes[name]
+	postmaster := n.frozen
+	n.frozen = 0
+	f.mu.Unlock()
+	if postmaster == 0 {
+		return
+	}
+	for _, p := range append([]int{postmaster}, descendants(postmaster)...) {
+		_ = syscall.Kill(p, syscall.SIGKILL)
+	}
+	for deadline := time.Now().Add(10 * time.Second); Command(postmaster) != "" && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // running returns the node name, or an error when it is not running.
 func (f *Formation) running(name string) (*formationNode, error) {
 	f.mu.Lock()
@@ -476,6 +533,7 @@ func (f *Formation) Rejoin(ctx context.Context, name string) error {
 	f.mu.Lock()
 	port, other := f.nodes[name].port, f.nodes[f.Other(name)].port
 	f.mu.Unlock()
+	f.thaw(name)
 	if err := f.startKeeper(name, port); err != nil {
 		return err
 	}
@@ -514,7 +572,11 @@ func (f *Formation) close() {
 		f.mu.Lock()
 		n := f.nodes[name]
 		f.mu.Unlock()
-		if n == nil || n.keeper == nil {
+		if n == nil {
+			continue
+		}
+		f.thaw(name)
+		if n.keeper == nil {
 			continue
 		}
 		if err := f.Stop(name); err != nil {
