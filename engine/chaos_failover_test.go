@@ -71,8 +71,11 @@ type failover struct {
 	// when the test's pool wrote again, and transition when the first
 	// transition committed after the stop; all from the stop.
 	promoted, writable, transition time.Duration
-	// gap is the longest time without a transition around the stop.
-	gap time.Duration
+	// gap is the longest time without a transition around the stop, from
+	// gapFrom.
+	gap, gapFrom time.Duration
+	// stopped is when the fault began, down when it was done.
+	stopped, down time.Time
 	// rejoined is how long the stopped node took to rejoin as secondary.
 	rejoined time.Duration
 }
@@ -116,8 +119,8 @@ func TestChaosFailover(t *testing.T) {
 		}
 		f := failOver(t, formation, r.pool, sc.fault)
 		done = append(done, f)
-		t.Logf("failover %d: %s stopped (%s); %s promoted after %s, writable after %s, first transition after %s (no transition for %s); %s rejoined as secondary %s after the stop",
-			k+1, f.from, sc.fault, f.to, ms(f.promoted), ms(f.writable), ms(f.transition), ms(f.gap), f.from, ms(f.rejoined))
+		t.Logf("failover %d: %s stopped (%s); %s promoted after %s, writable after %s; %s rejoined as secondary %s after the stop",
+			k+1, f.from, sc.fault, f.to, ms(f.promoted), ms(f.writable), f.from, ms(f.rejoined))
 	}
 	<-loaded
 	t.Logf("all %d executions started after %s; the same %d engines finishing", sc.executions, time.Since(r.began).Round(time.Second), failoverEngines)
@@ -130,9 +133,11 @@ func TestChaosFailover(t *testing.T) {
 	}
 	fmt.Printf("chaos failover: %d executions (%d saga, %d order processing) in %s on %d engines and %d workers, %d failovers (%s, %s timeouts)\n",
 		len(r.load.execs), (len(r.load.execs)+1)/2, len(r.load.execs)/2, elapsed.Round(time.Second), failoverEngines, chaosWorkers, len(done), sc.fault, timeouts)
-	for i, f := range done {
-		fmt.Printf("  failover %d, %s to %s: promoted %s after the stop, writable %s, first transition %s; no transition for %s; old primary rejoined %s\n",
-			i+1, f.from, f.to, ms(f.promoted), ms(f.writable), ms(f.transition), ms(f.gap), ms(f.rejoined))
+	for i := range done {
+		f := &done[i]
+		f.transitions(t, r.pool)
+		fmt.Printf("  failover %d, %s to %s: promoted %s after the stop, writable %s, first transition %s; none for %s from %s; old primary rejoined %s\n",
+			i+1, f.from, f.to, ms(f.promoted), ms(f.writable), ms(f.transition), ms(f.gap), ms(f.gapFrom), ms(f.rejoined))
 	}
 	r.report()
 }
@@ -193,7 +198,7 @@ func failOver(t *testing.T, formation *testkit.Formation, pool *pgxpool.Pool, fa
 	f.writable = <-writable
 	_, ok := finishing(pool, 10, time.Minute)
 	require.True(t, ok, "no 10 executions finished within a minute of the promotion")
-	f.transition, f.gap = transitions(t, pool, stopped, down)
+	f.stopped, f.down = stopped, down
 	require.NoError(t, formation.Rejoin(ctx, f.from))
 	f.rejoined = time.Since(stopped)
 	return f
@@ -214,19 +219,22 @@ func writeAgain(ctx context.Context, pool *pgxpool.Pool, since time.Time) time.D
 	return time.Since(since)
 }
 
-// transitions returns when the first transition written after down was,
-// and the longest time without a transition (an event written) from 10 s
-// before stopped until now; both from stopped.
-func transitions(t *testing.T, pool *pgxpool.Pool, stopped, down time.Time) (first, gap time.Duration) {
-	var at time.Time
-	err := pool.QueryRow(context.Background(), `SELECT min("timestamp") FROM stepwise_events WHERE "timestamp" > $1`, down).Scan(&at)
+// transitions reads, once the run is over, when the first transition
+// written after the fault was, and the longest time without a transition
+// (an event written) from 10 s before the fault to a minute after it,
+// and when that began; all from the fault.
+func (f *failover) transitions(t *testing.T, pool *pgxpool.Pool) {
+	var at, from time.Time
+	err := pool.QueryRow(context.Background(), `SELECT min("timestamp") FROM stepwise_events WHERE "timestamp" > $1`, f.down).Scan(&at)
 	require.NoError(t, err)
 	err = pool.QueryRow(context.Background(), `
-		SELECT max(at - previous) FROM (
+		SELECT previous, at - previous FROM (
 		    SELECT "timestamp" AS at, lag("timestamp") OVER (ORDER BY "timestamp") AS previous
-		    FROM stepwise_events WHERE "timestamp" > $1::timestamptz - interval '10 seconds') AS e`, stopped).Scan(&gap)
+		    FROM stepwise_events
+		    WHERE "timestamp" BETWEEN $1::timestamptz - interval '10 seconds' AND $1::timestamptz + interval '1 minute') AS e
+		WHERE previous IS NOT NULL ORDER BY at - previous DESC LIMIT 1`, f.stopped).Scan(&from, &f.gap)
 	require.NoError(t, err)
-	return at.Sub(stopped), gap
+	f.transition, f.gapFrom = at.Sub(f.stopped), from.Sub(f.stopped)
 }
 
 // ms rounds d to milliseconds for a report.
