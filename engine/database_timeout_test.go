@@ -22,7 +22,7 @@ func TestDatabaseTimeout(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := testkit.NewPool(t)
-	e := testengine.Start(t, pool, &engine.Config{DatabaseTimeout: 300 * time.Millisecond})
+	e := testengine.Start(t, pool, &engine.Config{DatabaseTimeout: 2 * time.Second})
 	_, _, err := e.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`})
 	require.NoError(t, err)
 	tx, err := pool.Begin(ctx)
@@ -32,11 +32,11 @@ func TestDatabaseTimeout(t *testing.T) {
 	require.NoError(t, err)
 
 	began := time.Now()
-	call, cancel := context.WithTimeout(ctx, 10*time.Second)
+	call, cancel := context.WithTimeout(ctx, 20*time.Second)
 	_, _, err = e.StartExecution(call, engine.StartInput{StateMachine: "m", Name: "x", Input: "{}"})
 	cancel()
 	require.Error(t, err)
-	require.Less(t, time.Since(began), 5*time.Second, "the start waited for the lock: %v", err)
+	require.Less(t, time.Since(began), 10*time.Second, "the start waited for the lock: %v", err)
 
 	require.NoError(t, tx.Rollback(ctx))
 	_, _, err = e.StartExecution(ctx, engine.StartInput{StateMachine: "m", Name: "x", Input: "{}"})
