@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // maxBatch is the most task results one transaction records.
@@ -21,8 +22,10 @@ const maxBatch = 128
 type batcher[T any] struct {
 	ins    []chan batchItem[T]
 	key    func(T) int64
-	commit func(items []T) []error
+	commit func(ctx context.Context, items []T) []error
 	closed <-chan struct{}
+	// timeout bounds each commit (Config.DatabaseTimeout).
+	timeout time.Duration
 }
 
 type batchItem[T any] struct {
@@ -33,10 +36,11 @@ type batchItem[T any] struct {
 // errStopped is returned for work handed over after the engine stopped.
 var errStopped = errors.New("the engine is stopped")
 
-// newBatcher starts a batcher of workers workers; key, when set, makes it
-// keyed (see batcher).
-func newBatcher[T any](workers int, closed <-chan struct{}, key func(T) int64, commit func(items []T) []error) *batcher[T] {
-	b := &batcher[T]{ins: make([]chan batchItem[T], workers), key: key, commit: commit, closed: closed}
+// newBatcher starts a batcher of workers workers, each commit bounded by
+// timeout; key, when set, makes it keyed (see batcher).
+func newBatcher[T any](workers int, closed <-chan struct{}, timeout time.Duration, key func(T) int64,
+	commit func(ctx context.Context, items []T) []error) *batcher[T] {
+	b := &batcher[T]{ins: make([]chan batchItem[T], workers), key: key, commit: commit, closed: closed, timeout: timeout}
 	shared := make(chan batchItem[T], maxBatch*workers)
 	for i := range b.ins {
 		b.ins[i] = shared
@@ -115,7 +119,9 @@ func (b *batcher[T]) commitItems(batch []batchItem[T]) {
 	for i, bi := range batch {
 		items[i] = bi.item
 	}
-	for i, err := range b.commit(items) {
+	ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
+	defer cancel()
+	for i, err := range b.commit(ctx, items) {
 		batch[i].done <- err
 	}
 }

@@ -28,6 +28,8 @@ import (
 )
 
 // The fault-injection suite: go test -tags chaos -p 1 -run Chaos ./engine/
+// (TestChaos here; TestChaosFailover, in chaos_failover_test.go, fails
+// over a replicated PostgreSQL of its own and has its own settings).
 //
 // Environment:
 //
@@ -175,13 +177,14 @@ func chaosInput(i int) (machine, input string) {
 		id, 20+j%50, j, j%3, (j/3)%3, j%7 == 6)
 }
 
-// start starts executions i to i+n-1, retrying while the server is away.
+// start starts executions i to i+n-1, retrying while the server is away
+// (for up to two minutes each).
 func (l *chaosLoad) start(i, n int) {
 	for ; n > 0; i, n = i+1, n-1 {
 		machine, input := chaosInput(i)
 		x := &chaosExec{machine: machine, name: fmt.Sprintf("x-%d", i), input: input}
 		x.want, x.calls = l.expect(x)
-		deadline := time.Now().Add(time.Minute)
+		deadline := time.Now().Add(2 * time.Minute) // a failover with default timeouts takes about 50 s
 		for {
 			exec, _, err := l.api.StartExecution(context.Background(), engine.StartInput{StateMachine: machine, Name: x.name, Input: input})
 			if err == nil {
@@ -268,6 +271,29 @@ func (c *chaosCluster) startWorker() {
 	c.mu.Unlock()
 }
 
+// pids returns the ids of the processes running now.
+func (c *chaosCluster) pids() []int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []int
+	for _, cmd := range append(c.engines, c.workers...) {
+		out = append(out, cmd.Process.Pid)
+	}
+	return out
+}
+
+// alive returns those of pids whose processes still run (neither gone
+// nor exited and waiting to be reaped).
+func (c *chaosCluster) alive(pids []int) []int {
+	var out []int
+	for _, pid := range pids {
+		if testkit.Command(pid) != "" {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
 // killEngine SIGKILLs engine i.
 func (c *chaosCluster) killEngine(i int) {
 	c.mu.Lock()
@@ -343,41 +369,88 @@ func (c *chaosTotals) add(f func(*chaosTotals)) {
 	f(c)
 }
 
+// chaosRun is one run of the suite: the test's own engine (it starts
+// executions and reads them, driving nothing), the load, the engine and
+// worker processes, and the checks.
+type chaosRun struct {
+	t       *testing.T
+	began   time.Time
+	pool    *pgxpool.Pool
+	api     *engine.Engine
+	load    *chaosLoad
+	checks  *chaosChecks
+	cluster *chaosCluster
+	logs    string
+}
+
+// newChaosRun prepares a run on the migrated database at url: the
+// functions' log, the two examples, and no process started yet. The
+// processes are killed when the test ends.
+func newChaosRun(t *testing.T, url string) *chaosRun {
+	ctx := context.Background()
+	r := &chaosRun{t: t, began: time.Now()}
+	var err error
+	r.pool, err = pgxpool.New(ctx, url)
+	require.NoError(t, err)
+	t.Cleanup(r.pool.Close)
+	_, err = r.pool.Exec(ctx, chaosSchema)
+	require.NoError(t, err)
+	r.api, err = engine.New(r.pool, nil)
+	require.NoError(t, err)
+	r.load = &chaosLoad{t: t, api: r.api, machines: map[string]*asl.StateMachine{}}
+	for _, name := range []string{"order-saga", "order-processing"} {
+		def := testkit.Example(t, name)
+		_, _, err = r.api.CreateStateMachine(ctx, name, engine.MachineSpec{Definition: def})
+		require.NoError(t, err)
+		r.load.machines[name], err = asl.Parse([]byte(def))
+		require.NoError(t, err)
+	}
+	for name := range chaosBodies {
+		require.NoError(t, store.RegisterFunction(ctx, r.pool, name), "workers have run before")
+	}
+	r.checks = &chaosChecks{t: t, api: r.api, pool: r.pool, counts: map[string]*[2]int{}}
+	r.logs = os.Getenv("STEPWISE_CHAOS_LOGS")
+	if r.logs == "" {
+		r.logs, err = os.MkdirTemp("", "stepwise-chaos-")
+	} else {
+		err = os.MkdirAll(r.logs, 0o755)
+	}
+	require.NoError(t, err)
+	r.cluster = &chaosCluster{t: t, url: url, logs: r.logs, roles: map[int]string{}}
+	t.Cleanup(r.cluster.killAll)
+	return r
+}
+
+// finish waits up to settle for every execution to end, kills the
+// processes, checks every execution, and returns how long the run took.
+func (r *chaosRun) finish(settle time.Duration) time.Duration {
+	waitChaos(r.t, r.api, r.pool, settle)
+	elapsed := time.Since(r.began)
+	r.cluster.killAll()
+	r.checks.roles = r.cluster.roles
+	r.checks.run(r.load)
+	return elapsed
+}
+
+// report prints the checks' counts, failing the test if one failed, and
+// removes the processes' logs after a pass.
+func (r *chaosRun) report() {
+	r.checks.report()
+	if r.t.Failed() || os.Getenv("STEPWISE_CHAOS_LOGS") != "" {
+		r.t.Logf("process logs kept in %s", r.logs)
+	} else {
+		_ = os.RemoveAll(r.logs)
+	}
+}
+
 // TestChaos runs the order examples while it SIGKILLs the engine and the
 // workers and restarts PostgreSQL, then lets three engines finish the
 // work, and checks every execution against the in-memory runner and
 // every task call against the function log.
 func TestChaos(t *testing.T) {
 	sc, restartCommand := chaosSettings(t)
-	began := time.Now()
-	ctx := context.Background()
-	url := testkit.NewDatabase(t)
-	pool, err := pgxpool.New(ctx, url)
-	require.NoError(t, err)
-	defer pool.Close()
-	_, err = pool.Exec(ctx, chaosSchema)
-	require.NoError(t, err)
-	api, err := engine.New(pool, nil)
-	require.NoError(t, err)
-	load := &chaosLoad{t: t, api: api, machines: map[string]*asl.StateMachine{}}
-	for _, name := range []string{"order-saga", "order-processing"} {
-		def := testkit.Example(t, name)
-		_, _, err = api.CreateStateMachine(ctx, name, engine.MachineSpec{Definition: def})
-		require.NoError(t, err)
-		load.machines[name], err = asl.Parse([]byte(def))
-		require.NoError(t, err)
-	}
-	for name := range chaosBodies {
-		require.NoError(t, store.RegisterFunction(ctx, pool, name), "workers have run before")
-	}
-	checks := &chaosChecks{t: t, api: api, pool: pool, counts: map[string]*[2]int{}}
-	logs := os.Getenv("STEPWISE_CHAOS_LOGS")
-	if logs == "" {
-		logs, err = os.MkdirTemp("", "stepwise-chaos-")
-		require.NoError(t, err)
-	}
-	cluster := &chaosCluster{t: t, url: url, logs: logs, roles: map[int]string{}}
-	defer cluster.killAll()
+	r := newChaosRun(t, testkit.NewDatabase(t))
+	load, checks, cluster, pool := r.load, r.checks, r.cluster, r.pool
 	totals := &chaosTotals{maxEnginesOnce: 1}
 	for range chaosWorkers {
 		cluster.startWorker()
@@ -446,22 +519,12 @@ func TestChaos(t *testing.T) {
 	for len(load.all()) < sc.executions && !t.Failed() {
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Logf("all %d executions started after %s; three engines finishing", sc.executions, time.Since(began).Round(time.Second))
-	waitChaos(t, api, pool, sc.settle)
-	elapsed := time.Since(began)
-	cluster.killAll()
-
-	checks.roles = cluster.roles
-	checks.run(load)
+	t.Logf("all %d executions started after %s; three engines finishing", sc.executions, time.Since(r.began).Round(time.Second))
+	elapsed := r.finish(sc.settle)
 	fmt.Printf("chaos: %d executions (%d saga, %d order processing) in %s; %d engine kills, %d worker kills (%d tasks running at the kills), %d PostgreSQL restarts, up to %d engines at once\n",
 		len(load.execs), (len(load.execs)+1)/2, len(load.execs)/2, elapsed.Round(time.Second),
 		totals.engineKills, totals.workerKills, totals.busyAtKill, totals.pgRestarts, totals.maxEnginesOnce)
-	checks.report()
-	if t.Failed() || os.Getenv("STEPWISE_CHAOS_LOGS") != "" {
-		t.Logf("process logs kept in %s", logs)
-	} else {
-		_ = os.RemoveAll(logs)
-	}
+	r.report()
 }
 
 // runningCount is how many executions are running, or -1 when the

@@ -302,13 +302,13 @@ type work struct {
 
 // commitWork commits jobs' work together; if that fails, each is committed
 // on its own so that one bad item cannot hold up the rest.
-func (e *Engine) commitWork(batch []*work) []error {
+func (e *Engine) commitWork(ctx context.Context, batch []*work) []error {
 	errs := make([]error, len(batch))
-	if len(batch) > 1 && e.commitBatch(context.Background(), batch) == nil {
+	if len(batch) > 1 && e.commitBatch(ctx, batch) == nil {
 		return errs
 	}
 	for i, w := range batch {
-		errs[i] = e.commitOne(context.Background(), w)
+		errs[i] = e.commitOne(ctx, w)
 	}
 	return errs
 }

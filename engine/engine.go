@@ -108,6 +108,16 @@ type Config struct {
 	// renews it while the task runs, and every engine looks for leases
 	// that ran out a third as often. Default 15 seconds.
 	LocalTaskLease time.Duration
+	// DatabaseTimeout bounds the database work the engine does on its
+	// own, not for a job or a caller: a commit of task results, of
+	// starts or of EXPRESS records, a renewal, takeover or release of
+	// task leases. When it runs out the work is abandoned and its
+	// connection closed, and the work is done again as after a crash (a
+	// start fails and is retried by its caller, a lease runs out). A
+	// server that stops answering without closing connections (a frozen
+	// or vanished primary) would otherwise hold them until TCP gives up.
+	// Default 10 seconds.
+	DatabaseTimeout time.Duration
 	// Logger receives operational messages; nil discards them.
 	Logger *slog.Logger
 	// Observer is told what the engine commits (executions started and
@@ -268,9 +278,9 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Engine, error) {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	e.river = client
-	e.completions = newBatcher(2, e.closed, func(w *work) int64 { return w.execution }, e.commitWork)
-	e.starts = newBatcher(2, e.closed, nil, e.commitStarts)
-	e.expressWrites = newBatcher(2, e.closed, nil, e.commitExpressWrites)
+	e.completions = newBatcher(2, e.closed, c.DatabaseTimeout, func(w *work) int64 { return w.execution }, e.commitWork)
+	e.starts = newBatcher(2, e.closed, c.DatabaseTimeout, nil, e.commitStarts)
+	e.expressWrites = newBatcher(2, e.closed, c.DatabaseTimeout, nil, e.commitExpressWrites)
 	e.owner = expressOwner()
 	return e, nil
 }
@@ -290,6 +300,7 @@ func withDefaults(cfg *Config) Config {
 	c.CompletedJobRetention = orDuration(c.CompletedJobRetention, 10*time.Minute)
 	c.TaskJobTimeout = orDuration(c.TaskJobTimeout, 10*time.Minute)
 	c.LocalTaskLease = orDuration(c.LocalTaskLease, 15*time.Second)
+	c.DatabaseTimeout = orDuration(c.DatabaseTimeout, 10*time.Second)
 	c.ExpressTimeout = orDuration(c.ExpressTimeout, 5*time.Minute)
 	c.ExpressStartLease = orDuration(c.ExpressStartLease, 15*time.Second)
 	c.RetentionPeriod = orDuration(c.RetentionPeriod, DefaultRetentionPeriod)

@@ -56,7 +56,7 @@ type expressWrite struct {
 // execution runs again. The sink is flushed only for ends that logged,
 // so that starts do not wait for it otherwise. When the sink cannot write,
 // the ends fail and the starts are recorded alone.
-func (e *Engine) commitExpressWrites(batch []expressWrite) []error {
+func (e *Engine) commitExpressWrites(ctx context.Context, batch []expressWrite) []error {
 	var starts []store.ExpressStart
 	var ends []string
 	logged := false
@@ -75,7 +75,7 @@ func (e *Engine) commitExpressWrites(batch []expressWrite) []error {
 			endErr, ends = fmt.Errorf("log records not written: %w", err), nil
 		}
 	}
-	err := e.writeExpressRecords(starts, ends)
+	err := e.writeExpressRecords(ctx, starts, ends)
 	errs := sameError(len(batch), err)
 	for i, w := range batch {
 		if w.start == nil && endErr != nil {
@@ -87,8 +87,7 @@ func (e *Engine) commitExpressWrites(batch []expressWrite) []error {
 
 // writeExpressRecords inserts starts and deletes the records ends in one
 // implicit transaction.
-func (e *Engine) writeExpressRecords(starts []store.ExpressStart, ends []string) error {
-	ctx := context.Background()
+func (e *Engine) writeExpressRecords(ctx context.Context, starts []store.ExpressStart, ends []string) error {
 	pg := e.newPipeline()
 	defer pg.rollback(ctx)
 	if len(starts) > 0 {

@@ -105,15 +105,15 @@ type start struct {
 
 // commitStarts creates executions together; if that fails, each is tried
 // on its own.
-func (e *Engine) commitStarts(batch []*start) []error {
+func (e *Engine) commitStarts(ctx context.Context, batch []*start) []error {
 	errs := make([]error, len(batch))
-	if len(batch) > 1 && e.startTogether(context.Background(), batch) == nil {
+	if len(batch) > 1 && e.startTogether(ctx, batch) == nil {
 		return errs
 	}
 	for i, s := range batch {
 		// A name taken shows as a unique violation wherever the insert
 		// is sent: at the flush, or at a read before it.
-		errs[i] = store.AsConflict(e.startTogether(context.Background(), []*start{s}))
+		errs[i] = store.AsConflict(e.startTogether(ctx, []*start{s}))
 	}
 	return errs
 }

@@ -64,7 +64,8 @@ func (e *Engine) every(d time.Duration, fn func()) {
 // whose leases are gone (cancelled, or taken over); a lease skipped
 // because it was locked is checked again.
 func (e *Engine) extendLeases(keys []store.LeaseKey) error {
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), e.cfg.DatabaseTimeout)
+	defer cancel()
 	kept, err := store.ExtendTaskLeases(ctx, e.pool, keys, e.now().Add(e.cfg.LocalTaskLease))
 	if err != nil {
 		return err
@@ -102,9 +103,11 @@ const expiredBatch = 1000
 // takeExpiredLeases hands the tasks whose leases ran out to River.
 func (e *Engine) takeExpiredLeases() error {
 	for {
-		n, err := e.toRiver(context.Background(), func(ctx context.Context, tx pgx.Tx) ([]string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), e.cfg.DatabaseTimeout)
+		n, err := e.toRiver(ctx, func(ctx context.Context, tx pgx.Tx) ([]string, error) {
 			return store.TakeExpiredTaskLeases(ctx, tx, expiredBatch)
 		})
+		cancel()
 		if err != nil || n < expiredBatch {
 			return err
 		}

@@ -199,7 +199,9 @@ func (e *Engine) stopLocal(ctx context.Context) {
 	keys := e.localKeys()
 	e.cancelLocal(keys)
 	<-finished
-	_, err := e.toRiver(context.Background(), func(ctx context.Context, tx pgx.Tx) ([]string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), e.cfg.DatabaseTimeout)
+	defer cancel()
+	_, err := e.toRiver(ctx, func(ctx context.Context, tx pgx.Tx) ([]string, error) {
 		return store.ReleaseTaskLeases(ctx, tx, keys)
 	})
 	if err != nil {
