@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	gojsonata "github.com/blues/jsonata-go"
+	"github.com/blues/jsonata-go/jparse"
 	"github.com/blues/jsonata-go/jtypes"
 
 	"github.com/stepwise-run/stepwise/asl/internal/jsonvalue"
@@ -22,6 +23,11 @@ import (
 // changed after compiling: each evaluation binds its variables on a copy.
 type nativeExpr struct {
 	base *gojsonata.Expr
+	// operands are the two sides of an expression that is an ordering
+	// comparison (<, <=, >, >=): the Go port yields false when a side is
+	// undefined, where 2.x yields undefined (and AWS fails a Choice
+	// Condition), so eval evaluates them first.
+	operands []*gojsonata.Expr
 }
 
 // lambda finds a function definition ("function" or "λ") in code.
@@ -86,7 +92,38 @@ func compileNative(src string) (*nativeExpr, string) {
 	if err != nil {
 		return nil, "the Go port does not parse it: " + err.Error()
 	}
-	return &nativeExpr{base: x}, ""
+	operands, err := comparisonOperands(src)
+	if err != nil {
+		return nil, "the Go port does not parse a side of its comparison: " + err.Error()
+	}
+	return &nativeExpr{base: x, operands: operands}, ""
+}
+
+// comparisonOperands compiles the two sides of src when src is an
+// ordering comparison, and returns nil otherwise.
+func comparisonOperands(src string) ([]*gojsonata.Expr, error) {
+	root, err := jparse.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	c, ok := root.(*jparse.ComparisonOperatorNode)
+	if !ok {
+		return nil, nil
+	}
+	switch c.Type {
+	case jparse.ComparisonLess, jparse.ComparisonLessEqual, jparse.ComparisonGreater, jparse.ComparisonGreaterEqual:
+	default:
+		return nil, nil
+	}
+	var out []*gojsonata.Expr
+	for _, side := range []jparse.Node{c.LHS, c.RHS} {
+		x, err := gojsonata.Compile(side.String())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 // code returns src with the text of string literals, backquoted names
@@ -137,7 +174,6 @@ func (n *nativeExpr) eval(names []string, input any, bindings map[string]any, en
 			out, err = nil, errPanic
 		}
 	}()
-	x := *n.base
 	vars := make(map[string]any, len(names))
 	shared := false
 	for _, name := range names {
@@ -151,17 +187,15 @@ func (n *nativeExpr) eval(names []string, input any, bindings map[string]any, en
 		}
 		shared = true
 	}
-	if err := x.RegisterVars(vars); err != nil {
-		return nil, err
-	}
 	if shared {
 		builtins.Lock()
 		defer builtins.Unlock()
 	}
-	out, err = x.Eval(toNative(input))
-	if errors.Is(err, gojsonata.ErrUndefined) {
-		return nil, ErrUndefined
+	in := toNative(input)
+	if err := n.compared(vars, in); err != nil {
+		return nil, err
 	}
+	out, err = run(n.base, vars, in)
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +210,46 @@ func (n *nativeExpr) eval(names []string, input any, bindings map[string]any, en
 		return nil, &Error{Message: fmt.Sprintf("the result is larger than %d bytes", maxResultBytes)}
 	}
 	return v, nil
+}
+
+// compared returns ErrUndefined when the expression is an ordering
+// comparison with an undefined side and a side that is undefined, a
+// number or a string, as 2.x evaluates it; with a side of another type
+// the comparison fails as the Go port fails it.
+func (n *nativeExpr) compared(vars map[string]any, input any) error {
+	if n.operands == nil {
+		return nil
+	}
+	undefined, comparable := false, true
+	for _, side := range n.operands {
+		v, err := run(side, vars, input)
+		switch {
+		case errors.Is(err, ErrUndefined):
+			undefined = true
+		case err != nil:
+			return err
+		default:
+			rv := reflect.ValueOf(v)
+			comparable = comparable && (jtypes.IsNumber(rv) || jtypes.IsString(rv))
+		}
+	}
+	if undefined && comparable {
+		return ErrUndefined
+	}
+	return nil
+}
+
+// run evaluates base, on a copy bound to vars, with input.
+func run(base *gojsonata.Expr, vars map[string]any, input any) (any, error) {
+	x := *base
+	if err := x.RegisterVars(vars); err != nil {
+		return nil, err
+	}
+	out, err := x.Eval(input)
+	if errors.Is(err, gojsonata.ErrUndefined) {
+		return nil, ErrUndefined
+	}
+	return out, err
 }
 
 // toNative returns v with every JSON null replaced by the Go port's null:

@@ -76,3 +76,34 @@ func TestNativeValues(t *testing.T) {
 		require.Equal(t, tt.want, Outcome(e.native.eval(e.vars, nil, bindings, &Env{})), tt.src)
 	}
 }
+
+// TestNativeComparisonWithUndefined checks that an ordering comparison
+// with a missing side yields undefined, as 2.x does (the Go port yields
+// false), and that one with a side of another type still fails.
+func TestNativeComparisonWithUndefined(t *testing.T) {
+	t.Parallel()
+	input := map[string]any{"n": int64(5), "s": "b", "o": map[string]any{}}
+	for src, want := range map[string]error{
+		"$states.input.missing > 3":                   ErrUndefined,
+		"3 > $states.input.missing":                   ErrUndefined,
+		"$states.input.missing <= 'b'":                ErrUndefined,
+		"$states.input.missing >= $states.input.none": ErrUndefined,
+		"$states.input.n > 3":                         nil,
+		"$states.input.s < 'c'":                       nil,
+	} {
+		e, err := Compile(src)
+		require.NoError(t, err)
+		require.Empty(t, e.Fallback(), src)
+		_, err = e.native.eval(e.vars, nil, map[string]any{"states": map[string]any{"input": input}}, &Env{})
+		require.ErrorIs(t, err, want, src)
+		if want == nil {
+			require.NoError(t, err, src)
+		}
+	}
+	e, err := Compile("$states.input.o > $states.input.missing")
+	require.NoError(t, err)
+	_, err = e.Eval(nil, map[string]any{"states": map[string]any{"input": input}}, &Env{})
+	var jerr *Error
+	require.ErrorAs(t, err, &jerr, "an object is not comparable, whatever the other side")
+	require.Equal(t, "T2010", jerr.Code)
+}
