@@ -186,15 +186,9 @@ func TestRetentionSweep(t *testing.T) {
 func TestRetentionOff(t *testing.T) {
 	t.Parallel()
 	e := testengine.Start(t, testkit.NewPool(t), &engine.Config{Drive: true, FetchPollInterval: testengine.FetchPollInterval, RetentionPeriod: -1})
-	ctx := context.Background()
-	_, _, err := e.CreateStateMachine(ctx, "pass", engine.MachineSpec{Definition: passOnly})
-	require.NoError(t, err)
-	exec, _, err := e.StartExecution(ctx, engine.StartInput{StateMachine: "pass"})
-	require.NoError(t, err)
-	exec, err = e.Wait(ctx, exec.ARN)
-	require.NoError(t, err)
+	exec := finishOne(t, e, passOnly)
 	age(t, e.Pool(), exec.ID, 3650*day)
-	deleted, err := e.SweepExecutions(ctx)
+	deleted, err := e.SweepExecutions(context.Background())
 	require.NoError(t, err)
 	require.Zero(t, deleted)
 }
@@ -295,16 +289,10 @@ func TestRetentionJob(t *testing.T) {
 	obs := &sweeps{}
 	e := testengine.Start(t, testkit.NewPool(t), &engine.Config{Drive: true, FetchPollInterval: testengine.FetchPollInterval,
 		RetentionPeriod: time.Hour, RetentionSweepInterval: 50 * time.Millisecond, Observer: obs})
-	ctx := context.Background()
-	_, _, err := e.CreateStateMachine(ctx, "pass", engine.MachineSpec{Definition: passOnly})
-	require.NoError(t, err)
-	exec, _, err := e.StartExecution(ctx, engine.StartInput{StateMachine: "pass"})
-	require.NoError(t, err)
-	_, err = e.Wait(ctx, exec.ARN)
-	require.NoError(t, err)
+	exec := finishOne(t, e, passOnly)
 	age(t, e.Pool(), exec.ID, 2*time.Hour)
 	require.Eventually(t, func() bool { return obs.total() == 1 }, 30*time.Second, 20*time.Millisecond, "the periodic sweep deleted the execution")
-	_, err = e.Execution(ctx, exec.ARN)
+	_, err := e.Execution(context.Background(), exec.ARN)
 	require.ErrorIs(t, err, engine.ErrExecutionDoesNotExist)
 }
 
@@ -319,15 +307,8 @@ func TestCompletedJobsDeleted(t *testing.T) {
 	e := testengine.Start(t, pool, &engine.Config{Functions: reg, Drive: true, FetchPollInterval: testengine.FetchPollInterval,
 		DisableLocalTasks: true, CompletedJobRetention: 5 * time.Second})
 	ctx := context.Background()
-	_, _, err := e.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: `{"StartAt":"T","States":{
-		"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:noop","End":true}}}`})
-	require.NoError(t, err)
-	exec, _, err := e.StartExecution(ctx, engine.StartInput{StateMachine: "m"})
-	require.NoError(t, err)
-	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	done, err := e.Wait(waitCtx, exec.ARN)
-	require.NoError(t, err)
+	done := finishOne(t, e, `{"StartAt":"T","States":{
+		"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:noop","End":true}}}`)
 	require.Equal(t, store.StatusSucceeded, done.Status)
 	completed := func() int {
 		var n int
@@ -337,4 +318,19 @@ func TestCompletedJobsDeleted(t *testing.T) {
 	require.NotZero(t, completed(), "the Task's job is completed, and kept for a while")
 	require.Eventually(t, func() bool { return completed() == 0 }, 2*time.Minute, 500*time.Millisecond,
 		"River's cleaner deletes completed jobs older than CompletedJobRetention")
+}
+
+// finishOne creates a machine of definition on e, runs one execution of
+// it and returns it once it has ended.
+func finishOne(t *testing.T, e *engine.Engine, definition string) *store.Execution {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, _, err := e.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: definition})
+	require.NoError(t, err)
+	exec, _, err := e.StartExecution(ctx, engine.StartInput{StateMachine: "m"})
+	require.NoError(t, err)
+	exec, err = e.Wait(ctx, exec.ARN)
+	require.NoError(t, err)
+	return exec
 }
