@@ -1,10 +1,10 @@
 package testkit
 
 import (
-	"fmt"
 	"os"
 	"strconv"
-	"strings"
+
+	"github.com/stepwise-run/stepwise/internal/procstat"
 )
 
 // Processes, read from Linux's /proc: tests that start and kill
@@ -35,19 +35,11 @@ func descendants(pid int) []int {
 // /proc/PID/stat after it (state, parent, ...), or "" when there is no
 // such process (or it is a zombie).
 func procStat(pid int) (string, []string) {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
+	name, fields, ok := procstat.Read(pid)
+	if !ok || fields[0] == "Z" {
 		return "", nil
 	}
-	open, end := strings.IndexByte(string(stat), '('), strings.LastIndexByte(string(stat), ')')
-	if open < 0 || end < open {
-		return "", nil
-	}
-	fields := strings.Fields(string(stat[end+1:]))
-	if len(fields) < 2 || fields[0] == "Z" {
-		return "", nil
-	}
-	return string(stat[open+1 : end]), fields
+	return name, fields
 }
 
 // Command is the command name of process pid (as ps shows it), or ""

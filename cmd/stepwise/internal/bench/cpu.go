@@ -2,12 +2,11 @@ package bench
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/stepwise-run/stepwise/internal/procstat"
 )
 
 // backendCPU returns the CPU time, in clock ticks (1/100 s), of each
@@ -28,13 +27,8 @@ func backendCPU(ctx context.Context, pool *pgxpool.Pool) (map[int32]int64, error
 // procTicks is a process's user and system CPU time in clock ticks, or 0
 // if it cannot be read.
 func procTicks(pid int32) int64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	s := string(data)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) < 13 {
+	_, fields, ok := procstat.Read(int(pid))
+	if !ok {
 		return 0
 	}
 	utime, _ := strconv.ParseInt(fields[11], 10, 64)
