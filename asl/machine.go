@@ -197,6 +197,10 @@ func DecodeJSON(data []byte) (any, error) { return jsonvalue.Decode(data) }
 // EncodeJSON renders a value as compact JSON, object keys sorted.
 func EncodeJSON(v any) string { return jsonvalue.String(v) }
 
+// CopyJSON returns a deep copy of a decoded value, for code that may
+// change it (values asl hands out are shared, never changed in place).
+func CopyJSON(v any) any { return jsonvalue.Copy(v) }
+
 // JSONType names the JSON type of a decoded value: "null", "boolean",
 // "number", "string", "array" or "object".
 func JSONType(v any) string { return jsonvalue.TypeName(v) }

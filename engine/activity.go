@@ -112,7 +112,7 @@ func (t *change) parkActivity(l *live, call *asl.TaskCall, activity string) (*as
 		return nil, err
 	}
 	t.scheduleChecks(l, call)
-	t.scheduled(l, call)
+	t.scheduled(l, call, asl.EncodeJSON(call.Input))
 	t.save(l)
 	return nil, nil
 }

@@ -22,6 +22,30 @@ type machineCache struct {
 	// absent.
 	roles map[versionKey]string
 	named map[versionName]cachedVersion
+	// subs holds the branches and iteration machines of parsed versions
+	// by machine path (subKey), resolved once: a definition has few, and
+	// the versions they belong to stay.
+	subs sync.Map
+}
+
+// subKey names a machine path in a parsed definition.
+type subKey struct {
+	top  *asl.StateMachine
+	path string
+}
+
+// sub resolves machine path path in top, once per top and path.
+func (c *machineCache) sub(top *asl.StateMachine, path string) (*asl.StateMachine, error) {
+	key := subKey{top, path}
+	if m, ok := c.subs.Load(key); ok {
+		return m.(*asl.StateMachine), nil
+	}
+	m, err := subMachine(top, path)
+	if err != nil {
+		return nil, err
+	}
+	c.subs.Store(key, m)
+	return m, nil
 }
 
 // versionTTL is how long a machine version read for StartExecution is used

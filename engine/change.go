@@ -152,7 +152,7 @@ type pathStep struct {
 // machineAt resolves a run's machine path in the execution's definition;
 // it also reports whether the path passes through a distributed Map.
 func (t *change) machineAt(path string) (*asl.StateMachine, error) {
-	return subMachine(t.top, path)
+	return t.e.machines.sub(t.top, path)
 }
 
 // subMachine resolves machine path path in top.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/internal/history"
@@ -56,11 +57,13 @@ func (t *change) forkParallel(l *live, d asl.Decision) (*asl.Decision, error) {
 	}
 	input := asl.EncodeJSON(d.Input)
 	runs := make([]*store.Run, len(d.Branches))
+	values := make([]any, len(d.Branches))
 	for i, branch := range d.Branches {
 		runs[i] = t.pendingChild(l, i, childPath(l.run.MachinePath, l.run.State, i), branch.StartAt, input)
+		values[i] = d.Input
 	}
 	f := &fork{Total: len(d.Branches)}
-	return nil, t.freshChildren(l, f, runs)
+	return nil, t.freshChildren(l, f, runs, values)
 }
 
 // forkMap creates a child run per item; as many as MaxConcurrency allows
@@ -79,7 +82,7 @@ func (t *change) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	if f.Total == 0 {
 		return t.mapDone(l, f, nil)
 	}
-	inputs, failure := t.itemInputs(l, run)
+	inputs, values, failure := t.itemInputs(l, run)
 	if failure != nil {
 		return &asl.Decision{Kind: asl.KindFail, Error: failure}, nil
 	}
@@ -100,7 +103,7 @@ func (t *change) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 	for i := range runs {
 		runs[i] = t.pendingChild(l, i, path, start, inputs[i])
 	}
-	return nil, t.freshChildren(l, f, runs)
+	return nil, t.freshChildren(l, f, runs, values[:now])
 }
 
 // deleteChildren deletes the children of run l's earlier attempt at its
@@ -127,15 +130,20 @@ func (t *change) pendingChild(l *live, idx int, path, start, input string) *stor
 
 // freshChildren creates runs, the first children of run l's fork f, in
 // this transaction; they are the first the fork begins when the change
-// settles, without reading them back.
-func (t *change) freshChildren(l *live, f *fork, runs []*store.Run) error {
+// settles, without reading them back (nor decoding their inputs, which
+// values holds, index for index).
+func (t *change) freshChildren(l *live, f *fork, runs []*store.Run, values []any) error {
 	ids, err := t.e.runIDs.take(t.ctx, t.pg, len(runs))
 	if err != nil {
 		return err
 	}
+	if t.childInputs == nil {
+		t.childInputs = make(map[int64]any, len(runs))
+	}
 	for i, r := range runs {
 		r.ID = ids[i]
 		t.pg.createChild(r)
+		t.childInputs[r.ID] = values[i]
 	}
 	t.startPending(l, f)
 	t.forks[l.run.ID].fresh = runs
@@ -148,10 +156,12 @@ func (t *change) freshChildren(l *live, f *fork, runs []*store.Run) error {
 // but a million of them must not fill the engine's memory.
 const maxMapInputs = 64 << 20
 
-// itemInputs computes every iteration's input as JSON text.
-func (t *change) itemInputs(l *live, run *asl.MapRun) ([]string, *asl.Error) {
+// itemInputs computes every iteration's input, as JSON text and as a
+// value.
+func (t *change) itemInputs(l *live, run *asl.MapRun) ([]string, []any, *asl.Error) {
 	c := t.context(l)
 	inputs := make([]string, len(run.Items))
+	values := make([]any, len(run.Items))
 	total := 0
 	for i := range run.Items {
 		ic := *c
@@ -159,15 +169,15 @@ func (t *change) itemInputs(l *live, run *asl.MapRun) ([]string, *asl.Error) {
 		ic.Invalidate()
 		v, err := run.ItemInput(i, &ic)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		inputs[i] = asl.EncodeJSON(v)
+		inputs[i], values[i] = asl.EncodeJSON(v), v
 		if total += len(inputs[i]); total > maxMapInputs {
-			return nil, asl.NewError(asl.ErrorDataLimitExceeded,
+			return nil, nil, asl.NewError(asl.ErrorDataLimitExceeded,
 				"The inputs of the Map state's %d iterations exceed %d MiB together.", len(run.Items), maxMapInputs>>20)
 		}
 	}
-	return inputs, nil
+	return inputs, values, nil
 }
 
 // forked is a run waiting on its children, with its fork decoded, as the
@@ -340,11 +350,22 @@ func (t *change) beginClaimed(forks map[int64]*forked, claimed []*store.Run) err
 		}
 		r.Status = store.RunRunning
 		t.begun++
-		if err := t.startChild(&live{run: r, m: m}); err != nil {
+		if err := t.startChild(t.childLive(r, m)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// childLive is claimed child r, with the input it was created with in
+// this change, if it was.
+func (t *change) childLive(r *store.Run, m *asl.StateMachine) *live {
+	l := &live{run: r, m: m}
+	if v, ok := t.childInputs[r.ID]; ok {
+		l.input, l.decoded = v, true
+		delete(t.childInputs, r.ID)
+	}
+	return l
 }
 
 // pendingChildren reads the PENDING children asks ask for.
@@ -393,6 +414,9 @@ func (t *change) startChild(l *live) error {
 
 // mapState returns the Map state whose iteration a run at path is.
 func mapState(path string) (string, bool) {
+	if !strings.HasSuffix(path, `"b":-1}]`) {
+		return "", false // as childPath writes a path: not a Map iteration
+	}
 	var steps []pathStep
 	_ = json.Unmarshal([]byte(path), &steps)
 	if len(steps) == 0 || steps[len(steps)-1].Branch != -1 {

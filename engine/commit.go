@@ -55,6 +55,10 @@ type change struct {
 	// settles (children.go).
 	forks  map[int64]*forked
 	claims []int64
+	// childInputs are the state inputs of the children created in this
+	// change, by run id, as values: a child begun in the change needs
+	// not decode its input's JSON text.
+	childInputs map[int64]any
 	// begun counts the children the change began, and later lists the
 	// runs with more to begin in another transaction.
 	begun int

@@ -48,7 +48,7 @@ func (t *change) mocked(l *live, call *asl.TaskCall) (d *asl.Decision, ok bool, 
 	if !ok {
 		return nil, false, nil
 	}
-	t.scheduled(l, call)
+	t.scheduled(l, call, asl.EncodeJSON(call.Input))
 	t.runEvent(l, taskEvent(l, history.TaskStarted, history.ActivityStarted), nil)
 	next := t.answered(l, result, failure)
 	return &next, true, nil

@@ -117,7 +117,7 @@ func (t *change) startNested(l *live, call *asl.TaskCall, b activities.Binding) 
 	if failure != nil {
 		return t.taskFailedNow(l, call, failure), nil
 	}
-	t.scheduled(l, call)
+	t.scheduled(l, call, asl.EncodeJSON(call.Input))
 	t.runEvent(l, history.TaskStarted, nil)
 	started := nestedStarted(child)
 	if b.Suffix == "" {

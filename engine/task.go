@@ -44,7 +44,7 @@ func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 	}
 	args := t.taskArgs(l, call, function)
 	if t.e.accept(function, len(args.Input)) {
-		t.locals = append(t.locals, localTask{args: args})
+		t.locals = append(t.locals, localTask{args: args, input: call.Input})
 	} else {
 		t.jobs = append(t.jobs, taskJob(args))
 	}
@@ -55,7 +55,7 @@ func (t *change) dispatch(l *live, call *asl.TaskCall) (*asl.Decision, error) {
 		}
 	}
 	t.scheduleChecks(l, call)
-	t.scheduled(l, call)
+	t.scheduled(l, call, args.Input)
 	t.save(l)
 	return nil, nil
 }
@@ -80,13 +80,13 @@ const unboundPoll = time.Second
 // activity resource ActivityScheduled with its input, for any other
 // resource (a service integration bound to an activity too)
 // TaskScheduled with its parameters.
-func (t *change) scheduled(l *live, call *asl.TaskCall) {
+func (t *change) scheduled(l *live, call *asl.TaskCall, encoded string) {
 	typ, input := history.TaskScheduled, "parameters"
 	if taskEvent(l, typ, history.ActivityScheduled) == history.ActivityScheduled {
 		typ, input = history.ActivityScheduled, "input"
 	}
 	t.runEvent(l, typ, map[string]any{
-		"resource": call.Resource, input: asl.EncodeJSON(call.Input),
+		"resource": call.Resource, input: encoded,
 		"timeoutInSeconds": call.TimeoutSeconds, "heartbeatInSeconds": call.HeartbeatSeconds,
 	})
 }
@@ -145,7 +145,7 @@ func (t *change) taskFailedNow(l *live, call *asl.TaskCall, failure *asl.Error) 
 // runTask works a task job: it runs the function, then records the result
 // and moves the execution on in one transaction that completes the job.
 func (e *Engine) runTask(ctx context.Context, job *river.Job[taskArgs]) error {
-	done, err := e.perform(ctx, job.Args)
+	done, err := e.perform(ctx, job.Args, decodedInput(job.Args))
 	if err != nil {
 		return err
 	}
@@ -156,14 +156,14 @@ func (e *Engine) runTask(ctx context.Context, job *river.Job[taskArgs]) error {
 // perform runs a task's function. An error means the attempt did not
 // finish (the process is stopping or the task was cancelled) and must
 // not be recorded.
-func (e *Engine) perform(ctx context.Context, a taskArgs) (*completion, error) {
+func (e *Engine) perform(ctx context.Context, a taskArgs, input func() (any, error)) (*completion, error) {
 	started := e.now()
 	if a.Token != "" {
 		if err := e.recordStarted(ctx, a, started); err != nil {
 			return nil, err
 		}
 	}
-	result, failure := e.invoke(ctx, a)
+	result, failure := e.invoke(ctx, a, input)
 	if ctx.Err() != nil && failure != nil && failure.Name != asl.ErrorTimeout {
 		return nil, ctx.Err() // shutting down or cancelled: River decides what happens next
 	}
@@ -180,8 +180,14 @@ func (e *Engine) taskTimeout(a taskArgs) time.Duration {
 	return time.Duration(a.TimeoutSeconds)*time.Second + time.Second
 }
 
-func (e *Engine) invoke(ctx context.Context, a taskArgs) (any, *asl.Error) {
-	input, err := asl.DecodeJSON([]byte(a.Input))
+// decodedInput returns a's input decoded from its JSON text, for a task
+// whose input this process did not compute.
+func decodedInput(a taskArgs) func() (any, error) {
+	return func() (any, error) { return asl.DecodeJSON([]byte(a.Input)) }
+}
+
+func (e *Engine) invoke(ctx context.Context, a taskArgs, in func() (any, error)) (any, *asl.Error) {
+	input, err := in()
 	if err != nil {
 		return nil, asl.NewError(asl.ErrorRuntime, "task input: %v", err)
 	}

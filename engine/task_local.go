@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -23,6 +24,9 @@ import (
 // localTask is a task dispatched to this process.
 type localTask struct {
 	args taskArgs
+	// input is args.Input as the dispatching change computed it: the
+	// function gets a copy of its own instead of decoding the text again.
+	input any
 }
 
 func (lt localTask) key() store.LeaseKey {
@@ -100,7 +104,7 @@ func (e *Engine) runLocal(ctx context.Context, lt localTask) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.taskTimeout(lt.args))
-	done, err := e.perform(ctx, lt.args)
+	done, err := e.perform(ctx, lt.args, func() (any, error) { return asl.CopyJSON(lt.input), nil })
 	cancel()
 	// The function has returned: its slot is free while its result waits
 	// for a commit, so that the results of a wide Map or Parallel commit
