@@ -1,0 +1,39 @@
+-- The foreign keys from each run to its execution and to its parent run,
+-- and from each task lease to its run, were checked on every row inserted:
+-- a ten-branch Parallel inserts eleven runs and ten leases, thirty-one
+-- checks, each a query locking the referenced row. Runs and leases are
+-- only written by transactions that hold their execution's lock, with the
+-- parent written first, so the checks could never fail; what the keys
+-- still did, delete runs and leases with their execution or parent run, is
+-- done by statement triggers at delete time instead (as 0006 did for
+-- history events). A run deleted deletes its leases and its children,
+-- which delete theirs in turn.
+ALTER TABLE stepwise_runs DROP CONSTRAINT stepwise_runs_execution_id_fkey;
+ALTER TABLE stepwise_runs DROP CONSTRAINT stepwise_runs_parent_id_fkey;
+ALTER TABLE stepwise_task_leases DROP CONSTRAINT stepwise_task_leases_run_id_fkey;
+
+CREATE FUNCTION stepwise_delete_execution_runs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM stepwise_runs WHERE execution_id IN (SELECT id FROM gone);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER stepwise_executions_delete_runs AFTER DELETE ON stepwise_executions
+REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION stepwise_delete_execution_runs();
+
+-- A statement trigger fires even when its statement deleted nothing: the
+-- check for a deleted row ends the recursion through the children.
+CREATE FUNCTION stepwise_delete_run_dependents() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM gone) THEN
+        RETURN NULL;
+    END IF;
+    DELETE FROM stepwise_task_leases WHERE run_id IN (SELECT id FROM gone);
+    DELETE FROM stepwise_runs WHERE parent_id IN (SELECT id FROM gone);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER stepwise_runs_delete_dependents AFTER DELETE ON stepwise_runs
+REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION stepwise_delete_run_dependents();
