@@ -12,12 +12,19 @@ import (
 	"math"
 	"slices"
 	"strconv"
+
+	gojson "github.com/goccy/go-json"
 )
+
+// Decode and Encode use github.com/goccy/go-json, a replacement of
+// encoding/json that gives the same results (TestCodecMatchesStandard
+// checks that) at a fraction of the cost: every state's input, output and
+// history event goes through them.
 
 // Decode parses JSON text into the value model. Integers that fit in int64
 // become int64, every other number float64.
 func Decode(data []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := gojson.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
@@ -69,7 +76,7 @@ func Normalize(v any) any {
 // Encode renders v as compact JSON without HTML escaping, object keys sorted.
 func Encode(v any) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	enc := gojson.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return nil, err
