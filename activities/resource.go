@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/stepwise-run/stepwise/asl"
 	"github.com/stepwise-run/stepwise/internal/arn"
@@ -135,6 +137,27 @@ func Nested(resource string) bool {
 // parseResource binds a resource from the string alone; a lambda:invoke
 // binding has no Function yet (it comes from the parameters).
 func parseResource(resource string) (Binding, error) {
+	if b, ok := parsed.Load(resource); ok {
+		return b.(Binding), nil
+	}
+	b, err := parseResourceText(resource)
+	if err == nil && parsedCount.Add(1) <= maxParsed {
+		parsed.Store(resource, b)
+	}
+	return b, err
+}
+
+// parsed holds the bindings of the resources parsed so far, up to
+// maxParsed of them: every task of a definition binds its resource
+// again, and a parse runs two regular expressions.
+var (
+	parsed      sync.Map
+	parsedCount atomic.Int64
+)
+
+const maxParsed = 10000
+
+func parseResourceText(resource string) (Binding, error) {
 	switch {
 	case strings.HasPrefix(resource, NativePrefix):
 		return parseNative(resource)
