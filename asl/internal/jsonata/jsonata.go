@@ -45,6 +45,9 @@ type Expr struct {
 	// falls back to the reference (fallback says why).
 	native   *nativeExpr
 	fallback string
+	// direct is the expression compiled for the direct evaluator; nil
+	// when it holds anything outside its subset.
+	direct *directExpr
 }
 
 // Env supplies what an evaluation reads besides its data: the clock for
@@ -79,6 +82,8 @@ func Compile(src string) (*Expr, error) {
 	e.native, e.fallback = compileNative(src)
 	if e.native == nil {
 		fallbacks.Add(1)
+	} else {
+		e.direct = compileDirect(src)
 	}
 	return e, nil
 }
@@ -120,6 +125,12 @@ func (e *Expr) Eval(input any, bindings map[string]any, env *Env) (any, error) {
 }
 
 func (e *Expr) eval(input any, bindings map[string]any, env *Env) (any, error) {
+	if e.direct != nil {
+		out, err := e.direct.eval(input, bindings, env)
+		if !errors.Is(err, errDeclined) {
+			return out, err
+		}
+	}
 	if e.native != nil {
 		out, err := e.native.eval(e.vars, input, bindings, env)
 		if err == nil || errors.Is(err, ErrUndefined) || errors.Is(err, ErrFunction) {
