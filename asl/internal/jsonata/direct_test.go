@@ -60,11 +60,28 @@ func TestDirectSequences(t *testing.T) {
 	} {
 		e, err := Compile(src)
 		require.NoError(t, err, src)
-		require.NotNil(t, e.direct, "%s is outside the subset", src)
-		o := e.Compare(nil, bindings)
-		require.NotEmpty(t, o.Direct, "%s was declined", src)
-		require.Equal(t, o.Reference, o.Direct, src)
+		requireDirect(t, e, nil, bindings)
 	}
+	// on an input, relative paths, $ and $$
+	input := jsonvalue.MustDecode(directData)
+	for _, src := range []string{
+		`items.price`, `nested.a`, `$.s`, `$$.s`, `items.($$.zero + price)`, `items.$`, `$count(items.$$)`, `wrapped.b`,
+		`{'n': $count(items), 'first': one.price}`, `(s; zero)`,
+	} {
+		e, err := Compile(src)
+		require.NoError(t, err, src)
+		requireDirect(t, e, input, nil)
+	}
+}
+
+// requireDirect requires the direct evaluator to accept an evaluation and
+// give the reference's outcome.
+func requireDirect(t *testing.T, e *Expr, input any, bindings map[string]any) {
+	t.Helper()
+	require.NotNil(t, e.direct, "%s is outside the subset", e)
+	o := e.Compare(input, bindings)
+	require.NotEmpty(t, o.Direct, "%s was declined", e)
+	require.Equal(t, o.Reference, o.Direct, e.String())
 }
 
 // TestDirectDeclines checks that the direct evaluator leaves what it is
