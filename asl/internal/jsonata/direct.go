@@ -151,6 +151,8 @@ func directNode(n jparse.Node) (directFn, bool) {
 		return directUnary(n.RHS, negate)
 	case *jparse.NumericOperatorNode:
 		return directBinary(n.LHS, n.RHS, func(l, r any) any { return arithmetic(n.Type, l, r) })
+	case *jparse.StringConcatenationNode:
+		return directBinary(n.LHS, n.RHS, concat)
 	case *jparse.ComparisonOperatorNode:
 		return directComparison(n)
 	case *jparse.BooleanOperatorNode:

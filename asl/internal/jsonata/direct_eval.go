@@ -3,6 +3,7 @@ package jsonata
 import (
 	"cmp"
 	"math"
+	"strconv"
 
 	"github.com/blues/jsonata-go/jparse"
 
@@ -297,6 +298,37 @@ func utf16Ordered(s string) bool {
 		}
 	}
 	return true
+}
+
+// concat is &: each side as $string renders it, undefined as "".
+func concat(l, r any) any {
+	var a, b string
+	if l != undefined {
+		a = stringOf(l)
+	}
+	if r != undefined {
+		b = stringOf(r)
+	}
+	return a + b
+}
+
+// stringOf is 2.x's $string of a value the subset renders alike: a
+// string, a boolean, null or an integer; a fraction (2.x rounds it to 15
+// significant digits), an array or an object declines.
+func stringOf(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case bool:
+		return strconv.FormatBool(t)
+	case nil:
+		return "null"
+	}
+	x, ok := number64(v)
+	if !ok || x != math.Trunc(x) || math.Abs(x) > maxExact {
+		decline()
+	}
+	return strconv.FormatInt(int64(x), 10)
 }
 
 // truthy is 2.x's boolize: $boolean, undefined as false.

@@ -44,6 +44,7 @@ var directFunctions = map[string]directFunction{
 		b, _ := boolean(v)
 		return !b
 	}),
+	"string":    unary(func(v any) any { return stringOf(v) }),
 	"length":    unary(func(v any) any { return int64(utf8.RuneCountInString(str(v))) }),
 	"uppercase": unary(func(v any) any { return strings.ToUpper(ascii(str(v))) }),
 	"lowercase": unary(func(v any) any { return strings.ToLower(ascii(str(v))) }),

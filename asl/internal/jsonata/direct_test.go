@@ -54,6 +54,9 @@ func TestDirectSequences(t *testing.T) {
 		`$boolean($x.flags)`, `$boolean($x.empty)`, `$boolean($x.obj)`, `$not($x.none)`, `$boolean($x.missing)`,
 		`$x.flags ? 'yes' : 'no'`, `$x.missing ? 1`, `$x.zero or $x.s`, `$x.none and $x.s`,
 		`'b' > 'a'`, `$x.s = 'abc'`, `$x.obj = 1`,
+		// strings: & and $string of strings, booleans, null and integers
+		`'a' & $x.s`, `$x.zero & 'x'`, `$x.missing & 'x'`, `$x.none & $x.missing`, `$string($x.none)`,
+		`$string(true)`, `$string($x.missing)`, `$x.s & 1.5 * 2`, `'n' & -$x.zero`,
 		// AWS's functions
 		`$partition([1, 2, 3], 2)`, `$range(1, 9, 9)`, `$range(0, 4, 2)`, `$hash('a')`, `$parse('{"a": [1]}').a`,
 		`$now()`, `$millis()`,
@@ -92,7 +95,7 @@ func TestDirectDeclines(t *testing.T) {
 	for _, src := range []string{
 		`1 / 0`, `'a' + 1`, `$x.s < 1`, `$x.obj < 1`, `{'a': 1, 'a': 2}`, `{$x.zero: 1}`, `$uppercase('ß')`,
 		`$sum($x.flags)`, `1e300 * 1`, `$join([1])`, `$big`, `$big + 1`, `$sum`, `$x.items = $x.items`, `$contains($x.s, /b/)`,
-		`$x.nested.{'a': a}`, `'\uE000' < 'a'`,
+		`$x.nested.{'a': a}`, `'\uE000' < 'a'`, `'a' & 1.5`, `$string($x.obj)`, `$string(0.1)`, `$string($x.items.qty)`,
 	} {
 		e, err := Compile(src)
 		require.NoError(t, err, src)
@@ -114,7 +117,7 @@ func TestDirectDeclines(t *testing.T) {
 func TestDirectOutsideSubset(t *testing.T) {
 	t.Parallel()
 	for _, src := range []string{
-		`$random()`, `$uuid()`, `$string(1)`, `a[0]`, `a[]`, `a.[b]`, `[1..3]`, `$x := 1`, `a in [1]`,
+		`$random()`, `$uuid()`, `$string(1, true)`, `$string()`, `a[0]`, `a[]`, `a.[b]`, `[1..3]`, `$x := 1`, `a in [1]`,
 		`$substring('ab', 1)`, `$length()`, `a{b: c}`,
 	} {
 		require.Nil(t, compileDirect(src), src)

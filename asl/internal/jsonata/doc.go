@@ -8,16 +8,20 @@
 //     few allocations: literals, $variables ($, $$, the bindings), paths
 //     (steps of names, variables, blocks, object constructors and
 //     function calls) with 2.x's sequence rules, blocks, object and array
-//     constructors, + - * / %, comparisons, and, or, ?:, unary minus,
-//     and calls of $sum, $count, $max, $min, $average, $exists, $boolean,
-//     $not, $length, $uppercase, $lowercase, $abs, $floor, $ceil, $join,
+//     constructors, + - * / %, comparisons, and, or, ?:, unary minus, &
+//     and $string (of strings, booleans, null and integers), and calls of
+//     $sum, $count, $max, $min, $average, $exists, $boolean, $not,
+//     $length, $uppercase, $lowercase, $abs, $floor, $ceil, $join,
 //     $contains, $append and AWS's functions but $random and $uuid
 //     (direct_eval.go and direct_functions.go follow jsonata.js for each).
 //     It is exact or it declines: an expression with anything else is not
 //     compiled for it, and an evaluation that would fail, or whose result
 //     it is not sure of (a type it does not handle, a number that is not
 //     finite or that JavaScript would round, an array input), is handed,
-//     undone, to the native evaluator.
+//     undone, to the native evaluator, or to the reference when the
+//     expression has no native form (an expression with & or $string
+//     keeps its Fallback reason: the number formatting it names is still
+//     the reference's).
 //   - native.go, the general path: github.com/blues/jsonata-go (v1.5.4, a
 //     Go port of JSONata 1.x, MIT licensed), wrapped so that it behaves as
 //     2.x does where Step Functions needs it: AWS's functions and $now

@@ -70,7 +70,8 @@ const maxResultBytes = 8 << 20
 // Compile parses src and reports a syntax error as an *Error. The
 // reference checks the syntax (its errors are the ones AWS quotes); the
 // expression is then compiled natively, or falls back to the reference
-// when the native evaluator cannot run it (see Fallback).
+// when the native evaluator cannot run it (see Fallback), and compiled
+// for the direct evaluator when it is within its subset.
 func Compile(src string) (*Expr, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &Error{Code: "S0207", Message: "Unexpected end of expression"}
@@ -82,9 +83,8 @@ func Compile(src string) (*Expr, error) {
 	e.native, e.fallback = compileNative(src)
 	if e.native == nil {
 		fallbacks.Add(1)
-	} else {
-		e.direct = compileDirect(src)
 	}
+	e.direct = compileDirect(src)
 	return e, nil
 }
 
@@ -113,7 +113,9 @@ func (e *Expr) Variables() []string { return e.vars }
 // as $key. Values are the JSON values of package jsonvalue. It returns
 // ErrUndefined, ErrFunction or an *Error when there is no JSON result.
 //
-// A native evaluation that fails is repeated on the reference, whose
+// The direct evaluator answers first when the expression is within its
+// subset; what it declines goes to the native evaluator, and a native
+// evaluation that fails is repeated on the reference, whose
 // error (code and message) is the one AWS quotes; failures are rare, so
 // their cost does not matter.
 func (e *Expr) Eval(input any, bindings map[string]any, env *Env) (any, error) {
