@@ -37,25 +37,35 @@ func observe(e *Expr, input any, bindings map[string]any) {
 	}
 }
 
-// Outcomes are what the two evaluators made of one evaluation, each as
+// Outcomes are what the evaluators made of one evaluation, each as
 // Outcome renders it.
 type Outcomes struct {
+	// Direct is the direct evaluator's outcome; "" when the expression is
+	// outside its subset or it declined the evaluation.
+	Direct string
 	// Native is the native evaluator's own outcome, before a failure is
 	// handed to the reference; "" when the expression falls back.
 	Native string
-	// Served is what Eval returns: Native, or the reference's outcome
-	// when the native evaluation failed or the expression falls back.
+	// Served is what Eval returns: Direct, Native, or the reference's
+	// outcome when the native evaluation failed or the expression falls
+	// back.
 	Served    string
 	Reference string
 }
 
-// Compare evaluates e on input and bindings natively, as Eval does and on
-// the reference, each with the same clock and random seed.
+// Compare evaluates e on input and bindings directly, natively, as Eval
+// does and on the reference, each with the same clock and random seed.
 func (e *Expr) Compare(input any, bindings map[string]any) Outcomes {
 	env := func() *Env {
 		return &Env{Now: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Rand: rand.New(rand.NewPCG(1, 2))}
 	}
 	var o Outcomes
+	if e.direct != nil {
+		v, err := e.direct.eval(input, bindings, env())
+		if !errors.Is(err, errDeclined) {
+			o.Direct = Outcome(v, err)
+		}
+	}
 	if e.native != nil {
 		o.Native = Outcome(e.native.eval(e.vars, input, bindings, env()))
 	}

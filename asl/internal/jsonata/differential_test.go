@@ -42,7 +42,11 @@ func knownDifferences(t *testing.T) map[string]string {
 // tally counts how the evaluators agree over a set of evaluations.
 type tally struct {
 	evaluations, native, nativeRight, served int
-	nativeTime, referenceTime                time.Duration
+	// direct counts the evaluations the direct evaluator accepted, and
+	// directExprs the expressions it accepted at least one of.
+	direct                    int
+	directExprs               map[string]bool
+	nativeTime, referenceTime time.Duration
 }
 
 // check compares one evaluation and fails t when what Eval serves differs
@@ -51,6 +55,17 @@ func (s *tally) check(t *testing.T, known map[string]string, ev jsonata.Evaluati
 	t.Helper()
 	o := ev.Expr.Compare(ev.Input, ev.Bindings)
 	s.evaluations++
+	if o.Direct != "" {
+		s.direct++
+		if s.directExprs == nil {
+			s.directExprs = map[string]bool{}
+		}
+		s.directExprs[ev.Expr.String()] = true
+		if o.Direct != o.Reference {
+			// The direct evaluator has no known differences.
+			t.Errorf("%s: direct evaluation of %s\n  direct:    %s\n  reference: %s", name, ev.Expr, o.Direct, o.Reference)
+		}
+	}
 	if ev.Expr.Fallback() == "" {
 		s.native++
 		if sameOutcome(o.Native, o.Reference) {
@@ -86,6 +101,7 @@ func timed(f func()) time.Duration {
 func (s *tally) log(t *testing.T, what string) {
 	t.Logf("%s: %d evaluations, %d native (%d of them right before the reference takes the failures), %d served as the reference's; %d fallbacks in the process",
 		what, s.evaluations, s.native, s.nativeRight, s.served, jsonata.Fallbacks())
+	t.Logf("%s: the direct evaluator accepted %d evaluations of %d expressions, all as the reference's", what, s.direct, len(s.directExprs))
 	if s.native > 0 {
 		t.Logf("%s: %.1f µs per native evaluation, %.1f µs on the reference", what,
 			float64(s.nativeTime.Microseconds())/float64(s.native), float64(s.referenceTime.Microseconds())/float64(s.native))

@@ -45,6 +45,9 @@ type Expr struct {
 	// falls back to the reference (fallback says why).
 	native   *nativeExpr
 	fallback string
+	// direct is the expression compiled for the direct evaluator; nil
+	// when it holds anything outside its subset.
+	direct *directExpr
 }
 
 // Env supplies what an evaluation reads besides its data: the clock for
@@ -67,7 +70,8 @@ const maxResultBytes = 8 << 20
 // Compile parses src and reports a syntax error as an *Error. The
 // reference checks the syntax (its errors are the ones AWS quotes); the
 // expression is then compiled natively, or falls back to the reference
-// when the native evaluator cannot run it (see Fallback).
+// when the native evaluator cannot run it (see Fallback), and compiled
+// for the direct evaluator when it is within its subset.
 func Compile(src string) (*Expr, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &Error{Code: "S0207", Message: "Unexpected end of expression"}
@@ -80,6 +84,7 @@ func Compile(src string) (*Expr, error) {
 	if e.native == nil {
 		fallbacks.Add(1)
 	}
+	e.direct = compileDirect(src)
 	return e, nil
 }
 
@@ -108,7 +113,9 @@ func (e *Expr) Variables() []string { return e.vars }
 // as $key. Values are the JSON values of package jsonvalue. It returns
 // ErrUndefined, ErrFunction or an *Error when there is no JSON result.
 //
-// A native evaluation that fails is repeated on the reference, whose
+// The direct evaluator answers first when the expression is within its
+// subset; what it declines goes to the native evaluator, and a native
+// evaluation that fails is repeated on the reference, whose
 // error (code and message) is the one AWS quotes; failures are rare, so
 // their cost does not matter.
 func (e *Expr) Eval(input any, bindings map[string]any, env *Env) (any, error) {
@@ -120,6 +127,12 @@ func (e *Expr) Eval(input any, bindings map[string]any, env *Env) (any, error) {
 }
 
 func (e *Expr) eval(input any, bindings map[string]any, env *Env) (any, error) {
+	if e.direct != nil {
+		out, err := e.direct.eval(input, bindings, env)
+		if !errors.Is(err, errDeclined) {
+			return out, err
+		}
+	}
 	if e.native != nil {
 		out, err := e.native.eval(e.vars, input, bindings, env)
 		if err == nil || errors.Is(err, ErrUndefined) || errors.Is(err, ErrFunction) {

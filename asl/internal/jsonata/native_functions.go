@@ -109,7 +109,11 @@ func partition(_ *Env, args []any) (any, error) {
 	}
 	out := []any{}
 	for i := 0; i < len(arr); i += int(size) {
-		out = append(out, arr[i:min(i+int(size), len(arr))])
+		// a chunk's capacity ends with it: an append to one of them
+		// must not write into the argument (the direct evaluator
+		// passes input arrays as they are)
+		end := min(i+int(size), len(arr))
+		out = append(out, arr[i:end:end])
 	}
 	return out, nil
 }
