@@ -58,11 +58,12 @@ func requireBinary(t *testing.T, want int, args ...string) string {
 }
 
 // binaryEnv is this process's environment without the variables that
-// would point the binary elsewhere than the tests say.
+// would point the binary elsewhere than the tests say, nor GOGC (the
+// binary sets its own).
 func binaryEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "STEPWISE_") {
+		if !strings.HasPrefix(kv, "STEPWISE_") && !strings.HasPrefix(kv, "GOGC=") {
 			env = append(env, kv)
 		}
 	}
@@ -248,6 +249,7 @@ func TestBinary(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(body), `stepwise_engine_executions_finished_total{state_machine="fails",status="FAILED"} 1`)
 	require.Contains(t, string(body), `stepwise_engine_executions_finished_total{state_machine="waits",status="ABORTED"} 1`)
+	require.Contains(t, string(body), "\ngo_gc_gogc_percent 400\n", "the collector's target without GOGC (tuneGC)")
 
 	require.Equal(t, exitOK, srv.interrupt(t), "stderr:\n%s", &srv.stderr)
 	require.Contains(t, srv.stdout.String(), "stepwise serve: stopped")
