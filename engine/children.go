@@ -107,18 +107,9 @@ func (t *change) forkMap(l *live, run *asl.MapRun) (*asl.Decision, error) {
 }
 
 // deleteChildren deletes the children of run l's earlier attempt at its
-// state, if it had one. Children created in this transaction are sent
-// first: the delete must come after their insert.
+// state, if it had one.
 func (t *change) deleteChildren(l *live) error {
-	if t.pg.hasChildren(l.run.ID) {
-		if err := t.pg.sync(t.ctx); err != nil {
-			return err
-		}
-	}
-	if t.pg.newRuns[l.run.ID] {
-		return nil // created in this transaction: it has none
-	}
-	return store.DeleteChildren(t.ctx, t.pg, l.run.ID)
+	return t.pg.deleteChildren(t.ctx, l.run.ID)
 }
 
 // pendingChild is child idx of run l, about to be created PENDING.

@@ -38,7 +38,6 @@ type pipeline struct {
 	// of what refers to them (their task leases).
 	children   []*store.Run
 	childrenAt int
-	parents    map[int64]bool // the parents of children
 }
 
 // newPipeline returns a transaction on the engine's pool, begun when it first
@@ -60,16 +59,28 @@ func (p *pipeline) createChild(r *store.Run) {
 		p.newRuns = map[int64]bool{}
 	}
 	if len(p.children) == 0 {
-		p.childrenAt, p.parents = p.batch.Len(), map[int64]bool{}
+		p.childrenAt = p.batch.Len()
 	}
 	p.children = append(p.children, r)
-	p.parents[*r.ParentID] = true
 	p.newRuns[r.ID] = true
 }
 
-// hasChildren reports whether children of run parent wait to be
-// inserted.
-func (p *pipeline) hasChildren(parent int64) bool { return p.parents[parent] }
+// deleteChildren queues the delete of run parent's children (before a
+// fork begins again). The children created in this transaction are sent
+// first, whichever their parent: they are inserted together where the
+// first of them was created, which may be ahead of this delete, and the
+// delete would then take the children created after it too.
+func (p *pipeline) deleteChildren(ctx context.Context, parent int64) error {
+	if len(p.children) > 0 {
+		if err := p.sync(ctx); err != nil {
+			return err
+		}
+	}
+	if p.newRuns[parent] {
+		return nil // created in this transaction, and none sent: it has none
+	}
+	return store.DeleteChildren(ctx, p, parent)
+}
 
 // creating reports whether execution id is still to be inserted, in the
 // state it will have at the next sync: it needs no update of its own.
@@ -249,7 +260,7 @@ func (p *pipeline) queueChildren(ctx context.Context) error {
 		return err
 	}
 	p.batch.QueuedQueries = append(p.batch.QueuedQueries, queued[p.childrenAt:]...)
-	p.children, p.parents = nil, nil
+	p.children = nil
 	return nil
 }
 

@@ -1,16 +1,16 @@
--- The foreign keys from each run to its execution and to its parent run,
--- and from each task lease to its run, were checked on every row inserted:
--- a ten-branch Parallel inserts eleven runs and ten leases, thirty-one
--- checks, each a query locking the referenced row. Runs and leases are
--- only written by transactions that hold their execution's lock, with the
--- parent written first, so the checks could never fail; what the keys
--- still did, delete runs and leases with their execution or parent run, is
--- done by statement triggers at delete time instead (as 0006 did for
--- history events). A run deleted deletes its leases and its children,
--- which delete theirs in turn.
+-- The foreign keys from each run to its execution and to its parent run
+-- were checked on every run inserted: a ten-branch Parallel inserts eleven
+-- runs, twenty-two checks, each a query locking the referenced row. Runs
+-- are only written by transactions that hold their execution's lock, with
+-- the parent written first, so the checks could never fail; what the keys
+-- still did, delete runs with their execution or parent run, is done by
+-- statement triggers at delete time instead (as 0006 did for history
+-- events). A run deleted deletes its children, which delete theirs in
+-- turn; its task leases and tokens go with it through their own foreign
+-- keys, which stay: a lease must never outlive its run (its task would run
+-- for nothing).
 ALTER TABLE stepwise_runs DROP CONSTRAINT stepwise_runs_execution_id_fkey;
 ALTER TABLE stepwise_runs DROP CONSTRAINT stepwise_runs_parent_id_fkey;
-ALTER TABLE stepwise_task_leases DROP CONSTRAINT stepwise_task_leases_run_id_fkey;
 
 CREATE FUNCTION stepwise_delete_execution_runs() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -24,16 +24,15 @@ REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION stepwise_delet
 
 -- A statement trigger fires even when its statement deleted nothing: the
 -- check for a deleted row ends the recursion through the children.
-CREATE FUNCTION stepwise_delete_run_dependents() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION stepwise_delete_run_children() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM gone) THEN
         RETURN NULL;
     END IF;
-    DELETE FROM stepwise_task_leases WHERE run_id IN (SELECT id FROM gone);
     DELETE FROM stepwise_runs WHERE parent_id IN (SELECT id FROM gone);
     RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER stepwise_runs_delete_dependents AFTER DELETE ON stepwise_runs
-REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION stepwise_delete_run_dependents();
+CREATE TRIGGER stepwise_runs_delete_children AFTER DELETE ON stepwise_runs
+REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION stepwise_delete_run_children();

@@ -14,7 +14,8 @@ import (
 // TestDeletesReachDependents checks what the delete triggers of
 // migration 0026 do in place of foreign keys: deleting a run deletes its
 // children, theirs, and their task leases; deleting an execution (or its
-// state machine) deletes its runs and leases; nothing else goes.
+// state machine) deletes its runs and leases; nothing else goes. A lease
+// still cannot name a run that does not exist.
 func TestDeletesReachDependents(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -68,6 +69,8 @@ func TestDeletesReachDependents(t *testing.T) {
 	require.Zero(t, orphaned())
 	runs, _ = count(b)
 	require.Equal(t, 4, runs)
+	err = store.InsertTaskLeases(ctx, pool, []store.TaskLease{{RunID: rootA, Seq: 1, Until: time.Now(), Args: `{}`}})
+	require.Error(t, err, "a lease of a run that is gone")
 
 	_, err = pool.Exec(ctx, `DELETE FROM stepwise_state_machines WHERE id = $1`, sm.ID)
 	require.NoError(t, err)
