@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -20,13 +19,7 @@ func TestDeleteChildrenAfterOtherChildren(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := testkit.NewPool(t)
-	sm, err := store.InsertStateMachine(ctx, pool, "m", "arn:m", "")
-	require.NoError(t, err)
-	_, err = store.InsertVersion(ctx, pool, sm.ID, `{"StartAt":"A"}`, nil, store.Config{})
-	require.NoError(t, err)
-	exec, err := store.InsertExecution(ctx, pool, &store.Execution{ARN: "arn:e", StateMachineID: sm.ID, Version: 1,
-		Name: "e", Input: `{}`, StartedAt: time.Now()})
-	require.NoError(t, err)
+	exec := testkit.NewExecution(t, pool, "m")
 	run := func(parent *int64) int64 {
 		id, err := store.InsertRun(ctx, pool, &store.Run{ExecutionID: exec.ID, ParentID: parent, Status: store.RunRunning, State: "A"})
 		require.NoError(t, err)

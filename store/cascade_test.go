@@ -20,14 +20,8 @@ func TestDeletesReachDependents(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := testkit.NewPool(t)
-	sm, err := store.InsertStateMachine(ctx, pool, "m", "arn:m", "")
-	require.NoError(t, err)
-	_, err = store.InsertVersion(ctx, pool, sm.ID, `{"StartAt":"A"}`, nil, store.Config{})
-	require.NoError(t, err)
 	tree := func(name string) (exec, root, child int64) {
-		e, err := store.InsertExecution(ctx, pool, &store.Execution{ARN: "arn:e:" + name, StateMachineID: sm.ID,
-			Version: 1, Name: name, Input: `{}`, StartedAt: time.Now()})
-		require.NoError(t, err)
+		e := testkit.NewExecution(t, pool, name)
 		run := func(parent *int64) int64 {
 			id, err := store.InsertRun(ctx, pool, &store.Run{ExecutionID: e.ID, ParentID: parent, Status: store.RunRunning, State: "A"})
 			require.NoError(t, err)
@@ -40,6 +34,7 @@ func TestDeletesReachDependents(t *testing.T) {
 		run(&child)
 		return e.ID, root, child
 	}
+	var machine int64
 	count := func(exec int64) (runs, leases int) {
 		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM stepwise_runs WHERE execution_id = $1`, exec).Scan(&runs))
 		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM stepwise_task_leases l JOIN stepwise_runs r ON r.id = l.run_id
@@ -72,7 +67,8 @@ func TestDeletesReachDependents(t *testing.T) {
 	err = store.InsertTaskLeases(ctx, pool, []store.TaskLease{{RunID: rootA, Seq: 1, Until: time.Now(), Args: `{}`}})
 	require.Error(t, err, "a lease of a run that is gone")
 
-	_, err = pool.Exec(ctx, `DELETE FROM stepwise_state_machines WHERE id = $1`, sm.ID)
+	require.NoError(t, pool.QueryRow(ctx, `SELECT state_machine_id FROM stepwise_executions WHERE id = $1`, b).Scan(&machine))
+	_, err = pool.Exec(ctx, `DELETE FROM stepwise_state_machines WHERE id = $1`, machine)
 	require.NoError(t, err)
 	runs, _ = count(b)
 	require.Zero(t, runs, "deleting the state machine deletes its executions' runs")
