@@ -66,20 +66,28 @@ func (p *pipeline) createChild(r *store.Run) {
 }
 
 // deleteChildren queues the delete of run parent's children (before a
-// fork begins again). The children created in this transaction are sent
-// first, whichever their parent: they are inserted together where the
-// first of them was created, which may be ahead of this delete, and the
-// delete would then take the children created after it too.
+// fork begins again). The children created in this transaction so far,
+// whichever their parent, are queued first, where the first of them was
+// created: ahead of the delete, which takes those of parent; the children
+// created after it are inserted after it.
 func (p *pipeline) deleteChildren(ctx context.Context, parent int64) error {
-	if len(p.children) > 0 {
-		if err := p.sync(ctx); err != nil {
-			return err
-		}
+	if p.newRuns[parent] && !p.childOf(parent) {
+		return nil // created in this transaction and no child yet: it has none
 	}
-	if p.newRuns[parent] {
-		return nil // created in this transaction, and none sent: it has none
+	if err := p.queueChildren(ctx); err != nil {
+		return err
 	}
 	return store.DeleteChildren(ctx, p, parent)
+}
+
+// childOf reports whether a child of run parent waits to be inserted.
+func (p *pipeline) childOf(parent int64) bool {
+	for _, c := range p.children {
+		if *c.ParentID == parent {
+			return true
+		}
+	}
+	return false
 }
 
 // creating reports whether execution id is still to be inserted, in the
@@ -260,6 +268,9 @@ func (p *pipeline) queueChildren(ctx context.Context) error {
 		return err
 	}
 	p.batch.QueuedQueries = append(p.batch.QueuedQueries, queued[p.childrenAt:]...)
+	for _, c := range p.children {
+		delete(p.newRuns, c.ID) // queued as they are now: what changes next is an update
+	}
 	p.children = nil
 	return nil
 }
