@@ -88,7 +88,7 @@ func (e *Engine) lockedChange(ctx context.Context, pg *pipeline, exec *store.Exe
 	}
 	if exec.MachinePath != nil {
 		// a Map run's child runs the Map's item processor
-		if top, err = subMachine(top, *exec.MachinePath); err != nil {
+		if top, err = e.machines.sub(top, *exec.MachinePath); err != nil {
 			return nil, err
 		}
 	}

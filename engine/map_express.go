@@ -79,7 +79,7 @@ func (e *Engine) mapExpressRun(ctx context.Context, child *store.Execution) (*ex
 	if err != nil {
 		return nil, err
 	}
-	m, err := subMachine(top, *child.MachinePath)
+	m, err := e.machines.sub(top, *child.MachinePath)
 	if err != nil {
 		return nil, err
 	}
