@@ -114,13 +114,15 @@ func (e *Engine) commit(ctx context.Context, pg *pipeline, apply func() ([]*chan
 			return err
 		}
 	}
-	if err := e.flush(ctx, pg, changes); err != nil {
+	leased, err := e.flush(ctx, pg, changes)
+	if err != nil {
 		return err
 	}
 	if err := finish(ctx, pg, complete); err != nil {
 		return err
 	}
 	e.admission.committed(begin, time.Now())
+	e.local.hold(leased) // before any of its tasks can end
 	for _, t := range changes {
 		e.committed(t)
 	}
@@ -186,11 +188,10 @@ func finish(ctx context.Context, pg *pipeline, complete completer) error {
 // flush writes what changes on different executions, sharing one
 // transaction, collected: their writes go out in one batch and their jobs
 // in one insert, followed by their job cancellations.
-func (e *Engine) flush(ctx context.Context, pg *pipeline, changes []*change) error {
+func (e *Engine) flush(ctx context.Context, pg *pipeline, changes []*change) (leased heldBatch, err error) {
 	var jobs []river.InsertManyParams
 	var events []store.Event
 	var execs []*store.Execution
-	var leases []store.TaskLease
 	var notify, progress []int64
 	for _, t := range changes {
 		if t.ended && t.exec.Waited {
@@ -200,23 +201,34 @@ func (e *Engine) flush(ctx context.Context, pg *pipeline, changes []*change) err
 			progress = append(progress, t.exec.ID)
 		}
 		events = append(events, t.events...)
-		leases = append(leases, t.leases()...)
 		if (t.ended || len(t.events) > 0) && !pg.creating(t.exec.ID) {
 			execs = append(execs, t.exec)
 		}
 		jobs = append(jobs, t.jobs...)
 	}
 	if err := store.InsertEventsBatch(ctx, pg, events); err != nil {
-		return fmt.Errorf("insert events: %w", err)
+		return leased, fmt.Errorf("insert events: %w", err)
 	}
 	if err := store.UpdateExecutionsBatch(ctx, pg, execs); err != nil {
-		return fmt.Errorf("update executions: %w", err)
+		return leased, fmt.Errorf("update executions: %w", err)
 	}
-	if err := store.InsertTaskLeases(ctx, pg, leases); err != nil {
-		return fmt.Errorf("insert task leases: %w", err)
+	if leased, err = e.writeLeases(ctx, pg, changes); err != nil {
+		return leased, err
 	}
-	if len(notify) > 0 {
-		if err := store.NotifyEnded(ctx, pg, notify, e.owner); err != nil {
+	if err := e.notify(ctx, pg, notify, progress); err != nil {
+		return leased, err
+	}
+	if len(jobs) == 0 && !cancelling(changes) {
+		return leased, nil // the writes go with the commit's round trip
+	}
+	return leased, e.insertJobs(ctx, pg, changes, jobs)
+}
+
+// notify tells the listeners of the executions that ended and of those
+// whose watchers have news.
+func (e *Engine) notify(ctx context.Context, pg *pipeline, ended, progress []int64) error {
+	if len(ended) > 0 {
+		if err := store.NotifyEnded(ctx, pg, ended, e.owner); err != nil {
 			return fmt.Errorf("notify ended: %w", err)
 		}
 	}
@@ -225,9 +237,12 @@ func (e *Engine) flush(ctx context.Context, pg *pipeline, changes []*change) err
 			return fmt.Errorf("notify progress: %w", err)
 		}
 	}
-	if len(jobs) == 0 && !cancelling(changes) {
-		return nil // the writes go with the commit's round trip
-	}
+	return nil
+}
+
+// insertJobs inserts the changes' River jobs and cancels those they
+// cancelled.
+func (e *Engine) insertJobs(ctx context.Context, pg *pipeline, changes []*change, jobs []river.InsertManyParams) error {
 	raw, err := pg.raw(ctx)
 	if err != nil {
 		return err
@@ -298,9 +313,8 @@ func (e *Engine) committed(t *change) {
 // work is one job's change to one execution, waiting to be committed.
 type work struct {
 	execution int64
-	run       int64          // read with the lock when set
-	job       int64          // the River job to complete in the same transaction
-	lease     store.LeaseKey // or the lease of a local task, to delete
+	run       int64 // read with the lock when set
+	job       int64 // the River job to complete in the same transaction, if any
 	apply     func(t *change) error
 }
 
@@ -381,24 +395,10 @@ func (e *Engine) lockBatch(ctx context.Context, pg *pipeline, batch []*work) (ma
 	return byExecution, nil
 }
 
-// completeJobs marks the batch's River jobs completed, and deletes the
-// leases of local tasks (a write queued with the others), one statement
-// each.
+// completeJobs marks the batch's River jobs completed, in one statement.
+// (A local task's work has no job: its lease ends once it is committed,
+// see task_lease.go.)
 func (e *Engine) completeJobs(ctx context.Context, pg *pipeline, batch []*work) error {
-	var leases []store.LeaseKey
-	for _, w := range batch {
-		if w.lease.RunID != 0 {
-			leases = append(leases, w.lease)
-		}
-	}
-	if len(leases) > 0 {
-		if err := store.DeleteTaskLeases(ctx, pg, leases); err != nil {
-			return fmt.Errorf("delete task leases: %w", err)
-		}
-	}
-	if len(leases) == len(batch) {
-		return nil
-	}
 	now := time.Now().UTC()
 	p := &riverdriver.JobSetStateIfRunningManyParams{}
 	for _, w := range batch {
@@ -414,6 +414,9 @@ func (e *Engine) completeJobs(ctx context.Context, pg *pipeline, batch []*work) 
 		p.MetadataUpdates = append(p.MetadataUpdates, nil)
 		p.ScheduledAt = append(p.ScheduledAt, params.ScheduledAt)
 		p.State = append(p.State, rivertype.JobStateCompleted)
+	}
+	if len(p.ID) == 0 {
+		return nil
 	}
 	raw, err := pg.raw(ctx)
 	if err != nil {

@@ -120,3 +120,39 @@ func TestExpiredLeaseGoesToRiver(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM stepwise_task_leases`).Scan(&leases))
 	require.Zero(t, leases)
 }
+
+// The rows of leases whose tasks have all ended are deleted, by later
+// commits or, when none comes, at the next renewal; and a commit
+// dispatching several local tasks writes one row for all of them.
+func TestEndedLeasesDeleted(t *testing.T) {
+	t.Parallel()
+	pool := testkit.NewPool(t)
+	release := make(chan struct{})
+	reg := activities.NewRegistry()
+	activities.Register(reg, "gate", func(ctx context.Context, in any) (any, error) {
+		<-release
+		return in, nil
+	})
+	e := testengine.Start(t, pool, &engine.Config{Functions: reg, Drive: true, LocalTaskLease: 600 * time.Millisecond,
+		FetchPollInterval: testengine.FetchPollInterval})
+	ctx := context.Background()
+	branch := func(name string) string {
+		return `{"StartAt":"` + name + `","States":{"` + name + `":{"Type":"Task","Resource":"` + lambda("gate") + `","End":true}}}`
+	}
+	def := single(`{"Type":"Parallel","Branches":[` + branch("A") + `,` + branch("B") + `,` + branch("C") + `],"End":true}`)
+	_, _, err := e.CreateStateMachine(ctx, "m", engine.MachineSpec{Definition: def})
+	require.NoError(t, err)
+	exec, _, err := e.StartExecution(ctx, engine.StartInput{StateMachine: "m"})
+	require.NoError(t, err)
+	count := func(sql string) (n int) {
+		require.NoError(t, pool.QueryRow(ctx, sql).Scan(&n))
+		return n
+	}
+	require.Eventually(t, func() bool { return count(`SELECT count(*) FROM stepwise_task_leases`) == 1 }, 5*time.Second, 10*time.Millisecond)
+	require.Equal(t, 3, count(`SELECT cardinality(run_ids) FROM stepwise_task_leases`), "one row for the three branches' tasks")
+	close(release)
+	done, err := e.Wait(ctx, exec.ARN)
+	require.NoError(t, err)
+	require.Equal(t, store.StatusSucceeded, done.Status)
+	require.Eventually(t, func() bool { return count(`SELECT count(*) FROM stepwise_task_leases`) == 0 }, 5*time.Second, 20*time.Millisecond)
+}

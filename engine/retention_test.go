@@ -55,7 +55,7 @@ func owned(t *testing.T, pool *pgxpool.Pool, ids ...int64) map[string]int {
 		"stepwise_task_tokens":    "execution_id IN (SELECT id FROM execs)",
 		"stepwise_activity_tasks": "execution_id IN (SELECT id FROM execs)",
 		"stepwise_map_runs":       "execution_id IN (SELECT id FROM execs)",
-		"stepwise_task_leases":    "run_id IN (SELECT id FROM stepwise_runs WHERE execution_id IN (SELECT id FROM execs))",
+		"stepwise_task_leases":    "run_ids && ARRAY(SELECT id FROM stepwise_runs WHERE execution_id IN (SELECT id FROM execs))",
 	} {
 		var n int
 		require.NoError(t, pool.QueryRow(context.Background(), all+` SELECT count(*) FROM `+table+` WHERE `+where, ids).Scan(&n))

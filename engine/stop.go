@@ -82,14 +82,12 @@ func (t *change) cancelTask(l *live) error {
 	return t.cancelTasksOf([]int64{l.run.ID})
 }
 
-// cancelTasksOf cancels the tasks of runs, local (their leases) or River
-// jobs (their contexts end if they are running).
+// cancelTasksOf cancels the tasks of runs: local ones once the change
+// commits (in another process, at its next lease renewal, see
+// task_lease.go), River jobs (their contexts end if they are running).
 func (t *change) cancelTasksOf(runs []int64) error {
 	if len(runs) == 0 {
 		return nil
-	}
-	if err := store.DeleteRunLeases(t.ctx, t.pg, runs); err != nil {
-		return err
 	}
 	if err := t.stopNestedOf(runs); err != nil {
 		return err

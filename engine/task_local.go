@@ -13,13 +13,13 @@ import (
 // Local tasks. A Task whose function this process serves is run here
 // right after the transaction that dispatched it commits, without a trip
 // through River. That transaction writes the task's lease
-// (stepwise_task_leases) as its durable record: while the task runs this
-// process keeps pushing the lease forward, and the transaction that
-// records the result deletes it. If the process dies, the lease runs out
-// and any engine hands the task to River, and so to any worker. If the
-// task is cancelled (StopExecution, a timeout, a failed sibling), its
-// lease is deleted and the local run's context is cancelled: at once in
-// this process, at the next renewal in another.
+// (stepwise_task_leases, one row for all the local tasks of the commit,
+// see task_lease.go) as its durable record: while the task runs this
+// process keeps pushing the lease forward. If the process dies, the lease
+// runs out and any engine hands the task to River, and so to any worker.
+// If the task is cancelled (StopExecution, a timeout, a failed sibling),
+// the local run's context is cancelled: at once in this process, at the
+// next renewal in another, which finds the task's run no longer waiting.
 
 // localTask is a task dispatched to this process.
 type localTask struct {
@@ -27,6 +27,8 @@ type localTask struct {
 	// input is args.Input as the dispatching change computed it: the
 	// function gets a copy of its own instead of decoding the text again.
 	input any
+	// batch is the id of the row that holds its lease.
+	batch int64
 }
 
 func (lt localTask) key() store.LeaseKey {
@@ -39,7 +41,13 @@ type locals struct {
 	// workers takes a task of each function to one of its TaskWorkers
 	// goroutines (see taskWorker).
 	workers map[string]chan func()
-	running map[store.LeaseKey]context.CancelFunc
+	running map[store.LeaseKey]localRun
+	// batches are the rows of this process's leases with tasks that have
+	// not ended, by id; finished lists the rows to delete; lastBatch is
+	// the id of the latest row.
+	batches   map[int64]*leaseBatch
+	finished  []int64
+	lastBatch int64
 	// waiting counts the tasks accepted whose results are not yet
 	// recorded (waiting for a slot, running, or waiting for a commit),
 	// and waitingBytes their inputs.
@@ -48,8 +56,15 @@ type locals struct {
 	wg           sync.WaitGroup
 }
 
+// localRun is a local task accepted and not yet ended.
+type localRun struct {
+	cancel context.CancelFunc
+	batch  int64
+}
+
 func newLocals() *locals {
-	return &locals{workers: map[string]chan func(){}, running: map[store.LeaseKey]context.CancelFunc{}}
+	return &locals{workers: map[string]chan func(){}, running: map[store.LeaseKey]localRun{},
+		batches: map[int64]*leaseBatch{}}
 }
 
 // localBacklogBytes bounds the inputs of the local tasks whose results
@@ -84,7 +99,7 @@ func (e *Engine) launch(tasks []localTask) {
 	for _, lt := range tasks {
 		ctx, cancel := context.WithCancel(context.Background())
 		e.local.mu.Lock()
-		e.local.running[lt.key()] = cancel
+		e.local.running[lt.key()] = localRun{cancel: cancel, batch: lt.batch}
 		e.local.waiting++
 		e.local.waitingBytes += len(lt.args.Input)
 		e.local.mu.Unlock()
@@ -94,11 +109,12 @@ func (e *Engine) launch(tasks []localTask) {
 }
 
 // runLocal runs one local task when a worker of its function is free,
-// then records its result, deleting its lease in the same transaction.
+// then records its result.
 func (e *Engine) runLocal(ctx context.Context, lt localTask) {
 	defer e.local.wg.Done()
 	defer e.forget(lt.key())
-	defer e.local.done(lt)
+	settled := false // its result is recorded, or nothing waits on it
+	defer func() { e.local.done(lt, settled) }()
 	var done *completion
 	var err error
 	ran := make(chan struct{})
@@ -111,6 +127,7 @@ func (e *Engine) runLocal(ctx context.Context, lt localTask) {
 	select {
 	case e.workers(lt.args.Function) <- job:
 	case <-ctx.Done():
+		settled = true // cancelled
 		return
 	case <-e.closed:
 		return // the lease runs out and River delivers the task again
@@ -125,19 +142,73 @@ func (e *Engine) runLocal(ctx context.Context, lt localTask) {
 		return // the lease runs out and River delivers the task again
 	}
 	err = e.completions.submit(context.Background(), &work{execution: lt.args.ExecutionID, run: lt.args.RunID,
-		lease: lt.key(), apply: func(t *change) error { return t.recordTask(done) }})
+		apply: func(t *change) error { return t.recordTask(done) }})
 	if err != nil {
 		e.log.Warn("record local task", "run", lt.args.RunID, "error", err)
+		return
+	}
+	settled = true
+}
+
+// done counts a task as out of the backlog and as ended in its lease's
+// row: settled, its result recorded or nothing waiting on it; or not,
+// and the row is left to run out.
+func (l *locals) done(lt localTask, settled bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.waiting--
+	l.waitingBytes -= len(lt.args.Input)
+	b := l.batches[lt.batch]
+	if b == nil {
+		return // its row was taken over
+	}
+	b.remaining--
+	b.orphaned = b.orphaned || !settled
+	if b.remaining > 0 {
+		return
+	}
+	delete(l.batches, lt.batch)
+	if !b.orphaned {
+		l.finished = append(l.finished, lt.batch)
 	}
 }
 
-// done counts a task as out of the backlog: its result is recorded, or
-// it ended without one.
-func (l *locals) done(lt localTask) {
+// nextBatch returns the id of a new row of leases.
+func (l *locals) nextBatch() int64 {
 	l.mu.Lock()
-	l.waiting--
-	l.waitingBytes -= len(lt.args.Input)
+	defer l.mu.Unlock()
+	l.lastBatch++
+	return l.lastBatch
+}
+
+// hold starts counting the tasks of a committed row of leases.
+func (l *locals) hold(b heldBatch) {
+	if b.tasks == 0 {
+		return
+	}
+	l.mu.Lock()
+	l.batches[b.id] = &leaseBatch{remaining: b.tasks}
 	l.mu.Unlock()
+}
+
+// heldIDs lists the rows with tasks that have not ended.
+func (l *locals) heldIDs() []int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ids := make([]int64, 0, len(l.batches))
+	for id := range l.batches {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// takeFinished returns the rows whose tasks have all ended, for deleting.
+func (l *locals) takeFinished() []int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ids := l.finished
+	l.finished = nil
+	return ids
 }
 
 // workers returns the channel that hands a task of function fn to one
@@ -173,21 +244,40 @@ func (e *Engine) taskWorker(jobs <-chan func()) {
 
 func (e *Engine) forget(key store.LeaseKey) {
 	e.local.mu.Lock()
-	cancel := e.local.running[key]
+	r, ok := e.local.running[key]
 	delete(e.local.running, key)
 	e.local.mu.Unlock()
-	if cancel != nil {
-		cancel()
+	if ok {
+		r.cancel()
 	}
 }
 
-// cancelLocal cancels the contexts of local tasks whose leases are gone.
+// cancelLocal cancels the contexts of local tasks that nothing waits on.
 func (e *Engine) cancelLocal(keys []store.LeaseKey) {
 	e.local.mu.Lock()
 	defer e.local.mu.Unlock()
 	for _, k := range keys {
-		if cancel := e.local.running[k]; cancel != nil {
-			cancel()
+		if r, ok := e.local.running[k]; ok {
+			r.cancel()
+		}
+	}
+}
+
+// cancelBatches cancels the local tasks of rows of leases another
+// process took over, and stops renewing the rows.
+func (e *Engine) cancelBatches(ids []int64) {
+	gone := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		gone[id] = true
+	}
+	e.local.mu.Lock()
+	defer e.local.mu.Unlock()
+	for _, id := range ids {
+		delete(e.local.batches, id)
+	}
+	for _, r := range e.local.running {
+		if gone[r.batch] {
+			r.cancel()
 		}
 	}
 }
@@ -200,9 +290,9 @@ func (e *Engine) cancelLocalRuns(runs []int64) {
 	}
 	e.local.mu.Lock()
 	defer e.local.mu.Unlock()
-	for k, cancel := range e.local.running {
+	for k, r := range e.local.running {
 		if cancelled[k.RunID] {
-			cancel()
+			r.cancel()
 		}
 	}
 }
@@ -219,23 +309,22 @@ func (e *Engine) localKeys() []store.LeaseKey {
 }
 
 // stopLocal ends local tasks at shutdown: those still waiting for a slot
-// and, once ctx ends, those running are cancelled and their tasks handed
-// to River at once, so that another process takes them over.
+// and, once ctx ends, those running are cancelled; then the rows of this
+// process's leases are deleted and the tasks still waited on handed to
+// River at once, so that another process takes them over.
 func (e *Engine) stopLocal(ctx context.Context) {
 	finished := make(chan struct{})
 	go func() { e.local.wg.Wait(); close(finished) }()
 	select {
 	case <-finished:
-		return
 	case <-ctx.Done():
+		e.cancelLocal(e.localKeys())
+		<-finished
 	}
-	keys := e.localKeys()
-	e.cancelLocal(keys)
-	<-finished
 	ctx, cancel := context.WithTimeout(context.Background(), e.cfg.DatabaseTimeout)
 	defer cancel()
-	_, err := e.toRiver(ctx, func(ctx context.Context, tx pgx.Tx) ([]string, error) {
-		return store.ReleaseTaskLeases(ctx, tx, keys)
+	_, err := e.toRiver(ctx, func(ctx context.Context, tx pgx.Tx) ([]string, int, error) {
+		return store.ReleaseTaskLeases(ctx, tx, e.owner)
 	})
 	if err != nil {
 		e.log.Warn("release local tasks", "error", err)

@@ -22,7 +22,7 @@ func BenchmarkHotPath(b *testing.B) {
 	require.NoError(b, err)
 	defer tx.Rollback(ctx) //nolint:errcheck // read only
 	until := time.Now().Add(time.Minute)
-	lease := []store.LeaseKey{{RunID: runID, Seq: 1}}
+	var leaseID int64
 	calls := []struct {
 		name string
 		call func() error
@@ -34,13 +34,15 @@ func BenchmarkHotPath(b *testing.B) {
 		{"RunVariables", func() error { _, err := store.RunVariables(ctx, pool, runID); return err }},
 		{"NewExecutionIDs32", func() error { _, _, err := store.NewExecutionIDs(ctx, pool, 32); return err }},
 		{"TaskLeases", func() error {
-			if err := store.InsertTaskLeases(ctx, pool, []store.TaskLease{{RunID: runID, Seq: 1, Until: until, Args: `{}`}}); err != nil {
+			leaseID++
+			lease := store.LeaseBatch{Owner: "bench", ID: leaseID, Until: until, Tasks: []store.TaskLease{{RunID: runID, Seq: 1, Args: `{}`}}}
+			if err := store.InsertTaskLeases(ctx, pool, lease); err != nil {
 				return err
 			}
-			if _, err := store.ExtendTaskLeases(ctx, pool, lease, until); err != nil {
+			if _, err := store.ExtendTaskLeases(ctx, pool, "bench", []int64{leaseID}, until); err != nil {
 				return err
 			}
-			return store.DeleteTaskLeases(ctx, pool, lease)
+			return store.DeleteTaskLeases(ctx, pool, "bench", []int64{leaseID})
 		}},
 	}
 	for _, c := range calls {

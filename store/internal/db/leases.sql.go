@@ -10,65 +10,54 @@ import (
 	"time"
 )
 
-const deleteRunLeases = `-- name: DeleteRunLeases :exec
-DELETE FROM stepwise_task_leases WHERE run_id = ANY($1::bigint[])
-`
-
-// Ends the leases of runs whose tasks are cancelled.
-func (q *Queries) DeleteRunLeases(ctx context.Context, runIds []int64) error {
-	_, err := q.db.Exec(ctx, deleteRunLeases, runIds)
-	return err
-}
-
 const deleteTaskLeases = `-- name: DeleteTaskLeases :exec
-DELETE FROM stepwise_task_leases AS l
-USING ROWS FROM (unnest($1::bigint[]), unnest($2::bigint[])) AS u(run_id, seq)
-WHERE l.run_id = u.run_id AND l.seq = u.seq
+DELETE FROM stepwise_task_leases WHERE owner = $1 AND id = ANY($2::bigint[])
 `
 
 type DeleteTaskLeasesParams struct {
-	RunIds []int64
-	Seqs   []int64
+	Owner string
+	Ids   []int64
 }
 
-// Ends the leases of tasks whose results are recorded.
+// Deletes an owner's rows whose tasks have all ended.
 func (q *Queries) DeleteTaskLeases(ctx context.Context, arg DeleteTaskLeasesParams) error {
-	_, err := q.db.Exec(ctx, deleteTaskLeases, arg.RunIds, arg.Seqs)
+	_, err := q.db.Exec(ctx, deleteTaskLeases, arg.Owner, arg.Ids)
 	return err
 }
 
 const extendTaskLeases = `-- name: ExtendTaskLeases :many
 WITH held AS (
-    SELECT l.run_id FROM stepwise_task_leases AS l
-    JOIN ROWS FROM (unnest($2::bigint[]), unnest($3::bigint[])) AS u(run_id, seq) ON l.run_id = u.run_id AND l.seq = u.seq
-    FOR UPDATE OF l SKIP LOCKED
+    SELECT l.id FROM stepwise_task_leases AS l
+    WHERE l.owner = $2 AND l.id = ANY($3::bigint[])
+    FOR UPDATE SKIP LOCKED
 )
-UPDATE stepwise_task_leases AS l SET until = $1 FROM held WHERE l.run_id = held.run_id
-RETURNING l.run_id
+UPDATE stepwise_task_leases AS l SET until = $1 FROM held
+WHERE l.owner = $2 AND l.id = held.id
+RETURNING l.id
 `
 
 type ExtendTaskLeasesParams struct {
-	Until  time.Time
-	RunIds []int64
-	Seqs   []int64
+	Until time.Time
+	Owner string
+	Ids   []int64
 }
 
-// Pushes the given leases forward and returns the runs of those it moved.
-// Rows another transaction holds (a result being recorded, a lease being
-// taken over) are skipped rather than waited for.
+// Pushes an owner's given rows forward and returns the ids of those it
+// moved. Rows another transaction holds (being taken over) are skipped
+// rather than waited for.
 func (q *Queries) ExtendTaskLeases(ctx context.Context, arg ExtendTaskLeasesParams) ([]int64, error) {
-	rows, err := q.db.Query(ctx, extendTaskLeases, arg.Until, arg.RunIds, arg.Seqs)
+	rows, err := q.db.Query(ctx, extendTaskLeases, arg.Until, arg.Owner, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var items []int64
 	for rows.Next() {
-		var run_id int64
-		if err := rows.Scan(&run_id); err != nil {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		items = append(items, run_id)
+		items = append(items, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -77,29 +66,28 @@ func (q *Queries) ExtendTaskLeases(ctx context.Context, arg ExtendTaskLeasesPara
 }
 
 const heldTaskLeases = `-- name: HeldTaskLeases :many
-SELECT l.run_id FROM stepwise_task_leases AS l
-JOIN ROWS FROM (unnest($1::bigint[]), unnest($2::bigint[])) AS u(run_id, seq) ON l.run_id = u.run_id AND l.seq = u.seq
+SELECT id FROM stepwise_task_leases WHERE owner = $1 AND id = ANY($2::bigint[])
 `
 
 type HeldTaskLeasesParams struct {
-	RunIds []int64
-	Seqs   []int64
+	Owner string
+	Ids   []int64
 }
 
-// The runs among the given leases whose lease still exists.
+// The ids among an owner's given rows that still exist.
 func (q *Queries) HeldTaskLeases(ctx context.Context, arg HeldTaskLeasesParams) ([]int64, error) {
-	rows, err := q.db.Query(ctx, heldTaskLeases, arg.RunIds, arg.Seqs)
+	rows, err := q.db.Query(ctx, heldTaskLeases, arg.Owner, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var items []int64
 	for rows.Next() {
-		var run_id int64
-		if err := rows.Scan(&run_id); err != nil {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		items = append(items, run_id)
+		items = append(items, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -108,58 +96,57 @@ func (q *Queries) HeldTaskLeases(ctx context.Context, arg HeldTaskLeasesParams) 
 }
 
 const insertTaskLeases = `-- name: InsertTaskLeases :exec
-INSERT INTO stepwise_task_leases (run_id, seq, until, args)
-SELECT u.run_id, u.seq, u.until, u.args
-FROM ROWS FROM (unnest($1::bigint[]), unnest($2::bigint[]), unnest($3::timestamptz[]),
-                unnest($4::text[])) AS u(run_id, seq, until, args)
-ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, until = excluded.until, args = excluded.args
+INSERT INTO stepwise_task_leases (owner, id, until, run_ids, seqs, args)
+VALUES ($1, $2, $3, $4::bigint[], $5::bigint[], $6::text[])
 `
 
 type InsertTaskLeasesParams struct {
+	Owner  string
+	ID     int64
+	Until  time.Time
 	RunIds []int64
 	Seqs   []int64
-	Untils []time.Time
 	Args   []string
 }
 
-// Writes leases, replacing a run's earlier one. ROWS FROM (unnest(a),
-// unnest(b)) is what PostgreSQL makes of unnest(a, b), which sqlc cannot type.
+// Writes the leases of the local tasks one commit dispatched, as one row.
 func (q *Queries) InsertTaskLeases(ctx context.Context, arg InsertTaskLeasesParams) error {
 	_, err := q.db.Exec(ctx, insertTaskLeases,
+		arg.Owner,
+		arg.ID,
+		arg.Until,
 		arg.RunIds,
 		arg.Seqs,
-		arg.Untils,
 		arg.Args,
 	)
 	return err
 }
 
 const releaseTaskLeases = `-- name: ReleaseTaskLeases :many
-DELETE FROM stepwise_task_leases AS l
-USING ROWS FROM (unnest($1::bigint[]), unnest($2::bigint[])) AS u(run_id, seq)
-WHERE l.run_id = u.run_id AND l.seq = u.seq
-RETURNING l.args
+DELETE FROM stepwise_task_leases WHERE owner = $1
+RETURNING run_ids, seqs, args
 `
 
-type ReleaseTaskLeasesParams struct {
+type ReleaseTaskLeasesRow struct {
 	RunIds []int64
 	Seqs   []int64
+	Args   []string
 }
 
-// Deletes the given leases and returns their tasks' arguments.
-func (q *Queries) ReleaseTaskLeases(ctx context.Context, arg ReleaseTaskLeasesParams) ([]string, error) {
-	rows, err := q.db.Query(ctx, releaseTaskLeases, arg.RunIds, arg.Seqs)
+// Deletes all of an owner's rows and returns their tasks.
+func (q *Queries) ReleaseTaskLeases(ctx context.Context, owner string) ([]ReleaseTaskLeasesRow, error) {
+	rows, err := q.db.Query(ctx, releaseTaskLeases, owner)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []string
+	var items []ReleaseTaskLeasesRow
 	for rows.Next() {
-		var args string
-		if err := rows.Scan(&args); err != nil {
+		var i ReleaseTaskLeasesRow
+		if err := rows.Scan(&i.RunIds, &i.Seqs, &i.Args); err != nil {
 			return nil, err
 		}
-		items = append(items, args)
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -168,26 +155,72 @@ func (q *Queries) ReleaseTaskLeases(ctx context.Context, arg ReleaseTaskLeasesPa
 }
 
 const takeExpiredTaskLeases = `-- name: TakeExpiredTaskLeases :many
-DELETE FROM stepwise_task_leases WHERE run_id IN (
-    SELECT run_id FROM stepwise_task_leases WHERE until < now()
+DELETE FROM stepwise_task_leases WHERE (owner, id) IN (
+    SELECT owner, id FROM stepwise_task_leases WHERE until < now()
     ORDER BY until LIMIT $1 FOR UPDATE SKIP LOCKED)
-RETURNING args
+RETURNING run_ids, seqs, args
 `
 
-// Deletes up to max_rows leases that ran out and returns their tasks' arguments.
-func (q *Queries) TakeExpiredTaskLeases(ctx context.Context, maxRows int32) ([]string, error) {
+type TakeExpiredTaskLeasesRow struct {
+	RunIds []int64
+	Seqs   []int64
+	Args   []string
+}
+
+// Deletes up to max_rows rows that ran out and returns their tasks.
+func (q *Queries) TakeExpiredTaskLeases(ctx context.Context, maxRows int32) ([]TakeExpiredTaskLeasesRow, error) {
 	rows, err := q.db.Query(ctx, takeExpiredTaskLeases, maxRows)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []string
+	var items []TakeExpiredTaskLeasesRow
 	for rows.Next() {
-		var args string
-		if err := rows.Scan(&args); err != nil {
+		var i TakeExpiredTaskLeasesRow
+		if err := rows.Scan(&i.RunIds, &i.Seqs, &i.Args); err != nil {
 			return nil, err
 		}
-		items = append(items, args)
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const waitingTasks = `-- name: WaitingTasks :many
+SELECT r.id, r.seq FROM stepwise_runs AS r
+JOIN ROWS FROM (unnest($1::bigint[]), unnest($2::bigint[])) AS u(run_id, seq)
+  ON r.id = u.run_id AND r.seq = u.seq
+JOIN stepwise_executions AS x ON x.id = r.execution_id
+WHERE r.status = 'RUNNING' AND x.status = 'RUNNING'
+`
+
+type WaitingTasksParams struct {
+	RunIds []int64
+	Seqs   []int64
+}
+
+type WaitingTasksRow struct {
+	ID  int64
+	Seq int64
+}
+
+// The tasks, of those given, whose runs still wait on them: the run is
+// RUNNING at the task's sequence number, in a RUNNING execution.
+func (q *Queries) WaitingTasks(ctx context.Context, arg WaitingTasksParams) ([]WaitingTasksRow, error) {
+	rows, err := q.db.Query(ctx, waitingTasks, arg.RunIds, arg.Seqs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []WaitingTasksRow
+	for rows.Next() {
+		var i WaitingTasksRow
+		if err := rows.Scan(&i.ID, &i.Seq); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -221,10 +221,12 @@ type StepwiseTag struct {
 }
 
 type StepwiseTaskLease struct {
-	RunID int64
-	Seq   int64
-	Until time.Time
-	Args  string
+	Owner  string
+	ID     int64
+	Until  time.Time
+	RunIds []int64
+	Seqs   []int64
+	Args   []string
 }
 
 type StepwiseTaskToken struct {

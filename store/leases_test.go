@@ -1,0 +1,74 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/store"
+)
+
+// TestLeaseBatches checks the rows of task leases: an owner extends,
+// finds and deletes only its own rows, and taking over or releasing rows
+// hands on only the tasks whose runs still wait on them (RUNNING at the
+// lease's sequence number, in a RUNNING execution), however many rows
+// it deletes.
+func TestLeaseBatches(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testkit.NewPool(t)
+	exec := testkit.NewExecution(t, pool, "leases")
+	run := func(execID int64, status string, seq int64) int64 {
+		id, err := store.InsertRun(ctx, pool, &store.Run{ExecutionID: execID, Status: status, State: "A"})
+		require.NoError(t, err)
+		_, err = pool.Exec(ctx, `UPDATE stepwise_runs SET seq = $2 WHERE id = $1`, id, seq)
+		require.NoError(t, err)
+		return id
+	}
+	waiting := run(exec.ID, store.RunRunning, 3)
+	movedOn := run(exec.ID, store.RunRunning, 5)
+	ended := run(exec.ID, store.RunSucceeded, 3)
+	stopped := testkit.NewExecution(t, pool, "stopped")
+	_, err := pool.Exec(ctx, `UPDATE stepwise_executions SET status = 'ABORTED' WHERE id = $1`, stopped.ID)
+	require.NoError(t, err)
+	ofStopped := run(stopped.ID, store.RunRunning, 3)
+	task := func(run int64) store.TaskLease {
+		return store.TaskLease{RunID: run, Seq: 3, Args: `{"run":` + time.Now().Format("150405.000000000") + `}`}
+	}
+	past, future := time.Now().Add(-time.Minute), time.Now().Add(time.Minute)
+	insert := func(owner string, id int64, until time.Time, tasks ...store.TaskLease) {
+		require.NoError(t, store.InsertTaskLeases(ctx, pool, store.LeaseBatch{Owner: owner, ID: id, Until: until, Tasks: tasks}))
+	}
+
+	w := task(waiting)
+	insert("a", 1, past, w, task(movedOn))
+	insert("a", 2, past, task(ended), task(ofStopped), task(1<<40))
+	insert("a", 3, future, task(waiting))
+	insert("b", 3, future, task(waiting))
+	args, rows, err := store.TakeExpiredTaskLeases(ctx, pool, 10)
+	require.NoError(t, err)
+	require.Equal(t, 2, rows, "both expired rows are deleted")
+	require.Equal(t, []string{w.Args}, args, "only the task still waited on is handed on")
+
+	kept, err := store.ExtendTaskLeases(ctx, pool, "a", []int64{1, 3, 4}, future)
+	require.NoError(t, err)
+	require.Equal(t, []int64{3}, kept)
+	held, err := store.HeldTaskLeases(ctx, pool, "b", []int64{1, 3})
+	require.NoError(t, err)
+	require.Equal(t, []int64{3}, held)
+	require.NoError(t, store.DeleteTaskLeases(ctx, pool, "a", []int64{3}))
+	held, err = store.HeldTaskLeases(ctx, pool, "a", []int64{3})
+	require.NoError(t, err)
+	require.Empty(t, held, "deleted")
+
+	args, rows, err = store.ReleaseTaskLeases(ctx, pool, "b")
+	require.NoError(t, err)
+	require.Equal(t, 1, rows)
+	require.Len(t, args, 1)
+	var left int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM stepwise_task_leases`).Scan(&left))
+	require.Zero(t, left)
+}
