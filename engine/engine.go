@@ -389,6 +389,7 @@ func (e *Engine) Start(ctx context.Context) error {
 		return nil
 	}
 	go e.keepLeases()
+	go e.sweepLeases()
 	if e.cfg.Functions != nil {
 		go e.keepFunctions()
 	}

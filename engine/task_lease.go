@@ -16,7 +16,7 @@ import (
 // dispatched them (see task_local.go). One row holds the leases of all
 // the local tasks one commit dispatched. A process renews its rows while
 // their tasks run and deletes a row once all its tasks have ended,
-// riding on a later commit; a row that ran out, its process dead, is
+// riding on a later commit or, when none comes soon, on its own; a row that ran out, its process dead, is
 // taken over and the tasks whose runs still wait on them are handed to
 // River, for any worker. Whether a task still waits is read from its run
 // (RUNNING at the task's sequence number), so a row deleted late, or
@@ -75,8 +75,8 @@ func (e *Engine) writeLeases(ctx context.Context, pg *pipeline, changes []*chang
 
 // keepLeases, until the engine closes, pushes the rows of this process's
 // local tasks forward (cancelling the tasks whose rows are gone or whose
-// runs no longer wait on them), deletes its rows whose tasks have ended,
-// and hands the tasks of rows that ran out, any process's, to River.
+// runs no longer wait on them) and hands the tasks of rows that ran out,
+// any process's, to River.
 func (e *Engine) keepLeases() {
 	e.every(e.cfg.LocalTaskLease/3, func() {
 		for _, step := range []struct {
@@ -85,7 +85,6 @@ func (e *Engine) keepLeases() {
 		}{
 			{"extend local task leases", e.extendLeases},
 			{"cancel local tasks no longer waited on", e.cancelAbandoned},
-			{"delete ended task leases", e.deleteFinished},
 			{"take over expired task leases", e.takeExpiredLeases},
 		} {
 			ctx, cancel := context.WithTimeout(context.Background(), e.cfg.DatabaseTimeout)
@@ -159,6 +158,35 @@ func (e *Engine) cancelAbandoned(ctx context.Context) error {
 	}
 	e.cancelLocal(gone)
 	return nil
+}
+
+// sweepDelay is how long a row whose tasks have all ended waits for a
+// commit to take its delete along before sweepLeases deletes it. The row
+// names tasks whose results are recorded, or callback tasks whose
+// function has run: should this process die meanwhile, the callback
+// task's function would be called again.
+const sweepDelay = 100 * time.Millisecond
+
+// sweepLeases, until the engine closes, deletes the rows whose tasks have
+// all ended that no commit took along within sweepDelay.
+func (e *Engine) sweepLeases() {
+	for {
+		select {
+		case <-e.closed:
+			return
+		case <-e.local.swept:
+		}
+		select {
+		case <-e.closed:
+			return
+		case <-time.After(sweepDelay):
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), e.cfg.DatabaseTimeout)
+		if err := e.deleteFinished(ctx); err != nil {
+			e.log.Warn("delete ended task leases", "error", err)
+		}
+		cancel()
+	}
 }
 
 // deleteFinished deletes the rows whose tasks have all ended that no

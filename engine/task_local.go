@@ -48,6 +48,8 @@ type locals struct {
 	batches   map[int64]*leaseBatch
 	finished  []int64
 	lastBatch int64
+	// swept wakes sweepLeases when finished stops being empty.
+	swept chan struct{}
 	// waiting counts the tasks accepted whose results are not yet
 	// recorded (waiting for a slot, running, or waiting for a commit),
 	// and waitingBytes their inputs.
@@ -64,7 +66,7 @@ type localRun struct {
 
 func newLocals() *locals {
 	return &locals{workers: map[string]chan func(){}, running: map[store.LeaseKey]localRun{},
-		batches: map[int64]*leaseBatch{}}
+		batches: map[int64]*leaseBatch{}, swept: make(chan struct{}, 1)}
 }
 
 // localBacklogBytes bounds the inputs of the local tasks whose results
@@ -168,8 +170,15 @@ func (l *locals) done(lt localTask, settled bool) {
 		return
 	}
 	delete(l.batches, lt.batch)
-	if !b.orphaned {
-		l.finished = append(l.finished, lt.batch)
+	if b.orphaned {
+		return
+	}
+	l.finished = append(l.finished, lt.batch)
+	if len(l.finished) == 1 {
+		select {
+		case l.swept <- struct{}{}:
+		default:
+		}
 	}
 }
 
