@@ -24,11 +24,19 @@ type Event struct {
 // ListEvents returns up to limit events after event id after, in order;
 // with reverse, those before id after, newest first.
 func ListEvents(ctx context.Context, q Querier, executionID, after int64, limit int, reverse bool) ([]*Event, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
-	if reverse {
+	switch {
+	case limit <= 0:
+		return []*Event{}, nil
+	case reverse:
 		return listEventsReverse(ctx, q, executionID, after, limit)
+	}
+	return listEventsForward(ctx, q, executionID, max(after, 0), limit)
+}
+
+// listEventsForward is ListEvents without reverse.
+func listEventsForward(ctx context.Context, q Querier, executionID, after int64, limit int) ([]*Event, error) {
+	if after > maxID-int64(limit) { // the query adds limit to after
+		return []*Event{}, nil
 	}
 	rows, err := queries(q).ListEventBatches(ctx, db.ListEventBatchesParams{ExecutionID: executionID, After: after, MaxEvents: int64(limit)})
 	if err != nil {
@@ -36,12 +44,11 @@ func ListEvents(ctx context.Context, q Querier, executionID, after int64, limit 
 	}
 	out := make([]*Event, 0, min(limit, 64))
 	for _, row := range rows {
-		out, err = appendEvents(out, limit, executionID, row.FirstID, row.Events, func(ev *Event) bool { return ev.ID > after })
-		if err != nil || len(out) >= limit {
-			break
+		if out, err = appendEvents(out, limit, executionID, row.FirstID, row.Events, func(ev *Event) bool { return ev.ID > after }); err != nil {
+			return nil, err
 		}
 	}
-	return out, err
+	return out, nil
 }
 
 // listEventsReverse is ListEvents with reverse: batches come newest first
@@ -49,6 +56,9 @@ func ListEvents(ctx context.Context, q Querier, executionID, after int64, limit 
 func listEventsReverse(ctx context.Context, q Querier, executionID, before int64, limit int) ([]*Event, error) {
 	if before == 0 {
 		before = maxID
+	}
+	if before <= 1 {
+		return []*Event{}, nil
 	}
 	rows, err := queries(q).ListEventBatchesReverse(ctx, db.ListEventBatchesReverseParams{ExecutionID: executionID,
 		Before: before, MaxEvents: int64(limit)})
@@ -122,7 +132,7 @@ const filterChunk = 100
 // f.After, in order, filtered by f. It reads the history in chunks of
 // batches until the page is full.
 func ListEventsFiltered(ctx context.Context, q Querier, executionID int64, f EventFilter) ([]*Event, error) {
-	var out []*Event
+	out := []*Event{}
 	keep := func(ev *Event) bool { return ev.ID > f.After && f.match(ev) }
 	for after := f.After; len(out) < f.Limit; {
 		rows, err := queries(q).ListEventBatchesAfter(ctx, db.ListEventBatchesAfterParams{ExecutionID: executionID,

@@ -113,18 +113,18 @@ func TestEventsPaging(t *testing.T) {
 	const n = 2500
 	all := writeHistory(t, pool, n)
 	for _, limit := range []int{1, 2, 9, 17, 18, 100, 1000, 3000} {
-		for _, after := range []int64{0, 1, 5, 16, 17, 18, 1234, n - 20, n - 1, n, n + 5} {
+		for _, after := range []int64{-3, 0, 1, 2, 5, 16, 17, 18, 1234, n - 20, n - 1, n, n + 5, 1<<63 - 1} {
 			t.Run(fmt.Sprintf("limit %d after %d", limit, after), func(t *testing.T) {
 				got, err := store.ListEvents(ctx, pool, 1, after, limit, false)
 				require.NoError(t, err)
-				from := min(int(after), n)
+				from := int(min(max(after, 0), n))
 				require.Equal(t, all[from:min(from+limit, n)], got)
 
 				got, err = store.ListEvents(ctx, pool, 1, after, limit, true)
 				require.NoError(t, err)
 				upTo := n // before 0: from the last event
 				if after != 0 {
-					upTo = min(int(after)-1, n)
+					upTo = int(max(min(after-1, n), 0))
 				}
 				require.Equal(t, reversed(all[max(upTo-limit, 0):upTo]), got)
 			})
@@ -146,7 +146,7 @@ func TestEventsFilteredAndOutlines(t *testing.T) {
 		{Type: "Nothing", Limit: 5}, {State: "S0", Failures: true, After: 1500, Limit: 600}}
 	for _, f := range filters {
 		t.Run(fmt.Sprintf("%+v", f), func(t *testing.T) {
-			var want []*store.Event
+			want := []*store.Event{}
 			for _, e := range all {
 				failure := strings.HasSuffix(e.Type, "Failed") || strings.HasSuffix(e.Type, "TimedOut") || strings.HasSuffix(e.Type, "Aborted")
 				if e.ID > f.After && len(want) < f.Limit && (f.Type == "" || e.Type == f.Type) && (!f.Failures || failure) &&

@@ -83,9 +83,9 @@ func BenchmarkEvents(b *testing.B) {
 		}
 	})
 	const long = 25_000
-	for first := int64(1); first <= long; first += 1000 {
+	for first := int64(1); first <= long; first += 14 { // one commit's
 		var evs []store.Event
-		for id := first; id < first+1000; id++ {
+		for id := first; id < first+14 && id <= long; id++ {
 			evs = append(evs, store.Event{ExecutionID: 1, ID: id, Type: "TaskStateEntered", Timestamp: time.Now(), State: &state, Details: &details})
 		}
 		require.NoError(b, store.InsertEventsBatch(ctx, pool, evs))
