@@ -2,7 +2,9 @@
 -- (migrations/0027_event_batches.up.sql); history.go decodes them. An
 -- execution's event ids run from 1 without gaps, so the batches that hold
 -- a page are known from its ids: the queries bound the index range on
--- last_id by the batch that holds the page's far end.
+-- last_id by the batch that holds the page's far end. That batch is found
+-- with ORDER BY and LIMIT 1, not min() or max(): in a generic plan (pgx
+-- prepares its statements) PostgreSQL aggregates every batch after it.
 
 -- name: InsertEventBatches :exec
 -- Appends batches of any executions. ROWS FROM (unnest(a), unnest(b)) is
@@ -16,9 +18,10 @@ FROM ROWS FROM (unnest(sqlc.arg(execution_ids)::bigint[]), unnest(sqlc.arg(first
 -- The batches that hold events after+1 to after+max_events, in order.
 SELECT o.first_id, o.events FROM stepwise_event_batches o
 WHERE o.execution_id = sqlc.arg(execution_id) AND o.last_id > sqlc.arg(after)
-  AND o.last_id <= coalesce((SELECT min(b.last_id) FROM stepwise_event_batches b
-                           WHERE b.execution_id = sqlc.arg(execution_id) AND b.last_id >= sqlc.arg(after)::bigint + sqlc.arg(max_events)::bigint),
-                          sqlc.arg(after)::bigint + sqlc.arg(max_events)::bigint)
+  AND o.last_id <= coalesce((SELECT b.last_id FROM stepwise_event_batches b
+                             WHERE b.execution_id = sqlc.arg(execution_id) AND b.last_id >= sqlc.arg(after)::bigint + sqlc.arg(max_events)::bigint
+                             ORDER BY b.last_id LIMIT 1),
+                            sqlc.arg(after)::bigint + sqlc.arg(max_events)::bigint)
 ORDER BY o.last_id;
 
 -- name: ListEventBatchesReverse :many
@@ -27,10 +30,12 @@ ORDER BY o.last_id;
 -- before is past it) down.
 SELECT o.first_id, o.events FROM stepwise_event_batches o
 WHERE o.execution_id = sqlc.arg(execution_id) AND o.first_id < sqlc.arg(before)
-  AND o.last_id >= least(sqlc.arg(before)::bigint - 1, (SELECT max(b.last_id) FROM stepwise_event_batches b
-                                                      WHERE b.execution_id = sqlc.arg(execution_id))) - sqlc.arg(max_events)::bigint + 1
-  AND o.last_id <= coalesce((SELECT min(b.last_id) FROM stepwise_event_batches b
-                             WHERE b.execution_id = sqlc.arg(execution_id) AND b.last_id >= sqlc.arg(before)::bigint),
+  AND o.last_id >= least(sqlc.arg(before)::bigint - 1, (SELECT b.last_id FROM stepwise_event_batches b
+                                                        WHERE b.execution_id = sqlc.arg(execution_id) ORDER BY b.last_id DESC LIMIT 1))
+                    - sqlc.arg(max_events)::bigint + 1
+  AND o.last_id <= coalesce((SELECT b.last_id FROM stepwise_event_batches b
+                             WHERE b.execution_id = sqlc.arg(execution_id) AND b.last_id >= sqlc.arg(before)::bigint
+                             ORDER BY b.last_id LIMIT 1),
                             sqlc.arg(before)::bigint)
 ORDER BY o.last_id DESC;
 

@@ -47,7 +47,9 @@ type InsertEventBatchesParams struct {
 // (migrations/0027_event_batches.up.sql); history.go decodes them. An
 // execution's event ids run from 1 without gaps, so the batches that hold
 // a page are known from its ids: the queries bound the index range on
-// last_id by the batch that holds the page's far end.
+// last_id by the batch that holds the page's far end. That batch is found
+// with ORDER BY and LIMIT 1, not min() or max(): in a generic plan (pgx
+// prepares its statements) PostgreSQL aggregates every batch after it.
 // Appends batches of any executions. ROWS FROM (unnest(a), unnest(b)) is
 // what PostgreSQL makes of unnest(a, b), which sqlc cannot type.
 func (q *Queries) InsertEventBatches(ctx context.Context, arg InsertEventBatchesParams) error {
@@ -63,9 +65,10 @@ func (q *Queries) InsertEventBatches(ctx context.Context, arg InsertEventBatches
 const listEventBatches = `-- name: ListEventBatches :many
 SELECT o.first_id, o.events FROM stepwise_event_batches o
 WHERE o.execution_id = $1 AND o.last_id > $2
-  AND o.last_id <= coalesce((SELECT min(b.last_id) FROM stepwise_event_batches b
-                           WHERE b.execution_id = $1 AND b.last_id >= $2::bigint + $3::bigint),
-                          $2::bigint + $3::bigint)
+  AND o.last_id <= coalesce((SELECT b.last_id FROM stepwise_event_batches b
+                             WHERE b.execution_id = $1 AND b.last_id >= $2::bigint + $3::bigint
+                             ORDER BY b.last_id LIMIT 1),
+                            $2::bigint + $3::bigint)
 ORDER BY o.last_id
 `
 
@@ -144,10 +147,12 @@ func (q *Queries) ListEventBatchesAfter(ctx context.Context, arg ListEventBatche
 const listEventBatchesReverse = `-- name: ListEventBatchesReverse :many
 SELECT o.first_id, o.events FROM stepwise_event_batches o
 WHERE o.execution_id = $1 AND o.first_id < $2
-  AND o.last_id >= least($2::bigint - 1, (SELECT max(b.last_id) FROM stepwise_event_batches b
-                                                      WHERE b.execution_id = $1)) - $3::bigint + 1
-  AND o.last_id <= coalesce((SELECT min(b.last_id) FROM stepwise_event_batches b
-                             WHERE b.execution_id = $1 AND b.last_id >= $2::bigint),
+  AND o.last_id >= least($2::bigint - 1, (SELECT b.last_id FROM stepwise_event_batches b
+                                                        WHERE b.execution_id = $1 ORDER BY b.last_id DESC LIMIT 1))
+                    - $3::bigint + 1
+  AND o.last_id <= coalesce((SELECT b.last_id FROM stepwise_event_batches b
+                             WHERE b.execution_id = $1 AND b.last_id >= $2::bigint
+                             ORDER BY b.last_id LIMIT 1),
                             $2::bigint)
 ORDER BY o.last_id DESC
 `
