@@ -199,6 +199,9 @@ func ListEventOutlines(ctx context.Context, q Querier, executionID int64) ([]Eve
 		return nil, err
 	}
 	var out []EventOutline
+	if len(rows) > 0 {
+		out = make([]EventOutline, 0, rows[len(rows)-1].LastID-rows[0].FirstID+1)
+	}
 	var ev Event
 	for _, row := range rows {
 		r := newBatchReader(executionID, row.FirstID, row.Events)
