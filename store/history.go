@@ -83,17 +83,18 @@ func listEventsReverse(ctx context.Context, q Querier, executionID, before int64
 }
 
 // appendEvents decodes a batch and appends its events that keep accepts,
-// stopping once out holds max.
-func appendEvents(out []*Event, max int, executionID, firstID int64, events string, keep func(*Event) bool) ([]*Event, error) {
+// stopping once out holds limit.
+func appendEvents(out []*Event, limit int, executionID, firstID int64, events string, keep func(*Event) bool) ([]*Event, error) {
 	r := newBatchReader(executionID, firstID, events)
-	for len(out) < max {
-		ev := new(Event)
-		ok, err := r.read(ev)
+	var ev Event
+	for len(out) < limit {
+		ok, err := r.read(&ev)
 		if !ok {
 			return out, err
 		}
-		if keep(ev) {
-			out = append(out, ev)
+		if keep(&ev) {
+			kept := ev
+			out = append(out, &kept)
 		}
 	}
 	return out, nil
