@@ -168,6 +168,7 @@ func (r *batchReader) object(ev *Event) error {
 		if !first && !r.take(',') {
 			return errors.New("expected , or }")
 		}
+		r.space()
 		key, err := r.str()
 		if err != nil {
 			return err

@@ -248,3 +248,21 @@ FROM generate_series(1, 250) g`)
 	require.NoError(t, err)
 	require.Empty(t, viewEvents(t, pool, exec.ID))
 }
+
+// TestEventsWrittenByPostgreSQL reads a batch built as the bench seeds
+// history, with json_build_object's spacing.
+func TestEventsWrittenByPostgreSQL(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testkit.NewPool(t)
+	_, err := pool.Exec(ctx, `INSERT INTO stepwise_event_batches (execution_id, first_id, last_id, events)
+SELECT 1, 1, 2, json_build_array(
+    json_build_object('type', 'A', 'timestamp', 1767225600000001, 'details', '{"input" : {}}'::json),
+    json_build_object('type', 'B', 'timestamp', 1767225600000002, 'state', 'P', 'details', '[1, 2]'::json))::text`)
+	require.NoError(t, err)
+	got, err := store.ListEvents(ctx, pool, 1, 0, 10, false)
+	require.NoError(t, err)
+	require.Equal(t, viewEvents(t, pool, 1), got)
+	require.Equal(t, []string{`{"input" : {}}`, `[1, 2]`}, []string{*got[0].Details, *got[1].Details})
+	require.Equal(t, "P", *got[1].State)
+}
