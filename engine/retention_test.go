@@ -52,6 +52,7 @@ func owned(t *testing.T, pool *pgxpool.Pool, ids ...int64) map[string]int {
 		"stepwise_executions":     "id IN (SELECT id FROM execs)",
 		"stepwise_runs":           "execution_id IN (SELECT id FROM execs)",
 		"stepwise_events":         "execution_id IN (SELECT id FROM execs)",
+		"stepwise_event_batches":  "execution_id IN (SELECT id FROM execs)",
 		"stepwise_task_tokens":    "execution_id IN (SELECT id FROM execs)",
 		"stepwise_activity_tasks": "execution_id IN (SELECT id FROM execs)",
 		"stepwise_map_runs":       "execution_id IN (SELECT id FROM execs)",

@@ -23,9 +23,10 @@
 // cgo). The generated code is committed. The few statements sqlc cannot
 // type are Go constants beside the code that runs them, each saying why:
 // the batch writes whose array parameters hold NULLs (sqlc types every
-// array element as non-null), the event outline (sqlc types a CASE as
-// interface{}) and the reads of River's own table, which is not in
-// Stepwise's migrations.
+// array element as non-null) and the reads of River's own table, which is
+// not in Stepwise's migrations. History events are stored in batches, one
+// row per execution per commit, as JSON text that event_batches.go writes
+// and reads.
 package store
 
 //go:generate go run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1 generate

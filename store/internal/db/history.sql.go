@@ -28,89 +28,72 @@ func (q *Queries) CountScheduled(ctx context.Context, arg CountScheduledParams) 
 	return count, err
 }
 
-const listEvents = `-- name: ListEvents :many
-SELECT execution_id, id, previous_id, type, timestamp, state, details
-FROM stepwise_events WHERE execution_id = $1 AND id > $2 ORDER BY id LIMIT $3
+const insertEventBatches = `-- name: InsertEventBatches :exec
+
+INSERT INTO stepwise_event_batches (execution_id, first_id, last_id, events)
+SELECT u.execution_id, u.first_id, u.last_id, u.events
+FROM ROWS FROM (unnest($1::bigint[]), unnest($2::bigint[]),
+                unnest($3::bigint[]), unnest($4::text[])) AS u(execution_id, first_id, last_id, events)
 `
 
-type ListEventsParams struct {
-	ExecutionID int64
-	After       int64
-	MaxRows     int32
+type InsertEventBatchesParams struct {
+	ExecutionIds []int64
+	FirstIds     []int64
+	LastIds      []int64
+	Events       []string
 }
 
-func (q *Queries) ListEvents(ctx context.Context, arg ListEventsParams) ([]StepwiseEvent, error) {
-	rows, err := q.db.Query(ctx, listEvents, arg.ExecutionID, arg.After, arg.MaxRows)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []StepwiseEvent
-	for rows.Next() {
-		var i StepwiseEvent
-		if err := rows.Scan(
-			&i.ExecutionID,
-			&i.ID,
-			&i.PreviousID,
-			&i.Type,
-			&i.Timestamp,
-			&i.State,
-			&i.Details,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const listEventsFiltered = `-- name: ListEventsFiltered :many
-SELECT execution_id, id, previous_id, type, timestamp, state, details
-FROM stepwise_events
-WHERE execution_id = $1 AND id > $2
-  AND ($3::text = '' OR type = $3)
-  AND (NOT $4::boolean OR type LIKE '%Failed' OR type LIKE '%TimedOut' OR type LIKE '%Aborted')
-  AND ($5::text = '' OR state = $5)
-ORDER BY id LIMIT $6
-`
-
-type ListEventsFilteredParams struct {
-	ExecutionID int64
-	After       int64
-	Type        string
-	Failures    bool
-	State       string
-	MaxRows     int32
-}
-
-func (q *Queries) ListEventsFiltered(ctx context.Context, arg ListEventsFilteredParams) ([]StepwiseEvent, error) {
-	rows, err := q.db.Query(ctx, listEventsFiltered,
-		arg.ExecutionID,
-		arg.After,
-		arg.Type,
-		arg.Failures,
-		arg.State,
-		arg.MaxRows,
+// History events are stored in batches, one row per execution per commit
+// (migrations/0027_event_batches.up.sql); history.go decodes them. An
+// execution's event ids run from 1 without gaps, so the batches that hold
+// a page are known from its ids: the queries bound the index range on
+// last_id by the batch that holds the page's far end. That batch is found
+// with ORDER BY and LIMIT 1, not min() or max(): in a generic plan (pgx
+// prepares its statements) PostgreSQL aggregates every batch after it.
+// Appends batches of any executions. ROWS FROM (unnest(a), unnest(b)) is
+// what PostgreSQL makes of unnest(a, b), which sqlc cannot type.
+func (q *Queries) InsertEventBatches(ctx context.Context, arg InsertEventBatchesParams) error {
+	_, err := q.db.Exec(ctx, insertEventBatches,
+		arg.ExecutionIds,
+		arg.FirstIds,
+		arg.LastIds,
+		arg.Events,
 	)
+	return err
+}
+
+const listEventBatches = `-- name: ListEventBatches :many
+SELECT o.first_id, o.events FROM stepwise_event_batches o
+WHERE o.execution_id = $1 AND o.last_id > $2
+  AND o.last_id <= coalesce((SELECT b.last_id FROM stepwise_event_batches b
+                             WHERE b.execution_id = $1 AND b.last_id >= $2::bigint + $3::bigint
+                             ORDER BY b.last_id LIMIT 1),
+                            $2::bigint + $3::bigint)
+ORDER BY o.last_id
+`
+
+type ListEventBatchesParams struct {
+	ExecutionID int64
+	After       int64
+	MaxEvents   int64
+}
+
+type ListEventBatchesRow struct {
+	FirstID int64
+	Events  string
+}
+
+// The batches that hold events after+1 to after+max_events, in order.
+func (q *Queries) ListEventBatches(ctx context.Context, arg ListEventBatchesParams) ([]ListEventBatchesRow, error) {
+	rows, err := q.db.Query(ctx, listEventBatches, arg.ExecutionID, arg.After, arg.MaxEvents)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []StepwiseEvent
+	var items []ListEventBatchesRow
 	for rows.Next() {
-		var i StepwiseEvent
-		if err := rows.Scan(
-			&i.ExecutionID,
-			&i.ID,
-			&i.PreviousID,
-			&i.Type,
-			&i.Timestamp,
-			&i.State,
-			&i.Details,
-		); err != nil {
+		var i ListEventBatchesRow
+		if err := rows.Scan(&i.FirstID, &i.Events); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -121,35 +104,83 @@ func (q *Queries) ListEventsFiltered(ctx context.Context, arg ListEventsFiltered
 	return items, nil
 }
 
-const listEventsReverse = `-- name: ListEventsReverse :many
-SELECT execution_id, id, previous_id, type, timestamp, state, details
-FROM stepwise_events WHERE execution_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3
+const listEventBatchesAfter = `-- name: ListEventBatchesAfter :many
+SELECT first_id, last_id, events FROM stepwise_event_batches
+WHERE execution_id = $1 AND last_id > $2
+ORDER BY last_id LIMIT $3
 `
 
-type ListEventsReverseParams struct {
+type ListEventBatchesAfterParams struct {
+	ExecutionID int64
+	After       int64
+	MaxBatches  int32
+}
+
+type ListEventBatchesAfterRow struct {
+	FirstID int64
+	LastID  int64
+	Events  string
+}
+
+// Up to max_batches batches with events after id after, in order: the
+// filtered listing reads the history in chunks until its page is full.
+func (q *Queries) ListEventBatchesAfter(ctx context.Context, arg ListEventBatchesAfterParams) ([]ListEventBatchesAfterRow, error) {
+	rows, err := q.db.Query(ctx, listEventBatchesAfter, arg.ExecutionID, arg.After, arg.MaxBatches)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListEventBatchesAfterRow
+	for rows.Next() {
+		var i ListEventBatchesAfterRow
+		if err := rows.Scan(&i.FirstID, &i.LastID, &i.Events); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listEventBatchesReverse = `-- name: ListEventBatchesReverse :many
+SELECT o.first_id, o.events FROM stepwise_event_batches o
+WHERE o.execution_id = $1 AND o.first_id < $2
+  AND o.last_id >= least($2::bigint - 1, (SELECT b.last_id FROM stepwise_event_batches b
+                                                        WHERE b.execution_id = $1 ORDER BY b.last_id DESC LIMIT 1))
+                    - $3::bigint + 1
+  AND o.last_id <= coalesce((SELECT b.last_id FROM stepwise_event_batches b
+                             WHERE b.execution_id = $1 AND b.last_id >= $2::bigint
+                             ORDER BY b.last_id LIMIT 1),
+                            $2::bigint)
+ORDER BY o.last_id DESC
+`
+
+type ListEventBatchesReverseParams struct {
 	ExecutionID int64
 	Before      int64
-	MaxRows     int32
+	MaxEvents   int64
 }
 
-func (q *Queries) ListEventsReverse(ctx context.Context, arg ListEventsReverseParams) ([]StepwiseEvent, error) {
-	rows, err := q.db.Query(ctx, listEventsReverse, arg.ExecutionID, arg.Before, arg.MaxRows)
+type ListEventBatchesReverseRow struct {
+	FirstID int64
+	Events  string
+}
+
+// The batches that hold the max_events events before id before, newest
+// first: from the one that holds before - 1 (or the last event, when
+// before is past it) down.
+func (q *Queries) ListEventBatchesReverse(ctx context.Context, arg ListEventBatchesReverseParams) ([]ListEventBatchesReverseRow, error) {
+	rows, err := q.db.Query(ctx, listEventBatchesReverse, arg.ExecutionID, arg.Before, arg.MaxEvents)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []StepwiseEvent
+	var items []ListEventBatchesReverseRow
 	for rows.Next() {
-		var i StepwiseEvent
-		if err := rows.Scan(
-			&i.ExecutionID,
-			&i.ID,
-			&i.PreviousID,
-			&i.Type,
-			&i.Timestamp,
-			&i.State,
-			&i.Details,
-		); err != nil {
+		var i ListEventBatchesReverseRow
+		if err := rows.Scan(&i.FirstID, &i.Events); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

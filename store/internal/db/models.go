@@ -47,8 +47,15 @@ type StepwiseEvent struct {
 	PreviousID  int64
 	Type        string
 	Timestamp   time.Time
-	State       *string
-	Details     *string
+	State       string
+	Details     string
+}
+
+type StepwiseEventBatch struct {
+	ExecutionID int64
+	FirstID     int64
+	LastID      int64
+	Events      string
 }
 
 type StepwiseExecution struct {

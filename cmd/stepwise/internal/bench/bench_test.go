@@ -64,7 +64,7 @@ func TestSoak(t *testing.T) {
 	var text strings.Builder
 	require.NoError(t, r.Soak.Print(&text))
 	t.Logf("%s\n%s", r.Note, text.String())
-	require.Contains(t, text.String(), "stepwise_events")
+	require.Contains(t, text.String(), "stepwise_event_batches")
 	require.Contains(t, text.String(), "all tables")
 	require.Contains(t, text.String(), "started/s")
 	require.Contains(t, r.Note, "deleted")

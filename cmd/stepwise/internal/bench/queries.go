@@ -83,7 +83,7 @@ func databaseBackends(ctx context.Context, q store.Querier) ([]int32, error) {
 	return pgx.CollectRows(rows, pgx.RowTo[int32])
 }
 
-const analyzeTablesSQL = `ANALYZE stepwise_executions, stepwise_runs, stepwise_events, river_job`
+const analyzeTablesSQL = `ANALYZE stepwise_executions, stepwise_runs, stepwise_event_batches, river_job`
 
 // analyzeTables refreshes the planner's statistics of the tables the
 // engine writes, as autovacuum does on a live system within a minute.
@@ -94,7 +94,7 @@ func analyzeTables(ctx context.Context, q store.Querier) error {
 
 // seedHistorySQL: the history of $1 finished executions of a one-Pass
 // machine named "history", stopped a day ago, as a database in use holds;
-// $2 to $5 are the types of its four events.
+// $2 to $5 are the types of its four events, one batch per execution.
 const seedHistorySQL = `
 WITH m AS (
     INSERT INTO stepwise_state_machines (name, arn, latest_version)
@@ -114,11 +114,13 @@ WITH m AS (
     INSERT INTO stepwise_runs (execution_id, status, state, state_input, output)
     SELECT id, 'SUCCEEDED', 'P', '{}', '{}' FROM x
 )
-INSERT INTO stepwise_events (execution_id, id, previous_id, type, timestamp, state, details)
-SELECT x.id, e.id, e.id - 1, e.type, now() - interval '1 day', e.state, e.details
-FROM x, (VALUES (1, $2::text, NULL, '{"input":{}}'), (2, $3::text, 'P', '{"input":{}}'),
-                (3, $4::text, 'P', '{"output":{}}'), (4, $5::text, NULL, '{"output":{}}'))
-     AS e(id, type, state, details)`
+INSERT INTO stepwise_event_batches (execution_id, first_id, last_id, events)
+SELECT x.id, 1, 4, json_build_array(
+    json_build_object('type', $2::text, 'timestamp', t.us, 'details', '{"input":{}}'::json),
+    json_build_object('type', $3::text, 'timestamp', t.us, 'state', 'P', 'details', '{"input":{}}'::json),
+    json_build_object('type', $4::text, 'timestamp', t.us, 'state', 'P', 'details', '{"output":{}}'::json),
+    json_build_object('type', $5::text, 'timestamp', t.us, 'details', '{"output":{}}'::json))::text
+FROM x, (SELECT (extract(epoch FROM now() - interval '1 day') * 1000000)::bigint AS us) AS t`
 
 // seedHistory adds the history of n finished executions (of a machine
 // named "history", a day old), so that a benchmark's database holds what a
