@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -204,11 +206,7 @@ func (l *locals) hold(b heldBatch) {
 func (l *locals) heldIDs() []int64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ids := make([]int64, 0, len(l.batches))
-	for id := range l.batches {
-		ids = append(ids, id)
-	}
-	return ids
+	return slices.Collect(maps.Keys(l.batches))
 }
 
 // takeFinished returns the rows whose tasks have all ended, for deleting.
