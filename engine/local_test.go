@@ -122,7 +122,7 @@ func TestExpiredLeaseGoesToRiver(t *testing.T) {
 }
 
 // The rows of leases whose tasks have all ended are deleted, by later
-// commits or, when none comes, at the next renewal; and a commit
+// commits or, when none comes, by the engine on its own; and a commit
 // dispatching several local tasks writes one row for all of them.
 func TestEndedLeasesDeleted(t *testing.T) {
 	t.Parallel()

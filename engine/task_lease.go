@@ -15,12 +15,12 @@ import (
 // Task leases: the durable record of the tasks run in the processes that
 // dispatched them (see task_local.go). One row holds the leases of all
 // the local tasks one commit dispatched. A process renews its rows while
-// their tasks run and deletes a row once all its tasks have ended,
-// riding on a later commit or, when none comes soon, on its own; a row that ran out, its process dead, is
-// taken over and the tasks whose runs still wait on them are handed to
-// River, for any worker. Whether a task still waits is read from its run
-// (RUNNING at the task's sequence number), so a row deleted late, or
-// never, runs nothing again.
+// their tasks run and deletes a row once all its tasks have ended, riding
+// on a later commit or, when none comes soon, on its own. A row that ran
+// out, its process dead, is taken over and the tasks whose runs still
+// wait on them are handed to River, for any worker. Whether a task still
+// waits is read from its run (RUNNING at the task's sequence number), so
+// a row deleted late, or never, runs nothing again.
 
 // heldBatch is a row of leases a commit wrote: its id and how many
 // tasks it holds.
