@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/migrations"
 	"github.com/stepwise-run/stepwise/store"
 )
 
@@ -71,4 +72,64 @@ func TestLeaseBatches(t *testing.T) {
 	var left int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM stepwise_task_leases`).Scan(&left))
 	require.Zero(t, left)
+}
+
+// TestLeaseBatchesMigration checks migration 0028 both ways: each lease
+// of the old table becomes a row of one task, and going back gives each
+// run that still exists its lease.
+func TestLeaseBatchesMigration(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testkit.NewPool(t)
+	down := func() {
+		for {
+			v, err := migrations.Down(ctx, pool)
+			require.NoError(t, err)
+			require.NotZero(t, v)
+			if v == 28 {
+				return
+			}
+		}
+	}
+	down()
+	exec := testkit.NewExecution(t, pool, "migrated")
+	var runs []int64
+	for range 2 {
+		id, err := store.InsertRun(ctx, pool, &store.Run{ExecutionID: exec.ID, Status: store.RunRunning, State: "A"})
+		require.NoError(t, err)
+		runs = append(runs, id)
+	}
+	_, err := pool.Exec(ctx, `INSERT INTO stepwise_task_leases (run_id, seq, until, args)
+		VALUES ($1, 4, '2026-01-01 00:00:00+00', '{"a":1}'), ($2, 7, '2026-01-02 00:00:00+00', '{"b":2}')`, runs[0], runs[1])
+	require.NoError(t, err)
+	old := func() (out []string) {
+		rows, err := pool.Query(ctx, `SELECT format('%s %s %s %s', run_id, seq, until AT TIME ZONE 'UTC', args) FROM stepwise_task_leases ORDER BY run_id`)
+		require.NoError(t, err)
+		for rows.Next() {
+			var s string
+			require.NoError(t, rows.Scan(&s))
+			out = append(out, s)
+		}
+		require.NoError(t, rows.Err())
+		return out
+	}
+	before := old()
+	require.Len(t, before, 2)
+
+	_, err = migrations.Up(ctx, pool)
+	require.NoError(t, err)
+	var owner string
+	var ids, seqs []int64
+	var args []string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT owner, array_agg(run_ids[1] ORDER BY id), array_agg(seqs[1] ORDER BY id), array_agg(args[1] ORDER BY id)
+		FROM stepwise_task_leases WHERE cardinality(run_ids) = 1 GROUP BY owner`).Scan(&owner, &ids, &seqs, &args))
+	require.Equal(t, "migrated", owner)
+	require.Equal(t, runs, ids)
+	require.Equal(t, []int64{4, 7}, seqs)
+	require.Equal(t, []string{`{"a":1}`, `{"b":2}`}, args)
+
+	down()
+	require.Equal(t, before, old())
+	_, err = migrations.Up(ctx, pool)
+	require.NoError(t, err)
 }
