@@ -193,14 +193,7 @@ func TestEventBatchesMigration(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := testkit.NewPool(t)
-	for {
-		v, err := migrations.Down(ctx, pool)
-		require.NoError(t, err)
-		require.NotZero(t, v)
-		if v == 27 {
-			break
-		}
-	}
+	undoMigrations(t, pool, 27)
 	_, err := pool.Exec(ctx, `INSERT INTO stepwise_events (execution_id, id, previous_id, type, timestamp, state, details)
 SELECT 1, g, g - 1, 'T' || (g % 5), timestamptz '2026-01-01 00:00:00.000001+00' + g * interval '1.001 ms',
        CASE WHEN g % 3 = 0 THEN NULL ELSE 'Sta"te ' || g END, CASE WHEN g % 4 = 0 THEN NULL ELSE '{"n" : ' || g || '}' END
@@ -225,13 +218,7 @@ FROM generate_series(1, 250) g`)
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM stepwise_event_batches WHERE execution_id = 1`).Scan(&batches))
 	require.Equal(t, 3, batches, "batches of up to a hundred events")
 
-	for {
-		v, err := migrations.Down(ctx, pool)
-		require.NoError(t, err)
-		if v == 27 {
-			break
-		}
-	}
+	undoMigrations(t, pool, 27)
 	require.Equal(t, before, viewEvents(t, pool, 1))
 	require.Equal(t, odd, viewEvents(t, pool, 2))
 	_, err = migrations.Up(ctx, pool)

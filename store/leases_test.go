@@ -81,17 +81,7 @@ func TestLeaseBatchesMigration(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := testkit.NewPool(t)
-	down := func() {
-		for {
-			v, err := migrations.Down(ctx, pool)
-			require.NoError(t, err)
-			require.NotZero(t, v)
-			if v == 28 {
-				return
-			}
-		}
-	}
-	down()
+	undoMigrations(t, pool, 28)
 	exec := testkit.NewExecution(t, pool, "migrated")
 	var runs []int64
 	for range 2 {
@@ -128,7 +118,7 @@ func TestLeaseBatchesMigration(t *testing.T) {
 	require.Equal(t, []int64{4, 7}, seqs)
 	require.Equal(t, []string{`{"a":1}`, `{"b":2}`}, args)
 
-	down()
+	undoMigrations(t, pool, 28)
 	require.Equal(t, before, old())
 	_, err = migrations.Up(ctx, pool)
 	require.NoError(t, err)

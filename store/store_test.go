@@ -6,14 +6,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwise-run/stepwise/internal/history"
 	"github.com/stepwise-run/stepwise/internal/testkit"
+	"github.com/stepwise-run/stepwise/migrations"
 	"github.com/stepwise-run/stepwise/store"
 )
 
 func TestMain(m *testing.M) { testkit.Main(m) }
+
+// undoMigrations migrates pool's database down to before migration
+// version.
+func undoMigrations(t *testing.T, pool *pgxpool.Pool, version int) {
+	t.Helper()
+	for {
+		v, err := migrations.Down(context.Background(), pool)
+		require.NoError(t, err)
+		require.NotZero(t, v)
+		if v == version {
+			return
+		}
+	}
+}
 
 func TestExecutionsAndEvents(t *testing.T) {
 	t.Parallel()
